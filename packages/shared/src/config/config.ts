@@ -1,0 +1,114 @@
+// One typed configuration for both services, parsed once from the environment at start.
+// A bad or missing value fails fast with the variable's name and the rule it broke.
+import { z } from 'zod';
+
+// 0 asks the OS for a free port (tests run many services side by side).
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${protocols.join(' or ')}`);
+// Topic and index prefixes end up in Kafka topic names and Elasticsearch index names, whose
+// allowed alphabets intersect in lower-case letters, digits, '.', '_' and '-'.
+const namePrefix = z
+  .string()
+  .regex(/^[a-z0-9._-]*$/, 'must contain only lower-case letters, digits, ".", "_" and "-"')
+  .max(100, 'must be at most 100 characters');
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/segmenter'),
+  DATABASE_POOL_SIZE: positiveInt.max(100, 'must be at most 100').default(10),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be a comma-separated list of host:port')
+    .default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('segmenter'),
+  KAFKA_TOPIC_PREFIX: namePrefix.default('segmenter.'),
+  KAFKA_PARTITIONS: positiveInt.max(1000, 'must be at most 1000').default(6),
+  ELASTICSEARCH_URL: url(['http:', 'https:']).default('http://127.0.0.1:9200'),
+  ELASTICSEARCH_INDEX_PREFIX: namePrefix.default('segmenter-'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(8080),
+  INDEXER_HTTP_PORT: port.default(8081),
+  OUTBOX_BATCH_SIZE: positiveInt.max(10000, 'must be at most 10000').default(500),
+  OUTBOX_POLL_INTERVAL_MS: positiveInt.max(60000, 'must be at most 60000').default(100),
+  INDEXER_CONSUMER_GROUP: z.string().min(1).default('segmenter-indexer'),
+  INDEXER_MAX_BATCH_BYTES: positiveInt.default(5 * 1024 * 1024),
+  INDEXER_LINGER_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(100),
+  REQUEST_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 2mb').default('2mb'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
+  OPERATOR_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  database: { url: string; poolSize: number };
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    partitions: number;
+    topics: { contactEvents: string; deadLetter: string };
+  };
+  elasticsearch: { url: string; indexPrefix: string; contactsAlias: string };
+  api: { host: string; port: number; bodyLimit: string; operatorKey?: string };
+  outbox: { batchSize: number; pollIntervalMs: number };
+  indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; lingerMs: number };
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment into a Config, or throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, so `FOO= npm start` falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    kafka: {
+      brokers: e.KAFKA_BROKERS.split(','),
+      clientId: e.KAFKA_CLIENT_ID,
+      partitions: e.KAFKA_PARTITIONS,
+      topics: {
+        contactEvents: `${e.KAFKA_TOPIC_PREFIX}contact-events`,
+        deadLetter: `${e.KAFKA_TOPIC_PREFIX}contact-events.dlq`,
+      },
+    },
+    elasticsearch: {
+      url: e.ELASTICSEARCH_URL,
+      indexPrefix: e.ELASTICSEARCH_INDEX_PREFIX,
+      contactsAlias: `${e.ELASTICSEARCH_INDEX_PREFIX}contacts`,
+    },
+    api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.REQUEST_BODY_LIMIT, operatorKey: e.OPERATOR_KEY },
+    outbox: { batchSize: e.OUTBOX_BATCH_SIZE, pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS },
+    indexer: {
+      httpPort: e.INDEXER_HTTP_PORT,
+      consumerGroup: e.INDEXER_CONSUMER_GROUP,
+      maxBatchBytes: e.INDEXER_MAX_BATCH_BYTES,
+      lingerMs: e.INDEXER_LINGER_MS,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,9 @@
+// Public surface of @segmenter/shared: what both services speak.
+export * from './config/config';
+export * from './db/pg-pool';
+export * from './elasticsearch/es-client';
+export * from './events/contact-events';
+export * from './kafka/kafka-client';
+export * from './logging/logger';
+export * from './lifecycle/shutdown';
+export * from './http/health-routes';

@@ -1,0 +1,51 @@
+// Request authentication. Every /v1 route except the operator's admin routes needs an API key;
+// the key decides the workspace, so no request can name a workspace it does not own.
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Pool } from 'pg';
+import { ForbiddenError, UnauthorizedError } from '../errors/app-error';
+import { ApiKeyScope, keyMatches, prefixOf, sha256 } from './api-keys';
+import { findApiKeyByPrefix } from './api-keys-store';
+
+export interface Principal {
+  workspaceId: string;
+  apiKeyId: string;
+  scopes: ApiKeyScope[];
+}
+
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  // Routes are mounted behind requireApiKey; reaching here without one is a wiring bug.
+  if (!principal) throw new Error('route reached without authentication');
+  return principal;
+}
+
+export function requireApiKey(pool: Pool, scope: ApiKeyScope) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const key = req.header('x-api-key');
+    const prefix = key ? prefixOf(key) : undefined;
+    if (!key || !prefix) throw new UnauthorizedError();
+    const stored = await findApiKeyByPrefix(pool, prefix);
+    if (!stored || stored.revoked || !keyMatches(key, stored.secretSha256)) {
+      throw new UnauthorizedError('The API key is unknown or revoked');
+    }
+    if (!stored.scopes.includes(scope) && !stored.scopes.includes('admin')) {
+      throw new ForbiddenError(`This API key lacks the "${scope}" scope`);
+    }
+    res.locals.principal = { workspaceId: stored.workspaceId, apiKeyId: stored.id, scopes: stored.scopes } satisfies Principal;
+    next();
+  };
+}
+
+/** Guards operator routes with `Authorization: Bearer <OPERATOR_KEY>`; disabled when no key is configured. */
+export function requireOperator(operatorKey: string | undefined) {
+  const expected = operatorKey ? sha256(operatorKey) : undefined;
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!expected) throw new ForbiddenError('The admin API is disabled: set OPERATOR_KEY to enable it');
+    const match = /^Bearer (.+)$/.exec(req.header('authorization') ?? '');
+    if (!match || !timingSafeEqual(sha256(match[1]!), expected)) {
+      throw new UnauthorizedError('A valid operator key is required in the Authorization header');
+    }
+    next();
+  };
+}

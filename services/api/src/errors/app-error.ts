@@ -1,0 +1,66 @@
+// One error family: every failure a client can cause is an AppError with an HTTP status, and is
+// rendered once, as application/problem+json (RFC 9457), by the error handler in http/.
+export interface FieldProblem {
+  /** JSON path of the offending field, e.g. `body.email` or `query.limit`. */
+  field: string;
+  /** The rule it broke, in words. */
+  rule: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+    readonly problems: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toJSON() {
+    return {
+      type: `about:blank`,
+      title: this.title,
+      status: this.status,
+      detail: this.message,
+      ...(this.problems.length > 0 ? { errors: this.problems } : {}),
+    };
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(problems: FieldProblem[], detail?: string) {
+    super(400, 'Validation failed', detail ?? problems.map((p) => `${p.field}: ${p.rule}`).join('; '), problems);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(detail = 'A valid API key is required in the X-Api-Key header') {
+    super(401, 'Unauthorized', detail);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail: string) {
+    super(403, 'Forbidden', detail);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super(404, 'Not found', `${what} was not found`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(detail: string, problems: FieldProblem[] = []) {
+    super(409, 'Conflict', detail, problems);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limit: string) {
+    super(413, 'Payload too large', `The request body exceeds the limit of ${limit}`);
+  }
+}

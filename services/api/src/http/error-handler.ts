@@ -1,0 +1,44 @@
+// The one place errors become HTTP answers: AppErrors keep their status, body-parser failures
+// (malformed JSON, oversized body) become 400/413, anything else is a logged 500 with no details.
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError, PayloadTooLargeError, ValidationError } from '../errors/app-error';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+function toAppError(err: unknown, bodyLimit: string): AppError | undefined {
+  if (err instanceof AppError) return err;
+  const e = err as BodyParserError;
+  if (e?.type === 'entity.parse.failed') {
+    return new ValidationError([{ field: 'body', rule: 'must be valid JSON' }]);
+  }
+  if (e?.type === 'entity.too.large') return new PayloadTooLargeError(bodyLimit);
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new ValidationError([{ field: 'body', rule: 'must be UTF-8 encoded JSON' }]);
+  }
+  return undefined;
+}
+
+export function errorHandler(log: Logger, bodyLimit: string) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const appError = toAppError(err, bodyLimit);
+    if (appError) {
+      res.status(appError.status).type('application/problem+json').send(JSON.stringify({ ...appError.toJSON(), instance: req.originalUrl }));
+      return;
+    }
+    log.error({ err, method: req.method, path: req.path }, 'unhandled error');
+    res.status(500).type('application/problem+json').send(
+      JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: req.originalUrl }),
+    );
+  };
+}
+
+export function notFoundHandler(req: Request, res: Response): void {
+  res.status(404).type('application/problem+json').send(
+    JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}` }),
+  );
+}

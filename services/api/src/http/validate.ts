@@ -1,0 +1,17 @@
+// Validation at the edge: a zod schema parses body, params or query once; failures become a
+// ValidationError whose problems name the field path and the rule.
+import { z } from 'zod';
+import { ValidationError } from '../errors/app-error';
+
+export type RequestPart = 'body' | 'params' | 'query';
+
+export function parseRequestPart<S extends z.ZodType>(schema: S, part: RequestPart, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => ({
+      field: [part, ...issue.path.map(String)].join('.'),
+      rule: issue.message,
+    })),
+  );
+}

@@ -1,0 +1,89 @@
+// The outbox relay: moves committed change events from Postgres to Kafka. Publish, then delete:
+// a crash between the two republishes the batch (at-least-once), which the indexer absorbs
+// because it indexes by version. Deleting before the acknowledgement could lose events.
+import { CONTACT_EVENT_SCHEMA_VERSION, ContactEvent, EventPublisher, inTransaction, Logger, Pool } from '@segmenter/shared';
+import { claimOutboxBatch, deleteOutboxRows, OutboxRow } from './outbox-store';
+
+export interface OutboxRelayOptions {
+  pool: Pool;
+  publisher: EventPublisher;
+  topic: string;
+  batchSize: number;
+  pollIntervalMs: number;
+  log: Logger;
+}
+
+export function toContactEvent(row: OutboxRow): ContactEvent {
+  return ContactEvent.parse({
+    ...row.payload,
+    schemaVersion: CONTACT_EVENT_SCHEMA_VERSION,
+    eventId: row.id,
+    occurredAt: row.createdAt.toISOString(),
+  });
+}
+
+export function createOutboxRelay({ pool, publisher, topic, batchSize, pollIntervalMs, log }: OutboxRelayOptions) {
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  /** Publishes one batch; returns how many events went out. */
+  async function relayOnce(): Promise<number> {
+    return inTransaction(pool, async (client) => {
+      const rows = await claimOutboxBatch(client, batchSize);
+      if (rows.length === 0) return 0;
+      await publisher.publish(
+        topic,
+        rows.map((row) => ({
+          key: row.contactId, // one contact's events stay in one partition, in order
+          value: JSON.stringify(toContactEvent(row)),
+          headers: { 'event-type': row.eventType, 'schema-version': String(CONTACT_EVENT_SCHEMA_VERSION) },
+        })),
+      );
+      await deleteOutboxRows(client, rows.map((r) => r.id));
+      return rows.length;
+    });
+  }
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (running) {
+      try {
+        const published = await relayOnce();
+        failures = 0;
+        // A full batch means more is waiting: go again at once. Otherwise poll.
+        if (published < batchSize) await pause(pollIntervalMs);
+      } catch (err) {
+        failures += 1;
+        const backoff = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
+        log.error({ err, backoffMs: backoff }, 'outbox relay batch failed; will retry');
+        await pause(backoff);
+      }
+    }
+  }
+
+  return {
+    relayOnce,
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    /** Lets the batch in flight finish (publish and delete), then stops. */
+    async stop(): Promise<void> {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
+export type OutboxRelay = ReturnType<typeof createOutboxRelay>;

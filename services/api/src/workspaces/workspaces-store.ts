@@ -1,0 +1,13 @@
+// SQL for workspaces.
+import type { PoolClient } from 'pg';
+
+export interface Workspace {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export async function insertWorkspace(client: PoolClient, name: string): Promise<Workspace> {
+  const { rows } = await client.query('insert into workspaces (name) values ($1) returning id, name, created_at', [name]);
+  return { id: rows[0].id, name: rows[0].name, createdAt: rows[0].created_at.toISOString() };
+}

@@ -1,0 +1,44 @@
+// The contacts index: one shared index for all workspaces behind an alias, routed by workspace.
+// Versioned names (`<alias>-v1`) let a reindex build a new index and swap the alias atomically.
+import type { EsClient, estypes } from '@segmenter/shared';
+
+export const CONTACTS_MAPPING: estypes.MappingTypeMapping = {
+  // strict: a field the document builder did not mean to send is a bug, not a new mapping.
+  dynamic: 'strict',
+  _routing: { required: true },
+  properties: {
+    workspace_id: { type: 'keyword' },
+    contact_id: { type: 'keyword' },
+    email: { type: 'keyword' },
+    phone: { type: 'keyword' },
+    first_name: { type: 'keyword', normalizer: 'lowercase' }, // the built-in normalizer
+    last_name: { type: 'keyword', normalizer: 'lowercase' }, // the built-in normalizer
+    created_at: { type: 'date' },
+    updated_at: { type: 'date' },
+    version: { type: 'long' },
+  },
+};
+
+export const CONTACTS_SETTINGS: estypes.IndicesIndexSettings = {
+  number_of_shards: 1,
+  // One local node cannot hold replicas; production raises this with the cluster size.
+  number_of_replicas: 0,
+};
+
+export const contactsIndexName = (alias: string, generation: number) => `${alias}-v${generation}`;
+
+/** Creates `<alias>-v1` with the alias unless the alias already exists. Safe to race. */
+export async function ensureContactsIndex(es: EsClient, alias: string): Promise<void> {
+  if (await es.indices.existsAlias({ name: alias })) return;
+  try {
+    await es.indices.create({
+      index: contactsIndexName(alias, 1),
+      settings: CONTACTS_SETTINGS,
+      mappings: CONTACTS_MAPPING,
+      aliases: { [alias]: { is_write_index: true } },
+    });
+  } catch (err) {
+    const type = (err as { body?: { error?: { type?: string } } }).body?.error?.type;
+    if (type !== 'resource_already_exists_exception') throw err;
+  }
+}

@@ -1,0 +1,83 @@
+// Handles one Kafka batch: parse, bulk-write to Elasticsearch, dead-letter what cannot be indexed,
+// and only then mark the batch processed, so committed offsets never run ahead of the index.
+import { BatchHandlerContext, ContactEvent, EsClient, EventPublisher, IncomingMessage, Logger, parseContactEvent } from '@segmenter/shared';
+import { writeContactEvents } from './bulk-writer';
+
+export interface EventBatchHandlerOptions {
+  es: EsClient;
+  alias: string;
+  deadLetters: EventPublisher;
+  deadLetterTopic: string;
+  log: Logger;
+  /** Backoff while Elasticsearch is unreachable; the batch is retried until it succeeds or we stop. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface DeadLetter {
+  message: IncomingMessage;
+  reason: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createEventBatchHandler(options: EventBatchHandlerOptions) {
+  const { es, alias, deadLetters, deadLetterTopic, log } = options;
+  const retryBaseMs = options.retryBaseMs ?? 200;
+  const retryMaxMs = options.retryMaxMs ?? 10_000;
+
+  async function sendToDeadLetters(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    await deadLetters.publish(
+      deadLetterTopic,
+      letters.map(({ message, reason }) => ({
+        key: message.key ?? '',
+        value: message.value?.toString() ?? '',
+        headers: {
+          ...message.headers,
+          'dead-letter-reason': reason.slice(0, 1000),
+          'original-topic': message.topic,
+          'original-partition': String(message.partition),
+          'original-offset': message.offset,
+        },
+      })),
+    );
+    log.warn({ count: letters.length, reasons: letters.slice(0, 5).map((l) => l.reason) }, 'events dead-lettered');
+  }
+
+  return async function handleEventBatch(messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> {
+    if (messages.length === 0) return;
+    const events: ContactEvent[] = [];
+    const messageOf = new Map<ContactEvent, IncomingMessage>();
+    const letters: DeadLetter[] = [];
+    for (const message of messages) {
+      try {
+        const event = parseContactEvent(message.value);
+        events.push(event);
+        messageOf.set(event, message);
+      } catch (err) {
+        letters.push({ message, reason: `unparseable event: ${(err as Error).message}` });
+      }
+    }
+
+    for (let attempt = 0; events.length > 0; attempt++) {
+      try {
+        const outcome = await writeContactEvents(es, events, { alias, maxItemRetries: 5, retryBaseMs });
+        letters.push(...outcome.failed.map(({ event, reason }) => ({ message: messageOf.get(event)!, reason })));
+        log.debug({ indexed: outcome.indexed, stale: outcome.stale, failed: outcome.failed.length }, 'batch indexed');
+        break;
+      } catch (err) {
+        // Elasticsearch unreachable or rejecting the whole request: nothing is committed, and we
+        // keep retrying (heartbeating so the group keeps our partitions) until it heals or we stop.
+        if (!ctx.isRunning()) throw err;
+        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 10));
+        log.warn({ err, attempt, backoffMs: backoff }, 'bulk request failed; retrying batch');
+        await sleep(backoff);
+        await ctx.heartbeat().catch(() => undefined);
+      }
+    }
+
+    await sendToDeadLetters(letters);
+    ctx.markProcessed(messages[messages.length - 1]!);
+  };
+}

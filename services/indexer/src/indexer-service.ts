@@ -1,0 +1,89 @@
+// Starts the indexer from a Config: the contacts index, the consumer group, the dead-letter
+// producer and a small HTTP server for health. Stop steps in shutdown order: the consumer first
+// (kafkajs lets the batch in flight finish and commit), then the producer and clients.
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import {
+  Config,
+  createEsClient,
+  createEventConsumer,
+  createEventPublisher,
+  createPgPool,
+  elasticsearchReachable,
+  ensureTopics,
+  healthzHandler,
+  Logger,
+  postgresReachable,
+  readyzHandler,
+  StopStep,
+} from '@segmenter/shared';
+import { ensureContactsIndex } from './contacts-index';
+import { createEventBatchHandler } from './event-batch-handler';
+
+export interface RunningIndexer {
+  url: string;
+  stopSteps: StopStep[];
+  stop(): Promise<void>;
+}
+
+export async function startIndexerService(config: Config, log: Logger): Promise<RunningIndexer> {
+  const es = createEsClient(config.elasticsearch.url);
+  // The indexer reads no contact data from Postgres; the pool serves readiness now and
+  // reindex/reconcile later.
+  const pool = createPgPool(config.database.url, 2);
+  const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-indexer` };
+  const alias = config.elasticsearch.contactsAlias;
+
+  await ensureContactsIndex(es, alias);
+  await ensureTopics(kafkaSettings, log, [
+    { topic: config.kafka.topics.contactEvents, partitions: config.kafka.partitions },
+    { topic: config.kafka.topics.deadLetter, partitions: 1 },
+  ]);
+  const deadLetters = await createEventPublisher(kafkaSettings, log);
+  const consumer = await createEventConsumer(
+    {
+      ...kafkaSettings,
+      groupId: config.indexer.consumerGroup,
+      topic: config.kafka.topics.contactEvents,
+      maxBytes: config.indexer.maxBatchBytes,
+      maxWaitMs: config.indexer.lingerMs,
+    },
+    log,
+  );
+  const handler = createEventBatchHandler({
+    es,
+    alias,
+    deadLetters,
+    deadLetterTopic: config.kafka.topics.deadLetter,
+    log: log.child({ component: 'batch-handler' }),
+  });
+  await consumer.run(handler);
+
+  const app = express();
+  app.get('/healthz', healthzHandler);
+  app.get('/readyz', readyzHandler({
+    postgres: () => postgresReachable(pool),
+    kafka: async () => consumer.connected(),
+    elasticsearch: () => elasticsearchReachable(es),
+  }));
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(config.indexer.httpPort, config.api.host, () => resolve(s));
+  });
+  const url = `http://${config.api.host}:${(server.address() as AddressInfo).port}`;
+  log.info({ url, alias, topic: config.kafka.topics.contactEvents }, 'indexer running');
+
+  const stopSteps: StopStep[] = [
+    { name: 'kafka-consumer', stop: () => consumer.close() },
+    { name: 'dead-letter-producer', stop: () => deadLetters.close() },
+    { name: 'http', stop: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
+    { name: 'elasticsearch', stop: () => es.close() },
+    { name: 'postgres', stop: () => pool.end() },
+  ];
+  return {
+    url,
+    stopSteps,
+    async stop() {
+      for (const step of stopSteps) await step.stop();
+    },
+  };
+}

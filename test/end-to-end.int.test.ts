@@ -1,0 +1,131 @@
+// The first end-to-end path, real on every hop: HTTP -> Postgres (row + outbox, one transaction)
+// -> relay -> Kafka -> indexer -> Elasticsearch, then counted per workspace in Elasticsearch.
+import { startApiService, RunningApi } from '../services/api/src/api-service';
+import { RunningIndexer, startIndexerService } from '../services/indexer/src/indexer-service';
+import { createTestEnvironment, eventually, TestEnvironment } from './support/test-environment';
+
+let env: TestEnvironment;
+let api: RunningApi;
+let indexer: RunningIndexer;
+
+async function createWorkspace(name: string): Promise<string> {
+  const res = await fetch(`${api.url}/v1/admin/workspaces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.config.api.operatorKey}` },
+    body: JSON.stringify({ name }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { apiKey: { key: string } }).apiKey.key;
+}
+
+function postContact(apiKey: string, body: unknown) {
+  return fetch(`${api.url}/v1/contacts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+    body: JSON.stringify(body),
+  });
+}
+
+async function countInIndex(workspaceId: string): Promise<number> {
+  const alias = env.config.elasticsearch.contactsAlias;
+  await env.es.indices.refresh({ index: alias });
+  const { count } = await env.es.count({ index: alias, routing: workspaceId, query: { bool: { filter: [{ term: { workspace_id: workspaceId } }] } } });
+  return count;
+}
+
+beforeAll(async () => {
+  env = await createTestEnvironment();
+  api = await startApiService(env.config, env.log);
+  indexer = await startIndexerService(env.config, env.log);
+});
+
+afterAll(async () => {
+  await indexer?.stop();
+  await api?.stop();
+  await env?.cleanup();
+});
+
+test('contacts created over HTTP are counted per workspace in Elasticsearch', async () => {
+  const keyA = await createWorkspace('Workspace A');
+  const keyB = await createWorkspace('Workspace B');
+
+  const created = await Promise.all(
+    Array.from({ length: 25 }, (_, i) =>
+      postContact(keyA, { email: `Person${i}@Example.com`, firstName: `Person ${i}`, ...(i % 5 === 0 ? { phone: `+1415555${String(1000 + i)}` } : {}) }),
+    ),
+  );
+  expect(created.map((r) => r.status)).toEqual(Array(25).fill(201));
+  const contacts = (await Promise.all(created.map((r) => r.json()))) as { id: string; email: string; version: number }[];
+  expect(contacts[3]!.email).toBe('person3@example.com'); // normalised to lower case
+  expect((await postContact(keyB, { phone: '+442071838750' })).status).toBe(201);
+
+  const { rows } = await env.pool.query<{ workspace_id: string }>('select distinct workspace_id from contacts c join api_keys k using (workspace_id) where k.prefix = $1', [keyA.split('_')[1]]);
+  const workspaceA = rows[0]!.workspace_id;
+
+  await eventually(() => countInIndex(workspaceA), (n) => n === 25);
+  // The outbox holds only the unpublished backlog: the relay deletes what Kafka acknowledged.
+  await eventually(async () => (await env.pool.query('select count(*)::int as n from outbox')).rows[0].n as number, (n) => n === 0);
+
+  const doc = await env.es.get<{ email: string; version: number; workspace_id: string }>({
+    index: env.config.elasticsearch.contactsAlias,
+    id: contacts[3]!.id,
+    routing: workspaceA,
+  });
+  expect(doc._source).toMatchObject({ email: 'person3@example.com', version: 1, workspace_id: workspaceA });
+  expect(doc._version).toBe(1); // external versioning: the ES version is the contact's version
+});
+
+test('bad input is a 4xx naming the field and the rule, and stores nothing', async () => {
+  const key = await createWorkspace('Validation');
+  const cases: { body: unknown; status: number; field: string }[] = [
+    { body: { email: 'not-an-email' }, status: 400, field: 'body.email' },
+    { body: { phone: '0044 207' }, status: 400, field: 'body.phone' },
+    { body: { firstName: 'x'.repeat(101), email: 'a@b.co' }, status: 400, field: 'body.firstName' },
+    { body: {}, status: 400, field: 'body.email' },
+    { body: { email: 'a@b.co', unknown: 1 }, status: 400, field: 'body' },
+  ];
+  for (const c of cases) {
+    const res = await postContact(key, c.body);
+    expect(res.status).toBe(c.status);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const problem = (await res.json()) as { errors: { field: string; rule: string }[] };
+    expect(problem.errors.map((e) => e.field)).toContain(c.field);
+  }
+  const malformed = await fetch(`${api.url}/v1/contacts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': key },
+    body: '{"email": ',
+  });
+  expect(malformed.status).toBe(400);
+  expect(((await malformed.json()) as { errors: { rule: string }[] }).errors[0]!.rule).toBe('must be valid JSON');
+
+  expect((await postContact(key, { email: 'dup@example.com' })).status).toBe(201);
+  const duplicate = await postContact(key, { email: 'DUP@example.com' });
+  expect(duplicate.status).toBe(409);
+
+  const { rows } = await env.pool.query(
+    "select count(*)::int as n from contacts c join api_keys k using (workspace_id) where k.prefix = $1",
+    [key.split('_')[1]],
+  );
+  expect(rows[0].n).toBe(1);
+});
+
+test('requests without a valid key are refused', async () => {
+  expect((await postContact('sk_000000000000_' + 'a'.repeat(43), { email: 'x@y.co' })).status).toBe(401);
+  expect((await fetch(`${api.url}/v1/contacts`, { method: 'POST' })).status).toBe(401);
+  const adminWithoutOperatorKey = await fetch(`${api.url}/v1/admin/workspaces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer wrong' },
+    body: JSON.stringify({ name: 'x' }),
+  });
+  expect(adminWithoutOperatorKey.status).toBe(401);
+});
+
+test('health and readiness of both services', async () => {
+  for (const url of [api.url, indexer.url]) {
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'up', kafka: 'up', elasticsearch: 'up' } });
+  }
+});
