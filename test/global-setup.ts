@@ -6,6 +6,7 @@ import { runMigrations } from '../infra/stack/migrations';
 import { ensureDatabase, withDatabase } from '../infra/stack/postgres';
 import { stackUp } from '../infra/stack/stack';
 import { loadStackSettings } from '../infra/stack/stack-settings';
+import { startContainers } from './support/containers';
 import { exportEndpoints } from './support/infra-endpoints';
 
 export const SETUP_STATE = globalThis as unknown as {
@@ -32,7 +33,6 @@ export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   let endpoints: { postgresServerUrl: string; kafkaBrokers: string; elasticsearchUrl: string };
   if (process.env.TEST_INFRA === 'containers') {
-    const { startContainers } = await import('./support/containers');
     const started = await startContainers();
     SETUP_STATE.__segmenterContainers = started.containers;
     endpoints = started;
