@@ -1,0 +1,48 @@
+import { toContactEvent } from './outbox-relay';
+
+const contact = {
+  id: '2f1d3c1e-6a44-4c1b-9a52-0d7e3b1f5a10',
+  workspaceId: '7c0e8f4a-1b2c-4d3e-8f9a-0b1c2d3e4f50',
+  email: 'ada@example.com',
+  phone: null,
+  firstName: 'Ada',
+  lastName: null,
+  createdAt: '2026-11-24T10:00:00.000Z',
+  updatedAt: '2026-11-24T10:00:00.000Z',
+  version: 3,
+};
+
+describe('toContactEvent', () => {
+  test('completes the pending event with the outbox id and commit time', () => {
+    const event = toContactEvent({
+      id: '42',
+      workspaceId: contact.workspaceId,
+      contactId: contact.id,
+      eventType: 'contact.upserted',
+      payload: { type: 'contact.upserted', workspaceId: contact.workspaceId, contactId: contact.id, contact },
+      createdAt: new Date('2026-11-24T10:00:01.000Z'),
+    });
+    expect(event).toEqual({
+      schemaVersion: 1,
+      eventId: '42',
+      occurredAt: '2026-11-24T10:00:01.000Z',
+      type: 'contact.upserted',
+      workspaceId: contact.workspaceId,
+      contactId: contact.id,
+      contact,
+    });
+  });
+
+  test('refuses a row whose payload does not match the event schema', () => {
+    expect(() =>
+      toContactEvent({
+        id: '43',
+        workspaceId: contact.workspaceId,
+        contactId: contact.id,
+        eventType: 'contact.upserted',
+        payload: { type: 'contact.upserted', workspaceId: contact.workspaceId, contactId: contact.id, contact: { ...contact, version: 0 } },
+        createdAt: new Date(),
+      }),
+    ).toThrow(/version/);
+  });
+});
