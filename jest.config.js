@@ -27,7 +27,8 @@ module.exports = {
       testMatch: ['**/*.int.test.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testTimeout: 120000,
+      // Per-project testTimeout is ignored by jest; the setup file raises it for this project only.
+      setupFilesAfterEnv: ['<rootDir>/test/integration-timeout.ts'],
     },
   ],
 };
