@@ -62,7 +62,7 @@ export async function startElasticsearch(s: StackSettings): Promise<'started' | 
     await waitUntilReady(proc, () => elasticsearchHealthy(url), s.startTimeoutMs);
     return 'running';
   }
-  const runAs = serviceUser(s.elasticsearch.user);
+  const runAs = serviceUser(s.serviceUser);
   const home = path.join(serverRoot(s.cacheDir, runAs), `elasticsearch-${version}`);
   install(s, home, runAs);
   startDetached(proc, {

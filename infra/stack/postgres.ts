@@ -61,7 +61,7 @@ async function startEmbedded(s: StackSettings): Promise<{ url: string; state: 's
   const proc = postgresProcess(s);
   const url = `postgres://postgres@127.0.0.1:${s.postgres.embeddedPort}/postgres`;
   if (await postgresAnswers(url)) return { url, state: 'running' };
-  const runAs = serviceUser(s.elasticsearch.user);
+  const runAs = serviceUser(s.serviceUser);
   const root = path.join(serverRoot(s.cacheDir, runAs), 'postgres');
   const dataDir = path.join(root, 'data');
   const bin = embeddedBinaries(s);

@@ -12,11 +12,12 @@ const StackEnv = z.object({
   ES_PORT: port.default(9200),
   ES_TRANSPORT_PORT: port.default(9300),
   ES_HEAP: heap.default('1g'),
-  ES_USER: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'must be a valid user name').default('segmenter-es'),
   KAFKA_VERSION: z.string().regex(/^3\.\d+\.\d+$/, 'must be a 3.x.y version').default('3.9.2'),
   KAFKA_PORT: port.default(9092),
   KAFKA_CONTROLLER_PORT: port.default(9093),
   KAFKA_HEAP: heap.default('512m'),
+  // Elasticsearch and Postgres refuse to run as root; as root the launcher runs them as this user.
+  SEGMENTER_SERVICE_USER: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'must be a valid user name').default('segmenter'),
   SEGMENTER_POSTGRES: z.enum(['auto', 'external', 'embedded']).default('auto'),
   EMBEDDED_PG_PORT: port.default(5433),
   DATABASE_URL: z.string().optional(),
@@ -41,12 +42,12 @@ export function loadStackSettings(env: Record<string, string | undefined> = proc
     runDir: path.join(cacheDir, 'run'),
     logDir: path.join(cacheDir, 'logs'),
     startTimeoutMs: s.STACK_START_TIMEOUT_MS,
+    serviceUser: s.SEGMENTER_SERVICE_USER,
     elasticsearch: {
       version: s.ES_VERSION,
       port: s.ES_PORT,
       transportPort: s.ES_TRANSPORT_PORT,
       heap: s.ES_HEAP,
-      user: s.ES_USER,
       url: `http://127.0.0.1:${s.ES_PORT}`,
     },
     kafka: {

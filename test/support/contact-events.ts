@@ -25,4 +25,4 @@ export function contactUpserted(workspaceId: string, contactId: string, version:
   };
 }
 
-export const newId = () => randomUUID();
+export const newId = (): string => randomUUID();
