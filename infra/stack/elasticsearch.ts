@@ -87,6 +87,8 @@ export async function startElasticsearch(s: StackSettings): Promise<'started' | 
       ES_JAVA_HOME: javaHome(),
       ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
       ES_TMPDIR: path.join(home, 'tmp'),
+      // The launcher JVM's scratch files (JVM option probes) stay in the home, not in /tmp.
+      CLI_JAVA_OPTS: `-Djava.io.tmpdir=${path.join(home, 'tmp')}`,
     },
     uid: runAs?.uid,
     gid: runAs?.gid,
