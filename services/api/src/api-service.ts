@@ -1,7 +1,7 @@
 // Starts the whole API process from a Config: HTTP server and outbox relay, with the stop steps
 // in shutdown order. main.ts wires it to signals; integration tests start it in-process.
-import type { AddressInfo } from 'node:net';
 import {
+  closeHttpServer,
   Config,
   createEsClient,
   createEventPublisher,
@@ -9,8 +9,10 @@ import {
   elasticsearchReachable,
   ensureTopics,
   kafkaReachable,
+  listenHttp,
   Logger,
   postgresReachable,
+  runStopSteps,
   StopStep,
 } from '@segmenter/shared';
 import { createApp } from './app';
@@ -52,16 +54,12 @@ export async function startApiService(config: Config, log: Logger): Promise<Runn
       elasticsearch: () => elasticsearchReachable(es),
     },
   });
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.api.host}:${port}`;
+  const { server, url } = await listenHttp(app, config.api.port, config.api.host);
   log.info({ url }, 'api listening');
   relay.start();
 
   const stopSteps: StopStep[] = [
-    { name: 'http', stop: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
+    { name: 'http', stop: () => closeHttpServer(server) },
     { name: 'outbox-relay', stop: () => relay.stop() },
     { name: 'kafka-producer', stop: () => publisher.close() },
     { name: 'postgres', stop: () => pool.end() },
@@ -70,8 +68,6 @@ export async function startApiService(config: Config, log: Logger): Promise<Runn
   return {
     url,
     stopSteps,
-    async stop() {
-      for (const step of stopSteps) await step.stop();
-    },
+    stop: () => runStopSteps(stopSteps),
   };
 }

@@ -1,9 +1,9 @@
 // Starts the indexer from a Config: the contacts index, the consumer group, the dead-letter
 // producer and a small HTTP server for health. Stop steps in shutdown order: the consumer first
 // (kafkajs lets the batch in flight finish and commit), then the producer and clients.
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import {
+  closeHttpServer,
   Config,
   createEsClient,
   createEventConsumer,
@@ -12,9 +12,11 @@ import {
   elasticsearchReachable,
   ensureTopics,
   healthzHandler,
+  listenHttp,
   Logger,
   postgresReachable,
   readyzHandler,
+  runStopSteps,
   StopStep,
 } from '@segmenter/shared';
 import { ensureContactsIndex } from './contacts-index';
@@ -66,24 +68,19 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
     kafka: async () => consumer.connected(),
     elasticsearch: () => elasticsearchReachable(es),
   }));
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(config.indexer.httpPort, config.api.host, () => resolve(s));
-  });
-  const url = `http://${config.api.host}:${(server.address() as AddressInfo).port}`;
+  const { server, url } = await listenHttp(app, config.indexer.httpPort, config.api.host);
   log.info({ url, alias, topic: config.kafka.topics.contactEvents }, 'indexer running');
 
   const stopSteps: StopStep[] = [
     { name: 'kafka-consumer', stop: () => consumer.close() },
     { name: 'dead-letter-producer', stop: () => deadLetters.close() },
-    { name: 'http', stop: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))) },
+    { name: 'http', stop: () => closeHttpServer(server) },
     { name: 'elasticsearch', stop: () => es.close() },
     { name: 'postgres', stop: () => pool.end() },
   ];
   return {
     url,
     stopSteps,
-    async stop() {
-      for (const step of stopSteps) await step.stop();
-    },
+    stop: () => runStopSteps(stopSteps),
   };
 }

@@ -1,5 +1,8 @@
-// /healthz (the process is alive) and /readyz (its dependencies answer), shared by both services.
-import type { Request, Response } from 'express';
+// /healthz (the process is alive) and /readyz (its dependencies answer), shared by both services,
+// and the one way both start listening.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express, Request, Response } from 'express';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
@@ -15,4 +18,14 @@ export function readyzHandler(checks: Record<string, ReadinessCheck>) {
     const ready = results.every(Boolean);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: status });
   };
+}
+
+/** Starts listening and resolves with the server and its URL (port 0 resolves to the real port). */
+export function listenHttp(app: Express, port: number, host: string): Promise<{ server: Server; url: string }> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => {
+      resolve({ server, url: `http://${host}:${(server.address() as AddressInfo).port}` });
+    });
+    server.once('error', reject);
+  });
 }

@@ -1,6 +1,9 @@
 // Graceful shutdown: on SIGTERM or SIGINT, run the stop steps in order (stop taking work, finish
 // what is in flight, close connections), bounded by a timeout so a stuck step cannot hang forever.
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { Config, loadConfig } from '../config/config';
+import { createLogger } from '../logging/logger';
 
 export type StopStep = { name: string; stop: () => Promise<void> };
 
@@ -29,4 +32,33 @@ export function onShutdownSignal(log: Logger, steps: StopStep[], timeoutMs: numb
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** Runs stop steps in order (the in-process equivalent of a SIGTERM, for tests). */
+export async function runStopSteps(steps: StopStep[]): Promise<void> {
+  for (const step of steps) await step.stop();
+}
+
+export function closeHttpServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * The entry point of a service process: parse config, start, stop gracefully on SIGTERM/SIGINT.
+ * A start failure (a bad variable above all) is printed plainly, for the operator, and exits 1.
+ */
+export function runServiceMain(
+  service: string,
+  start: (config: Config, log: Logger) => Promise<{ stopSteps: StopStep[] }>,
+): void {
+  const run = async () => {
+    const config = loadConfig();
+    const log = createLogger(service, config.logLevel);
+    const running = await start(config, log);
+    onShutdownSignal(log, running.stopSteps, config.shutdownTimeoutMs);
+  };
+  run().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
 }
