@@ -10,7 +10,8 @@ import { ManagedProcess, managedProcess, runningPid, startDetached, waitUntilRea
 import type { StackSettings } from './stack-settings';
 
 export function elasticsearchProcess(s: StackSettings): ManagedProcess {
-  return managedProcess(s.runDir, s.logDir, 'elasticsearch', 'elasticsearch');
+  // The versioned home directory is on the command line of both the launcher script and the JVM.
+  return managedProcess(s.runDir, s.logDir, 'elasticsearch', `elasticsearch-${s.elasticsearch.version}`);
 }
 
 export async function elasticsearchHealthy(url: string): Promise<boolean> {
@@ -32,16 +33,23 @@ function javaHome(): string {
   return path.resolve(path.dirname(java), '..');
 }
 
-/** Downloads and unpacks the distribution once; returns its home directory. */
+/** Fetches the distribution once (Maven); returns the zip's path. */
+export function downloadElasticsearch(s: StackSettings): string {
+  const { version } = s.elasticsearch;
+  const downloads = path.join(s.cacheDir, 'downloads');
+  const zip = path.join(downloads, `elasticsearch-${version}.zip`);
+  if (!fs.existsSync(zip)) {
+    console.log(`[stack] fetching Elasticsearch ${version} (integ-test-zip) with Maven...`);
+    copyArtifact(`org.elasticsearch.distribution.integ-test-zip:elasticsearch:${version}:zip`, downloads);
+  }
+  return zip;
+}
+
+/** Unpacks the distribution once into `home`, owned by the user it runs as. */
 function install(s: StackSettings, home: string, runAs: RunAs | undefined): void {
   const { version } = s.elasticsearch;
   if (!fs.existsSync(path.join(home, 'bin', 'elasticsearch'))) {
-    const downloads = path.join(s.cacheDir, 'downloads');
-    const zip = path.join(downloads, `elasticsearch-${version}.zip`);
-    if (!fs.existsSync(zip)) {
-      console.log(`[stack] fetching Elasticsearch ${version} (integ-test-zip) with Maven...`);
-      copyArtifact(`org.elasticsearch.distribution.integ-test-zip:elasticsearch:${version}:zip`, downloads);
-    }
+    const zip = downloadElasticsearch(s);
     const parent = path.dirname(home);
     fs.mkdirSync(parent, { recursive: true });
     const staging = fs.mkdtempSync(path.join(parent, '.unpack-'));

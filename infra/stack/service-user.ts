@@ -44,6 +44,21 @@ export function serverRoot(cacheDir: string, runAs: RunAs | undefined): string {
   return path.join(os.tmpdir(), `segmenter-${runAs.name}`);
 }
 
+/**
+ * `dir` itself when the service user can reach it, else a copy of it under `root` (made once):
+ * binaries inside a clone under /root are out of that user's reach.
+ */
+export function reachableDir(dir: string, root: string, runAs: RunAs | undefined): string {
+  if (!runAs || reachableBy(runAs, dir)) return dir;
+  const copy = path.join(root, path.basename(dir));
+  if (!fs.existsSync(copy)) {
+    fs.mkdirSync(root, { recursive: true });
+    fs.cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+    chownTree(copy, runAs);
+  }
+  return copy;
+}
+
 export function chownTree(dir: string, runAs: RunAs | undefined): void {
   if (runAs) execFileSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dir]);
 }

@@ -1,7 +1,7 @@
 // The local stack as one unit: `up` finds or starts Postgres, Kafka and Elasticsearch (reusing
 // whatever already answers), `down` stops only what the launcher started, `status` reports.
-import { elasticsearchHealthy, elasticsearchProcess, startElasticsearch } from './elasticsearch';
-import { kafkaHealthy, kafkaProcess, startKafka } from './kafka';
+import { downloadElasticsearch, elasticsearchHealthy, elasticsearchProcess, startElasticsearch } from './elasticsearch';
+import { installKafka, kafkaHealthy, kafkaProcess, startKafka } from './kafka';
 import { postgresAnswers, postgresProcess, startPostgres } from './postgres';
 import { runningPid, stopProcess } from './processes';
 import type { StackSettings } from './stack-settings';
@@ -21,6 +21,10 @@ export async function stackUp(s: StackSettings, log: (line: string) => void = co
   const pg = await startPostgres(s);
   if (pg.state === 'started') started.push('postgres');
   log(`[stack] postgres      ${pg.state.padEnd(8)} ${redact(pg.url)}`);
+  // Downloads first, one after the other: two Maven processes filling one local repository at
+  // once can corrupt it. Then both JVMs start in parallel.
+  installKafka(s);
+  downloadElasticsearch(s);
   const [kafka, es] = await Promise.all([startKafka(s), startElasticsearch(s)]);
   if (kafka === 'started') started.push('kafka');
   if (es === 'started') started.push('elasticsearch');

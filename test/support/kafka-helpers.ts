@@ -1,8 +1,8 @@
 // Test-side Kafka helpers: publish raw events and read a topic back, through kafkajs directly
 // (the services themselves only see packages/shared/src/kafka).
 import { Kafka, logLevel } from 'kafkajs';
-import type { Config, ContactEvent } from '@segmenter/shared';
-import { ensureTopics } from '@segmenter/shared';
+import type { ChangeEvent, Config } from '@segmenter/shared';
+import { aggregateIdOf, chunkByBytes, ensureTopics } from '@segmenter/shared';
 import type { Logger } from 'pino';
 
 export async function ensureTestTopics(config: Config, log: Logger): Promise<void> {
@@ -16,14 +16,16 @@ export async function publishRaw(config: Config, messages: { key: string; value:
   const producer = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   try {
-    await producer.send({ topic: config.kafka.topics.contactEvents, acks: -1, messages });
+    for (const chunk of chunkByBytes(messages, 512 * 1024)) {
+      await producer.send({ topic: config.kafka.topics.contactEvents, acks: -1, messages: chunk });
+    }
   } finally {
     await producer.disconnect();
   }
 }
 
-export const publishEvents = (config: Config, events: ContactEvent[]) =>
-  publishRaw(config, events.map((e) => ({ key: e.contactId, value: JSON.stringify(e) })));
+export const publishEvents = (config: Config, events: ChangeEvent[]) =>
+  publishRaw(config, events.map((e) => ({ key: aggregateIdOf(e), value: JSON.stringify(e) })));
 
 export interface ReadMessage {
   partition: number;

@@ -32,7 +32,7 @@ create table contacts (
   updated_at timestamptz not null default now(),
   -- Strictly increasing on every change to what is indexed; the indexer's external version.
   version bigint not null default 1 check (version > 0),
-  check (email is not null or phone is not null)
+  constraint contacts_email_or_phone check (email is not null or phone is not null)
 );
 create unique index contacts_workspace_email on contacts (workspace_id, email) where email is not null;
 create index contacts_workspace_phone on contacts (workspace_id, phone) where phone is not null;
@@ -45,13 +45,28 @@ create index contacts_workspace_created on contacts (workspace_id, created_at, i
 create table outbox (
   id bigserial primary key,
   workspace_id uuid not null,
-  contact_id uuid not null,
+  -- The Kafka key: the contact id for contact events, the tag id for tag events.
+  aggregate_id uuid not null,
   event_type text not null,
   payload jsonb not null,
   created_at timestamptz not null default now()
 );
 
+-- Rows the relay could not turn into a valid event (a bug, since appends are validated): moved
+-- here with the reason instead of blocking every row behind them.
+create table outbox_dead_letters (
+  id bigint primary key,
+  workspace_id uuid not null,
+  aggregate_id uuid not null,
+  event_type text not null,
+  payload jsonb not null,
+  reason text not null,
+  created_at timestamptz not null,
+  dead_at timestamptz not null default now()
+);
+
 -- Down Migration
+drop table outbox_dead_letters;
 drop table outbox;
 drop table contacts;
 drop table api_keys;

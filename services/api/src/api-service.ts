@@ -25,7 +25,7 @@ export interface RunningApi {
 }
 
 export async function startApiService(config: Config, log: Logger): Promise<RunningApi> {
-  const pool = createPgPool(config.database.url, config.database.poolSize);
+  const pool = createPgPool(config.database.url, config.database.poolSize, (err) => log.warn({ err }, 'idle postgres client failed'));
   const es = createEsClient(config.elasticsearch.url);
   const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` };
 

@@ -1,29 +1,100 @@
-// Builds the Elasticsearch document for a contact from the event's snapshot alone: the indexer
-// never reads Postgres, so an event replayed a year later still produces the same document.
-import type { ContactSnapshot } from '@segmenter/shared';
+// Builds the Elasticsearch document for a contact from an event alone: the indexer never reads
+// Postgres, so an event replayed a year later still produces the same document. Erased contacts
+// become tombstones (no personal data) so a late, older event cannot resurrect them.
+import { assertNever, ChangeEvent, ContactSnapshot } from '@segmenter/shared';
 
 export interface ContactDocument {
   workspace_id: string;
   contact_id: string;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  created_at: string;
-  updated_at: string;
   version: number;
+  deleted: boolean;
+  erased?: true;
+  email?: string | null;
+  phone?: string | null;
+  first_name?: string | null;
+  last_name?: string | null;
+  city?: string | null;
+  region?: string | null;
+  postal_code?: string | null;
+  country?: string | null;
+  timezone?: string | null;
+  language?: string | null;
+  subscription_categories?: string[];
+  source?: string;
+  consent_at?: string | null;
+  email_status?: string;
+  phone_status?: string;
+  email_rating?: number | null;
+  tag_ids?: string[];
+  /** `key=value` terms: `=`, `IN` and prefix conditions are single term lookups. */
+  labels?: string[];
+  label_keys?: string[];
+  created_at?: string;
+  updated_at?: string;
+  deleted_at?: string | null;
 }
 
-export function contactDocument(contact: ContactSnapshot): ContactDocument {
+export interface IndexOperation {
+  workspaceId: string;
+  contactId: string;
+  version: number;
+  document: ContactDocument;
+}
+
+export function contactDocument(c: ContactSnapshot): ContactDocument {
+  const labelKeys = Object.keys(c.labels).sort();
   return {
-    workspace_id: contact.workspaceId,
-    contact_id: contact.id,
-    email: contact.email,
-    phone: contact.phone,
-    first_name: contact.firstName,
-    last_name: contact.lastName,
-    created_at: contact.createdAt,
-    updated_at: contact.updatedAt,
-    version: contact.version,
+    workspace_id: c.workspaceId,
+    contact_id: c.id,
+    version: c.version,
+    deleted: c.deletedAt !== null,
+    email: c.email,
+    phone: c.phone,
+    first_name: c.firstName,
+    last_name: c.lastName,
+    city: c.address.city,
+    region: c.address.region,
+    postal_code: c.address.postalCode,
+    country: c.address.country,
+    timezone: c.timezone,
+    language: c.language,
+    subscription_categories: c.subscriptionCategories,
+    source: c.source,
+    consent_at: c.consentAt,
+    email_status: c.emailStatus,
+    phone_status: c.phoneStatus,
+    email_rating: c.emailRating,
+    tag_ids: c.tagIds,
+    labels: labelKeys.map((k) => `${k}=${c.labels[k]}`),
+    label_keys: labelKeys,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    deleted_at: c.deletedAt,
   };
+}
+
+/** What an event does to the index: one document write, or nothing (tag events touch no contact). */
+export function indexOperationOf(event: ChangeEvent): IndexOperation | undefined {
+  switch (event.type) {
+    case 'contact.upserted':
+    case 'contact.deleted':
+    case 'contact.restored':
+    case 'contact.tags_added':
+    case 'contact.tags_removed':
+    case 'contact.labels_set':
+    case 'contact.labels_removed':
+      return { workspaceId: event.workspaceId, contactId: event.contactId, version: event.contact.version, document: contactDocument(event.contact) };
+    case 'contact.erased':
+      return {
+        workspaceId: event.workspaceId,
+        contactId: event.contactId,
+        version: event.version,
+        document: { workspace_id: event.workspaceId, contact_id: event.contactId, version: event.version, deleted: true, erased: true },
+      };
+    case 'tag.renamed': // documents hold tag ids: a rename changes no document
+    case 'tag.deleted': // each affected contact has its own contact.tags_removed event
+      return undefined;
+    default:
+      return assertNever(event);
+  }
 }

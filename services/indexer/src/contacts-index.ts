@@ -9,13 +9,33 @@ export const CONTACTS_MAPPING: estypes.MappingTypeMapping = {
   properties: {
     workspace_id: { type: 'keyword' },
     contact_id: { type: 'keyword' },
+    version: { type: 'long' },
+    // Soft-deleted and erased contacts stay as documents (erased ones as tombstones) so external
+    // versioning keeps refusing older events; every segment query filters `deleted: false`.
+    deleted: { type: 'boolean' },
+    erased: { type: 'boolean' },
     email: { type: 'keyword' },
     phone: { type: 'keyword' },
     first_name: { type: 'keyword', normalizer: 'lowercase' }, // the built-in normalizer
-    last_name: { type: 'keyword', normalizer: 'lowercase' }, // the built-in normalizer
+    last_name: { type: 'keyword', normalizer: 'lowercase' },
+    city: { type: 'keyword' },
+    region: { type: 'keyword' },
+    postal_code: { type: 'keyword' },
+    country: { type: 'keyword' },
+    timezone: { type: 'keyword' },
+    language: { type: 'keyword' },
+    subscription_categories: { type: 'keyword' },
+    source: { type: 'keyword' },
+    consent_at: { type: 'date' },
+    email_status: { type: 'keyword' },
+    phone_status: { type: 'keyword' },
+    email_rating: { type: 'short' },
+    tag_ids: { type: 'keyword' },
+    labels: { type: 'keyword' },
+    label_keys: { type: 'keyword' },
     created_at: { type: 'date' },
     updated_at: { type: 'date' },
-    version: { type: 'long' },
+    deleted_at: { type: 'date' },
   },
 };
 

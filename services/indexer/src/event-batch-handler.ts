@@ -1,7 +1,7 @@
 // Handles one Kafka batch: parse, bulk-write to Elasticsearch, dead-letter what cannot be indexed,
 // and only then mark the batch processed, so committed offsets never run ahead of the index.
-import { BatchHandlerContext, ContactEvent, EsClient, EventPublisher, IncomingMessage, Logger, parseContactEvent } from '@segmenter/shared';
-import { writeContactEvents } from './bulk-writer';
+import { BatchHandlerContext, ChangeEvent, EsClient, EventPublisher, IncomingMessage, Logger, parseChangeEvent } from '@segmenter/shared';
+import { writeChangeEvents } from './bulk-writer';
 
 export interface EventBatchHandlerOptions {
   es: EsClient;
@@ -47,12 +47,12 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
 
   return async function handleEventBatch(messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> {
     if (messages.length === 0) return;
-    const events: ContactEvent[] = [];
-    const messageOf = new Map<ContactEvent, IncomingMessage>();
+    const events: ChangeEvent[] = [];
+    const messageOf = new Map<ChangeEvent, IncomingMessage>();
     const letters: DeadLetter[] = [];
     for (const message of messages) {
       try {
-        const event = parseContactEvent(message.value);
+        const event = parseChangeEvent(message.value);
         events.push(event);
         messageOf.set(event, message);
       } catch (err) {
@@ -61,19 +61,22 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
     }
 
     for (let attempt = 0; events.length > 0; attempt++) {
+      // Stopping (shutdown or rebalance): return without marking anything processed, so nothing
+      // of this batch is committed and whoever takes the partition next replays it.
+      if (!ctx.isRunning()) return;
       try {
-        const outcome = await writeContactEvents(es, events, { alias, maxItemRetries: 5, retryBaseMs });
+        const outcome = await writeChangeEvents(es, events, { alias, maxItemRetries: 5, retryBaseMs, requestTimeoutMs: 10_000 });
         letters.push(...outcome.failed.map(({ event, reason }) => ({ message: messageOf.get(event)!, reason })));
-        log.debug({ indexed: outcome.indexed, stale: outcome.stale, failed: outcome.failed.length }, 'batch indexed');
+        log.debug({ indexed: outcome.indexed, stale: outcome.stale, skipped: outcome.skipped, failed: outcome.failed.length }, 'batch indexed');
         break;
       } catch (err) {
-        // Elasticsearch unreachable or rejecting the whole request: nothing is committed, and we
-        // keep retrying (heartbeating so the group keeps our partitions) until it heals or we stop.
-        if (!ctx.isRunning()) throw err;
+        // Elasticsearch unreachable, or items still failing with 429/5xx: nothing is committed,
+        // and we keep retrying until it heals or we stop. The heartbeat keeps our partitions; when
+        // it throws (a rebalance), the error ends the batch so the group can move on.
         const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 10));
-        log.warn({ err, attempt, backoffMs: backoff }, 'bulk request failed; retrying batch');
+        log.warn({ err, attempt, backoffMs: backoff }, 'bulk write failed; retrying batch');
         await sleep(backoff);
-        await ctx.heartbeat().catch(() => undefined);
+        await ctx.heartbeat();
       }
     }
 

@@ -32,7 +32,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   const es = createEsClient(config.elasticsearch.url);
   // The indexer reads no contact data from Postgres; the pool serves readiness now and
   // reindex/reconcile later.
-  const pool = createPgPool(config.database.url, 2);
+  const pool = createPgPool(config.database.url, 2, (err) => log.warn({ err }, 'idle postgres client failed'));
   const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-indexer` };
   const alias = config.elasticsearch.contactsAlias;
 
@@ -51,6 +51,12 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
       maxWaitMs: config.indexer.lingerMs,
     },
     log,
+    (err) => {
+      // kafkajs gave up (a non-retriable error): exit so a supervisor restarts a clean process
+      // rather than leaving one that answers /healthz but consumes nothing.
+      log.fatal({ err }, 'kafka consumer crashed and will not restart; exiting');
+      process.exit(1);
+    },
   );
   const handler = createEventBatchHandler({
     es,

@@ -3,8 +3,12 @@ import { Pool, PoolClient } from 'pg';
 
 export type { Pool, PoolClient };
 
-export function createPgPool(url: string, max: number): Pool {
-  return new Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+export function createPgPool(url: string, max: number, onIdleError?: (err: Error) => void): Pool {
+  const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection (Postgres restart, terminated backend) emits 'error' on
+  // the pool; unhandled, that would crash the process. The pool replaces the client on next use.
+  pool.on('error', (err) => onIdleError?.(err));
+  return pool;
 }
 
 /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */

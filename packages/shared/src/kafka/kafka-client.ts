@@ -58,6 +58,26 @@ export async function ensureTopics(
   }
 }
 
+const PUBLISH_CHUNK_BYTES = 512 * 1024;
+
+export function chunkByBytes(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let size = 0;
+  for (const message of messages) {
+    const bytes = Buffer.byteLength(message.value) + Buffer.byteLength(message.key) + 64;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(message);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export interface EventPublisher {
   /** Resolves only once every message is acknowledged by all in-sync replicas. */
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
@@ -73,18 +93,20 @@ export async function createEventPublisher(settings: KafkaSettings, log: Logger)
   await producer.connect();
   return {
     async publish(topic, messages) {
-      if (messages.length === 0) return;
-      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+      // Sends in chunks well under the broker's default 1 MiB message.max.bytes, so a batch of
+      // large snapshots can never be refused as a whole, over and over.
+      for (const chunk of chunkByBytes(messages, PUBLISH_CHUNK_BYTES)) {
+        await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: chunk });
+      }
     },
     close: () => producer.disconnect(),
   };
 }
 
 export interface BatchHandlerContext {
-  /** Marks every message up to and including this one as done; only these offsets get committed. */
+  /** Marks every message up to and including this one as done; only these offsets get committed (after the handler returns). */
   markProcessed(message: IncomingMessage): void;
-  /** Commits the marked offsets now. */
-  commit(): Promise<void>;
+  /** Lets the group know we are alive during a long retry; throws when a rebalance needs us to stop. */
   heartbeat(): Promise<void>;
   isRunning(): boolean;
 }
@@ -98,6 +120,8 @@ export interface EventConsumer {
 export async function createEventConsumer(
   settings: KafkaSettings & { groupId: string; topic: string; fromBeginning?: boolean; maxBytes: number; maxWaitMs: number },
   log: Logger,
+  /** Called when the consumer crashed and kafkajs will not restart it: the process must not live on as a zombie. */
+  onFatal: (err: unknown) => void,
 ): Promise<EventConsumer> {
   const consumer: Consumer = kafkaFor(settings, log).consumer({
     groupId: settings.groupId,
@@ -108,17 +132,21 @@ export async function createEventConsumer(
   let isConnected = false;
   consumer.on(consumer.events.CONNECT, () => (isConnected = true));
   consumer.on(consumer.events.DISCONNECT, () => (isConnected = false));
-  consumer.on(consumer.events.CRASH, () => (isConnected = false));
+  consumer.on(consumer.events.CRASH, (event) => {
+    isConnected = false;
+    if (!event.payload.restart) onFatal(event.payload.error);
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: settings.topic, fromBeginning: settings.fromBeginning ?? true });
   return {
     async run(handler) {
       await consumer.run({
-        // Offsets are resolved by the handler only after Elasticsearch acknowledged the batch,
-        // so a crash mid-batch replays it (at-least-once; indexing is idempotent by version).
+        // Offsets are resolved by the handler only after Elasticsearch acknowledged the batch, and
+        // kafkajs commits resolved offsets when the handler returns (or throws), so a crash
+        // mid-batch replays it (at-least-once; indexing is idempotent by version).
         eachBatchAutoResolve: false,
         autoCommit: true,
-        eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           if (!isRunning() || isStale()) return;
           const messages: IncomingMessage[] = batch.messages.map((m) => ({
             topic: batch.topic,
@@ -132,11 +160,9 @@ export async function createEventConsumer(
           }));
           await handler(messages, {
             markProcessed: (m) => resolveOffset(m.offset),
-            commit: () => commitOffsetsIfNecessary(),
             heartbeat,
             isRunning: () => isRunning() && !isStale(),
           });
-          await commitOffsetsIfNecessary();
         },
       });
     },

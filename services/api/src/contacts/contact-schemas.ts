@@ -1,29 +1,146 @@
-// Contact request and response shapes. The same schemas validate requests and type the code.
+// Contact request and response shapes: the same zod schemas validate requests, type the code and
+// (later) generate the OpenAPI document. Normalisation happens here, once: emails lower-cased,
+// phones to E.164, languages to canonical BCP 47.
+import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { ContactSource, CustomFieldValue, EmailStatus, LIMITS, PhoneStatus } from '@segmenter/shared';
 
-const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+export const Email = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'))
+  .transform((e) => e.toLowerCase());
+
+export const Phone = z
+  .string()
+  .trim()
+  .max(32, 'must be at most 32 characters')
+  .transform((raw, ctx) => {
+    try {
+      const parsed = parsePhoneNumberWithError(raw);
+      if (parsed.isValid()) return parsed.number;
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be a valid phone number in international format, such as +14155550123' });
+    return z.NEVER;
+  });
+
+export const Timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz.length <= 64;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Paris');
+
+export const Language = z.string().transform((tag, ctx) => {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    if (canonical && tag.length <= 35) return canonical;
+  } catch {
+    // fall through
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag such as en or pt-BR' });
+  return z.NEVER;
+});
+
+const Address = z.strictObject({
+  street: text(200).nullable().optional(),
+  city: text(100).nullable().optional(),
+  region: text(100).nullable().optional(),
+  postalCode: text(20).nullable().optional(),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as FR')
+    .transform((c) => c.toUpperCase())
+    .nullable()
+    .optional(),
+});
+
+const SubscriptionCategories = z
+  .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'))
+  .max(LIMITS.subscriptionCategories, `must hold at most ${LIMITS.subscriptionCategories} categories`)
+  .transform((cs) => [...new Set(cs)].sort());
+
+/** Every field a client may write; null clears an optional field. */
+const contactFields = {
+  email: Email.nullable().optional(),
+  phone: Phone.nullable().optional(),
+  firstName: text(100).nullable().optional(),
+  lastName: text(100).nullable().optional(),
+  address: Address.optional(),
+  timezone: Timezone.nullable().optional(),
+  language: Language.nullable().optional(),
+  subscriptionCategories: SubscriptionCategories.optional(),
+  source: ContactSource.optional(),
+  consentAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' }).nullable().optional(),
+  customFields: z.record(z.string(), CustomFieldValue.nullable()).optional(),
+  emailRating: z.number().int('must be a whole number').min(0, 'must be at least 0').max(100, 'must be at most 100').nullable().optional(),
+};
+
+export const ContactFields = z.strictObject(contactFields);
+export type ContactFields = z.infer<typeof ContactFields>;
+
+const needsEmailOrPhone = { message: 'a contact needs an email or a phone', path: ['email'] };
 
 export const CreateContactRequest = z
   .strictObject({
-    email: z
-      .string()
-      .trim()
-      .max(254, 'must be at most 254 characters')
-      .pipe(z.email('must be a valid email address'))
-      .transform((e) => e.toLowerCase())
-      .optional(),
-    phone: z
-      .string()
-      .trim()
-      .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +14155550123')
-      .optional(),
-    firstName: name.optional(),
-    lastName: name.optional(),
+    ...contactFields,
+    emailStatus: EmailStatus.optional(),
+    phoneStatus: PhoneStatus.optional(),
   })
-  .refine((c) => c.email !== undefined || c.phone !== undefined, {
-    message: 'a contact needs an email or a phone',
-    path: ['email'],
-  });
+  .refine((c) => (c.email ?? null) !== null || (c.phone ?? null) !== null, needsEmailOrPhone);
 export type CreateContactRequest = z.infer<typeof CreateContactRequest>;
 
+export const UpdateContactRequest = ContactFields.refine((c) => Object.keys(c).length > 0, {
+  message: 'must change at least one field',
+});
+export type UpdateContactRequest = z.infer<typeof UpdateContactRequest>;
+
+export const MatchBy = z.enum(['email', 'phone']);
+export type MatchBy = z.infer<typeof MatchBy>;
+
+/** An upsert item: contact fields, of which the matched one is required. */
+export const upsertContact = (matchBy: MatchBy) =>
+  ContactFields.superRefine((c, ctx) => {
+    if ((c[matchBy] ?? null) === null) ctx.addIssue({ code: 'custom', path: [matchBy], message: `is required to match by ${matchBy}` });
+  });
+
+export const UpsertContactRequest = z.strictObject({ matchBy: MatchBy, contact: z.unknown() });
+
+export const BatchUpsertRequest = z.strictObject({
+  matchBy: MatchBy,
+  // Items are validated one by one, so one bad item fails alone with its own errors.
+  contacts: z.array(z.unknown()).min(1, 'must hold at least one contact').max(LIMITS.batchUpsert, `must hold at most ${LIMITS.batchUpsert} contacts`),
+});
+
+export const DeleteContactRequest = z.strictObject({ reason: text(500).optional() }).default({});
+
+export const StatusChangeRequest = z.discriminatedUnion('channel', [
+  z.strictObject({ channel: z.literal('email'), status: EmailStatus, reason: text(500).optional() }),
+  z.strictObject({ channel: z.literal('phone'), status: PhoneStatus, reason: text(500).optional() }),
+]);
+export type StatusChangeRequest = z.infer<typeof StatusChangeRequest>;
+
 export const ContactIdParams = z.object({ id: z.uuid('must be a contact id (UUID)') });
+
+export const LIST_SORTS = ['created', 'updated', 'email_rating'] as const;
+export const DELETED_SORTS = ['created', 'deleted'] as const;
+
+const pageQuery = {
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  cursor: z.string().max(500, 'must be at most 500 characters').optional(),
+  q: z.string().trim().min(1, 'must not be empty').max(254, 'must be at most 254 characters').optional(),
+};
+
+export const ListContactsQuery = z.strictObject({ ...pageQuery, sort: z.enum(LIST_SORTS).default('created') });
+export type ListContactsQuery = z.infer<typeof ListContactsQuery>;
+export const ListDeletedQuery = z.strictObject({ ...pageQuery, sort: z.enum(DELETED_SORTS).default('deleted') });
+export type ListDeletedQuery = z.infer<typeof ListDeletedQuery>;
+

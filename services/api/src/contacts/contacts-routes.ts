@@ -1,26 +1,128 @@
 // /v1/contacts: parse, call one service method, shape the answer.
 import { Router } from 'express';
-import type { Pool } from 'pg';
+import type { ContactSnapshot, Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { parseRequestPart } from '../http/validate';
-import { ContactIdParams, CreateContactRequest } from './contact-schemas';
+import type { FieldProblem } from '../errors/app-error';
+import { AppError } from '../errors/app-error';
+import {
+  BatchUpsertRequest,
+  ContactIdParams,
+  CreateContactRequest,
+  DeleteContactRequest,
+  ListContactsQuery,
+  ListDeletedQuery,
+  StatusChangeRequest,
+  UpdateContactRequest,
+  upsertContact,
+  UpsertContactRequest,
+} from './contact-schemas';
 import type { ContactsService } from './contacts-service';
+
+/** The API's view of a contact: the snapshot without the workspace id (implied by the key). */
+export function publicContact({ workspaceId: _workspaceId, ...contact }: ContactSnapshot) {
+  return contact;
+}
+
+const ONE_CLICK_ACTIONS = {
+  'blacklist-email': { channel: 'email', status: 'blacklisted' },
+  'blacklist-phone': { channel: 'phone', status: 'blacklisted' },
+  'unsubscribe-email': { channel: 'email', status: 'unsubscribed' },
+  'clear-spam-report': { channel: 'email', status: 'active' },
+} as const;
 
 export function contactsRoutes(service: ContactsService, pool: Pool): Router {
   const router = Router();
-  router.post('/', requireApiKey(pool, 'write'), async (req, res) => {
+  const read = requireApiKey(pool, 'read');
+  const write = requireApiKey(pool, 'write');
+  const workspace = (res: Parameters<typeof principalOf>[0]) => principalOf(res).workspaceId;
+  const idOf = (params: unknown) => parseRequestPart(ContactIdParams, 'params', params).id;
+
+  router.get('/', read, async (req, res) => {
+    const query = parseRequestPart(ListContactsQuery, 'query', req.query);
+    const page = await service.listContacts(workspace(res), { ...query, deleted: false });
+    res.json({ items: page.items.map(publicContact), nextCursor: page.nextCursor });
+  });
+
+  router.get('/deleted', read, async (req, res) => {
+    const query = parseRequestPart(ListDeletedQuery, 'query', req.query);
+    const page = await service.listContacts(workspace(res), { ...query, deleted: true });
+    res.json({ items: page.items.map(publicContact), nextCursor: page.nextCursor });
+  });
+
+  router.post('/', write, async (req, res) => {
     const body = parseRequestPart(CreateContactRequest, 'body', req.body);
-    const contact = await service.createContact(principalOf(res).workspaceId, body);
+    const contact = await service.createContact(workspace(res), body);
     res.status(201).location(`${req.baseUrl}/${contact.id}`).json(publicContact(contact));
   });
-  router.get('/:id', requireApiKey(pool, 'read'), async (req, res) => {
-    const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
-    res.json(publicContact(await service.getContact(principalOf(res).workspaceId, id)));
-  });
-  return router;
-}
 
-/** The API's view of a contact: the snapshot without the workspace id (implied by the key). */
-function publicContact({ workspaceId: _workspaceId, ...contact }: import('@segmenter/shared').ContactSnapshot) {
-  return contact;
+  router.post('/upsert', write, async (req, res) => {
+    const { matchBy, contact: raw } = parseRequestPart(UpsertContactRequest, 'body', req.body);
+    const fields = parseRequestPart(upsertContact(matchBy), 'body.contact', raw);
+    const { status, contact } = await service.upsertContact(workspace(res), matchBy, fields);
+    res.status(status === 'created' ? 201 : 200).json({ status, contact: publicContact(contact) });
+  });
+
+  router.post('/batch-upsert', write, async (req, res) => {
+    const { matchBy, contacts } = parseRequestPart(BatchUpsertRequest, 'body', req.body);
+    const results: { index: number; status: string; id?: string; version?: number; errors?: FieldProblem[]; detail?: string }[] = [];
+    for (const [index, raw] of contacts.entries()) {
+      try {
+        const fields = parseRequestPart(upsertContact(matchBy), `body.contacts.${index}`, raw);
+        const { status, contact } = await service.upsertContactItem(workspace(res), matchBy, fields, index);
+        results.push({ index, status, id: contact.id, version: contact.version });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        results.push({ index, status: 'error', detail: err.message, errors: err.problems });
+      }
+    }
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    res.json({
+      summary: { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), failed: count('error') },
+      results,
+    });
+  });
+
+  router.get('/:id', read, async (req, res) => {
+    res.json(publicContact(await service.getContact(workspace(res), idOf(req.params))));
+  });
+
+  router.patch('/:id', write, async (req, res) => {
+    const id = idOf(req.params);
+    const body = parseRequestPart(UpdateContactRequest, 'body', req.body);
+    res.json(publicContact(await service.updateContact(workspace(res), id, body)));
+  });
+
+  router.delete('/:id', write, async (req, res) => {
+    const id = idOf(req.params);
+    const { reason } = parseRequestPart(DeleteContactRequest, 'body', req.body ?? {});
+    res.json(publicContact(await service.deleteContact(workspace(res), id, reason ?? null)));
+  });
+
+  router.post('/:id/restore', write, async (req, res) => {
+    res.json(publicContact(await service.restoreContact(workspace(res), idOf(req.params))));
+  });
+
+  // Erasure is irreversible, so it takes the admin scope.
+  router.delete('/:id/erase', requireApiKey(pool, 'admin'), async (req, res) => {
+    await service.eraseContact(workspace(res), idOf(req.params));
+    res.status(204).end();
+  });
+
+  router.post('/:id/status', write, async (req, res) => {
+    const id = idOf(req.params);
+    const body = parseRequestPart(StatusChangeRequest, 'body', req.body);
+    res.json(publicContact(await service.changeStatus(workspace(res), id, body)));
+  });
+
+  router.get('/:id/status-history', read, async (req, res) => {
+    res.json({ items: await service.statusHistory(workspace(res), idOf(req.params)) });
+  });
+
+  for (const [action, change] of Object.entries(ONE_CLICK_ACTIONS)) {
+    router.post(`/:id/actions/${action}`, write, async (req, res) => {
+      res.json(publicContact(await service.changeStatus(workspace(res), idOf(req.params), { ...change, reason: `one-click ${action}` })));
+    });
+  }
+  return router;
 }

@@ -1,24 +1,51 @@
-// SQL for contacts. Every statement is scoped by workspace id; rows map to the event snapshot.
-import type { ContactSnapshot } from '@segmenter/shared';
+// SQL for contacts. Every statement is scoped by workspace id. Snapshots (the row with its tag ids
+// and labels) are what events carry and what the API returns, so they are loaded one way only.
+import type { ContactSnapshot, CustomFieldValue } from '@segmenter/shared';
 import type { Pool, PoolClient } from 'pg';
-import { ConflictError } from '../errors/app-error';
-import type { CreateContactRequest } from './contact-schemas';
+import { ConflictError, ValidationError } from '../errors/app-error';
+import type { ContactFields } from './contact-schemas';
 
-const COLUMNS = 'id, workspace_id, email, phone, first_name, last_name, created_at, updated_at, version';
+type Queryable = Pick<PoolClient, 'query'>;
 
-interface ContactRow {
+export const SNAPSHOT_SELECT = `
+  select c.id, c.workspace_id, c.email, c.phone, c.first_name, c.last_name,
+         c.street, c.city, c.region, c.postal_code, c.country, c.timezone, c.language,
+         c.subscription_categories, c.source, c.consent_at, c.custom_fields,
+         c.email_status, c.phone_status, c.email_rating, c.created_at, c.updated_at, c.deleted_at, c.version,
+         array(select t.tag_id::text from contact_tags t where t.contact_id = c.id order by t.tag_id) as tag_ids,
+         coalesce((select jsonb_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}'::jsonb) as labels
+    from contacts c`;
+
+export interface ContactRow {
   id: string;
   workspace_id: string;
   email: string | null;
   phone: string | null;
   first_name: string | null;
   last_name: string | null;
+  street: string | null;
+  city: string | null;
+  region: string | null;
+  postal_code: string | null;
+  country: string | null;
+  timezone: string | null;
+  language: string | null;
+  subscription_categories: string[];
+  source: string;
+  consent_at: Date | null;
+  custom_fields: Record<string, CustomFieldValue>;
+  email_status: ContactSnapshot['emailStatus'];
+  phone_status: ContactSnapshot['phoneStatus'];
+  email_rating: number | null;
   created_at: Date;
   updated_at: Date;
+  deleted_at: Date | null;
   version: string; // bigint comes back as a string
+  tag_ids: string[];
+  labels: Record<string, string>;
 }
 
-function toSnapshot(row: ContactRow): ContactSnapshot {
+export function toSnapshot(row: ContactRow): ContactSnapshot {
   return {
     id: row.id,
     workspaceId: row.workspace_id,
@@ -26,34 +53,236 @@ function toSnapshot(row: ContactRow): ContactSnapshot {
     phone: row.phone,
     firstName: row.first_name,
     lastName: row.last_name,
+    address: { street: row.street, city: row.city, region: row.region, postalCode: row.postal_code, country: row.country },
+    timezone: row.timezone,
+    language: row.language,
+    subscriptionCategories: row.subscription_categories,
+    source: row.source,
+    consentAt: row.consent_at?.toISOString() ?? null,
+    customFields: row.custom_fields,
+    emailStatus: row.email_status,
+    phoneStatus: row.phone_status,
+    emailRating: row.email_rating,
+    tagIds: row.tag_ids,
+    labels: row.labels,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    deletedAt: row.deleted_at?.toISOString() ?? null,
     version: Number(row.version),
   };
 }
 
-export async function insertContact(client: PoolClient, workspaceId: string, c: CreateContactRequest): Promise<ContactSnapshot> {
+/** Column name and value for each writable field present in `fields` (undefined = leave as is). */
+function fieldColumns(fields: ContactFields): [string, unknown][] {
+  const columns: [string, unknown][] = [];
+  const put = (column: string, value: unknown) => {
+    if (value !== undefined) columns.push([column, value]);
+  };
+  put('email', fields.email);
+  put('phone', fields.phone);
+  put('first_name', fields.firstName);
+  put('last_name', fields.lastName);
+  put('street', fields.address?.street);
+  put('city', fields.address?.city);
+  put('region', fields.address?.region);
+  put('postal_code', fields.address?.postalCode);
+  put('country', fields.address?.country);
+  put('timezone', fields.timezone);
+  put('language', fields.language);
+  put('subscription_categories', fields.subscriptionCategories);
+  put('source', fields.source);
+  put('consent_at', fields.consentAt);
+  put('email_rating', fields.emailRating);
+  return columns;
+}
+
+function mapUniqueViolation(err: unknown): never {
+  if ((err as { constraint?: string }).constraint === 'contacts_workspace_email') {
+    throw new ConflictError('A contact with this email already exists in the workspace', [
+      { field: 'body.email', rule: 'must be unique in the workspace' },
+    ]);
+  }
+  if ((err as { constraint?: string }).constraint === 'contacts_email_or_phone') {
+    throw new ValidationError([{ field: 'body.email', rule: 'a contact needs an email or a phone' }]);
+  }
+  throw err;
+}
+
+export async function insertContact(
+  client: Queryable,
+  workspaceId: string,
+  fields: ContactFields & { emailStatus?: string; phoneStatus?: string },
+  customFields: Record<string, CustomFieldValue>,
+): Promise<string> {
+  const columns = fieldColumns(fields);
+  columns.push(['custom_fields', customFields]);
+  if (fields.emailStatus) columns.push(['email_status', fields.emailStatus]);
+  if (fields.phoneStatus) columns.push(['phone_status', fields.phoneStatus]);
+  const names = ['workspace_id', ...columns.map(([c]) => c)];
+  const values = [workspaceId, ...columns.map(([, v]) => v)];
   try {
-    const { rows } = await client.query<ContactRow>(
-      `insert into contacts (workspace_id, email, phone, first_name, last_name)
-       values ($1, $2, $3, $4, $5) returning ${COLUMNS}`,
-      [workspaceId, c.email ?? null, c.phone ?? null, c.firstName ?? null, c.lastName ?? null],
+    const { rows } = await client.query(
+      `insert into contacts (${names.join(', ')}) values (${values.map((_, i) => `$${i + 1}`).join(', ')}) returning id`,
+      values,
     );
-    return toSnapshot(rows[0]!);
+    return rows[0].id;
   } catch (err) {
-    if ((err as { code?: string; constraint?: string }).constraint === 'contacts_workspace_email') {
-      throw new ConflictError('A contact with this email already exists in the workspace', [
-        { field: 'body.email', rule: 'must be unique in the workspace' },
+    return mapUniqueViolation(err);
+  }
+}
+
+/**
+ * Applies field changes and bumps the version. Returns false when nothing changed (no bump,
+ * no event): an update that changes nothing must not churn the index.
+ */
+export async function updateContactFields(
+  client: Queryable,
+  workspaceId: string,
+  id: string,
+  fields: ContactFields,
+  customFields: Record<string, CustomFieldValue> | undefined,
+): Promise<boolean> {
+  const columns = fieldColumns(fields);
+  if (customFields !== undefined) columns.push(['custom_fields', customFields]);
+  if (columns.length === 0) return false;
+  const sets = columns.map(([c], i) => `${c} = $${i + 3}`);
+  const changed = columns.map(([c], i) => `${c} is distinct from $${i + 3}`);
+  try {
+    const { rowCount } = await client.query(
+      `update contacts set ${sets.join(', ')}, version = version + 1, updated_at = now()
+        where workspace_id = $1 and id = $2 and deleted_at is null and (${changed.join(' or ')})`,
+      [workspaceId, id, ...columns.map(([, v]) => v)],
+    );
+    return rowCount === 1;
+  } catch (err) {
+    return mapUniqueViolation(err);
+  }
+}
+
+/** Bumps version and updated_at after a change to tags, labels or status. */
+export async function touchContacts(client: Queryable, workspaceId: string, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await client.query('update contacts set version = version + 1, updated_at = now() where workspace_id = $1 and id = any($2::uuid[])', [
+    workspaceId,
+    ids,
+  ]);
+}
+
+/**
+ * Locks live contacts for the rest of the transaction, in id order (no deadlock between two bulk
+ * jobs), and returns the ids that exist and are not deleted.
+ */
+export async function lockLiveContacts(client: Queryable, workspaceId: string, ids: string[]): Promise<string[]> {
+  const { rows } = await client.query(
+    'select id from contacts where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null order by id for update',
+    [workspaceId, ids],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function lockContact(client: Queryable, workspaceId: string, id: string): Promise<{ deleted: boolean } | undefined> {
+  const { rows } = await client.query('select deleted_at from contacts where workspace_id = $1 and id = $2 for update', [workspaceId, id]);
+  return rows[0] ? { deleted: rows[0].deleted_at !== null } : undefined;
+}
+
+export async function loadSnapshots(client: Queryable, workspaceId: string, ids: string[]): Promise<ContactSnapshot[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await client.query<ContactRow>(`${SNAPSHOT_SELECT} where c.workspace_id = $1 and c.id = any($2::uuid[]) order by c.id`, [
+    workspaceId,
+    ids,
+  ]);
+  return rows.map(toSnapshot);
+}
+
+export async function loadSnapshot(client: Queryable, workspaceId: string, id: string): Promise<ContactSnapshot | undefined> {
+  return (await loadSnapshots(client, workspaceId, [id]))[0];
+}
+
+/** The live contact holding this email or phone (locked), if any. */
+export async function lockContactByMatch(client: Queryable, workspaceId: string, column: 'email' | 'phone', value: string): Promise<string | undefined> {
+  const { rows } = await client.query(
+    `select id from contacts where workspace_id = $1 and ${column} = $2 and deleted_at is null order by created_at, id limit 1 for update`,
+    [workspaceId, value],
+  );
+  return rows[0]?.id;
+}
+
+export async function softDeleteContact(client: Queryable, workspaceId: string, id: string, reason: string | null): Promise<void> {
+  await client.query(
+    `update contacts set deleted_at = now(), deleted_reason = $3, version = version + 1, updated_at = now()
+      where workspace_id = $1 and id = $2`,
+    [workspaceId, id, reason],
+  );
+}
+
+export async function restoreContact(client: Queryable, workspaceId: string, id: string): Promise<void> {
+  try {
+    await client.query(
+      `update contacts set deleted_at = null, deleted_reason = null, version = version + 1, updated_at = now()
+        where workspace_id = $1 and id = $2`,
+      [workspaceId, id],
+    );
+  } catch (err) {
+    if ((err as { constraint?: string }).constraint === 'contacts_workspace_email') {
+      throw new ConflictError('Another live contact now holds this email; merge or change it before restoring', [
+        { field: 'email', rule: 'must be unique among live contacts of the workspace' },
       ]);
     }
     throw err;
   }
 }
 
-export async function findContact(pool: Pool, workspaceId: string, id: string): Promise<ContactSnapshot | undefined> {
-  const { rows } = await pool.query<ContactRow>(`select ${COLUMNS} from contacts where workspace_id = $1 and id = $2`, [
-    workspaceId,
-    id,
-  ]);
-  return rows[0] ? toSnapshot(rows[0]) : undefined;
+/** Erasure removes the row and everything hanging off it; returns the version the tombstone takes. */
+export async function eraseContact(client: Queryable, workspaceId: string, id: string): Promise<number | undefined> {
+  const { rows } = await client.query('delete from contacts where workspace_id = $1 and id = $2 returning version', [workspaceId, id]);
+  return rows[0] ? Number(rows[0].version) + 1 : undefined;
+}
+
+export async function setChannelStatus(
+  client: Queryable,
+  workspaceId: string,
+  id: string,
+  channel: 'email' | 'phone',
+  status: string,
+  reason: string | null,
+): Promise<boolean> {
+  const column = channel === 'email' ? 'email_status' : 'phone_status';
+  const { rowCount } = await client.query(
+    `update contacts set ${column} = $3, version = version + 1, updated_at = now()
+      where workspace_id = $1 and id = $2 and ${column} <> $3`,
+    [workspaceId, id, status],
+  );
+  if (rowCount !== 1) return false;
+  await recordStatusChange(client, workspaceId, id, channel, status, reason);
+  return true;
+}
+
+export async function recordStatusChange(
+  client: Queryable,
+  workspaceId: string,
+  contactId: string,
+  channel: 'email' | 'phone',
+  status: string,
+  reason: string | null,
+): Promise<void> {
+  await client.query(
+    'insert into contact_status_changes (workspace_id, contact_id, channel, status, reason) values ($1, $2, $3, $4, $5)',
+    [workspaceId, contactId, channel, status, reason],
+  );
+}
+
+export interface StatusChange {
+  channel: 'email' | 'phone';
+  status: string;
+  reason: string | null;
+  changedAt: string;
+}
+
+export async function statusHistory(pool: Pool, workspaceId: string, contactId: string): Promise<StatusChange[]> {
+  const { rows } = await pool.query(
+    `select channel, status, reason, changed_at from contact_status_changes
+      where workspace_id = $1 and contact_id = $2 order by changed_at desc, id desc limit 200`,
+    [workspaceId, contactId],
+  );
+  return rows.map((r) => ({ channel: r.channel, status: r.status, reason: r.reason, changedAt: r.changed_at.toISOString() }));
 }

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors/app-error';
 
-export type RequestPart = 'body' | 'params' | 'query';
+// The prefix of every field path in errors: 'body', 'query', 'params' or a nested 'body.contacts.3'.
+export type RequestPart = string;
 
 export function parseRequestPart<S extends z.ZodType>(schema: S, part: RequestPart, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);

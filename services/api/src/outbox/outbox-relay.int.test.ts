@@ -1,18 +1,18 @@
 // The relay against real Postgres and Kafka: rows committed out of id order are not skipped,
 // rolled-back writes publish nothing, two relays never publish the same row, and per-contact
 // order is kept within a partition.
-import { createEventPublisher, EventPublisher, inTransaction, parseContactEvent } from '@segmenter/shared';
+import { createEventPublisher, EventPublisher, inTransaction, parseChangeEvent } from '@segmenter/shared';
 import { contactUpserted, newId } from '../../../../test/support/contact-events';
 import { ensureTestTopics, readTopic } from '../../../../test/support/kafka-helpers';
 import { createTestEnvironment, eventually, TestEnvironment } from '../../../../test/support/test-environment';
-import { appendOutboxEvent, outboxBacklog, PendingContactEvent } from './outbox-store';
+import { appendOutboxEvent, outboxBacklog, PendingChangeEvent } from './outbox-store';
 import { createOutboxRelay } from './outbox-relay';
 
 let env: TestEnvironment;
 let publisher: EventPublisher;
 const workspaceId = newId();
 
-function pending(contactId: string, version: number): PendingContactEvent {
+function pending(contactId: string, version: number): PendingChangeEvent {
   const { schemaVersion: _s, eventId: _e, occurredAt: _o, ...event } = contactUpserted(workspaceId, contactId, version);
   return event;
 }
@@ -77,13 +77,13 @@ test('two relays publish every row exactly once, each contact on one partition',
   const messages = await readTopic(env.config.kafka.brokers, env.config.kafka.topics.contactEvents, before + 400);
   const ours = messages.filter((m) => m.key && contacts.includes(m.key));
   expect(ours).toHaveLength(400);
-  const eventIds = ours.map((m) => parseContactEvent(m.value).eventId);
+  const eventIds = ours.map((m) => parseChangeEvent(m.value).eventId);
   expect(new Set(eventIds).size).toBe(400);
   // Two relays may interleave one contact's events (the indexer's versions make that harmless);
   // what must hold is that every version arrived, all on the contact's partition.
   for (const id of contacts) {
     const versions = ours.filter((m) => m.key === id).map((m) => {
-      const e = parseContactEvent(m.value);
+      const e = parseChangeEvent(m.value);
       return e.type === 'contact.upserted' ? e.contact.version : 0;
     });
     expect([...versions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);

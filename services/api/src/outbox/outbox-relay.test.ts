@@ -1,25 +1,16 @@
-import { toContactEvent } from './outbox-relay';
+import { contactSnapshot } from '../../../../test/support/contact-events';
+import { toChangeEvent } from './outbox-relay';
 
-const contact = {
-  id: '2f1d3c1e-6a44-4c1b-9a52-0d7e3b1f5a10',
-  workspaceId: '7c0e8f4a-1b2c-4d3e-8f9a-0b1c2d3e4f50',
-  email: 'ada@example.com',
-  phone: null,
-  firstName: 'Ada',
-  lastName: null,
-  createdAt: '2026-11-24T10:00:00.000Z',
-  updatedAt: '2026-11-24T10:00:00.000Z',
-  version: 3,
-};
+const contact = contactSnapshot('7c0e8f4a-1b2c-4d3e-8f9a-0b1c2d3e4f50', '2f1d3c1e-6a44-4c1b-9a52-0d7e3b1f5a10', 3);
 
-describe('toContactEvent', () => {
+describe('toChangeEvent', () => {
   test('completes the pending event with the outbox id and commit time', () => {
-    const event = toContactEvent({
+    const event = toChangeEvent({
       id: '42',
       workspaceId: contact.workspaceId,
-      contactId: contact.id,
+      aggregateId: contact.id,
       eventType: 'contact.upserted',
-      payload: { type: 'contact.upserted', workspaceId: contact.workspaceId, contactId: contact.id, contact },
+      payload: { type: 'contact.upserted', created: false, workspaceId: contact.workspaceId, contactId: contact.id, contact },
       createdAt: new Date('2026-11-24T10:00:01.000Z'),
     });
     expect(event).toEqual({
@@ -27,6 +18,7 @@ describe('toContactEvent', () => {
       eventId: '42',
       occurredAt: '2026-11-24T10:00:01.000Z',
       type: 'contact.upserted',
+      created: false,
       workspaceId: contact.workspaceId,
       contactId: contact.id,
       contact,
@@ -35,12 +27,12 @@ describe('toContactEvent', () => {
 
   test('refuses a row whose payload does not match the event schema', () => {
     expect(() =>
-      toContactEvent({
+      toChangeEvent({
         id: '43',
         workspaceId: contact.workspaceId,
-        contactId: contact.id,
+        aggregateId: contact.id,
         eventType: 'contact.upserted',
-        payload: { type: 'contact.upserted', workspaceId: contact.workspaceId, contactId: contact.id, contact: { ...contact, version: 0 } },
+        payload: { type: 'contact.upserted', created: false, workspaceId: contact.workspaceId, contactId: contact.id, contact: { ...contact, version: 0 } },
         createdAt: new Date(),
       }),
     ).toThrow(/version/);

@@ -1,8 +1,8 @@
 // The outbox relay: moves committed change events from Postgres to Kafka. Publish, then delete:
 // a crash between the two republishes the batch (at-least-once), which the indexer absorbs
 // because it indexes by version. Deleting before the acknowledgement could lose events.
-import { CONTACT_EVENT_SCHEMA_VERSION, ContactEvent, EventPublisher, inTransaction, Logger, Pool } from '@segmenter/shared';
-import { claimOutboxBatch, deleteOutboxRows, OutboxRow } from './outbox-store';
+import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent, EventPublisher, inTransaction, Logger, OutgoingMessage, Pool } from '@segmenter/shared';
+import { claimOutboxBatch, completeEvent, deleteOutboxRows, moveToOutboxDeadLetters, OutboxRow } from './outbox-store';
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -13,13 +13,9 @@ export interface OutboxRelayOptions {
   log: Logger;
 }
 
-export function toContactEvent(row: OutboxRow): ContactEvent {
-  return ContactEvent.parse({
-    ...row.payload,
-    schemaVersion: CONTACT_EVENT_SCHEMA_VERSION,
-    eventId: row.id,
-    occurredAt: row.createdAt.toISOString(),
-  });
+/** The published event: the payload completed with the outbox id and the row's insert time. */
+export function toChangeEvent(row: OutboxRow): ChangeEvent {
+  return completeEvent(row.payload, row.id, row.createdAt);
 }
 
 export function createOutboxRelay({ pool, publisher, topic, batchSize, pollIntervalMs, log }: OutboxRelayOptions) {
@@ -32,15 +28,26 @@ export function createOutboxRelay({ pool, publisher, topic, batchSize, pollInter
     return inTransaction(pool, async (client) => {
       const rows = await claimOutboxBatch(client, batchSize);
       if (rows.length === 0) return 0;
-      await publisher.publish(
-        topic,
-        rows.map((row) => ({
-          key: row.contactId, // one contact's events stay in one partition, in order
-          value: JSON.stringify(toContactEvent(row)),
+      const messages: OutgoingMessage[] = [];
+      const publishable: string[] = [];
+      for (const row of rows) {
+        let event: ChangeEvent;
+        try {
+          event = toChangeEvent(row);
+        } catch (err) {
+          log.error({ err, outboxId: row.id, eventType: row.eventType }, 'invalid outbox row moved to outbox_dead_letters');
+          await moveToOutboxDeadLetters(client, row, String((err as Error).message).slice(0, 2000));
+          continue;
+        }
+        publishable.push(row.id);
+        messages.push({
+          key: row.aggregateId, // one aggregate's events stay in one partition, in order
+          value: JSON.stringify(event),
           headers: { 'event-type': row.eventType, 'schema-version': String(CONTACT_EVENT_SCHEMA_VERSION) },
-        })),
-      );
-      await deleteOutboxRows(client, rows.map((r) => r.id));
+        });
+      }
+      await publisher.publish(topic, messages);
+      await deleteOutboxRows(client, publishable);
       return rows.length;
     });
   }

@@ -1,0 +1,78 @@
+// Listing and searching contacts with keyset pagination. Sort values travel in cursors as exact
+// text (timestamps to the microsecond), so the next page starts exactly after the last row.
+import type { ContactSnapshot } from '@segmenter/shared';
+import type { Pool } from 'pg';
+import { CursorValue, decodeCursor, encodeCursor } from '../http/page-cursor';
+import { ContactRow, SNAPSHOT_SELECT, toSnapshot } from './contacts-store';
+
+const MICROSECOND_ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+
+/** Each sort: the SQL expression (matching an index) and how a cursor value is cast back. */
+const SORTS = {
+  created: { expression: 'c.created_at', key: `to_char(c.created_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz' },
+  updated: { expression: 'c.updated_at', key: `to_char(c.updated_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz' },
+  deleted: { expression: 'c.deleted_at', key: `to_char(c.deleted_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz' },
+  email_rating: { expression: 'coalesce(c.email_rating, -1)', key: 'coalesce(c.email_rating, -1)', cast: 'int' },
+} as const;
+export type ContactSort = keyof typeof SORTS;
+
+export interface ListContactsOptions {
+  deleted: boolean;
+  sort: ContactSort;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor?: string;
+  q?: string;
+}
+
+export interface ContactPage {
+  items: ContactSnapshot[];
+  nextCursor: string | null;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The search term decides the field: an id, an email (prefix), a phone (prefix) or a name (prefix). */
+function searchCondition(q: string, param: number): { sql: string; value: string } {
+  if (UUID.test(q)) return { sql: `c.id = $${param}::uuid`, value: q.toLowerCase() };
+  if (q.includes('@')) return { sql: `c.email like $${param}`, value: `${escapeLike(q.toLowerCase())}%` };
+  if (/^\+?[\d\s().-]+$/.test(q)) return { sql: `c.phone like $${param}`, value: `+${escapeLike(q.replace(/\D/g, ''))}%` };
+  return {
+    sql: `(c.first_name ilike $${param} or c.last_name ilike $${param} or (c.first_name || ' ' || c.last_name) ilike $${param})`,
+    value: `${escapeLike(q)}%`,
+  };
+}
+
+export async function listContacts(pool: Pool, workspaceId: string, o: ListContactsOptions): Promise<ContactPage> {
+  const sort = SORTS[o.sort];
+  const values: unknown[] = [workspaceId];
+  const where = ['c.workspace_id = $1', o.deleted ? 'c.deleted_at is not null' : 'c.deleted_at is null'];
+  if (o.q) {
+    const search = searchCondition(o.q, values.length + 1);
+    values.push(search.value);
+    where.push(search.sql);
+  }
+  if (o.cursor) {
+    const cursor = decodeCursor(o.cursor, { sort: o.sort, order: o.order });
+    values.push(cursor.value, cursor.id);
+    const op = o.order === 'asc' ? '>' : '<';
+    where.push(`(${sort.expression}, c.id) ${op} ($${values.length - 1}::${sort.cast}, $${values.length}::uuid)`);
+  }
+  values.push(o.limit + 1);
+  const direction = o.order === 'asc' ? 'asc' : 'desc';
+  const { rows } = await pool.query<ContactRow & { sort_key: CursorValue }>(
+    `${SNAPSHOT_SELECT.replace('select c.id,', `select ${sort.key} as sort_key, c.id,`)}
+      where ${where.join(' and ')}
+      order by ${sort.expression} ${direction}, c.id ${direction}
+      limit $${values.length}`,
+    values,
+  );
+  const more = rows.length > o.limit;
+  const pageRows = more ? rows.slice(0, o.limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(toSnapshot),
+    nextCursor: more && last ? encodeCursor({ sort: o.sort, order: o.order, value: last.sort_key, id: last.id }) : null,
+  };
+}

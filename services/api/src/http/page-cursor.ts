@@ -1,0 +1,41 @@
+// Opaque keyset cursors: the last row's sort value and id, bound to the sort and order they were
+// made for. Keyset (not offset) pagination stays stable while contacts are added or removed:
+// no row is returned twice or skipped because another row appeared on an earlier page.
+import { ValidationError } from '../errors/app-error';
+
+export type CursorValue = string | number;
+
+export interface PageCursor {
+  sort: string;
+  order: 'asc' | 'desc';
+  value: CursorValue;
+  id: string;
+}
+
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.order, cursor.value, cursor.id])).toString('base64url');
+}
+
+export function decodeCursor(raw: string, expected: { sort: string; order: 'asc' | 'desc' }): PageCursor {
+  const invalid = (rule: string) => new ValidationError([{ field: 'query.cursor', rule }]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('must be a cursor returned by this endpoint');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 4 ||
+    typeof parsed[0] !== 'string' ||
+    (parsed[1] !== 'asc' && parsed[1] !== 'desc') ||
+    (typeof parsed[2] !== 'string' && typeof parsed[2] !== 'number') ||
+    typeof parsed[3] !== 'string' ||
+    !/^[0-9a-f-]{36}$/.test(parsed[3])
+  ) {
+    throw invalid('must be a cursor returned by this endpoint');
+  }
+  const [sort, order, value, id] = parsed as [string, 'asc' | 'desc', CursorValue, string];
+  if (sort !== expected.sort || order !== expected.order) throw invalid(`was made for sort=${sort}&order=${order}; pass the same sort and order`);
+  return { sort, order, value, id };
+}

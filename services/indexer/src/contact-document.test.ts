@@ -1,0 +1,66 @@
+import type { ChangeEvent, ContactSnapshotEvent } from '@segmenter/shared';
+import { contactSnapshot } from '../../../test/support/contact-events';
+import { contactDocument, indexOperationOf } from './contact-document';
+
+const WS = '7c0e8f4a-1b2c-4d3e-8f9a-0b1c2d3e4f50';
+const ID = '2f1d3c1e-6a44-4c1b-9a52-0d7e3b1f5a10';
+const TAG = '11111111-1111-4111-8111-111111111111';
+const envelope = { schemaVersion: 1 as const, eventId: '1', occurredAt: '2026-11-24T10:00:00.000Z', workspaceId: WS };
+
+test('the document holds labels as key=value terms and a sorted key list, tags by id', () => {
+  const doc = contactDocument(
+    contactSnapshot(WS, ID, 4, {
+      labels: { tier: 'gold', source: 'facebook' },
+      tagIds: [TAG],
+      address: { street: '1 Main St', city: 'Paris', region: null, postalCode: '75001', country: 'FR' },
+      emailStatus: 'unsubscribed',
+      emailRating: 80,
+    }),
+  );
+  expect(doc).toMatchObject({
+    labels: ['source=facebook', 'tier=gold'],
+    label_keys: ['source', 'tier'],
+    tag_ids: [TAG],
+    city: 'Paris',
+    country: 'FR',
+    email_status: 'unsubscribed',
+    email_rating: 80,
+    deleted: false,
+    version: 4,
+  });
+  expect(doc).not.toHaveProperty('street'); // not a segment field: kept out of the index
+});
+
+test.each<[string, ContactSnapshotEvent]>([
+  ['contact.upserted', { ...envelope, type: 'contact.upserted', created: true, contactId: ID, contact: contactSnapshot(WS, ID, 1) }],
+  ['contact.deleted', { ...envelope, type: 'contact.deleted', reason: 'bounced', contactId: ID, contact: contactSnapshot(WS, ID, 2, { deletedAt: '2026-11-24T11:00:00.000Z' }) }],
+  ['contact.restored', { ...envelope, type: 'contact.restored', contactId: ID, contact: contactSnapshot(WS, ID, 3) }],
+  ['contact.tags_added', { ...envelope, type: 'contact.tags_added', tagIds: [TAG], contactId: ID, contact: contactSnapshot(WS, ID, 4, { tagIds: [TAG] }) }],
+  ['contact.tags_removed', { ...envelope, type: 'contact.tags_removed', tagIds: [TAG], contactId: ID, contact: contactSnapshot(WS, ID, 5) }],
+  ['contact.labels_set', { ...envelope, type: 'contact.labels_set', labels: { a: 'b' }, contactId: ID, contact: contactSnapshot(WS, ID, 6, { labels: { a: 'b' } }) }],
+  ['contact.labels_removed', { ...envelope, type: 'contact.labels_removed', keys: ['a'], contactId: ID, contact: contactSnapshot(WS, ID, 7) }],
+])('%s indexes the snapshot at its version', (_type, event) => {
+  const op = indexOperationOf(event)!;
+  expect(op).toEqual({ workspaceId: WS, contactId: ID, version: event.contact.version, document: contactDocument(event.contact) });
+});
+
+test('a soft-deleted contact stays indexed, marked deleted', () => {
+  const op = indexOperationOf({ ...envelope, type: 'contact.deleted', reason: null, contactId: ID, contact: contactSnapshot(WS, ID, 2, { deletedAt: '2026-11-24T11:00:00.000Z' }) })!;
+  expect(op.document).toMatchObject({ deleted: true, deleted_at: '2026-11-24T11:00:00.000Z' });
+});
+
+test('erasure writes a tombstone with no personal data', () => {
+  expect(indexOperationOf({ ...envelope, type: 'contact.erased', contactId: ID, version: 9 })).toEqual({
+    workspaceId: WS,
+    contactId: ID,
+    version: 9,
+    document: { workspace_id: WS, contact_id: ID, version: 9, deleted: true, erased: true },
+  });
+});
+
+test.each<ChangeEvent>([
+  { ...envelope, type: 'tag.renamed', tagId: TAG, name: 'New', previousName: 'Old' },
+  { ...envelope, type: 'tag.deleted', tagId: TAG, name: 'Old' },
+])('$type changes no document', (event) => {
+  expect(indexOperationOf(event)).toBeUndefined();
+});
