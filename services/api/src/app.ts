@@ -3,6 +3,7 @@
 import express, { Express } from 'express';
 import { healthzHandler, Logger, Pool, readyzHandler, ReadinessCheck } from '@segmenter/shared';
 import { contactsRoutes } from './contacts/contacts-routes';
+import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
 import { createContactsService } from './contacts/contacts-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { createWorkspacesService } from './workspaces/workspaces-service';
@@ -26,6 +27,7 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/readyz', readyzHandler(deps.readiness));
   app.use('/v1/admin', workspacesRoutes(createWorkspacesService(deps.pool), deps.operatorKey));
   app.use('/v1/contacts', contactsRoutes(createContactsService(deps.pool), deps.pool));
+  app.use('/v1/custom-fields', customFieldsRoutes(deps.pool));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log, deps.bodyLimit));
