@@ -27,9 +27,9 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(options: { relay?: boolean } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: { relay?: boolean; jobRunner?: boolean } = {}): Promise<ApiHarness> {
   const env = await createTestEnvironment();
-  const api = await startApiService(env.config, env.log, { relay: options.relay ?? false });
+  const api = await startApiService(env.config, env.log, { relay: options.relay ?? false, jobRunner: options.jobRunner ?? false });
   const request: ApiHarness['request'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.key) headers['x-api-key'] = o.key;

@@ -15,11 +15,17 @@ import {
   runStopSteps,
   StopStep,
 } from '@segmenter/shared';
-import { createApp } from './app';
+import { AppServices, createApp } from './app';
+import { createContactsService } from './contacts/contacts-service';
+import { createJobRunner, JobRunner } from './jobs/job-runner';
+import { createTagsService, TAG_DELETE_JOB } from './tags/tags-service';
+import { createWorkspacesService } from './workspaces/workspaces-service';
 import { createOutboxRelay } from './outbox/outbox-relay';
 
 export interface RunningApi {
   url: string;
+  services: AppServices;
+  jobs: JobRunner;
   stopSteps: StopStep[];
   stop(): Promise<void>;
 }
@@ -27,6 +33,8 @@ export interface RunningApi {
 export interface ApiServiceOptions {
   /** Tests that inspect the outbox itself run the api without its relay. */
   relay?: boolean;
+  /** Tests that step through jobs run them with `jobs.drain()` instead of in the background. */
+  jobRunner?: boolean;
 }
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
@@ -48,9 +56,24 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     log: log.child({ component: 'outbox-relay' }),
   });
 
+  // The runner and the services refer to each other (deleting a tag queues a job that the tags
+  // service then runs chunk by chunk), so the handler looks the service up when it runs.
+  const jobs = createJobRunner({
+    pool,
+    log: log.child({ component: 'job-runner' }),
+    pollIntervalMs: 500,
+    handlers: { [TAG_DELETE_JOB]: (client, job) => services.tags.deleteTagChunk(client, job) },
+  });
+  const services: AppServices = {
+    contacts: createContactsService(pool),
+    tags: createTagsService(pool, jobs),
+    workspaces: createWorkspacesService(pool),
+  };
+
   const app = createApp({
     pool,
     log,
+    services,
     bodyLimit: config.api.bodyLimit,
     operatorKey: config.api.operatorKey,
     readiness: {
@@ -62,9 +85,11 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   const { server, url } = await listenHttp(app, config.api.port, config.api.host);
   log.info({ url }, 'api listening');
   if (options.relay !== false) relay.start();
+  if (options.jobRunner !== false) jobs.start();
 
   const stopSteps: StopStep[] = [
     { name: 'http', stop: () => closeHttpServer(server) },
+    { name: 'job-runner', stop: () => jobs.stop() },
     { name: 'outbox-relay', stop: () => relay.stop() },
     { name: 'kafka-producer', stop: () => publisher.close() },
     { name: 'postgres', stop: () => pool.end() },
@@ -72,6 +97,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   ];
   return {
     url,
+    services,
+    jobs,
     stopSteps,
     stop: () => runStopSteps(stopSteps),
   };

@@ -1,23 +1,34 @@
 // The express application: JSON under /v1, one error handler, health endpoints. Built from its
-// dependencies so tests run the real app against their own database and topics.
+// services so tests run the real app against their own database and topics.
 import express, { Express } from 'express';
 import { healthzHandler, Logger, Pool, readyzHandler, ReadinessCheck } from '@segmenter/shared';
 import { contactsRoutes } from './contacts/contacts-routes';
+import type { ContactsService } from './contacts/contacts-service';
 import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
-import { createContactsService } from './contacts/contacts-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
-import { createWorkspacesService } from './workspaces/workspaces-service';
+import { jobsRoutes } from './jobs/jobs-routes';
+import { contactTagsRoutes, tagsRoutes } from './tags/tags-routes';
+import type { TagsService } from './tags/tags-service';
+import type { WorkspacesService } from './workspaces/workspaces-service';
 import { workspacesRoutes } from './workspaces/workspaces-routes';
+
+export interface AppServices {
+  contacts: ContactsService;
+  tags: TagsService;
+  workspaces: WorkspacesService;
+}
 
 export interface AppDependencies {
   pool: Pool;
   log: Logger;
+  services: AppServices;
   bodyLimit: string;
   operatorKey?: string;
   readiness: Record<string, ReadinessCheck>;
 }
 
 export function createApp(deps: AppDependencies): Express {
+  const { pool, services } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -25,9 +36,12 @@ export function createApp(deps: AppDependencies): Express {
 
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.readiness));
-  app.use('/v1/admin', workspacesRoutes(createWorkspacesService(deps.pool), deps.operatorKey));
-  app.use('/v1/contacts', contactsRoutes(createContactsService(deps.pool), deps.pool));
-  app.use('/v1/custom-fields', customFieldsRoutes(deps.pool));
+  app.use('/v1/admin', workspacesRoutes(services.workspaces, deps.operatorKey));
+  app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));
+  app.use('/v1/contacts', contactsRoutes(services.contacts, pool));
+  app.use('/v1/custom-fields', customFieldsRoutes(pool));
+  app.use('/v1/tags', tagsRoutes(services.tags, pool));
+  app.use('/v1/jobs', jobsRoutes(pool));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log, deps.bodyLimit));

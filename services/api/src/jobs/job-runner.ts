@@ -1,0 +1,93 @@
+// Runs jobs chunk by chunk. A handler processes one chunk inside the runner's transaction (which
+// also holds the job's row lock) and says how many items it did and whether the job is finished.
+// A chunk that throws rolls back whole; after MAX_ATTEMPTS failures in a row the job fails with
+// the error, so a poison job cannot spin forever.
+import { inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
+import { claimRunnableJob, countJobAttempt, failJob, Job, recordJobProgress } from './jobs-store';
+
+export interface ChunkResult {
+  processed: number;
+  finished: boolean;
+}
+
+export type JobHandler = (client: PoolClient, job: Job) => Promise<ChunkResult>;
+
+const MAX_ATTEMPTS = 5;
+
+export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Record<string, JobHandler>; pollIntervalMs: number }) {
+  const { pool, log, handlers } = options;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+
+  /** Runs one chunk of one job; returns false when no job was waiting. */
+  async function runOnce(): Promise<boolean> {
+    let failure: { job: Job; err: unknown } | undefined;
+    const ran = await inTransaction(pool, async (client) => {
+      const job = await claimRunnableJob(client);
+      if (!job) return false;
+      const handler = handlers[job.type];
+      if (!handler) {
+        await failJob(client, job.id, `no handler for job type ${job.type}`);
+        return true;
+      }
+      await client.query('savepoint chunk');
+      try {
+        const result = await handler(client, job);
+        await recordJobProgress(client, job.id, result.processed, result.finished);
+      } catch (err) {
+        await client.query('rollback to savepoint chunk');
+        failure = { job, err };
+      }
+      return true;
+    });
+    if (failure) {
+      const { job, err } = failure;
+      const attempts = await countJobAttempt(pool, job.id);
+      log.error({ err, jobId: job.id, type: job.type, attempts }, 'job chunk failed');
+      if (attempts >= MAX_ATTEMPTS) await failJob(pool, job.id, String((err as Error).message ?? err).slice(0, 2000));
+    }
+    return ran;
+  }
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  return {
+    runOnce,
+    /** Runs every chunk of every waiting job (tests and the one-shot CLI). */
+    async drain(): Promise<void> {
+      while (await runOnce());
+    },
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          try {
+            if (!(await runOnce())) await pause(options.pollIntervalMs);
+          } catch (err) {
+            log.error({ err }, 'job runner failed; will retry');
+            await pause(1000);
+          }
+        }
+      })();
+    },
+    /** New work: skip the rest of the idle wait. */
+    nudge(): void {
+      wake?.();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
+export type JobRunner = ReturnType<typeof createJobRunner>;

@@ -1,0 +1,86 @@
+// SQL for jobs. The runner claims a job with FOR UPDATE SKIP LOCKED for the length of one chunk,
+// so several api processes share the work without running one chunk twice.
+import type { PoolClient } from 'pg';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface Job {
+  id: string;
+  workspaceId: string;
+  type: string;
+  params: Record<string, unknown>;
+  status: JobStatus;
+  total: number | null;
+  done: number;
+  error: string | null;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
+}
+
+const COLUMNS = 'id, workspace_id, type, params, status, total, done, error, attempts, created_at, updated_at, finished_at';
+
+function toJob(r: any): Job {
+  return {
+    id: r.id,
+    workspaceId: r.workspace_id,
+    type: r.type,
+    params: r.params,
+    status: r.status,
+    total: r.total,
+    done: r.done,
+    error: r.error,
+    attempts: r.attempts,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    finishedAt: r.finished_at?.toISOString() ?? null,
+  };
+}
+
+export async function insertJob(client: Queryable, workspaceId: string, type: string, params: object, total: number | null): Promise<Job> {
+  const { rows } = await client.query(`insert into jobs (workspace_id, type, params, total) values ($1, $2, $3, $4) returning ${COLUMNS}`, [
+    workspaceId,
+    type,
+    params,
+    total,
+  ]);
+  return toJob(rows[0]);
+}
+
+export async function findJob(client: Queryable, workspaceId: string, id: string): Promise<Job | undefined> {
+  const { rows } = await client.query(`select ${COLUMNS} from jobs where workspace_id = $1 and id = $2`, [workspaceId, id]);
+  return rows[0] ? toJob(rows[0]) : undefined;
+}
+
+export async function listJobs(client: Queryable, workspaceId: string, limit: number): Promise<Job[]> {
+  const { rows } = await client.query(`select ${COLUMNS} from jobs where workspace_id = $1 order by created_at desc limit $2`, [workspaceId, limit]);
+  return rows.map(toJob);
+}
+
+/** Claims the oldest runnable job for this transaction, or undefined when there is none free. */
+export async function claimRunnableJob(client: Queryable): Promise<Job | undefined> {
+  const { rows } = await client.query(
+    `select ${COLUMNS} from jobs where status in ('queued', 'running') order by created_at limit 1 for update skip locked`,
+  );
+  return rows[0] ? toJob(rows[0]) : undefined;
+}
+
+export async function recordJobProgress(client: Queryable, id: string, processed: number, finished: boolean): Promise<void> {
+  await client.query(
+    `update jobs set done = done + $2, status = $3, updated_at = now(), finished_at = case when $3 = 'succeeded' then now() end
+      where id = $1`,
+    [id, processed, finished ? 'succeeded' : 'running'],
+  );
+}
+
+export async function failJob(client: Queryable, id: string, error: string): Promise<void> {
+  await client.query(`update jobs set status = 'failed', error = $2, updated_at = now(), finished_at = now() where id = $1`, [id, error]);
+}
+
+export async function countJobAttempt(client: Queryable, id: string): Promise<number> {
+  const { rows } = await client.query('update jobs set attempts = attempts + 1 where id = $1 returning attempts', [id]);
+  return rows[0].attempts;
+}

@@ -1,0 +1,58 @@
+// /v1/tags and the tag actions on contacts: parse, call one service method, shape the answer.
+import { Router } from 'express';
+import type { Pool } from '@segmenter/shared';
+import { principalOf, requireApiKey } from '../auth/authenticate';
+import { publicContact } from '../contacts/contacts-routes';
+import { ContactIdParams } from '../contacts/contact-schemas';
+import { parseRequestPart } from '../http/validate';
+import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest } from './tag-schemas';
+import type { TagOperation, TagsService } from './tags-service';
+
+export function tagsRoutes(service: TagsService, pool: Pool): Router {
+  const router = Router();
+  const read = requireApiKey(pool, 'read');
+  const write = requireApiKey(pool, 'write');
+  const workspace = (res: Parameters<typeof principalOf>[0]) => principalOf(res).workspaceId;
+  const idOf = (params: unknown) => parseRequestPart(TagIdParams, 'params', params).id;
+
+  router.get('/', read, async (_req, res) => {
+    res.json({ items: await service.listTags(workspace(res)) });
+  });
+  router.post('/', write, async (req, res) => {
+    const body = parseRequestPart(CreateTagRequest, 'body', req.body);
+    const tag = await service.createTag(workspace(res), body.name, body.protected ?? false);
+    res.status(201).location(`${req.baseUrl}/${tag.id}`).json(tag);
+  });
+  for (const operation of ['add', 'remove'] as TagOperation[]) {
+    router.post(`/bulk-${operation}`, write, async (req, res) => {
+      const { contactIds, ...selection } = parseRequestPart(BulkTagRequest, 'body', req.body);
+      res.json(await service.bulkChangeTags(workspace(res), contactIds, selection, operation));
+    });
+  }
+  router.get('/:id', read, async (req, res) => {
+    res.json(await service.getTag(workspace(res), idOf(req.params)));
+  });
+  router.patch('/:id', write, async (req, res) => {
+    const id = idOf(req.params);
+    const body = parseRequestPart(UpdateTagRequest, 'body', req.body);
+    res.json(await service.updateTag(workspace(res), id, body));
+  });
+  router.delete('/:id', write, async (req, res) => {
+    const job = await service.deleteTag(workspace(res), idOf(req.params));
+    res.status(202).location(`/v1/jobs/${job.id}`).json(job);
+  });
+  return router;
+}
+
+/** POST /v1/contacts/:id/tags/add and /remove. */
+export function contactTagsRoutes(service: TagsService, pool: Pool): Router {
+  const router = Router();
+  for (const operation of ['add', 'remove'] as TagOperation[]) {
+    router.post(`/:id/tags/${operation}`, requireApiKey(pool, 'write'), async (req, res) => {
+      const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
+      const selection = parseRequestPart(TagSelection, 'body', req.body);
+      res.json(publicContact(await service.changeContactTags(principalOf(res).workspaceId, id, selection, operation)));
+    });
+  }
+  return router;
+}

@@ -1,0 +1,147 @@
+// Tags: created and renamed centrally, attached to contacts by id. A rename touches one row and
+// no contact (documents and saved segments hold ids). Deleting a tag is a job: it removes the tag
+// from its contacts in chunks, each contact with its own version bump and event, then the tag.
+import { ContactSnapshot, inTransaction, Pool, PoolClient } from '@segmenter/shared';
+import { emitContactEvents } from '../contacts/contact-changes';
+import { loadSnapshot, lockContact, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
+import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
+import type { ChunkResult, JobRunner } from '../jobs/job-runner';
+import { insertJob, Job } from '../jobs/jobs-store';
+import { appendOutboxEvent } from '../outbox/outbox-store';
+import type { TagSelection } from './tag-schemas';
+import {
+  addContactTags,
+  contactsWithTag,
+  countContactsWithTag,
+  deleteTagRow,
+  ensureTagsByName,
+  findTag,
+  insertTag,
+  listTagsWithCounts,
+  removeContactTags,
+  Tag,
+  tagsByIds,
+  tagsByNames,
+  updateTag,
+} from './tags-store';
+
+export const TAG_DELETE_JOB = 'tag.delete';
+const DELETE_CHUNK = 500;
+const BULK_CHUNK = 1000;
+
+export type TagOperation = 'add' | 'remove';
+
+/** Resolves names and ids to tag ids; unknown ones are a 400 naming each (unless created). */
+async function resolveTags(client: PoolClient, workspaceId: string, selection: TagSelection, operation: TagOperation): Promise<string[]> {
+  const names = selection.tags ?? [];
+  const ids = selection.tagIds ?? [];
+  if (selection.createMissing && operation === 'add') await ensureTagsByName(client, workspaceId, names);
+  const byName = new Map((await tagsByNames(client, workspaceId, names)).map((t) => [t.name, t.id]));
+  const byId = new Set((await tagsByIds(client, workspaceId, ids)).map((t) => t.id));
+  const problems: FieldProblem[] = [];
+  names.forEach((name, i) => {
+    if (!byName.has(name)) {
+      const hint = operation === 'add' ? ' (pass createMissing: true to create it)' : '';
+      problems.push({ field: `body.tags.${i}`, rule: `is not a tag in this workspace: "${name}"${hint}` });
+    }
+  });
+  ids.forEach((id, i) => {
+    if (!byId.has(id.toLowerCase())) problems.push({ field: `body.tagIds.${i}`, rule: `is not a tag in this workspace: ${id}` });
+  });
+  if (problems.length > 0) throw new ValidationError(problems);
+  return [...new Set([...byName.values(), ...ids.map((id) => id.toLowerCase())])].sort();
+}
+
+/** Applies the change to already-locked live contacts; bumps and emits only for contacts that changed. */
+async function applyTagChange(client: PoolClient, workspaceId: string, contactIds: string[], tagIds: string[], operation: TagOperation) {
+  const changed = operation === 'add' ? await addContactTags(client, workspaceId, contactIds, tagIds) : await removeContactTags(client, workspaceId, contactIds, tagIds);
+  const ids = [...changed.keys()].sort();
+  await touchContacts(client, workspaceId, ids);
+  const type = operation === 'add' ? 'contact.tags_added' : 'contact.tags_removed';
+  return emitContactEvents(client, workspaceId, ids, type, (c) => ({ tagIds: changed.get(c.id)! }));
+}
+
+export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
+  async function requireTag(client: PoolClient | Pool, workspaceId: string, id: string, lock = false): Promise<Tag> {
+    const tag = await findTag(client, workspaceId, id, lock);
+    if (!tag) throw new NotFoundError(`Tag ${id}`);
+    return tag;
+  }
+
+  return {
+    createTag: (workspaceId: string, name: string, isProtected = false) => inTransaction(pool, (c) => insertTag(c, workspaceId, name, isProtected)),
+    listTags: (workspaceId: string) => listTagsWithCounts(pool, workspaceId),
+    getTag: (workspaceId: string, id: string) => requireTag(pool, workspaceId, id),
+
+    async updateTag(workspaceId: string, id: string, change: { name?: string; protected?: boolean }): Promise<Tag> {
+      return inTransaction(pool, async (client) => {
+        const before = await requireTag(client, workspaceId, id, true);
+        const after = await updateTag(client, workspaceId, id, change);
+        if (after.name !== before.name) {
+          await appendOutboxEvent(client, { type: 'tag.renamed', workspaceId, tagId: id, name: after.name, previousName: before.name });
+        }
+        return after;
+      });
+    },
+
+    /** Starts the deletion job; protected tags can be renamed but never deleted. */
+    async deleteTag(workspaceId: string, id: string): Promise<Job> {
+      const job = await inTransaction(pool, async (client) => {
+        const tag = await requireTag(client, workspaceId, id, true);
+        if (tag.protected) throw new ConflictError(`Tag "${tag.name}" is protected: it can be renamed but not deleted`);
+        return insertJob(client, workspaceId, TAG_DELETE_JOB, { tagId: id, name: tag.name }, await countContactsWithTag(client, workspaceId, id));
+      });
+      jobs?.nudge();
+      return job;
+    },
+
+    /** One chunk of a tag deletion: remove the tag from up to DELETE_CHUNK contacts, or, when none is left, delete the tag. */
+    async deleteTagChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
+      const { tagId, name } = job.params as { tagId: string; name: string };
+      // Locking the tag row blocks concurrent taggings (their foreign key check needs a share
+      // lock on it), so the final "none left" is true when the tag row goes.
+      const tag = await findTag(client, job.workspaceId, tagId, true);
+      if (!tag) return { processed: 0, finished: true };
+      const contactIds = await contactsWithTag(client, job.workspaceId, tagId, DELETE_CHUNK);
+      if (contactIds.length > 0) {
+        await applyTagChange(client, job.workspaceId, contactIds, [tagId], 'remove');
+        return { processed: contactIds.length, finished: false };
+      }
+      await deleteTagRow(client, job.workspaceId, tagId);
+      await appendOutboxEvent(client, { type: 'tag.deleted', workspaceId: job.workspaceId, tagId, name });
+      return { processed: 0, finished: true };
+    },
+
+    async changeContactTags(workspaceId: string, contactId: string, selection: TagSelection, operation: TagOperation): Promise<ContactSnapshot> {
+      return inTransaction(pool, async (client) => {
+        const lock = await lockContact(client, workspaceId, contactId);
+        if (!lock) throw new NotFoundError(`Contact ${contactId}`);
+        if (lock.deleted) throw new ConflictError(`Contact ${contactId} is deleted; restore it before changing it`);
+        const tagIds = await resolveTags(client, workspaceId, selection, operation);
+        const [changed] = await applyTagChange(client, workspaceId, [contactId], tagIds, operation);
+        if (changed) return changed;
+        return (await loadSnapshot(client, workspaceId, contactId))!;
+      });
+    },
+
+    /**
+     * Adds or removes tags on many contacts by id, in chunks that commit one by one (each is
+     * idempotent, so a retry after a failure converges). Unknown and deleted contacts are skipped.
+     */
+    async bulkChangeTags(workspaceId: string, contactIds: string[], selection: TagSelection, operation: TagOperation) {
+      const tagIds = await inTransaction(pool, (client) => resolveTags(client, workspaceId, selection, operation));
+      let matched = 0;
+      let changed = 0;
+      for (let start = 0; start < contactIds.length; start += BULK_CHUNK) {
+        const chunk = contactIds.slice(start, start + BULK_CHUNK);
+        await inTransaction(pool, async (client) => {
+          const live = await lockLiveContacts(client, workspaceId, chunk);
+          matched += live.length;
+          changed += (await applyTagChange(client, workspaceId, live, tagIds, operation)).length;
+        });
+      }
+      return { requested: contactIds.length, matched, changed, notFound: contactIds.length - matched, tagIds };
+    },
+  };
+}
+export type TagsService = ReturnType<typeof createTagsService>;
