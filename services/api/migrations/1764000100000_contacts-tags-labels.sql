@@ -81,8 +81,9 @@ create table contact_labels (
   workspace_id uuid not null,
   contact_id uuid not null,
   foreign key (workspace_id, contact_id) references contacts (workspace_id, id) on delete cascade,
-  key text not null check (key ~ '^[A-Za-z0-9_-]{1,64}$'),
-  value text not null check (value ~ '^[A-Za-z0-9_-]{1,256}$'),
+  -- Postgres regular expressions cap repetition counts at 255, so lengths are checked apart.
+  key text not null check (key ~ '^[A-Za-z0-9_-]+$' and length(key) <= 64),
+  value text not null check (value ~ '^[A-Za-z0-9_-]+$' and length(value) <= 256),
   primary key (contact_id, key)
 );
 create index contact_labels_workspace_key on contact_labels (workspace_id, key, value);

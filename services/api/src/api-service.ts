@@ -18,6 +18,7 @@ import {
 import { AppServices, createApp } from './app';
 import { createContactsService } from './contacts/contacts-service';
 import { createJobRunner, JobRunner } from './jobs/job-runner';
+import { createLabelsService } from './labels/labels-service';
 import { createTagsService, TAG_DELETE_JOB } from './tags/tags-service';
 import { createWorkspacesService } from './workspaces/workspaces-service';
 import { createOutboxRelay } from './outbox/outbox-relay';
@@ -67,6 +68,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   const services: AppServices = {
     contacts: createContactsService(pool),
     tags: createTagsService(pool, jobs),
+    labels: createLabelsService(pool),
     workspaces: createWorkspacesService(pool),
   };
 

@@ -7,6 +7,8 @@ import type { ContactsService } from './contacts/contacts-service';
 import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { jobsRoutes } from './jobs/jobs-routes';
+import { contactLabelsRoutes, labelsRoutes } from './labels/labels-routes';
+import type { LabelsService } from './labels/labels-service';
 import { contactTagsRoutes, tagsRoutes } from './tags/tags-routes';
 import type { TagsService } from './tags/tags-service';
 import type { WorkspacesService } from './workspaces/workspaces-service';
@@ -15,6 +17,7 @@ import { workspacesRoutes } from './workspaces/workspaces-routes';
 export interface AppServices {
   contacts: ContactsService;
   tags: TagsService;
+  labels: LabelsService;
   workspaces: WorkspacesService;
 }
 
@@ -38,9 +41,11 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/readyz', readyzHandler(deps.readiness));
   app.use('/v1/admin', workspacesRoutes(services.workspaces, deps.operatorKey));
   app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));
+  app.use('/v1/contacts', contactLabelsRoutes(services.labels, pool));
   app.use('/v1/contacts', contactsRoutes(services.contacts, pool));
   app.use('/v1/custom-fields', customFieldsRoutes(pool));
   app.use('/v1/tags', tagsRoutes(services.tags, pool));
+  app.use('/v1/labels', labelsRoutes(services.labels, pool));
   app.use('/v1/jobs', jobsRoutes(pool));
 
   app.use(notFoundHandler);

@@ -1,0 +1,54 @@
+// /v1/labels (keys and values in use, bulk changes) and the label endpoints of one contact.
+import { Router } from 'express';
+import type { Pool } from '@segmenter/shared';
+import { principalOf, requireApiKey } from '../auth/authenticate';
+import { ContactIdParams } from '../contacts/contact-schemas';
+import { publicContact } from '../contacts/contacts-routes';
+import { parseRequestPart } from '../http/validate';
+import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, LabelKeyParams, ReplaceLabelsRequest } from './label-schemas';
+import type { LabelsService } from './labels-service';
+
+export function labelsRoutes(service: LabelsService, pool: Pool): Router {
+  const router = Router();
+  const read = requireApiKey(pool, 'read');
+  const write = requireApiKey(pool, 'write');
+  router.get('/', read, async (_req, res) => {
+    res.json({ items: await service.keys(principalOf(res).workspaceId) });
+  });
+  router.get('/:key/values', read, async (req, res) => {
+    const { key } = parseRequestPart(LabelKeyParams, 'params', req.params);
+    res.json({ key, items: await service.values(principalOf(res).workspaceId, key) });
+  });
+  router.post('/bulk-set', write, async (req, res) => {
+    const { contactIds, labels } = parseRequestPart(BulkSetLabelsRequest, 'body', req.body);
+    res.json(await service.bulkChangeLabels(principalOf(res).workspaceId, contactIds, labels, []));
+  });
+  router.post('/bulk-remove', write, async (req, res) => {
+    const { contactIds, keys } = parseRequestPart(BulkRemoveLabelsRequest, 'body', req.body);
+    res.json(await service.bulkChangeLabels(principalOf(res).workspaceId, contactIds, {}, keys));
+  });
+  return router;
+}
+
+/** PATCH (set/remove), PUT (replace) and DELETE one key, under /v1/contacts/:id/labels. */
+export function contactLabelsRoutes(service: LabelsService, pool: Pool): Router {
+  const router = Router();
+  const write = requireApiKey(pool, 'write');
+  const idOf = (params: unknown) => parseRequestPart(ContactIdParams, 'params', params).id;
+  router.patch('/:id/labels', write, async (req, res) => {
+    const id = idOf(req.params);
+    const body = parseRequestPart(ChangeLabelsRequest, 'body', req.body);
+    res.json(publicContact(await service.changeLabels(principalOf(res).workspaceId, id, body)));
+  });
+  router.put('/:id/labels', write, async (req, res) => {
+    const id = idOf(req.params);
+    const { labels } = parseRequestPart(ReplaceLabelsRequest, 'body', req.body);
+    res.json(publicContact(await service.changeLabels(principalOf(res).workspaceId, id, { set: labels }, true)));
+  });
+  router.delete('/:id/labels/:key', write, async (req, res) => {
+    const id = idOf({ id: req.params.id });
+    const { key } = parseRequestPart(LabelKeyParams, 'params', { key: req.params.key });
+    res.json(publicContact(await service.changeLabels(principalOf(res).workspaceId, id, { remove: [key] })));
+  });
+  return router;
+}

@@ -1,0 +1,82 @@
+// Labels: key-value pairs on contacts, at most LIMITS.labelsPerContact each. A write that would
+// pass the limit is refused naming the keys that do not fit. One write bumps the version once;
+// removals and sets go out as contact.labels_removed then contact.labels_set, both carrying the
+// final snapshot.
+import { ContactSnapshot, inTransaction, LIMITS, Pool, PoolClient } from '@segmenter/shared';
+import { emitContactEvents } from '../contacts/contact-changes';
+import { loadSnapshot, lockContact, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
+import { labelKeyCounts, labelKeysOf, labelValueCounts, removeLabels, setLabels } from './labels-store';
+
+const BULK_CHUNK = 1000;
+
+/** The keys of `set` that do not fit beside `current` (minus `removing`), in the order given. */
+export function keysOverLimit(current: Set<string>, set: Record<string, string>, removing: string[] = []): string[] {
+  const kept = new Set([...current].filter((k) => !removing.includes(k)));
+  const over: string[] = [];
+  for (const key of Object.keys(set)) {
+    if (kept.has(key)) continue;
+    if (kept.size >= LIMITS.labelsPerContact) over.push(key);
+    else kept.add(key);
+  }
+  return over;
+}
+
+async function applyLabelChange(client: PoolClient, workspaceId: string, contactIds: string[], set: Record<string, string>, remove: string[]) {
+  const removed = await removeLabels(client, workspaceId, contactIds, remove);
+  const changed = await setLabels(client, workspaceId, contactIds, set);
+  const touched = [...new Set([...removed.keys(), ...changed.keys()])].sort();
+  await touchContacts(client, workspaceId, touched);
+  const removedIds = touched.filter((id) => removed.has(id));
+  const setIds = touched.filter((id) => changed.has(id));
+  await emitContactEvents(client, workspaceId, removedIds, 'contact.labels_removed', (c) => ({ keys: removed.get(c.id)! }));
+  await emitContactEvents(client, workspaceId, setIds, 'contact.labels_set', (c) => ({ labels: changed.get(c.id)! }));
+  return touched;
+}
+
+export function createLabelsService(pool: Pool) {
+  return {
+    /** Sets and removes labels on one contact; with `replace`, every label not in `set` is removed. */
+    async changeLabels(workspaceId: string, contactId: string, change: { set?: Record<string, string>; remove?: string[] }, replace = false): Promise<ContactSnapshot> {
+      return inTransaction(pool, async (client) => {
+        const lock = await lockContact(client, workspaceId, contactId);
+        if (!lock) throw new NotFoundError(`Contact ${contactId}`);
+        if (lock.deleted) throw new ConflictError(`Contact ${contactId} is deleted; restore it before changing it`);
+        const set = change.set ?? {};
+        const current = (await labelKeysOf(client, workspaceId, [contactId])).get(contactId)!;
+        const remove = replace ? [...current].filter((k) => !(k in set)) : (change.remove ?? []);
+        const over = keysOverLimit(current, set, remove);
+        if (over.length > 0) {
+          throw new ValidationError(over.map((key) => ({ field: `body.${replace ? 'labels' : 'set'}.${key}`, rule: `does not fit: a contact holds at most ${LIMITS.labelsPerContact} labels` })));
+        }
+        await applyLabelChange(client, workspaceId, [contactId], set, remove);
+        return (await loadSnapshot(client, workspaceId, contactId))!;
+      });
+    },
+
+    /** Bulk set or remove by id list, in chunks that commit one by one; contacts over the limit are reported, not changed. */
+    async bulkChangeLabels(workspaceId: string, contactIds: string[], set: Record<string, string>, remove: string[]) {
+      let matched = 0;
+      let changed = 0;
+      const rejected: { contactId: string; keys: string[]; rule: string }[] = [];
+      for (let start = 0; start < contactIds.length; start += BULK_CHUNK) {
+        await inTransaction(pool, async (client) => {
+          const live = await lockLiveContacts(client, workspaceId, contactIds.slice(start, start + BULK_CHUNK));
+          matched += live.length;
+          const current = await labelKeysOf(client, workspaceId, live);
+          const fitting = live.filter((id) => {
+            const over = keysOverLimit(current.get(id)!, set, remove);
+            if (over.length > 0) rejected.push({ contactId: id, keys: over, rule: `a contact holds at most ${LIMITS.labelsPerContact} labels` });
+            return over.length === 0;
+          });
+          changed += (await applyLabelChange(client, workspaceId, fitting, set, remove)).length;
+        });
+      }
+      return { requested: contactIds.length, matched, changed, notFound: contactIds.length - matched, rejected };
+    },
+
+    keys: (workspaceId: string) => labelKeyCounts(pool, workspaceId),
+    values: (workspaceId: string, key: string) => labelValueCounts(pool, workspaceId, key, 1000),
+  };
+}
+export type LabelsService = ReturnType<typeof createLabelsService>;
