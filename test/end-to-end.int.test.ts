@@ -75,6 +75,65 @@ test('contacts created over HTTP are counted per workspace in Elasticsearch', as
   expect(doc._version).toBe(1); // external versioning: the ES version is the contact's version
 });
 
+test('tags, labels, statuses, deletes and erasure reach the index; Elasticsearch ends equal to Postgres', async () => {
+  const key = await createWorkspace('Mirror');
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: res.status === 204 ? undefined : await res.json() };
+  };
+  const ids: string[] = [];
+  for (let i = 0; i < 6; i++) ids.push((await call('POST', '/v1/contacts', { email: `m${i}@example.com` })).body.id);
+  const vip = (await call('POST', '/v1/tags', { name: 'VIP' })).body.id;
+  await call('POST', '/v1/tags/bulk-add', { contactIds: ids.slice(0, 4), tagIds: [vip] });
+  await call('POST', '/v1/labels/bulk-set', { contactIds: ids.slice(2), labels: { tier: 'gold' } });
+  await call('PATCH', `/v1/contacts/${ids[3]}/labels`, { set: { tier: 'silver' } });
+  await call('POST', `/v1/contacts/${ids[1]}/actions/unsubscribe-email`);
+  await call('DELETE', `/v1/contacts/${ids[4]}`, { reason: 'test' });
+  expect((await call('DELETE', `/v1/contacts/${ids[5]}/erase`)).status).toBe(204);
+  await call('PATCH', `/v1/tags/${vip}`, { name: 'Very Important' }); // touches no document
+
+  const { rows } = await env.pool.query<{ workspace_id: string }>('select workspace_id from api_keys where prefix = $1', [key.split('_')[1]]);
+  const workspaceId = rows[0]!.workspace_id;
+  const alias = env.config.elasticsearch.contactsAlias;
+  const liveQuery = (extra: object[]) => ({ bool: { filter: [{ term: { workspace_id: workspaceId } }, { term: { deleted: false } }, ...extra] } });
+  const count = async (extra: object[]) => {
+    await env.es.indices.refresh({ index: alias });
+    return (await env.es.count({ index: alias, routing: workspaceId, query: liveQuery(extra) })).count;
+  };
+  // Wait until the last write (the erasure's tombstone) is indexed, then compare everything.
+  await eventually(async () => {
+    await env.es.indices.refresh({ index: alias });
+    const doc = await env.es.get<{ erased?: boolean }>({ index: alias, id: ids[5]!, routing: workspaceId }).catch(() => undefined);
+    return doc?._source?.erased === true;
+  }, Boolean);
+  expect(await count([])).toBe(4);
+  expect(await count([{ term: { tag_ids: vip } }])).toBe(4);
+  expect(await count([{ term: { labels: 'tier=gold' } }])).toBe(1);
+  expect(await count([{ terms: { labels: ['tier=gold', 'tier=silver'] } }])).toBe(2);
+  expect(await count([{ term: { email_status: 'unsubscribed' } }])).toBe(1);
+
+  // Every document's version and content equal the contact in Postgres.
+  for (const id of ids.slice(0, 5)) {
+    const pg = (await call('GET', `/v1/contacts/${id}`)).body;
+    const doc = (await env.es.get<Record<string, unknown>>({ index: alias, id, routing: workspaceId }))._source!;
+    expect([id, doc.version, doc.tag_ids, doc.labels, doc.deleted, doc.email_status]).toEqual([
+      id,
+      pg.version,
+      pg.tagIds,
+      Object.entries(pg.labels).map(([k, v]) => `${k}=${v}`),
+      pg.deletedAt !== null,
+      pg.emailStatus,
+    ]);
+  }
+  const tombstone = (await env.es.get<Record<string, unknown>>({ index: alias, id: ids[5]!, routing: workspaceId }))._source;
+  // created (1), labelled (2), erased (3): the tombstone outranks every earlier event.
+  expect(tombstone).toEqual({ workspace_id: workspaceId, contact_id: ids[5], version: 3, deleted: true, erased: true });
+});
+
 test('bad input is a 4xx naming the field and the rule, and stores nothing', async () => {
   const key = await createWorkspace('Validation');
   const cases: { body: unknown; status: number; field: string }[] = [
