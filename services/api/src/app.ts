@@ -2,6 +2,7 @@
 // services so tests run the real app against their own database and topics.
 import express, { Express } from 'express';
 import { healthzHandler, Logger, Pool, readyzHandler, ReadinessCheck } from '@segmenter/shared';
+import { activitiesRoutes, contactActivitiesRoutes } from './activities/activities-routes';
 import { contactsRoutes } from './contacts/contacts-routes';
 import type { ContactsService } from './contacts/contacts-service';
 import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
@@ -42,10 +43,12 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/admin', workspacesRoutes(services.workspaces, deps.operatorKey));
   app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));
   app.use('/v1/contacts', contactLabelsRoutes(services.labels, pool));
+  app.use('/v1/contacts', contactActivitiesRoutes(pool));
   app.use('/v1/contacts', contactsRoutes(services.contacts, pool));
   app.use('/v1/custom-fields', customFieldsRoutes(pool));
   app.use('/v1/tags', tagsRoutes(services.tags, pool));
   app.use('/v1/labels', labelsRoutes(services.labels, pool));
+  app.use('/v1/activities', activitiesRoutes(pool));
   app.use('/v1/jobs', jobsRoutes(pool));
 
   app.use(notFoundHandler);

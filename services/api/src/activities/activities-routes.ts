@@ -1,0 +1,61 @@
+// Activity ingestion (one or a batch of up to 1000, a result per item) and a contact's history,
+// newest first. Activities are stored for history and, with the segment engine, for engagement
+// conditions; ingesting one does not change the contact's version.
+import { Router } from 'express';
+import { inTransaction, Pool } from '@segmenter/shared';
+import { principalOf, requireApiKey } from '../auth/authenticate';
+import { ContactIdParams } from '../contacts/contact-schemas';
+import { AppError, FieldProblem, NotFoundError } from '../errors/app-error';
+import { parseRequestPart } from '../http/validate';
+import { ActivityFields, ActivityHistoryQuery, BatchActivitiesRequest, BatchActivityItem } from './activity-schemas';
+import { activityHistory, insertActivities, liveContactIds } from './activities-store';
+
+export function activitiesRoutes(pool: Pool): Router {
+  const router = Router();
+  router.post('/batch', requireApiKey(pool, 'write'), async (req, res) => {
+    const workspaceId = principalOf(res).workspaceId;
+    const { activities } = parseRequestPart(BatchActivitiesRequest, 'body', req.body);
+    const results: { index: number; status: 'stored' | 'error'; id?: string; errors?: FieldProblem[] }[] = [];
+    const valid: { index: number; item: ReturnType<typeof BatchActivityItem.parse> }[] = [];
+    activities.forEach((raw, index) => {
+      try {
+        valid.push({ index, item: parseRequestPart(BatchActivityItem, `body.activities.${index}`, raw) });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        results.push({ index, status: 'error', errors: err.problems });
+      }
+    });
+    const live = await liveContactIds(pool, workspaceId, valid.map((v) => v.item.contactId));
+    const known = valid.filter((v) => live.has(v.item.contactId.toLowerCase()));
+    for (const v of valid) {
+      if (!live.has(v.item.contactId.toLowerCase())) {
+        results.push({ index: v.index, status: 'error', errors: [{ field: `body.activities.${v.index}.contactId`, rule: 'is not a live contact of this workspace' }] });
+      }
+    }
+    const ids = await inTransaction(pool, (c) => insertActivities(c, workspaceId, known.map((v) => v.item)));
+    known.forEach((v, i) => results.push({ index: v.index, status: 'stored', id: ids[i] }));
+    results.sort((a, b) => a.index - b.index);
+    res.json({ summary: { stored: known.length, failed: activities.length - known.length }, results });
+  });
+  return router;
+}
+
+export function contactActivitiesRoutes(pool: Pool): Router {
+  const router = Router();
+  router.post('/:id/activities', requireApiKey(pool, 'write'), async (req, res) => {
+    const workspaceId = principalOf(res).workspaceId;
+    const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
+    const fields = parseRequestPart(ActivityFields, 'body', req.body);
+    if (!(await liveContactIds(pool, workspaceId, [id])).has(id.toLowerCase())) throw new NotFoundError(`Contact ${id}`);
+    const [activityId] = await inTransaction(pool, (c) => insertActivities(c, workspaceId, [{ ...fields, contactId: id }]));
+    res.status(201).json({ id: activityId, ...fields });
+  });
+  router.get('/:id/activities', requireApiKey(pool, 'read'), async (req, res) => {
+    const workspaceId = principalOf(res).workspaceId;
+    const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
+    const query = parseRequestPart(ActivityHistoryQuery, 'query', req.query);
+    if (!(await liveContactIds(pool, workspaceId, [id])).has(id.toLowerCase())) throw new NotFoundError(`Contact ${id}`);
+    res.json(await activityHistory(pool, workspaceId, id, query.limit, query.cursor));
+  });
+  return router;
+}

@@ -1,0 +1,58 @@
+// SQL for activities. History pages newest first by (occurred_at, id); the cursor is the last id
+// seen, whose time is looked up, so it stays exact to the microsecond.
+import type { PoolClient } from 'pg';
+import type { ActivityFields } from './activity-schemas';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+export interface Activity extends ActivityFields {
+  id: string;
+}
+
+export async function insertActivities(client: Queryable, workspaceId: string, items: (ActivityFields & { contactId: string })[]): Promise<string[]> {
+  const { rows } = await client.query(
+    `insert into activities (workspace_id, contact_id, channel, message_name, language, status, occurred_at)
+     select $1, * from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+     returning id`,
+    [
+      workspaceId,
+      items.map((i) => i.contactId),
+      items.map((i) => i.channel),
+      items.map((i) => i.messageName ?? null),
+      items.map((i) => i.language ?? null),
+      items.map((i) => i.status),
+      items.map((i) => i.occurredAt),
+    ],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function activityHistory(client: Queryable, workspaceId: string, contactId: string, limit: number, afterId?: string) {
+  const values: unknown[] = [workspaceId, contactId, limit + 1];
+  let after = '';
+  if (afterId) {
+    values.push(afterId);
+    after = `and (a.occurred_at, a.id) < (select occurred_at, id from activities where id = $4 and contact_id = $2)`;
+  }
+  const { rows } = await client.query(
+    `select a.id, a.channel, a.message_name, a.language, a.status, a.occurred_at from activities a
+      where a.workspace_id = $1 and a.contact_id = $2 ${after}
+      order by a.occurred_at desc, a.id desc limit $3`,
+    values,
+  );
+  const items: Activity[] = rows.slice(0, limit).map((r) => ({
+    id: r.id,
+    channel: r.channel,
+    status: r.status,
+    messageName: r.message_name ?? undefined,
+    language: r.language ?? undefined,
+    occurredAt: r.occurred_at.toISOString(),
+  }));
+  return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+}
+
+/** The ids among `contactIds` that are live contacts of the workspace. */
+export async function liveContactIds(client: Queryable, workspaceId: string, contactIds: string[]): Promise<Set<string>> {
+  const { rows } = await client.query('select id from contacts where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null', [workspaceId, contactIds]);
+  return new Set(rows.map((r) => r.id));
+}
