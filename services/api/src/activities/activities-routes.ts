@@ -6,13 +6,14 @@ import { inTransaction, Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { AppError, FieldProblem, NotFoundError } from '../errors/app-error';
+import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import { ActivityFields, ActivityHistoryQuery, BatchActivitiesRequest, BatchActivityItem } from './activity-schemas';
 import { activityHistory, insertActivities, liveContactIds } from './activities-store';
 
 export function activitiesRoutes(pool: Pool): Router {
   const router = Router();
-  router.post('/batch', requireApiKey(pool, 'write'), async (req, res) => {
+  router.post('/batch', requireApiKey(pool, 'write'), idempotent(pool), async (req, res) => {
     const workspaceId = principalOf(res).workspaceId;
     const { activities } = parseRequestPart(BatchActivitiesRequest, 'body', req.body);
     const results: { index: number; status: 'stored' | 'error'; id?: string; errors?: FieldProblem[] }[] = [];
@@ -42,7 +43,7 @@ export function activitiesRoutes(pool: Pool): Router {
 
 export function contactActivitiesRoutes(pool: Pool): Router {
   const router = Router();
-  router.post('/:id/activities', requireApiKey(pool, 'write'), async (req, res) => {
+  router.post('/:id/activities', requireApiKey(pool, 'write'), idempotent(pool), async (req, res) => {
     const workspaceId = principalOf(res).workspaceId;
     const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
     const fields = parseRequestPart(ActivityFields, 'body', req.body);

@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { ContactSnapshot, Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
+import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import type { FieldProblem } from '../errors/app-error';
 import { AppError } from '../errors/app-error';
@@ -35,6 +36,7 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
   const router = Router();
   const read = requireApiKey(pool, 'read');
   const write = requireApiKey(pool, 'write');
+  const once = idempotent(pool);
   const workspace = (res: Parameters<typeof principalOf>[0]) => principalOf(res).workspaceId;
   const idOf = (params: unknown) => parseRequestPart(ContactIdParams, 'params', params).id;
 
@@ -50,20 +52,20 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
     res.json({ items: page.items.map(publicContact), nextCursor: page.nextCursor });
   });
 
-  router.post('/', write, async (req, res) => {
+  router.post('/', write, once, async (req, res) => {
     const body = parseRequestPart(CreateContactRequest, 'body', req.body);
     const contact = await service.createContact(workspace(res), body);
     res.status(201).location(`${req.baseUrl}/${contact.id}`).json(publicContact(contact));
   });
 
-  router.post('/upsert', write, async (req, res) => {
+  router.post('/upsert', write, once, async (req, res) => {
     const { matchBy, contact: raw } = parseRequestPart(UpsertContactRequest, 'body', req.body);
     const fields = parseRequestPart(upsertContact(matchBy), 'body.contact', raw);
     const { status, contact } = await service.upsertContact(workspace(res), matchBy, fields);
     res.status(status === 'created' ? 201 : 200).json({ status, contact: publicContact(contact) });
   });
 
-  router.post('/batch-upsert', write, async (req, res) => {
+  router.post('/batch-upsert', write, once, async (req, res) => {
     const { matchBy, contacts } = parseRequestPart(BatchUpsertRequest, 'body', req.body);
     const results: { index: number; status: string; id?: string; version?: number; errors?: FieldProblem[]; detail?: string }[] = [];
     for (const [index, raw] of contacts.entries()) {

@@ -27,13 +27,12 @@ export function errorHandler(log: Logger, bodyLimit: string) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const appError = toAppError(err, bodyLimit);
     if (appError) {
-      res.status(appError.status).type('application/problem+json').send(JSON.stringify({ ...appError.toJSON(), instance: req.originalUrl }));
+      // res.json (not send) so the Idempotency-Key capture sees error answers too.
+      res.status(appError.status).type('application/problem+json').json({ ...appError.toJSON(), instance: req.originalUrl });
       return;
     }
     log.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    res.status(500).type('application/problem+json').send(
-      JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: req.originalUrl }),
-    );
+    res.status(500).type('application/problem+json').json({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: req.originalUrl });
   };
 }
 

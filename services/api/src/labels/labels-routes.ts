@@ -4,6 +4,7 @@ import type { Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { publicContact } from '../contacts/contacts-routes';
+import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, LabelKeyParams, ReplaceLabelsRequest } from './label-schemas';
 import type { LabelsService } from './labels-service';
@@ -12,6 +13,7 @@ export function labelsRoutes(service: LabelsService, pool: Pool): Router {
   const router = Router();
   const read = requireApiKey(pool, 'read');
   const write = requireApiKey(pool, 'write');
+  const once = idempotent(pool);
   router.get('/', read, async (_req, res) => {
     res.json({ items: await service.keys(principalOf(res).workspaceId) });
   });
@@ -19,11 +21,11 @@ export function labelsRoutes(service: LabelsService, pool: Pool): Router {
     const { key } = parseRequestPart(LabelKeyParams, 'params', req.params);
     res.json({ key, items: await service.values(principalOf(res).workspaceId, key) });
   });
-  router.post('/bulk-set', write, async (req, res) => {
+  router.post('/bulk-set', write, once, async (req, res) => {
     const { contactIds, labels } = parseRequestPart(BulkSetLabelsRequest, 'body', req.body);
     res.json(await service.bulkChangeLabels(principalOf(res).workspaceId, contactIds, labels, []));
   });
-  router.post('/bulk-remove', write, async (req, res) => {
+  router.post('/bulk-remove', write, once, async (req, res) => {
     const { contactIds, keys } = parseRequestPart(BulkRemoveLabelsRequest, 'body', req.body);
     res.json(await service.bulkChangeLabels(principalOf(res).workspaceId, contactIds, {}, keys));
   });

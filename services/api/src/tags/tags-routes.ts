@@ -4,6 +4,7 @@ import type { Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { publicContact } from '../contacts/contacts-routes';
 import { ContactIdParams } from '../contacts/contact-schemas';
+import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest } from './tag-schemas';
 import type { TagOperation, TagsService } from './tags-service';
@@ -12,19 +13,20 @@ export function tagsRoutes(service: TagsService, pool: Pool): Router {
   const router = Router();
   const read = requireApiKey(pool, 'read');
   const write = requireApiKey(pool, 'write');
+  const once = idempotent(pool);
   const workspace = (res: Parameters<typeof principalOf>[0]) => principalOf(res).workspaceId;
   const idOf = (params: unknown) => parseRequestPart(TagIdParams, 'params', params).id;
 
   router.get('/', read, async (_req, res) => {
     res.json({ items: await service.listTags(workspace(res)) });
   });
-  router.post('/', write, async (req, res) => {
+  router.post('/', write, once, async (req, res) => {
     const body = parseRequestPart(CreateTagRequest, 'body', req.body);
     const tag = await service.createTag(workspace(res), body.name, body.protected ?? false);
     res.status(201).location(`${req.baseUrl}/${tag.id}`).json(tag);
   });
   for (const operation of ['add', 'remove'] as TagOperation[]) {
-    router.post(`/bulk-${operation}`, write, async (req, res) => {
+    router.post(`/bulk-${operation}`, write, once, async (req, res) => {
       const { contactIds, ...selection } = parseRequestPart(BulkTagRequest, 'body', req.body);
       res.json(await service.bulkChangeTags(workspace(res), contactIds, selection, operation));
     });

@@ -1,0 +1,57 @@
+// Idempotency-Key over HTTP against real Postgres: a retry replays the first answer and writes
+// nothing twice; the key with another request is refused.
+import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
+
+let h: ApiHarness;
+let ws: Workspace;
+
+beforeAll(async () => {
+  h = await startApiHarness();
+  ws = await h.createWorkspace();
+});
+afterAll(async () => h?.stop());
+
+const post = (path: string, body: unknown, key: string) => h.request('POST', path, { key: ws.key, body, headers: { 'idempotency-key': key } });
+
+test('a retried create replays the first answer and creates one contact', async () => {
+  const first = await post('/v1/contacts', { email: 'once@example.com' }, 'create-1');
+  const retry = await post('/v1/contacts', { email: 'once@example.com' }, 'create-1');
+  expect(first.status).toBe(201);
+  expect(retry.status).toBe(201);
+  expect(retry.headers.get('idempotent-replayed')).toBe('true');
+  expect(retry.body).toEqual(first.body);
+  const { rows } = await h.env.pool.query("select count(*)::int as n from contacts where email = 'once@example.com'");
+  expect(rows[0].n).toBe(1);
+  expect((await h.outboxEvents(ws.id)).filter((e) => e.aggregateId === first.body.id)).toHaveLength(1);
+});
+
+test('a retried batch replays its per-item results', async () => {
+  const body = { matchBy: 'email', contacts: [{ email: 'batch-once@example.com' }, { email: 'bad' }] };
+  const first = await post('/v1/contacts/batch-upsert', body, 'batch-1');
+  const retry = await post('/v1/contacts/batch-upsert', body, 'batch-1');
+  expect(retry.body).toEqual(first.body);
+  expect(first.body.summary).toMatchObject({ created: 1, failed: 1 });
+});
+
+test('an error answer is replayed too, with its problem document', async () => {
+  const first = await post('/v1/contacts', { email: 'nope' }, 'bad-1');
+  const retry = await post('/v1/contacts', { email: 'nope' }, 'bad-1');
+  expect([first.status, retry.status]).toEqual([400, 400]);
+  expect(retry.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  expect(retry.body.errors).toEqual(first.body.errors);
+});
+
+test('the same key with a different request is refused; keys are per workspace', async () => {
+  await post('/v1/contacts', { email: 'a1@example.com' }, 'shared-key');
+  const other = await post('/v1/contacts', { email: 'a2@example.com' }, 'shared-key');
+  expect(other.status).toBe(422);
+  const otherWs = await h.createWorkspace();
+  const elsewhere = await h.request('POST', '/v1/contacts', { key: otherWs.key, body: { email: 'a2@example.com' }, headers: { 'idempotency-key': 'shared-key' } });
+  expect(elsewhere.status).toBe(201);
+});
+
+test('a malformed key is refused naming the header', async () => {
+  const res = await post('/v1/contacts', { email: 'k@example.com' }, 'x'.repeat(256));
+  expect(res.status).toBe(400);
+  expect(res.body.errors).toEqual([{ field: 'headers.idempotency-key', rule: 'must be 1-255 visible ASCII characters' }]);
+});
