@@ -1,5 +1,6 @@
 // Demo contacts for `./dev up --demo`: a workspace created through the operator API and a few
-// hundred contacts posted through the public API, so they flow through the real pipeline.
+// hundred contacts, tags and labels posted through the public API, so they flow through the
+// real pipeline (outbox, Kafka, indexer) like any client's data.
 const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim'];
 const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee'];
 
@@ -12,6 +13,16 @@ export async function loadDemoData(apiUrl: string, operatorKey: string, count = 
   if (res.status !== 201) throw new Error(`creating the demo workspace failed: ${res.status} ${await res.text()}`);
   const created = (await res.json()) as { workspace: { id: string }; apiKey: { key: string } };
   const apiKey = created.apiKey.key;
+  const call = async (path: string, body: unknown) => {
+    const r = await fetch(`${apiUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: JSON.stringify(body),
+    });
+    if (r.status >= 300) throw new Error(`demo ${path} failed: ${r.status} ${await r.text()}`);
+    return (await r.json()) as { id: string };
+  };
+  const ids: string[] = [];
   for (let start = 0; start < count; start += 20) {
     await Promise.all(
       Array.from({ length: Math.min(20, count - start) }, async (_, j) => {
@@ -24,14 +35,15 @@ export async function loadDemoData(apiUrl: string, operatorKey: string, count = 
           lastName: last,
           ...(i % 3 === 0 ? { phone: `+1415555${String(1000 + i).padStart(4, '0')}` } : {}),
         };
-        const r = await fetch(`${apiUrl}/v1/contacts`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-          body: JSON.stringify(body),
-        });
-        if (r.status !== 201) throw new Error(`demo contact ${i} failed: ${r.status} ${await r.text()}`);
+        ids[i] = (await call('/v1/contacts', body)).id;
       }),
     );
+  }
+  // A few segments' worth of structure: tags and labels on overlapping subsets.
+  await call('/v1/tags/bulk-add', { contactIds: ids.filter((_, i) => i % 4 === 0), tags: ['VIP'], createMissing: true });
+  await call('/v1/tags/bulk-add', { contactIds: ids.filter((_, i) => i % 2 === 0), tags: ['Newsletter', 'Hot Lead'], createMissing: true });
+  for (const [tier, pick] of [['gold', 5], ['silver', 3]] as const) {
+    await call('/v1/labels/bulk-set', { contactIds: ids.filter((_, i) => i % pick === 0), labels: { tier, source: 'demo' } });
   }
   return { workspaceId: created.workspace.id, apiKey };
 }
