@@ -47,9 +47,16 @@ export const CONTACTS_SETTINGS: estypes.IndicesIndexSettings = {
 
 export const contactsIndexName = (alias: string, generation: number) => `${alias}-v${generation}`;
 
-/** Creates `<alias>-v1` with the alias unless the alias already exists. Safe to race. */
+/**
+ * Creates `<alias>-v1` with the alias unless the alias already exists; otherwise applies the
+ * current mapping to it, which adds fields a newer release introduced (Elasticsearch accepts
+ * additive changes and refuses incompatible ones loudly: those need a reindex). Safe to race.
+ */
 export async function ensureContactsIndex(es: EsClient, alias: string): Promise<void> {
-  if (await es.indices.existsAlias({ name: alias })) return;
+  if (await es.indices.existsAlias({ name: alias })) {
+    await es.indices.putMapping({ index: alias, ...CONTACTS_MAPPING });
+    return;
+  }
   try {
     await es.indices.create({
       index: contactsIndexName(alias, 1),
