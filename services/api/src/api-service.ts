@@ -17,6 +17,7 @@ import {
 } from '@segmenter/shared';
 import { AppServices, createApp } from './app';
 import { createContactsService } from './contacts/contacts-service';
+import { createDuplicatesService } from './duplicates/duplicates-service';
 import { createJobRunner, JobRunner } from './jobs/job-runner';
 import { createLabelsService } from './labels/labels-service';
 import { createTagsService, TAG_DELETE_JOB } from './tags/tags-service';
@@ -69,6 +70,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     contacts: createContactsService(pool),
     tags: createTagsService(pool, jobs),
     labels: createLabelsService(pool),
+    duplicates: createDuplicatesService(pool),
     workspaces: createWorkspacesService(pool),
   };
 

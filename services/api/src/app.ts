@@ -6,6 +6,8 @@ import { activitiesRoutes, contactActivitiesRoutes } from './activities/activiti
 import { contactsRoutes } from './contacts/contacts-routes';
 import type { ContactsService } from './contacts/contacts-service';
 import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
+import { duplicatesRoutes } from './duplicates/duplicates-routes';
+import type { DuplicatesService } from './duplicates/duplicates-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { jobsRoutes } from './jobs/jobs-routes';
 import { contactLabelsRoutes, labelsRoutes } from './labels/labels-routes';
@@ -19,6 +21,7 @@ export interface AppServices {
   contacts: ContactsService;
   tags: TagsService;
   labels: LabelsService;
+  duplicates: DuplicatesService;
   workspaces: WorkspacesService;
 }
 
@@ -49,6 +52,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/tags', tagsRoutes(services.tags, pool));
   app.use('/v1/labels', labelsRoutes(services.labels, pool));
   app.use('/v1/activities', activitiesRoutes(pool));
+  app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
   app.use('/v1/jobs', jobsRoutes(pool));
 
   app.use(notFoundHandler);

@@ -1,0 +1,40 @@
+// /v1/duplicates: values shared by several live contacts, the contacts behind one value, and
+// resolving a value by merging or removing the others.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Pool } from '@segmenter/shared';
+import { principalOf, requireApiKey } from '../auth/authenticate';
+import { parseRequestPart } from '../http/validate';
+import type { DuplicatesService } from './duplicates-service';
+
+const Field = z.enum(['email', 'phone']);
+const ListQuery = z.strictObject({
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(100),
+  cursor: z.string().max(300, 'must be at most 300 characters').optional(),
+});
+const ValueParams = z.object({ field: Field, value: z.string().min(1).max(300, 'must be at most 300 characters') });
+const ResolveRequest = z.strictObject({
+  field: Field,
+  value: z.string().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
+  keep: z.enum(['earliest', 'latest']),
+  action: z.enum(['merge', 'remove']).default('merge'),
+});
+
+export function duplicatesRoutes(service: DuplicatesService, pool: Pool): Router {
+  const router = Router();
+  const read = requireApiKey(pool, 'read');
+  router.get('/:field', read, async (req, res) => {
+    const { field } = parseRequestPart(z.object({ field: Field }), 'params', req.params);
+    const query = parseRequestPart(ListQuery, 'query', req.query);
+    res.json(await service.values(principalOf(res).workspaceId, field, query.limit, query.cursor));
+  });
+  router.get('/:field/:value/contacts', read, async (req, res) => {
+    const { field, value } = parseRequestPart(ValueParams, 'params', req.params);
+    res.json({ field, value, items: await service.contacts(principalOf(res).workspaceId, field, value) });
+  });
+  router.post('/resolve', requireApiKey(pool, 'write'), async (req, res) => {
+    const body = parseRequestPart(ResolveRequest, 'body', req.body);
+    res.json(await service.resolve(principalOf(res).workspaceId, body));
+  });
+  return router;
+}

@@ -1,0 +1,82 @@
+// Duplicate detection and resolution over HTTP against real Postgres.
+import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
+
+let h: ApiHarness;
+let ws: Workspace;
+
+beforeAll(async () => {
+  h = await startApiHarness();
+  ws = await h.createWorkspace();
+});
+afterAll(async () => h?.stop());
+
+const post = (path: string, body: unknown, key = ws.key) => h.request('POST', path, { key, body });
+const get = (path: string, key = ws.key) => h.request('GET', path, { key });
+
+async function threeSharingAPhone(phone: string) {
+  const ids: string[] = [];
+  for (const [i, name] of ['First', 'Second', 'Third'].entries()) {
+    ids.push((await post('/v1/contacts', { phone, email: `${name.toLowerCase()}.${phone.slice(-4)}@example.com`, firstName: name })).body.id);
+    await new Promise((r) => setTimeout(r, 5 * (i + 1))); // distinct creation times
+  }
+  return ids;
+}
+
+test('values shared by several live contacts are listed with counts, and the contacts behind one', async () => {
+  const ids = await threeSharingAPhone('+14155550301');
+  await post('/v1/contacts', { phone: '+14155550302' });
+  const list = await get('/v1/duplicates/phone');
+  expect(list.body.items).toEqual([{ value: '+14155550301', count: 3 }]);
+  const behind = await get('/v1/duplicates/phone/%2B14155550301/contacts');
+  expect(behind.body.items.map((c: { id: string; firstName: string }) => [c.id, c.firstName])).toEqual([
+    [ids[0], 'First'],
+    [ids[1], 'Second'],
+    [ids[2], 'Third'],
+  ]);
+  expect(behind.body.items[0]).toHaveProperty('createdAt');
+  expect((await get('/v1/duplicates/email')).body.items).toEqual([]); // emails are unique among live contacts
+});
+
+test('merge keeps the earliest, moves tags and labels onto it, and soft-deletes the others', async () => {
+  const [a, b, c] = await threeSharingAPhone('+14155550311');
+  await post(`/v1/contacts/${b}/tags/add`, { tags: ['From B'], createMissing: true });
+  await post(`/v1/contacts/${c}/tags/add`, { tags: ['From C'], createMissing: true });
+  await h.request('PATCH', `/v1/contacts/${a}/labels`, { key: ws.key, body: { set: { tier: 'gold' } } });
+  await h.request('PATCH', `/v1/contacts/${b}/labels`, { key: ws.key, body: { set: { tier: 'bronze', source: 'b' } } });
+  await h.clearOutbox(ws.id);
+
+  const res = await post('/v1/duplicates/resolve', { field: 'phone', value: '+14155550311', keep: 'earliest', action: 'merge' });
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ kept: a, deleted: [b, c], labelsLeftBehind: [] });
+  const kept = (await get(`/v1/contacts/${a}`)).body;
+  expect(kept.tagIds).toHaveLength(2);
+  expect(kept.labels).toEqual({ tier: 'gold', source: 'b' }); // the kept contact's own value wins
+  for (const id of [b, c]) expect((await get(`/v1/contacts/${id}`)).body.deletedAt).not.toBeNull();
+  const events = (await h.outboxEvents(ws.id)).map((e) => [e.type, e.aggregateId]);
+  expect(events.slice(0, 2)).toEqual([
+    ['contact.tags_added', a],
+    ['contact.labels_set', a],
+  ]);
+  expect(events.slice(2).sort()).toEqual([['contact.deleted', b], ['contact.deleted', c]].sort()); // deletions in id order
+  expect((await get('/v1/duplicates/phone')).body.items.map((i: { value: string }) => i.value)).not.toContain('+14155550311');
+});
+
+test('remove keeps the latest and moves nothing', async () => {
+  const [a, b, c] = await threeSharingAPhone('+14155550321');
+  await post(`/v1/contacts/${a}/tags/add`, { tags: ['Only A'], createMissing: true });
+  const res = await post('/v1/duplicates/resolve', { field: 'phone', value: '+14155550321', keep: 'latest', action: 'remove' });
+  expect(res.body).toMatchObject({ kept: c, deleted: [a, b] });
+  expect((await get(`/v1/contacts/${c}`)).body.tagIds).toEqual([]);
+});
+
+test('a value that is not duplicated, bad input, and another workspace', async () => {
+  await post('/v1/contacts', { phone: '+14155550331' });
+  expect((await post('/v1/duplicates/resolve', { field: 'phone', value: '+14155550331', keep: 'earliest' })).status).toBe(404);
+  const bad = await post('/v1/duplicates/resolve', { field: 'name', value: 'x', keep: 'oldest' });
+  expect(bad.status).toBe(400);
+  expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.field', 'body.keep']);
+  await threeSharingAPhone('+14155550341');
+  const other = await h.createWorkspace();
+  expect((await get('/v1/duplicates/phone', other.key)).body.items).toEqual([]);
+  expect((await post('/v1/duplicates/resolve', { field: 'phone', value: '+14155550341', keep: 'earliest' }, other.key)).status).toBe(404);
+});
