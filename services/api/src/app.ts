@@ -10,6 +10,7 @@ import { duplicatesRoutes } from './duplicates/duplicates-routes';
 import type { DuplicatesService } from './duplicates/duplicates-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { jobsRoutes } from './jobs/jobs-routes';
+import { openApiRoutes } from './openapi/openapi-routes';
 import { contactLabelsRoutes, labelsRoutes } from './labels/labels-routes';
 import type { LabelsService } from './labels/labels-service';
 import { contactTagsRoutes, tagsRoutes } from './tags/tags-routes';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.readiness));
+  app.use(openApiRoutes());
   app.use('/v1/admin', workspacesRoutes(services.workspaces, deps.operatorKey));
   app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));
   app.use('/v1/contacts', contactLabelsRoutes(services.labels, pool));

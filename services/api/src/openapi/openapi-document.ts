@@ -1,0 +1,150 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests (and the
+// shared contact snapshot for answers), so the reference cannot drift from what the code checks.
+// Each operation is listed once here; openapi.int.test.ts checks that every listed one is routed.
+import { z } from 'zod';
+import { ContactSnapshot } from '@segmenter/shared';
+import { ActivityFields, ActivityHistoryQuery, BatchActivitiesRequest } from '../activities/activity-schemas';
+import {
+  BatchUpsertRequest,
+  ContactIdParams,
+  CreateContactRequest,
+  DeleteContactRequest,
+  ListContactsQuery,
+  ListDeletedQuery,
+  StatusChangeRequest,
+  UpdateContactRequest,
+  UpsertContactRequest,
+} from '../contacts/contact-schemas';
+import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, ReplaceLabelsRequest } from '../labels/label-schemas';
+import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest } from '../tags/tag-schemas';
+import { CreateWorkspaceRequest } from '../workspaces/workspace-schemas';
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return rest;
+}
+
+function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query') {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: where,
+    required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+    schema: jsonSchema(field as z.ZodType),
+  }));
+}
+
+const Contact = ContactSnapshot.omit({ workspaceId: true });
+const contactRef = { $ref: '#/components/schemas/Contact' };
+const problem = { description: 'Problem (RFC 9457), with errors: [{ field, rule }]', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const json = (schema: JsonSchema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const anyObject = { type: 'object' };
+
+export interface Operation {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: string;
+  tag: string;
+  summary: string;
+  scope: 'read' | 'write' | 'admin' | 'operator';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  responses: Record<string, unknown>;
+  idempotent?: boolean;
+}
+
+const id = ContactIdParams;
+const tagId = TagIdParams;
+const contactAndKey = z.object({ id: z.uuid(), key: z.string() });
+
+export const OPERATIONS: Operation[] = [
+  { method: 'post', path: '/v1/admin/workspaces', tag: 'workspaces', summary: 'Create a workspace and its first API key (shown once)', scope: 'operator', body: CreateWorkspaceRequest, responses: { 201: json(anyObject, 'Created') } },
+  { method: 'get', path: '/v1/contacts', tag: 'contacts', summary: 'List and search live contacts (cursor pagination)', scope: 'read', query: ListContactsQuery, responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: contactRef }, nextCursor: { type: ['string', 'null'] } } }) } },
+  { method: 'get', path: '/v1/contacts/deleted', tag: 'contacts', summary: 'The Deleted view: list and search deleted contacts', scope: 'read', query: ListDeletedQuery, responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: contactRef }, nextCursor: { type: ['string', 'null'] } } }) } },
+  { method: 'post', path: '/v1/contacts', tag: 'contacts', summary: 'Create a contact', scope: 'write', body: CreateContactRequest, idempotent: true, responses: { 201: json(contactRef, 'Created'), 409: problem } },
+  { method: 'post', path: '/v1/contacts/upsert', tag: 'contacts', summary: 'Create or update the contact matched by email or phone', scope: 'write', body: UpsertContactRequest, idempotent: true, responses: { 200: json(anyObject, 'Updated or unchanged'), 201: json(anyObject, 'Created') } },
+  { method: 'post', path: '/v1/contacts/batch-upsert', tag: 'contacts', summary: 'Upsert up to 1,000 contacts, a result per item', scope: 'write', body: BatchUpsertRequest, idempotent: true, responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/contacts/{id}', tag: 'contacts', summary: 'Read a contact', scope: 'read', params: id, responses: { 200: json(contactRef), 404: problem } },
+  { method: 'patch', path: '/v1/contacts/{id}', tag: 'contacts', summary: 'Change some fields (null clears one)', scope: 'write', params: id, body: UpdateContactRequest, responses: { 200: json(contactRef), 404: problem, 409: problem } },
+  { method: 'delete', path: '/v1/contacts/{id}', tag: 'contacts', summary: 'Soft-delete a contact, with a reason', scope: 'write', params: id, body: DeleteContactRequest, responses: { 200: json(contactRef), 409: problem } },
+  { method: 'post', path: '/v1/contacts/{id}/restore', tag: 'contacts', summary: 'Restore a deleted contact', scope: 'write', params: id, responses: { 200: json(contactRef), 409: problem } },
+  { method: 'delete', path: '/v1/contacts/{id}/erase', tag: 'contacts', summary: 'Erase a contact on a privacy request (irreversible)', scope: 'admin', params: id, responses: { 204: { description: 'Erased' } } },
+  { method: 'post', path: '/v1/contacts/{id}/status', tag: 'channel status', summary: 'Change an email or phone status, with a reason', scope: 'write', params: id, body: StatusChangeRequest, responses: { 200: json(contactRef) } },
+  ...['blacklist-email', 'blacklist-phone', 'unsubscribe-email', 'clear-spam-report'].map(
+    (action): Operation => ({ method: 'post', path: `/v1/contacts/{id}/actions/${action}`, tag: 'channel status', summary: `One-click: ${action.replace(/-/g, ' ')}`, scope: 'write', params: id, responses: { 200: json(contactRef) } }),
+  ),
+  { method: 'get', path: '/v1/contacts/{id}/status-history', tag: 'channel status', summary: 'Status changes, newest first', scope: 'read', params: id, responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/contacts/{id}/tags/add', tag: 'tags', summary: 'Add tags to a contact', scope: 'write', params: id, body: TagSelection, responses: { 200: json(contactRef) } },
+  { method: 'post', path: '/v1/contacts/{id}/tags/remove', tag: 'tags', summary: 'Remove tags from a contact', scope: 'write', params: id, body: TagSelection, responses: { 200: json(contactRef) } },
+  { method: 'patch', path: '/v1/contacts/{id}/labels', tag: 'labels', summary: 'Set and remove labels', scope: 'write', params: id, body: ChangeLabelsRequest, responses: { 200: json(contactRef) } },
+  { method: 'put', path: '/v1/contacts/{id}/labels', tag: 'labels', summary: 'Replace all labels', scope: 'write', params: id, body: ReplaceLabelsRequest, responses: { 200: json(contactRef) } },
+  { method: 'delete', path: '/v1/contacts/{id}/labels/{key}', tag: 'labels', summary: 'Remove one label', scope: 'write', params: contactAndKey, responses: { 200: json(contactRef) } },
+  { method: 'post', path: '/v1/contacts/{id}/activities', tag: 'activity', summary: 'Record an engagement event', scope: 'write', params: id, body: ActivityFields, idempotent: true, responses: { 201: json(anyObject, 'Created') } },
+  { method: 'get', path: '/v1/contacts/{id}/activities', tag: 'activity', summary: 'Activity history, newest first', scope: 'read', params: id, query: ActivityHistoryQuery, responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/activities/batch', tag: 'activity', summary: 'Record up to 1,000 engagement events', scope: 'write', body: BatchActivitiesRequest, idempotent: true, responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/custom-fields', tag: 'custom fields', summary: 'Custom field definitions', scope: 'read', responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/custom-fields', tag: 'custom fields', summary: 'Define a custom field', scope: 'admin', body: z.object({ key: z.string(), type: z.enum(['string', 'number', 'date', 'boolean']) }), responses: { 201: json(anyObject, 'Created') } },
+  { method: 'get', path: '/v1/tags', tag: 'tags', summary: 'Tags with contact counts', scope: 'read', responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/tags', tag: 'tags', summary: 'Create a tag', scope: 'write', body: CreateTagRequest, idempotent: true, responses: { 201: json(anyObject, 'Created'), 409: problem } },
+  { method: 'get', path: '/v1/tags/{id}', tag: 'tags', summary: 'Read a tag', scope: 'read', params: tagId, responses: { 200: json(anyObject) } },
+  { method: 'patch', path: '/v1/tags/{id}', tag: 'tags', summary: 'Rename a tag or change its protection', scope: 'write', params: tagId, body: UpdateTagRequest, responses: { 200: json(anyObject) } },
+  { method: 'delete', path: '/v1/tags/{id}', tag: 'tags', summary: 'Delete a tag (a job that removes it from every contact)', scope: 'write', params: tagId, responses: { 202: json(anyObject, 'Accepted: the job'), 409: problem } },
+  { method: 'post', path: '/v1/tags/bulk-add', tag: 'tags', summary: 'Add tags to up to 10,000 contacts', scope: 'write', body: BulkTagRequest, idempotent: true, responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/tags/bulk-remove', tag: 'tags', summary: 'Remove tags from up to 10,000 contacts', scope: 'write', body: BulkTagRequest, idempotent: true, responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/labels', tag: 'labels', summary: 'Label keys in use with contact counts', scope: 'read', responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/labels/{key}/values', tag: 'labels', summary: "A key's values with contact counts", scope: 'read', params: z.object({ key: z.string() }), responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/labels/bulk-set', tag: 'labels', summary: 'Set labels on up to 10,000 contacts', scope: 'write', body: BulkSetLabelsRequest, idempotent: true, responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/labels/bulk-remove', tag: 'labels', summary: 'Remove labels from up to 10,000 contacts', scope: 'write', body: BulkRemoveLabelsRequest, idempotent: true, responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/duplicates/{field}', tag: 'duplicates', summary: 'Values (email or phone) shared by several live contacts', scope: 'read', params: z.object({ field: z.enum(['email', 'phone']) }), responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/duplicates/{field}/{value}/contacts', tag: 'duplicates', summary: 'The contacts behind one duplicate value', scope: 'read', params: z.object({ field: z.enum(['email', 'phone']), value: z.string() }), responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/duplicates/resolve', tag: 'duplicates', summary: 'Merge or remove the duplicates of one value', scope: 'write', body: z.object({ field: z.enum(['email', 'phone']), value: z.string(), keep: z.enum(['earliest', 'latest']), action: z.enum(['merge', 'remove']).optional() }), responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/jobs', tag: 'jobs', summary: 'Recent jobs', scope: 'read', responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/jobs/{id}', tag: 'jobs', summary: 'A job with its progress', scope: 'read', params: z.object({ id: z.uuid() }), responses: { 200: json(anyObject) } },
+];
+
+export function openApiDocument(serverUrl?: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    paths[op.path] ??= {};
+    const idempotencyHeader = op.idempotent
+      ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Replays the first answer for 24 h' }]
+      : [];
+    paths[op.path]![op.method] = {
+      tags: [op.tag],
+      summary: op.summary,
+      description: `Scope: ${op.scope}.`,
+      security: op.scope === 'operator' ? [{ operatorKey: [] }] : [{ apiKey: [] }],
+      parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query'), ...idempotencyHeader],
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      responses: { ...op.responses, 400: problem, 401: problem },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Segmenter API', version: '1', description: 'Contacts, tags, labels and (soon) segments. Change events: docs/events.md.' },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+        operatorKey: { type: 'http', scheme: 'bearer' },
+      },
+      schemas: {
+        Contact: jsonSchema(Contact),
+        Problem: {
+          type: 'object',
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            instance: { type: 'string' },
+            errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, rule: { type: 'string' } } } },
+          },
+        },
+      },
+    },
+  };
+}
