@@ -32,3 +32,26 @@ export async function insertApiKey(
   );
   return { id: rows[0].id, createdAt: rows[0].created_at };
 }
+
+export interface ApiKeySummary {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export async function listApiKeys(client: Pick<PoolClient, 'query'>, workspaceId: string): Promise<ApiKeySummary[]> {
+  const { rows } = await client.query(
+    'select id, name, prefix, scopes, created_at, revoked_at from api_keys where workspace_id = $1 order by created_at, id',
+    [workspaceId],
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, scopes: r.scopes, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null }));
+}
+
+/** Revokes a key of the workspace; returns false when there is no such key. */
+export async function revokeApiKey(client: Pick<PoolClient, 'query'>, workspaceId: string, id: string): Promise<boolean> {
+  const { rowCount } = await client.query('update api_keys set revoked_at = coalesce(revoked_at, now()) where workspace_id = $1 and id = $2', [workspaceId, id]);
+  return rowCount === 1;
+}

@@ -17,7 +17,7 @@ import {
 } from '../contacts/contact-schemas';
 import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, ReplaceLabelsRequest } from '../labels/label-schemas';
 import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest } from '../tags/tag-schemas';
-import { CreateWorkspaceRequest } from '../workspaces/workspace-schemas';
+import { ApiKeyParams, CreateApiKeyRequest, CreateWorkspaceRequest, WorkspaceIdParams } from '../workspaces/workspace-schemas';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -61,6 +61,9 @@ const contactAndKey = z.object({ id: z.uuid(), key: z.string() });
 
 export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/admin/workspaces', tag: 'workspaces', summary: 'Create a workspace and its first API key (shown once)', scope: 'operator', body: CreateWorkspaceRequest, responses: { 201: json(anyObject, 'Created') } },
+  { method: 'post', path: '/v1/admin/workspaces/{workspaceId}/api-keys', tag: 'workspaces', summary: 'Issue an API key (the secret is shown once)', scope: 'operator', params: WorkspaceIdParams, body: CreateApiKeyRequest, responses: { 201: json(anyObject, 'Created') } },
+  { method: 'get', path: '/v1/admin/workspaces/{workspaceId}/api-keys', tag: 'workspaces', summary: "A workspace's API keys (prefix only)", scope: 'operator', params: WorkspaceIdParams, responses: { 200: json(anyObject) } },
+  { method: 'delete', path: '/v1/admin/workspaces/{workspaceId}/api-keys/{keyId}', tag: 'workspaces', summary: 'Revoke an API key', scope: 'operator', params: ApiKeyParams, responses: { 204: { description: 'Revoked' } } },
   { method: 'get', path: '/v1/contacts', tag: 'contacts', summary: 'List and search live contacts (cursor pagination)', scope: 'read', query: ListContactsQuery, responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: contactRef }, nextCursor: { type: ['string', 'null'] } } }) } },
   { method: 'get', path: '/v1/contacts/deleted', tag: 'contacts', summary: 'The Deleted view: list and search deleted contacts', scope: 'read', query: ListDeletedQuery, responses: { 200: json({ type: 'object', properties: { items: { type: 'array', items: contactRef }, nextCursor: { type: ['string', 'null'] } } }) } },
   { method: 'post', path: '/v1/contacts', tag: 'contacts', summary: 'Create a contact', scope: 'write', body: CreateContactRequest, idempotent: true, responses: { 201: json(contactRef, 'Created'), 409: problem } },

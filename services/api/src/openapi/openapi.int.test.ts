@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 test('every documented operation is routed', async () => {
-  const sample: Record<string, string> = { id: '00000000-0000-4000-8000-000000000000', key: 'tier', field: 'phone', value: '%2B14155550100' };
+  const sample: Record<string, string> = { workspaceId: '00000000-0000-4000-8000-000000000000', keyId: '00000000-0000-4000-8000-000000000000', id: '00000000-0000-4000-8000-000000000000', key: 'tier', field: 'phone', value: '%2B14155550100' };
   for (const op of OPERATIONS) {
     const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => sample[name]!);
     const res = await h.request(op.method.toUpperCase(), path);
