@@ -66,3 +66,18 @@ export async function startApiHarness(options: { relay?: boolean; jobRunner?: bo
     },
   };
 }
+
+/**
+ * Registers the usual per-file lifecycle: one harness and one workspace for the file, stopped
+ * afterwards, with the workspace's outbox emptied before each test so each asserts its own events.
+ */
+export function useApiHarness(options: { relay?: boolean; jobRunner?: boolean } = {}): { h: ApiHarness; ws: Workspace } {
+  const context = {} as { h: ApiHarness; ws: Workspace };
+  beforeAll(async () => {
+    context.h = await startApiHarness(options);
+    context.ws = await context.h.createWorkspace();
+  });
+  afterAll(async () => context.h?.stop());
+  beforeEach(async () => context.h.clearOutbox(context.ws.id));
+  return context;
+}

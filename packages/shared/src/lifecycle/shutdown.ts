@@ -62,3 +62,22 @@ export function runServiceMain(
     process.exit(1);
   });
 }
+
+/**
+ * An idle wait that can be cut short: background loops (outbox relay, job runner) sleep between
+ * polls and are woken at once on stop, or when new work arrives.
+ */
+export function createWakeableSleep() {
+  let wake: (() => void) | undefined;
+  return {
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+    wake: () => wake?.(),
+  };
+}

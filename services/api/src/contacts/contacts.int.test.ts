@@ -1,19 +1,11 @@
 // Contact endpoints over HTTP against real Postgres: every write's answer, its row, and exactly
 // the events it committed to the outbox, in order.
-import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
 
-let h: ApiHarness;
-let ws: Workspace;
+const t = useApiHarness();
 
-beforeAll(async () => {
-  h = await startApiHarness();
-  ws = await h.createWorkspace();
-});
-afterAll(async () => h?.stop());
-beforeEach(async () => h.clearOutbox(ws.id));
-
-const create = (body: unknown, key = ws.key) => h.request('POST', '/v1/contacts', { key, body });
-const eventTypes = async () => (await h.outboxEvents(ws.id)).map((e) => e.type);
+const create = (body: unknown, key = t.ws.key) => t.h.request('POST', '/v1/contacts', { key, body });
+const eventTypes = async () => (await t.h.outboxEvents(t.ws.id)).map((e) => e.type);
 
 describe('create and read', () => {
   test('a full profile is normalised, versioned and emitted as contact.upserted', async () => {
@@ -49,14 +41,14 @@ describe('create and read', () => {
       version: 1,
     });
     expect(res.body).not.toHaveProperty('workspaceId');
-    const events = await h.outboxEvents(ws.id);
+    const events = await t.h.outboxEvents(t.ws.id);
     expect(events).toEqual([{ type: 'contact.upserted', aggregateId: res.body.id, payload: expect.objectContaining({ created: true }) }]);
-    expect(events[0]!.payload.contact).toMatchObject({ id: res.body.id, workspaceId: ws.id, version: 1 });
+    expect(events[0]!.payload.contact).toMatchObject({ id: res.body.id, workspaceId: t.ws.id, version: 1 });
 
-    const read = await h.request('GET', `/v1/contacts/${res.body.id}`, { key: ws.key });
+    const read = await t.h.request('GET', `/v1/contacts/${res.body.id}`, { key: t.ws.key });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(res.body);
-    const history = await h.request('GET', `/v1/contacts/${res.body.id}/status-history`, { key: ws.key });
+    const history = await t.h.request('GET', `/v1/contacts/${res.body.id}/status-history`, { key: t.ws.key });
     expect(history.body.items).toEqual([expect.objectContaining({ channel: 'email', status: 'unconfirmed', reason: 'set at creation' })]);
   });
 
@@ -64,7 +56,7 @@ describe('create and read', () => {
     ['an unknown contact', '/v1/contacts/00000000-0000-4000-8000-000000000000', 404],
     ['a malformed id', '/v1/contacts/not-a-uuid', 400],
   ])('reading %s (%s) answers %d', async (_what, path, status) => {
-    const res = await h.request('GET', path, { key: ws.key });
+    const res = await t.h.request('GET', path, { key: t.ws.key });
     expect(res.status).toBe(status);
     if (status === 400) expect(res.body.errors).toEqual([{ field: 'params.id', rule: 'must be a contact id (UUID)' }]);
   });
@@ -81,10 +73,10 @@ describe('create and read', () => {
 describe('update', () => {
   test('a change bumps the version and emits; an identical update changes nothing and emits nothing', async () => {
     const { body: c } = await create({ email: 'ada@example.com', firstName: 'Ada' });
-    const changed = await h.request('PATCH', `/v1/contacts/${c.id}`, { key: ws.key, body: { lastName: 'Lovelace', firstName: null } });
+    const changed = await t.h.request('PATCH', `/v1/contacts/${c.id}`, { key: t.ws.key, body: { lastName: 'Lovelace', firstName: null } });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ firstName: null, lastName: 'Lovelace', version: 2 });
-    const same = await h.request('PATCH', `/v1/contacts/${c.id}`, { key: ws.key, body: { lastName: 'Lovelace' } });
+    const same = await t.h.request('PATCH', `/v1/contacts/${c.id}`, { key: t.ws.key, body: { lastName: 'Lovelace' } });
     expect(same.body.version).toBe(2);
     expect(await eventTypes()).toEqual(['contact.upserted', 'contact.upserted']);
   });
@@ -96,17 +88,17 @@ describe('update', () => {
     [{ lastName: 'x'.repeat(101) }, 'body.lastName', 'must be at most 100 characters'],
   ])('PATCH %j is refused naming %s', async (body, field, rule) => {
     const { body: c } = await create({ email: `u-${Math.random()}@example.com` });
-    const res = await h.request('PATCH', `/v1/contacts/${c.id}`, { key: ws.key, body });
+    const res = await t.h.request('PATCH', `/v1/contacts/${c.id}`, { key: t.ws.key, body });
     expect(res.status).toBe(400);
     expect(res.body.errors).toContainEqual({ field, rule });
-    expect((await h.request('GET', `/v1/contacts/${c.id}`, { key: ws.key })).body.version).toBe(1);
+    expect((await t.h.request('GET', `/v1/contacts/${c.id}`, { key: t.ws.key })).body.version).toBe(1);
   });
 });
 
 describe('custom fields', () => {
   beforeAll(async () => {
     for (const [key, type] of [['plan', 'string'], ['seats', 'number'], ['renewal', 'date'], ['vip', 'boolean']]) {
-      expect((await h.request('POST', '/v1/custom-fields', { key: ws.key, body: { key, type } })).status).toBe(201);
+      expect((await t.h.request('POST', '/v1/custom-fields', { key: t.ws.key, body: { key, type } })).status).toBe(201);
     }
   });
 
@@ -114,7 +106,7 @@ describe('custom fields', () => {
     const res = await create({ email: 'cf@example.com', customFields: { plan: 'pro', seats: 12, renewal: '2027-01-31', vip: true } });
     expect(res.status).toBe(201);
     expect(res.body.customFields).toEqual({ plan: 'pro', seats: 12, renewal: '2027-01-31', vip: true });
-    const patched = await h.request('PATCH', `/v1/contacts/${res.body.id}`, { key: ws.key, body: { customFields: { vip: null, seats: 13 } } });
+    const patched = await t.h.request('PATCH', `/v1/contacts/${res.body.id}`, { key: t.ws.key, body: { customFields: { vip: null, seats: 13 } } });
     expect(patched.body.customFields).toEqual({ plan: 'pro', seats: 13, renewal: '2027-01-31' });
   });
 
@@ -129,42 +121,42 @@ describe('custom fields', () => {
   });
 
   test('definitions are unique and listed', async () => {
-    const again = await h.request('POST', '/v1/custom-fields', { key: ws.key, body: { key: 'plan', type: 'string' } });
+    const again = await t.h.request('POST', '/v1/custom-fields', { key: t.ws.key, body: { key: 'plan', type: 'string' } });
     expect(again.status).toBe(409);
-    const bad = await h.request('POST', '/v1/custom-fields', { key: ws.key, body: { key: 'Plan Name', type: 'text' } });
+    const bad = await t.h.request('POST', '/v1/custom-fields', { key: t.ws.key, body: { key: 'Plan Name', type: 'text' } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.key', 'body.type']);
-    const list = await h.request('GET', '/v1/custom-fields', { key: ws.key });
+    const list = await t.h.request('GET', '/v1/custom-fields', { key: t.ws.key });
     expect(list.body.items.map((d: { key: string }) => d.key)).toEqual(['plan', 'renewal', 'seats', 'vip']);
   });
 });
 
 describe('upsert', () => {
   test('creates, then finds by email and updates, then reports unchanged', async () => {
-    const first = await h.request('POST', '/v1/contacts/upsert', { key: ws.key, body: { matchBy: 'email', contact: { email: 'UP@example.com', firstName: 'Up' } } });
+    const first = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'email', contact: { email: 'UP@example.com', firstName: 'Up' } } });
     expect([first.status, first.body.status]).toEqual([201, 'created']);
-    const second = await h.request('POST', '/v1/contacts/upsert', { key: ws.key, body: { matchBy: 'email', contact: { email: 'up@example.com', lastName: 'Sert' } } });
+    const second = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'email', contact: { email: 'up@example.com', lastName: 'Sert' } } });
     expect([second.status, second.body.status, second.body.contact.id, second.body.contact.version]).toEqual([200, 'updated', first.body.contact.id, 2]);
-    const third = await h.request('POST', '/v1/contacts/upsert', { key: ws.key, body: { matchBy: 'email', contact: { email: 'up@example.com', lastName: 'Sert' } } });
+    const third = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'email', contact: { email: 'up@example.com', lastName: 'Sert' } } });
     expect(third.body.status).toBe('unchanged');
     expect(await eventTypes()).toEqual(['contact.upserted', 'contact.upserted']);
   });
 
   test('by phone, normalising before matching', async () => {
-    const a = await h.request('POST', '/v1/contacts/upsert', { key: ws.key, body: { matchBy: 'phone', contact: { phone: '+44 20 7946 0958' } } });
-    const b = await h.request('POST', '/v1/contacts/upsert', { key: ws.key, body: { matchBy: 'phone', contact: { phone: '+442079460958', firstName: 'Same' } } });
+    const a = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'phone', contact: { phone: '+44 20 7946 0958' } } });
+    const b = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'phone', contact: { phone: '+442079460958', firstName: 'Same' } } });
     expect(b.body).toMatchObject({ status: 'updated', contact: { id: a.body.contact.id } });
   });
 
   test('the matched field is required', async () => {
-    const res = await h.request('POST', '/v1/contacts/upsert', { key: ws.key, body: { matchBy: 'phone', contact: { email: 'x@example.com' } } });
+    const res = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'phone', contact: { email: 'x@example.com' } } });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'body.contact.phone', rule: 'is required to match by phone' }]);
   });
 
   test('batch upsert answers per item; a bad item fails alone', async () => {
-    const res = await h.request('POST', '/v1/contacts/batch-upsert', {
-      key: ws.key,
+    const res = await t.h.request('POST', '/v1/contacts/batch-upsert', {
+      key: t.ws.key,
       body: {
         matchBy: 'email',
         contacts: [{ email: 'b1@example.com' }, { email: 'not-an-email' }, { email: 'b1@example.com', firstName: 'Again' }, { email: 'b3@example.com', customFields: { nope: 1 } }],
@@ -180,7 +172,7 @@ describe('upsert', () => {
 
   test('a batch over 1000 items is refused whole', async () => {
     const contacts = Array.from({ length: 1001 }, (_, i) => ({ email: `many${i}@example.com` }));
-    const res = await h.request('POST', '/v1/contacts/batch-upsert', { key: ws.key, body: { matchBy: 'email', contacts } });
+    const res = await t.h.request('POST', '/v1/contacts/batch-upsert', { key: t.ws.key, body: { matchBy: 'email', contacts } });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'body.contacts', rule: 'must hold at most 1000 contacts' }]);
   });
@@ -189,34 +181,34 @@ describe('upsert', () => {
 describe('delete, restore, erase', () => {
   test('soft delete hides the contact, frees its email, and restore brings it back unless the email was reused', async () => {
     const { body: c } = await create({ email: 'gone@example.com' });
-    const deleted = await h.request('DELETE', `/v1/contacts/${c.id}`, { key: ws.key, body: { reason: 'asked by phone' } });
+    const deleted = await t.h.request('DELETE', `/v1/contacts/${c.id}`, { key: t.ws.key, body: { reason: 'asked by phone' } });
     expect(deleted.status).toBe(200);
     expect(deleted.body.deletedAt).not.toBeNull();
-    expect((await h.request('PATCH', `/v1/contacts/${c.id}`, { key: ws.key, body: { firstName: 'X' } })).status).toBe(409);
-    expect((await h.request('DELETE', `/v1/contacts/${c.id}`, { key: ws.key })).status).toBe(409);
-    const deletedView = await h.request('GET', '/v1/contacts/deleted?q=gone@', { key: ws.key });
+    expect((await t.h.request('PATCH', `/v1/contacts/${c.id}`, { key: t.ws.key, body: { firstName: 'X' } })).status).toBe(409);
+    expect((await t.h.request('DELETE', `/v1/contacts/${c.id}`, { key: t.ws.key })).status).toBe(409);
+    const deletedView = await t.h.request('GET', '/v1/contacts/deleted?q=gone@', { key: t.ws.key });
     expect(deletedView.body.items.map((x: { id: string }) => x.id)).toEqual([c.id]);
-    expect((await h.request('GET', '/v1/contacts?q=gone@', { key: ws.key })).body.items).toEqual([]);
+    expect((await t.h.request('GET', '/v1/contacts?q=gone@', { key: t.ws.key })).body.items).toEqual([]);
 
-    const restored = await h.request('POST', `/v1/contacts/${c.id}/restore`, { key: ws.key });
+    const restored = await t.h.request('POST', `/v1/contacts/${c.id}/restore`, { key: t.ws.key });
     expect(restored.body).toMatchObject({ deletedAt: null, version: 3 });
-    expect((await h.request('POST', `/v1/contacts/${c.id}/restore`, { key: ws.key })).status).toBe(409);
+    expect((await t.h.request('POST', `/v1/contacts/${c.id}/restore`, { key: t.ws.key })).status).toBe(409);
 
-    await h.request('DELETE', `/v1/contacts/${c.id}`, { key: ws.key });
+    await t.h.request('DELETE', `/v1/contacts/${c.id}`, { key: t.ws.key });
     expect((await create({ email: 'gone@example.com' })).status).toBe(201);
-    const blocked = await h.request('POST', `/v1/contacts/${c.id}/restore`, { key: ws.key });
+    const blocked = await t.h.request('POST', `/v1/contacts/${c.id}/restore`, { key: t.ws.key });
     expect(blocked.status).toBe(409);
     expect(await eventTypes()).toEqual(['contact.upserted', 'contact.deleted', 'contact.restored', 'contact.deleted', 'contact.upserted']);
   });
 
   test('erasure removes everything and emits a tombstone event without personal data', async () => {
     const { body: c } = await create({ email: 'erase-me@example.com', firstName: 'Private' });
-    const res = await h.request('DELETE', `/v1/contacts/${c.id}/erase`, { key: ws.key });
+    const res = await t.h.request('DELETE', `/v1/contacts/${c.id}/erase`, { key: t.ws.key });
     expect(res.status).toBe(204);
-    expect((await h.request('GET', `/v1/contacts/${c.id}`, { key: ws.key })).status).toBe(404);
-    const events = await h.outboxEvents(ws.id);
+    expect((await t.h.request('GET', `/v1/contacts/${c.id}`, { key: t.ws.key })).status).toBe(404);
+    const events = await t.h.outboxEvents(t.ws.id);
     expect(events.map((e) => e.type)).toEqual(['contact.upserted', 'contact.erased']);
-    expect(events[1]!.payload).toEqual({ type: 'contact.erased', workspaceId: ws.id, contactId: c.id, version: 2 });
+    expect(events[1]!.payload).toEqual({ type: 'contact.erased', workspaceId: t.ws.id, contactId: c.id, version: 2 });
     expect(JSON.stringify(events[1]!.payload)).not.toContain('erase-me');
   });
 });
@@ -224,17 +216,17 @@ describe('delete, restore, erase', () => {
 describe('channel status', () => {
   test('one-click actions change the status, record history, and repeat as no-ops', async () => {
     const { body: c } = await create({ email: 'status@example.com', phone: '+14155550142' });
-    const unsub = await h.request('POST', `/v1/contacts/${c.id}/actions/unsubscribe-email`, { key: ws.key });
+    const unsub = await t.h.request('POST', `/v1/contacts/${c.id}/actions/unsubscribe-email`, { key: t.ws.key });
     expect(unsub.body).toMatchObject({ emailStatus: 'unsubscribed', version: 2 });
-    const again = await h.request('POST', `/v1/contacts/${c.id}/actions/unsubscribe-email`, { key: ws.key });
+    const again = await t.h.request('POST', `/v1/contacts/${c.id}/actions/unsubscribe-email`, { key: t.ws.key });
     expect(again.body.version).toBe(2);
-    const phone = await h.request('POST', `/v1/contacts/${c.id}/actions/blacklist-phone`, { key: ws.key });
+    const phone = await t.h.request('POST', `/v1/contacts/${c.id}/actions/blacklist-phone`, { key: t.ws.key });
     expect(phone.body.phoneStatus).toBe('blacklisted');
-    const spam = await h.request('POST', `/v1/contacts/${c.id}/status`, { key: ws.key, body: { channel: 'email', status: 'spam_report', reason: 'complaint' } });
+    const spam = await t.h.request('POST', `/v1/contacts/${c.id}/status`, { key: t.ws.key, body: { channel: 'email', status: 'spam_report', reason: 'complaint' } });
     expect(spam.body.emailStatus).toBe('spam_report');
-    const cleared = await h.request('POST', `/v1/contacts/${c.id}/actions/clear-spam-report`, { key: ws.key });
+    const cleared = await t.h.request('POST', `/v1/contacts/${c.id}/actions/clear-spam-report`, { key: t.ws.key });
     expect(cleared.body.emailStatus).toBe('active');
-    const history = await h.request('GET', `/v1/contacts/${c.id}/status-history`, { key: ws.key });
+    const history = await t.h.request('GET', `/v1/contacts/${c.id}/status-history`, { key: t.ws.key });
     expect(history.body.items.map((i: { channel: string; status: string }) => `${i.channel}:${i.status}`)).toEqual([
       'email:active',
       'email:spam_report',
@@ -246,7 +238,7 @@ describe('channel status', () => {
 
   test('a status of the other channel is refused', async () => {
     const { body: c } = await create({ phone: '+14155550143' });
-    const res = await h.request('POST', `/v1/contacts/${c.id}/status`, { key: ws.key, body: { channel: 'phone', status: 'unsubscribed' } });
+    const res = await t.h.request('POST', `/v1/contacts/${c.id}/status`, { key: t.ws.key, body: { channel: 'phone', status: 'unsubscribed' } });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('body.status');
   });
@@ -256,7 +248,7 @@ describe('list and search', () => {
   let listWs: Workspace;
   const ids: string[] = [];
   beforeAll(async () => {
-    listWs = await h.createWorkspace();
+    listWs = await t.h.createWorkspace();
     for (const [i, name] of ['Alan Turing', 'Barbara Liskov', 'Claude Shannon', 'Donald Knuth', 'Edsger Dijkstra'].entries()) {
       const [firstName, lastName] = name.split(' ');
       const res = await create({ email: `${firstName!.toLowerCase()}@example.com`, phone: `+1415555020${i}`, firstName, lastName, emailRating: i * 10 }, listWs.key);
@@ -264,7 +256,7 @@ describe('list and search', () => {
     }
   });
 
-  const list = (query: string) => h.request('GET', `/v1/contacts?${query}`, { key: listWs.key });
+  const list = (query: string) => t.h.request('GET', `/v1/contacts?${query}`, { key: listWs.key });
 
   test('pages by cursor without gaps or repeats, even when contacts are added between pages', async () => {
     const first = await list('limit=2&sort=created&order=asc');
@@ -320,7 +312,7 @@ describe('list and search', () => {
 describe('tenant isolation', () => {
   test("another workspace's key sees and changes nothing of this one", async () => {
     const { body: c } = await create({ email: 'mine@example.com' });
-    const other = await h.createWorkspace();
+    const other = await t.h.createWorkspace();
     const paths: [string, string, unknown?][] = [
       ['GET', `/v1/contacts/${c.id}`],
       ['PATCH', `/v1/contacts/${c.id}`, { firstName: 'Hacked' }],
@@ -331,25 +323,25 @@ describe('tenant isolation', () => {
       ['GET', `/v1/contacts/${c.id}/status-history`],
     ];
     for (const [method, path, body] of paths) {
-      const res = await h.request(method, path, { key: other.key, body });
+      const res = await t.h.request(method, path, { key: other.key, body });
       expect([method, path, res.status]).toEqual([method, path, 404]);
     }
-    expect((await h.request('GET', `/v1/contacts?q=mine@`, { key: other.key })).body.items).toEqual([]);
-    const upsert = await h.request('POST', '/v1/contacts/upsert', { key: other.key, body: { matchBy: 'email', contact: { email: 'mine@example.com' } } });
+    expect((await t.h.request('GET', `/v1/contacts?q=mine@`, { key: other.key })).body.items).toEqual([]);
+    const upsert = await t.h.request('POST', '/v1/contacts/upsert', { key: other.key, body: { matchBy: 'email', contact: { email: 'mine@example.com' } } });
     expect(upsert.body.status).toBe('created'); // a new contact in the other workspace, not ours
-    const mine = await h.request('GET', `/v1/contacts/${c.id}`, { key: ws.key });
+    const mine = await t.h.request('GET', `/v1/contacts/${c.id}`, { key: t.ws.key });
     expect(mine.body).toMatchObject({ firstName: null, deletedAt: null, emailStatus: 'active', version: 1 });
   });
 
   test('a read-only key cannot write', async () => {
-    const { rows } = await h.env.pool.query("update api_keys set scopes = '{read}' where workspace_id = $1 returning prefix", [ws.id]);
+    const { rows } = await t.h.env.pool.query("update api_keys set scopes = '{read}' where workspace_id = $1 returning prefix", [t.ws.id]);
     try {
       const res = await create({ email: 'ro@example.com' });
       expect(res.status).toBe(403);
       expect(res.body.detail).toBe('This API key lacks the "write" scope');
-      expect((await h.request('GET', '/v1/contacts', { key: ws.key })).status).toBe(200);
+      expect((await t.h.request('GET', '/v1/contacts', { key: t.ws.key })).status).toBe(200);
     } finally {
-      await h.env.pool.query("update api_keys set scopes = '{read,write,admin}' where prefix = $1", [rows[0].prefix]);
+      await t.h.env.pool.query("update api_keys set scopes = '{read,write,admin}' where prefix = $1", [rows[0].prefix]);
     }
   });
 });

@@ -1,17 +1,10 @@
 // Duplicate detection and resolution over HTTP against real Postgres.
-import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
 
-let h: ApiHarness;
-let ws: Workspace;
+const t = useApiHarness();
 
-beforeAll(async () => {
-  h = await startApiHarness();
-  ws = await h.createWorkspace();
-});
-afterAll(async () => h?.stop());
-
-const post = (path: string, body: unknown, key = ws.key) => h.request('POST', path, { key, body });
-const get = (path: string, key = ws.key) => h.request('GET', path, { key });
+const post = (path: string, body: unknown, key = t.ws.key) => t.h.request('POST', path, { key, body });
+const get = (path: string, key = t.ws.key) => t.h.request('GET', path, { key });
 
 async function threeSharingAPhone(phone: string) {
   const ids: string[] = [];
@@ -41,9 +34,9 @@ test('merge keeps the earliest, moves tags and labels onto it, and soft-deletes 
   const [a, b, c] = await threeSharingAPhone('+14155550311');
   await post(`/v1/contacts/${b}/tags/add`, { tags: ['From B'], createMissing: true });
   await post(`/v1/contacts/${c}/tags/add`, { tags: ['From C'], createMissing: true });
-  await h.request('PATCH', `/v1/contacts/${a}/labels`, { key: ws.key, body: { set: { tier: 'gold' } } });
-  await h.request('PATCH', `/v1/contacts/${b}/labels`, { key: ws.key, body: { set: { tier: 'bronze', source: 'b' } } });
-  await h.clearOutbox(ws.id);
+  await t.h.request('PATCH', `/v1/contacts/${a}/labels`, { key: t.ws.key, body: { set: { tier: 'gold' } } });
+  await t.h.request('PATCH', `/v1/contacts/${b}/labels`, { key: t.ws.key, body: { set: { tier: 'bronze', source: 'b' } } });
+  await t.h.clearOutbox(t.ws.id);
 
   const res = await post('/v1/duplicates/resolve', { field: 'phone', value: '+14155550311', keep: 'earliest', action: 'merge' });
   expect(res.status).toBe(200);
@@ -52,7 +45,7 @@ test('merge keeps the earliest, moves tags and labels onto it, and soft-deletes 
   expect(kept.tagIds).toHaveLength(2);
   expect(kept.labels).toEqual({ tier: 'gold', source: 'b' }); // the kept contact's own value wins
   for (const id of [b, c]) expect((await get(`/v1/contacts/${id}`)).body.deletedAt).not.toBeNull();
-  const events = (await h.outboxEvents(ws.id)).map((e) => [e.type, e.aggregateId]);
+  const events = (await t.h.outboxEvents(t.ws.id)).map((e) => [e.type, e.aggregateId]);
   expect(events.slice(0, 2)).toEqual([
     ['contact.tags_added', a],
     ['contact.labels_set', a],
@@ -76,7 +69,7 @@ test('a value that is not duplicated, bad input, and another workspace', async (
   expect(bad.status).toBe(400);
   expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.field', 'body.keep']);
   await threeSharingAPhone('+14155550341');
-  const other = await h.createWorkspace();
+  const other = await t.h.createWorkspace();
   expect((await get('/v1/duplicates/phone', other.key)).body.items).toEqual([]);
   expect((await post('/v1/duplicates/resolve', { field: 'phone', value: '+14155550341', keep: 'earliest' }, other.key)).status).toBe(404);
 });

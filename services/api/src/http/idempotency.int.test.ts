@@ -1,17 +1,10 @@
 // Idempotency-Key over HTTP against real Postgres: a retry replays the first answer and writes
 // nothing twice; the key with another request is refused.
-import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
 
-let h: ApiHarness;
-let ws: Workspace;
+const t = useApiHarness();
 
-beforeAll(async () => {
-  h = await startApiHarness();
-  ws = await h.createWorkspace();
-});
-afterAll(async () => h?.stop());
-
-const post = (path: string, body: unknown, key: string) => h.request('POST', path, { key: ws.key, body, headers: { 'idempotency-key': key } });
+const post = (path: string, body: unknown, key: string) => t.h.request('POST', path, { key: t.ws.key, body, headers: { 'idempotency-key': key } });
 
 test('a retried create replays the first answer and creates one contact', async () => {
   const first = await post('/v1/contacts', { email: 'once@example.com' }, 'create-1');
@@ -20,9 +13,9 @@ test('a retried create replays the first answer and creates one contact', async 
   expect(retry.status).toBe(201);
   expect(retry.headers.get('idempotent-replayed')).toBe('true');
   expect(retry.body).toEqual(first.body);
-  const { rows } = await h.env.pool.query("select count(*)::int as n from contacts where email = 'once@example.com'");
+  const { rows } = await t.h.env.pool.query("select count(*)::int as n from contacts where email = 'once@example.com'");
   expect(rows[0].n).toBe(1);
-  expect((await h.outboxEvents(ws.id)).filter((e) => e.aggregateId === first.body.id)).toHaveLength(1);
+  expect((await t.h.outboxEvents(t.ws.id)).filter((e) => e.aggregateId === first.body.id)).toHaveLength(1);
 });
 
 test('a retried batch replays its per-item results', async () => {
@@ -45,8 +38,8 @@ test('the same key with a different request is refused; keys are per workspace',
   await post('/v1/contacts', { email: 'a1@example.com' }, 'shared-key');
   const other = await post('/v1/contacts', { email: 'a2@example.com' }, 'shared-key');
   expect(other.status).toBe(422);
-  const otherWs = await h.createWorkspace();
-  const elsewhere = await h.request('POST', '/v1/contacts', { key: otherWs.key, body: { email: 'a2@example.com' }, headers: { 'idempotency-key': 'shared-key' } });
+  const otherWs = await t.h.createWorkspace();
+  const elsewhere = await t.h.request('POST', '/v1/contacts', { key: otherWs.key, body: { email: 'a2@example.com' }, headers: { 'idempotency-key': 'shared-key' } });
   expect(elsewhere.status).toBe(201);
 });
 

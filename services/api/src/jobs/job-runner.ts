@@ -2,7 +2,7 @@
 // also holds the job's row lock) and says how many items it did and whether the job is finished.
 // A chunk that throws rolls back whole; after MAX_ATTEMPTS failures in a row the job fails with
 // the error, so a poison job cannot spin forever.
-import { inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
+import { createWakeableSleep, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
 import { claimRunnableJob, countJobAttempt, failJob, Job, recordJobProgress } from './jobs-store';
 
 export interface ChunkResult {
@@ -18,7 +18,6 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
   const { pool, log, handlers } = options;
   let running = false;
   let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
 
   /** Runs one chunk of one job; returns false when no job was waiting. */
   async function runOnce(): Promise<boolean> {
@@ -50,14 +49,8 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
     return ran;
   }
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const idle = createWakeableSleep();
+  const pause = idle.sleep;
 
   return {
     runOnce,
@@ -81,11 +74,11 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
     },
     /** New work: skip the rest of the idle wait. */
     nudge(): void {
-      wake?.();
+      idle.wake();
     },
     async stop(): Promise<void> {
       running = false;
-      wake?.();
+      idle.wake();
       await loop;
     },
   };

@@ -1,18 +1,10 @@
 // Label endpoints over HTTP against real Postgres.
-import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
 
-let h: ApiHarness;
-let ws: Workspace;
+const t = useApiHarness();
 
-beforeAll(async () => {
-  h = await startApiHarness();
-  ws = await h.createWorkspace();
-});
-afterAll(async () => h?.stop());
-beforeEach(async () => h.clearOutbox(ws.id));
-
-const newContact = async (email: string, key = ws.key) => (await h.request('POST', '/v1/contacts', { key, body: { email } })).body.id as string;
-const labels = (id: string, method: string, body?: unknown) => h.request(method, `/v1/contacts/${id}/labels`, { key: ws.key, body });
+const newContact = async (email: string, key = t.ws.key) => (await t.h.request('POST', '/v1/contacts', { key, body: { email } })).body.id as string;
+const labels = (id: string, method: string, body?: unknown) => t.h.request(method, `/v1/contacts/${id}/labels`, { key: t.ws.key, body });
 
 test('set, overwrite, remove: one bump per write, events carry only what changed', async () => {
   const id = await newContact('labels@example.com');
@@ -22,9 +14,9 @@ test('set, overwrite, remove: one bump per write, events carry only what changed
   expect(same.body.version).toBe(2);
   const mixed = await labels(id, 'PATCH', { set: { tier: 'silver' }, remove: ['source'] });
   expect(mixed.body).toMatchObject({ labels: { tier: 'silver' }, version: 3 });
-  const removedOne = await h.request('DELETE', `/v1/contacts/${id}/labels/tier`, { key: ws.key });
+  const removedOne = await t.h.request('DELETE', `/v1/contacts/${id}/labels/tier`, { key: t.ws.key });
   expect(removedOne.body).toMatchObject({ labels: {}, version: 4 });
-  const events = (await h.outboxEvents(ws.id)).map((e) => [e.type, e.payload.labels ?? e.payload.keys ?? null, e.payload.contact?.version]);
+  const events = (await t.h.outboxEvents(t.ws.id)).map((e) => [e.type, e.payload.labels ?? e.payload.keys ?? null, e.payload.contact?.version]);
   expect(events).toEqual([
     ['contact.upserted', null, 1],
     ['contact.labels_set', { tier: 'gold', source: 'facebook' }, 2],
@@ -48,7 +40,7 @@ test('the 51st label is refused naming its key, and nothing changes', async () =
   const over = await labels(id, 'PATCH', { set: { extra: 'x', key3: 'changed' } });
   expect(over.status).toBe(400);
   expect(over.body.errors).toEqual([{ field: 'body.set.extra', rule: 'does not fit: a contact holds at most 50 labels' }]);
-  const after = await h.request('GET', `/v1/contacts/${id}`, { key: ws.key });
+  const after = await t.h.request('GET', `/v1/contacts/${id}`, { key: t.ws.key });
   expect(after.body.labels.key3).toBe('v');
   expect((await labels(id, 'PATCH', { set: { extra: 'x' }, remove: ['key0'] })).status).toBe(200);
 });
@@ -56,38 +48,38 @@ test('the 51st label is refused naming its key, and nothing changes', async () =
 test('bulk set and remove by id list; contacts over the limit are reported, not changed', async () => {
   const ids = await Promise.all(['l1', 'l2', 'l3'].map((n) => newContact(`${n}@example.com`)));
   await labels(ids[2]!, 'PATCH', { set: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) });
-  const res = await h.request('POST', '/v1/labels/bulk-set', { key: ws.key, body: { contactIds: ids, labels: { tier: 'gold' } } });
+  const res = await t.h.request('POST', '/v1/labels/bulk-set', { key: t.ws.key, body: { contactIds: ids, labels: { tier: 'gold' } } });
   expect(res.body).toMatchObject({ matched: 3, changed: 2, rejected: [{ contactId: ids[2], keys: ['tier'] }] });
-  const removed = await h.request('POST', '/v1/labels/bulk-remove', { key: ws.key, body: { contactIds: ids, keys: ['tier'] } });
+  const removed = await t.h.request('POST', '/v1/labels/bulk-remove', { key: t.ws.key, body: { contactIds: ids, keys: ['tier'] } });
   expect(removed.body).toMatchObject({ matched: 3, changed: 2 });
 });
 
 test('keys and values in use, with counts of live contacts', async () => {
-  const other = await h.createWorkspace();
+  const other = await t.h.createWorkspace();
   const mk = async (email: string, l: Record<string, string>) => {
     const id = await newContact(email, other.key);
-    await h.request('PATCH', `/v1/contacts/${id}/labels`, { key: other.key, body: { set: l } });
+    await t.h.request('PATCH', `/v1/contacts/${id}/labels`, { key: other.key, body: { set: l } });
     return id;
   };
   await mk('k1@example.com', { tier: 'gold', source: 'fb' });
   await mk('k2@example.com', { tier: 'gold' });
   const gone = await mk('k3@example.com', { tier: 'silver' });
-  await h.request('DELETE', `/v1/contacts/${gone}`, { key: other.key });
-  expect((await h.request('GET', '/v1/labels', { key: other.key })).body.items).toEqual([
+  await t.h.request('DELETE', `/v1/contacts/${gone}`, { key: other.key });
+  expect((await t.h.request('GET', '/v1/labels', { key: other.key })).body.items).toEqual([
     { key: 'source', contactCount: 1 },
     { key: 'tier', contactCount: 2 },
   ]);
-  expect((await h.request('GET', '/v1/labels/tier/values', { key: other.key })).body).toEqual({ key: 'tier', items: [{ value: 'gold', contactCount: 2 }] });
+  expect((await t.h.request('GET', '/v1/labels/tier/values', { key: other.key })).body).toEqual({ key: 'tier', items: [{ value: 'gold', contactCount: 2 }] });
 });
 
 test("another workspace's key cannot label this workspace's contacts", async () => {
   const id = await newContact('tenant-labels@example.com');
-  const other = await h.createWorkspace();
-  expect((await h.request('PATCH', `/v1/contacts/${id}/labels`, { key: other.key, body: { set: { x: 'y' } } })).status).toBe(404);
-  const bulk = await h.request('POST', '/v1/labels/bulk-set', { key: other.key, body: { contactIds: [id], labels: { x: 'y' } } });
+  const other = await t.h.createWorkspace();
+  expect((await t.h.request('PATCH', `/v1/contacts/${id}/labels`, { key: other.key, body: { set: { x: 'y' } } })).status).toBe(404);
+  const bulk = await t.h.request('POST', '/v1/labels/bulk-set', { key: other.key, body: { contactIds: [id], labels: { x: 'y' } } });
   expect(bulk.body).toMatchObject({ matched: 0, changed: 0 });
-  expect((await h.request('GET', '/v1/labels', { key: other.key })).body.items).toEqual([]);
-  expect((await h.request('GET', `/v1/contacts/${id}`, { key: ws.key })).body.labels).toEqual({});
+  expect((await t.h.request('GET', '/v1/labels', { key: other.key })).body.items).toEqual([]);
+  expect((await t.h.request('GET', `/v1/contacts/${id}`, { key: t.ws.key })).body.labels).toEqual({});
 });
 
 test('keys and values at their length limits are stored', async () => {

@@ -1,7 +1,7 @@
 // The outbox relay: moves committed change events from Postgres to Kafka. Publish, then delete:
 // a crash between the two republishes the batch (at-least-once), which the indexer absorbs
 // because it indexes by version. Deleting before the acknowledgement could lose events.
-import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent, EventPublisher, inTransaction, Logger, OutgoingMessage, Pool } from '@segmenter/shared';
+import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent, createWakeableSleep, EventPublisher, inTransaction, Logger, OutgoingMessage, Pool } from '@segmenter/shared';
 import { claimOutboxBatch, completeEvent, deleteOutboxRows, moveToOutboxDeadLetters, OutboxRow } from './outbox-store';
 
 export interface OutboxRelayOptions {
@@ -21,7 +21,6 @@ export function toChangeEvent(row: OutboxRow): ChangeEvent {
 export function createOutboxRelay({ pool, publisher, topic, batchSize, pollIntervalMs, log }: OutboxRelayOptions) {
   let running = false;
   let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
 
   /** Publishes one batch; returns how many events went out. */
   async function relayOnce(): Promise<number> {
@@ -52,14 +51,8 @@ export function createOutboxRelay({ pool, publisher, topic, batchSize, pollInter
     });
   }
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const idle = createWakeableSleep();
+  const pause = idle.sleep;
 
   async function run(): Promise<void> {
     let failures = 0;
@@ -88,7 +81,7 @@ export function createOutboxRelay({ pool, publisher, topic, batchSize, pollInter
     /** Lets the batch in flight finish (publish and delete), then stops. */
     async stop(): Promise<void> {
       running = false;
-      wake?.();
+      idle.wake();
       await loop;
     },
   };

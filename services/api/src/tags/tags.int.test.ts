@@ -1,20 +1,12 @@
 // Tag endpoints over HTTP against real Postgres: names are case-sensitive and unique, renames
 // touch no contact, deletion is a job that reaches every contact, tagging is append-only and
 // idempotent, and unknown tags are refused by name.
-import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
 
-let h: ApiHarness;
-let ws: Workspace;
+const t = useApiHarness();
 
-beforeAll(async () => {
-  h = await startApiHarness();
-  ws = await h.createWorkspace();
-});
-afterAll(async () => h?.stop());
-beforeEach(async () => h.clearOutbox(ws.id));
-
-const post = (path: string, body: unknown, key = ws.key) => h.request('POST', path, { key, body });
-const newContact = async (email: string, key = ws.key) => (await post('/v1/contacts', { email }, key)).body.id as string;
+const post = (path: string, body: unknown, key = t.ws.key) => t.h.request('POST', path, { key, body });
+const newContact = async (email: string, key = t.ws.key) => (await post('/v1/contacts', { email }, key)).body.id as string;
 const newTag = async (name: string, extra: object = {}) => (await post('/v1/tags', { name, ...extra })).body.id as string;
 
 test('names are case-sensitive, unique, and checked', async () => {
@@ -53,7 +45,7 @@ test('tagging a contact appends only new tags, with one event naming them; unkno
   const removed = await post(`/v1/contacts/${contact}/tags/remove`, { tagIds: [hot] });
   expect(removed.body.tagIds).not.toContain(hot);
 
-  const events = await h.outboxEvents(ws.id);
+  const events = await t.h.outboxEvents(t.ws.id);
   expect(events.map((e) => [e.type, e.payload.tagIds ?? null])).toEqual([
     ['contact.upserted', null],
     ['contact.tags_added', [hot]],
@@ -66,12 +58,12 @@ test('a rename shows everywhere at once and touches no contact', async () => {
   const contact = await newContact('renamed@example.com');
   const tag = await newTag('Old Name');
   await post(`/v1/contacts/${contact}/tags/add`, { tagIds: [tag] });
-  await h.clearOutbox(ws.id);
-  const renamed = await h.request('PATCH', `/v1/tags/${tag}`, { key: ws.key, body: { name: 'New Name' } });
+  await t.h.clearOutbox(t.ws.id);
+  const renamed = await t.h.request('PATCH', `/v1/tags/${tag}`, { key: t.ws.key, body: { name: 'New Name' } });
   expect(renamed.body).toMatchObject({ id: tag, name: 'New Name' });
-  expect((await h.request('GET', `/v1/contacts/${contact}`, { key: ws.key })).body).toMatchObject({ tagIds: [tag], version: 2 });
-  expect(await h.outboxEvents(ws.id)).toEqual([
-    { type: 'tag.renamed', aggregateId: tag, payload: { type: 'tag.renamed', workspaceId: ws.id, tagId: tag, name: 'New Name', previousName: 'Old Name' } },
+  expect((await t.h.request('GET', `/v1/contacts/${contact}`, { key: t.ws.key })).body).toMatchObject({ tagIds: [tag], version: 2 });
+  expect(await t.h.outboxEvents(t.ws.id)).toEqual([
+    { type: 'tag.renamed', aggregateId: tag, payload: { type: 'tag.renamed', workspaceId: t.ws.id, tagId: tag, name: 'New Name', previousName: 'Old Name' } },
   ]);
   expect((await post(`/v1/contacts/${contact}/tags/add`, { tags: ['Old Name'] })).status).toBe(400);
 });
@@ -79,16 +71,16 @@ test('a rename shows everywhere at once and touches no contact', async () => {
 test('bulk add and remove by id list: appends, idempotent, skips unknown and deleted contacts', async () => {
   const ids = await Promise.all(['b1', 'b2', 'b3'].map((n) => newContact(`${n}@example.com`)));
   const deleted = await newContact('bdel@example.com');
-  await h.request('DELETE', `/v1/contacts/${deleted}`, { key: ws.key });
+  await t.h.request('DELETE', `/v1/contacts/${deleted}`, { key: t.ws.key });
   const a = await newTag('Bulk A');
   await post(`/v1/contacts/${ids[0]}/tags/add`, { tagIds: [a] });
-  await h.clearOutbox(ws.id);
+  await t.h.clearOutbox(t.ws.id);
 
   const missing = '00000000-0000-4000-8000-000000000000';
   const res = await post('/v1/tags/bulk-add', { contactIds: [...ids, deleted, missing], tags: ['Bulk A', 'Bulk B'], createMissing: true });
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ requested: 5, matched: 3, changed: 3, notFound: 2 });
-  expect((await h.outboxEvents(ws.id)).map((e) => [e.aggregateId, e.payload.tagIds.length])).toEqual(
+  expect((await t.h.outboxEvents(t.ws.id)).map((e) => [e.aggregateId, e.payload.tagIds.length])).toEqual(
     [[ids[0], 1], [ids[1], 2], [ids[2], 2]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
   );
   const repeat = await post('/v1/tags/bulk-add', { contactIds: ids, tags: ['Bulk A', 'Bulk B'] });
@@ -96,7 +88,7 @@ test('bulk add and remove by id list: appends, idempotent, skips unknown and del
 
   const removed = await post('/v1/tags/bulk-remove', { contactIds: ids, tags: ['Bulk B'] });
   expect(removed.body).toMatchObject({ matched: 3, changed: 3 });
-  for (const id of ids) expect((await h.request('GET', `/v1/contacts/${id}`, { key: ws.key })).body.tagIds).toEqual([a]);
+  for (const id of ids) expect((await t.h.request('GET', `/v1/contacts/${id}`, { key: t.ws.key })).body.tagIds).toEqual([a]);
 
   const tooMany = await post('/v1/tags/bulk-add', { contactIds: Array.from({ length: 10_001 }, () => missing), tags: ['Bulk A'] });
   expect(tooMany.status).toBe(400);
@@ -109,53 +101,53 @@ test('deleting a tag is a job that removes it from every contact, with events, t
   const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => newContact(`del${i}@example.com`)));
   const tag = await newTag('Doomed');
   await post('/v1/tags/bulk-add', { contactIds: ids, tagIds: [tag] });
-  await h.clearOutbox(ws.id);
+  await t.h.clearOutbox(t.ws.id);
 
-  const res = await h.request('DELETE', `/v1/tags/${tag}`, { key: ws.key });
+  const res = await t.h.request('DELETE', `/v1/tags/${tag}`, { key: t.ws.key });
   expect(res.status).toBe(202);
   expect(res.body).toMatchObject({ type: 'tag.delete', status: 'queued', total: 12, done: 0 });
-  await h.api.jobs.drain();
-  const job = await h.request('GET', `/v1/jobs/${res.body.id}`, { key: ws.key });
+  await t.h.api.jobs.drain();
+  const job = await t.h.request('GET', `/v1/jobs/${res.body.id}`, { key: t.ws.key });
   expect(job.body).toMatchObject({ status: 'succeeded', total: 12, done: 12 });
-  expect((await h.request('GET', `/v1/tags/${tag}`, { key: ws.key })).status).toBe(404);
-  const events = await h.outboxEvents(ws.id);
+  expect((await t.h.request('GET', `/v1/tags/${tag}`, { key: t.ws.key })).status).toBe(404);
+  const events = await t.h.outboxEvents(t.ws.id);
   expect(events.filter((e) => e.type === 'contact.tags_removed').map((e) => e.aggregateId).sort()).toEqual([...ids].sort());
   expect(events[events.length - 1]).toMatchObject({ type: 'tag.deleted', aggregateId: tag });
-  for (const id of ids.slice(0, 3)) expect((await h.request('GET', `/v1/contacts/${id}`, { key: ws.key })).body.tagIds).toEqual([]);
+  for (const id of ids.slice(0, 3)) expect((await t.h.request('GET', `/v1/contacts/${id}`, { key: t.ws.key })).body.tagIds).toEqual([]);
 });
 
 test('a protected tag can be renamed but not deleted', async () => {
   const tag = await newTag('Customer', { protected: true });
-  expect((await h.request('DELETE', `/v1/tags/${tag}`, { key: ws.key })).status).toBe(409);
-  expect((await h.request('PATCH', `/v1/tags/${tag}`, { key: ws.key, body: { name: 'Customers' } })).status).toBe(200);
-  expect((await h.request('PATCH', `/v1/tags/${tag}`, { key: ws.key, body: { protected: false } })).body.protected).toBe(false);
-  expect((await h.request('DELETE', `/v1/tags/${tag}`, { key: ws.key })).status).toBe(202);
+  expect((await t.h.request('DELETE', `/v1/tags/${tag}`, { key: t.ws.key })).status).toBe(409);
+  expect((await t.h.request('PATCH', `/v1/tags/${tag}`, { key: t.ws.key, body: { name: 'Customers' } })).status).toBe(200);
+  expect((await t.h.request('PATCH', `/v1/tags/${tag}`, { key: t.ws.key, body: { protected: false } })).body.protected).toBe(false);
+  expect((await t.h.request('DELETE', `/v1/tags/${tag}`, { key: t.ws.key })).status).toBe(202);
 });
 
 test('the tag list counts live contacts per tag', async () => {
-  const other = await h.createWorkspace();
+  const other = await t.h.createWorkspace();
   const one = await newContact('count1@example.com', other.key);
   const two = await newContact('count2@example.com', other.key);
-  await h.request('POST', `/v1/contacts/${one}/tags/add`, { key: other.key, body: { tags: ['Counted'], createMissing: true } });
-  await h.request('POST', `/v1/contacts/${two}/tags/add`, { key: other.key, body: { tags: ['Counted'] } });
-  await h.request('DELETE', `/v1/contacts/${two}`, { key: other.key });
-  const list = await h.request('GET', '/v1/tags', { key: other.key });
+  await t.h.request('POST', `/v1/contacts/${one}/tags/add`, { key: other.key, body: { tags: ['Counted'], createMissing: true } });
+  await t.h.request('POST', `/v1/contacts/${two}/tags/add`, { key: other.key, body: { tags: ['Counted'] } });
+  await t.h.request('DELETE', `/v1/contacts/${two}`, { key: other.key });
+  const list = await t.h.request('GET', '/v1/tags', { key: other.key });
   expect(list.body.items.map((t: { name: string; contactCount: number }) => [t.name, t.contactCount])).toEqual([['Counted', 1]]);
 });
 
 test("another workspace's tags and contacts are out of reach", async () => {
-  const other = await h.createWorkspace();
+  const other = await t.h.createWorkspace();
   const mine = await newTag('Mine');
   const contact = await newContact('tenant@example.com');
-  expect((await h.request('GET', `/v1/tags/${mine}`, { key: other.key })).status).toBe(404);
-  expect((await h.request('DELETE', `/v1/tags/${mine}`, { key: other.key })).status).toBe(404);
-  expect((await h.request('PATCH', `/v1/tags/${mine}`, { key: other.key, body: { name: 'Stolen' } })).status).toBe(404);
-  const foreignTag = await h.request('POST', `/v1/contacts/${contact}/tags/add`, { key: other.key, body: { tagIds: [mine] } });
+  expect((await t.h.request('GET', `/v1/tags/${mine}`, { key: other.key })).status).toBe(404);
+  expect((await t.h.request('DELETE', `/v1/tags/${mine}`, { key: other.key })).status).toBe(404);
+  expect((await t.h.request('PATCH', `/v1/tags/${mine}`, { key: other.key, body: { name: 'Stolen' } })).status).toBe(404);
+  const foreignTag = await t.h.request('POST', `/v1/contacts/${contact}/tags/add`, { key: other.key, body: { tagIds: [mine] } });
   expect(foreignTag.status).toBe(404); // the contact is not theirs
   const theirContact = await newContact('theirs@example.com', other.key);
-  const crossTag = await h.request('POST', `/v1/contacts/${theirContact}/tags/add`, { key: other.key, body: { tagIds: [mine] } });
+  const crossTag = await t.h.request('POST', `/v1/contacts/${theirContact}/tags/add`, { key: other.key, body: { tagIds: [mine] } });
   expect(crossTag.status).toBe(400); // our tag id is not a tag of theirs
-  const bulk = await h.request('POST', '/v1/tags/bulk-add', { key: other.key, body: { contactIds: [contact], tags: ['X'], createMissing: true } });
+  const bulk = await t.h.request('POST', '/v1/tags/bulk-add', { key: other.key, body: { contactIds: [contact], tags: ['X'], createMissing: true } });
   expect(bulk.body).toMatchObject({ matched: 0, changed: 0 });
-  expect((await h.request('GET', `/v1/contacts/${contact}`, { key: ws.key })).body.tagIds).toEqual([]);
+  expect((await t.h.request('GET', `/v1/contacts/${contact}`, { key: t.ws.key })).body.tagIds).toEqual([]);
 });
