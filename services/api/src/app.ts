@@ -9,6 +9,7 @@ import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
 import { duplicatesRoutes } from './duplicates/duplicates-routes';
 import type { DuplicatesService } from './duplicates/duplicates-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { refuseNulCharacters } from './http/refuse-nul';
 import { jobsRoutes } from './jobs/jobs-routes';
 import { openApiRoutes } from './openapi/openapi-routes';
 import { contactLabelsRoutes, labelsRoutes } from './labels/labels-routes';
@@ -41,6 +42,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(refuseNulCharacters);
 
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.readiness));

@@ -26,15 +26,18 @@ export function activitiesRoutes(pool: Pool): Router {
         results.push({ index, status: 'error', errors: err.problems });
       }
     });
-    const live = await liveContactIds(pool, workspaceId, valid.map((v) => v.item.contactId));
-    const known = valid.filter((v) => live.has(v.item.contactId.toLowerCase()));
+    const known = await inTransaction(pool, async (client) => {
+      const live = await liveContactIds(client, workspaceId, valid.map((v) => v.item.contactId), true);
+      const stored = valid.filter((v) => live.has(v.item.contactId.toLowerCase()));
+      const ids = await insertActivities(client, workspaceId, stored.map((v) => v.item));
+      stored.forEach((v, i) => results.push({ index: v.index, status: 'stored', id: ids[i] }));
+      return stored;
+    });
     for (const v of valid) {
-      if (!live.has(v.item.contactId.toLowerCase())) {
+      if (!known.includes(v)) {
         results.push({ index: v.index, status: 'error', errors: [{ field: `body.activities.${v.index}.contactId`, rule: 'is not a live contact of this workspace' }] });
       }
     }
-    const ids = await inTransaction(pool, (c) => insertActivities(c, workspaceId, known.map((v) => v.item)));
-    known.forEach((v, i) => results.push({ index: v.index, status: 'stored', id: ids[i] }));
     results.sort((a, b) => a.index - b.index);
     res.json({ summary: { stored: known.length, failed: activities.length - known.length }, results });
   });
@@ -47,15 +50,17 @@ export function contactActivitiesRoutes(pool: Pool): Router {
     const workspaceId = principalOf(res).workspaceId;
     const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
     const fields = parseRequestPart(ActivityFields, 'body', req.body);
-    if (!(await liveContactIds(pool, workspaceId, [id])).has(id.toLowerCase())) throw new NotFoundError(`Contact ${id}`);
-    const [activityId] = await inTransaction(pool, (c) => insertActivities(c, workspaceId, [{ ...fields, contactId: id }]));
+    const [activityId] = await inTransaction(pool, async (client) => {
+      if (!(await liveContactIds(client, workspaceId, [id], true)).has(id)) throw new NotFoundError(`Contact ${id}`);
+      return insertActivities(client, workspaceId, [{ ...fields, contactId: id }]);
+    });
     res.status(201).json({ id: activityId, ...fields });
   });
   router.get('/:id/activities', requireApiKey(pool, 'read'), async (req, res) => {
     const workspaceId = principalOf(res).workspaceId;
     const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
     const query = parseRequestPart(ActivityHistoryQuery, 'query', req.query);
-    if (!(await liveContactIds(pool, workspaceId, [id])).has(id.toLowerCase())) throw new NotFoundError(`Contact ${id}`);
+    if (!(await liveContactIds(pool, workspaceId, [id])).has(id)) throw new NotFoundError(`Contact ${id}`);
     res.json(await activityHistory(pool, workspaceId, id, query.limit, query.cursor));
   });
   return router;

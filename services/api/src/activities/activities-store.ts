@@ -51,8 +51,14 @@ export async function activityHistory(client: Queryable, workspaceId: string, co
   return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
 }
 
-/** The ids among `contactIds` that are live contacts of the workspace. */
-export async function liveContactIds(client: Queryable, workspaceId: string, contactIds: string[]): Promise<Set<string>> {
-  const { rows } = await client.query('select id from contacts where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null', [workspaceId, contactIds]);
+/**
+ * The ids among `contactIds` that are live contacts of the workspace; with `lock`, they stay live
+ * (no delete or erasure) until the transaction ends, so the insert that follows cannot miss them.
+ */
+export async function liveContactIds(client: Queryable, workspaceId: string, contactIds: string[], lock = false): Promise<Set<string>> {
+  const { rows } = await client.query(
+    `select id from contacts where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null order by id${lock ? ' for share' : ''}`,
+    [workspaceId, contactIds],
+  );
   return new Set(rows.map((r) => r.id));
 }

@@ -1,7 +1,7 @@
 // Engagement events: what happened to a message on a channel, and when.
 import { z } from 'zod';
 import { LIMITS } from '@segmenter/shared';
-import { Language } from '../contacts/contact-schemas';
+import { Language, Timestamp } from '../contacts/contact-schemas';
 
 export const ACTIVITY_CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'web'] as const;
 export const ACTIVITY_STATUSES = ['delivered', 'opened', 'clicked', 'undelivered', 'unsubscribed'] as const;
@@ -11,9 +11,7 @@ export const ActivityFields = z.strictObject({
   status: z.enum(ACTIVITY_STATUSES),
   messageName: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
   language: Language.optional(),
-  occurredAt: z.iso
-    .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' })
-    .refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future'),
+  occurredAt: Timestamp.refine((t) => Date.parse(t) <= Date.now() + 5 * 60_000, 'must not be in the future'),
 });
 export type ActivityFields = z.infer<typeof ActivityFields>;
 
@@ -23,5 +21,5 @@ export const BatchActivitiesRequest = z.strictObject({
 });
 export const ActivityHistoryQuery = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50),
-  cursor: z.string().regex(/^\d+$/, 'must be a cursor returned by this endpoint').optional(),
+  cursor: z.string().regex(/^\d{1,18}$/, 'must be a cursor returned by this endpoint').optional(),
 });

@@ -5,6 +5,14 @@ import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ContactSource, CustomFieldValue, EmailStatus, LIMITS, PhoneStatus } from '@segmenter/shared';
 
+/** An ISO 8601 date-time with offset, in years Postgres and Elasticsearch both store. */
+export const Timestamp = z.iso
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' })
+  .refine((t) => {
+    const year = new Date(t).getUTCFullYear();
+    return year >= 1900 && year <= 9999;
+  }, 'must be between the years 1900 and 9999');
+
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const Email = z
@@ -78,7 +86,7 @@ const contactFields = {
   language: Language.nullable().optional(),
   subscriptionCategories: SubscriptionCategories.optional(),
   source: ContactSource.optional(),
-  consentAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' }).nullable().optional(),
+  consentAt: Timestamp.nullable().optional(),
   customFields: z.record(z.string(), CustomFieldValue.nullable()).optional(),
   emailRating: z.number().int('must be a whole number').min(0, 'must be at least 0').max(100, 'must be at most 100').nullable().optional(),
 };
@@ -127,7 +135,7 @@ export const StatusChangeRequest = z.discriminatedUnion('channel', [
 ]);
 export type StatusChangeRequest = z.infer<typeof StatusChangeRequest>;
 
-export const ContactIdParams = z.object({ id: z.uuid('must be a contact id (UUID)') });
+export const ContactIdParams = z.object({ id: z.uuid('must be a contact id (UUID)').transform((id) => id.toLowerCase()) });
 
 export const LIST_SORTS = ['created', 'updated', 'email_rating'] as const;
 export const DELETED_SORTS = ['created', 'deleted'] as const;

@@ -9,10 +9,10 @@ const MICROSECOND_ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 
 /** Each sort: the SQL expression (matching an index) and how a cursor value is cast back. */
 const SORTS = {
-  created: { expression: 'c.created_at', key: `to_char(c.created_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz' },
-  updated: { expression: 'c.updated_at', key: `to_char(c.updated_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz' },
-  deleted: { expression: 'c.deleted_at', key: `to_char(c.deleted_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz' },
-  email_rating: { expression: 'coalesce(c.email_rating, -1)', key: 'coalesce(c.email_rating, -1)', cast: 'int' },
+  created: { expression: 'c.created_at', key: `to_char(c.created_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz', kind: 'timestamp' },
+  updated: { expression: 'c.updated_at', key: `to_char(c.updated_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz', kind: 'timestamp' },
+  deleted: { expression: 'c.deleted_at', key: `to_char(c.deleted_at at time zone 'UTC', ${MICROSECOND_ISO})`, cast: 'timestamptz', kind: 'timestamp' },
+  email_rating: { expression: 'coalesce(c.email_rating, -1)', key: 'coalesce(c.email_rating, -1)', cast: 'int', kind: 'integer' },
 } as const;
 export type ContactSort = keyof typeof SORTS;
 
@@ -54,7 +54,7 @@ export async function listContacts(pool: Pool, workspaceId: string, o: ListConta
     where.push(search.sql);
   }
   if (o.cursor) {
-    const cursor = decodeCursor(o.cursor, { sort: o.sort, order: o.order });
+    const cursor = decodeCursor(o.cursor, { sort: o.sort, order: o.order, valueKind: sort.kind });
     values.push(cursor.value, cursor.id);
     const op = o.order === 'asc' ? '>' : '<';
     where.push(`(${sort.expression}, c.id) ${op} ($${values.length - 1}::${sort.cast}, $${values.length}::uuid)`);

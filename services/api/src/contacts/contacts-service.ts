@@ -65,6 +65,9 @@ export function createContactsService(pool: Pool) {
   }
 
   async function upsertIn(client: PoolClient, workspaceId: string, matchBy: MatchBy, fields: ContactFields, prefix: string) {
+    // Two upserts of the same new value must not both insert (phones have no unique index):
+    // serialise them on the value for the rest of the transaction.
+    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`upsert:${workspaceId}:${matchBy}:${fields[matchBy]}`]);
     const existing = await lockContactByMatch(client, workspaceId, matchBy, fields[matchBy]!);
     if (!existing) return { status: 'created' as UpsertStatus, contact: await createIn(client, workspaceId, fields as CreateContactRequest, prefix) };
     const [contact, changed] = await updateIn(client, workspaceId, existing, fields, prefix);

@@ -345,3 +345,28 @@ describe('tenant isolation', () => {
     }
   });
 });
+
+describe('inputs Postgres would refuse are 4xx, not 500', () => {
+  test.each([
+    [{ email: 'nul@example.com', firstName: 'a\u0000b' }, 'body.firstName', 'must not contain the NUL character'],
+    [{ email: 'year@example.com', consentAt: '0000-01-01T00:00:00Z' }, 'body.consentAt', 'must be between the years 1900 and 9999'],
+  ])('%j', async (body, field, rule) => {
+    const res = await create(body);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field, rule }]);
+  });
+
+  test('a NUL in a query string', async () => {
+    const res = await t.h.request('GET', '/v1/contacts?q=a%00b', { key: t.ws.key });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ field: 'query.q', rule: 'must not contain the NUL character' }]);
+  });
+
+  test('concurrent upserts of one new phone create one contact', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'phone', contact: { phone: '+14155550377', firstName: `Racer${i}` } } })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(results.map((r) => r.body.contact.id)).size).toBe(1);
+  });
+});

@@ -38,7 +38,7 @@ export function createDuplicatesService(pool: Pool) {
           let room = LIMITS.labelsPerContact - Object.keys(target.labels).length;
           for (const source of sources) {
             for (const [key, value] of Object.entries(source.labels)) {
-              if (key in target.labels || key in labels) continue;
+              if (Object.hasOwn(target.labels, key) || Object.hasOwn(labels, key)) continue;
               if (room > 0) {
                 labels[key] = value;
                 room -= 1;
@@ -52,8 +52,9 @@ export function createDuplicatesService(pool: Pool) {
             if (setLabelsChanged) await emitContactEvents(client, workspaceId, [kept.id], 'contact.labels_set', () => ({ labels: setLabelsChanged }));
           }
         }
-        for (const other of others) await softDeleteContact(client, workspaceId, other.id, `duplicate ${r.field}: ${r.action === 'merge' ? 'merged into' : 'removed in favour of'} ${kept.id}`);
-        await emitContactEvents(client, workspaceId, others.map((o) => o.id), 'contact.deleted', () => ({ reason: `duplicate of ${kept.id}` }));
+        const reason = `duplicate ${r.field}: ${r.action === 'merge' ? 'merged into' : 'removed in favour of'} ${kept.id}`;
+        for (const other of others) await softDeleteContact(client, workspaceId, other.id, reason);
+        await emitContactEvents(client, workspaceId, others.map((o) => o.id), 'contact.deleted', () => ({ reason }));
         return { kept: kept.id, deleted: others.map((o) => o.id), labelsLeftBehind: leftBehind };
       });
     },

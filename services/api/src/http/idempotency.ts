@@ -1,7 +1,8 @@
 // Idempotency-Key on create and batch endpoints: the first answer to a key is stored and replayed
 // for a retry of the same request (same method, path and body) within 24 hours; the same key with
-// a different request is a 422, and while the first is still running a retry gets a 409. Server
-// errors are not stored, so a retry after a 5xx runs again.
+// a different request is a 422, and while the first is still running a retry gets a 409 (a claim
+// left by a request that died expires after a 5-minute lease). Server errors are not stored, so
+// a retry after a 5xx runs again.
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from '@segmenter/shared';
@@ -10,6 +11,8 @@ import { AppError, ConflictError, ValidationError } from '../errors/app-error';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const IN_PROGRESS = 0;
+/** A claim older than this with no answer belongs to a request that died (a crash, a restart). */
+const LEASE = '5 minutes';
 
 function requestHash(req: Request): Buffer {
   return createHash('sha256').update(`${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`).digest();
@@ -22,7 +25,11 @@ export function idempotent(pool: Pool) {
     if (!KEY.test(key)) throw new ValidationError([{ field: 'headers.idempotency-key', rule: 'must be 1-255 visible ASCII characters' }]);
     const workspaceId = principalOf(res).workspaceId;
     const hash = requestHash(req);
-    await pool.query(`delete from idempotency_keys where workspace_id = $1 and key = $2 and created_at < now() - interval '24 hours'`, [workspaceId, key]);
+    await pool.query(
+      `delete from idempotency_keys where workspace_id = $1 and key = $2
+          and (created_at < now() - interval '24 hours' or (status = $3 and created_at < now() - interval '${LEASE}'))`,
+      [workspaceId, key, IN_PROGRESS],
+    );
     const claimed = await pool.query(
       `insert into idempotency_keys (workspace_id, key, request_hash, status, body) values ($1, $2, $3, $4, 'null')
        on conflict do nothing returning key`,

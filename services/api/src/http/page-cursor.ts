@@ -16,7 +16,18 @@ export function encodeCursor(cursor: PageCursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.order, cursor.value, cursor.id])).toString('base64url');
 }
 
-export function decodeCursor(raw: string, expected: { sort: string; order: 'asc' | 'desc' }): PageCursor {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MICROSECOND_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** What the sort value must look like, so a hand-made cursor fails here and not in SQL. */
+export type CursorValueKind = 'timestamp' | 'integer';
+
+function valueFits(value: CursorValue, kind: CursorValueKind): boolean {
+  if (kind === 'integer') return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 31;
+  return typeof value === 'string' && MICROSECOND_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+export function decodeCursor(raw: string, expected: { sort: string; order: 'asc' | 'desc'; valueKind: CursorValueKind }): PageCursor {
   const invalid = (rule: string) => new ValidationError([{ field: 'query.cursor', rule }]);
   let parsed: unknown;
   try {
@@ -31,11 +42,12 @@ export function decodeCursor(raw: string, expected: { sort: string; order: 'asc'
     (parsed[1] !== 'asc' && parsed[1] !== 'desc') ||
     (typeof parsed[2] !== 'string' && typeof parsed[2] !== 'number') ||
     typeof parsed[3] !== 'string' ||
-    !/^[0-9a-f-]{36}$/.test(parsed[3])
+    !UUID.test(parsed[3])
   ) {
     throw invalid('must be a cursor returned by this endpoint');
   }
   const [sort, order, value, id] = parsed as [string, 'asc' | 'desc', CursorValue, string];
   if (sort !== expected.sort || order !== expected.order) throw invalid(`was made for sort=${sort}&order=${order}; pass the same sort and order`);
+  if (!valueFits(value, expected.valueKind)) throw invalid('must be a cursor returned by this endpoint');
   return { sort, order, value, id };
 }

@@ -19,8 +19,8 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
   let running = false;
   let loop: Promise<void> | undefined;
 
-  /** Runs one chunk of one job; returns false when no job was waiting. */
-  async function runOnce(): Promise<boolean> {
+  /** Runs one chunk of one job: 'idle' when no job was waiting, 'failed' when the chunk threw. */
+  async function runChunk(): Promise<'ran' | 'idle' | 'failed'> {
     let failure: { job: Job; err: unknown } | undefined;
     const ran = await inTransaction(pool, async (client) => {
       const job = await claimRunnableJob(client);
@@ -45,9 +45,11 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
       const attempts = await countJobAttempt(pool, job.id);
       log.error({ err, jobId: job.id, type: job.type, attempts }, 'job chunk failed');
       if (attempts >= MAX_ATTEMPTS) await failJob(pool, job.id, String((err as Error).message ?? err).slice(0, 2000));
+      return 'failed';
     }
-    return ran;
+    return ran ? 'ran' : 'idle';
   }
+  const runOnce = async () => (await runChunk()) !== 'idle';
 
   const idle = createWakeableSleep();
   const pause = idle.sleep;
@@ -64,7 +66,11 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
       loop = (async () => {
         while (running) {
           try {
-            if (!(await runOnce())) await pause(options.pollIntervalMs);
+            const outcome = await runChunk();
+            // Idle: poll again later. Failed: back off, so a chunk that keeps failing (a lock
+            // conflict, a database restart) is not retried in a tight loop.
+            if (outcome === 'idle') await pause(options.pollIntervalMs);
+            else if (outcome === 'failed') await pause(1000);
           } catch (err) {
             log.error({ err }, 'job runner failed; will retry');
             await pause(1000);

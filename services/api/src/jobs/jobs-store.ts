@@ -68,12 +68,22 @@ export async function claimRunnableJob(client: Queryable): Promise<Job | undefin
   return rows[0] ? toJob(rows[0]) : undefined;
 }
 
+/** Records a committed chunk; a chunk that succeeds resets the count of failures in a row. */
 export async function recordJobProgress(client: Queryable, id: string, processed: number, finished: boolean): Promise<void> {
   await client.query(
-    `update jobs set done = done + $2, status = $3, updated_at = now(), finished_at = case when $3 = 'succeeded' then now() end
+    `update jobs set done = done + $2, status = $3, attempts = 0, updated_at = now(), finished_at = case when $3 = 'succeeded' then now() end
       where id = $1`,
     [id, processed, finished ? 'succeeded' : 'running'],
   );
+}
+
+/** Whether a queued or running job of this type has params containing `params`. */
+export async function pendingJobExists(client: Queryable, workspaceId: string, type: string, params: object): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `select 1 from jobs where workspace_id = $1 and type = $2 and status in ('queued', 'running') and params @> $3 limit 1`,
+    [workspaceId, type, params],
+  );
+  return (rowCount ?? 0) > 0;
 }
 
 export async function failJob(client: Queryable, id: string, error: string): Promise<void> {

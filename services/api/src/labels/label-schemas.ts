@@ -5,13 +5,17 @@ import { LabelKey, LabelValue, LIMITS } from '@segmenter/shared';
 import { ContactIdList } from '../tags/tag-schemas';
 
 /** A key -> value map whose every entry is checked, with at most `LIMITS.labelsPerContact` entries. */
-const LabelMap = z.record(z.string(), z.unknown()).transform((map, ctx) => {
+// z.custom, not z.record: a record copies keys by assignment, which would turn a "__proto__" key
+// into a prototype change and drop it.
+const LabelMap = z
+  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object of key: value labels')
+  .transform((map, ctx) => {
   const entries = Object.entries(map);
   if (entries.length > LIMITS.labelsPerContact) {
     ctx.addIssue({ code: 'custom', message: `must hold at most ${LIMITS.labelsPerContact} labels` });
     return z.NEVER;
   }
-  const labels: Record<string, string> = {};
+  const labels: [string, string][] = [];
   for (const [key, value] of entries) {
     const keyCheck = LabelKey.safeParse(key);
     if (!keyCheck.success) {
@@ -23,16 +27,22 @@ const LabelMap = z.record(z.string(), z.unknown()).transform((map, ctx) => {
       ctx.addIssue({ code: 'custom', path: [key], message: `value ${valueCheck.error.issues[0]!.message}` });
       continue;
     }
-    labels[key] = valueCheck.data;
+    labels.push([key, valueCheck.data]);
   }
-  return labels;
+  // fromEntries defines own properties, so a key such as "__proto__" stays a plain label.
+  return Object.fromEntries(labels) as Record<string, string>;
 });
 
 const LabelKeys = z.array(LabelKey).min(1, 'must hold at least one key').max(LIMITS.labelsPerContact, `must hold at most ${LIMITS.labelsPerContact} keys`);
 
 export const ChangeLabelsRequest = z
   .strictObject({ set: LabelMap.optional(), remove: LabelKeys.optional() })
-  .refine((r) => Object.keys(r.set ?? {}).length + (r.remove?.length ?? 0) > 0, { message: 'must set or remove at least one label' });
+  .refine((r) => Object.keys(r.set ?? {}).length + (r.remove?.length ?? 0) > 0, { message: 'must set or remove at least one label' })
+  .superRefine((r, ctx) => {
+    r.remove?.forEach((key, i) => {
+      if (r.set && Object.hasOwn(r.set, key)) ctx.addIssue({ code: 'custom', path: ['remove', i], message: 'is also in set: a key is either set or removed' });
+    });
+  });
 export type ChangeLabelsRequest = z.infer<typeof ChangeLabelsRequest>;
 
 export const ReplaceLabelsRequest = z.strictObject({ labels: LabelMap });

@@ -44,7 +44,7 @@ export function createLabelsService(pool: Pool) {
         if (lock.deleted) throw new ConflictError(`Contact ${contactId} is deleted; restore it before changing it`);
         const set = change.set ?? {};
         const current = (await labelKeysOf(client, workspaceId, [contactId])).get(contactId)!;
-        const remove = replace ? [...current].filter((k) => !(k in set)) : (change.remove ?? []);
+        const remove = replace ? [...current].filter((k) => !Object.hasOwn(set, k)) : (change.remove ?? []);
         const over = keysOverLimit(current, set, remove);
         if (over.length > 0) {
           throw new ValidationError(over.map((key) => ({ field: `body.${replace ? 'labels' : 'set'}.${key}`, rule: `does not fit: a contact holds at most ${LIMITS.labelsPerContact} labels` })));

@@ -88,3 +88,17 @@ test('keys and values at their length limits are stored', async () => {
   expect(res.status).toBe(200);
   expect(res.body.labels).toEqual({ ['k'.repeat(64)]: 'v'.repeat(256) });
 });
+
+test('an upper-case id, a "__proto__" key, and a key both set and removed', async () => {
+  const id = await newContact('edge-cases@example.com');
+  await labels(id, 'PATCH', { set: { a: '1', b: '2' } });
+  const replaced = await t.h.request('PUT', `/v1/contacts/${id.toUpperCase()}/labels`, { key: t.ws.key, body: { labels: { c: '3' } } });
+  expect(replaced.body.labels).toEqual({ c: '3' });
+  const proto = await t.h.request('PATCH', `/v1/contacts/${id}/labels`, { key: t.ws.key, raw: '{"set":{"__proto__":"x","constructor":"y"}}' });
+  expect(proto.body.labels).toEqual(Object.fromEntries([['c', '3'], ['__proto__', 'x'], ['constructor', 'y']]));
+  const replacedAgain = await labels(id, 'PUT', { labels: { c: '3' } });
+  expect(Object.keys(replacedAgain.body.labels)).toEqual(['c']);
+  const both = await labels(id, 'PATCH', { set: { c: '3' }, remove: ['c'] });
+  expect(both.status).toBe(400);
+  expect(both.body.errors).toEqual([{ field: 'body.remove.0', rule: 'is also in set: a key is either set or removed' }]);
+});

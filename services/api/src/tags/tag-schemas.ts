@@ -7,7 +7,7 @@ export const CreateTagRequest = z.strictObject({ name: TagName, protected: z.boo
 export const UpdateTagRequest = z
   .strictObject({ name: TagName.optional(), protected: z.boolean().optional() })
   .refine((t) => t.name !== undefined || t.protected !== undefined, { message: 'must change name or protected' });
-export const TagIdParams = z.object({ id: z.uuid('must be a tag id (UUID)') });
+export const TagIdParams = z.object({ id: z.uuid('must be a tag id (UUID)').transform((id) => id.toLowerCase()) });
 
 /** Which tags a request means: names and/or ids, at least one, at most 100 of each. */
 const tagSelection = {

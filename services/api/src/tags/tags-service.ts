@@ -6,7 +6,7 @@ import { emitContactEvents } from '../contacts/contact-changes';
 import { loadSnapshot, lockContact, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
 import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
-import { insertJob, Job } from '../jobs/jobs-store';
+import { insertJob, Job, pendingJobExists } from '../jobs/jobs-store';
 import { appendOutboxEvent } from '../outbox/outbox-store';
 import type { TagSelection } from './tag-schemas';
 import {
@@ -28,6 +28,9 @@ import {
 export const TAG_DELETE_JOB = 'tag.delete';
 const DELETE_CHUNK = 500;
 const BULK_CHUNK = 1000;
+
+const pendingTagDeletion = (client: PoolClient, workspaceId: string, tagId: string) =>
+  pendingJobExists(client, workspaceId, TAG_DELETE_JOB, { tagId });
 
 export type TagOperation = 'add' | 'remove';
 
@@ -76,6 +79,9 @@ export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
     async updateTag(workspaceId: string, id: string, change: { name?: string; protected?: boolean }): Promise<Tag> {
       return inTransaction(pool, async (client) => {
         const before = await requireTag(client, workspaceId, id, true);
+        if (change.protected && (await pendingTagDeletion(client, workspaceId, id))) {
+          throw new ConflictError(`Tag "${before.name}" is being deleted; it cannot be protected now`);
+        }
         const after = await updateTag(client, workspaceId, id, change);
         if (after.name !== before.name) {
           await appendOutboxEvent(client, { type: 'tag.renamed', workspaceId, tagId: id, name: after.name, previousName: before.name });
@@ -98,15 +104,18 @@ export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
     /** One chunk of a tag deletion: remove the tag from up to DELETE_CHUNK contacts, or, when none is left, delete the tag. */
     async deleteTagChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
       const { tagId, name } = job.params as { tagId: string; name: string };
-      // Locking the tag row blocks concurrent taggings (their foreign key check needs a share
-      // lock on it), so the final "none left" is true when the tag row goes.
-      const tag = await findTag(client, job.workspaceId, tagId, true);
-      if (!tag) return { processed: 0, finished: true };
+      // Lock order matches every other writer: contacts (in id order) first, the tag row last.
       const contactIds = await contactsWithTag(client, job.workspaceId, tagId, DELETE_CHUNK);
       if (contactIds.length > 0) {
         await applyTagChange(client, job.workspaceId, contactIds, [tagId], 'remove');
         return { processed: contactIds.length, finished: false };
       }
+      // None left: lock the tag row, which blocks new taggings (their foreign key check needs a
+      // share lock on it), and count again without locking contacts; a tagging that committed
+      // meanwhile is handled by the next chunk. Taggings after the delete fail with a 409.
+      const tag = await findTag(client, job.workspaceId, tagId, true);
+      if (!tag) return { processed: 0, finished: true };
+      if ((await countContactsWithTag(client, job.workspaceId, tagId)) > 0) return { processed: 0, finished: false };
       await deleteTagRow(client, job.workspaceId, tagId);
       await appendOutboxEvent(client, { type: 'tag.deleted', workspaceId: job.workspaceId, tagId, name });
       return { processed: 0, finished: true };

@@ -79,19 +79,26 @@ export async function ensureTagsByName(client: Queryable, workspaceId: string, n
   if (names.length === 0) return;
   await client.query(
     'insert into tags (workspace_id, name) select $1, unnest($2::text[]) on conflict (workspace_id, name) do nothing',
-    [workspaceId, names],
+    // Sorted, so two requests creating the same names lock them in the same order.
+    [workspaceId, [...new Set(names)].sort()],
   );
 }
 
 /** Adds tags; returns, per contact, the tag ids that were newly added (appends, never overwrites). */
 export async function addContactTags(client: Queryable, workspaceId: string, contactIds: string[], tagIds: string[]): Promise<Map<string, string[]>> {
-  const { rows } = await client.query(
+  const { rows } = await client
+    .query(
     `insert into contact_tags (workspace_id, contact_id, tag_id)
      select $1, c, t from unnest($2::uuid[]) c cross join unnest($3::uuid[]) t
      on conflict do nothing
      returning contact_id, tag_id`,
-    [workspaceId, contactIds, tagIds],
-  );
+      [workspaceId, contactIds, tagIds],
+    )
+    .catch((err: { code?: string }) => {
+      // A tag deleted between resolving its name and using it.
+      if (err.code === '23503') throw new ConflictError('A tag of this request was deleted meanwhile; retry with existing tags');
+      throw err;
+    });
   return groupByContact(rows);
 }
 

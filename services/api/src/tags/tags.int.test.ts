@@ -151,3 +151,14 @@ test("another workspace's tags and contacts are out of reach", async () => {
   expect(bulk.body).toMatchObject({ matched: 0, changed: 0 });
   expect((await t.h.request('GET', `/v1/contacts/${contact}`, { key: t.ws.key })).body.tagIds).toEqual([]);
 });
+
+test('a tag being deleted cannot be protected, and tagging with it afterwards is refused', async () => {
+  const contact = await newContact('late@example.com');
+  const tag = await newTag('Going');
+  const job = await t.h.request('DELETE', `/v1/tags/${tag}`, { key: t.ws.key });
+  expect(job.status).toBe(202);
+  const protect = await t.h.request('PATCH', `/v1/tags/${tag}`, { key: t.ws.key, body: { protected: true } });
+  expect(protect.status).toBe(409);
+  await t.h.api.jobs.drain();
+  expect((await post(`/v1/contacts/${contact}/tags/add`, { tagIds: [tag] })).status).toBe(400);
+});
