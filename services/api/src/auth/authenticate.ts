@@ -20,6 +20,9 @@ export function principalOf(res: Response): Principal {
   return principal;
 }
 
+/** The workspace of the authenticated key: every query of a request is scoped by it. */
+export const workspaceOf = (res: Response): string => principalOf(res).workspaceId;
+
 export function requireApiKey(pool: Pool, scope: ApiKeyScope) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const key = req.header('x-api-key');

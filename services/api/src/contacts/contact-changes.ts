@@ -2,11 +2,19 @@
 // their new versions) and append one event per contact to the outbox, in the same transaction.
 import type { ContactSnapshot } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
+import { ConflictError, NotFoundError } from '../errors/app-error';
 import { appendOutboxEvents, PendingChangeEvent } from '../outbox/outbox-store';
-import { loadSnapshots } from './contacts-store';
+import { loadSnapshots, lockContact } from './contacts-store';
 
 type ContactEventOf<T extends PendingChangeEvent['type']> = Extract<PendingChangeEvent, { type: T }>;
 type Extra<T extends PendingChangeEvent['type']> = Omit<ContactEventOf<T>, 'type' | 'workspaceId' | 'contactId' | 'contact'>;
+
+/** Locks a contact for the transaction; 404 when it is not the workspace's, 409 when it is deleted. */
+export async function lockLiveContact(client: Pick<PoolClient, 'query'>, workspaceId: string, id: string): Promise<void> {
+  const lock = await lockContact(client, workspaceId, id);
+  if (!lock) throw new NotFoundError(`Contact ${id}`);
+  if (lock.deleted) throw new ConflictError(`Contact ${id} is deleted; restore it before changing it`);
+}
 
 /** Emits `type` for each contact in `ids`; returns the snapshots, in id order. */
 export async function emitContactEvents<T extends Exclude<PendingChangeEvent['type'], 'contact.erased' | 'tag.renamed' | 'tag.deleted'>>(

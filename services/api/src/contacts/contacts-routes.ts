@@ -1,7 +1,7 @@
 // /v1/contacts: parse, call one service method, shape the answer.
 import { Router } from 'express';
 import type { ContactSnapshot, Pool } from '@segmenter/shared';
-import { principalOf, requireApiKey } from '../auth/authenticate';
+import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import type { FieldProblem } from '../errors/app-error';
@@ -37,31 +37,30 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
   const read = requireApiKey(pool, 'read');
   const write = requireApiKey(pool, 'write');
   const once = idempotent(pool);
-  const workspace = (res: Parameters<typeof principalOf>[0]) => principalOf(res).workspaceId;
   const idOf = (params: unknown) => parseRequestPart(ContactIdParams, 'params', params).id;
 
   router.get('/', read, async (req, res) => {
     const query = parseRequestPart(ListContactsQuery, 'query', req.query);
-    const page = await service.listContacts(workspace(res), { ...query, deleted: false });
+    const page = await service.listContacts(workspaceOf(res), { ...query, deleted: false });
     res.json({ items: page.items.map(publicContact), nextCursor: page.nextCursor });
   });
 
   router.get('/deleted', read, async (req, res) => {
     const query = parseRequestPart(ListDeletedQuery, 'query', req.query);
-    const page = await service.listContacts(workspace(res), { ...query, deleted: true });
+    const page = await service.listContacts(workspaceOf(res), { ...query, deleted: true });
     res.json({ items: page.items.map(publicContact), nextCursor: page.nextCursor });
   });
 
   router.post('/', write, once, async (req, res) => {
     const body = parseRequestPart(CreateContactRequest, 'body', req.body);
-    const contact = await service.createContact(workspace(res), body);
+    const contact = await service.createContact(workspaceOf(res), body);
     res.status(201).location(`${req.baseUrl}/${contact.id}`).json(publicContact(contact));
   });
 
   router.post('/upsert', write, once, async (req, res) => {
     const { matchBy, contact: raw } = parseRequestPart(UpsertContactRequest, 'body', req.body);
     const fields = parseRequestPart(upsertContact(matchBy), 'body.contact', raw);
-    const { status, contact } = await service.upsertContact(workspace(res), matchBy, fields);
+    const { status, contact } = await service.upsertContact(workspaceOf(res), matchBy, fields);
     res.status(status === 'created' ? 201 : 200).json({ status, contact: publicContact(contact) });
   });
 
@@ -71,7 +70,7 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
     for (const [index, raw] of contacts.entries()) {
       try {
         const fields = parseRequestPart(upsertContact(matchBy), `body.contacts.${index}`, raw);
-        const { status, contact } = await service.upsertContactItem(workspace(res), matchBy, fields, index);
+        const { status, contact } = await service.upsertContactItem(workspaceOf(res), matchBy, fields, index);
         results.push({ index, status, id: contact.id, version: contact.version });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
@@ -86,44 +85,44 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
   });
 
   router.get('/:id', read, async (req, res) => {
-    res.json(publicContact(await service.getContact(workspace(res), idOf(req.params))));
+    res.json(publicContact(await service.getContact(workspaceOf(res), idOf(req.params))));
   });
 
   router.patch('/:id', write, async (req, res) => {
     const id = idOf(req.params);
     const body = parseRequestPart(UpdateContactRequest, 'body', req.body);
-    res.json(publicContact(await service.updateContact(workspace(res), id, body)));
+    res.json(publicContact(await service.updateContact(workspaceOf(res), id, body)));
   });
 
   router.delete('/:id', write, async (req, res) => {
     const id = idOf(req.params);
     const { reason } = parseRequestPart(DeleteContactRequest, 'body', req.body ?? {});
-    res.json(publicContact(await service.deleteContact(workspace(res), id, reason ?? null)));
+    res.json(publicContact(await service.deleteContact(workspaceOf(res), id, reason ?? null)));
   });
 
   router.post('/:id/restore', write, async (req, res) => {
-    res.json(publicContact(await service.restoreContact(workspace(res), idOf(req.params))));
+    res.json(publicContact(await service.restoreContact(workspaceOf(res), idOf(req.params))));
   });
 
   // Erasure is irreversible, so it takes the admin scope.
   router.delete('/:id/erase', requireApiKey(pool, 'admin'), async (req, res) => {
-    await service.eraseContact(workspace(res), idOf(req.params));
+    await service.eraseContact(workspaceOf(res), idOf(req.params));
     res.status(204).end();
   });
 
   router.post('/:id/status', write, async (req, res) => {
     const id = idOf(req.params);
     const body = parseRequestPart(StatusChangeRequest, 'body', req.body);
-    res.json(publicContact(await service.changeStatus(workspace(res), id, body)));
+    res.json(publicContact(await service.changeStatus(workspaceOf(res), id, body)));
   });
 
   router.get('/:id/status-history', read, async (req, res) => {
-    res.json({ items: await service.statusHistory(workspace(res), idOf(req.params)) });
+    res.json({ items: await service.statusHistory(workspaceOf(res), idOf(req.params)) });
   });
 
   for (const [action, change] of Object.entries(ONE_CLICK_ACTIONS)) {
     router.post(`/:id/actions/${action}`, write, async (req, res) => {
-      res.json(publicContact(await service.changeStatus(workspace(res), idOf(req.params), { ...change, reason: `one-click ${action}` })));
+      res.json(publicContact(await service.changeStatus(workspaceOf(res), idOf(req.params), { ...change, reason: `one-click ${action}` })));
     });
   }
   return router;

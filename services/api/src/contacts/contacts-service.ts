@@ -5,7 +5,7 @@ import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
 import { appendOutboxEvent } from '../outbox/outbox-store';
-import { emitContactEvents } from './contact-changes';
+import { emitContactEvents, lockLiveContact } from './contact-changes';
 import type { ContactFields, CreateContactRequest, MatchBy, StatusChangeRequest } from './contact-schemas';
 import { listContacts, ListContactsOptions } from './contacts-list-store';
 import {
@@ -37,12 +37,6 @@ async function resolveCustomFields(
   return merged.fields;
 }
 
-async function requireLive(client: PoolClient, workspaceId: string, id: string): Promise<void> {
-  const lock = await lockContact(client, workspaceId, id);
-  if (!lock) throw new NotFoundError(`Contact ${id}`);
-  if (lock.deleted) throw new ConflictError(`Contact ${id} is deleted; restore it before changing it`);
-}
-
 export function createContactsService(pool: Pool) {
   async function createIn(client: PoolClient, workspaceId: string, request: CreateContactRequest, prefix: string): Promise<ContactSnapshot> {
     const customFields = (await resolveCustomFields(client, workspaceId, {}, request.customFields, `${prefix}.customFields`)) ?? {};
@@ -55,7 +49,7 @@ export function createContactsService(pool: Pool) {
 
   /** Returns the contact after the change, and whether anything changed. */
   async function updateIn(client: PoolClient, workspaceId: string, id: string, fields: ContactFields, prefix: string): Promise<[ContactSnapshot, boolean]> {
-    await requireLive(client, workspaceId, id);
+    await lockLiveContact(client, workspaceId, id);
     const current = (await loadSnapshot(client, workspaceId, id))!;
     const customFields = await resolveCustomFields(client, workspaceId, current.customFields, fields.customFields, `${prefix}.customFields`);
     const changed = await updateContactFields(client, workspaceId, id, fields, customFields);
@@ -97,7 +91,7 @@ export function createContactsService(pool: Pool) {
 
     async deleteContact(workspaceId: string, id: string, reason: string | null): Promise<ContactSnapshot> {
       return inTransaction(pool, async (client) => {
-        await requireLive(client, workspaceId, id);
+        await lockLiveContact(client, workspaceId, id);
         await softDeleteContact(client, workspaceId, id, reason);
         const [contact] = await emitContactEvents(client, workspaceId, [id], 'contact.deleted', () => ({ reason }));
         return contact!;
@@ -126,7 +120,7 @@ export function createContactsService(pool: Pool) {
 
     async changeStatus(workspaceId: string, id: string, change: StatusChangeRequest): Promise<ContactSnapshot> {
       return inTransaction(pool, async (client) => {
-        await requireLive(client, workspaceId, id);
+        await lockLiveContact(client, workspaceId, id);
         const changed = await setChannelStatus(client, workspaceId, id, change.channel, change.status, change.reason ?? null);
         if (!changed) return (await loadSnapshot(client, workspaceId, id))!;
         const [contact] = await emitContactEvents(client, workspaceId, [id], 'contact.upserted', () => ({ created: false }));

@@ -3,9 +3,9 @@
 // removals and sets go out as contact.labels_removed then contact.labels_set, both carrying the
 // final snapshot.
 import { ContactSnapshot, inTransaction, LIMITS, Pool, PoolClient } from '@segmenter/shared';
-import { emitContactEvents } from '../contacts/contact-changes';
-import { loadSnapshot, lockContact, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
-import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
+import { emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
+import { loadSnapshot, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
+import { ValidationError } from '../errors/app-error';
 import { labelKeyCounts, labelKeysOf, labelValueCounts, removeLabels, setLabels } from './labels-store';
 
 const BULK_CHUNK = 1000;
@@ -39,9 +39,7 @@ export function createLabelsService(pool: Pool) {
     /** Sets and removes labels on one contact; with `replace`, every label not in `set` is removed. */
     async changeLabels(workspaceId: string, contactId: string, change: { set?: Record<string, string>; remove?: string[] }, replace = false): Promise<ContactSnapshot> {
       return inTransaction(pool, async (client) => {
-        const lock = await lockContact(client, workspaceId, contactId);
-        if (!lock) throw new NotFoundError(`Contact ${contactId}`);
-        if (lock.deleted) throw new ConflictError(`Contact ${contactId} is deleted; restore it before changing it`);
+        await lockLiveContact(client, workspaceId, contactId);
         const set = change.set ?? {};
         const current = (await labelKeysOf(client, workspaceId, [contactId])).get(contactId)!;
         const remove = replace ? [...current].filter((k) => !Object.hasOwn(set, k)) : (change.remove ?? []);

@@ -1,7 +1,7 @@
 // /v1/tags and the tag actions on contacts: parse, call one service method, shape the answer.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { principalOf, requireApiKey } from '../auth/authenticate';
+import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { publicContact } from '../contacts/contacts-routes';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { idempotent } from '../http/idempotency';
@@ -14,33 +14,32 @@ export function tagsRoutes(service: TagsService, pool: Pool): Router {
   const read = requireApiKey(pool, 'read');
   const write = requireApiKey(pool, 'write');
   const once = idempotent(pool);
-  const workspace = (res: Parameters<typeof principalOf>[0]) => principalOf(res).workspaceId;
   const idOf = (params: unknown) => parseRequestPart(TagIdParams, 'params', params).id;
 
   router.get('/', read, async (_req, res) => {
-    res.json({ items: await service.listTags(workspace(res)) });
+    res.json({ items: await service.listTags(workspaceOf(res)) });
   });
   router.post('/', write, once, async (req, res) => {
     const body = parseRequestPart(CreateTagRequest, 'body', req.body);
-    const tag = await service.createTag(workspace(res), body.name, body.protected ?? false);
+    const tag = await service.createTag(workspaceOf(res), body.name, body.protected ?? false);
     res.status(201).location(`${req.baseUrl}/${tag.id}`).json(tag);
   });
   for (const operation of ['add', 'remove'] as TagOperation[]) {
     router.post(`/bulk-${operation}`, write, once, async (req, res) => {
       const { contactIds, ...selection } = parseRequestPart(BulkTagRequest, 'body', req.body);
-      res.json(await service.bulkChangeTags(workspace(res), contactIds, selection, operation));
+      res.json(await service.bulkChangeTags(workspaceOf(res), contactIds, selection, operation));
     });
   }
   router.get('/:id', read, async (req, res) => {
-    res.json(await service.getTag(workspace(res), idOf(req.params)));
+    res.json(await service.getTag(workspaceOf(res), idOf(req.params)));
   });
   router.patch('/:id', write, async (req, res) => {
     const id = idOf(req.params);
     const body = parseRequestPart(UpdateTagRequest, 'body', req.body);
-    res.json(await service.updateTag(workspace(res), id, body));
+    res.json(await service.updateTag(workspaceOf(res), id, body));
   });
   router.delete('/:id', write, async (req, res) => {
-    const job = await service.deleteTag(workspace(res), idOf(req.params));
+    const job = await service.deleteTag(workspaceOf(res), idOf(req.params));
     res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });
   return router;
@@ -53,7 +52,7 @@ export function contactTagsRoutes(service: TagsService, pool: Pool): Router {
     router.post(`/:id/tags/${operation}`, requireApiKey(pool, 'write'), async (req, res) => {
       const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
       const selection = parseRequestPart(TagSelection, 'body', req.body);
-      res.json(publicContact(await service.changeContactTags(principalOf(res).workspaceId, id, selection, operation)));
+      res.json(publicContact(await service.changeContactTags(workspaceOf(res), id, selection, operation)));
     });
   }
   return router;

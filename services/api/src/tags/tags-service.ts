@@ -2,8 +2,8 @@
 // no contact (documents and saved segments hold ids). Deleting a tag is a job: it removes the tag
 // from its contacts in chunks, each contact with its own version bump and event, then the tag.
 import { ContactSnapshot, inTransaction, Pool, PoolClient } from '@segmenter/shared';
-import { emitContactEvents } from '../contacts/contact-changes';
-import { loadSnapshot, lockContact, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
+import { emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
+import { loadSnapshot, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
 import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
 import { insertJob, Job, pendingJobExists } from '../jobs/jobs-store';
@@ -123,9 +123,7 @@ export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
 
     async changeContactTags(workspaceId: string, contactId: string, selection: TagSelection, operation: TagOperation): Promise<ContactSnapshot> {
       return inTransaction(pool, async (client) => {
-        const lock = await lockContact(client, workspaceId, contactId);
-        if (!lock) throw new NotFoundError(`Contact ${contactId}`);
-        if (lock.deleted) throw new ConflictError(`Contact ${contactId} is deleted; restore it before changing it`);
+        await lockLiveContact(client, workspaceId, contactId);
         const tagIds = await resolveTags(client, workspaceId, selection, operation);
         const [changed] = await applyTagChange(client, workspaceId, [contactId], tagIds, operation);
         if (changed) return changed;
