@@ -8,3 +8,6 @@ export * from './kafka/kafka-client';
 export * from './logging/logger';
 export * from './lifecycle/shutdown';
 export * from './http/health-routes';
+export * from './search-index/contacts-index';
+export * from './search-index/contact-document';
+export * from './metrics/metrics';

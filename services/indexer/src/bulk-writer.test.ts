@@ -3,7 +3,7 @@
 import type { ChangeEvent, EsClient } from '@segmenter/shared';
 import { contactUpserted } from '../../../test/support/contact-events';
 import { bulkOperations, newestPerContact, RetryableBulkError, writeChangeEvents } from './bulk-writer';
-import { indexOperationOf } from './contact-document';
+import { indexOperationOf } from '@segmenter/shared';
 
 const WS = '7c0e8f4a-1b2c-4d3e-8f9a-0b1c2d3e4f50';
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -27,15 +27,49 @@ function scriptedClient(responses: Item[][]) {
   return { es: client as unknown as EsClient, calls, requests };
 }
 
-const options = { alias: 'contacts', maxItemRetries: 2, retryBaseMs: 1 };
+const busy: Item = { index: { status: 503, error: { type: 'unavailable_shards_exception', reason: 'primary shard is not active' } } };
+const bad: Item = { index: { status: 400, error: { type: 'document_parsing_exception', reason: 'strict mapping' } } };
+const options = { resolveTargets: async () => ['contacts-v1'], maxItemRetries: 2, retryBaseMs: 1 };
 
-test('bulk lines: index with external version and workspace routing, then the document; the alias is required', async () => {
-  const [action, document] = bulkOperations([indexOperationOf(upserted(1, 7))!], 'contacts');
-  expect(action).toEqual({ index: { _index: 'contacts', _id: id(1), routing: WS, version: 7, version_type: 'external' } });
+test('bulk lines: index with external version and workspace routing, then the document, to the resolved index', async () => {
+  const [action, document] = bulkOperations([indexOperationOf(upserted(1, 7))!], ['contacts-v1']);
+  expect(action).toEqual({ index: { _index: 'contacts-v1', _id: id(1), routing: WS, version: 7, version_type: 'external' } });
   expect(document).toMatchObject({ workspace_id: WS, contact_id: id(1), version: 7, deleted: false, email: '00000000@example.com' });
   const { es, requests } = scriptedClient([[{ index: { status: 201 } }]]);
   await writeChangeEvents(es, [upserted(1, 7)], options);
-  expect(requests[0]).toMatchObject({ require_alias: true, refresh: false });
+  expect(requests[0]).toMatchObject({ refresh: false, operations: [action, document] });
+});
+
+test('during a rebuild every write goes to both indices and counts as done only when both took it', async () => {
+  const twoTargets = { ...options, resolveTargets: async () => ['contacts-v1', 'contacts-v2'] };
+  const { es, calls } = scriptedClient([
+    [{ index: { status: 201 } }, { index: { status: 409 } }, { index: { status: 201 } }, busy],
+    [{ index: { status: 200 } }, { index: { status: 201 } }],
+  ]);
+  const outcome = await writeChangeEvents(es, [upserted(1, 1), upserted(2, 1)], twoTargets);
+  expect(outcome).toEqual({ indexed: 2, stale: 0, skipped: 0, failed: [] });
+  expect(calls[0]!.filter((_, i) => i % 2 === 0).map((a: any) => [a.index._index, a.index._id])).toEqual([
+    ['contacts-v1', id(1)],
+    ['contacts-v2', id(1)],
+    ['contacts-v1', id(2)],
+    ['contacts-v2', id(2)],
+  ]);
+  expect(calls[1]).toEqual(bulkOperations([indexOperationOf(upserted(2, 1))!], ['contacts-v1', 'contacts-v2']));
+});
+
+test('an index retired by a rebuild mid-batch is dropped: the targets are asked again and the write retried', async () => {
+  const answers = [['contacts-v1', 'contacts-v2'], ['contacts-v2']];
+  const shifting = { ...options, resolveTargets: async () => answers.shift()! };
+  const gone: Item = { index: { status: 404, error: { type: 'index_not_found_exception', reason: 'no such index [contacts-v1]' } } };
+  const { es, calls } = scriptedClient([[gone, { index: { status: 201 } }], [{ index: { status: 200 } }]]);
+  expect(await writeChangeEvents(es, [upserted(1, 1)], shifting)).toEqual({ indexed: 1, stale: 0, skipped: 0, failed: [] });
+  expect(calls[1]).toEqual(bulkOperations([indexOperationOf(upserted(1, 1))!], ['contacts-v2']));
+});
+
+test('no index behind the write alias fails the call (retried), never writes by a guessed name', async () => {
+  const { es, calls } = scriptedClient([]);
+  await expect(writeChangeEvents(es, [upserted(1, 1)], { ...options, resolveTargets: async () => [] })).rejects.toBeInstanceOf(RetryableBulkError);
+  expect(calls).toHaveLength(0);
 });
 
 test('only the newest version of each contact in a batch is sent, whatever the order', () => {
@@ -67,11 +101,9 @@ test('429 and 5xx items are retried alone until they succeed', async () => {
   ]);
   const outcome = await writeChangeEvents(es, [upserted(1, 1), upserted(2, 1)], options);
   expect(outcome).toEqual({ indexed: 2, stale: 0, skipped: 0, failed: [] });
-  expect(calls[1]).toEqual(bulkOperations([indexOperationOf(upserted(2, 1))!], 'contacts'));
+  expect(calls[1]).toEqual(bulkOperations([indexOperationOf(upserted(2, 1))!], ['contacts-v1']));
 });
 
-const busy: Item = { index: { status: 503, error: { type: 'unavailable_shards_exception', reason: 'primary shard is not active' } } };
-const bad: Item = { index: { status: 400, error: { type: 'document_parsing_exception', reason: 'strict mapping' } } };
 
 test('items Elasticsearch can never accept are handed back with the reason', async () => {
   const { es } = scriptedClient([[{ index: { status: 201 } }, bad]]);

@@ -4,7 +4,7 @@
 // with backoff and, if they keep failing, fail the whole call so the batch is retried and nothing
 // is committed; only items Elasticsearch can never accept (4xx) go back for the dead-letter topic.
 import type { ChangeEvent, EsClient } from '@segmenter/shared';
-import { IndexOperation, indexOperationOf } from './contact-document';
+import { IndexOperation, indexOperationOf } from '@segmenter/shared';
 
 export interface BulkOutcome {
   indexed: number;
@@ -15,7 +15,11 @@ export interface BulkOutcome {
 }
 
 export interface BulkWriterOptions {
-  alias: string;
+  /**
+   * The indices to write to, asked again before every attempt: the indices behind the write
+   * alias, which name two indices while a rebuild fills a new one.
+   */
+  resolveTargets: () => Promise<string[]>;
   maxItemRetries: number;
   retryBaseMs: number;
   /** Bounded, so a black-holed Elasticsearch cannot outlast the shutdown timeout. */
@@ -47,12 +51,30 @@ export function newestPerContact(writes: PendingWrite[]): PendingWrite[] {
   return [...newest.values()];
 }
 
-export function bulkOperations(operations: IndexOperation[], alias: string): object[] {
-  return operations.flatMap((op) => [
-    { index: { _index: alias, _id: op.contactId, routing: op.workspaceId, version: op.version, version_type: 'external' } },
-    op.document,
-  ]);
+/** Bulk lines writing each operation to each index, operation-major. */
+export function bulkOperations(operations: IndexOperation[], indices: string[]): object[] {
+  return operations.flatMap((op) =>
+    indices.flatMap((index) => [
+      { index: { _index: index, _id: op.contactId, routing: op.workspaceId, version: op.version, version_type: 'external' } },
+      op.document,
+    ]),
+  );
 }
+
+type ItemVerdict = 'indexed' | 'stale' | 'retry' | 'failed';
+
+/**
+ * What one item's status means. A 404 index_not_found is an index a rebuild just retired: asking
+ * for the targets again and retrying sends the write only where it belongs.
+ */
+export function itemVerdict(status: number, errorType: string | undefined): ItemVerdict {
+  if (status < 300) return 'indexed';
+  if (status === 409) return 'stale';
+  if (RETRYABLE.has(status) || (status === 404 && errorType === 'index_not_found_exception')) return 'retry';
+  return 'failed';
+}
+
+const WORST: ItemVerdict[] = ['retry', 'failed', 'indexed', 'stale'];
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -66,21 +88,26 @@ export async function writeChangeEvents(es: EsClient, events: ChangeEvent[], opt
   }
   let pending = newestPerContact(writes);
   for (let attempt = 0; pending.length > 0; attempt++) {
+    const targets = await options.resolveTargets();
+    if (targets.length === 0) throw new RetryableBulkError(['the write alias names no index']);
     // A request-level failure (Elasticsearch down) throws: the caller retries the whole batch.
-    // require_alias: if the alias vanished, fail rather than auto-create a concrete index by its name.
+    // Concrete index names: the targets come from the write alias, asked just now.
     const response = await es.bulk(
-      { operations: bulkOperations(pending.map((w) => w.operation), options.alias), refresh: false, require_alias: true },
+      { operations: bulkOperations(pending.map((w) => w.operation), targets), refresh: false },
       { requestTimeout: options.requestTimeoutMs },
     );
     const retry: PendingWrite[] = [];
-    response.items.forEach((item, i) => {
-      const write = pending[i]!;
-      const result = item.index!;
-      const reason = `${result.status} ${result.error?.type ?? ''}: ${result.error?.reason ?? 'unknown'}`;
-      if (result.status < 300) outcome.indexed += 1;
-      else if (result.status === 409) outcome.stale += 1;
-      else if (RETRYABLE.has(result.status)) retry.push(write);
-      else outcome.failed.push({ event: write.event, reason });
+    pending.forEach((write, i) => {
+      const items = response.items.slice(i * targets.length, (i + 1) * targets.length).map((item) => item.index!);
+      const verdicts = items.map((r) => itemVerdict(r.status, r.error?.type));
+      const verdict = WORST.find((v) => verdicts.includes(v))!;
+      if (verdict === 'indexed') outcome.indexed += 1;
+      else if (verdict === 'stale') outcome.stale += 1;
+      else if (verdict === 'retry') retry.push(write);
+      else {
+        const r = items.find((item) => itemVerdict(item.status, item.error?.type) === 'failed')!;
+        outcome.failed.push({ event: write.event, reason: `${r.status} ${r.error?.type ?? ''}: ${r.error?.reason ?? 'unknown'}` });
+      }
     });
     if (retry.length > 0 && attempt >= options.maxItemRetries) {
       throw new RetryableBulkError(retry.map((w) => w.operation.contactId));

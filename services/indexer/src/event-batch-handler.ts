@@ -1,11 +1,31 @@
 // Handles one Kafka batch: parse, bulk-write to Elasticsearch, dead-letter what cannot be indexed,
 // and only then mark the batch processed, so committed offsets never run ahead of the index.
-import { BatchHandlerContext, ChangeEvent, EsClient, EventPublisher, IncomingMessage, Logger, parseChangeEvent } from '@segmenter/shared';
+import {
+  BatchHandlerContext,
+  ChangeEvent,
+  EsClient,
+  EventPublisher,
+  IncomingMessage,
+  indexOperationOf,
+  indicesOf,
+  Logger,
+  parseChangeEvent,
+  secondsSince,
+  writeAliasOf,
+} from '@segmenter/shared';
 import { writeChangeEvents } from './bulk-writer';
+import type { IndexerMetrics } from './indexer-metrics';
+import type { SearchableSample } from './searchable-tracker';
 
 export interface EventBatchHandlerOptions {
   es: EsClient;
+  /** The read alias; writes go to every index behind its write alias. */
   alias: string;
+  /** Kafka hands over whatever fits in maxBytes; we write at most this many events per bulk request. */
+  maxBatchEvents: number;
+  metrics: IndexerMetrics;
+  /** Told about each acknowledged batch, to measure commit-to-searchable. */
+  onIndexed: (sample: SearchableSample, committedAt: number[]) => void;
   deadLetters: EventPublisher;
   deadLetterTopic: string;
   log: Logger;
@@ -22,7 +42,9 @@ export interface DeadLetter {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createEventBatchHandler(options: EventBatchHandlerOptions) {
-  const { es, alias, deadLetters, deadLetterTopic, log } = options;
+  const { es, alias, deadLetters, deadLetterTopic, log, metrics } = options;
+  const writeAlias = writeAliasOf(alias);
+  const resolveTargets = () => indicesOf(es, writeAlias);
   const retryBaseMs = options.retryBaseMs ?? 200;
   const retryMaxMs = options.retryMaxMs ?? 10_000;
 
@@ -42,11 +64,32 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
         },
       })),
     );
+    metrics.events.inc({ outcome: 'dead_lettered' }, letters.length);
+    for (const l of letters) metrics.deadLettered.inc({ kind: l.reason.startsWith('unparseable') ? 'unparseable' : 'rejected' });
     log.warn({ count: letters.length, reasons: letters.slice(0, 5).map((l) => l.reason) }, 'events dead-lettered');
   }
 
+  function reportIndexed(events: ChangeEvent[]): void {
+    const last = [...events].reverse().map(indexOperationOf).find((op) => op !== undefined);
+    if (!last) return;
+    options.onIndexed(
+      { workspaceId: last.workspaceId, contactId: last.contactId, version: last.version },
+      events.map((e) => Date.parse(e.occurredAt)),
+    );
+  }
+
   return async function handleEventBatch(messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> {
+    // One bulk request per slice, each slice committed on its own: a big fetch never becomes one
+    // huge bulk request, and a crash replays at most one slice.
+    for (let start = 0; start < messages.length; start += options.maxBatchEvents) {
+      if (!ctx.isRunning()) return;
+      await handleSlice(messages.slice(start, start + options.maxBatchEvents), ctx);
+    }
+  };
+
+  async function handleSlice(messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> {
     if (messages.length === 0) return;
+    metrics.batchEvents.observe(messages.length);
     const events: ChangeEvent[] = [];
     const messageOf = new Map<ChangeEvent, IncomingMessage>();
     const letters: DeadLetter[] = [];
@@ -64,15 +107,23 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
       // Stopping (shutdown or rebalance): return without marking anything processed, so nothing
       // of this batch is committed and whoever takes the partition next replays it.
       if (!ctx.isRunning()) return;
+      const started = performance.now();
       try {
-        const outcome = await writeChangeEvents(es, events, { alias, maxItemRetries: 5, retryBaseMs, requestTimeoutMs: 10_000 });
+        const outcome = await writeChangeEvents(es, events, { resolveTargets, maxItemRetries: 5, retryBaseMs, requestTimeoutMs: 10_000 });
+        metrics.bulkSeconds.observe(secondsSince(started));
+        metrics.events.inc({ outcome: 'indexed' }, outcome.indexed);
+        metrics.events.inc({ outcome: 'stale' }, outcome.stale);
+        metrics.events.inc({ outcome: 'skipped' }, outcome.skipped);
         letters.push(...outcome.failed.map(({ event, reason }) => ({ message: messageOf.get(event)!, reason })));
+        const rejected = new Set(outcome.failed.map((f) => f.event));
+        reportIndexed(events.filter((e) => !rejected.has(e)));
         log.debug({ indexed: outcome.indexed, stale: outcome.stale, skipped: outcome.skipped, failed: outcome.failed.length }, 'batch indexed');
         break;
       } catch (err) {
         // Elasticsearch unreachable, or items still failing with 429/5xx: nothing is committed,
         // and we keep retrying until it heals or we stop. The heartbeat keeps our partitions; when
         // it throws (a rebalance), the error ends the batch so the group can move on.
+        metrics.bulkFailures.inc();
         const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 10));
         log.warn({ err, attempt, backoffMs: backoff }, 'bulk write failed; retrying batch');
         await sleep(backoff);
@@ -82,5 +133,5 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
 
     await sendToDeadLetters(letters);
     ctx.markProcessed(messages[messages.length - 1]!);
-  };
+  }
 }

@@ -6,21 +6,26 @@ import {
   closeHttpServer,
   Config,
   createEsClient,
+  createConsumerLagProbe,
   createEventConsumer,
+  createMetricsRegistry,
   createEventPublisher,
   createPgPool,
   elasticsearchReachable,
+  ensureContactsIndex,
   ensureTopics,
   healthzHandler,
   listenHttp,
   Logger,
   postgresReachable,
+  metricsHandler,
   readyzHandler,
   runStopSteps,
   StopStep,
 } from '@segmenter/shared';
-import { ensureContactsIndex } from './contacts-index';
 import { createEventBatchHandler } from './event-batch-handler';
+import { createIndexerMetrics } from './indexer-metrics';
+import { createSearchableTracker } from './searchable-tracker';
 
 export interface RunningIndexer {
   url: string;
@@ -58,9 +63,16 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
       process.exit(1);
     },
   );
+  const registry = createMetricsRegistry('indexer');
+  const lagProbe = createConsumerLagProbe(kafkaSettings, log, config.indexer.consumerGroup, config.kafka.topics.contactEvents);
+  const metrics = createIndexerMetrics(registry, lagProbe, log);
+  const searchable = createSearchableTracker({ es, alias, histogram: metrics.indexingLag, log });
   const handler = createEventBatchHandler({
     es,
     alias,
+    maxBatchEvents: config.indexer.maxBatchEvents,
+    metrics,
+    onIndexed: searchable.track,
     deadLetters,
     deadLetterTopic: config.kafka.topics.deadLetter,
     log: log.child({ component: 'batch-handler' }),
@@ -69,6 +81,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
 
   const app = express();
   app.get('/healthz', healthzHandler);
+  app.get('/metrics', metricsHandler(registry));
   app.get('/readyz', readyzHandler({
     postgres: () => postgresReachable(pool),
     kafka: async () => consumer.connected(),
@@ -80,6 +93,8 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   const stopSteps: StopStep[] = [
     { name: 'kafka-consumer', stop: () => consumer.close() },
     { name: 'dead-letter-producer', stop: () => deadLetters.close() },
+    { name: 'searchable-tracker', stop: () => searchable.stop() },
+    { name: 'consumer-lag-probe', stop: () => lagProbe.close() },
     { name: 'http', stop: () => closeHttpServer(server) },
     { name: 'elasticsearch', stop: () => es.close() },
     { name: 'postgres', stop: () => pool.end() },

@@ -41,9 +41,14 @@ export const EnvSchema = z.object({
   OUTBOX_POLL_INTERVAL_MS: positiveInt.max(60000, 'must be at most 60000').default(100),
   INDEXER_CONSUMER_GROUP: z.string().min(1).default('segmenter-indexer'),
   INDEXER_MAX_BATCH_BYTES: positiveInt.default(5 * 1024 * 1024),
+  INDEXER_MAX_BATCH_EVENTS: positiveInt.max(10000, 'must be at most 10000').default(1000),
   INDEXER_LINGER_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(100),
   REQUEST_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 2mb').default('2mb'),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
+  // Read-your-writes: how long a request carrying a consistency token may wait for the mirror by
+  // default, and the most a request may ask for.
+  CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
+  CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300000, 'must be at most 300000').default(30000),
   OPERATOR_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
@@ -61,7 +66,8 @@ export interface Config {
   elasticsearch: { url: string; indexPrefix: string; contactsAlias: string };
   api: { host: string; port: number; bodyLimit: string; operatorKey?: string };
   outbox: { batchSize: number; pollIntervalMs: number };
-  indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; lingerMs: number };
+  indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number };
+  consistency: { defaultWaitMs: number; maxWaitMs: number };
   shutdownTimeoutMs: number;
 }
 
@@ -107,8 +113,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       httpPort: e.INDEXER_HTTP_PORT,
       consumerGroup: e.INDEXER_CONSUMER_GROUP,
       maxBatchBytes: e.INDEXER_MAX_BATCH_BYTES,
+      maxBatchEvents: e.INDEXER_MAX_BATCH_EVENTS,
       lingerMs: e.INDEXER_LINGER_MS,
     },
+    consistency: { defaultWaitMs: Math.min(e.CONSISTENCY_WAIT_MS, e.CONSISTENCY_MAX_WAIT_MS), maxWaitMs: e.CONSISTENCY_MAX_WAIT_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

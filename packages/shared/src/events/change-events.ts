@@ -37,6 +37,11 @@ export const ContactSnapshot = z.object({
   /** Tag ids, sorted: tags are referenced by id so a rename touches no contact. */
   tagIds: z.array(z.uuid()),
   labels: z.record(z.string(), z.string()),
+  /**
+   * Per `channel.status`, the most recent activity times, newest first (at most 10). Optional so
+   * events written before engagement was indexed still parse.
+   */
+  engagement: z.record(z.string().regex(/^[a-z]+\.[a-z]+$/), z.array(timestamp).max(10)).optional(),
   createdAt: timestamp,
   updatedAt: timestamp,
   deletedAt: timestamp.nullable(),
@@ -63,6 +68,8 @@ export const ContactTagsAdded = z.object({ ...contactEnvelope, type: z.literal('
 export const ContactTagsRemoved = z.object({ ...contactEnvelope, type: z.literal('contact.tags_removed'), tagIds: z.array(z.uuid()).min(1) });
 export const ContactLabelsSet = z.object({ ...contactEnvelope, type: z.literal('contact.labels_set'), labels: z.record(z.string(), z.string()) });
 export const ContactLabelsRemoved = z.object({ ...contactEnvelope, type: z.literal('contact.labels_removed'), keys: z.array(z.string()).min(1) });
+/** New activities changed the contact's engagement summary (which bumps its version). */
+export const ContactEngagementRecorded = z.object({ ...contactEnvelope, type: z.literal('contact.engagement_recorded'), activities: z.number().int().positive() });
 export const TagRenamed = z.object({ ...envelope, type: z.literal('tag.renamed'), tagId: z.uuid(), name: z.string(), previousName: z.string() });
 export const TagDeleted = z.object({ ...envelope, type: z.literal('tag.deleted'), tagId: z.uuid(), name: z.string() });
 
@@ -75,6 +82,7 @@ export const ChangeEvent = z.discriminatedUnion('type', [
   ContactTagsRemoved,
   ContactLabelsSet,
   ContactLabelsRemoved,
+  ContactEngagementRecorded,
   TagRenamed,
   TagDeleted,
 ]);

@@ -184,3 +184,33 @@ export async function kafkaReachable(settings: KafkaSettings, log: Logger): Prom
     await admin.disconnect().catch(() => undefined);
   }
 }
+
+export interface ConsumerLagProbe {
+  /** Messages not yet committed by the group, per partition (the latest offset minus the committed one). */
+  lag(): Promise<{ partition: number; lag: number }[]>;
+  close(): Promise<void>;
+}
+
+/** A long-lived admin connection that reads a group's lag on demand (a metrics scrape). */
+export function createConsumerLagProbe(settings: KafkaSettings, log: Logger, groupId: string, topic: string): ConsumerLagProbe {
+  const admin = kafkaFor(settings, log).admin({ retry: { retries: 1 } });
+  let connecting: Promise<void> | undefined;
+  return {
+    async lag() {
+      connecting ??= admin.connect().catch((err) => {
+        connecting = undefined;
+        throw err;
+      });
+      await connecting;
+      const [latest, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+      const committedOf = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      return latest.map((p) => {
+        const done = committedOf.get(p.partition) ?? -1;
+        // -1: nothing committed yet, so everything from the low watermark is still to do.
+        const from = done >= 0 ? done : Number(p.low);
+        return { partition: p.partition, lag: Math.max(0, Number(p.high) - from) };
+      });
+    },
+    close: () => admin.disconnect(),
+  };
+}

@@ -1,15 +1,27 @@
 // Activity ingestion (one or a batch of up to 1000, a result per item) and a contact's history,
-// newest first. Activities are stored for history and, with the segment engine, for engagement
-// conditions; ingesting one does not change the contact's version.
+// newest first. Activities are stored for history and summarised on the contact (the most recent
+// times per channel and status) for engagement conditions: a change to that summary bumps the
+// contact's version and emits contact.engagement_recorded.
 import { Router } from 'express';
-import { inTransaction, Pool } from '@segmenter/shared';
+import { inTransaction, Pool, PoolClient } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { AppError, FieldProblem, NotFoundError } from '../errors/app-error';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import { ActivityFields, ActivityHistoryQuery, BatchActivitiesRequest, BatchActivityItem } from './activity-schemas';
-import { activityHistory, insertActivities, liveContactIds } from './activities-store';
+import { emitContactEvents } from '../contacts/contact-changes';
+import { activityHistory, insertActivities, liveContactIds, refreshEngagement } from './activities-store';
+
+/** Stores activities of live, locked contacts and emits an event for each changed summary. */
+async function recordActivities(client: PoolClient, workspaceId: string, items: (ActivityFields & { contactId: string })[]): Promise<string[]> {
+  const ids = await insertActivities(client, workspaceId, items);
+  const perContact = new Map<string, number>();
+  for (const item of items) perContact.set(item.contactId.toLowerCase(), (perContact.get(item.contactId.toLowerCase()) ?? 0) + 1);
+  const changed = await refreshEngagement(client, workspaceId, [...perContact.keys()]);
+  await emitContactEvents(client, workspaceId, changed, 'contact.engagement_recorded', (c) => ({ activities: perContact.get(c.id)! }));
+  return ids;
+}
 
 export function activitiesRoutes(pool: Pool): Router {
   const router = Router();
@@ -29,7 +41,7 @@ export function activitiesRoutes(pool: Pool): Router {
     const known = await inTransaction(pool, async (client) => {
       const live = await liveContactIds(client, workspaceId, valid.map((v) => v.item.contactId), true);
       const stored = valid.filter((v) => live.has(v.item.contactId.toLowerCase()));
-      const ids = await insertActivities(client, workspaceId, stored.map((v) => v.item));
+      const ids = await recordActivities(client, workspaceId, stored.map((v) => v.item));
       stored.forEach((v, i) => results.push({ index: v.index, status: 'stored', id: ids[i] }));
       return stored;
     });
@@ -52,7 +64,7 @@ export function contactActivitiesRoutes(pool: Pool): Router {
     const fields = parseRequestPart(ActivityFields, 'body', req.body);
     const [activityId] = await inTransaction(pool, async (client) => {
       if (!(await liveContactIds(client, workspaceId, [id], true)).has(id)) throw new NotFoundError(`Contact ${id}`);
-      return insertActivities(client, workspaceId, [{ ...fields, contactId: id }]);
+      return recordActivities(client, workspaceId, [{ ...fields, contactId: id }]);
     });
     res.status(201).json({ id: activityId, ...fields });
   });

@@ -1,5 +1,6 @@
 // SQL for activities. History pages newest first by (occurred_at, id); the cursor is the last id
 // seen, whose time is looked up, so it stays exact to the microsecond.
+import { ENGAGEMENT_RANKS } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import type { ActivityFields } from './activity-schemas';
 
@@ -52,12 +53,36 @@ export async function activityHistory(client: Queryable, workspaceId: string, co
 }
 
 /**
- * The ids among `contactIds` that are live contacts of the workspace; with `lock`, they stay live
- * (no delete or erasure) until the transaction ends, so the insert that follows cannot miss them.
+ * Recomputes the engagement summary (the ENGAGEMENT_RANKS most recent times per channel and
+ * status) of the given contacts from their activities and bumps the version of those whose
+ * summary changed; returns their ids. The contacts must be locked FOR UPDATE first: this statement
+ * then starts after any concurrent writer committed, so its snapshot sees every activity.
+ */
+export async function refreshEngagement(client: Queryable, workspaceId: string, contactIds: string[]): Promise<string[]> {
+  const { rows } = await client.query(
+    `with summary as (
+       select c.id, coalesce((
+         select jsonb_object_agg(p.channel || '.' || p.status, p.times)
+           from (select a.channel, a.status,
+                        (array_agg(to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                                   order by a.occurred_at desc, a.id desc))[1:$3] as times
+                   from activities a where a.contact_id = c.id group by a.channel, a.status) p), '{}'::jsonb) as engagement
+         from contacts c where c.workspace_id = $1 and c.id = any($2::uuid[]))
+     update contacts c set engagement = s.engagement, version = c.version + 1
+       from summary s where c.id = s.id and c.engagement is distinct from s.engagement
+     returning c.id`,
+    [workspaceId, contactIds, ENGAGEMENT_RANKS],
+  );
+  return rows.map((r) => r.id).sort();
+}
+
+/**
+ * The ids among `contactIds` that are live contacts of the workspace; with `lock`, they are locked
+ * until the transaction ends (in id order), so they stay live and their engagement can be updated.
  */
 export async function liveContactIds(client: Queryable, workspaceId: string, contactIds: string[], lock = false): Promise<Set<string>> {
   const { rows } = await client.query(
-    `select id from contacts where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null order by id${lock ? ' for share' : ''}`,
+    `select id from contacts where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null order by id${lock ? ' for update' : ''}`,
     [workspaceId, contactIds],
   );
   return new Set(rows.map((r) => r.id));

@@ -27,8 +27,35 @@ test('one activity is stored and the history pages newest first', async () => {
   const second = await h.request('GET', `/v1/contacts/${contact}/activities?limit=2&cursor=${first.body.nextCursor}`, { key: ws.key });
   expect(second.body.items.map((a: { status: string }) => a.status)).toEqual(['delivered']);
   expect(second.body.nextCursor).toBeNull();
-  // Activity does not change the contact (or its version).
-  expect((await h.request('GET', `/v1/contacts/${contact}`, { key: ws.key })).body.version).toBe(1);
+  // Each activity changes the contact's engagement summary, which bumps its version.
+  const profile = (await h.request('GET', `/v1/contacts/${contact}`, { key: ws.key })).body;
+  expect(profile.version).toBe(4);
+  expect(profile.engagement).toEqual({
+    'email.clicked': [expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)],
+    'email.delivered': [expect.stringMatching(/Z$/)],
+    'email.opened': [expect.stringMatching(/Z$/)],
+  });
+});
+
+test('the summary keeps the ten most recent times per channel and status, newest first, and emits one event per changed contact', async () => {
+  const fresh = (await h.request('POST', '/v1/contacts', { key: ws.key, body: { email: 'busy@example.com' } })).body.id;
+  const times = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2026, 9, 1 + i, 8)).toISOString());
+  const res = await h.request('POST', '/v1/activities/batch', {
+    key: ws.key,
+    body: { activities: times.map((occurredAt) => ({ contactId: fresh, channel: 'email', status: 'opened', occurredAt })) },
+  });
+  expect(res.body.summary).toEqual({ stored: 12, failed: 0 });
+  const profile = (await h.request('GET', `/v1/contacts/${fresh}`, { key: ws.key })).body;
+  expect(profile.engagement).toEqual({ 'email.opened': times.slice(2).reverse() });
+  expect(profile.version).toBe(2); // one batch, one bump
+  const events = (await h.outboxEvents(ws.id)).filter((e) => e.aggregateId === fresh);
+  expect(events.map((e) => [e.type, e.payload.activities, e.payload.contact.version])).toEqual([
+    ['contact.upserted', undefined, 1],
+    ['contact.engagement_recorded', 12, 2],
+  ]);
+  // An older activity that does not make the ten most recent changes nothing, not even the version.
+  await h.request('POST', `/v1/contacts/${fresh}/activities`, { key: ws.key, body: { channel: 'email', status: 'opened', occurredAt: '2026-01-01T00:00:00Z' } });
+  expect((await h.request('GET', `/v1/contacts/${fresh}`, { key: ws.key })).body.version).toBe(2);
 });
 
 test('a batch stores the good items and names the bad ones', async () => {

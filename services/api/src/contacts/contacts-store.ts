@@ -11,7 +11,7 @@ export const SNAPSHOT_SELECT = `
   select c.id, c.workspace_id, c.email, c.phone, c.first_name, c.last_name,
          c.street, c.city, c.region, c.postal_code, c.country, c.timezone, c.language,
          c.subscription_categories, c.source, c.consent_at, c.custom_fields,
-         c.email_status, c.phone_status, c.email_rating, c.created_at, c.updated_at, c.deleted_at, c.version,
+         c.email_status, c.phone_status, c.email_rating, c.engagement, c.created_at, c.updated_at, c.deleted_at, c.version,
          array(select t.tag_id::text from contact_tags t where t.contact_id = c.id order by t.tag_id) as tag_ids,
          coalesce((select jsonb_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}'::jsonb) as labels
     from contacts c`;
@@ -37,6 +37,7 @@ export interface ContactRow {
   email_status: ContactSnapshot['emailStatus'];
   phone_status: ContactSnapshot['phoneStatus'];
   email_rating: number | null;
+  engagement: Record<string, string[]>;
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
@@ -65,6 +66,7 @@ export function toSnapshot(row: ContactRow): ContactSnapshot {
     emailRating: row.email_rating,
     tagIds: row.tag_ids,
     labels: row.labels,
+    engagement: row.engagement,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     deletedAt: row.deleted_at?.toISOString() ?? null,

@@ -1,7 +1,8 @@
 // Builds the Elasticsearch document for a contact from an event alone: the indexer never reads
 // Postgres, so an event replayed a year later still produces the same document. Erased contacts
 // become tombstones (no personal data) so a late, older event cannot resurrect them.
-import { assertNever, ChangeEvent, ContactSnapshot } from '@segmenter/shared';
+import type { CustomFieldValue } from '../domain/contact-domain';
+import { assertNever, ChangeEvent, ContactSnapshot } from '../events/change-events';
 
 export interface ContactDocument {
   workspace_id: string;
@@ -29,9 +30,29 @@ export interface ContactDocument {
   /** `key=value` terms: `=`, `IN` and prefix conditions are single term lookups. */
   labels?: string[];
   label_keys?: string[];
+  custom_fields?: CustomFieldEntry[];
+  custom_field_keys?: string[];
+  engagement?: EngagementEntry[];
   created_at?: string;
   updated_at?: string;
   deleted_at?: string | null;
+}
+
+/** One custom field: the value under its type (a string that reads as a date also under `date`). */
+export interface CustomFieldEntry {
+  key: string;
+  string?: string;
+  number?: number;
+  date?: string;
+  boolean?: boolean;
+}
+
+export interface EngagementEntry {
+  channel: string;
+  status: string;
+  /** 1 is the most recent time, 2 the one before, up to ENGAGEMENT_RANKS. */
+  rank: number;
+  at: string;
 }
 
 export interface IndexOperation {
@@ -39,6 +60,36 @@ export interface IndexOperation {
   contactId: string;
   version: number;
   document: ContactDocument;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Whether a string is a date Elasticsearch and Postgres read the same way (validated values are). */
+export function readsAsDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const time = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+  return !Number.isNaN(time) && (value.length !== 10 || new Date(time).toISOString().startsWith(value));
+}
+
+export function customFieldEntries(fields: Record<string, CustomFieldValue>): CustomFieldEntry[] {
+  return Object.keys(fields)
+    .sort()
+    .map((key) => {
+      const value = fields[key]!;
+      if (typeof value === 'number') return { key, number: value };
+      if (typeof value === 'boolean') return { key, boolean: value };
+      return readsAsDate(value) ? { key, string: value, date: value } : { key, string: value };
+    });
+}
+
+/** `engagement` in a snapshot is `{ "email.opened": [newest, ...] }`; one entry per rank. */
+export function engagementEntries(engagement: Record<string, string[]> | undefined): EngagementEntry[] {
+  return Object.keys(engagement ?? {})
+    .sort()
+    .flatMap((pair) => {
+      const [channel, status] = pair.split('.') as [string, string];
+      return engagement![pair]!.map((at, i) => ({ channel, status, rank: i + 1, at }));
+    });
 }
 
 export function contactDocument(c: ContactSnapshot): ContactDocument {
@@ -67,6 +118,9 @@ export function contactDocument(c: ContactSnapshot): ContactDocument {
     tag_ids: c.tagIds,
     labels: labelKeys.map((k) => `${k}=${c.labels[k]}`),
     label_keys: labelKeys,
+    custom_fields: customFieldEntries(c.customFields),
+    custom_field_keys: Object.keys(c.customFields).sort(),
+    engagement: engagementEntries(c.engagement),
     created_at: c.createdAt,
     updated_at: c.updatedAt,
     deleted_at: c.deletedAt,
@@ -83,6 +137,7 @@ export function indexOperationOf(event: ChangeEvent): IndexOperation | undefined
     case 'contact.tags_removed':
     case 'contact.labels_set':
     case 'contact.labels_removed':
+    case 'contact.engagement_recorded':
       return { workspaceId: event.workspaceId, contactId: event.contactId, version: event.contact.version, document: contactDocument(event.contact) };
     case 'contact.erased':
       return {

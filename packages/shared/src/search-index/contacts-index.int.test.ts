@@ -1,6 +1,6 @@
 // The index behind the alias: created once, and upgraded in place when a release adds fields.
-import { createTestEnvironment, TestEnvironment } from '../../../test/support/test-environment';
-import { CONTACTS_MAPPING, contactsIndexName, ensureContactsIndex } from './contacts-index';
+import { createTestEnvironment, TestEnvironment } from '../../../../test/support/test-environment';
+import { CONTACTS_MAPPING, contactsIndexName, ensureContactsIndex, indicesOf, writeAliasOf } from './contacts-index';
 
 let env: TestEnvironment;
 beforeAll(async () => {
@@ -8,7 +8,15 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.cleanup());
 
-test('an index made by an older release gains the fields this release adds', async () => {
+test('a new deployment gets generation 1 behind the read and the write alias', async () => {
+  const alias = `${env.config.elasticsearch.contactsAlias}-fresh`;
+  await ensureContactsIndex(env.es, alias);
+  expect(await indicesOf(env.es, alias)).toEqual([contactsIndexName(alias, 1)]);
+  expect(await indicesOf(env.es, writeAliasOf(alias))).toEqual([contactsIndexName(alias, 1)]);
+  await env.es.indices.delete({ index: contactsIndexName(alias, 1) });
+});
+
+test('an index made by an older release gains the fields this release adds, and the write alias', async () => {
   const alias = env.config.elasticsearch.contactsAlias;
   await env.es.indices.create({
     index: contactsIndexName(alias, 1),
@@ -19,5 +27,6 @@ test('an index made by an older release gains the fields this release adds', asy
   const mapping = await env.es.indices.getMapping({ index: alias });
   const properties = Object.keys(mapping[contactsIndexName(alias, 1)]!.mappings.properties ?? {}).sort();
   expect(properties).toEqual(Object.keys(CONTACTS_MAPPING.properties!).sort());
+  expect(await indicesOf(env.es, writeAliasOf(alias))).toEqual([contactsIndexName(alias, 1)]);
   await ensureContactsIndex(env.es, alias); // again: nothing to do, no error
 });

@@ -1,0 +1,140 @@
+// The contacts index: one shared index for all workspaces, routed by workspace, behind two aliases.
+// Queries read `<alias>`; the indexer writes to every index behind `<alias>-write`. Both name one
+// index except during a rebuild, when the write alias names the old and the new index, so events
+// that arrive while the new index fills reach both and the swap loses nothing.
+// Each choice is explained in docs/index.md.
+import type { EsClient, estypes } from '../elasticsearch/es-client';
+
+/** How many most-recent times per channel and status a document keeps (engagement conditions). */
+export const ENGAGEMENT_RANKS = 10;
+
+export const CONTACTS_MAPPING: estypes.MappingTypeMapping = {
+  // strict: a field the document builder did not mean to send is a bug, not a new mapping.
+  dynamic: 'strict',
+  _routing: { required: true },
+  properties: {
+    workspace_id: { type: 'keyword' },
+    contact_id: { type: 'keyword' },
+    version: { type: 'long' },
+    // Soft-deleted and erased contacts stay as documents (erased ones as tombstones) so external
+    // versioning keeps refusing older events; every segment query filters `deleted: false`.
+    deleted: { type: 'boolean' },
+    erased: { type: 'boolean' },
+    email: { type: 'keyword' },
+    phone: { type: 'keyword' },
+    first_name: { type: 'keyword', normalizer: 'lowercase' }, // the built-in normalizer
+    last_name: { type: 'keyword', normalizer: 'lowercase' },
+    city: { type: 'keyword' },
+    region: { type: 'keyword' },
+    postal_code: { type: 'keyword' },
+    country: { type: 'keyword' },
+    timezone: { type: 'keyword' },
+    language: { type: 'keyword' },
+    subscription_categories: { type: 'keyword' },
+    source: { type: 'keyword' },
+    consent_at: { type: 'date' },
+    email_status: { type: 'keyword' },
+    phone_status: { type: 'keyword' },
+    email_rating: { type: 'short' },
+    tag_ids: { type: 'keyword' },
+    labels: { type: 'keyword' },
+    label_keys: { type: 'keyword' },
+    // Custom fields of every workspace share these few typed fields: one nested entry per field,
+    // so a range on `score` compares numbers and the mapping never grows with a workspace's keys.
+    custom_fields: {
+      type: 'nested',
+      properties: {
+        key: { type: 'keyword' },
+        string: { type: 'keyword' },
+        number: { type: 'double' },
+        // A string value that reads as a date is also kept here; never fail a document over it.
+        date: { type: 'date', ignore_malformed: true },
+        boolean: { type: 'boolean' },
+      },
+    },
+    custom_field_keys: { type: 'keyword' },
+    // Engagement: for each channel and status, the ENGAGEMENT_RANKS most recent times, one nested
+    // entry per rank. "at least K times in the last N days" is "the K-th most recent time is within
+    // N days": one nested term + range lookup, no scripts, no unbounded arrays.
+    engagement: {
+      type: 'nested',
+      properties: {
+        channel: { type: 'keyword' },
+        status: { type: 'keyword' },
+        rank: { type: 'byte' },
+        at: { type: 'date' },
+      },
+    },
+    created_at: { type: 'date' },
+    updated_at: { type: 'date' },
+    deleted_at: { type: 'date' },
+  },
+};
+
+export const CONTACTS_SETTINGS: estypes.IndicesIndexSettings = {
+  number_of_shards: 1,
+  // One local node cannot hold replicas; production raises this with the cluster size.
+  number_of_replicas: 0,
+  // Explicit, so the index refreshes every second even when no one searched it for a while
+  // (search-idle shards skip refreshes), which bounds read-your-writes waits.
+  refresh_interval: '1s',
+};
+
+export const writeAliasOf = (alias: string) => `${alias}-write`;
+export const contactsIndexName = (alias: string, generation: number) => `${alias}-v${generation}`;
+
+/** The generation of an index named by contactsIndexName, or undefined for any other name. */
+export function generationOf(alias: string, index: string): number | undefined {
+  const match = index.startsWith(`${alias}-v`) ? /^\d+$/.exec(index.slice(alias.length + 2)) : null;
+  return match ? Number(match[0]) : undefined;
+}
+
+const errorType = (err: unknown) => (err as { body?: { error?: { type?: string } } }).body?.error?.type;
+
+/** The concrete indices behind an alias ([] when the alias does not exist). */
+export async function indicesOf(es: EsClient, alias: string): Promise<string[]> {
+  try {
+    return Object.keys(await es.indices.getAlias({ name: alias })).sort();
+  } catch (err) {
+    if ((err as { meta?: { statusCode?: number } }).meta?.statusCode === 404) return [];
+    throw err;
+  }
+}
+
+/** Creates a new index generation with the current mapping, in no alias yet. */
+export async function createContactsIndex(es: EsClient, alias: string, generation: number, aliases: Record<string, object> = {}): Promise<string> {
+  const index = contactsIndexName(alias, generation);
+  await es.indices.create({ index, settings: CONTACTS_SETTINGS, mappings: CONTACTS_MAPPING, aliases });
+  return index;
+}
+
+/** The highest generation among existing indices of this alias, 0 when there is none. */
+export async function latestGeneration(es: EsClient, alias: string): Promise<number> {
+  const indices = await es.cat.indices({ index: `${alias}-v*`, h: 'index', format: 'json' }, { ignore: [404] });
+  const names = Array.isArray(indices) ? indices.map((i) => i.index ?? '') : [];
+  return Math.max(0, ...names.map((n) => generationOf(alias, n) ?? 0));
+}
+
+/**
+ * Creates `<alias>-v1` behind both aliases unless the read alias exists; otherwise applies the
+ * current mapping to every index behind either alias, which adds the fields a newer release
+ * introduced (Elasticsearch accepts additive changes and refuses incompatible ones loudly: those
+ * need a rebuild), and gives an index made before the write alias existed that alias. Safe to race.
+ */
+export async function ensureContactsIndex(es: EsClient, alias: string): Promise<void> {
+  const writeAlias = writeAliasOf(alias);
+  const readIndices = await indicesOf(es, alias);
+  if (readIndices.length > 0) {
+    const writeIndices = await indicesOf(es, writeAlias);
+    await es.indices.putMapping({ index: [...new Set([...readIndices, ...writeIndices])], ...CONTACTS_MAPPING });
+    if (writeIndices.length === 0) {
+      await es.indices.updateAliases({ actions: readIndices.map((index) => ({ add: { index, alias: writeAlias } })) });
+    }
+    return;
+  }
+  try {
+    await createContactsIndex(es, alias, 1, { [alias]: {}, [writeAlias]: {} });
+  } catch (err) {
+    if (errorType(err) !== 'resource_already_exists_exception') throw err;
+  }
+}
