@@ -3,6 +3,7 @@
 // can assert exactly which events each write committed.
 import { randomUUID } from 'node:crypto';
 import { RunningApi, startApiService } from '../../services/api/src/api-service';
+import { RunningIndexer, startIndexerService } from '../../services/indexer/src/indexer-service';
 import { createTestEnvironment, TestEnvironment } from './test-environment';
 
 export interface ApiResponse<T = any> {
@@ -16,20 +17,36 @@ export interface Workspace {
   key: string;
 }
 
+export interface HarnessOptions {
+  relay?: boolean;
+  jobRunner?: boolean;
+  /** Also run the indexer in-process (with the relay, the whole path to Elasticsearch). */
+  indexer?: boolean;
+  retireGraceMs?: number;
+}
+
 export interface ApiHarness {
   env: TestEnvironment;
   api: RunningApi;
+  indexer?: RunningIndexer;
   request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
   createWorkspace(name?: string): Promise<Workspace>;
+  /** A request with the operator key. */
+  operator<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;
   /** Events in the outbox for a workspace, in commit order, as [type, aggregate id] plus payload. */
   outboxEvents(workspaceId: string): Promise<{ type: string; aggregateId: string; payload: any }[]>;
   clearOutbox(workspaceId: string): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(options: { relay?: boolean; jobRunner?: boolean } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const env = await createTestEnvironment();
-  const api = await startApiService(env.config, env.log, { relay: options.relay ?? false, jobRunner: options.jobRunner ?? false });
+  const api = await startApiService(env.config, env.log, {
+    relay: options.relay ?? false,
+    jobRunner: options.jobRunner ?? false,
+    retireGraceMs: options.retireGraceMs,
+  });
+  const indexer = options.indexer ? await startIndexerService(env.config, env.log) : undefined;
   const request: ApiHarness['request'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.key) headers['x-api-key'] = o.key;
@@ -44,7 +61,9 @@ export async function startApiHarness(options: { relay?: boolean; jobRunner?: bo
   return {
     env,
     api,
+    indexer,
     request,
+    operator: (method, path, body) => request(method, path, { body, headers: { authorization: `Bearer ${env.config.api.operatorKey}` } }),
     async createWorkspace(name = `ws-${randomUUID().slice(0, 8)}`) {
       const res = await request('POST', '/v1/admin/workspaces', {
         body: { name },
@@ -61,6 +80,7 @@ export async function startApiHarness(options: { relay?: boolean; jobRunner?: bo
       await env.pool.query('delete from outbox where workspace_id = $1', [workspaceId]);
     },
     async stop() {
+      await indexer?.stop();
       await api.stop();
       await env.cleanup();
     },
@@ -71,7 +91,7 @@ export async function startApiHarness(options: { relay?: boolean; jobRunner?: bo
  * Registers the usual per-file lifecycle: one harness and one workspace for the file, stopped
  * afterwards, with the workspace's outbox emptied before each test so each asserts its own events.
  */
-export function useApiHarness(options: { relay?: boolean; jobRunner?: boolean } = {}): { h: ApiHarness; ws: Workspace } {
+export function useApiHarness(options: HarnessOptions = {}): { h: ApiHarness; ws: Workspace } {
   const context = {} as { h: ApiHarness; ws: Workspace };
   beforeAll(async () => {
     context.h = await startApiHarness(options);

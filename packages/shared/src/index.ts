@@ -11,3 +11,4 @@ export * from './http/health-routes';
 export * from './search-index/contacts-index';
 export * from './search-index/contact-document';
 export * from './metrics/metrics';
+export * from './search-index/workspace-search';

@@ -5,8 +5,10 @@ import {
   Config,
   createEsClient,
   createEventPublisher,
+  createMetricsRegistry,
   createPgPool,
   elasticsearchReachable,
+  ensureContactsIndex,
   ensureTopics,
   kafkaReachable,
   listenHttp,
@@ -23,6 +25,10 @@ import { createLabelsService } from './labels/labels-service';
 import { createTagsService, TAG_DELETE_JOB } from './tags/tags-service';
 import { createWorkspacesService } from './workspaces/workspaces-service';
 import { createOutboxRelay } from './outbox/outbox-relay';
+import { createApiMetrics } from './metrics/api-metrics';
+import { createRebuildChunk, REBUILD_JOB } from './search-index/rebuild-job';
+import { createReconcileChunk, RECONCILE_JOB } from './search-index/reconcile-job';
+import { createSearchIndexAdmin } from './search-index/search-index-admin';
 
 export interface RunningApi {
   url: string;
@@ -37,6 +43,8 @@ export interface ApiServiceOptions {
   relay?: boolean;
   /** Tests that step through jobs run them with `jobs.drain()` instead of in the background. */
   jobRunner?: boolean;
+  /** How long a rebuilt-away index outlives the alias swap (default 15 s; tests shorten it). */
+  retireGraceMs?: number;
 }
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
@@ -48,7 +56,12 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     { topic: config.kafka.topics.contactEvents, partitions: config.kafka.partitions },
     { topic: config.kafka.topics.deadLetter, partitions: 1 },
   ]);
+  // Reads go to the index too; whichever service starts first creates it.
+  await ensureContactsIndex(es, config.elasticsearch.contactsAlias);
   const publisher = await createEventPublisher(kafkaSettings, log);
+  const registry = createMetricsRegistry('api');
+  const metrics = createApiMetrics(registry, pool, log);
+  const alias = config.elasticsearch.contactsAlias;
   const relay = createOutboxRelay({
     pool,
     publisher,
@@ -56,6 +69,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     batchSize: config.outbox.batchSize,
     pollIntervalMs: config.outbox.pollIntervalMs,
     log: log.child({ component: 'outbox-relay' }),
+    onPublished: (n) => metrics.relayPublished.inc(n),
+    onFailure: () => metrics.relayFailures.inc(),
   });
 
   // The runner and the services refer to each other (deleting a tag queues a job that the tags
@@ -64,7 +79,11 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     pool,
     log: log.child({ component: 'job-runner' }),
     pollIntervalMs: 500,
-    handlers: { [TAG_DELETE_JOB]: (client, job) => services.tags.deleteTagChunk(client, job) },
+    handlers: {
+      [TAG_DELETE_JOB]: (client, job) => services.tags.deleteTagChunk(client, job),
+      [REBUILD_JOB]: createRebuildChunk({ es, alias, log: log.child({ component: 'search-index' }), retireGraceMs: options.retireGraceMs ?? 15_000 }),
+      [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
+    },
   });
   const services: AppServices = {
     contacts: createContactsService(pool),
@@ -80,6 +99,16 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     services,
     bodyLimit: config.api.bodyLimit,
     operatorKey: config.api.operatorKey,
+    search: {
+      pool,
+      es,
+      alias,
+      defaultWaitMs: config.consistency.defaultWaitMs,
+      maxWaitMs: config.consistency.maxWaitMs,
+      observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
+    },
+    searchIndex: createSearchIndexAdmin({ pool, es, alias, jobs }),
+    metrics: { registry, api: metrics },
     readiness: {
       postgres: () => postgresReachable(pool),
       kafka: () => kafkaReachable(kafkaSettings, log),

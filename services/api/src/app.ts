@@ -1,7 +1,14 @@
 // The express application: JSON under /v1, one error handler, health endpoints. Built from its
 // services so tests run the real app against their own database and topics.
 import express, { Express } from 'express';
-import { healthzHandler, Logger, Pool, readyzHandler, ReadinessCheck } from '@segmenter/shared';
+import { healthzHandler, Logger, metricsHandler, Pool, readyzHandler, ReadinessCheck, Registry } from '@segmenter/shared';
+import type { ConsistencyDependencies } from './consistency/consistency-check';
+import { consistencyRoutes } from './consistency/consistency-routes';
+import { consistencyTokens } from './consistency/write-tracking';
+import { countsRoutes } from './counts/counts-routes';
+import { ApiMetrics, httpMetrics } from './metrics/api-metrics';
+import { searchIndexRoutes } from './search-index/search-index-routes';
+import type { SearchIndexAdmin } from './search-index/search-index-admin';
 import { activitiesRoutes, contactActivitiesRoutes } from './activities/activities-routes';
 import { contactsRoutes } from './contacts/contacts-routes';
 import type { ContactsService } from './contacts/contacts-service';
@@ -34,6 +41,10 @@ export interface AppDependencies {
   bodyLimit: string;
   operatorKey?: string;
   readiness: Record<string, ReadinessCheck>;
+  /** Reads served by Elasticsearch, and how long they may wait for read-your-writes. */
+  search: ConsistencyDependencies;
+  searchIndex: SearchIndexAdmin;
+  metrics: { registry: Registry; api: ApiMetrics };
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -43,11 +54,15 @@ export function createApp(deps: AppDependencies): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(refuseNulCharacters);
+  app.use(httpMetrics(deps.metrics.api));
 
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.readiness));
+  app.get('/metrics', metricsHandler(deps.metrics.registry));
+  app.use('/v1', consistencyTokens(pool, deps.log));
   app.use(openApiRoutes());
   app.use('/v1/admin', workspacesRoutes(services.workspaces, deps.operatorKey));
+  app.use('/v1/admin/search-index', searchIndexRoutes(deps.searchIndex, deps.operatorKey));
   app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));
   app.use('/v1/contacts', contactLabelsRoutes(services.labels, pool));
   app.use('/v1/contacts', contactActivitiesRoutes(pool));
@@ -58,6 +73,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/activities', activitiesRoutes(pool));
   app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
   app.use('/v1/jobs', jobsRoutes(pool));
+  app.use('/v1/counts', countsRoutes(deps.search));
+  app.use('/v1/consistency', consistencyRoutes(deps.search));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log, deps.bodyLimit));

@@ -11,18 +11,34 @@ export function createPgPool(url: string, max: number, onIdleError?: (err: Error
   return pool;
 }
 
+const afterCommit = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `then` once the transaction `client` is in commits, and never if it rolls back: what a
+ * write tells its caller (a consistency token) must not describe a write that did not happen.
+ * Outside inTransaction (no transaction to wait for), it runs at once.
+ */
+export function onCommit(client: object, then: () => void): void {
+  const pending = afterCommit.get(client);
+  if (pending) pending.push(then);
+  else then();
+}
+
 /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  afterCommit.set(client, []);
   try {
     await client.query('begin');
     const result = await work(client);
     await client.query('commit');
+    for (const then of afterCommit.get(client) ?? []) then();
     return result;
   } catch (err) {
     await client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
+    afterCommit.delete(client);
     client.release();
   }
 }

@@ -64,3 +64,14 @@ export class PayloadTooLargeError extends AppError {
     super(413, 'Payload too large', `The request body exceeds the limit of ${limit}`);
   }
 }
+
+/** The mirror has not shown a write yet within the wait the request allowed. */
+export class NotYetConsistentError extends AppError {
+  constructor(pending: number, waitedMs: number) {
+    super(
+      503,
+      'Not yet consistent',
+      `${pending} written contact(s) were not yet searchable after ${waitedMs} ms; retry, or pass a longer waitMs`,
+    );
+  }
+}

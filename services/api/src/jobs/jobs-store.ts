@@ -8,20 +8,23 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface Job {
   id: string;
-  workspaceId: string;
+  /** null for system jobs (search index rebuild and reconcile), which belong to no workspace. */
+  workspaceId: string | null;
   type: string;
   params: Record<string, unknown>;
   status: JobStatus;
   total: number | null;
   done: number;
   error: string | null;
+  /** What a finished job found (a reconcile's report), when it reports anything. */
+  result: unknown;
   attempts: number;
   createdAt: string;
   updatedAt: string;
   finishedAt: string | null;
 }
 
-const COLUMNS = 'id, workspace_id, type, params, status, total, done, error, attempts, created_at, updated_at, finished_at';
+const COLUMNS = 'id, workspace_id, type, params, status, total, done, error, result, attempts, created_at, updated_at, finished_at';
 
 function toJob(r: any): Job {
   return {
@@ -33,6 +36,7 @@ function toJob(r: any): Job {
     total: r.total,
     done: r.done,
     error: r.error,
+    result: r.result ?? null,
     attempts: r.attempts,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
@@ -40,7 +44,7 @@ function toJob(r: any): Job {
   };
 }
 
-export async function insertJob(client: Queryable, workspaceId: string, type: string, params: object, total: number | null): Promise<Job> {
+export async function insertJob(client: Queryable, workspaceId: string | null, type: string, params: object, total: number | null): Promise<Job> {
   const { rows } = await client.query(`insert into jobs (workspace_id, type, params, total) values ($1, $2, $3, $4) returning ${COLUMNS}`, [
     workspaceId,
     type,
@@ -93,4 +97,21 @@ export async function failJob(client: Queryable, id: string, error: string): Pro
 export async function countJobAttempt(client: Queryable, id: string): Promise<number> {
   const { rows } = await client.query('update jobs set attempts = attempts + 1 where id = $1 returning attempts', [id]);
   return rows[0].attempts;
+}
+
+/** A system job (no workspace) by id. */
+export async function findSystemJob(client: Queryable, id: string): Promise<Job | undefined> {
+  const { rows } = await client.query(`select ${COLUMNS} from jobs where workspace_id is null and id = $1`, [id]);
+  return rows[0] ? toJob(rows[0]) : undefined;
+}
+
+/** Whether a system job of this type is queued or running. */
+export async function pendingSystemJob(client: Queryable, type: string): Promise<Job | undefined> {
+  const { rows } = await client.query(`select ${COLUMNS} from jobs where workspace_id is null and type = $1 and status in ('queued', 'running') limit 1`, [type]);
+  return rows[0] ? toJob(rows[0]) : undefined;
+}
+
+/** Saves a job's state (its cursor) and, optionally, its result so far, in the chunk's transaction. */
+export async function saveJobState(client: Queryable, id: string, params: object, result?: unknown): Promise<void> {
+  await client.query('update jobs set params = $2, result = coalesce($3, result) where id = $1', [id, params, result === undefined ? null : JSON.stringify(result)]);
 }

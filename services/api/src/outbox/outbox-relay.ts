@@ -11,6 +11,9 @@ export interface OutboxRelayOptions {
   batchSize: number;
   pollIntervalMs: number;
   log: Logger;
+  /** Told how many events each batch published, and about each failed batch (metrics). */
+  onPublished?: (count: number) => void;
+  onFailure?: () => void;
 }
 
 /** The published event: the payload completed with the outbox id and the row's insert time. */
@@ -18,7 +21,7 @@ export function toChangeEvent(row: OutboxRow): ChangeEvent {
   return completeEvent(row.payload, row.id, row.createdAt);
 }
 
-export function createOutboxRelay({ pool, publisher, topic, batchSize, pollIntervalMs, log }: OutboxRelayOptions) {
+export function createOutboxRelay({ pool, publisher, topic, batchSize, pollIntervalMs, log, onPublished, onFailure }: OutboxRelayOptions) {
   let running = false;
   let loop: Promise<void> | undefined;
 
@@ -47,6 +50,7 @@ export function createOutboxRelay({ pool, publisher, topic, batchSize, pollInter
       }
       await publisher.publish(topic, messages);
       await deleteOutboxRows(client, publishable);
+      onPublished?.(messages.length);
       return rows.length;
     });
   }
@@ -64,6 +68,7 @@ export function createOutboxRelay({ pool, publisher, topic, batchSize, pollInter
         if (published < batchSize) await pause(pollIntervalMs);
       } catch (err) {
         failures += 1;
+        onFailure?.();
         const backoff = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
         log.error({ err, backoffMs: backoff }, 'outbox relay batch failed; will retry');
         await pause(backoff);

@@ -3,6 +3,7 @@
 // after Kafka acknowledged, so the table holds only the unpublished backlog.
 import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
+import { recordWrittenVersions } from '../consistency/write-tracking';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -39,6 +40,10 @@ export async function appendOutboxEvents(client: Queryable, events: PendingChang
     return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
   });
   await client.query(`insert into outbox (workspace_id, aggregate_id, event_type, payload) values ${rows.join(', ')}`, values);
+  const written = events.flatMap((e) =>
+    'contact' in e ? [{ contactId: e.contactId, version: e.contact.version }] : e.type === 'contact.erased' ? [{ contactId: e.contactId, version: e.version }] : [],
+  );
+  if (written.length > 0) recordWrittenVersions(client, events[0]!.workspaceId, written);
 }
 
 export const appendOutboxEvent = (client: Queryable, event: PendingChangeEvent) => appendOutboxEvents(client, [event]);

@@ -104,20 +104,21 @@ export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
     /** One chunk of a tag deletion: remove the tag from up to DELETE_CHUNK contacts, or, when none is left, delete the tag. */
     async deleteTagChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
       const { tagId, name } = job.params as { tagId: string; name: string };
+      const workspaceId = job.workspaceId!; // tag jobs always belong to a workspace
       // Lock order matches every other writer: contacts (in id order) first, the tag row last.
-      const contactIds = await contactsWithTag(client, job.workspaceId, tagId, DELETE_CHUNK);
+      const contactIds = await contactsWithTag(client, workspaceId, tagId, DELETE_CHUNK);
       if (contactIds.length > 0) {
-        await applyTagChange(client, job.workspaceId, contactIds, [tagId], 'remove');
+        await applyTagChange(client, workspaceId, contactIds, [tagId], 'remove');
         return { processed: contactIds.length, finished: false };
       }
       // None left: lock the tag row, which blocks new taggings (their foreign key check needs a
       // share lock on it), and count again without locking contacts; a tagging that committed
       // meanwhile is handled by the next chunk. Taggings after the delete fail with a 409.
-      const tag = await findTag(client, job.workspaceId, tagId, true);
+      const tag = await findTag(client, workspaceId, tagId, true);
       if (!tag) return { processed: 0, finished: true };
-      if ((await countContactsWithTag(client, job.workspaceId, tagId)) > 0) return { processed: 0, finished: false };
-      await deleteTagRow(client, job.workspaceId, tagId);
-      await appendOutboxEvent(client, { type: 'tag.deleted', workspaceId: job.workspaceId, tagId, name });
+      if ((await countContactsWithTag(client, workspaceId, tagId)) > 0) return { processed: 0, finished: false };
+      await deleteTagRow(client, workspaceId, tagId);
+      await appendOutboxEvent(client, { type: 'tag.deleted', workspaceId: workspaceId, tagId, name });
       return { processed: 0, finished: true };
     },
 

@@ -1,0 +1,19 @@
+// GET /v1/consistency?consistencyToken=...: waits (bounded) until the mirror shows a write, for
+// clients that read elsewhere (or just want to know).
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { parseRequestPart } from '../http/validate';
+import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from './consistency-check';
+
+export function consistencyRoutes(deps: ConsistencyDependencies): Router {
+  const router = Router();
+  const fields = consistencyQueryFields(deps.maxWaitMs);
+  const Query = z.strictObject({ ...fields, consistencyToken: fields.consistencyToken.unwrap().min(1, 'is required') });
+  router.get('/', requireApiKey(deps.pool, 'read'), async (req, res) => {
+    const query = parseRequestPart(Query, 'query', req.query);
+    const outcome = (await ensureConsistent(deps, workspaceOf(res), query, res))!;
+    res.json({ consistent: true, waitedMs: outcome.waitedMs });
+  });
+  return router;
+}

@@ -1,0 +1,39 @@
+// Waits, bounded, until the mirror's searchable state shows given contact versions. A plain
+// search (not a GET, which reads the translog in real time) sees only refreshed documents, which
+// is what counts and searches will see. Polls every 50 ms, then every 200 ms.
+import { EsClient, workspaceSearch } from '@segmenter/shared';
+import type { WrittenVersion } from './consistency-token';
+
+export interface ConsistencyOutcome {
+  consistent: boolean;
+  /** Contacts not yet searchable at the written version (when not consistent). */
+  pending: number;
+  waitedMs: number;
+}
+
+const CHUNK = 1000;
+
+/** The contacts among `versions` the index does not yet show at that version or newer. */
+async function notYetSearchable(es: EsClient, alias: string, workspaceId: string, versions: WrittenVersion[]): Promise<WrittenVersion[]> {
+  const behind: WrittenVersion[] = [];
+  for (let i = 0; i < versions.length; i += CHUNK) {
+    const chunk = versions.slice(i, i + CHUNK);
+    const search = workspaceSearch(alias, workspaceId, [{ ids: { values: chunk.map((v) => v.contactId) } }], { documents: 'all' });
+    const response = await es.search({ ...search, size: chunk.length, version: true, _source: false });
+    const seen = new Map(response.hits.hits.map((h) => [h._id!, h._version ?? 0]));
+    behind.push(...chunk.filter((v) => (seen.get(v.contactId) ?? 0) < v.version));
+  }
+  return behind;
+}
+
+export async function awaitSearchable(es: EsClient, alias: string, workspaceId: string, versions: WrittenVersion[], waitMs: number): Promise<ConsistencyOutcome> {
+  const started = Date.now();
+  let pending = versions;
+  for (let round = 0; ; round++) {
+    pending = await notYetSearchable(es, alias, workspaceId, pending);
+    const waited = Date.now() - started;
+    if (pending.length === 0) return { consistent: true, pending: 0, waitedMs: waited };
+    if (waited >= waitMs) return { consistent: false, pending: pending.length, waitedMs: waited };
+    await new Promise((r) => setTimeout(r, Math.min(round < 10 ? 50 : 200, waitMs - waited)));
+  }
+}

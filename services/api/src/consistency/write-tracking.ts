@@ -1,0 +1,61 @@
+// Collects, per HTTP request, the contact versions its committed transactions produced, and hands
+// the caller a `Consistency-Token` header with the answer. The outbox is the one place every write
+// passes through, so it reports there; onCommit drops what a rolled-back transaction wrote.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger, onCommit, Pool } from '@segmenter/shared';
+import { encodeToken, INLINE_TOKEN_LIMIT, newestVersions, WrittenVersion } from './consistency-token';
+
+interface RequestWrites {
+  workspaceId?: string;
+  versions: WrittenVersion[];
+}
+
+const requestWrites = new AsyncLocalStorage<RequestWrites>();
+
+export const CONSISTENCY_TOKEN_HEADER = 'Consistency-Token';
+
+/** Called by the outbox for each appended contact event: remembered only once `client` commits. */
+export function recordWrittenVersions(client: object, workspaceId: string, versions: WrittenVersion[]): void {
+  const writes = requestWrites.getStore();
+  if (!writes || versions.length === 0) return;
+  onCommit(client, () => {
+    writes.workspaceId = workspaceId;
+    writes.versions.push(...versions);
+  });
+}
+
+async function tokenFor(pool: Pool, writes: RequestWrites): Promise<string | undefined> {
+  if (!writes.workspaceId || writes.versions.length === 0) return undefined;
+  const versions = newestVersions(writes.versions);
+  if (versions.length <= INLINE_TOKEN_LIMIT) return encodeToken({ workspaceId: writes.workspaceId, versions });
+  const { rows } = await pool.query(
+    'insert into write_receipts (workspace_id, contact_ids, versions) values ($1, $2::uuid[], $3::bigint[]) returning id',
+    [writes.workspaceId, versions.map((v) => v.contactId), versions.map((v) => v.version)],
+  );
+  return encodeToken({ workspaceId: writes.workspaceId, receiptId: rows[0].id });
+}
+
+/**
+ * Tracks the request's writes and, when it answers with JSON, adds the Consistency-Token header.
+ * A large write's receipt is stored before the body goes out; if that fails the answer still goes
+ * out, without a token (the write itself did commit).
+ */
+export function consistencyTokens(pool: Pool, log: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const writes: RequestWrites = { versions: [] };
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => {
+      if (writes.versions.length === 0 || res.statusCode >= 400) return json(body);
+      tokenFor(pool, writes)
+        .then((token) => {
+          if (token && !res.headersSent) res.setHeader(CONSISTENCY_TOKEN_HEADER, token);
+        })
+        .catch((err) => log.warn({ err }, 'could not store a write receipt; answering without a consistency token'))
+        .finally(() => json(body));
+      return res;
+    };
+    requestWrites.run(writes, next);
+  };
+}

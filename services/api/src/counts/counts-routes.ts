@@ -1,0 +1,57 @@
+// GET /v1/counts: the dashboard's numbers from the mirror in one Elasticsearch round trip: live
+// contacts, how many are sendable by email and by phone, per channel status, per tag and per
+// label key. Accepts a consistency token to read its own writes.
+import { Router } from 'express';
+import { z } from 'zod';
+import { EsClient, estypes, Pool, workspaceSearch } from '@segmenter/shared';
+import { workspaceOf, requireApiKey } from '../auth/authenticate';
+import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from '../consistency/consistency-check';
+import { parseRequestPart } from '../http/validate';
+
+/** Sendable by a channel: its status is active and the contact has the address. */
+export const SENDABLE_BY_EMAIL: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { email_status: 'active' } }, { exists: { field: 'email' } }] } };
+export const SENDABLE_BY_PHONE: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { phone_status: 'active' } }, { exists: { field: 'phone' } }] } };
+
+const MAX_BUCKETS = 1000;
+
+type Buckets = { buckets: { key: string; doc_count: number }[] };
+const countsOf = (agg: unknown) => Object.fromEntries((agg as Buckets).buckets.map((b) => [b.key, b.doc_count]));
+
+export function countsRoutes(deps: ConsistencyDependencies & { es: EsClient; pool: Pool }): Router {
+  const router = Router();
+  const CountsQuery = z.strictObject(consistencyQueryFields(deps.maxWaitMs));
+  router.get('/', requireApiKey(deps.pool, 'read'), async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const query = parseRequestPart(CountsQuery, 'query', req.query);
+    const consistency = await ensureConsistent(deps, workspaceId, query, res);
+    const started = performance.now();
+    const response = await deps.es.search({
+      ...workspaceSearch(deps.alias, workspaceId, []),
+      size: 0,
+      track_total_hits: true, // exact, never "10,000+"
+      aggs: {
+        sendable_email: { filter: SENDABLE_BY_EMAIL },
+        sendable_phone: { filter: SENDABLE_BY_PHONE },
+        email_status: { terms: { field: 'email_status', size: 20 } },
+        phone_status: { terms: { field: 'phone_status', size: 20 } },
+        tags: { terms: { field: 'tag_ids', size: MAX_BUCKETS } },
+        label_keys: { terms: { field: 'label_keys', size: MAX_BUCKETS } },
+      },
+    });
+    const tookMs = Math.round(performance.now() - started);
+    const aggs = response.aggregations as Record<string, unknown> & { sendable_email: { doc_count: number }; sendable_phone: { doc_count: number } };
+    const tagCounts = countsOf(aggs.tags);
+    const { rows: tags } = await deps.pool.query('select id, name from tags where workspace_id = $1 order by name', [workspaceId]);
+    res.json({
+      total: (response.hits.total as estypes.SearchTotalHits).value,
+      sendable: { email: aggs.sendable_email.doc_count, phone: aggs.sendable_phone.doc_count },
+      emailStatus: countsOf(aggs.email_status),
+      phoneStatus: countsOf(aggs.phone_status),
+      tags: tags.map((t) => ({ id: t.id, name: t.name, count: tagCounts[t.id] ?? 0 })),
+      labelKeys: countsOf(aggs.label_keys),
+      tookMs,
+      ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,13 @@
+import { routePattern } from './api-metrics';
+
+test.each([
+  ['/v1/contacts/3f0e2b7c-9d11-4d3a-9a1e-0b9e1a5258c4', '/:id', '/v1/contacts/:id'],
+  ['/v1/contacts/abc/tags/add?x=1', '/:id/tags/add', '/v1/contacts/:id/tags/add'],
+  ['/v1/contacts', '/', '/v1/contacts'],
+  ['/v1/contacts/', '/', '/v1/contacts'],
+  ['/v1/counts?consistencyToken=ct1_x', '/', '/v1/counts'],
+  ['/v1/admin/search-index/jobs/1', '/jobs/:id', '/v1/admin/search-index/jobs/:id'],
+  ['/nowhere', undefined, 'unmatched'],
+])('%s matched by %s is reported as %s', (url, route, expected) => {
+  expect(routePattern(url, route)).toBe(expected);
+});

@@ -1,0 +1,89 @@
+// The api's Prometheus metrics: request latency by route, the outbox backlog and its age (read
+// from Postgres at scrape time, so they are true even when the relay is stuck), what the relay
+// published or failed, and how long read-your-writes requests waited.
+import type { NextFunction, Request, Response } from 'express';
+import { Counter, Gauge, Histogram, Logger, Pool, Registry } from '@segmenter/shared';
+
+export type ApiMetrics = ReturnType<typeof createApiMetrics>;
+
+export function createApiMetrics(registry: Registry, pool: Pool, log: Logger) {
+  const registers = [registry];
+  const scrapeQuery = async (sql: string) => {
+    try {
+      return (await pool.query(sql)).rows[0];
+    } catch (err) {
+      log.warn({ err }, 'metrics query failed');
+      return undefined;
+    }
+  };
+  new Gauge({
+    name: 'segmenter_outbox_backlog',
+    help: 'Change events committed but not yet published to Kafka',
+    registers,
+    async collect() {
+      const row = await scrapeQuery('select count(*)::bigint as n from outbox');
+      if (row) this.set(Number(row.n));
+    },
+  });
+  new Gauge({
+    name: 'segmenter_outbox_oldest_age_seconds',
+    help: 'Age of the oldest unpublished change event (0 when the outbox is empty)',
+    registers,
+    async collect() {
+      const row = await scrapeQuery('select coalesce(extract(epoch from now() - min(created_at)), 0) as age from outbox');
+      if (row) this.set(Number(row.age));
+    },
+  });
+  new Gauge({
+    name: 'segmenter_outbox_dead_letters',
+    help: 'Outbox rows that were not valid events and were set aside in outbox_dead_letters',
+    registers,
+    async collect() {
+      const row = await scrapeQuery('select count(*)::bigint as n from outbox_dead_letters');
+      if (row) this.set(Number(row.n));
+    },
+  });
+  return {
+    httpSeconds: new Histogram({
+      name: 'segmenter_http_request_duration_seconds',
+      help: 'HTTP request latency by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    relayPublished: new Counter({ name: 'segmenter_outbox_published_total', help: 'Change events the relay published to Kafka', registers }),
+    relayFailures: new Counter({ name: 'segmenter_outbox_publish_failures_total', help: 'Relay batches that failed and were retried', registers }),
+    consistencyWaitSeconds: new Histogram({
+      name: 'segmenter_consistency_wait_seconds',
+      help: 'How long reads carrying a consistency token waited for the mirror, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    }),
+  };
+}
+
+/**
+ * The route pattern a request matched (`/v1/contacts/:id`, never the raw path, which would make
+ * one series per contact). When an error answered, express has already reset baseUrl, so the
+ * mount path is taken from the URL: its leading segments, as many as the pattern does not cover.
+ */
+export function routePattern(originalUrl: string, routePath: string | undefined): string {
+  if (!routePath) return 'unmatched';
+  const segments = originalUrl.split('?')[0]!.split('/').filter(Boolean);
+  const routeSegments = routePath.split('/').filter(Boolean);
+  const base = segments.slice(0, Math.max(0, segments.length - routeSegments.length));
+  return `/${[...base, ...routeSegments].join('/')}`;
+}
+
+/** Times every request under its route pattern. */
+export function httpMetrics(metrics: ApiMetrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const route = routePattern(req.originalUrl, req.route?.path);
+      metrics.httpSeconds.observe({ method: req.method, route, status: String(res.statusCode) }, (performance.now() - started) / 1000);
+    });
+    next();
+  };
+}

@@ -1,0 +1,183 @@
+// Reconcile: compares the mirror with Postgres, workspace by workspace, one id range at a time,
+// and (with repair) fixes what differs. For each page of contacts in id order it reads the
+// documents of the same id range and compares whole documents, not just versions: a change that
+// forgot to bump the version shows up as "mismatched". Categories:
+//   missing     in Postgres, no document
+//   stale       the document has an older version
+//   mismatched  same version, different content
+//   ahead       the document has a newer version than Postgres (should never happen; reported,
+//               not repaired: Elasticsearch keeps refusing lower versions, so a rebuild fixes it)
+//   extra       a live document with no contact in Postgres (erased while an event was lost)
+// Repairs write the Postgres state (a tombstone for extra documents) to every index behind the
+// write alias, with versions chosen so that the repair wins and later events still win over it.
+import { isDeepStrictEqual } from 'node:util';
+import { contactDocument, ContactDocument, EsClient, estypes, indicesOf, PoolClient, workspaceSearch, writeAliasOf } from '@segmenter/shared';
+import { SNAPSHOT_SELECT, toSnapshot } from '../contacts/contacts-store';
+import type { ChunkResult } from '../jobs/job-runner';
+import { Job, saveJobState } from '../jobs/jobs-store';
+
+export const RECONCILE_JOB = 'search-index.reconcile';
+const PAGE = 500;
+const SAMPLE = 20;
+
+export const DRIFT_KINDS = ['missing', 'stale', 'mismatched', 'ahead', 'extra'] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
+export interface ReconcileReport {
+  checked: number;
+  documents: number;
+  drift: Record<DriftKind, number>;
+  repaired: number;
+  /**
+   * Repairs Elasticsearch refused: a document deleted by hand remembers a higher version for
+   * index.gc_deletes (60 s), so its repair waits for a later run.
+   */
+  unrepaired: number;
+  /** Up to 20 contact ids per kind, to look at. */
+  samples: Record<DriftKind, string[]>;
+  /** Workspaces with drift: contacts in Postgres and live documents at the time each was checked. */
+  workspaces: Record<string, { postgres: number; elasticsearch: number }>;
+}
+
+export interface ReconcileState {
+  workspaceId: string | null;
+  repair: boolean;
+  /** Where the next chunk starts: the workspace being checked and the last contact id done. */
+  cursor: { workspaceId: string; contactId: string | null; counts?: { postgres: number; elasticsearch: number } } | null;
+}
+
+export const emptyReport = (): ReconcileReport => ({
+  checked: 0,
+  documents: 0,
+  drift: { missing: 0, stale: 0, mismatched: 0, ahead: 0, extra: 0 },
+  repaired: 0,
+  unrepaired: 0,
+  samples: { missing: [], stale: [], mismatched: [], ahead: [], extra: [] },
+  workspaces: {},
+});
+
+interface Found {
+  id: string;
+  version: number;
+  source: ContactDocument;
+}
+
+/** Classifies one id; undefined when the document matches. Pure, unit-tested. */
+export function driftOf(expected: ContactDocument | undefined, found: Found | undefined): DriftKind | undefined {
+  if (expected && !found) return 'missing';
+  if (!expected && found) return found.source.erased ? undefined : 'extra';
+  if (!expected || !found) return undefined;
+  if (found.version < expected.version) return 'stale';
+  if (found.version > expected.version) return 'ahead';
+  return isDeepStrictEqual(found.source, expected) ? undefined : 'mismatched';
+}
+
+async function documentsInRange(es: EsClient, alias: string, workspaceId: string, after: string | null, upTo: string | null): Promise<Found[]> {
+  const range: Record<string, string> = {};
+  if (after) range.gt = after;
+  if (upTo) range.lte = upTo;
+  const filters: estypes.QueryDslQueryContainer[] = Object.keys(range).length > 0 ? [{ range: { contact_id: range } }] : [];
+  const found: Found[] = [];
+  let searchAfter: estypes.SortResults | undefined;
+  for (;;) {
+    const response = await es.search<ContactDocument>({
+      ...workspaceSearch(alias, workspaceId, filters, { documents: 'all' }),
+      size: 1000,
+      version: true,
+      sort: [{ contact_id: 'asc' }],
+      ...(searchAfter ? { search_after: searchAfter } : {}),
+    });
+    const hits = response.hits.hits;
+    found.push(...hits.map((h) => ({ id: h._id!, version: h._version!, source: h._source! })));
+    if (hits.length < 1000) return found;
+    searchAfter = hits[hits.length - 1]!.sort;
+  }
+}
+
+/** Writes Postgres's answer to every index behind the write alias; false when one refused it. */
+async function repair(es: EsClient, alias: string, kind: DriftKind, expected: ContactDocument | undefined, found: Found | undefined): Promise<boolean> {
+  const targets = await indicesOf(es, writeAliasOf(alias));
+  let repaired = true;
+  for (const index of targets) {
+    // A newer event may land first (409): then the index is already past what we would write.
+    const conflict = (err: unknown) => {
+      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode !== 409) throw err;
+      repaired = false;
+    };
+    if (kind === 'extra') {
+      const f = found!;
+      const tombstone: ContactDocument = { workspace_id: f.source.workspace_id, contact_id: f.id, version: f.version + 1, deleted: true, erased: true };
+      await es.index({ index, id: f.id, routing: tombstone.workspace_id, version: tombstone.version, version_type: 'external', document: tombstone }).catch(conflict);
+      continue;
+    }
+    const doc = expected!;
+    // external_gte: equal versions with different content are overwritten; newer events still win.
+    await es.index({ index, id: doc.contact_id, routing: doc.workspace_id, version: doc.version, version_type: 'external_gte', document: doc }).catch(conflict);
+  }
+  return repaired;
+}
+
+async function nextWorkspace(client: PoolClient, after: string | null): Promise<string | undefined> {
+  const { rows } = await client.query('select id from workspaces where $1::uuid is null or id > $1::uuid order by id limit 1', [after]);
+  return rows[0]?.id;
+}
+
+async function workspaceCounts(client: PoolClient, es: EsClient, alias: string, workspaceId: string) {
+  const { rows } = await client.query('select count(*)::int as n from contacts where workspace_id = $1', [workspaceId]);
+  const search = workspaceSearch(alias, workspaceId, [{ bool: { must_not: [{ term: { erased: true } }] } }], { documents: 'all' });
+  const { count } = await es.count({ index: search.index, routing: search.routing, query: search.query });
+  return { postgres: rows[0].n as number, elasticsearch: count };
+}
+
+export function createReconcileChunk(options: { es: EsClient; alias: string }) {
+  const { es, alias } = options;
+  return async function reconcileChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
+    const state = job.params as unknown as ReconcileState;
+    const report = (job.result as ReconcileReport | null) ?? emptyReport();
+    if (!state.cursor) {
+      const first = state.workspaceId ?? (await nextWorkspace(client, null));
+      if (!first) return { processed: 0, finished: true };
+      state.cursor = { workspaceId: first, contactId: null };
+    }
+    const { workspaceId, contactId } = state.cursor;
+    state.cursor.counts ??= await workspaceCounts(client, es, alias, workspaceId);
+
+    const { rows } = await client.query(
+      `${SNAPSHOT_SELECT} where c.workspace_id = $1 and ($2::uuid is null or c.id > $2::uuid) order by c.id limit ${PAGE}`,
+      [workspaceId, contactId],
+    );
+    const lastPage = rows.length < PAGE;
+    const expected = new Map<string, ContactDocument>(rows.map((r) => [r.id, contactDocument(toSnapshot(r))]));
+    // The last page of a workspace also covers every document past its last contact.
+    const found = await documentsInRange(es, alias, workspaceId, contactId, lastPage ? null : rows[rows.length - 1].id);
+    const foundById = new Map(found.map((f) => [f.id, f]));
+    report.checked += rows.length;
+    report.documents += found.length;
+    let drifted = false;
+    for (const id of [...new Set([...expected.keys(), ...foundById.keys()])].sort()) {
+      const kind = driftOf(expected.get(id), foundById.get(id));
+      if (!kind) continue;
+      drifted = true;
+      report.drift[kind] += 1;
+      if (report.samples[kind].length < SAMPLE) report.samples[kind].push(id);
+      if (state.repair && kind !== 'ahead') {
+        if (await repair(es, alias, kind, expected.get(id), foundById.get(id))) report.repaired += 1;
+        else report.unrepaired += 1;
+      }
+    }
+    if (drifted || state.cursor.counts.postgres !== state.cursor.counts.elasticsearch) report.workspaces[workspaceId] = state.cursor.counts;
+
+    if (!lastPage) {
+      state.cursor = { workspaceId, contactId: rows[rows.length - 1].id, counts: state.cursor.counts };
+    } else {
+      const next = state.workspaceId ? undefined : await nextWorkspace(client, workspaceId);
+      state.cursor = next ? { workspaceId: next, contactId: null } : null;
+      if (!next) {
+        await saveJobState(client, job.id, { ...state, done: true }, report);
+        return { processed: rows.length, finished: true };
+      }
+    }
+    await saveJobState(client, job.id, state, report);
+    return { processed: rows.length, finished: false };
+  };
+}

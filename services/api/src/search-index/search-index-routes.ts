@@ -1,0 +1,42 @@
+// Operator routes for the search index (Authorization: Bearer <OPERATOR_KEY>):
+//   GET  /v1/admin/search-index            which indices serve reads and take writes
+//   POST /v1/admin/search-index/rebuild    202 + job: new generation from Postgres, then swap
+//   POST /v1/admin/search-index/reconcile  202 + job: compare with Postgres, `repair` to fix
+//   GET  /v1/admin/search-index/jobs/:id   progress and, for a reconcile, its report
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireOperator } from '../auth/authenticate';
+import { NotFoundError } from '../errors/app-error';
+import { parseRequestPart } from '../http/validate';
+import { findSystemJob } from '../jobs/jobs-store';
+import type { SearchIndexAdmin } from './search-index-admin';
+
+export const ReconcileRequest = z.strictObject({
+  workspaceId: z.uuid('must be a workspace id (UUID)').optional(),
+  repair: z.boolean().default(false),
+});
+export const RebuildRequest = z.strictObject({});
+const JobIdParams = z.object({ id: z.uuid('must be a job id (UUID)') });
+
+export function searchIndexRoutes(admin: SearchIndexAdmin, operatorKey: string | undefined): Router {
+  const router = Router();
+  router.use(requireOperator(operatorKey));
+  router.get('/', async (_req, res) => {
+    res.json(await admin.state());
+  });
+  router.post('/rebuild', async (req, res) => {
+    parseRequestPart(RebuildRequest, 'body', req.body ?? {});
+    res.status(202).json(await admin.startRebuild());
+  });
+  router.post('/reconcile', async (req, res) => {
+    const body = parseRequestPart(ReconcileRequest, 'body', req.body ?? {});
+    res.status(202).json(await admin.startReconcile(body));
+  });
+  router.get('/jobs/:id', async (req, res) => {
+    const { id } = parseRequestPart(JobIdParams, 'params', req.params);
+    const job = await findSystemJob(admin.pool, id);
+    if (!job) throw new NotFoundError(`Job ${id}`);
+    res.json(job);
+  });
+  return router;
+}

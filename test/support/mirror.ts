@@ -1,0 +1,49 @@
+// Compares the mirror with the truth, exactly: every contact of a workspace in Postgres must be a
+// document with the same version and the same content (as the pure document builder makes it
+// from the contact's snapshot), and every other document must be a tombstone.
+import { isDeepStrictEqual } from 'node:util';
+import { contactDocument, ContactDocument, workspaceSearch } from '@segmenter/shared';
+import { SNAPSHOT_SELECT, toSnapshot } from '../../services/api/src/contacts/contacts-store';
+import { eventually, TestEnvironment } from './test-environment';
+
+/** Human-readable differences; [] when Elasticsearch equals Postgres for the workspace. */
+export async function mirrorDifferences(env: TestEnvironment, workspaceId: string, index = env.config.elasticsearch.contactsAlias): Promise<string[]> {
+  const { rows } = await env.pool.query(`${SNAPSHOT_SELECT} where c.workspace_id = $1 order by c.id`, [workspaceId]);
+  const expected = new Map<string, ContactDocument>(rows.map((r) => [r.id, contactDocument(toSnapshot(r))]));
+  await env.es.indices.refresh({ index });
+  const found = new Map<string, { version: number; source: ContactDocument }>();
+  let searchAfter: (string | number)[] | undefined;
+  for (;;) {
+    const response = await env.es.search<ContactDocument>({
+      ...workspaceSearch(index, workspaceId, [], { documents: 'all' }),
+      size: 5000,
+      version: true,
+      sort: [{ contact_id: 'asc' }],
+      ...(searchAfter ? { search_after: searchAfter } : {}),
+    });
+    for (const hit of response.hits.hits) found.set(hit._id!, { version: hit._version!, source: hit._source! });
+    if (response.hits.hits.length < 5000) break;
+    searchAfter = response.hits.hits[response.hits.hits.length - 1]!.sort as (string | number)[];
+  }
+  const differences: string[] = [];
+  for (const [id, doc] of expected) {
+    const hit = found.get(id);
+    if (!hit) differences.push(`${id}: missing (Postgres v${doc.version})`);
+    else if (hit.version !== doc.version) differences.push(`${id}: version ${hit.version}, Postgres v${doc.version}`);
+    else if (!isDeepStrictEqual(hit.source, doc)) differences.push(`${id}: content differs at v${doc.version}`);
+  }
+  for (const [id, hit] of found) {
+    if (!expected.has(id) && !hit.source.erased) differences.push(`${id}: in Elasticsearch (v${hit.version}) but not in Postgres`);
+  }
+  return differences;
+}
+
+/** Waits until the mirror equals Postgres for the workspace; fails with the differences left. */
+export async function expectMirrorConverges(env: TestEnvironment, workspaceId: string, timeoutMs = 60_000): Promise<void> {
+  let last: string[] = [];
+  try {
+    await eventually(async () => (last = await mirrorDifferences(env, workspaceId)), (d) => d.length === 0, timeoutMs);
+  } catch {
+    throw new Error(`the mirror did not converge in ${timeoutMs} ms; ${last.length} differences, first: ${last.slice(0, 5).join('; ')}`);
+  }
+}
