@@ -7,12 +7,32 @@ import path from 'node:path';
 import { copyArtifact } from './maven';
 import { chownTree, RunAs, serverRoot, serviceUser } from './service-user';
 import { ManagedProcess, managedProcess, runningPid, startDetached, waitUntilReady } from './processes';
-import type { StackSettings } from './stack-settings';
+import { forInstance, type StackSettings } from './stack-settings';
+
+/** `segmenter-local-1` for the default instance, `segmenter-local-1-<instance>` for another. */
+const nodeName = (s: StackSettings) => forInstance(s, 'segmenter-local-1');
 
 export function elasticsearchProcess(s: StackSettings): ManagedProcess {
   // The versioned home directory is on the command line of both the launcher script and the JVM.
-  return managedProcess(s.runDir, s.logDir, 'elasticsearch', `elasticsearch-${s.elasticsearch.version}`);
+  if (!s.instance) return managedProcess(s.runDir, s.logDir, 'elasticsearch', `elasticsearch-${s.elasticsearch.version}`);
+  // Every instance shares that home, so another instance is told apart by its node name (the
+  // trailing space: /proc's cmdline ends every argument with NUL, read as a space).
+  return managedProcess(s.runDir, s.logDir, 'elasticsearch', `-Enode.name=${nodeName(s)} `);
 }
+
+/** Where an instance's node lives: the shared (versioned) home and the instance's own directories in it. */
+export function elasticsearchPaths(s: StackSettings, runAs: RunAs | undefined = serviceUser(s.serviceUser)) {
+  const home = path.join(serverRoot(s.cacheDir, runAs), `elasticsearch-${s.elasticsearch.version}`);
+  return {
+    home,
+    data: path.join(home, forInstance(s, 'data')),
+    logs: path.join(home, forInstance(s, 'logs')),
+    tmp: path.join(home, forInstance(s, 'tmp')),
+  };
+}
+
+// data, logs, tmp and their per-instance variants (data-<instance>, ...) directly in the home.
+const INSTANCE_DIR = /^(data|logs|tmp)(-[a-z0-9-]+)?$/;
 
 export async function elasticsearchHealthy(url: string): Promise<boolean> {
   try {
@@ -46,8 +66,10 @@ export function downloadElasticsearch(s: StackSettings): string {
 }
 
 /** Unpacks the distribution once into `home`, owned by the user it runs as. */
-function install(s: StackSettings, home: string, runAs: RunAs | undefined): void {
+function install(s: StackSettings, runAs: RunAs | undefined): ReturnType<typeof elasticsearchPaths> {
   const { version } = s.elasticsearch;
+  const paths = elasticsearchPaths(s, runAs);
+  const { home } = paths;
   if (!fs.existsSync(path.join(home, 'bin', 'elasticsearch'))) {
     const zip = downloadElasticsearch(s);
     const parent = path.dirname(home);
@@ -57,33 +79,54 @@ function install(s: StackSettings, home: string, runAs: RunAs | undefined): void
     fs.renameSync(path.join(staging, `elasticsearch-${version}`), home);
     fs.rmSync(staging, { recursive: true, force: true });
   }
-  for (const dir of ['data', 'logs', 'tmp']) fs.mkdirSync(path.join(home, dir), { recursive: true });
-  // Elasticsearch writes its keystore into config/ and its data and logs into the home.
-  chownTree(home, runAs);
+  const own = [paths.data, paths.logs, paths.tmp];
+  for (const dir of own) fs.mkdirSync(dir, { recursive: true });
+  // Elasticsearch writes its keystore into config/ and its data and logs into the home. Other
+  // instances' directories are left alone: their nodes may be writing into them right now, and a
+  // file vanishing under `chown -R` fails it.
+  if (runAs) {
+    fs.chownSync(home, runAs.uid, runAs.gid);
+    const entries = fs
+      .readdirSync(home)
+      .map((name) => path.join(home, name))
+      .filter((entry) => !INSTANCE_DIR.test(path.basename(entry)) || own.includes(entry));
+    chownTree(entries, runAs);
+  }
+  return paths;
+}
+
+/**
+ * Deletes a non-default instance's data and scratch directories (its logs stay), so its next
+ * start is a fresh single-node cluster. Refused for the default instance and while the node runs.
+ */
+export function wipeElasticsearchInstance(s: StackSettings): void {
+  if (!s.instance) throw new Error('refusing to wipe the default Elasticsearch instance');
+  if (runningPid(elasticsearchProcess(s)) !== undefined) throw new Error(`Elasticsearch instance ${s.instance} is running`);
+  const { data, tmp } = elasticsearchPaths(s);
+  for (const dir of [data, tmp]) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export async function startElasticsearch(s: StackSettings): Promise<'started' | 'running'> {
   const proc = elasticsearchProcess(s);
-  const { url, version, port, transportPort, heap } = s.elasticsearch;
+  const { url, port, transportPort, heap } = s.elasticsearch;
   if (await elasticsearchHealthy(url)) return 'running';
   if (runningPid(proc) !== undefined) {
     await waitUntilReady(proc, () => elasticsearchHealthy(url), s.startTimeoutMs);
     return 'running';
   }
   const runAs = serviceUser(s.serviceUser);
-  const home = path.join(serverRoot(s.cacheDir, runAs), `elasticsearch-${version}`);
-  install(s, home, runAs);
+  const { home, data, logs, tmp } = install(s, runAs);
   startDetached(proc, {
     command: path.join(home, 'bin', 'elasticsearch'),
     args: [
-      '-Ecluster.name=segmenter-local',
-      '-Enode.name=segmenter-local-1',
+      `-Ecluster.name=${forInstance(s, 'segmenter-local')}`,
+      `-Enode.name=${nodeName(s)}`,
       '-Ediscovery.type=single-node',
       '-Enetwork.host=127.0.0.1',
       `-Ehttp.port=${port}`,
       `-Etransport.port=${transportPort}`,
-      `-Epath.data=${path.join(home, 'data')}`,
-      `-Epath.logs=${path.join(home, 'logs')}`,
+      `-Epath.data=${data}`,
+      `-Epath.logs=${logs}`,
       // A local single node: no TLS or auth, and no refusing writes on a nearly full dev disk.
       '-Expack.security.enabled=false',
       '-Ecluster.routing.allocation.disk.threshold_enabled=false',
@@ -94,9 +137,9 @@ export async function startElasticsearch(s: StackSettings): Promise<'started' | 
       HOME: runAs ? home : process.env.HOME,
       ES_JAVA_HOME: javaHome(),
       ES_JAVA_OPTS: `-Xms${heap} -Xmx${heap}`,
-      ES_TMPDIR: path.join(home, 'tmp'),
+      ES_TMPDIR: tmp,
       // The launcher JVM's scratch files (JVM option probes) stay in the home, not in /tmp.
-      CLI_JAVA_OPTS: `-Djava.io.tmpdir=${path.join(home, 'tmp')}`,
+      CLI_JAVA_OPTS: `-Djava.io.tmpdir=${tmp}`,
     },
     uid: runAs?.uid,
     gid: runAs?.gid,

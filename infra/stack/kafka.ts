@@ -7,10 +7,24 @@ import net from 'node:net';
 import path from 'node:path';
 import { copyDependencies } from './maven';
 import { ManagedProcess, managedProcess, runningPid, startDetached, waitUntilReady } from './processes';
-import type { StackSettings } from './stack-settings';
+import { forInstance, type StackSettings } from './stack-settings';
+
+/** The broker's jars (shared by every instance) and the instance's own data folder and config file. */
+export function kafkaPaths(s: StackSettings) {
+  const home = path.join(s.cacheDir, `kafka-${s.kafka.version}`);
+  return {
+    home,
+    libs: path.join(home, 'libs'),
+    dataDir: path.join(home, forInstance(s, 'data')),
+    configFile: path.join(home, `${forInstance(s, 'server')}.properties`),
+  };
+}
 
 export function kafkaProcess(s: StackSettings): ManagedProcess {
-  return managedProcess(s.runDir, s.logDir, 'kafka', 'kafka.Kafka');
+  if (!s.instance) return managedProcess(s.runDir, s.logDir, 'kafka', 'kafka.Kafka');
+  // Another instance runs the same main class: its own config file (the last argument, so
+  // followed by the NUL that /proc's cmdline shows as a space) tells it apart.
+  return managedProcess(s.runDir, s.logDir, 'kafka', `kafka.Kafka ${kafkaPaths(s).configFile} `);
 }
 
 /** Ready when the broker answers an ApiVersions request, not merely when the port is open. */
@@ -71,8 +85,7 @@ function serverProperties(s: StackSettings, dataDir: string): string {
 /** Fetches the broker's jars once (Maven), returning where they are. */
 export function installKafka(s: StackSettings): { home: string; libs: string } {
   const { version } = s.kafka;
-  const home = path.join(s.cacheDir, `kafka-${version}`);
-  const libs = path.join(home, 'libs');
+  const { home, libs } = kafkaPaths(s);
   if (!fs.existsSync(path.join(libs, `kafka_2.13-${version}.jar`))) {
     console.log(`[stack] fetching Kafka ${version} broker jars with Maven...`);
     copyDependencies(path.join(s.repoRoot, 'infra', 'kafka', 'pom.xml'), libs, { 'kafka.version': version });
@@ -89,8 +102,7 @@ export async function startKafka(s: StackSettings): Promise<'started' | 'running
     return 'running';
   }
   const { home, libs } = installKafka(s);
-  const dataDir = path.join(home, 'data');
-  const configFile = path.join(home, 'server.properties');
+  const { dataDir, configFile } = kafkaPaths(s);
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(configFile, serverProperties(s, dataDir));
   const java = ['-cp', `${libs}/*`, `-Dlog4j.configuration=file:${path.join(s.repoRoot, 'infra', 'kafka', 'log4j.properties')}`];
@@ -110,4 +122,16 @@ export async function startKafka(s: StackSettings): Promise<'started' | 'running
   });
   await waitUntilReady(proc, () => kafkaHealthy(port), s.startTimeoutMs);
   return 'started';
+}
+
+/**
+ * Deletes a non-default instance's KRaft data folder and config file, so its next start formats a
+ * new cluster. Refused for the default instance and while the broker runs.
+ */
+export function wipeKafkaInstance(s: StackSettings): void {
+  if (!s.instance) throw new Error('refusing to wipe the default Kafka instance');
+  if (runningPid(kafkaProcess(s)) !== undefined) throw new Error(`Kafka instance ${s.instance} is running`);
+  const { dataDir, configFile } = kafkaPaths(s);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(configFile, { force: true });
 }

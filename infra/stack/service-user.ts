@@ -59,6 +59,7 @@ export function reachableDir(dir: string, root: string, runAs: RunAs | undefined
   return copy;
 }
 
-export function chownTree(dir: string, runAs: RunAs | undefined): void {
-  if (runAs) execFileSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, dir]);
+export function chownTree(dirs: string | string[], runAs: RunAs | undefined): void {
+  const paths = typeof dirs === 'string' ? [dirs] : dirs;
+  if (runAs && paths.length > 0) execFileSync('chown', ['-R', `${runAs.uid}:${runAs.gid}`, ...paths]);
 }

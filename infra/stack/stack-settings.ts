@@ -8,6 +8,12 @@ const heap = z.string().regex(/^\d+[mg]$/, 'must look like 512m or 1g');
 
 const StackEnv = z.object({
   SEGMENTER_CACHE_DIR: z.string().optional(),
+  // A second, private Elasticsearch node and Kafka broker beside the default ones (own ports, data,
+  // logs and pid files; same downloaded binaries), e.g. for tests that stop and restart them.
+  STACK_INSTANCE: z
+    .string()
+    .regex(/^[a-z0-9-]{1,20}$/, 'must be 1-20 characters of a-z, 0-9 and -')
+    .optional(),
   ES_VERSION: z.string().regex(/^8\.\d+\.\d+$/, 'must be an 8.x.y version').default('8.19.9'),
   ES_PORT: port.default(9200),
   ES_TRANSPORT_PORT: port.default(9300),
@@ -36,11 +42,14 @@ export function loadStackSettings(env: Record<string, string | undefined> = proc
   const s = parsed.data;
   const repoRoot = path.resolve(__dirname, '..', '..');
   const cacheDir = path.resolve(s.SEGMENTER_CACHE_DIR ?? path.join(repoRoot, '.cache'));
+  /** '' for the default instance; otherwise appended to the instance's directory and file names. */
+  const instance = s.STACK_INSTANCE ?? '';
   return {
     repoRoot,
     cacheDir,
-    runDir: path.join(cacheDir, 'run'),
-    logDir: path.join(cacheDir, 'logs'),
+    instance,
+    runDir: path.join(cacheDir, forInstance({ instance }, 'run')),
+    logDir: path.join(cacheDir, forInstance({ instance }, 'logs')),
     startTimeoutMs: s.STACK_START_TIMEOUT_MS,
     serviceUser: s.SEGMENTER_SERVICE_USER,
     elasticsearch: {
@@ -63,4 +72,9 @@ export function loadStackSettings(env: Record<string, string | undefined> = proc
       embeddedPort: s.EMBEDDED_PG_PORT,
     },
   };
+}
+
+/** `name` for the default instance, `name-<instance>` for another one (directories, files, ES names). */
+export function forInstance(s: { instance: string }, name: string): string {
+  return s.instance ? `${name}-${s.instance}` : name;
 }
