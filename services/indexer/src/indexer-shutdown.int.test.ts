@@ -1,35 +1,18 @@
 // SIGTERM mid-stream: the indexer process finishes its batch, commits only offsets whose events
 // Elasticsearch acknowledged, and exits cleanly; a restart then completes the stream.
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { contactUpserted, newId } from '../../../test/support/contact-events';
 import { committedOffsets, ensureTestTopics, publishRaw, readTopic } from '../../../test/support/kafka-helpers';
+import { spawnIndexer } from '../../../test/support/indexer-process';
 import { createTestEnvironment, eventually, TestEnvironment } from '../../../test/support/test-environment';
 
 let env: TestEnvironment;
 const children: ChildProcess[] = [];
 const workspaceId = newId();
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 function startIndexerProcess(): ChildProcess {
-  const c = env.config;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/indexer/src/main.ts'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: c.database.url,
-      KAFKA_BROKERS: c.kafka.brokers.join(','),
-      KAFKA_TOPIC_PREFIX: `test.${env.id}.`,
-      ELASTICSEARCH_URL: c.elasticsearch.url,
-      ELASTICSEARCH_INDEX_PREFIX: c.elasticsearch.indexPrefix,
-      INDEXER_CONSUMER_GROUP: c.indexer.consumerGroup,
-      INDEXER_HTTP_PORT: '0',
-      // Small fetches make many batches, so the signal lands mid-stream.
-      INDEXER_MAX_BATCH_BYTES: '20000',
-    },
-  });
+  // Small fetches make many batches, so the signal lands mid-stream.
+  const { child } = spawnIndexer(env.config, { LOG_LEVEL: 'warn', INDEXER_MAX_BATCH_BYTES: '20000' });
   children.push(child);
   return child;
 }
