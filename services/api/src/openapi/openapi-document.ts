@@ -18,6 +18,8 @@ import {
 import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, ReplaceLabelsRequest } from '../labels/label-schemas';
 import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest } from '../tags/tag-schemas';
 import { ApiKeyParams, CreateApiKeyRequest, CreateWorkspaceRequest, WorkspaceIdParams } from '../workspaces/workspace-schemas';
+import { consistencyQueryFields } from '../consistency/consistency-check';
+import { RebuildRequest, ReconcileRequest } from '../search-index/search-index-routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -41,6 +43,9 @@ const contactRef = { $ref: '#/components/schemas/Contact' };
 const problem = { description: 'Problem (RFC 9457), with errors: [{ field, rule }]', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
 const json = (schema: JsonSchema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 const anyObject = { type: 'object' };
+
+/** The documented bound of waitMs (the default CONSISTENCY_MAX_WAIT_MS; a deployment may differ). */
+const DOCUMENTED_MAX_WAIT_MS = 30_000;
 
 export interface Operation {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -105,6 +110,12 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/duplicates/resolve', tag: 'duplicates', summary: 'Merge or remove the duplicates of one value', scope: 'write', body: z.object({ field: z.enum(['email', 'phone']), value: z.string(), keep: z.enum(['earliest', 'latest']), action: z.enum(['merge', 'remove']).optional() }), responses: { 200: json(anyObject) } },
   { method: 'get', path: '/v1/jobs', tag: 'jobs', summary: 'Recent jobs', scope: 'read', responses: { 200: json(anyObject) } },
   { method: 'get', path: '/v1/jobs/{id}', tag: 'jobs', summary: 'A job with its progress', scope: 'read', params: z.object({ id: z.uuid() }), responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/counts', tag: 'counts', summary: 'Live contacts, sendable by email and phone, per status, tag and label key, from the search index; pass the Consistency-Token a write returned to read your writes', scope: 'read', query: z.object(consistencyQueryFields(DOCUMENTED_MAX_WAIT_MS)), responses: { 200: json(anyObject), 503: problem } },
+  { method: 'get', path: '/v1/consistency', tag: 'counts', summary: 'Wait until the search index shows the write behind a Consistency-Token (503 if not within waitMs)', scope: 'read', query: z.object(consistencyQueryFields(DOCUMENTED_MAX_WAIT_MS)), responses: { 200: json(anyObject), 503: problem } },
+  { method: 'get', path: '/v1/admin/search-index', tag: 'search index', summary: 'Which indices serve reads and take writes', scope: 'operator', responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/admin/search-index/rebuild', tag: 'search index', summary: 'Rebuild the index from Postgres into a new generation and swap it in (a job)', scope: 'operator', body: RebuildRequest, responses: { 202: json(anyObject, 'Accepted') } },
+  { method: 'post', path: '/v1/admin/search-index/reconcile', tag: 'search index', summary: 'Compare the index with Postgres and optionally repair it (a job with a report)', scope: 'operator', body: ReconcileRequest, responses: { 202: json(anyObject, 'Accepted') } },
+  { method: 'get', path: '/v1/admin/search-index/jobs/{id}', tag: 'search index', summary: 'A rebuild or reconcile job with its progress and report', scope: 'operator', params: z.object({ id: z.uuid() }), responses: { 200: json(anyObject) } },
 ];
 
 export function openApiDocument(serverUrl?: string) {
