@@ -1,5 +1,6 @@
 // The indexer against real Kafka and Elasticsearch: versions decide, not arrival order; poison
 // events go to the dead-letter topic without stopping the stream; replays change nothing.
+import { Kafka, logLevel } from 'kafkajs';
 import { contactUpserted, newId } from '../../../test/support/contact-events';
 import { ensureTestTopics, publishEvents, publishRaw, readTopic } from '../../../test/support/kafka-helpers';
 import { createTestEnvironment, eventually, TestEnvironment } from '../../../test/support/test-environment';
@@ -76,4 +77,37 @@ test('replaying the whole topic from the start leaves the index unchanged', asyn
   await env.es.indices.refresh({ index: alias });
   const after = await env.es.search({ index: alias, size: 1000, routing: workspaceId, query: { bool: { filter: [{ term: { workspace_id: workspaceId } }], must_not: [{ ids: { values: [marker] } }] } }, sort: ['contact_id'] });
   expect(after.hits.hits.map((h) => [h._id, h._source])).toEqual(before.hits.hits.map((h) => [h._id, h._source]));
+});
+
+test('two indexer processes in one consumer group share the partitions and together index everything', async () => {
+  const second = await startIndexerService({ ...env.config, indexer: { ...env.config.indexer, httpPort: 0 } }, env.log);
+  indexer = await startIndexerService(env.config, env.log);
+  try {
+    const admin = new Kafka({ brokers: env.config.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      // Both members joined and each holds partitions before anything is published.
+      await eventually(
+        async () => (await admin.describeGroups([env.config.indexer.consumerGroup])).groups[0]!,
+        (g) => g.state === 'Stable' && g.members.length === 2,
+        60_000,
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    const ids = Array.from({ length: 300 }, newId);
+    await publishEvents(env.config, ids.map((id) => contactUpserted(workspaceId, id, 1)));
+    await eventually(() => indexedVersions(ids), (v) => ids.every((id) => v[id] === 1), 60_000);
+    const indexedBy = async (url: string) => {
+      const line = (await (await fetch(`${url}/metrics`)).text()).split('\n').find((l) => l.startsWith('segmenter_indexer_events_total{') && l.includes('outcome="indexed"'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const [first, other] = [await indexedBy(indexer.url), await indexedBy(second.url)];
+    expect(first).toBeGreaterThan(0);
+    expect(other).toBeGreaterThan(0);
+    // At least once: a rebalance mid-stream may replay a batch, never skip one.
+    expect(first + other).toBeGreaterThanOrEqual(300);
+  } finally {
+    await second.stop();
+  }
 });
