@@ -78,6 +78,27 @@ test('engagement: "opened an email at least twice in the last 7 days" is one nes
   expect(await searchIds([atLeast(2, 60)])).toEqual([often, longAgo].sort());
 });
 
+test('a tag rename rewrites no document; a tag deletion reaches every tagged document', async () => {
+  const ids = await newContacts(40, 'tagged');
+  const tag = (await call('POST', '/v1/tags', { name: 'Doomed' })).body.id;
+  await call('POST', '/v1/tags/bulk-add', { contactIds: ids, tagIds: [tag] });
+  await expectMirrorConverges(h.env, ws.id);
+  const versionsOf = async () => {
+    const res = await h.env.es.search({ ...workspaceSearch(alias, ws.id, [{ ids: { values: ids } }]), size: 100, version: true, _source: false });
+    return Object.fromEntries(res.hits.hits.map((hit) => [hit._id, hit._version]));
+  };
+  const before = await versionsOf();
+  expect((await call('PATCH', `/v1/tags/${tag}`, { name: 'Renamed' })).status).toBe(200);
+  await expectMirrorConverges(h.env, ws.id);
+  expect(await versionsOf()).toEqual(before);
+  expect(await searchIds([{ term: { tag_ids: tag } }])).toHaveLength(40);
+  const deletion = await call('DELETE', `/v1/tags/${tag}`);
+  expect(deletion.status).toBe(202);
+  await eventually(async () => (await call('GET', `/v1/jobs/${deletion.body.id}`)).body.status, (s) => s === 'succeeded');
+  await expectMirrorConverges(h.env, ws.id);
+  expect(await searchIds([{ term: { tag_ids: tag } }])).toEqual([]);
+});
+
 describe('read-your-writes', () => {
   test('a write returns a token; a count passing it includes the write, without the caller sleeping', async () => {
     const tag = (await call('POST', '/v1/tags', { name: 'Fresh' })).body.id;
