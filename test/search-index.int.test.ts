@@ -148,6 +148,17 @@ describe('read-your-writes', () => {
     expect((await call('GET', '/v1/counts?waitMs=999999')).body.errors[0].field).toBe('query.waitMs');
   });
 
+  test('receipts expire after 24 hours; housekeeping deletes them', async () => {
+    const { rows } = await h.env.pool.query(
+      `insert into write_receipts (workspace_id, contact_ids, versions, created_at) values
+         ($1, '{}', '{}', now() - interval '25 hours'), ($1, '{}', '{}', now()) returning id`,
+      [ws.id],
+    );
+    expect(await h.api.housekeeping.runOnce()).toBeGreaterThanOrEqual(1);
+    const left = await h.env.pool.query('select id from write_receipts where id = any($1::uuid[])', [rows.map((r) => r.id)]);
+    expect(left.rows.map((r) => r.id)).toEqual([rows[1].id]);
+  });
+
   test('a failed write returns no token', async () => {
     const res = await call('POST', '/v1/contacts', { email: 'not-an-email' });
     expect(res.status).toBe(400);

@@ -26,6 +26,7 @@ import { createTagsService, TAG_DELETE_JOB } from './tags/tags-service';
 import { createWorkspacesService } from './workspaces/workspaces-service';
 import { createOutboxRelay } from './outbox/outbox-relay';
 import { createApiMetrics } from './metrics/api-metrics';
+import { createHousekeeping } from './housekeeping/housekeeping';
 import { createRebuildChunk, REBUILD_JOB } from './search-index/rebuild-job';
 import { createReconcileChunk, RECONCILE_JOB } from './search-index/reconcile-job';
 import { createSearchIndexAdmin } from './search-index/search-index-admin';
@@ -34,6 +35,7 @@ export interface RunningApi {
   url: string;
   services: AppServices;
   jobs: JobRunner;
+  housekeeping: ReturnType<typeof createHousekeeping>;
   stopSteps: StopStep[];
   stop(): Promise<void>;
 }
@@ -119,10 +121,13 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   log.info({ url }, 'api listening');
   if (options.relay !== false) relay.start();
   if (options.jobRunner !== false) jobs.start();
+  const housekeeping = createHousekeeping({ pool, log: log.child({ component: 'housekeeping' }), intervalMs: 10 * 60_000 });
+  housekeeping.start();
 
   const stopSteps: StopStep[] = [
     { name: 'http', stop: () => closeHttpServer(server) },
     { name: 'job-runner', stop: () => jobs.stop() },
+    { name: 'housekeeping', stop: () => housekeeping.stop() },
     { name: 'outbox-relay', stop: () => relay.stop() },
     { name: 'kafka-producer', stop: () => publisher.close() },
     { name: 'postgres', stop: () => pool.end() },
@@ -132,6 +137,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     url,
     services,
     jobs,
+    housekeeping,
     stopSteps,
     stop: () => runStopSteps(stopSteps),
   };

@@ -1,0 +1,56 @@
+// Deletes what expires: write receipts (consistency tokens, kept 24 h) and idempotency keys
+// (replayed for 24 h). In bounded batches, so one pass never holds long locks; several api
+// processes may run it at once (the deletes simply find less).
+import { createWakeableSleep, Logger, Pool } from '@segmenter/shared';
+
+const BATCH = 5000;
+const EXPIRED = [
+  `delete from write_receipts where id in (
+     select id from write_receipts where created_at < now() - interval '24 hours' limit ${BATCH})`,
+  `delete from idempotency_keys where (workspace_id, key) in (
+     select workspace_id, key from idempotency_keys where created_at < now() - interval '24 hours' limit ${BATCH})`,
+];
+
+export function createHousekeeping(options: { pool: Pool; log: Logger; intervalMs: number }) {
+  const { pool, log } = options;
+  const idle = createWakeableSleep();
+  let running = false;
+  let loop: Promise<void> | undefined;
+
+  /** One pass: returns how many rows it deleted. */
+  async function runOnce(): Promise<number> {
+    let deleted = 0;
+    for (const sql of EXPIRED) {
+      for (;;) {
+        const { rowCount } = await pool.query(sql);
+        deleted += rowCount ?? 0;
+        if ((rowCount ?? 0) < BATCH) break;
+      }
+    }
+    return deleted;
+  }
+
+  return {
+    runOnce,
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          try {
+            const deleted = await runOnce();
+            if (deleted > 0) log.info({ deleted }, 'expired receipts and idempotency keys deleted');
+          } catch (err) {
+            log.warn({ err }, 'housekeeping failed; will retry');
+          }
+          await idle.sleep(options.intervalMs);
+        }
+      })();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      idle.wake();
+      await loop;
+    },
+  };
+}
