@@ -45,5 +45,18 @@ export async function loadDemoData(apiUrl: string, operatorKey: string, count = 
   for (const [tier, pick] of [['gold', 5], ['silver', 3]] as const) {
     await call('/v1/labels/bulk-set', { contactIds: ids.filter((_, i) => i % pick === 0), labels: { tier, source: 'demo' } });
   }
+  // Engagement: email opens over the last weeks, so "opened at least twice in 7 days" finds some.
+  const day = 86_400_000;
+  const activities = ids
+    .filter((_, i) => i % 3 !== 2)
+    .flatMap((contactId, i) =>
+      Array.from({ length: 1 + (i % 4) }, (_, k) => ({
+        contactId,
+        channel: 'email',
+        status: k === 0 ? 'delivered' : 'opened',
+        occurredAt: new Date(Date.now() - ((i * 7 + k * 3) % 40) * day).toISOString(),
+      })),
+    );
+  for (let i = 0; i < activities.length; i += 1000) await call('/v1/activities/batch', { activities: activities.slice(i, i + 1000) });
   return { workspaceId: created.workspace.id, apiKey };
 }
