@@ -1,8 +1,9 @@
 // Compares the mirror with the truth, exactly: every contact of a workspace in Postgres must be a
 // document with the same version and the same content (as the pure document builder makes it
-// from the contact's snapshot), and every other document must be a tombstone.
+// from the contact's snapshot), every erased contact a tombstone at its erasure's version, and
+// any other document a tombstone (one reconcile wrote for a document that should not exist).
 import { isDeepStrictEqual } from 'node:util';
-import { contactDocument, ContactDocument, workspaceSearch } from '@segmenter/shared';
+import { contactDocument, ContactDocument, tombstoneDocument, workspaceSearch } from '@segmenter/shared';
 import { SNAPSHOT_SELECT, toSnapshot } from '../../services/api/src/contacts/contacts-store';
 import { eventually, TestEnvironment } from './test-environment';
 
@@ -10,6 +11,9 @@ import { eventually, TestEnvironment } from './test-environment';
 export async function mirrorDifferences(env: TestEnvironment, workspaceId: string, index = env.config.elasticsearch.contactsAlias): Promise<string[]> {
   const { rows } = await env.pool.query(`${SNAPSHOT_SELECT} where c.workspace_id = $1 order by c.id`, [workspaceId]);
   const expected = new Map<string, ContactDocument>(rows.map((r) => [r.id, contactDocument(toSnapshot(r))]));
+  // Erased contacts must be tombstones at their erasure's version.
+  const erased = await env.pool.query('select contact_id, version from erased_contacts where workspace_id = $1', [workspaceId]);
+  for (const e of erased.rows) expected.set(e.contact_id, tombstoneDocument(workspaceId, e.contact_id, Number(e.version)));
   await env.es.indices.refresh({ index });
   const found = new Map<string, { version: number; source: ContactDocument }>();
   let searchAfter: (string | number)[] | undefined;

@@ -59,7 +59,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     { topic: config.kafka.topics.deadLetter, partitions: 1 },
   ]);
   // Reads go to the index too; whichever service starts first creates it.
-  await ensureContactsIndex(es, config.elasticsearch.contactsAlias);
+  const index = await ensureContactsIndex(es, config.elasticsearch.contactsAlias);
+  if (!index.mappingCurrent) log.error({ problem: index.problem }, 'the index refuses the current mapping: rebuild it (POST /v1/admin/search-index/rebuild)');
   const publisher = await createEventPublisher(kafkaSettings, log);
   const registry = createMetricsRegistry('api');
   const metrics = createApiMetrics(registry, pool, log);

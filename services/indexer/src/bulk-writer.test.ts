@@ -37,7 +37,7 @@ test('bulk lines: index with external version and workspace routing, then the do
   expect(document).toMatchObject({ workspace_id: WS, contact_id: id(1), version: 7, deleted: false, email: '00000000@example.com' });
   const { es, requests } = scriptedClient([[{ index: { status: 201 } }]]);
   await writeChangeEvents(es, [upserted(1, 7)], options);
-  expect(requests[0]).toMatchObject({ refresh: false, operations: [action, document] });
+  expect(requests[0]).toMatchObject({ refresh: false, require_alias: true, operations: [action, document] });
 });
 
 test('during a rebuild every write goes to both indices and counts as done only when both took it', async () => {

@@ -91,10 +91,12 @@ export async function writeChangeEvents(es: EsClient, events: ChangeEvent[], opt
     const targets = await options.resolveTargets();
     if (targets.length === 0) throw new RetryableBulkError(['the write alias names no index']);
     // A request-level failure (Elasticsearch down) throws: the caller retries the whole batch.
-    // Concrete index names: the targets come from the write alias, asked just now.
+    // The targets are per-generation aliases, asked just now; require_alias makes a write to a
+    // generation retired meanwhile fail instead of auto-creating an index by its name. No client
+    // retries: a retry must ask for the targets again, which this loop does.
     const response = await es.bulk(
-      { operations: bulkOperations(pending.map((w) => w.operation), targets), refresh: false },
-      { requestTimeout: options.requestTimeoutMs },
+      { operations: bulkOperations(pending.map((w) => w.operation), targets), refresh: false, require_alias: true },
+      { requestTimeout: options.requestTimeoutMs, maxRetries: 0 },
     );
     const retry: PendingWrite[] = [];
     pending.forEach((write, i) => {

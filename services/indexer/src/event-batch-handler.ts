@@ -7,11 +7,10 @@ import {
   EventPublisher,
   IncomingMessage,
   indexOperationOf,
-  indicesOf,
   Logger,
   parseChangeEvent,
   secondsSince,
-  writeAliasOf,
+  writeTargets,
 } from '@segmenter/shared';
 import { writeChangeEvents } from './bulk-writer';
 import type { IndexerMetrics } from './indexer-metrics';
@@ -43,8 +42,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createEventBatchHandler(options: EventBatchHandlerOptions) {
   const { es, alias, deadLetters, deadLetterTopic, log, metrics } = options;
-  const writeAlias = writeAliasOf(alias);
-  const resolveTargets = () => indicesOf(es, writeAlias);
+  const resolveTargets = () => writeTargets(es, alias);
   const retryBaseMs = options.retryBaseMs ?? 200;
   const retryMaxMs = options.retryMaxMs ?? 10_000;
 

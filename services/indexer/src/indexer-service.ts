@@ -41,7 +41,8 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-indexer` };
   const alias = config.elasticsearch.contactsAlias;
 
-  await ensureContactsIndex(es, alias);
+  const index = await ensureContactsIndex(es, alias);
+  if (!index.mappingCurrent) log.error({ problem: index.problem }, 'the index refuses the current mapping: rebuild it (POST /v1/admin/search-index/rebuild)');
   await ensureTopics(kafkaSettings, log, [
     { topic: config.kafka.topics.contactEvents, partitions: config.kafka.partitions },
     { topic: config.kafka.topics.deadLetter, partitions: 1 },

@@ -127,6 +127,11 @@ export function contactDocument(c: ContactSnapshot): ContactDocument {
   };
 }
 
+/** An erased contact's document: ids and version only, excluded from every query. */
+export function tombstoneDocument(workspaceId: string, contactId: string, version: number): ContactDocument {
+  return { workspace_id: workspaceId, contact_id: contactId, version, deleted: true, erased: true };
+}
+
 /** What an event does to the index: one document write, or nothing (tag events touch no contact). */
 export function indexOperationOf(event: ChangeEvent): IndexOperation | undefined {
   switch (event.type) {
@@ -140,12 +145,7 @@ export function indexOperationOf(event: ChangeEvent): IndexOperation | undefined
     case 'contact.engagement_recorded':
       return { workspaceId: event.workspaceId, contactId: event.contactId, version: event.contact.version, document: contactDocument(event.contact) };
     case 'contact.erased':
-      return {
-        workspaceId: event.workspaceId,
-        contactId: event.contactId,
-        version: event.version,
-        document: { workspace_id: event.workspaceId, contact_id: event.contactId, version: event.version, deleted: true, erased: true },
-      };
+      return { workspaceId: event.workspaceId, contactId: event.contactId, version: event.version, document: tombstoneDocument(event.workspaceId, event.contactId, event.version) };
     case 'tag.renamed': // documents hold tag ids: a rename changes no document
     case 'tag.deleted': // each affected contact has its own contact.tags_removed event
       return undefined;

@@ -82,6 +82,12 @@ export const CONTACTS_SETTINGS: estypes.IndicesIndexSettings = {
 
 export const writeAliasOf = (alias: string) => `${alias}-write`;
 export const contactsIndexName = (alias: string, generation: number) => `${alias}-v${generation}`;
+/**
+ * Every index generation also has an alias of its own, and every write names that alias with
+ * `require_alias`: a write that names a generation deleted meanwhile then fails (and is retried
+ * against the current targets) instead of auto-creating an index by that name outside every alias.
+ */
+export const targetAliasOf = (index: string) => `${index}-target`;
 
 /** The generation of an index named by contactsIndexName, or undefined for any other name. */
 export function generationOf(alias: string, index: string): number | undefined {
@@ -101,11 +107,30 @@ export async function indicesOf(es: EsClient, alias: string): Promise<string[]> 
   }
 }
 
-/** Creates a new index generation with the current mapping, in no alias yet. */
+/** Creates a new index generation with the current mapping, behind its own target alias only (and `aliases`). */
 export async function createContactsIndex(es: EsClient, alias: string, generation: number, aliases: Record<string, object> = {}): Promise<string> {
   const index = contactsIndexName(alias, generation);
-  await es.indices.create({ index, settings: CONTACTS_SETTINGS, mappings: CONTACTS_MAPPING, aliases });
+  await es.indices.create({ index, settings: CONTACTS_SETTINGS, mappings: CONTACTS_MAPPING, aliases: { ...aliases, [targetAliasOf(index)]: {} } });
   return index;
+}
+
+/** The write targets: the target alias of every index behind the write alias. */
+export async function writeTargets(es: EsClient, alias: string): Promise<string[]> {
+  return (await indicesOf(es, writeAliasOf(alias))).map(targetAliasOf);
+}
+
+/** Indices of this alias's generations that no alias reads or writes (leftovers of a rebuild), except `keep`. */
+export async function strayGenerations(es: EsClient, alias: string, keep: string[] = []): Promise<string[]> {
+  const indices = await es.cat.indices({ index: `${alias}-v*`, h: 'index', format: 'json' }, { ignore: [404] });
+  const names = (Array.isArray(indices) ? indices.map((i) => i.index ?? '') : []).filter((n) => generationOf(alias, n) !== undefined);
+  const inUse = new Set([...(await indicesOf(es, alias)), ...(await indicesOf(es, writeAliasOf(alias))), ...keep]);
+  return names.filter((n) => !inUse.has(n)).sort();
+}
+
+export interface EnsureIndexOutcome {
+  /** false when the existing index refused the current mapping: a rebuild is needed. */
+  mappingCurrent: boolean;
+  problem?: string;
 }
 
 /** The highest generation among existing indices of this alias, 0 when there is none. */
@@ -121,20 +146,33 @@ export async function latestGeneration(es: EsClient, alias: string): Promise<num
  * introduced (Elasticsearch accepts additive changes and refuses incompatible ones loudly: those
  * need a rebuild), and gives an index made before the write alias existed that alias. Safe to race.
  */
-export async function ensureContactsIndex(es: EsClient, alias: string): Promise<void> {
+export async function ensureContactsIndex(es: EsClient, alias: string): Promise<EnsureIndexOutcome> {
   const writeAlias = writeAliasOf(alias);
   const readIndices = await indicesOf(es, alias);
-  if (readIndices.length > 0) {
-    const writeIndices = await indicesOf(es, writeAlias);
-    await es.indices.putMapping({ index: [...new Set([...readIndices, ...writeIndices])], ...CONTACTS_MAPPING });
-    if (writeIndices.length === 0) {
-      await es.indices.updateAliases({ actions: readIndices.map((index) => ({ add: { index, alias: writeAlias } })) });
+  if (readIndices.length === 0) {
+    try {
+      await createContactsIndex(es, alias, 1, { [alias]: {}, [writeAlias]: {} });
+    } catch (err) {
+      if (errorType(err) !== 'resource_already_exists_exception') throw err;
     }
-    return;
+    return { mappingCurrent: true };
   }
+  const writeIndices = await indicesOf(es, writeAlias);
+  const all = [...new Set([...readIndices, ...writeIndices])];
+  // Aliases an older release did not create: the write alias, and each index's target alias.
+  const missing = [
+    ...(writeIndices.length === 0 ? readIndices.map((index) => ({ add: { index, alias: writeAlias } })) : []),
+    ...all.map((index) => ({ add: { index, alias: targetAliasOf(index) } })),
+  ];
+  await es.indices.updateAliases({ actions: missing });
+  await es.indices.putSettings({ index: all, settings: { refresh_interval: CONTACTS_SETTINGS.refresh_interval } });
   try {
-    await createContactsIndex(es, alias, 1, { [alias]: {}, [writeAlias]: {} });
+    await es.indices.putMapping({ index: all, ...CONTACTS_MAPPING });
+    return { mappingCurrent: true };
   } catch (err) {
-    if (errorType(err) !== 'resource_already_exists_exception') throw err;
+    // An incompatible change (a field's type): the services still start on the index as it is,
+    // so the operator can rebuild into a new generation with the new mapping.
+    if (errorType(err) !== 'illegal_argument_exception') throw err;
+    return { mappingCurrent: false, problem: (err as Error).message };
   }
 }

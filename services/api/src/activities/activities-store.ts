@@ -1,6 +1,7 @@
 // SQL for activities. History pages newest first by (occurred_at, id); the cursor is the last id
 // seen, whose time is looked up, so it stays exact to the microsecond.
 import { ENGAGEMENT_RANKS } from '@segmenter/shared';
+import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES } from './activity-schemas';
 import type { PoolClient } from 'pg';
 import type { ActivityFields } from './activity-schemas';
 
@@ -59,14 +60,20 @@ export async function activityHistory(client: Queryable, workspaceId: string, co
  * then starts after any concurrent writer committed, so its snapshot sees every activity.
  */
 export async function refreshEngagement(client: Queryable, workspaceId: string, contactIds: string[]): Promise<string[]> {
+  // Per channel and status, the newest ENGAGEMENT_RANKS times by the (contact, channel, status,
+  // time) index: bounded work however many activities a contact has.
+  const pairs = ACTIVITY_CHANNELS.flatMap((channel) => ACTIVITY_STATUSES.map((status) => `('${channel}', '${status}')`)).join(', ');
   const { rows } = await client.query(
     `with summary as (
        select c.id, coalesce((
          select jsonb_object_agg(p.channel || '.' || p.status, p.times)
-           from (select a.channel, a.status,
-                        (array_agg(to_char(a.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-                                   order by a.occurred_at desc, a.id desc))[1:$3] as times
-                   from activities a where a.contact_id = c.id group by a.channel, a.status) p), '{}'::jsonb) as engagement
+           from (select pair.channel, pair.status,
+                        (select array_agg(to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') order by t.occurred_at desc, t.id desc)
+                           from (select a.occurred_at, a.id from activities a
+                                  where a.contact_id = c.id and a.channel = pair.channel and a.status = pair.status
+                                  order by a.occurred_at desc, a.id desc limit $3) t) as times
+                   from (values ${pairs}) as pair(channel, status)) p
+          where p.times is not null), '{}'::jsonb) as engagement
          from contacts c where c.workspace_id = $1 and c.id = any($2::uuid[]))
      update contacts c set engagement = s.engagement, version = c.version + 1
        from summary s where c.id = s.id and c.engagement is distinct from s.engagement

@@ -37,25 +37,30 @@ async function tokenFor(pool: Pool, writes: RequestWrites): Promise<string | und
 }
 
 /**
- * Tracks the request's writes and, when it answers with JSON, adds the Consistency-Token header.
- * A large write's receipt is stored before the body goes out; if that fails the answer still goes
- * out, without a token (the write itself did commit).
+ * Tracks the request's writes and adds the Consistency-Token header to a successful answer, JSON
+ * or empty (a 204), by holding `res.end` until the token is known. A large write's receipt is
+ * stored first; if that fails the answer still goes out, without a token (the write did commit).
  */
 export function consistencyTokens(pool: Pool, log: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const writes: RequestWrites = { versions: [] };
-    const json = res.json.bind(res);
-    res.json = (body: unknown) => {
-      if (writes.versions.length === 0 || res.statusCode >= 400) return json(body);
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    let released = false;
+    res.end = ((...args: unknown[]) => {
+      if (released || writes.versions.length === 0 || res.statusCode >= 400 || res.headersSent) {
+        released = true;
+        return end(...args);
+      }
+      released = true;
       tokenFor(pool, writes)
         .then((token) => {
           if (token && !res.headersSent) res.setHeader(CONSISTENCY_TOKEN_HEADER, token);
         })
         .catch((err) => log.warn({ err }, 'could not store a write receipt; answering without a consistency token'))
-        .finally(() => json(body));
+        .finally(() => end(...args));
       return res;
-    };
+    }) as Response['end'];
     requestWrites.run(writes, next);
   };
 }

@@ -234,10 +234,17 @@ export async function restoreContact(client: Queryable, workspaceId: string, id:
   }
 }
 
-/** Erasure removes the row and everything hanging off it; returns the version the tombstone takes. */
+/**
+ * Erasure removes the row and everything hanging off it, keeping only ids and the tombstone's
+ * version (erased_contacts); returns that version.
+ */
 export async function eraseContact(client: Queryable, workspaceId: string, id: string): Promise<number | undefined> {
-  const { rows } = await client.query('delete from contacts where workspace_id = $1 and id = $2 returning version', [workspaceId, id]);
-  return rows[0] ? Number(rows[0].version) + 1 : undefined;
+  const { rows } = await client.query(
+    `with gone as (delete from contacts where workspace_id = $1 and id = $2 returning workspace_id, id, version + 1 as version)
+     insert into erased_contacts (workspace_id, contact_id, version) select workspace_id, id, version from gone returning version`,
+    [workspaceId, id],
+  );
+  return rows[0] ? Number(rows[0].version) : undefined;
 }
 
 export async function setChannelStatus(

@@ -12,7 +12,7 @@ import { parseRequestPart } from '../http/validate';
 export const SENDABLE_BY_EMAIL: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { email_status: 'active' } }, { exists: { field: 'email' } }] } };
 export const SENDABLE_BY_PHONE: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { phone_status: 'active' } }, { exists: { field: 'phone' } }] } };
 
-const MAX_BUCKETS = 1000;
+const MAX_LABEL_KEYS = 1000;
 
 type Buckets = { buckets: { key: string; doc_count: number }[] };
 const countsOf = (agg: unknown) => Object.fromEntries((agg as Buckets).buckets.map((b) => [b.key, b.doc_count]));
@@ -24,6 +24,8 @@ export function countsRoutes(deps: ConsistencyDependencies & { es: EsClient; poo
     const workspaceId = workspaceOf(res);
     const query = parseRequestPart(CountsQuery, 'query', req.query);
     const consistency = await ensureConsistent(deps, workspaceId, query, res);
+    // The workspace's tags first, so every one of them is counted (not only the top buckets).
+    const { rows: tags } = await deps.pool.query('select id, name from tags where workspace_id = $1 order by name', [workspaceId]);
     const started = performance.now();
     const response = await deps.es.search({
       ...workspaceSearch(deps.alias, workspaceId, []),
@@ -34,21 +36,23 @@ export function countsRoutes(deps: ConsistencyDependencies & { es: EsClient; poo
         sendable_phone: { filter: SENDABLE_BY_PHONE },
         email_status: { terms: { field: 'email_status', size: 20 } },
         phone_status: { terms: { field: 'phone_status', size: 20 } },
-        tags: { terms: { field: 'tag_ids', size: MAX_BUCKETS } },
-        label_keys: { terms: { field: 'label_keys', size: MAX_BUCKETS } },
+        tags: { terms: { field: 'tag_ids', size: Math.max(1, tags.length), include: tags.length > 0 ? tags.map((t) => t.id as string) : ['none'] } },
+        label_keys: { terms: { field: 'label_keys', size: MAX_LABEL_KEYS } },
       },
     });
     const tookMs = Math.round(performance.now() - started);
     const aggs = response.aggregations as Record<string, unknown> & { sendable_email: { doc_count: number }; sendable_phone: { doc_count: number } };
     const tagCounts = countsOf(aggs.tags);
-    const { rows: tags } = await deps.pool.query('select id, name from tags where workspace_id = $1 order by name', [workspaceId]);
+    const labelKeys = aggs.label_keys as Buckets & { sum_other_doc_count: number };
     res.json({
       total: (response.hits.total as estypes.SearchTotalHits).value,
       sendable: { email: aggs.sendable_email.doc_count, phone: aggs.sendable_phone.doc_count },
       emailStatus: countsOf(aggs.email_status),
       phoneStatus: countsOf(aggs.phone_status),
       tags: tags.map((t) => ({ id: t.id, name: t.name, count: tagCounts[t.id] ?? 0 })),
-      labelKeys: countsOf(aggs.label_keys),
+      labelKeys: countsOf(labelKeys),
+      // More label keys than listed: the rest are counted in GET /v1/labels.
+      labelKeysTruncated: labelKeys.sum_other_doc_count > 0,
       tookMs,
       ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}),
     });

@@ -64,10 +64,14 @@ export async function listJobs(client: Queryable, workspaceId: string, limit: nu
   return rows.map(toJob);
 }
 
-/** Claims the oldest runnable job for this transaction, or undefined when there is none free. */
+/**
+ * Claims the runnable job that waited longest since its last chunk (updated_at moves on with
+ * each chunk), for this transaction: jobs take turns, so a long rebuild does not hold up a tag
+ * deletion. Undefined when there is none free.
+ */
 export async function claimRunnableJob(client: Queryable): Promise<Job | undefined> {
   const { rows } = await client.query(
-    `select ${COLUMNS} from jobs where status in ('queued', 'running') order by created_at limit 1 for update skip locked`,
+    `select ${COLUMNS} from jobs where status in ('queued', 'running') order by updated_at, created_at limit 1 for update skip locked`,
   );
   return rows[0] ? toJob(rows[0]) : undefined;
 }

@@ -1,17 +1,21 @@
 // Reconcile: compares the mirror with Postgres, workspace by workspace, one id range at a time,
 // and (with repair) fixes what differs. For each page of contacts in id order it reads the
-// documents of the same id range and compares whole documents, not just versions: a change that
-// forgot to bump the version shows up as "mismatched". Categories:
+// documents of the id range, then Postgres's contacts and erasures of the same range, and
+// compares whole documents, not just versions: a change that forgot to bump the version shows up
+// as "mismatched". Elasticsearch is read before the contacts it is compared with, so Postgres is
+// never older than the documents: a change in flight can only look missing or stale, and
+// repairing those writes the truth, which the in-flight event then cannot undo (it is older).
+// Categories:
 //   missing     in Postgres, no document
 //   stale       the document has an older version
 //   mismatched  same version, different content
 //   ahead       the document has a newer version than Postgres (should never happen; reported,
 //               not repaired: Elasticsearch keeps refusing lower versions, so a rebuild fixes it)
-//   extra       a live document with no contact in Postgres (erased while an event was lost)
+//   extra       a live document with neither a contact nor an erasure in Postgres
 // Repairs write the Postgres state (a tombstone for extra documents) to every index behind the
 // write alias, with versions chosen so that the repair wins and later events still win over it.
 import { isDeepStrictEqual } from 'node:util';
-import { contactDocument, ContactDocument, EsClient, estypes, indicesOf, PoolClient, workspaceSearch, writeAliasOf } from '@segmenter/shared';
+import { contactDocument, ContactDocument, EsClient, estypes, PoolClient, tombstoneDocument, workspaceSearch, writeTargets } from '@segmenter/shared';
 import { SNAPSHOT_SELECT, toSnapshot } from '../contacts/contacts-store';
 import type { ChunkResult } from '../jobs/job-runner';
 import { Job, saveJobState } from '../jobs/jobs-store';
@@ -96,7 +100,8 @@ async function documentsInRange(es: EsClient, alias: string, workspaceId: string
 
 /** Writes Postgres's answer to every index behind the write alias; false when one refused it. */
 async function repair(es: EsClient, alias: string, kind: DriftKind, expected: ContactDocument | undefined, found: Found | undefined): Promise<boolean> {
-  const targets = await indicesOf(es, writeAliasOf(alias));
+  // Through each generation's target alias with require_alias: never recreates a retired index.
+  const targets = await writeTargets(es, alias);
   let repaired = true;
   for (const index of targets) {
     // A newer event may land first (409): then the index is already past what we would write.
@@ -106,13 +111,13 @@ async function repair(es: EsClient, alias: string, kind: DriftKind, expected: Co
     };
     if (kind === 'extra') {
       const f = found!;
-      const tombstone: ContactDocument = { workspace_id: f.source.workspace_id, contact_id: f.id, version: f.version + 1, deleted: true, erased: true };
-      await es.index({ index, id: f.id, routing: tombstone.workspace_id, version: tombstone.version, version_type: 'external', document: tombstone }).catch(conflict);
+      const tombstone = tombstoneDocument(f.source.workspace_id, f.id, f.version + 1);
+      await es.index({ index, id: f.id, routing: tombstone.workspace_id, version: tombstone.version, version_type: 'external', document: tombstone, require_alias: true }).catch(conflict);
       continue;
     }
     const doc = expected!;
     // external_gte: equal versions with different content are overwritten; newer events still win.
-    await es.index({ index, id: doc.contact_id, routing: doc.workspace_id, version: doc.version, version_type: 'external_gte', document: doc }).catch(conflict);
+    await es.index({ index, id: doc.contact_id, routing: doc.workspace_id, version: doc.version, version_type: 'external_gte', document: doc, require_alias: true }).catch(conflict);
   }
   return repaired;
 }
@@ -142,16 +147,24 @@ export function createReconcileChunk(options: { es: EsClient; alias: string }) {
     const { workspaceId, contactId } = state.cursor;
     state.cursor.counts ??= await workspaceCounts(client, es, alias, workspaceId);
 
-    const { rows } = await client.query(
-      `${SNAPSHOT_SELECT} where c.workspace_id = $1 and ($2::uuid is null or c.id > $2::uuid) order by c.id limit ${PAGE}`,
+    // The page's id range comes from the contacts; the last page of a workspace also covers
+    // every document and erasure past its last contact.
+    const { rows: page } = await client.query(
+      `select id from contacts where workspace_id = $1 and ($2::uuid is null or id > $2::uuid) order by id limit ${PAGE}`,
       [workspaceId, contactId],
     );
-    const lastPage = rows.length < PAGE;
+    const lastPage = page.length < PAGE;
+    const upTo: string | null = lastPage ? null : page[page.length - 1].id;
+    const found = await documentsInRange(es, alias, workspaceId, contactId, upTo);
+    // Now Postgres, in a new statement (a newer snapshot than the documents just read).
+    const range = [workspaceId, contactId, upTo];
+    const inRange = (column: string) => `($2::uuid is null or ${column} > $2::uuid) and ($3::uuid is null or ${column} <= $3::uuid)`;
+    const { rows } = await client.query(`${SNAPSHOT_SELECT} where c.workspace_id = $1 and ${inRange('c.id')} order by c.id`, range);
+    const { rows: erased } = await client.query(`select contact_id, version from erased_contacts where workspace_id = $1 and ${inRange('contact_id')}`, range);
     const expected = new Map<string, ContactDocument>(rows.map((r) => [r.id, contactDocument(toSnapshot(r))]));
-    // The last page of a workspace also covers every document past its last contact.
-    const found = await documentsInRange(es, alias, workspaceId, contactId, lastPage ? null : rows[rows.length - 1].id);
+    for (const e of erased) expected.set(e.contact_id, tombstoneDocument(workspaceId, e.contact_id, Number(e.version)));
     const foundById = new Map(found.map((f) => [f.id, f]));
-    report.checked += rows.length;
+    report.checked += page.length;
     report.documents += found.length;
     let drifted = false;
     for (const id of [...new Set([...expected.keys(), ...foundById.keys()])].sort()) {
@@ -168,16 +181,16 @@ export function createReconcileChunk(options: { es: EsClient; alias: string }) {
     if (drifted || state.cursor.counts.postgres !== state.cursor.counts.elasticsearch) report.workspaces[workspaceId] = state.cursor.counts;
 
     if (!lastPage) {
-      state.cursor = { workspaceId, contactId: rows[rows.length - 1].id, counts: state.cursor.counts };
+      state.cursor = { workspaceId, contactId: upTo, counts: state.cursor.counts };
     } else {
       const next = state.workspaceId ? undefined : await nextWorkspace(client, workspaceId);
       state.cursor = next ? { workspaceId: next, contactId: null } : null;
       if (!next) {
         await saveJobState(client, job.id, { ...state, done: true }, report);
-        return { processed: rows.length, finished: true };
+        return { processed: page.length, finished: true };
       }
     }
     await saveJobState(client, job.id, state, report);
-    return { processed: rows.length, finished: false };
+    return { processed: page.length, finished: false };
   };
 }

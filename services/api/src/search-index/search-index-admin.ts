@@ -8,6 +8,7 @@ import {
   indicesOf,
   inTransaction,
   latestGeneration,
+  strayGenerations,
   Pool,
   writeAliasOf,
 } from '@segmenter/shared';
@@ -50,7 +51,7 @@ export function createSearchIndexAdmin(options: { pool: Pool; es: EsClient; alia
     /**
      * Creates the next index generation, puts it behind the write alias (from now on every event
      * reaches it) and queues the job that copies Postgres into it and swaps it in. An index left
-     * behind the write alias by a failed rebuild is dropped first.
+     * behind the write alias by a failed rebuild, and any generation no alias uses, are dropped first.
      */
     async startRebuild(): Promise<Job> {
       return inTransaction(pool, async (client) => {
@@ -62,8 +63,9 @@ export function createSearchIndexAdmin(options: { pool: Pool; es: EsClient; alia
         const leftovers = current.writeIndices.filter((i) => !current.readIndices.includes(i));
         if (leftovers.length > 0) {
           await es.indices.updateAliases({ actions: leftovers.map((index) => ({ remove: { index, alias: writeAlias } })) });
-          await es.indices.delete({ index: leftovers, ignore_unavailable: true });
         }
+        const stray = await strayGenerations(es, alias);
+        if (stray.length > 0) await es.indices.delete({ index: stray, ignore_unavailable: true });
         const target = await createContactsIndex(es, alias, (await latestGeneration(es, alias)) + 1);
         await es.indices.updateAliases({ actions: [{ add: { index: target, alias: writeAlias } }] });
         const { rows } = await client.query('select count(*)::int as n from contacts');
