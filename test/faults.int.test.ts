@@ -3,6 +3,8 @@
 // process. A writer keeps changing contacts over HTTP throughout. After each fault heals,
 // Elasticsearch must equal Postgres exactly (every contact, version, tag, label) and the outbox
 // must be empty: nothing lost, nothing resurrected.
+import fs from 'node:fs';
+import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { RunningApi, startApiService } from '../services/api/src/api-service';
 import { IndexerProcess, spawnIndexer } from './support/indexer-process';
@@ -88,12 +90,18 @@ describeWithLocalStack('faults', () => {
 
   const outboxBacklog = async () => (await env.pool.query('select count(*)::int as n from outbox')).rows[0].n as number;
 
+  /** What each fault did, written to .cache/test-reports/faults.json for the record. */
+  const report: Record<string, Record<string, unknown>> = {};
+
   /** The fault is over: stop writing, then the mirror must equal Postgres and the outbox be empty. */
-  async function expectConverged(): Promise<void> {
-    await stopWriter();
+  async function expectConverged(fault: string, facts: Record<string, unknown>): Promise<void> {
+    const writes = await stopWriter();
     expect(writer.failures).toEqual([]);
+    const started = Date.now();
     await eventually(outboxBacklog, (n) => n === 0, CONVERGE_MS);
     await expectMirrorConverges(env, workspace.id, CONVERGE_MS);
+    const contacts = (await env.pool.query('select count(*)::int as n from contacts where workspace_id = $1', [workspace.id])).rows[0].n;
+    report[fault] = { ...facts, acceptedWritesSoFar: writes, contactsCompared: contacts, secondsToConvergeAfterWritesStopped: (Date.now() - started) / 1000 };
   }
 
   function startIndexer(): void {
@@ -121,6 +129,9 @@ describeWithLocalStack('faults', () => {
   }, 240_000);
 
   afterAll(async () => {
+    const dir = path.resolve(__dirname, '..', '.cache', 'test-reports');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'faults.json'), JSON.stringify(report, null, 2));
     writer.running = false;
     await writer.loop.catch(() => undefined);
     await stopIndexer('SIGKILL');
@@ -137,33 +148,45 @@ describeWithLocalStack('faults', () => {
   test('the indexer killed (SIGKILL) mid-stream and restarted loses nothing', async () => {
     await writesGoOn(100);
     await stopIndexer('SIGKILL');
+    const down = writer.done;
     await writesGoOn(100); // written while no indexer runs
+    const writesWhileDown = writer.done - down;
     startIndexer();
     await writesGoOn(50);
-    await expectConverged();
+    await expectConverged('indexer SIGKILL', { writesWhileDown });
   }, 300_000);
 
   test('Elasticsearch killed while writes continue, then restarted: the indexer holds its batch and catches up', async () => {
     await writesGoOn(50);
     await stack.stopElasticsearch({ graceMs: 0 });
+    const down = writer.done;
+    const downAt = Date.now();
     await writesGoOn(100);
     await stack.startElasticsearch();
+    const writesWhileDown = writer.done - down;
+    const secondsDown = (Date.now() - downAt) / 1000;
     await writesGoOn(50);
-    await expectConverged();
+    await expectConverged('Elasticsearch SIGKILL', { writesWhileDown, secondsDown });
     expect(indexer!.child.exitCode).toBeNull(); // it waited; it did not give up
   }, 300_000);
 
   test('the Kafka broker killed while the api keeps accepting writes; the outbox holds them until it is back', async () => {
     await writesGoOn(50);
     await stack.stopKafka({ graceMs: 0 });
+    const down = writer.done;
+    const downAt = Date.now();
     await writesGoOn(100);
     // Every write was accepted (the writer checks each status) and waits in the outbox.
-    expect(await outboxBacklog()).toBeGreaterThan(0);
+    const backlogWhileDown = await outboxBacklog();
+    expect(backlogWhileDown).toBeGreaterThan(0);
     await stack.startKafka();
+    const writesWhileDown = writer.done - down;
+    const secondsDown = (Date.now() - downAt) / 1000;
     await writesGoOn(50);
     // A supervisor restarts an indexer whose Kafka client gave up; so does the test.
-    if (indexer!.child.exitCode !== null) startIndexer();
-    await expectConverged();
+    const indexerGaveUp = indexer!.child.exitCode !== null;
+    if (indexerGaveUp) startIndexer();
+    await expectConverged('Kafka SIGKILL', { writesWhileDown, secondsDown, backlogWhileDown, indexerGaveUp });
   }, 300_000);
 
   test('replaying the whole topic from the start changes nothing: older events are refused by version', async () => {
@@ -171,15 +194,17 @@ describeWithLocalStack('faults', () => {
     await stopIndexer('SIGTERM');
     const admin = new Kafka({ brokers: env.config.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
+    let eventsReplayed = 0;
     try {
       await admin.resetOffsets({ groupId: env.config.indexer.consumerGroup, topic: env.config.kafka.topics.contactEvents, earliest: true });
       const [committed] = await admin.fetchOffsets({ groupId: env.config.indexer.consumerGroup, topics: [env.config.kafka.topics.contactEvents] });
       expect(committed!.partitions.every((p) => Number(p.offset) <= 0)).toBe(true);
+      eventsReplayed = (await admin.fetchTopicOffsets(env.config.kafka.topics.contactEvents)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
     } finally {
       await admin.disconnect();
     }
     startIndexer();
     await writesGoOn(50);
-    await expectConverged();
+    await expectConverged('topic replayed from the start', { eventsReplayed });
   }, 300_000);
 });
