@@ -12,3 +12,6 @@ export * from './search-index/contacts-index';
 export * from './search-index/contact-document';
 export * from './metrics/metrics';
 export * from './search-index/workspace-search';
+export * from './segments/condition-model';
+export * from './segments/elasticsearch-compiler';
+export * from './segments/sql-compiler';

@@ -13,6 +13,10 @@ export type PhoneStatus = z.infer<typeof PhoneStatus>;
 export const CONTACT_SOURCES = ['api', 'import', 'form', 'order', 'event', 'integration', 'manual'] as const;
 export const ContactSource = z.enum(CONTACT_SOURCES);
 
+/** Engagement: where a message went and what happened to it (activities, engagement conditions). */
+export const ACTIVITY_CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'web'] as const;
+export const ACTIVITY_STATUSES = ['delivered', 'opened', 'clicked', 'undelivered', 'unsubscribed'] as const;
+
 export const CUSTOM_FIELD_TYPES = ['string', 'number', 'date', 'boolean'] as const;
 export const CustomFieldType = z.enum(CUSTOM_FIELD_TYPES);
 export type CustomFieldType = z.infer<typeof CustomFieldType>;

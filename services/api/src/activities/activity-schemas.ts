@@ -1,10 +1,9 @@
 // Engagement events: what happened to a message on a channel, and when.
 import { z } from 'zod';
-import { LIMITS } from '@segmenter/shared';
+import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES, LIMITS } from '@segmenter/shared';
 import { Language, Timestamp } from '../contacts/contact-schemas';
 
-export const ACTIVITY_CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'web'] as const;
-export const ACTIVITY_STATUSES = ['delivered', 'opened', 'clicked', 'undelivered', 'unsubscribed'] as const;
+export { ACTIVITY_CHANNELS, ACTIVITY_STATUSES };
 
 export const ActivityFields = z.strictObject({
   channel: z.enum(ACTIVITY_CHANNELS),

@@ -1,0 +1,245 @@
+// The segment condition model: a tree of groups (and, or, not) over leaf conditions. One zod
+// schema is the contract for the API (JSON trees), the text parser's output, and both compilers
+// (Elasticsearch and SQL). Semantics every compiler follows (docs/segment-language.md):
+//   - Negative operators (!=, NOT IN, none of, did not) need the value to exist where it makes
+//     sense: `label:tier != gold` matches contacts that HAVE the label tier with another value,
+//     not contacts without it; `NOT label:tier = gold` matches both.
+//   - Text equality is exact except for first and last names (case-insensitive, as indexed);
+//     contains and starts with are case-insensitive on every text field.
+//   - Relative dates count whole UTC days: "in the last 30 days" starts at midnight UTC 30 days ago.
+import { z } from 'zod';
+import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES, EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES } from '../domain/contact-domain';
+import { ENGAGEMENT_RANKS } from '../search-index/contacts-index';
+
+export const SEGMENT_LIMITS = {
+  /** Nesting of groups (and, or, not), the root counting as 1. */
+  depth: 8,
+  /** Leaf conditions in one tree (after saved segments are expanded). */
+  conditions: 200,
+  /** Values in one IN list or tag list. */
+  values: 500,
+  /** N in relative dates (days). */
+  days: 36_500,
+} as const;
+
+/** Profile fields compared as text. */
+export const TEXT_FIELDS = ['email', 'phone', 'first_name', 'last_name', 'city', 'region', 'postal_code', 'country', 'timezone', 'language', 'source'] as const;
+/** Text fields that compare case-insensitively for equality (indexed with a lowercase normalizer). */
+export const CASE_INSENSITIVE_FIELDS: readonly string[] = ['first_name', 'last_name'];
+export const NUMBER_FIELDS = ['email_rating'] as const;
+export const DATE_FIELDS = ['created_at', 'updated_at', 'consent_at'] as const;
+
+const values = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'must hold at least one value').max(SEGMENT_LIMITS.values, `must hold at most ${SEGMENT_LIMITS.values} values`);
+const text = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-24');
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const days = z.number().int('must be a whole number').min(0, 'must be at least 0').max(SEGMENT_LIMITS.days, `must be at most ${SEGMENT_LIMITS.days}`);
+
+export const TagCondition = z.strictObject({
+  kind: z.literal('tag'),
+  /** has: the one tag; any / all / none: of the list. */
+  op: z.enum(['has', 'any', 'all', 'none']),
+  /** Tag ids once resolved (saved segments store ids so renames show); names as typed before. */
+  tags: values(z.string().min(1).max(100)),
+});
+
+export const LabelCondition = z.strictObject({
+  kind: z.literal('label'),
+  key: LabelKey,
+  op: z.enum(['eq', 'neq', 'in', 'not_in', 'exists', 'not_exists', 'prefix']),
+  /** One value for eq, neq, prefix; several for in, not_in; none for exists, not_exists. */
+  values: z.array(LabelValue).max(SEGMENT_LIMITS.values),
+});
+
+export const TextCondition = z.strictObject({
+  kind: z.literal('text'),
+  field: z.enum(TEXT_FIELDS),
+  op: z.enum(['eq', 'neq', 'in', 'contains', 'starts_with', 'empty', 'not_empty']),
+  values: z.array(text).max(SEGMENT_LIMITS.values),
+});
+
+const comparison = z.enum(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty']);
+
+export const NumberCondition = z.strictObject({
+  kind: z.literal('number'),
+  field: z.enum(NUMBER_FIELDS),
+  op: comparison,
+  values: z.array(finite).max(2),
+});
+
+/** Absolute (a calendar date, UTC) or relative (whole days from today, UTC). */
+export const DateCondition = z.strictObject({
+  kind: z.literal('date'),
+  field: z.enum(DATE_FIELDS),
+  op: z.enum(['before', 'after', 'on', 'between', 'in_last_days', 'more_than_days_ago', 'in_next_days', 'empty', 'not_empty']),
+  dates: z.array(isoDate).max(2).optional(),
+  days: days.optional(),
+});
+
+export const StatusCondition = z.strictObject({
+  kind: z.literal('status'),
+  channel: z.enum(['email', 'phone']),
+  op: z.enum(['in', 'not_in']),
+  statuses: values(z.enum([...new Set([...EMAIL_STATUSES, ...PHONE_STATUSES])] as [string, ...string[]])),
+});
+
+export const SendableCondition = z.strictObject({ kind: z.literal('sendable'), channel: z.enum(['email', 'phone']) });
+
+/** A custom field by its declared type; `type` is filled in from the workspace's definitions. */
+export const CustomCondition = z.strictObject({
+  kind: z.literal('custom'),
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a custom field key'),
+  type: z.enum(['string', 'number', 'date', 'boolean']),
+  op: z.enum(['eq', 'neq', 'in', 'contains', 'starts_with', 'gt', 'gte', 'lt', 'lte', 'between', 'before', 'after', 'on', 'in_last_days', 'more_than_days_ago', 'in_next_days', 'is_true', 'is_false', 'empty', 'not_empty']),
+  values: z.array(z.union([text, finite])).max(SEGMENT_LIMITS.values),
+  days: days.optional(),
+});
+
+/** "Opened an email at least K times in the last N days" (K up to ENGAGEMENT_RANKS). */
+export const EngagementCondition = z.strictObject({
+  kind: z.literal('engagement'),
+  channel: z.enum(ACTIVITY_CHANNELS),
+  status: z.enum(ACTIVITY_STATUSES),
+  atLeast: z.number().int().min(1, 'must be at least 1').max(ENGAGEMENT_RANKS, `must be at most ${ENGAGEMENT_RANKS} (the times kept per channel and status)`),
+  days: days.min(1, 'must be at least 1'),
+});
+
+/** Membership of another saved segment: expanded before compiling; cycles are refused. */
+export const SegmentCondition = z.strictObject({ kind: z.literal('segment'), segmentId: z.uuid('must be a segment id (UUID)') });
+
+export type TagCondition = z.infer<typeof TagCondition>;
+export type LabelCondition = z.infer<typeof LabelCondition>;
+export type TextCondition = z.infer<typeof TextCondition>;
+export type NumberCondition = z.infer<typeof NumberCondition>;
+export type DateCondition = z.infer<typeof DateCondition>;
+export type StatusCondition = z.infer<typeof StatusCondition>;
+export type SendableCondition = z.infer<typeof SendableCondition>;
+export type CustomCondition = z.infer<typeof CustomCondition>;
+export type EngagementCondition = z.infer<typeof EngagementCondition>;
+export type SegmentCondition = z.infer<typeof SegmentCondition>;
+
+export type LeafCondition =
+  | TagCondition
+  | LabelCondition
+  | TextCondition
+  | NumberCondition
+  | DateCondition
+  | StatusCondition
+  | SendableCondition
+  | CustomCondition
+  | EngagementCondition
+  | SegmentCondition;
+
+export type Condition = LeafCondition | { kind: 'and'; conditions: Condition[] } | { kind: 'or'; conditions: Condition[] } | { kind: 'not'; condition: Condition };
+
+const Leaf = z.discriminatedUnion('kind', [
+  TagCondition,
+  LabelCondition,
+  TextCondition,
+  NumberCondition,
+  DateCondition,
+  StatusCondition,
+  SendableCondition,
+  CustomCondition,
+  EngagementCondition,
+  SegmentCondition,
+]);
+
+const groupMembers = z.array(z.lazy(() => ConditionShape)).min(1, 'must hold at least one condition').max(SEGMENT_LIMITS.conditions);
+
+const ConditionShape: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    Leaf,
+    z.strictObject({ kind: z.literal('and'), conditions: groupMembers }),
+    z.strictObject({ kind: z.literal('or'), conditions: groupMembers }),
+    z.strictObject({ kind: z.literal('not'), condition: ConditionShape }),
+  ]),
+) as z.ZodType<Condition>;
+
+/** How many values an operator takes: [min, max]. */
+function arity(op: string): [number, number] {
+  if (['exists', 'not_exists', 'empty', 'not_empty', 'is_true', 'is_false', 'in_last_days', 'more_than_days_ago', 'in_next_days'].includes(op)) return [0, 0];
+  if (op === 'between') return [2, 2];
+  if (op === 'in' || op === 'not_in') return [1, SEGMENT_LIMITS.values];
+  return [1, 1];
+}
+
+const RELATIVE = ['in_last_days', 'more_than_days_ago', 'in_next_days'];
+
+/** The rules zod's shapes cannot say: value counts per operator, depth and size limits. */
+export function conditionProblems(tree: Condition, path = 'condition'): { field: string; rule: string }[] {
+  const problems: { field: string; rule: string }[] = [];
+  let leaves = 0;
+  const visit = (node: Condition, at: string, depth: number) => {
+    if (depth > SEGMENT_LIMITS.depth) {
+      problems.push({ field: at, rule: `nests deeper than ${SEGMENT_LIMITS.depth} levels` });
+      return;
+    }
+    if (node.kind === 'and' || node.kind === 'or') return node.conditions.forEach((c, i) => visit(c, `${at}.conditions.${i}`, depth + 1));
+    if (node.kind === 'not') return visit(node.condition, `${at}.condition`, depth + 1);
+    leaves += 1;
+    const count = (n: number, op: string, field = 'values') => {
+      const [min, max] = arity(op);
+      if (n < min || n > max) problems.push({ field: `${at}.${field}`, rule: min === max ? `must hold exactly ${min} value(s) for ${op}` : `must hold ${min} to ${max} values for ${op}` });
+    };
+    switch (node.kind) {
+      case 'label':
+      case 'text':
+      case 'number':
+        count(node.values.length, node.op);
+        if (node.kind === 'number' && node.values.some((v) => !Number.isInteger(v))) problems.push({ field: `${at}.values`, rule: `must be whole numbers for ${node.field}` });
+        if (node.op === 'between' && node.kind === 'number' && node.values[0]! > node.values[1]!) problems.push({ field: `${at}.values`, rule: 'between needs the lower bound first' });
+        break;
+      case 'custom': {
+        count(node.values.length, node.op);
+        const allowed: Record<string, string[]> = {
+          string: ['eq', 'neq', 'in', 'contains', 'starts_with', 'empty', 'not_empty'],
+          number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty'],
+          date: ['before', 'after', 'on', 'between', ...RELATIVE, 'empty', 'not_empty'],
+          boolean: ['is_true', 'is_false', 'empty', 'not_empty'],
+        };
+        if (!allowed[node.type]!.includes(node.op)) problems.push({ field: `${at}.op`, rule: `${node.op} does not apply to a ${node.type} field` });
+        const wrongType = node.values.find((v) => (node.type === 'number' ? typeof v !== 'number' : typeof v !== 'string'));
+        if (wrongType !== undefined) problems.push({ field: `${at}.values`, rule: `must be ${node.type === 'number' ? 'numbers' : 'strings'} for a ${node.type} field` });
+        if (node.type === 'date' && node.values.some((v) => typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(v))) problems.push({ field: `${at}.values`, rule: 'must be dates like 2026-11-24' });
+        if (RELATIVE.includes(node.op) !== (node.days !== undefined)) problems.push({ field: `${at}.days`, rule: RELATIVE.includes(node.op) ? `is required for ${node.op}` : `applies only to relative dates` });
+        break;
+      }
+      case 'date': {
+        const relative = RELATIVE.includes(node.op);
+        const dates = node.dates ?? [];
+        if (relative !== (node.days !== undefined)) problems.push({ field: `${at}.days`, rule: relative ? `is required for ${node.op}` : 'applies only to relative dates' });
+        if (!relative) count(dates.length, node.op, 'dates');
+        if (node.op === 'between' && dates.length === 2 && dates[0]! > dates[1]!) problems.push({ field: `${at}.dates`, rule: 'between needs the earlier date first' });
+        break;
+      }
+      case 'status': {
+        const allowed: readonly string[] = node.channel === 'email' ? EMAIL_STATUSES : PHONE_STATUSES;
+        node.statuses.forEach((s, i) => {
+          if (!allowed.includes(s)) problems.push({ field: `${at}.statuses.${i}`, rule: `is not a ${node.channel} status (${allowed.join(', ')})` });
+        });
+        break;
+      }
+      case 'tag':
+        if (node.op === 'has' && node.tags.length !== 1) problems.push({ field: `${at}.tags`, rule: 'must hold exactly one tag for has' });
+        break;
+      default:
+        break;
+    }
+  };
+  visit(tree, path, 1);
+  if (leaves > SEGMENT_LIMITS.conditions) problems.push({ field: path, rule: `holds ${leaves} conditions; at most ${SEGMENT_LIMITS.conditions}` });
+  return problems;
+}
+
+export const ConditionTree = ConditionShape;
+
+/** Parses and checks a JSON tree; throws a ZodError-like list via the returned problems. */
+export function checkCondition(input: unknown, path = 'condition'): { tree: Condition } | { problems: { field: string; rule: string }[] } {
+  const parsed = ConditionShape.safeParse(input);
+  if (!parsed.success) {
+    return { problems: parsed.error.issues.map((i) => ({ field: [path, ...i.path.map(String)].join('.'), rule: i.message })) };
+  }
+  const problems = conditionProblems(parsed.data, path);
+  return problems.length > 0 ? { problems } : { tree: parsed.data };
+}

@@ -1,0 +1,180 @@
+// Condition tree -> Elasticsearch bool query, filter context only (no scoring, cacheable). The
+// result is one clause for workspaceSearch(...), which adds the workspace scope; nothing here can
+// widen it. Relative dates use rounded date math (now-30d/d) so the query cache can reuse them.
+// Every operator's meaning is fixed by the SQL compiler beside it (the reference semantics); the
+// differential test holds the two to the same answers.
+import type { QueryClause } from '../search-index/workspace-search';
+import type { Condition, CustomCondition, DateCondition, LeafCondition } from './condition-model';
+
+const and = (...filter: QueryClause[]): QueryClause => ({ bool: { filter } });
+const not = (clause: QueryClause): QueryClause => ({ bool: { must_not: [clause] } });
+const exists = (field: string): QueryClause => ({ exists: { field } });
+
+/** Escapes the wildcard query's special characters in user text. */
+export const escapeWildcard = (text: string) => text.replace(/[\\*?]/g, (c) => `\\${c}`);
+
+const contains = (field: string, text: string): QueryClause => ({ wildcard: { [field]: { value: `*${escapeWildcard(text)}*`, case_insensitive: true } } });
+const startsWith = (field: string, text: string): QueryClause => ({ prefix: { [field]: { value: text, case_insensitive: true } } });
+
+/** The day ranges every date operator means, as date math (UTC days). */
+function dateRange(field: string, op: string, dates: string[], days: number | undefined): QueryClause {
+  switch (op) {
+    case 'before':
+      return { range: { [field]: { lt: dates[0] } } };
+    case 'after':
+      return { range: { [field]: { gte: `${dates[0]}||+1d` } } };
+    case 'on':
+      return { range: { [field]: { gte: dates[0], lt: `${dates[0]}||+1d` } } };
+    case 'between':
+      return { range: { [field]: { gte: dates[0], lt: `${dates[1]}||+1d` } } };
+    case 'in_last_days':
+      return { range: { [field]: { gte: `now-${days}d/d` } } };
+    case 'more_than_days_ago':
+      return { range: { [field]: { lt: `now-${days}d/d` } } };
+    case 'in_next_days':
+      return { range: { [field]: { gte: 'now/d', lt: `now+${days! + 1}d/d` } } };
+    default:
+      throw new Error(`not a date operator: ${op}`);
+  }
+}
+
+function comparison(field: string, op: string, values: (string | number)[]): QueryClause {
+  switch (op) {
+    case 'eq':
+      return { term: { [field]: values[0]! } };
+    case 'neq':
+      return and(exists(field), not({ term: { [field]: values[0]! } }));
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      return { range: { [field]: { [op]: values[0] } } };
+    case 'between':
+      return { range: { [field]: { gte: values[0], lte: values[1] } } };
+    case 'empty':
+      return not(exists(field));
+    case 'not_empty':
+      return exists(field);
+    default:
+      throw new Error(`not a comparison: ${op}`);
+  }
+}
+
+const DATE_OPS = ['before', 'after', 'on', 'between', 'in_last_days', 'more_than_days_ago', 'in_next_days'];
+
+function custom(c: CustomCondition): QueryClause {
+  const field = `custom_fields.${c.type}`;
+  const entry = (...filter: QueryClause[]): QueryClause => ({ nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': c.key } }, ...filter) } });
+  const values = c.values;
+  if (c.type === 'date' && DATE_OPS.includes(c.op)) return entry(dateRange(field, c.op, values.map(String), c.days));
+  switch (c.op) {
+    case 'empty':
+      return not(entry(exists(field)));
+    case 'not_empty':
+      return entry(exists(field));
+    case 'neq':
+      // One entry per key: "has the field, with another value".
+      return entry(exists(field), not({ term: { [field]: values[0]! } }));
+    case 'in':
+      return entry({ terms: { [field]: values } });
+    case 'contains':
+      return entry(contains(field, String(values[0])));
+    case 'starts_with':
+      return entry(startsWith(field, String(values[0])));
+    case 'is_true':
+    case 'is_false':
+      return entry({ term: { [field]: c.op === 'is_true' } });
+    default:
+      return entry(comparison(field, c.op, values));
+  }
+}
+
+function dates(c: DateCondition): QueryClause {
+  if (c.op === 'empty') return not(exists(c.field));
+  if (c.op === 'not_empty') return exists(c.field);
+  return dateRange(c.field, c.op, c.dates ?? [], c.days);
+}
+
+function leaf(c: LeafCondition): QueryClause {
+  switch (c.kind) {
+    case 'tag':
+      if (c.op === 'has') return { term: { tag_ids: c.tags[0]! } };
+      if (c.op === 'any') return { terms: { tag_ids: c.tags } };
+      if (c.op === 'all') return and(...c.tags.map((t) => ({ term: { tag_ids: t } })));
+      return not({ terms: { tag_ids: c.tags } });
+    case 'label': {
+      const pair = (v: string) => `${c.key}=${v}`;
+      const hasKey: QueryClause = { term: { label_keys: c.key } };
+      switch (c.op) {
+        case 'eq':
+          return { term: { labels: pair(c.values[0]!) } };
+        case 'neq':
+          return and(hasKey, not({ term: { labels: pair(c.values[0]!) } }));
+        case 'in':
+          return { terms: { labels: c.values.map(pair) } };
+        case 'not_in':
+          return and(hasKey, not({ terms: { labels: c.values.map(pair) } }));
+        case 'exists':
+          return hasKey;
+        case 'not_exists':
+          return not(hasKey);
+        case 'prefix':
+          return { prefix: { labels: pair(c.values[0]!) } };
+      }
+      break;
+    }
+    case 'text':
+      switch (c.op) {
+        case 'in':
+          return { terms: { [c.field]: c.values } };
+        case 'contains':
+          return contains(c.field, c.values[0]!);
+        case 'starts_with':
+          return startsWith(c.field, c.values[0]!);
+        default:
+          // eq / neq: names are indexed lower-cased, and a term query on them is normalised too.
+          return comparison(c.field, c.op, c.values);
+      }
+    case 'number':
+      return comparison(c.field, c.op, c.values);
+    case 'date':
+      return dates(c);
+    case 'status': {
+      const statuses = { terms: { [`${c.channel}_status`]: c.statuses } };
+      return c.op === 'in' ? statuses : not(statuses);
+    }
+    case 'sendable':
+      return and({ term: { [`${c.channel}_status`]: 'active' } }, exists(c.channel));
+    case 'custom':
+      return custom(c);
+    case 'engagement':
+      // The K-th most recent time of this channel and status is within the last N days.
+      return {
+        nested: {
+          path: 'engagement',
+          query: and(
+            { term: { 'engagement.channel': c.channel } },
+            { term: { 'engagement.status': c.status } },
+            { term: { 'engagement.rank': c.atLeast } },
+            { range: { 'engagement.at': { gte: `now-${c.days}d/d` } } },
+          ),
+        },
+      };
+    case 'segment':
+      throw new Error('saved segment references must be expanded before compiling');
+  }
+  throw new Error(`unhandled condition ${JSON.stringify(c)}`);
+}
+
+export function compileToElasticsearch(tree: Condition): QueryClause {
+  switch (tree.kind) {
+    case 'and':
+      return and(...tree.conditions.map(compileToElasticsearch));
+    case 'or':
+      return { bool: { should: tree.conditions.map(compileToElasticsearch), minimum_should_match: 1 } };
+    case 'not':
+      return not(compileToElasticsearch(tree.condition));
+    default:
+      return leaf(tree);
+  }
+}
