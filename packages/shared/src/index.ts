@@ -15,3 +15,4 @@ export * from './search-index/workspace-search';
 export * from './segments/condition-model';
 export * from './segments/elasticsearch-compiler';
 export * from './segments/sql-compiler';
+export * from './segments/segment-text';

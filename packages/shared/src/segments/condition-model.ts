@@ -243,3 +243,22 @@ export function checkCondition(input: unknown, path = 'condition'): { tree: Cond
   const problems = conditionProblems(parsed.data, path);
   return problems.length > 0 ? { problems } : { tree: parsed.data };
 }
+
+/**
+ * The canonical form of a tree: a group of one condition is that condition. Trees are stored and
+ * compiled in this form, and it is the form the text syntax round-trips (a parenthesised single
+ * condition reads back as the condition).
+ */
+export function normalizeCondition(tree: Condition): Condition {
+  switch (tree.kind) {
+    case 'and':
+    case 'or': {
+      const conditions = tree.conditions.map(normalizeCondition);
+      return conditions.length === 1 ? conditions[0]! : { kind: tree.kind, conditions };
+    }
+    case 'not':
+      return { kind: 'not', condition: normalizeCondition(tree.condition) };
+    default:
+      return tree;
+  }
+}

@@ -1,0 +1,200 @@
+import fc from 'fast-check';
+import { Condition, normalizeCondition } from './condition-model';
+import { parseSegment, printSegment, quote, SegmentSyntaxError } from './segment-text';
+
+const customFieldTypes = new Map([
+  ['score', 'number'],
+  ['plan', 'string'],
+  ['renews', 'date'],
+  ['vip', 'boolean'],
+] as const);
+const parse = (text: string) => parseSegment(text, { customFieldTypes });
+
+describe('parsing', () => {
+  test("the issue's example", () => {
+    expect(parse('label:tier IN [gold, silver] AND tag:"Hot Lead" AND label:churned NOT EXISTS AND created > now-30d')).toEqual({
+      kind: 'and',
+      conditions: [
+        { kind: 'label', key: 'tier', op: 'in', values: ['gold', 'silver'] },
+        { kind: 'tag', op: 'has', tags: ['Hot Lead'] },
+        { kind: 'label', key: 'churned', op: 'not_exists', values: [] },
+        { kind: 'date', field: 'created_at', op: 'in_last_days', days: 30 },
+      ],
+    });
+  });
+
+  test('AND binds tighter than OR; NOT binds to the next condition; parentheses group', () => {
+    expect(parse('tag:a OR tag:b AND NOT tag:c')).toEqual({
+      kind: 'or',
+      conditions: [
+        { kind: 'tag', op: 'has', tags: ['a'] },
+        { kind: 'and', conditions: [{ kind: 'tag', op: 'has', tags: ['b'] }, { kind: 'not', condition: { kind: 'tag', op: 'has', tags: ['c'] } }] },
+      ],
+    });
+    expect(parse('NOT (tag:a OR tag:b)')).toEqual({ kind: 'not', condition: { kind: 'or', conditions: [{ kind: 'tag', op: 'has', tags: ['a'] }, { kind: 'tag', op: 'has', tags: ['b'] }] } });
+  });
+
+  test.each<[string, Condition]>([
+    ['tag:ANY [VIP, "Hot Lead"]', { kind: 'tag', op: 'any', tags: ['VIP', 'Hot Lead'] }],
+    ['tag:all [a]', { kind: 'tag', op: 'all', tags: ['a'] }],
+    ['tag:NONE [a, b]', { kind: 'tag', op: 'none', tags: ['a', 'b'] }],
+    ['tag:"ANY"', { kind: 'tag', op: 'has', tags: ['ANY'] }],
+    ['label:tier = gold', { kind: 'label', key: 'tier', op: 'eq', values: ['gold'] }],
+    ['label:tier != gold', { kind: 'label', key: 'tier', op: 'neq', values: ['gold'] }],
+    ['label:tier NOT IN [a, "2024"]', { kind: 'label', key: 'tier', op: 'not_in', values: ['a', '2024'] }],
+    ['label:utm PREFIX fb', { kind: 'label', key: 'utm', op: 'prefix', values: ['fb'] }],
+    ['label:churned exists', { kind: 'label', key: 'churned', op: 'exists', values: [] }],
+    ['city = Paris', { kind: 'text', field: 'city', op: 'eq', values: ['Paris'] }],
+    ['first_name CONTAINS "an"', { kind: 'text', field: 'first_name', op: 'contains', values: ['an'] }],
+    ['email STARTS WITH ada', { kind: 'text', field: 'email', op: 'starts_with', values: ['ada'] }],
+    ['phone IS NOT EMPTY', { kind: 'text', field: 'phone', op: 'not_empty', values: [] }],
+    ['email_rating BETWEEN 10 AND 20', { kind: 'number', field: 'email_rating', op: 'between', values: [10, 20] }],
+    ['email_rating >= 50', { kind: 'number', field: 'email_rating', op: 'gte', values: [50] }],
+    ['created < now-2w', { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 14 }],
+    ['created MORE THAN 30 DAYS AGO', { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 30 }],
+    ['consent > 2026-01-01', { kind: 'date', field: 'consent_at', op: 'after', dates: ['2026-01-01'] }],
+    ['updated BETWEEN 2026-01-01 AND 2026-02-01', { kind: 'date', field: 'updated_at', op: 'between', dates: ['2026-01-01', '2026-02-01'] }],
+    ['email_status = unsubscribed', { kind: 'status', channel: 'email', op: 'in', statuses: ['unsubscribed'] }],
+    ['phone_status NOT IN [blacklisted]', { kind: 'status', channel: 'phone', op: 'not_in', statuses: ['blacklisted'] }],
+    ['sendable:email', { kind: 'sendable', channel: 'email' }],
+    ['custom:score > 9.5', { kind: 'custom', key: 'score', type: 'number', op: 'gt', values: [9.5] }],
+    ['custom:plan IN [pro, "Pro Max"]', { kind: 'custom', key: 'plan', type: 'string', op: 'in', values: ['pro', 'Pro Max'] }],
+    ['custom:renews IN NEXT 7 DAYS', { kind: 'custom', key: 'renews', type: 'date', op: 'in_next_days', values: [], days: 7 }],
+    ['custom:renews < 2027-01-01', { kind: 'custom', key: 'renews', type: 'date', op: 'before', values: ['2027-01-01'] }],
+    ['custom:vip IS TRUE', { kind: 'custom', key: 'vip', type: 'boolean', op: 'is_true', values: [] }],
+    ['engagement:email.opened >= 2 IN LAST 7 DAYS', { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 2, days: 7 }],
+    ['engagement:sms.clicked IN LAST 30 DAYS', { kind: 'engagement', channel: 'sms', status: 'clicked', atLeast: 1, days: 30 }],
+    ['segment:0b9e1a52-58c4-4d3a-9a1e-3f0e2b7c9d11', { kind: 'segment', segmentId: '0b9e1a52-58c4-4d3a-9a1e-3f0e2b7c9d11' }],
+  ])('%s', (text, tree) => {
+    expect(parse(text)).toEqual(tree);
+  });
+
+  test.each([
+    ['label:tier IN [gold', 1, 20, ['","', '"]"'], 'the end of the text'],
+    ['tag:a AND', 1, 10, ['a condition (tag:, label:, a field, NOT or "(")'], 'the end of the text'],
+    ['label:tier ==', 1, 13, ['a label value'], '"="'],
+    ['city = Paris\n  AND zodiac = leo', 2, 7, ['a condition (tag:, label:, custom:, engagement:, sendable:, segment:, a profile field, a status or a date)'], '"zodiac"'],
+    ['custom:shoe_size > 42', 1, 8, ['a custom field defined in this workspace'], '"shoe_size"'],
+    ['created > yesterday', 1, 11, ['a date like 2026-11-24'], '"yesterday"'],
+    ['tag:"unterminated', 1, 5, ['a closing "'], 'the end of the line'],
+    ['(tag:a', 1, 7, ['")"'], 'the end of the text'],
+    ['tag:a tag:b', 1, 7, ['AND', 'OR', 'the end of the text'], '"tag"'],
+    ['email_rating > many', 1, 16, ['a number'], '"many"'],
+    ['created IN LAST 1.5 DAYS', 1, 17, ['a whole number of days'], '"1.5"'],
+    ['sendable:fax', 1, 10, ['email', 'phone'], '"fax"'],
+    ['city = Paris; drop table', 1, 13, ['a condition, a value or an operator'], '";"'],
+  ])('%j fails at line %i, column %i', (text, line, column, expected, found) => {
+    let error: unknown;
+    try {
+      parse(text);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SegmentSyntaxError);
+    expect(error).toMatchObject({ line, column, expected, found });
+    expect((error as Error).message).toBe(`line ${line}, column ${column}: expected ${expected.join(' or ')}, found ${found}`);
+  });
+});
+
+describe('printing', () => {
+  test('values are bare words only when they read back as themselves', () => {
+    expect(quote('gold')).toBe('gold');
+    expect(quote('Hot Lead')).toBe('"Hot Lead"');
+    expect(quote('AND')).toBe('"AND"');
+    expect(quote('2024')).toBe('"2024"');
+    expect(quote('now-3d')).toBe('"now-3d"');
+    expect(quote('say "hi"\\')).toBe('"say \\"hi\\"\\\\"');
+    expect(quote('two\nlines')).toBe('"two\\nlines"');
+  });
+
+  test('tags print by name', () => {
+    const names = new Map([['id-1', 'Hot Lead']]);
+    expect(printSegment({ kind: 'tag', op: 'has', tags: ['id-1'] }, { tagName: (id) => names.get(id)! })).toBe('tag:"Hot Lead"');
+  });
+});
+
+// Trees as the model allows them, in canonical form (no single-member groups).
+const word = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,8}$/);
+const anyText = fc.oneof(word, fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('AND', 'now-3d', '2024', 'a "b"', 'x\\y', 'two\nlines', 'é€'));
+const labelText = fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/);
+const date = fc.integer({ min: 0, max: 20_000 }).map((d) => new Date(Date.UTC(2000, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
+const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }).map((v) => (Object.is(v, -0) ? 0 : v));
+const dateOp = fc.oneof(
+  fc.constantFrom('before', 'after', 'on').chain((op) => date.map((d) => ({ op, dates: [d] }))),
+  fc.tuple(date, date).map(([a, b]) => ({ op: 'between', dates: [a, b].sort() })),
+  fc.constantFrom('in_last_days', 'more_than_days_ago', 'in_next_days').chain((op) => fc.nat(1000).map((days) => ({ op, days }))),
+  fc.constantFrom('empty', 'not_empty').map((op) => ({ op })),
+);
+const textOp = fc.oneof(
+  fc.constantFrom('eq', 'neq', 'contains', 'starts_with').chain((op) => anyText.map((v) => ({ op, values: [v] }))),
+  fc.array(anyText, { minLength: 1, maxLength: 3 }).map((values) => ({ op: 'in', values })),
+  fc.constantFrom('empty', 'not_empty').map((op) => ({ op, values: [] as string[] })),
+);
+const numberOp = (value: fc.Arbitrary<number>) =>
+  fc.oneof(
+    fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte').chain((op) => value.map((v) => ({ op, values: [v] }))),
+    fc.tuple(value, value).map(([a, b]) => ({ op: 'between', values: [Math.min(a, b), Math.max(a, b)] })),
+    fc.constantFrom('empty', 'not_empty').map((op) => ({ op, values: [] as number[] })),
+  );
+
+const leaf: fc.Arbitrary<Condition> = fc.oneof(
+  fc.oneof(
+    anyText.map((t) => ({ kind: 'tag', op: 'has', tags: [t] })),
+    fc.tuple(fc.constantFrom('any', 'all', 'none'), fc.array(anyText, { minLength: 1, maxLength: 3 })).map(([op, tags]) => ({ kind: 'tag', op, tags })),
+  ),
+  fc.tuple(labelText, fc.constantFrom('eq', 'neq', 'in', 'not_in', 'exists', 'not_exists', 'prefix'), fc.array(labelText, { minLength: 1, maxLength: 3 })).map(([key, op, values]) => ({
+    kind: 'label',
+    key,
+    op,
+    values: op === 'exists' || op === 'not_exists' ? [] : op === 'in' || op === 'not_in' ? values : [values[0]!],
+  })),
+  fc.tuple(fc.constantFrom('email', 'first_name', 'city', 'country', 'language'), textOp).map(([field, o]) => ({ kind: 'text', field, ...o })),
+  fc.tuple(fc.constant('email_rating'), numberOp(fc.integer({ min: 0, max: 100 }))).map(([field, o]) => ({ kind: 'number', field, ...o })),
+  fc.tuple(fc.constantFrom('created_at', 'updated_at', 'consent_at'), dateOp).map(([field, o]) => ({ kind: 'date', field, ...o })),
+  fc.tuple(fc.constantFrom('email', 'phone'), fc.constantFrom('in', 'not_in'), fc.array(fc.constantFrom('active', 'blacklisted', 'spam_report'), { minLength: 1, maxLength: 2 })).map(([channel, op, statuses]) => ({ kind: 'status', channel, op, statuses })),
+  fc.constantFrom('email', 'phone').map((channel) => ({ kind: 'sendable', channel })),
+  textOp.map((o) => ({ kind: 'custom', key: 'plan', type: 'string', ...o })),
+  numberOp(finite).map((o) => ({ kind: 'custom', key: 'score', type: 'number', ...o })),
+  dateOp.map((o: { op: string; dates?: string[]; days?: number }) => {
+    const { dates, ...rest } = o;
+    return { kind: 'custom', key: 'renews', type: 'date', values: dates ?? [], ...rest };
+  }),
+  fc.constantFrom('is_true', 'is_false', 'empty', 'not_empty').map((op) => ({ kind: 'custom', key: 'vip', type: 'boolean', op, values: [] })),
+  fc.tuple(fc.constantFrom('email', 'sms', 'push'), fc.constantFrom('opened', 'clicked', 'delivered'), fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 365 })).map(([channel, status, atLeast, days]) => ({ kind: 'engagement', channel, status, atLeast, days })),
+  fc.uuid().map((id) => ({ kind: 'segment', segmentId: id.toLowerCase() })),
+) as fc.Arbitrary<Condition>;
+
+const tree: fc.Arbitrary<Condition> = fc.letrec<{ node: Condition }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('node'), { minLength: 2, maxLength: 4 }).map((conditions) => ({ kind: 'and', conditions }) as Condition),
+    fc.array(tie('node'), { minLength: 2, maxLength: 4 }).map((conditions) => ({ kind: 'or', conditions }) as Condition),
+    tie('node').map((condition) => ({ kind: 'not', condition }) as Condition),
+  ),
+})).node;
+
+test('parsing the printed text gives back the same tree, for every tree', () => {
+  fc.assert(
+    fc.property(tree, (t) => {
+      expect(parse(printSegment(t))).toEqual(t);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('printing is stable: print(parse(print(t))) = print(t)', () => {
+  fc.assert(
+    fc.property(tree, (t) => {
+      const text = printSegment(t);
+      expect(printSegment(parse(text))).toBe(text);
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('single-member groups are not canonical: they normalise away, and that form round-trips', () => {
+  const wrapped: Condition = { kind: 'and', conditions: [{ kind: 'or', conditions: [{ kind: 'sendable', channel: 'email' }] }] };
+  expect(normalizeCondition(wrapped)).toEqual({ kind: 'sendable', channel: 'email' });
+  expect(parse(printSegment(wrapped))).toEqual(normalizeCondition(wrapped));
+});
