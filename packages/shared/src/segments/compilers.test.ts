@@ -1,0 +1,162 @@
+// The compilers' output for every operator (Elasticsearch), their safety (SQL), and the model's
+// own rules. Semantics are proven by the differential test against real Postgres and
+// Elasticsearch (test/segments-differential.int.test.ts); these pin the shapes.
+import fc from 'fast-check';
+import { checkCondition, Condition, conditionProblems, SEGMENT_LIMITS } from './condition-model';
+import { compileToElasticsearch, escapeWildcard } from './elasticsearch-compiler';
+import { compileToSql, matchingContactsSql } from './sql-compiler';
+
+const T1 = '11111111-1111-4111-8111-111111111111';
+const T2 = '22222222-2222-4222-8222-222222222222';
+const not = (c: object) => ({ bool: { must_not: [c] } });
+const and = (...filter: object[]) => ({ bool: { filter } });
+
+describe('Elasticsearch compiler', () => {
+  test.each<[string, Condition, object]>([
+    ['tag has', { kind: 'tag', op: 'has', tags: [T1] }, { term: { tag_ids: T1 } }],
+    ['tag any', { kind: 'tag', op: 'any', tags: [T1, T2] }, { terms: { tag_ids: [T1, T2] } }],
+    ['tag all', { kind: 'tag', op: 'all', tags: [T1, T2] }, and({ term: { tag_ids: T1 } }, { term: { tag_ids: T2 } })],
+    ['tag none', { kind: 'tag', op: 'none', tags: [T1] }, not({ terms: { tag_ids: [T1] } })],
+    ['label =', { kind: 'label', key: 'tier', op: 'eq', values: ['gold'] }, { term: { labels: 'tier=gold' } }],
+    ['label !=', { kind: 'label', key: 'tier', op: 'neq', values: ['gold'] }, and({ term: { label_keys: 'tier' } }, not({ term: { labels: 'tier=gold' } }))],
+    ['label IN', { kind: 'label', key: 'tier', op: 'in', values: ['gold', 'silver'] }, { terms: { labels: ['tier=gold', 'tier=silver'] } }],
+    ['label NOT IN', { kind: 'label', key: 'tier', op: 'not_in', values: ['gold'] }, and({ term: { label_keys: 'tier' } }, not({ terms: { labels: ['tier=gold'] } }))],
+    ['label EXISTS', { kind: 'label', key: 'tier', op: 'exists', values: [] }, { term: { label_keys: 'tier' } }],
+    ['label NOT EXISTS', { kind: 'label', key: 'tier', op: 'not_exists', values: [] }, not({ term: { label_keys: 'tier' } })],
+    ['label PREFIX', { kind: 'label', key: 'utm', op: 'prefix', values: ['fb'] }, { prefix: { labels: 'utm=fb' } }],
+    ['text =', { kind: 'text', field: 'city', op: 'eq', values: ['Paris'] }, { term: { city: 'Paris' } }],
+    ['text !=', { kind: 'text', field: 'city', op: 'neq', values: ['Paris'] }, and({ exists: { field: 'city' } }, not({ term: { city: 'Paris' } }))],
+    ['text IN', { kind: 'text', field: 'country', op: 'in', values: ['FR', 'DE'] }, { terms: { country: ['FR', 'DE'] } }],
+    ['text CONTAINS escapes wildcards', { kind: 'text', field: 'first_name', op: 'contains', values: ['a*b?'] }, { wildcard: { first_name: { value: '*a\\*b\\?*', case_insensitive: true } } }],
+    ['text STARTS WITH', { kind: 'text', field: 'email', op: 'starts_with', values: ['ada'] }, { prefix: { email: { value: 'ada', case_insensitive: true } } }],
+    ['text IS EMPTY', { kind: 'text', field: 'phone', op: 'empty', values: [] }, not({ exists: { field: 'phone' } })],
+    ['number BETWEEN', { kind: 'number', field: 'email_rating', op: 'between', values: [10, 20] }, { range: { email_rating: { gte: 10, lte: 20 } } }],
+    ['number >', { kind: 'number', field: 'email_rating', op: 'gt', values: [10] }, { range: { email_rating: { gt: 10 } } }],
+    ['date in the last N days', { kind: 'date', field: 'created_at', op: 'in_last_days', days: 30 }, { range: { created_at: { gte: 'now-30d/d' } } }],
+    ['date more than N days ago', { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 30 }, { range: { created_at: { lt: 'now-30d/d' } } }],
+    ['date in the next N days', { kind: 'date', field: 'consent_at', op: 'in_next_days', days: 7 }, { range: { consent_at: { gte: 'now/d', lt: 'now+8d/d' } } }],
+    ['date before', { kind: 'date', field: 'created_at', op: 'before', dates: ['2026-01-01'] }, { range: { created_at: { lt: '2026-01-01' } } }],
+    ['date after (the next day on)', { kind: 'date', field: 'created_at', op: 'after', dates: ['2026-01-01'] }, { range: { created_at: { gte: '2026-01-01||+1d' } } }],
+    ['date on', { kind: 'date', field: 'created_at', op: 'on', dates: ['2026-01-01'] }, { range: { created_at: { gte: '2026-01-01', lt: '2026-01-01||+1d' } } }],
+    ['date between (inclusive days)', { kind: 'date', field: 'created_at', op: 'between', dates: ['2026-01-01', '2026-01-31'] }, { range: { created_at: { gte: '2026-01-01', lt: '2026-01-31||+1d' } } }],
+    ['status IN', { kind: 'status', channel: 'email', op: 'in', statuses: ['unsubscribed'] }, { terms: { email_status: ['unsubscribed'] } }],
+    ['status NOT IN', { kind: 'status', channel: 'phone', op: 'not_in', statuses: ['blacklisted'] }, not({ terms: { phone_status: ['blacklisted'] } })],
+    ['sendable by email', { kind: 'sendable', channel: 'email' }, and({ term: { email_status: 'active' } }, { exists: { field: 'email' } })],
+    [
+      'custom number >',
+      { kind: 'custom', key: 'score', type: 'number', op: 'gt', values: [9] },
+      { nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': 'score' } }, { range: { 'custom_fields.number': { gt: 9 } } }) } },
+    ],
+    [
+      'custom number between',
+      { kind: 'custom', key: 'score', type: 'number', op: 'between', values: [1, 2] },
+      { nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': 'score' } }, { range: { 'custom_fields.number': { gte: 1, lte: 2 } } }) } },
+    ],
+    [
+      'custom date in the next days',
+      { kind: 'custom', key: 'renews', type: 'date', op: 'in_next_days', values: [], days: 7 },
+      { nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': 'renews' } }, { range: { 'custom_fields.date': { gte: 'now/d', lt: 'now+8d/d' } } }) } },
+    ],
+    [
+      'custom string !=',
+      { kind: 'custom', key: 'plan', type: 'string', op: 'neq', values: ['pro'] },
+      { nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': 'plan' } }, { exists: { field: 'custom_fields.string' } }, not({ term: { 'custom_fields.string': 'pro' } })) } },
+    ],
+    [
+      'custom boolean IS EMPTY',
+      { kind: 'custom', key: 'vip', type: 'boolean', op: 'empty', values: [] },
+      not({ nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': 'vip' } }, { exists: { field: 'custom_fields.boolean' } }) } }),
+    ],
+    [
+      'engagement',
+      { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 2, days: 7 },
+      {
+        nested: {
+          path: 'engagement',
+          query: and({ term: { 'engagement.channel': 'email' } }, { term: { 'engagement.status': 'opened' } }, { term: { 'engagement.rank': 2 } }, { range: { 'engagement.at': { gte: 'now-7d/d' } } }),
+        },
+      },
+    ],
+    ['or', { kind: 'or', conditions: [{ kind: 'sendable', channel: 'email' }, { kind: 'sendable', channel: 'phone' }] }, { bool: { should: [and({ term: { email_status: 'active' } }, { exists: { field: 'email' } }), and({ term: { phone_status: 'active' } }, { exists: { field: 'phone' } })], minimum_should_match: 1 } }],
+  ])('%s', (_name, tree, expected) => {
+    expect(compileToElasticsearch(tree)).toEqual(expected);
+  });
+
+  test('saved segment references must be expanded first', () => {
+    expect(() => compileToElasticsearch({ kind: 'segment', segmentId: T1 })).toThrow('expanded');
+    expect(() => compileToSql({ kind: 'segment', segmentId: T1 })).toThrow('expanded');
+  });
+
+  test('wildcard escaping', () => {
+    expect(escapeWildcard('a\\b*c?d')).toBe('a\\\\b\\*c\\?d');
+  });
+});
+
+describe('SQL compiler', () => {
+  const hostile = fc.oneof(fc.string(), fc.constantFrom("'; drop table contacts; --", '$1', '%_\\', "O'Brien"));
+  const trees = fc.oneof(
+    hostile.map((v) => ({ kind: 'text', field: 'city', op: 'eq', values: [v] }) as Condition),
+    hostile.map((v) => ({ kind: 'text', field: 'first_name', op: 'contains', values: [v] }) as Condition),
+    hostile.map((v) => ({ kind: 'custom', key: 'plan', type: 'string', op: 'starts_with', values: [v] }) as Condition),
+    hostile.map((v) => ({ kind: 'tag', op: 'any', tags: [v] }) as Condition),
+  );
+
+  test('values only ever travel as parameters, numbered in order after the given ones', () => {
+    fc.assert(
+      fc.property(trees, (tree) => {
+        const { sql, params } = compileToSql(tree, ['ws']);
+        const placeholders = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+        expect(Math.max(...placeholders)).toBe(params.length);
+        expect(params[0]).toBe('ws');
+        const value = (tree as { values?: string[]; tags?: string[] }).values?.[0] ?? (tree as { tags: string[] }).tags[0]!;
+        if (value.length > 3) expect(sql).not.toContain(value);
+      }),
+    );
+  });
+
+  test('a statement is scoped to the workspace and to live contacts', () => {
+    const { sql, params } = matchingContactsSql('ws-1', { kind: 'sendable', channel: 'email' });
+    expect(sql).toMatch(/^select c\.id from contacts c where c\.workspace_id = \$1 and c\.deleted_at is null and /);
+    expect(params).toEqual(['ws-1']);
+  });
+
+  test('NOT of a condition on a missing value matches (NULL never leaks out of a leaf)', () => {
+    const { sql } = compileToSql({ kind: 'not', condition: { kind: 'number', field: 'email_rating', op: 'gt', values: [5] } });
+    expect(sql).toBe('not coalesce(coalesce(c.email_rating > $1::double precision, false), false)');
+  });
+});
+
+describe('model rules', () => {
+  const problemsOf = (tree: unknown) => {
+    const checked = checkCondition(tree);
+    return 'problems' in checked ? checked.problems : [];
+  };
+
+  test.each<[string, unknown, { field: string; rule: string }[]]>([
+    ['IN without values', { kind: 'label', key: 'tier', op: 'in', values: [] }, [{ field: 'condition.values', rule: 'must hold 1 to 500 values for in' }]],
+    ['= with two values', { kind: 'text', field: 'city', op: 'eq', values: ['a', 'b'] }, [{ field: 'condition.values', rule: 'must hold exactly 1 value(s) for eq' }]],
+    ['EXISTS with a value', { kind: 'label', key: 'tier', op: 'exists', values: ['x'] }, [{ field: 'condition.values', rule: 'must hold exactly 0 value(s) for exists' }]],
+    ['between reversed', { kind: 'number', field: 'email_rating', op: 'between', values: [9, 1] }, [{ field: 'condition.values', rule: 'between needs the lower bound first' }]],
+    ['a fractional rating', { kind: 'number', field: 'email_rating', op: 'gt', values: [1.5] }, [{ field: 'condition.values', rule: 'must be whole numbers for email_rating' }]],
+    ['a relative date without days', { kind: 'date', field: 'created_at', op: 'in_last_days' }, [{ field: 'condition.days', rule: 'is required for in_last_days' }]],
+    ['days on an absolute date', { kind: 'date', field: 'created_at', op: 'before', dates: ['2026-01-01'], days: 3 }, [{ field: 'condition.days', rule: 'applies only to relative dates' }]],
+    ['a phone status that is an email status', { kind: 'status', channel: 'phone', op: 'in', statuses: ['unsubscribed'] }, [{ field: 'condition.statuses.0', rule: 'is not a phone status (active, blacklisted)' }]],
+    ['contains on a number field', { kind: 'custom', key: 'score', type: 'number', op: 'contains', values: ['1'] }, [{ field: 'condition.op', rule: 'contains does not apply to a number field' }, { field: 'condition.values', rule: 'must be numbers for a number field' }]],
+    ['engagement beyond the kept ranks', { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 11, days: 7 }, [{ field: 'condition.atLeast', rule: 'must be at most 10 (the times kept per channel and status)' }]],
+    ['has with two tags', { kind: 'tag', op: 'has', tags: ['a', 'b'] }, [{ field: 'condition.tags', rule: 'must hold exactly one tag for has' }]],
+    ['an empty group', { kind: 'and', conditions: [] }, [{ field: 'condition.conditions', rule: 'must hold at least one condition' }]],
+    ['an unknown kind', { kind: 'zodiac', sign: 'leo' }, [{ field: 'condition', rule: expect.any(String) }]],
+  ])('%s', (_name, tree, problems) => {
+    expect(problemsOf(tree)).toEqual(problems);
+  });
+
+  test('depth and size limits are enforced with the limit in the message', () => {
+    let deep: Condition = { kind: 'sendable', channel: 'email' };
+    for (let i = 0; i < SEGMENT_LIMITS.depth; i++) deep = { kind: 'not', condition: deep };
+    expect(conditionProblems(deep)[0]!.rule).toBe(`nests deeper than ${SEGMENT_LIMITS.depth} levels`);
+    const wide: Condition = { kind: 'or', conditions: Array.from({ length: SEGMENT_LIMITS.conditions }, () => ({ kind: 'sendable', channel: 'email' }) as Condition) };
+    expect(conditionProblems({ kind: 'and', conditions: [wide, { kind: 'sendable', channel: 'phone' }] })).toEqual([
+      { field: 'condition', rule: `holds ${SEGMENT_LIMITS.conditions + 1} conditions; at most ${SEGMENT_LIMITS.conditions}` },
+    ]);
+  });
+});
