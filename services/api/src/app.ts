@@ -6,6 +6,7 @@ import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { consistencyRoutes } from './consistency/consistency-routes';
 import { consistencyTokens } from './consistency/write-tracking';
 import { countsRoutes } from './counts/counts-routes';
+import { segmentsRoutes } from './segments/segments-routes';
 import { ApiMetrics, httpMetrics } from './metrics/api-metrics';
 import { searchIndexRoutes } from './search-index/search-index-routes';
 import type { SearchIndexAdmin } from './search-index/search-index-admin';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
   app.use('/v1/jobs', jobsRoutes(pool));
   app.use('/v1/counts', countsRoutes(deps.search));
+  app.use('/v1/segments', segmentsRoutes(deps.search));
   app.use('/v1/consistency', consistencyRoutes(deps.search));
 
   app.use(notFoundHandler);

@@ -20,6 +20,7 @@ import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagR
 import { ApiKeyParams, CreateApiKeyRequest, CreateWorkspaceRequest, WorkspaceIdParams } from '../workspaces/workspace-schemas';
 import { consistencyQueryFields } from '../consistency/consistency-check';
 import { RebuildRequest, ReconcileRequest } from '../search-index/search-index-routes';
+import { CreateSegmentRequest, MAX_COUNTS_PER_REQUEST, MAX_PREVIEW, SegmentIdParams, UpdateSegmentRequest } from '../segments/segments-routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -112,6 +113,13 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/jobs/{id}', tag: 'jobs', summary: 'A job with its progress', scope: 'read', params: z.object({ id: z.uuid() }), responses: { 200: json(anyObject) } },
   { method: 'get', path: '/v1/counts', tag: 'counts', summary: 'Live contacts, sendable by email and phone, per status, tag and label key, from the search index; pass the Consistency-Token a write returned to read your writes', scope: 'read', query: z.object(consistencyQueryFields(DOCUMENTED_MAX_WAIT_MS)), responses: { 200: json(anyObject), 503: problem } },
   { method: 'get', path: '/v1/consistency', tag: 'counts', summary: 'Wait until the search index shows the write behind a Consistency-Token (503 if not within waitMs)', scope: 'read', query: z.object(consistencyQueryFields(DOCUMENTED_MAX_WAIT_MS)), responses: { 200: json(anyObject), 503: problem } },
+  { method: 'post', path: '/v1/segments', tag: 'segments', summary: 'Save a segment (condition as a JSON tree with tag ids, or text with tag names); unknown tags, label keys, custom fields and segments are named in a 400', scope: 'write', idempotent: true, body: CreateSegmentRequest, responses: { 201: json(anyObject, 'Created') } },
+  { method: 'get', path: '/v1/segments', tag: 'segments', summary: 'Saved segments, with their text (current tag names)', scope: 'read', responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/segments/{id}', tag: 'segments', summary: 'A saved segment', scope: 'read', params: SegmentIdParams, responses: { 200: json(anyObject) } },
+  { method: 'patch', path: '/v1/segments/{id}', tag: 'segments', summary: 'Rename, describe or change a saved segment (cycles refused)', scope: 'write', params: SegmentIdParams, body: UpdateSegmentRequest, responses: { 200: json(anyObject) } },
+  { method: 'delete', path: '/v1/segments/{id}', tag: 'segments', summary: 'Delete a saved segment (409 while other segments use it)', scope: 'write', params: SegmentIdParams, responses: { 204: { description: 'Deleted' } } },
+  { method: 'post', path: '/v1/segments/count', tag: 'segments', summary: `Count up to ${MAX_COUNTS_PER_REQUEST} segments (saved or ad hoc) in one round trip: total and sendable by email and phone`, scope: 'read', body: z.object({ queries: z.array(z.record(z.string(), z.unknown())), consistencyToken: z.string().optional(), waitMs: z.number().int().optional() }), responses: { 200: json(anyObject), 503: problem } },
+  { method: 'post', path: '/v1/segments/preview', tag: 'segments', summary: `Count a segment and list its first contacts (up to ${MAX_PREVIEW})`, scope: 'read', body: z.object({ query: z.record(z.string(), z.unknown()), limit: z.number().int().min(1).max(MAX_PREVIEW).optional() }), responses: { 200: json(anyObject) } },
   { method: 'get', path: '/v1/admin/search-index', tag: 'search index', summary: 'Which indices serve reads and take writes', scope: 'operator', responses: { 200: json(anyObject) } },
   { method: 'post', path: '/v1/admin/search-index/rebuild', tag: 'search index', summary: 'Rebuild the index from Postgres into a new generation and swap it in (a job)', scope: 'operator', body: RebuildRequest, responses: { 202: json(anyObject, 'Accepted') } },
   { method: 'post', path: '/v1/admin/search-index/reconcile', tag: 'search index', summary: 'Compare the index with Postgres and optionally repair it (a job with a report)', scope: 'operator', body: ReconcileRequest, responses: { 202: json(anyObject, 'Accepted') } },

@@ -1,0 +1,54 @@
+// Counting segments in Elasticsearch: many trees in one _msearch round trip, each answering its
+// total (exact, never "10,000+") and, in the same request, how many are sendable by email and by
+// phone. A preview adds the first contacts.
+import { compileToElasticsearch, Condition, EsClient, estypes, workspaceSearch } from '@segmenter/shared';
+import { SENDABLE_BY_EMAIL, SENDABLE_BY_PHONE } from '../counts/counts-routes';
+
+export interface SegmentCount {
+  total: number;
+  sendable: { email: number; phone: number };
+}
+
+const PREVIEW_SORT: estypes.Sort = [{ created_at: 'desc' }, { contact_id: 'asc' }];
+const PREVIEW_FIELDS = ['contact_id', 'email', 'phone', 'first_name', 'last_name', 'email_status', 'phone_status', 'created_at'];
+
+function countBody(alias: string, workspaceId: string, tree: Condition, previewSize = 0) {
+  const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(tree)]);
+  return {
+    header: { index: search.index, routing: search.routing },
+    body: {
+      size: previewSize,
+      track_total_hits: true,
+      query: search.query,
+      aggs: { sendable_email: { filter: SENDABLE_BY_EMAIL }, sendable_phone: { filter: SENDABLE_BY_PHONE } },
+      ...(previewSize > 0 ? { _source: PREVIEW_FIELDS, sort: PREVIEW_SORT } : {}),
+    },
+  };
+}
+
+function countOf(response: estypes.MsearchMultiSearchItem): SegmentCount {
+  const aggs = response.aggregations as { sendable_email: { doc_count: number }; sendable_phone: { doc_count: number } };
+  return { total: (response.hits.total as estypes.SearchTotalHits).value, sendable: { email: aggs.sendable_email.doc_count, phone: aggs.sendable_phone.doc_count } };
+}
+
+export async function countSegments(es: EsClient, alias: string, workspaceId: string, trees: Condition[]): Promise<SegmentCount[]> {
+  const searches = trees.flatMap((tree) => {
+    const { header, body } = countBody(alias, workspaceId, tree);
+    return [header, body];
+  });
+  const { responses } = await es.msearch({ searches });
+  return responses.map((r) => {
+    if ('error' in r) throw new Error(`count failed: ${r.error.type}: ${r.error.reason}`);
+    return countOf(r);
+  });
+}
+
+export async function previewSegment(es: EsClient, alias: string, workspaceId: string, tree: Condition, limit: number) {
+  const { header, body } = countBody(alias, workspaceId, tree, limit);
+  const response = await es.search({ index: header.index, routing: header.routing, ...body });
+  const contacts = response.hits.hits.map((h) => {
+    const s = h._source as Record<string, unknown>;
+    return { id: s.contact_id, email: s.email ?? null, phone: s.phone ?? null, firstName: s.first_name ?? null, lastName: s.last_name ?? null, emailStatus: s.email_status, phoneStatus: s.phone_status, createdAt: s.created_at };
+  });
+  return { ...countOf(response as unknown as estypes.MsearchMultiSearchItem), contacts };
+}

@@ -1,0 +1,134 @@
+// /v1/segments: saved segments (create, read, update, delete, list), and counting and previewing
+// segments, saved or ad hoc (a JSON tree or the text language), from the search index.
+import { Router } from 'express';
+import { z } from 'zod';
+import { inTransaction, Pool } from '@segmenter/shared';
+import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from '../consistency/consistency-check';
+import { ConflictError, NotFoundError } from '../errors/app-error';
+import { idempotent } from '../http/idempotency';
+import { parseRequestPart } from '../http/validate';
+import { countSegments, previewSegment } from './segment-counts';
+import { ConditionInput, expandSegments, resolveCondition, segmentText } from './segment-resolver';
+import { deleteSegment, findSegment, insertSegment, listSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
+
+const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const description = z.string().max(2000, 'must be at most 2000 characters');
+const text = z.string().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters');
+/** Either a JSON tree (tag ids) or text (tag names); the resolver checks exactly one is there. */
+const conditionInput = { condition: z.unknown().optional(), text: text.optional() };
+
+export const CreateSegmentRequest = z.strictObject({ name, description: description.optional(), ...conditionInput });
+export const UpdateSegmentRequest = z.strictObject({ name: name.optional(), description: description.nullable().optional(), ...conditionInput });
+export const SegmentIdParams = z.object({ id: z.uuid('must be a segment id (UUID)').transform((s) => s.toLowerCase()) });
+export const SegmentQuery = z.union([
+  z.strictObject({ segmentId: z.uuid('must be a segment id (UUID)').transform((s) => s.toLowerCase()) }),
+  z.strictObject(conditionInput),
+]);
+export const MAX_COUNTS_PER_REQUEST = 50;
+export const MAX_PREVIEW = 100;
+
+export function segmentsRoutes(deps: ConsistencyDependencies): Router {
+  const { pool, es, alias } = deps;
+  const router = Router();
+  const read = requireApiKey(pool, 'read');
+  const write = requireApiKey(pool, 'write');
+  const CountRequest = z.strictObject({
+    queries: z.array(z.unknown()).min(1, 'must hold at least one query').max(MAX_COUNTS_PER_REQUEST, `must hold at most ${MAX_COUNTS_PER_REQUEST} queries`),
+    ...consistencyQueryFields(deps.maxWaitMs),
+  });
+  const PreviewRequest = z.strictObject({
+    query: z.unknown(),
+    limit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_PREVIEW, `must be at most ${MAX_PREVIEW}`).default(20),
+    ...consistencyQueryFields(deps.maxWaitMs),
+  });
+
+  const present = async (workspaceId: string, s: SegmentRow) => ({ ...s, text: await segmentText(pool, workspaceId, s.condition) });
+
+  /** A saved segment (expanded) or an ad hoc condition, as the tree to compile. */
+  async function treeOf(workspaceId: string, raw: unknown, at: string) {
+    const query = parseRequestPart(SegmentQuery, at, raw);
+    if ('segmentId' in query) {
+      const saved = await findSegment(pool, workspaceId, query.segmentId);
+      if (!saved) throw new NotFoundError(`Segment ${query.segmentId}`);
+      return expandSegments(pool, workspaceId, saved.condition, `${at}.segmentId`);
+    }
+    return (await resolveCondition(pool, workspaceId, query as ConditionInput, { at })).expanded;
+  }
+
+  router.post('/count', read, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const body = parseRequestPart(CountRequest, 'body', req.body);
+    const trees = [];
+    for (const [i, q] of body.queries.entries()) trees.push(await treeOf(workspaceId, q, `body.queries.${i}`));
+    const consistency = await ensureConsistent(deps, workspaceId, body, res);
+    const started = performance.now();
+    const results = await countSegments(es, alias, workspaceId, trees);
+    res.json({ results, tookMs: Math.round(performance.now() - started), ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) });
+  });
+
+  router.post('/preview', read, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const body = parseRequestPart(PreviewRequest, 'body', req.body);
+    const tree = await treeOf(workspaceId, body.query, 'body.query');
+    await ensureConsistent(deps, workspaceId, body, res);
+    const started = performance.now();
+    const preview = await previewSegment(es, alias, workspaceId, tree, body.limit);
+    res.json({ ...preview, tookMs: Math.round(performance.now() - started) });
+  });
+
+  router.post('/', write, idempotent(pool), async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const body = parseRequestPart(CreateSegmentRequest, 'body', req.body);
+    const saved = await inTransaction(pool, async (client) => {
+      const resolved = await resolveCondition(client, workspaceId, body, { at: 'body', forSaving: true });
+      return insertSegment(client, workspaceId, { name: body.name, description: body.description, condition: resolved.stored, references: resolved.references });
+    });
+    res.status(201).location(`/v1/segments/${saved.id}`).json(await present(workspaceId, saved));
+  });
+
+  router.get('/', read, async (_req, res) => {
+    const workspaceId = workspaceOf(res);
+    const items = await listSegments(pool, workspaceId);
+    res.json({ items: await Promise.all(items.map((s) => present(workspaceId, s))) });
+  });
+
+  router.get('/:id', read, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    const saved = await findSegment(pool, workspaceId, id);
+    if (!saved) throw new NotFoundError(`Segment ${id}`);
+    res.json(await present(workspaceId, saved));
+  });
+
+  router.patch('/:id', write, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    const body = parseRequestPart(UpdateSegmentRequest, 'body', req.body);
+    const saved = await inTransaction(pool, async (client) => {
+      // Serialise changes to segments of a workspace, so two updates cannot create a cycle together.
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`segments:${workspaceId}`]);
+      if (!(await findSegment(client, workspaceId, id))) throw new NotFoundError(`Segment ${id}`);
+      const changesCondition = body.condition !== undefined || body.text !== undefined;
+      const resolved = changesCondition ? await resolveCondition(client, workspaceId, body, { at: 'body', forSaving: true, selfId: id }) : undefined;
+      return updateSegment(client, workspaceId, id, { name: body.name, description: body.description, condition: resolved?.stored, references: resolved?.references });
+    });
+    res.json(await present(workspaceId, saved!));
+  });
+
+  router.delete('/:id', write, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    await inTransaction(pool, async (client) => {
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`segments:${workspaceId}`]);
+      const referring = await segmentsReferring(client, workspaceId, id);
+      if (referring.length > 0) {
+        throw new ConflictError(`Segment ${id} is used by other segments: ${referring.map((r) => r.name).join(', ')}; change them first`);
+      }
+      if (!(await deleteSegment(client, workspaceId, id))) throw new NotFoundError(`Segment ${id}`);
+    });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,85 @@
+// SQL for saved segments. Every statement is scoped by workspace id.
+import type { Condition } from '@segmenter/shared';
+import type { PoolClient } from 'pg';
+import { ConflictError } from '../errors/app-error';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+export interface SegmentRow {
+  id: string;
+  name: string;
+  description: string | null;
+  condition: Condition;
+  referencesSegments: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+const COLUMNS = 'id, name, description, condition, references_segments, created_at, updated_at';
+const toRow = (r: any): SegmentRow => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  condition: r.condition,
+  referencesSegments: r.references_segments,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+function mapUniqueName(err: unknown): never {
+  if ((err as { constraint?: string }).constraint === 'segments_workspace_id_name_key') {
+    throw new ConflictError('A segment with this name already exists', [{ field: 'body.name', rule: 'must be unique in the workspace' }]);
+  }
+  throw err;
+}
+
+export async function insertSegment(client: Queryable, workspaceId: string, s: { name: string; description?: string; condition: Condition; references: string[] }): Promise<SegmentRow> {
+  const { rows } = await client
+    .query(`insert into segments (workspace_id, name, description, condition, references_segments) values ($1, $2, $3, $4, $5) returning ${COLUMNS}`, [
+      workspaceId,
+      s.name,
+      s.description ?? null,
+      JSON.stringify(s.condition),
+      s.references,
+    ])
+    .catch(mapUniqueName);
+  return toRow(rows[0]);
+}
+
+export async function updateSegment(client: Queryable, workspaceId: string, id: string, s: { name?: string; description?: string | null; condition?: Condition; references?: string[] }): Promise<SegmentRow | undefined> {
+  const { rows } = await client
+    .query(
+      `update segments set name = coalesce($3, name), description = case when $4::boolean then $5 else description end,
+              condition = coalesce($6, condition), references_segments = coalesce($7, references_segments), updated_at = now()
+        where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
+      [workspaceId, id, s.name ?? null, s.description !== undefined, s.description ?? null, s.condition ? JSON.stringify(s.condition) : null, s.references ?? null],
+    )
+    .catch(mapUniqueName);
+  return rows[0] ? toRow(rows[0]) : undefined;
+}
+
+export async function findSegment(client: Queryable, workspaceId: string, id: string): Promise<SegmentRow | undefined> {
+  const { rows } = await client.query(`select ${COLUMNS} from segments where workspace_id = $1 and id = $2`, [workspaceId, id]);
+  return rows[0] ? toRow(rows[0]) : undefined;
+}
+
+export async function findSegments(client: Queryable, workspaceId: string, ids: string[]): Promise<Map<string, SegmentRow>> {
+  const { rows } = await client.query(`select ${COLUMNS} from segments where workspace_id = $1 and id = any($2::uuid[])`, [workspaceId, ids]);
+  return new Map(rows.map((r) => [r.id, toRow(r)]));
+}
+
+export async function listSegments(client: Queryable, workspaceId: string): Promise<SegmentRow[]> {
+  const { rows } = await client.query(`select ${COLUMNS} from segments where workspace_id = $1 order by name`, [workspaceId]);
+  return rows.map(toRow);
+}
+
+/** Segments that refer to `id` (which therefore cannot be deleted). */
+export async function segmentsReferring(client: Queryable, workspaceId: string, id: string): Promise<{ id: string; name: string }[]> {
+  const { rows } = await client.query('select id, name from segments where workspace_id = $1 and references_segments @> array[$2::uuid] order by name', [workspaceId, id]);
+  return rows;
+}
+
+export async function deleteSegment(client: Queryable, workspaceId: string, id: string): Promise<boolean> {
+  const { rowCount } = await client.query('delete from segments where workspace_id = $1 and id = $2', [workspaceId, id]);
+  return (rowCount ?? 0) > 0;
+}
