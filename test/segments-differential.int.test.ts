@@ -1,7 +1,8 @@
 // The segment compilers, proven differentially: random contacts (tags, labels, profile fields,
 // statuses, custom fields of every type, activities) go into Postgres and, as the document
 // builder makes them, into Elasticsearch; random condition trees are compiled to SQL (the
-// reference) and to an Elasticsearch query, and both must return exactly the same contacts.
+// reference) and to an Elasticsearch query, and evaluated in memory against each document; all
+// three must return exactly the same contacts.
 // fast-check shrinks a failure to the smallest tree and prints it with the seed to replay.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
@@ -9,6 +10,8 @@ import {
   compileToElasticsearch,
   Condition,
   contactDocument,
+  ContactDocument,
+  matchesDocument,
   EMAIL_STATUSES,
   ensureContactsIndex,
   matchingContactsSql,
@@ -23,6 +26,8 @@ import { createTestEnvironment, TestEnvironment } from './support/test-environme
 
 let env: TestEnvironment;
 let alias: string;
+/** Each workspace's documents, for the in-memory evaluator. */
+const documentsOf = new Map<string, ContactDocument[]>();
 
 const TAGS = Array.from({ length: 4 }, () => randomUUID());
 const LABEL_KEYS = ['tier', 'source', 'churned'];
@@ -112,6 +117,7 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
   const { rows } = await env.pool.query(`${SNAPSHOT_SELECT} where c.workspace_id = $1`, [workspaceId]);
   const [index] = await indicesOf(env.es, alias);
   const documents = rows.map((r) => contactDocument(toSnapshot(r)));
+  documentsOf.set(workspaceId, documents);
   const response = await env.es.bulk({
     refresh: true,
     require_alias: true,
@@ -187,6 +193,9 @@ async function sameContacts(workspaceId: string, tree: Condition): Promise<void>
   const response = await env.es.search({ ...search, size: 10_000, _source: false });
   const actual = response.hits.hits.map((h) => h._id!).sort();
   expect(actual).toEqual(expected);
+  // The third implementation: the in-memory evaluator behind "which segments is this contact in".
+  const evaluated = documentsOf.get(workspaceId)!.filter((d) => matchesDocument(tree, d)).map((d) => d.contact_id).sort();
+  expect(evaluated).toEqual(expected);
   outcomes.total += 1;
   if (expected.length > 0 && expected.length < LIVE_CONTACTS) outcomes.informative += 1;
 }
@@ -207,7 +216,7 @@ async function newWorkspace(tags: string[]): Promise<string> {
   return workspaceId;
 }
 
-test('Elasticsearch and Postgres return the same contacts for random trees', async () => {
+test('Elasticsearch, Postgres and the in-memory evaluator return the same contacts for random trees', async () => {
   const workspaceId = await newWorkspace(TAGS);
   await loadContacts(workspaceId, fc.sample(contactArb, { numRuns: 150, seed: 4242 }));
   // Another workspace with the same kind of data must never leak into the answers (tag ids

@@ -16,3 +16,4 @@ export * from './segments/condition-model';
 export * from './segments/elasticsearch-compiler';
 export * from './segments/sql-compiler';
 export * from './segments/segment-text';
+export * from './segments/document-evaluator';

@@ -6,7 +6,7 @@ import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { consistencyRoutes } from './consistency/consistency-routes';
 import { consistencyTokens } from './consistency/write-tracking';
 import { countsRoutes } from './counts/counts-routes';
-import { segmentsRoutes } from './segments/segments-routes';
+import { contactSegmentsRoutes, segmentsRoutes } from './segments/segments-routes';
 import { ApiMetrics, httpMetrics } from './metrics/api-metrics';
 import { searchIndexRoutes } from './search-index/search-index-routes';
 import type { SearchIndexAdmin } from './search-index/search-index-admin';
@@ -67,6 +67,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));
   app.use('/v1/contacts', contactLabelsRoutes(services.labels, pool));
   app.use('/v1/contacts', contactActivitiesRoutes(pool));
+  app.use('/v1/contacts', contactSegmentsRoutes(pool));
   app.use('/v1/contacts', contactsRoutes(services.contacts, pool));
   app.use('/v1/custom-fields', customFieldsRoutes(pool));
   app.use('/v1/tags', tagsRoutes(services.tags, pool));

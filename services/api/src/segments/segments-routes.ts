@@ -2,7 +2,9 @@
 // segments, saved or ad hoc (a JSON tree or the text language), from the search index.
 import { Router } from 'express';
 import { z } from 'zod';
-import { inTransaction, Pool } from '@segmenter/shared';
+import { Condition, contactDocument, inTransaction, matchesDocument, Pool } from '@segmenter/shared';
+import { ContactIdParams } from '../contacts/contact-schemas';
+import { loadSnapshots } from '../contacts/contacts-store';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from '../consistency/consistency-check';
 import { ConflictError, NotFoundError } from '../errors/app-error';
@@ -130,5 +132,46 @@ export function segmentsRoutes(deps: ConsistencyDependencies): Router {
     res.status(204).end();
   });
 
+  return router;
+}
+
+/**
+ * GET /v1/contacts/:id/segments: the saved segments a contact is in, for its profile. Evaluated in
+ * memory against the contact's document built from Postgres (so it reflects the latest write
+ * without waiting for the index), every segment in one pass, no query per segment.
+ */
+export function contactSegmentsRoutes(pool: Pool): Router {
+  const router = Router();
+  router.get('/:id/segments', requireApiKey(pool, 'read'), async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const { id } = parseRequestPart(ContactIdParams, 'params', req.params);
+    const [snapshot] = await loadSnapshots(pool, workspaceId, [id]);
+    if (!snapshot) throw new NotFoundError(`Contact ${id}`);
+    const document = contactDocument(snapshot);
+    const segments = await listSegments(pool, workspaceId);
+    const byId = new Map(segments.map((s) => [s.id, s]));
+    const expanded = new Map<string, Condition>();
+    const expand = (tree: Condition, seen: string[]): Condition => {
+      switch (tree.kind) {
+        case 'and':
+        case 'or':
+          return { kind: tree.kind, conditions: tree.conditions.map((c) => expand(c, seen)) };
+        case 'not':
+          return { kind: 'not', condition: expand(tree.condition, seen) };
+        case 'segment': {
+          const target = byId.get(tree.segmentId);
+          // Saving refuses cycles and deleting a used segment; guard anyway: match nothing.
+          if (!target || seen.includes(tree.segmentId)) return { kind: 'tag', op: 'any', tags: ['00000000-0000-0000-0000-000000000000'] };
+          if (!expanded.has(target.id)) expanded.set(target.id, expand(target.condition, [...seen, target.id]));
+          return expanded.get(target.id)!;
+        }
+        default:
+          return tree;
+      }
+    };
+    const now = new Date();
+    const items = segments.filter((s) => matchesDocument(expand(s.condition, [s.id]), document, now)).map((s) => ({ id: s.id, name: s.name }));
+    res.json({ contactId: id, deleted: document.deleted, items });
+  });
   return router;
 }

@@ -130,3 +130,19 @@ test('bad count requests are 400s naming the query', async () => {
   const bad = await call('POST', '/v1/segments/count', { queries: [{ text: 'sendable:email' }, { text: 'sendable:fax' }] });
   expect(bad.body.errors).toEqual([{ field: 'body.queries.1.text', rule: 'line 1, column 10: expected email or phone, found "fax"' }]);
 });
+
+test("a contact's segments: every saved segment it matches, from its latest state", async () => {
+  const other = await h.createWorkspace();
+  const hot = (await call('POST', '/v1/segments', { name: 'Profile hot', text: 'tag:"Hot Lead"' })).body;
+  const gold = (await call('POST', '/v1/segments', { name: 'Profile gold', text: 'label:tier = gold' })).body;
+  expect((await call('POST', '/v1/segments', { name: 'Profile both', text: `segment:${hot.id} AND segment:${gold.id}` })).status).toBe(201);
+  expect((await call('POST', '/v1/segments', { name: 'Profile silver', text: 'label:tier = silver' })).status).toBe(201);
+  const names = async (id: string) => (await call('GET', `/v1/contacts/${id}/segments`)).body.items.map((s: { name: string }) => s.name).filter((n: string) => n.startsWith('Profile')).sort();
+  expect(await names(ids[2]!)).toEqual(['Profile both', 'Profile gold', 'Profile hot']);
+  expect(await names(ids[5]!)).toEqual(['Profile hot', 'Profile silver']);
+  expect(await names(ids[9]!)).toEqual([]);
+  // The next read already reflects a write: it reads Postgres, not the index.
+  await call('PATCH', `/v1/contacts/${ids[9]}/labels`, { set: { tier: 'silver' } });
+  expect(await names(ids[9]!)).toEqual(['Profile silver']);
+  expect((await call('GET', `/v1/contacts/${ids[2]}/segments`, undefined, other.key)).status).toBe(404);
+});

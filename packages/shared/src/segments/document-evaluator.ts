@@ -1,0 +1,167 @@
+// Condition tree evaluated against one contact's document, in memory: "which saved segments is
+// this contact in" answered in one pass over the workspace's segments, with no query per segment
+// (the role Elasticsearch's percolator would play; the integ-test distribution ships without the
+// percolator module). Its meaning is the compilers': the differential test checks all three agree.
+import type { ContactDocument, CustomFieldEntry } from '../search-index/contact-document';
+import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, LeafCondition } from './condition-model';
+
+const DAY = 86_400_000;
+/** Midnight UTC of `now`'s day, plus whole days. */
+const dayFrom = (now: number, days: number) => Math.floor(now / DAY) * DAY + days * DAY;
+/** Midnight UTC of a calendar date, plus whole days. */
+const dayOf = (date: string, days = 0) => Date.parse(`${date}T00:00:00Z`) + days * DAY;
+
+function inDateRange(value: number | undefined, op: string, dates: string[], days: number | undefined, now: number): boolean {
+  if (value === undefined || Number.isNaN(value)) return false;
+  switch (op) {
+    case 'before':
+      return value < dayOf(dates[0]!);
+    case 'after':
+      return value >= dayOf(dates[0]!, 1);
+    case 'on':
+      return value >= dayOf(dates[0]!) && value < dayOf(dates[0]!, 1);
+    case 'between':
+      return value >= dayOf(dates[0]!) && value < dayOf(dates[1]!, 1);
+    case 'in_last_days':
+      return value >= dayFrom(now, -days!);
+    case 'more_than_days_ago':
+      return value < dayFrom(now, -days!);
+    case 'in_next_days':
+      return value >= dayFrom(now, 0) && value < dayFrom(now, days! + 1);
+    default:
+      throw new Error(`not a date operator: ${op}`);
+  }
+}
+
+function compare(value: number | string | boolean | null | undefined, op: string, values: (string | number)[]): boolean {
+  const present = value !== null && value !== undefined;
+  switch (op) {
+    case 'empty':
+      return !present;
+    case 'not_empty':
+      return present;
+    case 'eq':
+      return present && value === values[0];
+    case 'neq':
+      return present && value !== values[0];
+    case 'in':
+      return present && values.includes(value as string);
+    case 'gt':
+      return present && (value as number) > (values[0] as number);
+    case 'gte':
+      return present && (value as number) >= (values[0] as number);
+    case 'lt':
+      return present && (value as number) < (values[0] as number);
+    case 'lte':
+      return present && (value as number) <= (values[0] as number);
+    case 'between':
+      return present && (value as number) >= (values[0] as number) && (value as number) <= (values[1] as number);
+    default:
+      throw new Error(`not a comparison: ${op}`);
+  }
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean {
+  const entry: CustomFieldEntry | undefined = doc.custom_fields?.find((e) => e.key === c.key);
+  const value = entry?.[c.type];
+  switch (c.op) {
+    case 'contains':
+      return typeof value === 'string' && lower(value).includes(lower(String(c.values[0])));
+    case 'starts_with':
+      return typeof value === 'string' && lower(value).startsWith(lower(String(c.values[0])));
+    case 'is_true':
+      return value === true;
+    case 'is_false':
+      return value === false;
+    case 'empty':
+      return value === undefined;
+    case 'not_empty':
+      return value !== undefined;
+    default:
+      if (c.type === 'date') return inDateRange(typeof value === 'string' ? Date.parse(value) : undefined, c.op, c.values.map(String), c.days, now);
+      return compare(value, c.op, c.values);
+  }
+}
+
+function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
+  switch (c.kind) {
+    case 'tag': {
+      const tags = new Set(doc.tag_ids ?? []);
+      if (c.op === 'has' || c.op === 'any') return c.tags.some((t) => tags.has(t));
+      if (c.op === 'all') return c.tags.every((t) => tags.has(t));
+      return !c.tags.some((t) => tags.has(t));
+    }
+    case 'label': {
+      const labels = new Set(doc.labels ?? []);
+      const hasKey = (doc.label_keys ?? []).includes(c.key);
+      const pair = (v: string) => `${c.key}=${v}`;
+      switch (c.op) {
+        case 'eq':
+          return labels.has(pair(c.values[0]!));
+        case 'neq':
+          return hasKey && !labels.has(pair(c.values[0]!));
+        case 'in':
+          return c.values.some((v) => labels.has(pair(v)));
+        case 'not_in':
+          return hasKey && !c.values.some((v) => labels.has(pair(v)));
+        case 'exists':
+          return hasKey;
+        case 'not_exists':
+          return !hasKey;
+        case 'prefix':
+          return [...labels].some((l) => l.startsWith(pair(c.values[0]!)));
+      }
+      break;
+    }
+    case 'text': {
+      const raw = doc[c.field] as string | null | undefined;
+      const folded = CASE_INSENSITIVE_FIELDS.includes(c.field);
+      const value = raw === null || raw === undefined ? raw : folded ? lower(raw) : raw;
+      const values = folded ? c.values.map(lower) : c.values;
+      if (c.op === 'contains') return typeof raw === 'string' && lower(raw).includes(lower(c.values[0]!));
+      if (c.op === 'starts_with') return typeof raw === 'string' && lower(raw).startsWith(lower(c.values[0]!));
+      return compare(value, c.op, values);
+    }
+    case 'number':
+      return compare(doc[c.field], c.op, c.values);
+    case 'date': {
+      const raw = doc[c.field];
+      if (c.op === 'empty') return raw === null || raw === undefined;
+      if (c.op === 'not_empty') return raw !== null && raw !== undefined;
+      return inDateRange(typeof raw === 'string' ? Date.parse(raw) : undefined, c.op, c.dates ?? [], c.days, now);
+    }
+    case 'status':
+      return c.statuses.includes(doc[`${c.channel}_status`] ?? '') === (c.op === 'in');
+    case 'sendable':
+      return doc[`${c.channel}_status`] === 'active' && doc[c.channel] !== null && doc[c.channel] !== undefined;
+    case 'custom':
+      return custom(c, doc, now);
+    case 'engagement': {
+      const from = dayFrom(now, -c.days);
+      return (doc.engagement ?? []).some((e) => e.channel === c.channel && e.status === c.status && e.rank === c.atLeast && Date.parse(e.at) >= from);
+    }
+    case 'segment':
+      throw new Error('saved segment references must be expanded before evaluating');
+  }
+  throw new Error(`unhandled condition ${JSON.stringify(c)}`);
+}
+
+/** Whether a live contact's document matches; deleted contacts and tombstones match nothing. */
+export function matchesDocument(tree: Condition, doc: ContactDocument, now: Date = new Date()): boolean {
+  if (doc.deleted) return false;
+  const evaluate = (node: Condition): boolean => {
+    switch (node.kind) {
+      case 'and':
+        return node.conditions.every(evaluate);
+      case 'or':
+        return node.conditions.some(evaluate);
+      case 'not':
+        return !evaluate(node.condition);
+      default:
+        return leaf(node, doc, now.getTime());
+    }
+  };
+  return evaluate(tree);
+}
