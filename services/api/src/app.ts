@@ -76,7 +76,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
   app.use('/v1/jobs', jobsRoutes(pool));
   app.use('/v1/counts', countsRoutes(deps.search));
-  app.use('/v1/segments', segmentsRoutes(deps.search));
+  app.use('/v1/segments', segmentsRoutes(deps.search, deps.log));
   app.use('/v1/consistency', consistencyRoutes(deps.search));
 
   app.use(notFoundHandler);

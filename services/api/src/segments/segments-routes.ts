@@ -2,7 +2,7 @@
 // segments, saved or ad hoc (a JSON tree or the text language), from the search index.
 import { Router } from 'express';
 import { z } from 'zod';
-import { Condition, contactDocument, inTransaction, matchesDocument, Pool } from '@segmenter/shared';
+import { Condition, contactDocument, inTransaction, Logger, matchesDocument, Pool } from '@segmenter/shared';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { loadSnapshots } from '../contacts/contacts-store';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
@@ -10,6 +10,7 @@ import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } fro
 import { ConflictError, NotFoundError } from '../errors/app-error';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
+import { MEMBER_FIELDS, streamMembers } from './member-stream';
 import { countSegments, previewSegment } from './segment-counts';
 import { ConditionInput, expandSegments, resolveCondition, segmentText } from './segment-resolver';
 import { deleteSegment, findSegment, insertSegment, listSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
@@ -30,7 +31,19 @@ export const SegmentQuery = z.union([
 export const MAX_COUNTS_PER_REQUEST = 50;
 export const MAX_PREVIEW = 100;
 
-export function segmentsRoutes(deps: ConsistencyDependencies): Router {
+const fieldList = z
+  .string()
+  .default('id')
+  .transform((s) => s.split(',').map((f) => f.trim()))
+  .pipe(z.array(z.enum(MEMBER_FIELDS, `must be a comma-separated list of ${MEMBER_FIELDS.join(', ')}`)).min(1).max(MEMBER_FIELDS.length));
+const memberOptions = {
+  format: z.enum(['ndjson', 'csv'], 'must be ndjson or csv').default('ndjson'),
+  fields: fieldList,
+  after: z.uuid('must be the id of the last contact received').transform((s) => s.toLowerCase()).optional(),
+};
+export const MembersQuery = z.strictObject(memberOptions);
+
+export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger): Router {
   const { pool, es, alias } = deps;
   const router = Router();
   const read = requireApiKey(pool, 'read');
@@ -77,6 +90,23 @@ export function segmentsRoutes(deps: ConsistencyDependencies): Router {
     const started = performance.now();
     const preview = await previewSegment(es, alias, workspaceId, tree, body.limit);
     res.json({ ...preview, tookMs: Math.round(performance.now() - started) });
+  });
+
+  const MembersRequest = z.strictObject({ query: z.unknown(), ...memberOptions, fields: z.array(z.enum(MEMBER_FIELDS)).min(1).default(['id']) });
+
+  router.get('/:id/members', read, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    const options = parseRequestPart(MembersQuery, 'query', req.query);
+    const tree = await treeOf(workspaceId, { segmentId: id }, 'params');
+    await streamMembers(es, alias, { tree, workspaceId, ...options }, res, log);
+  });
+
+  router.post('/members', read, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const body = parseRequestPart(MembersRequest, 'body', req.body);
+    const tree = await treeOf(workspaceId, body.query, 'body.query');
+    await streamMembers(es, alias, { tree, workspaceId, format: body.format, fields: body.fields, after: body.after }, res, log);
   });
 
   router.post('/', write, idempotent(pool), async (req, res) => {
