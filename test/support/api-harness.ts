@@ -23,6 +23,7 @@ export interface HarnessOptions {
   /** Also run the indexer in-process (with the relay, the whole path to Elasticsearch). */
   indexer?: boolean;
   retireGraceMs?: number;
+  snapshotChunkSize?: number;
 }
 
 export interface ApiHarness {
@@ -45,6 +46,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     relay: options.relay ?? false,
     jobRunner: options.jobRunner ?? false,
     retireGraceMs: options.retireGraceMs,
+    snapshotChunkSize: options.snapshotChunkSize,
   });
   const indexer = options.indexer ? await startIndexerService(env.config, env.log) : undefined;
   const request: ApiHarness['request'] = async (method, path, o = {}) => {

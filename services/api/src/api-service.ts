@@ -30,6 +30,7 @@ import { createHousekeeping } from './housekeeping/housekeeping';
 import { createRebuildChunk, REBUILD_JOB } from './search-index/rebuild-job';
 import { createReconcileChunk, RECONCILE_JOB } from './search-index/reconcile-job';
 import { createSearchIndexAdmin } from './search-index/search-index-admin';
+import { createSnapshotChunk, SNAPSHOT_JOB } from './segments/audience-snapshots';
 
 export interface RunningApi {
   url: string;
@@ -47,6 +48,8 @@ export interface ApiServiceOptions {
   jobRunner?: boolean;
   /** How long a rebuilt-away index outlives the alias swap (default 15 s; tests shorten it). */
   retireGraceMs?: number;
+  /** Contact ids per stored snapshot row (default 10,000; tests shorten it to cross rows). */
+  snapshotChunkSize?: number;
 }
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
@@ -86,6 +89,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [TAG_DELETE_JOB]: (client, job) => services.tags.deleteTagChunk(client, job),
       [REBUILD_JOB]: createRebuildChunk({ es, alias, log: log.child({ component: 'search-index' }), retireGraceMs: options.retireGraceMs ?? 15_000 }),
       [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
+      [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
     },
   });
   const services: AppServices = {
@@ -111,6 +115,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
     },
     searchIndex: createSearchIndexAdmin({ pool, es, alias, jobs }),
+    jobs,
     metrics: { registry, api: metrics },
     readiness: {
       postgres: () => postgresReachable(pool),

@@ -6,7 +6,7 @@ import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { consistencyRoutes } from './consistency/consistency-routes';
 import { consistencyTokens } from './consistency/write-tracking';
 import { countsRoutes } from './counts/counts-routes';
-import { contactSegmentsRoutes, segmentsRoutes } from './segments/segments-routes';
+import { contactSegmentsRoutes, segmentsRoutes, snapshotsRoutes } from './segments/segments-routes';
 import { ApiMetrics, httpMetrics } from './metrics/api-metrics';
 import { searchIndexRoutes } from './search-index/search-index-routes';
 import type { SearchIndexAdmin } from './search-index/search-index-admin';
@@ -18,6 +18,7 @@ import { duplicatesRoutes } from './duplicates/duplicates-routes';
 import type { DuplicatesService } from './duplicates/duplicates-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { refuseNulCharacters } from './http/refuse-nul';
+import type { JobRunner } from './jobs/job-runner';
 import { jobsRoutes } from './jobs/jobs-routes';
 import { openApiRoutes } from './openapi/openapi-routes';
 import { contactLabelsRoutes, labelsRoutes } from './labels/labels-routes';
@@ -45,6 +46,8 @@ export interface AppDependencies {
   /** Reads served by Elasticsearch, and how long they may wait for read-your-writes. */
   search: ConsistencyDependencies;
   searchIndex: SearchIndexAdmin;
+  /** Nudged when a request queues a job, so it starts without waiting for the next poll. */
+  jobs?: JobRunner;
   metrics: { registry: Registry; api: ApiMetrics };
 }
 
@@ -76,7 +79,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
   app.use('/v1/jobs', jobsRoutes(pool));
   app.use('/v1/counts', countsRoutes(deps.search));
-  app.use('/v1/segments', segmentsRoutes(deps.search, deps.log));
+  app.use('/v1/segments', segmentsRoutes(deps.search, deps.log, deps.jobs));
+  app.use('/v1/snapshots', snapshotsRoutes(pool));
   app.use('/v1/consistency', consistencyRoutes(deps.search));
 
   app.use(notFoundHandler);

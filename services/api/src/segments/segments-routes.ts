@@ -10,6 +10,9 @@ import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } fro
 import { ConflictError, NotFoundError } from '../errors/app-error';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
+import type { JobRunner } from '../jobs/job-runner';
+import { insertJob } from '../jobs/jobs-store';
+import { insertSnapshot, SNAPSHOT_JOB, snapshotMembers } from './audience-snapshots';
 import { MEMBER_FIELDS, streamMembers } from './member-stream';
 import { countSegments, previewSegment } from './segment-counts';
 import { ConditionInput, expandSegments, resolveCondition, segmentText } from './segment-resolver';
@@ -43,7 +46,7 @@ const memberOptions = {
 };
 export const MembersQuery = z.strictObject(memberOptions);
 
-export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger): Router {
+export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?: JobRunner): Router {
   const { pool, es, alias } = deps;
   const router = Router();
   const read = requireApiKey(pool, 'read');
@@ -102,12 +105,37 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger): Rout
     await streamMembers(es, alias, { tree, workspaceId, ...options }, res, log);
   });
 
+  router.post('/snapshots', write, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const body = parseRequestPart(z.strictObject({ query: z.unknown() }), 'body', req.body);
+    const tree = await treeOf(workspaceId, body.query, 'body.query');
+    res.status(202).json(await startSnapshot(workspaceId, null, tree));
+  });
+
   router.post('/members', read, async (req, res) => {
     const workspaceId = workspaceOf(res);
     const body = parseRequestPart(MembersRequest, 'body', req.body);
     const tree = await treeOf(workspaceId, body.query, 'body.query');
     await streamMembers(es, alias, { tree, workspaceId, format: body.format, fields: body.fields, after: body.after }, res, log);
   });
+
+  router.post('/:id/snapshots', write, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    const tree = await treeOf(workspaceId, { segmentId: id }, 'params');
+    res.status(202).json(await startSnapshot(workspaceId, id, tree));
+  });
+
+  /** Queues the freeze; the job's progress is at /v1/jobs/:id, the snapshot's at /v1/snapshots/:id. */
+  async function startSnapshot(workspaceId: string, segmentId: string | null, tree: Condition) {
+    const { snapshotId, job } = await inTransaction(pool, async (client) => {
+      const snapshotId = await insertSnapshot(client, workspaceId, segmentId, tree);
+      const job = await insertJob(client, workspaceId, SNAPSHOT_JOB, { snapshotId, pit: null, after: null, chunk: 0 }, null);
+      return { snapshotId, job };
+    });
+    jobs?.nudge();
+    return { snapshot: { id: snapshotId, status: 'building' }, job };
+  }
 
   router.post('/', write, idempotent(pool), async (req, res) => {
     const workspaceId = workspaceOf(res);
@@ -202,6 +230,39 @@ export function contactSegmentsRoutes(pool: Pool): Router {
     const now = new Date();
     const items = segments.filter((s) => matchesDocument(expand(s.condition, [s.id]), document, now)).map((s) => ({ id: s.id, name: s.name }));
     res.json({ contactId: id, deleted: document.deleted, items });
+  });
+  return router;
+}
+
+const SnapshotIdParams = z.object({ id: z.uuid('must be a snapshot id (UUID)').transform((s) => s.toLowerCase()) });
+export const SnapshotMembersQuery = z.strictObject({
+  cursor: z.string().regex(/^\d{1,9}\.\d{1,6}$/, 'must be a cursor returned by this endpoint').optional(),
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(1000),
+});
+
+/** /v1/snapshots/:id and its members, page by page, for as long as the campaign needs them. */
+export function snapshotsRoutes(pool: Pool): Router {
+  const router = Router();
+  const read = requireApiKey(pool, 'read');
+  const find = async (workspaceId: string, id: string) => {
+    const { rows } = await pool.query(
+      'select id, segment_id, status, total, created_at, ready_at from audience_snapshots where workspace_id = $1 and id = $2',
+      [workspaceId, id],
+    );
+    if (!rows[0]) throw new NotFoundError(`Snapshot ${id}`);
+    const r = rows[0];
+    return { id: r.id, segmentId: r.segment_id, status: r.status as string, total: r.total, createdAt: r.created_at.toISOString(), readyAt: r.ready_at?.toISOString() ?? null };
+  };
+  router.get('/:id', read, async (req, res) => {
+    const { id } = parseRequestPart(SnapshotIdParams, 'params', req.params);
+    res.json(await find(workspaceOf(res), id));
+  });
+  router.get('/:id/members', read, async (req, res) => {
+    const { id } = parseRequestPart(SnapshotIdParams, 'params', req.params);
+    const query = parseRequestPart(SnapshotMembersQuery, 'query', req.query);
+    const snapshot = await find(workspaceOf(res), id);
+    if (snapshot.status !== 'ready') throw new ConflictError(`Snapshot ${id} is ${snapshot.status}; its members can be read once it is ready`);
+    res.json({ snapshotId: id, total: snapshot.total, ...(await snapshotMembers(pool, id, query.cursor, query.limit)) });
   });
   return router;
 }

@@ -10,7 +10,7 @@ const ids: string[] = [];
 let lastToken = '';
 
 beforeAll(async () => {
-  h = await startApiHarness({ relay: true, jobRunner: true, indexer: true });
+  h = await startApiHarness({ relay: true, jobRunner: true, indexer: true, snapshotChunkSize: 700 });
   ws = await h.createWorkspace();
   expect((await call('POST', '/v1/custom-fields', { key: 'score', type: 'number' })).status).toBe(201);
   const batch = await call('POST', '/v1/contacts/batch-upsert', {
@@ -225,6 +225,29 @@ describe('streaming members', () => {
     expect(lines.some((id) => bigIds.includes(id))).toBe(false);
     const saved = (await call('POST', '/v1/segments', { name: 'Big only', text: 'sendable:email' }, big.key)).body;
     expect((await fetch(`${h.api.url}/v1/segments/${saved.id}/members`, { headers: { 'x-api-key': ws.key } })).status).toBe(404);
+  });
+
+  test('an audience snapshot freezes the members; later changes do not move it; pages cross stored rows', async () => {
+    const saved = (await call('POST', '/v1/segments', { name: 'Frozen', text: 'sendable:email' }, big.key)).body;
+    const started = await call('POST', `/v1/segments/${saved.id}/snapshots`, undefined, big.key);
+    expect(started.status).toBe(202);
+    const snapshotId = started.body.snapshot.id;
+    const job = await eventually(async () => (await call('GET', `/v1/jobs/${started.body.job.id}`, undefined, big.key)).body, (j) => j.status === 'succeeded', 60_000);
+    expect(job.done).toBe(2500);
+    expect((await call('GET', `/v1/snapshots/${snapshotId}`, undefined, big.key)).body).toMatchObject({ status: 'ready', total: 2500, segmentId: saved.id });
+    // The segment changes after the freeze: one member leaves, one joins.
+    await call('POST', `/v1/contacts/${bigIds[0]}/actions/unsubscribe-email`, undefined, big.key);
+    await call('POST', '/v1/contacts', { email: 'late@example.com' }, big.key);
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = (await call('GET', `/v1/snapshots/${snapshotId}/members?limit=1000${cursor ? `&cursor=${cursor}` : ''}`, undefined, big.key)).body;
+      pages.push(...page.contactIds);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(pages).toEqual(bigIds);
+    expect((await call('GET', `/v1/snapshots/${snapshotId}`, undefined, ws.key)).status).toBe(404);
+    expect((await call('GET', `/v1/snapshots/${snapshotId}/members`, undefined, ws.key)).status).toBe(404);
   });
 
   test('bad stream options are 400s naming the field', async () => {
