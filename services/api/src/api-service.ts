@@ -31,6 +31,7 @@ import { createRebuildChunk, REBUILD_JOB } from './search-index/rebuild-job';
 import { createReconcileChunk, RECONCILE_JOB } from './search-index/reconcile-job';
 import { createSearchIndexAdmin } from './search-index/search-index-admin';
 import { createSnapshotChunk, SNAPSHOT_JOB } from './segments/audience-snapshots';
+import { createSegmentActionChunk, SEGMENT_ACTION_JOB } from './segments/segment-actions';
 
 export interface RunningApi {
   url: string;
@@ -90,6 +91,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [REBUILD_JOB]: createRebuildChunk({ es, alias, log: log.child({ component: 'search-index' }), retireGraceMs: options.retireGraceMs ?? 15_000 }),
       [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
       [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
+      [SEGMENT_ACTION_JOB]: createSegmentActionChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
     },
   });
   const services: AppServices = {

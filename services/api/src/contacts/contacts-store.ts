@@ -217,6 +217,16 @@ export async function softDeleteContact(client: Queryable, workspaceId: string, 
   );
 }
 
+/** Soft-deletes live contacts (already locked); returns the ids deleted. */
+export async function softDeleteContacts(client: Queryable, workspaceId: string, ids: string[], reason: string | null): Promise<string[]> {
+  const { rows } = await client.query(
+    `update contacts set deleted_at = now(), deleted_reason = $3, version = version + 1, updated_at = now()
+      where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null returning id`,
+    [workspaceId, ids, reason],
+  );
+  return rows.map((r) => r.id).sort();
+}
+
 export async function restoreContact(client: Queryable, workspaceId: string, id: string): Promise<void> {
   try {
     await client.query(

@@ -34,6 +34,24 @@ async function applyLabelChange(client: PoolClient, workspaceId: string, contact
   return touched;
 }
 
+export interface LabelRejection {
+  contactId: string;
+  keys: string[];
+  rule: string;
+}
+
+/** Sets and removes labels on locked live contacts; those it would take past the limit are left alone and reported. */
+export async function changeLockedContactsLabels(client: PoolClient, workspaceId: string, live: string[], set: Record<string, string>, remove: string[]) {
+  const current = await labelKeysOf(client, workspaceId, live);
+  const rejected: LabelRejection[] = [];
+  const fitting = live.filter((id) => {
+    const over = keysOverLimit(current.get(id)!, set, remove);
+    if (over.length > 0) rejected.push({ contactId: id, keys: over, rule: `a contact holds at most ${LIMITS.labelsPerContact} labels` });
+    return over.length === 0;
+  });
+  return { changed: (await applyLabelChange(client, workspaceId, fitting, set, remove)).length, rejected };
+}
+
 export function createLabelsService(pool: Pool) {
   return {
     /** Sets and removes labels on one contact; with `replace`, every label not in `set` is removed. */
@@ -56,18 +74,14 @@ export function createLabelsService(pool: Pool) {
     async bulkChangeLabels(workspaceId: string, contactIds: string[], set: Record<string, string>, remove: string[]) {
       let matched = 0;
       let changed = 0;
-      const rejected: { contactId: string; keys: string[]; rule: string }[] = [];
+      const rejected: LabelRejection[] = [];
       for (let start = 0; start < contactIds.length; start += BULK_CHUNK) {
         await inTransaction(pool, async (client) => {
           const live = await lockLiveContacts(client, workspaceId, contactIds.slice(start, start + BULK_CHUNK));
           matched += live.length;
-          const current = await labelKeysOf(client, workspaceId, live);
-          const fitting = live.filter((id) => {
-            const over = keysOverLimit(current.get(id)!, set, remove);
-            if (over.length > 0) rejected.push({ contactId: id, keys: over, rule: `a contact holds at most ${LIMITS.labelsPerContact} labels` });
-            return over.length === 0;
-          });
-          changed += (await applyLabelChange(client, workspaceId, fitting, set, remove)).length;
+          const outcome = await changeLockedContactsLabels(client, workspaceId, live, set, remove);
+          changed += outcome.changed;
+          rejected.push(...outcome.rejected);
         });
       }
       return { requested: contactIds.length, matched, changed, notFound: contactIds.length - matched, rejected };

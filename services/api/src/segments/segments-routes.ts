@@ -12,7 +12,9 @@ import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import type { JobRunner } from '../jobs/job-runner';
 import { insertJob } from '../jobs/jobs-store';
+import { resolveTags } from '../tags/tags-service';
 import { insertSnapshot, SNAPSHOT_JOB, snapshotMembers } from './audience-snapshots';
+import { SEGMENT_ACTION_JOB, SegmentAction, SegmentActionState } from './segment-actions';
 import { MEMBER_FIELDS, streamMembers } from './member-stream';
 import { countSegments, previewSegment } from './segment-counts';
 import { ConditionInput, expandSegments, resolveCondition, segmentText } from './segment-resolver';
@@ -103,6 +105,35 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const options = parseRequestPart(MembersQuery, 'query', req.query);
     const tree = await treeOf(workspaceId, { segmentId: id }, 'params');
     await streamMembers(es, alias, { tree, workspaceId, ...options }, res, log);
+  });
+
+  /** Freezes the members, then applies the action to them chunk by chunk (a job). */
+  async function startAction(workspaceId: string, segmentId: string | null, tree: Condition, rawAction: unknown) {
+    const action = parseRequestPart(SegmentAction, 'body', rawAction);
+    return inTransaction(pool, async (client) => {
+      if (action.action === 'add_tags' || action.action === 'remove_tags') await resolveTags(client, workspaceId, { tagIds: action.tagIds }, 'remove');
+      const snapshotId = await insertSnapshot(client, workspaceId, segmentId, tree);
+      const state: SegmentActionState = { snapshotId, pit: null, after: null, chunk: 0, phase: 'freeze', action, applyCursor: null, changed: 0, skipped: 0 };
+      const job = await insertJob(client, workspaceId, SEGMENT_ACTION_JOB, state, null);
+      jobs?.nudge();
+      return job;
+    });
+  }
+
+  router.post('/:id/actions', write, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    const tree = await treeOf(workspaceId, { segmentId: id }, 'params');
+    const job = await startAction(workspaceId, id, tree, req.body);
+    res.status(202).location(`/v1/jobs/${job.id}`).json(job);
+  });
+
+  router.post('/actions', write, async (req, res) => {
+    const workspaceId = workspaceOf(res);
+    const { query, ...action } = (req.body ?? {}) as { query?: unknown };
+    const tree = await treeOf(workspaceId, query, 'body.query');
+    const job = await startAction(workspaceId, null, tree, action);
+    res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });
 
   router.post('/snapshots', write, async (req, res) => {

@@ -257,3 +257,54 @@ describe('streaming members', () => {
     expect(fields).toEqual(['query.fields.1', 'query.format']);
   });
 });
+
+describe('bulk actions on members', () => {
+  const waitForJob = (id: string, key: string) =>
+    eventually(async () => (await call('GET', `/v1/jobs/${id}`, undefined, key)).body, (j) => j.status === 'succeeded' || j.status === 'failed', 60_000);
+
+  test('tags the members once: a segment defined by not having the tag ends empty, every member tagged', async () => {
+    const own = await h.createWorkspace();
+    const members: string[] = [];
+    for (const start of [0, 1000]) {
+      const created = await call('POST', '/v1/contacts/batch-upsert', { matchBy: 'email', contacts: Array.from({ length: start ? 500 : 1000 }, (_, i) => ({ email: `b${start + i}@example.com` })) }, own.key);
+      members.push(...created.body.results.map((r: { id: string }) => r.id));
+    }
+    const tag = (await call('POST', '/v1/tags', { name: 'Contacted' }, own.key)).body.id;
+    await expectMirrorConverges(h.env, own.id);
+    const started = await call('POST', '/v1/segments/actions', { query: { text: 'NOT tag:Contacted' }, action: 'add_tags', tagIds: [tag] }, own.key);
+    expect(started.status).toBe(202);
+    const job = await waitForJob(started.body.id, own.key);
+    expect(job).toMatchObject({ status: 'succeeded', total: 1500, done: 1500, result: { changed: 1500, skipped: 0 } });
+    await expectMirrorConverges(h.env, own.id);
+    const counts = await call('POST', '/v1/segments/count', { queries: [{ text: 'tag:Contacted' }, { text: 'NOT tag:Contacted' }] }, own.key);
+    expect(counts.body.results.map((r: { total: number }) => r.total)).toEqual([members.length, 0]);
+  });
+
+  test('labels and deletes; a delete keeps suppressed contacts unless told otherwise', async () => {
+    const own = await h.createWorkspace();
+    const created = await call('POST', '/v1/contacts/batch-upsert', { matchBy: 'email', contacts: Array.from({ length: 6 }, (_, i) => ({ email: `d${i}@example.com`, phone: `+1415555020${i}` })) }, own.key);
+    const members: string[] = created.body.results.map((r: { id: string }) => r.id);
+    await call('POST', `/v1/contacts/${members[0]}/actions/unsubscribe-email`, undefined, own.key);
+    await call('POST', `/v1/contacts/${members[1]}/actions/blacklist-phone`, undefined, own.key);
+    await expectMirrorConverges(h.env, own.id);
+    const labelled = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'sendable:phone' }, action: 'set_labels', labels: { wave: 'w1' } }, own.key)).body.id, own.key);
+    expect(labelled.result).toMatchObject({ changed: 5, skipped: 0 });
+    await expectMirrorConverges(h.env, own.id);
+    const deleted = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'created IN LAST 1 DAYS' }, action: 'delete', reason: 'cleanup' }, own.key)).body.id, own.key);
+    expect(deleted.result).toMatchObject({ changed: 4, skipped: 2 });
+    const kept = (await call('GET', '/v1/contacts?limit=100', undefined, own.key)).body.items.map((c: { id: string }) => c.id).sort();
+    expect(kept).toEqual([members[0], members[1]].sort());
+    await expectMirrorConverges(h.env, own.id);
+    const everyone = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'created IN LAST 1 DAYS' }, action: 'delete', keepEmailStatuses: [], keepPhoneStatuses: [] }, own.key)).body.id, own.key);
+    expect(everyone.result).toMatchObject({ changed: 2, skipped: 0 });
+  });
+
+  test('bad actions are 400s naming the field; nothing is queued', async () => {
+    const noTag = await call('POST', '/v1/segments/actions', { query: { text: 'sendable:email' }, action: 'add_tags', tagIds: ['00000000-0000-4000-8000-000000000000'] });
+    expect(noTag.body.errors).toEqual([{ field: 'body.tagIds.0', rule: 'is not a tag in this workspace: 00000000-0000-4000-8000-000000000000' }]);
+    const unknown = await call('POST', '/v1/segments/actions', { query: { text: 'sendable:email' }, action: 'launch' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].field).toBe('body.action');
+    expect((await call('GET', '/v1/jobs')).body.items.filter((j: { type: string }) => j.type === 'segment.action')).toEqual([]);
+  });
+});

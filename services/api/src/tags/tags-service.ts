@@ -35,7 +35,7 @@ const pendingTagDeletion = (client: PoolClient, workspaceId: string, tagId: stri
 export type TagOperation = 'add' | 'remove';
 
 /** Resolves names and ids to tag ids; unknown ones are a 400 naming each (unless created). */
-async function resolveTags(client: PoolClient, workspaceId: string, selection: TagSelection, operation: TagOperation): Promise<string[]> {
+export async function resolveTags(client: PoolClient, workspaceId: string, selection: TagSelection, operation: TagOperation): Promise<string[]> {
   const names = selection.tags ?? [];
   const ids = selection.tagIds ?? [];
   if (selection.createMissing && operation === 'add') await ensureTagsByName(client, workspaceId, names);
@@ -56,7 +56,7 @@ async function resolveTags(client: PoolClient, workspaceId: string, selection: T
 }
 
 /** Applies the change to already-locked live contacts; bumps and emits only for contacts that changed. */
-async function applyTagChange(client: PoolClient, workspaceId: string, contactIds: string[], tagIds: string[], operation: TagOperation) {
+export async function applyTagChange(client: PoolClient, workspaceId: string, contactIds: string[], tagIds: string[], operation: TagOperation) {
   const changed = operation === 'add' ? await addContactTags(client, workspaceId, contactIds, tagIds) : await removeContactTags(client, workspaceId, contactIds, tagIds);
   const ids = [...changed.keys()].sort();
   await touchContacts(client, workspaceId, ids);
