@@ -20,7 +20,9 @@ import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagR
 import { ApiKeyParams, CreateApiKeyRequest, CreateWorkspaceRequest, WorkspaceIdParams } from '../workspaces/workspace-schemas';
 import { consistencyQueryFields } from '../consistency/consistency-check';
 import { RebuildRequest, ReconcileRequest } from '../search-index/search-index-routes';
-import { CreateSegmentRequest, MAX_COUNTS_PER_REQUEST, MAX_PREVIEW, SegmentIdParams, UpdateSegmentRequest } from '../segments/segments-routes';
+import { MEMBER_FIELDS } from '../segments/member-stream';
+import { SegmentAction } from '../segments/segment-actions';
+import { CreateSegmentRequest, MAX_COUNTS_PER_REQUEST, MAX_PREVIEW, MembersQuery, SegmentIdParams, SnapshotMembersQuery, UpdateSegmentRequest } from '../segments/segments-routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -121,6 +123,14 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/contacts/{id}/segments', tag: 'segments', summary: 'The saved segments a contact is in (evaluated against its latest state, one pass, no query per segment)', scope: 'read', params: id, responses: { 200: json(anyObject) } },
   { method: 'post', path: '/v1/segments/count', tag: 'segments', summary: `Count up to ${MAX_COUNTS_PER_REQUEST} segments (saved or ad hoc) in one round trip: total and sendable by email and phone`, scope: 'read', body: z.object({ queries: z.array(z.record(z.string(), z.unknown())), consistencyToken: z.string().optional(), waitMs: z.number().int().optional() }), responses: { 200: json(anyObject), 503: problem } },
   { method: 'post', path: '/v1/segments/preview', tag: 'segments', summary: `Count a segment and list its first contacts (up to ${MAX_PREVIEW})`, scope: 'read', body: z.object({ query: z.record(z.string(), z.unknown()), limit: z.number().int().min(1).max(MAX_PREVIEW).optional() }), responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/segments/{id}/members', tag: 'segments', summary: 'Stream every member (NDJSON or CSV) from one point in time, in contact id order; resume with after=<last id>', scope: 'read', params: SegmentIdParams, query: MembersQuery, responses: { 200: { description: 'application/x-ndjson or text/csv, streamed' } } },
+  { method: 'post', path: '/v1/segments/members', tag: 'segments', summary: 'Stream the members of an ad hoc segment', scope: 'read', body: z.object({ query: z.record(z.string(), z.unknown()), format: z.enum(['ndjson', 'csv']).optional(), fields: z.array(z.enum(MEMBER_FIELDS)).optional(), after: z.uuid().optional() }), responses: { 200: { description: 'application/x-ndjson or text/csv, streamed' } } },
+  { method: 'post', path: '/v1/segments/{id}/snapshots', tag: 'segments', summary: 'Freeze the members now as an audience snapshot (a job)', scope: 'write', params: SegmentIdParams, responses: { 202: json(anyObject, 'Accepted') } },
+  { method: 'post', path: '/v1/segments/snapshots', tag: 'segments', summary: 'Freeze the members of an ad hoc segment', scope: 'write', body: z.object({ query: z.record(z.string(), z.unknown()) }), responses: { 202: json(anyObject, 'Accepted') } },
+  { method: 'get', path: '/v1/snapshots/{id}', tag: 'segments', summary: 'An audience snapshot: status and total', scope: 'read', params: z.object({ id: z.uuid() }), responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/snapshots/{id}/members', tag: 'segments', summary: 'A page of a ready snapshot (contact ids)', scope: 'read', params: z.object({ id: z.uuid() }), query: SnapshotMembersQuery, responses: { 200: json(anyObject), 409: problem } },
+  { method: 'post', path: '/v1/segments/{id}/actions', tag: 'segments', summary: 'Bulk action on the members at this moment (a job): add/remove tags, set/remove labels, delete', scope: 'write', params: SegmentIdParams, body: SegmentAction, responses: { 202: json(anyObject, 'Accepted') } },
+  { method: 'post', path: '/v1/segments/actions', tag: 'segments', summary: 'Bulk action on the members of an ad hoc segment (body: query plus the action)', scope: 'write', body: z.record(z.string(), z.unknown()), responses: { 202: json(anyObject, 'Accepted') } },
   { method: 'get', path: '/v1/admin/search-index', tag: 'search index', summary: 'Which indices serve reads and take writes', scope: 'operator', responses: { 200: json(anyObject) } },
   { method: 'post', path: '/v1/admin/search-index/rebuild', tag: 'search index', summary: 'Rebuild the index from Postgres into a new generation and swap it in (a job)', scope: 'operator', body: RebuildRequest, responses: { 202: json(anyObject, 'Accepted') } },
   { method: 'post', path: '/v1/admin/search-index/reconcile', tag: 'search index', summary: 'Compare the index with Postgres and optionally repair it (a job with a report)', scope: 'operator', body: ReconcileRequest, responses: { 202: json(anyObject, 'Accepted') } },
