@@ -7,13 +7,15 @@
 //   counts      GET /v1/counts for the large workspace (ES)          vs  the same numbers in SQL
 //   filter      a segment-like filter count in Elasticsearch         vs  the same count in SQL
 //   ryw         write, then a count waiting on its consistency token vs  the index refresh interval
+//   segment     a segment counted through the API (text -> Elasticsearch) vs the reference SQL compiler
+//   stream      every member streamed as NDJSON through the API vs paging the PIT directly; RSS growth
 //   reconcile   a check-only reconcile of the large workspace (contacts/s)
 //
 // BENCH_CONTACTS (default 200000) sizes the large workspace; BENCH_EVENTS (default 50000) the
 // indexer run. Results print as a table and go to .cache/bench/mirror-<time>.json.
 import fs from 'node:fs';
 import path from 'node:path';
-import { contactDocument, CONTACTS_MAPPING, CONTACTS_SETTINGS, workspaceSearch } from '@segmenter/shared';
+import { contactDocument, CONTACTS_MAPPING, CONTACTS_SETTINGS, matchingContactsSql, parseSegment, workspaceSearch } from '@segmenter/shared';
 import { startApiService } from '../services/api/src/api-service';
 import { SNAPSHOT_SELECT, toSnapshot } from '../services/api/src/contacts/contacts-store';
 import { startIndexerService } from '../services/indexer/src/indexer-service';
@@ -201,6 +203,74 @@ async function main(): Promise<void> {
       esP50Ms: round(percentile(esFilterMs.slice(5), 50)),
       sqlP50Ms: round(percentile(sqlFilterMs, 50)),
       ratioEsToSql: round(percentile(esFilterMs.slice(5), 50) / percentile(sqlFilterMs, 50), 3),
+    };
+
+    // The segment engine: the same segment through the API (text, compiled to Elasticsearch) vs
+    // the reference SQL compiler over Postgres.
+    const segmentText = 'label:tier IN [gold, silver] AND tag:"Tag 0" AND label:churned NOT EXISTS AND created IN LAST 90 DAYS';
+    const apiMs: number[] = [];
+    let apiTotal = 0;
+    for (let i = 0; i < 25; i++) {
+      const { ms, value } = await timed(async () => (await fetch(`${api.url}/v1/segments/count`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ queries: [{ text: segmentText }] }) })).json() as Promise<any>);
+      apiMs.push(ms);
+      apiTotal = value.results[0].total;
+    }
+    const tree = parseSegment(segmentText);
+    const resolvedTree = JSON.parse(JSON.stringify(tree).replace('"Tag 0"', JSON.stringify(tagIds[0])));
+    const referenceSql = matchingContactsSql(workspaceId, resolvedTree);
+    const referenceMs: number[] = [];
+    let referenceTotal = 0;
+    for (let i = 0; i < 5; i++) {
+      const { ms, value } = await timed(() => env.pool.query(`select count(*)::int as n from (${referenceSql.sql}) m`, referenceSql.params));
+      referenceMs.push(ms);
+      referenceTotal = value.rows[0].n;
+    }
+    results.segmentCount = {
+      text: segmentText,
+      total: apiTotal,
+      sameAsReferenceSql: apiTotal === referenceTotal,
+      apiP50Ms: round(percentile(apiMs.slice(5), 50)),
+      apiP95Ms: round(percentile(apiMs.slice(5), 95)),
+      referenceSqlP50Ms: round(percentile(referenceMs, 50)),
+      ratioApiToSql: round(percentile(apiMs.slice(5), 50) / percentile(referenceMs, 50), 3),
+    };
+
+    // Streaming every member: the API's NDJSON stream vs paging the same point in time directly.
+    log('member stream');
+    const rssStart = process.memoryUsage().rss;
+    let rssMax = rssStart;
+    const rssSampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100);
+    const streamed = await timed(async () => {
+      const res = await fetch(`${api.url}/v1/segments/members`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ query: { text: 'sendable:email' } }) });
+      let lines = 0;
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) lines += (decoder.decode(chunk, { stream: true }).match(/\n/g) ?? []).length;
+      return lines;
+    });
+    clearInterval(rssSampler);
+    const direct = await timed(async () => {
+      const search = workspaceSearch(alias, workspaceId, [{ bool: { filter: [{ term: { email_status: 'active' } }, { exists: { field: 'email' } }] } }]);
+      let pit = (await env.es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: '2m' })).id;
+      let after: (string | number)[] | undefined;
+      let n = 0;
+      for (;;) {
+        const page: any = await env.es.search({ pit: { id: pit, keep_alive: '2m' }, size: 1000, query: search.query, sort: [{ contact_id: 'asc' }], _source: ['contact_id'], track_total_hits: false, ...(after ? { search_after: after } : {}) });
+        pit = page.pit_id ?? pit;
+        n += page.hits.hits.length;
+        if (page.hits.hits.length < 1000) break;
+        after = page.hits.hits[page.hits.hits.length - 1].sort;
+      }
+      await env.es.closePointInTime({ id: pit });
+      return n;
+    });
+    results.memberStream = {
+      members: streamed.value,
+      sameAsDirect: streamed.value === direct.value,
+      seconds: round(streamed.ms / 1000),
+      membersPerSecond: Math.round(streamed.value / (streamed.ms / 1000)),
+      directPitMembersPerSecond: Math.round(direct.value / (direct.ms / 1000)),
+      ratioToDirectPit: round(direct.ms / streamed.ms, 2),
+      rssGrowthMiB: Math.round((rssMax - rssStart) / 2 ** 20),
     };
 
     log('reconcile (check only)');
