@@ -32,11 +32,12 @@ const documentsOf = new Map<string, ContactDocument[]>();
 const TAGS = Array.from({ length: 4 }, () => randomUUID());
 const LABEL_KEYS = ['tier', 'source', 'churned'];
 const LABEL_VALUES = ['gold', 'silver', 'bronze', 'fb', 'g-1'];
-const NAMES = ['Ada', 'ada', 'Grace', 'Bob', 'Ådne'];
+// Unicode names whose lower case differs between naive and per-character folding (İ, final Σ).
+const NAMES = ['Ada', 'ada', 'Grace', 'Bob', 'Ådne', 'İlker', 'ilker', 'ΟΔΥΣΣΕΥΣ', 'οδυσσευσ'];
 const CITIES = ['Paris', 'paris', 'Berlin', 'Saint-Paul'];
 const COUNTRIES = ['FR', 'DE', 'US'];
 const PLANS = ['pro', 'basic', 'Pro Max'];
-const FRAGMENTS = ['a', 'ar', 'AD', 'pa', 'x', 'Pro', 'in', '%', '_'];
+const FRAGMENTS = ['a', 'ar', 'AD', 'pa', 'x', 'Pro', 'in', '%', '_', 'İl', 'il', 'ΣΕ', 'σε', 'å'];
 const DAY = 86_400_000;
 
 const dayString = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);

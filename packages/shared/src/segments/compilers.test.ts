@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { checkCondition, Condition, conditionProblems, SEGMENT_LIMITS } from './condition-model';
 import { compileToElasticsearch, escapeWildcard } from './elasticsearch-compiler';
 import { compileToSql, matchingContactsSql } from './sql-compiler';
+import { foldCase } from './document-evaluator';
+import { csvCell } from '../../../../services/api/src/segments/member-stream';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';
@@ -137,7 +139,12 @@ describe('model rules', () => {
     ['= with two values', { kind: 'text', field: 'city', op: 'eq', values: ['a', 'b'] }, [{ field: 'condition.values', rule: 'must hold exactly 1 value(s) for eq' }]],
     ['EXISTS with a value', { kind: 'label', key: 'tier', op: 'exists', values: ['x'] }, [{ field: 'condition.values', rule: 'must hold exactly 0 value(s) for exists' }]],
     ['between reversed', { kind: 'number', field: 'email_rating', op: 'between', values: [9, 1] }, [{ field: 'condition.values', rule: 'between needs the lower bound first' }]],
-    ['a fractional rating', { kind: 'number', field: 'email_rating', op: 'gt', values: [1.5] }, [{ field: 'condition.values', rule: 'must be whole numbers for email_rating' }]],
+    ['a fractional rating', { kind: 'number', field: 'email_rating', op: 'gt', values: [1.5] }, [{ field: 'condition.values', rule: 'must be whole numbers from 0 to 100 for email_rating' }]],
+    ['a rating out of range', { kind: 'number', field: 'email_rating', op: 'gt', values: [3_000_000_000] }, [{ field: 'condition.values', rule: 'must be whole numbers from 0 to 100 for email_rating' }]],
+    ['a date that is not on the calendar', { kind: 'date', field: 'created_at', op: 'on', dates: ['2024-02-30'] }, [{ field: 'condition.dates.0', rule: 'must be a real date like 2026-11-24' }]],
+    ['a custom date that is not on the calendar', { kind: 'custom', key: 'renews', type: 'date', op: 'before', values: ['2024-13-01'] }, [{ field: 'condition.values', rule: 'must be real dates like 2026-11-24' }]],
+    ['an infinite number', { kind: 'custom', key: 'score', type: 'number', op: 'gt', values: [Infinity] }, [{ field: 'condition', rule: expect.any(String) }]],
+    ['dates on a relative date', { kind: 'date', field: 'created_at', op: 'in_last_days', days: 3, dates: ['2026-01-01'] }, [{ field: 'condition.dates', rule: 'applies only to absolute dates' }]],
     ['a relative date without days', { kind: 'date', field: 'created_at', op: 'in_last_days' }, [{ field: 'condition.days', rule: 'is required for in_last_days' }]],
     ['days on an absolute date', { kind: 'date', field: 'created_at', op: 'before', dates: ['2026-01-01'], days: 3 }, [{ field: 'condition.days', rule: 'applies only to relative dates' }]],
     ['a phone status that is an email status', { kind: 'status', channel: 'phone', op: 'in', statuses: ['unsubscribed'] }, [{ field: 'condition.statuses.0', rule: 'is not a phone status (active, blacklisted)' }]],
@@ -150,6 +157,18 @@ describe('model rules', () => {
     expect(problemsOf(tree)).toEqual(problems);
   });
 
+  test('raw input nested far deeper than any tree is refused before the schema recurses into it', () => {
+    let hostile: unknown = { kind: 'sendable', channel: 'email' };
+    for (let i = 0; i < 5000; i++) hostile = { kind: 'not', condition: hostile };
+    expect(problemsOf(hostile)).toEqual([{ field: 'condition', rule: `nests deeper than ${SEGMENT_LIMITS.depth} levels` }]);
+  });
+
+  test('a tree may hold at most totalValues values in all (each is a query clause)', () => {
+    const many = Array.from({ length: 300 }, (_, i) => `t${i}`);
+    const tree = { kind: 'or', conditions: Array.from({ length: 7 }, () => ({ kind: 'tag', op: 'all', tags: many })) };
+    expect(problemsOf(tree)).toEqual([{ field: 'condition', rule: `holds 2100 values in all; at most ${SEGMENT_LIMITS.totalValues}` }]);
+  });
+
   test('depth and size limits are enforced with the limit in the message', () => {
     let deep: Condition = { kind: 'sendable', channel: 'email' };
     for (let i = 0; i < SEGMENT_LIMITS.depth; i++) deep = { kind: 'not', condition: deep };
@@ -158,5 +177,30 @@ describe('model rules', () => {
     expect(conditionProblems({ kind: 'and', conditions: [wide, { kind: 'sendable', channel: 'phone' }] })).toEqual([
       { field: 'condition', rule: `holds ${SEGMENT_LIMITS.conditions + 1} conditions; at most ${SEGMENT_LIMITS.conditions}` },
     ]);
+  });
+});
+
+describe('case folding in memory', () => {
+  test.each([
+    ['İlker', 'ilker'],
+    ['ΟΔΥΣΣΕΥΣ', 'οδυσσευσ'],
+    ['Ådne', 'ådne'],
+    ['MiXeD', 'mixed'],
+  ])('%s folds to %s, as the index does', (text, folded) => {
+    expect(foldCase(text)).toBe(folded);
+  });
+});
+
+describe('CSV cells', () => {
+  test.each([
+    ['plain', 'plain'],
+    ['Smith, "Jo"', '"Smith, ""Jo"""'],
+    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    ['+14155550100', '+14155550100'],
+    ['+1 415', "'+1 415"],
+    ['@cmd', "'@cmd"],
+    [null, ''],
+  ])('%j -> %s', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
   });
 });

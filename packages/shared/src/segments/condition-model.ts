@@ -18,6 +18,8 @@ export const SEGMENT_LIMITS = {
   conditions: 200,
   /** Values in one IN list or tag list. */
   values: 500,
+  /** Values in the whole tree (each becomes a clause in Elasticsearch, which caps clauses). */
+  totalValues: 2000,
   /** N in relative dates (days). */
   days: 36_500,
 } as const;
@@ -31,7 +33,12 @@ export const DATE_FIELDS = ['created_at', 'updated_at', 'consent_at'] as const;
 
 const values = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'must hold at least one value').max(SEGMENT_LIMITS.values, `must hold at most ${SEGMENT_LIMITS.values} values`);
 const text = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-24');
+/** A real calendar date (2026-02-30 is refused), years 1000 to 9999. */
+export const isRealDate = (s: string) => {
+  const time = /^[1-9]\d{3}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : NaN;
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(s);
+};
+const isoDate = z.string().refine(isRealDate, 'must be a real date like 2026-11-24');
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const days = z.number().int('must be a whole number').min(0, 'must be at least 0').max(SEGMENT_LIMITS.days, `must be at most ${SEGMENT_LIMITS.days}`);
 
@@ -145,6 +152,9 @@ const Leaf = z.discriminatedUnion('kind', [
   SegmentCondition,
 ]);
 
+/** Nesting allowed in raw input before the schema recurses into it (a stack guard, well above depth). */
+export const MAX_INPUT_NESTING = 64;
+
 const groupMembers = z.array(z.lazy(() => ConditionShape)).min(1, 'must hold at least one condition').max(SEGMENT_LIMITS.conditions);
 
 const ConditionShape: z.ZodType<Condition> = z.lazy(() =>
@@ -187,7 +197,7 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
       case 'text':
       case 'number':
         count(node.values.length, node.op);
-        if (node.kind === 'number' && node.values.some((v) => !Number.isInteger(v))) problems.push({ field: `${at}.values`, rule: `must be whole numbers for ${node.field}` });
+        if (node.kind === 'number' && node.values.some((v) => !Number.isInteger(v) || v < 0 || v > 100)) problems.push({ field: `${at}.values`, rule: `must be whole numbers from 0 to 100 for ${node.field}` });
         if (node.op === 'between' && node.kind === 'number' && node.values[0]! > node.values[1]!) problems.push({ field: `${at}.values`, rule: 'between needs the lower bound first' });
         break;
       case 'custom': {
@@ -201,7 +211,7 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
         if (!allowed[node.type]!.includes(node.op)) problems.push({ field: `${at}.op`, rule: `${node.op} does not apply to a ${node.type} field` });
         const wrongType = node.values.find((v) => (node.type === 'number' ? typeof v !== 'number' : typeof v !== 'string'));
         if (wrongType !== undefined) problems.push({ field: `${at}.values`, rule: `must be ${node.type === 'number' ? 'numbers' : 'strings'} for a ${node.type} field` });
-        if (node.type === 'date' && node.values.some((v) => typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}$/.test(v))) problems.push({ field: `${at}.values`, rule: 'must be dates like 2026-11-24' });
+        if (node.type === 'date' && node.values.some((v) => typeof v !== 'string' || !isRealDate(v))) problems.push({ field: `${at}.values`, rule: 'must be real dates like 2026-11-24' });
         if (RELATIVE.includes(node.op) !== (node.days !== undefined)) problems.push({ field: `${at}.days`, rule: RELATIVE.includes(node.op) ? `is required for ${node.op}` : `applies only to relative dates` });
         break;
       }
@@ -210,6 +220,7 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
         const dates = node.dates ?? [];
         if (relative !== (node.days !== undefined)) problems.push({ field: `${at}.days`, rule: relative ? `is required for ${node.op}` : 'applies only to relative dates' });
         if (!relative) count(dates.length, node.op, 'dates');
+        else if (dates.length > 0) problems.push({ field: `${at}.dates`, rule: 'applies only to absolute dates' });
         if (node.op === 'between' && dates.length === 2 && dates[0]! > dates[1]!) problems.push({ field: `${at}.dates`, rule: 'between needs the earlier date first' });
         break;
       }
@@ -228,14 +239,37 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
     }
   };
   visit(tree, path, 1);
+  let values = 0;
+  const countValues = (node: Condition): void => {
+    if (node.kind === 'and' || node.kind === 'or') return node.conditions.forEach(countValues);
+    if (node.kind === 'not') return countValues(node.condition);
+    values += 'values' in node ? node.values.length : 'tags' in node ? node.tags.length : 'statuses' in node ? node.statuses.length : 0;
+  };
+  countValues(tree);
+  if (values > SEGMENT_LIMITS.totalValues) problems.push({ field: path, rule: `holds ${values} values in all; at most ${SEGMENT_LIMITS.totalValues}` });
   if (leaves > SEGMENT_LIMITS.conditions) problems.push({ field: path, rule: `holds ${leaves} conditions; at most ${SEGMENT_LIMITS.conditions}` });
   return problems;
 }
 
 export const ConditionTree = ConditionShape;
 
-/** Parses and checks a JSON tree; throws a ZodError-like list via the returned problems. */
+/** How deeply raw JSON nests, without recursion (so hostile input cannot exhaust the stack). */
+export function nestingOf(input: unknown, stopAt: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[input, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > stopAt) return deepest;
+    for (const child of Object.values(value as object)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Parses and checks a tree (JSON, or what the text parser produced) against the model and its rules. */
 export function checkCondition(input: unknown, path = 'condition'): { tree: Condition } | { problems: { field: string; rule: string }[] } {
+  if (nestingOf(input, MAX_INPUT_NESTING) > MAX_INPUT_NESTING) return { problems: [{ field: path, rule: `nests deeper than ${SEGMENT_LIMITS.depth} levels` }] };
   const parsed = ConditionShape.safeParse(input);
   if (!parsed.success) {
     return { problems: parsed.error.issues.map((i) => ({ field: [path, ...i.path.map(String)].join('.'), rule: i.message })) };

@@ -61,7 +61,22 @@ function compare(value: number | string | boolean | null | undefined, op: string
   }
 }
 
-const lower = (s: string) => s.toLowerCase();
+/**
+ * Lower case one code point at a time, as Elasticsearch's lowercase normalizer (Java) does:
+ * no context rules (a final Σ is σ, not ς) and İ becomes i, not i + combining dot.
+ */
+export function foldCase(text: string): string {
+  let folded = '';
+  for (const ch of text) {
+    if (ch === '\u0130') folded += 'i';
+    else {
+      const lowered = ch.toLowerCase();
+      folded += [...lowered].length === 1 ? lowered : ch;
+    }
+  }
+  return folded;
+}
+const lower = foldCase;
 
 function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean {
   const entry: CustomFieldEntry | undefined = doc.custom_fields?.find((e) => e.key === c.key);

@@ -83,6 +83,8 @@ describe('parsing', () => {
     ['created IN LAST 1.5 DAYS', 1, 17, ['a whole number of days'], '"1.5"'],
     ['sendable:fax', 1, 10, ['email', 'phone'], '"fax"'],
     ['city = Paris; drop table', 1, 13, ['a condition, a value or an operator'], '";"'],
+    ['created >= 2026-01-01', 1, 9, ['>', '<', '=', 'BETWEEN', 'IN LAST', 'IN NEXT', 'MORE THAN', 'IS EMPTY', 'IS NOT EMPTY'], '">="'],
+    [`${'('.repeat(40)}tag:a${')'.repeat(40)}`, 1, 33, ['at most 32 nested NOTs and parentheses'], '"("'],
   ])('%j fails at line %i, column %i', (text, line, column, expected, found) => {
     let error: unknown;
     try {

@@ -115,8 +115,12 @@ function lex(source: string): Token[] {
 const DATE_NAMES: Record<string, DateCondition['field']> = { created: 'created_at', updated: 'updated_at', consent: 'consent_at' };
 const describe = (t: Token) => (t.type === 'eof' ? 'the end of the text' : t.type === 'string' ? `the text ${t.text}` : `"${t.text}"`);
 
+/** Parentheses and NOTs deeper than this are refused before they can exhaust the stack. */
+const MAX_TEXT_NESTING = 32;
+
 class Parser {
   private pos = 0;
+  private nesting = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly context: SegmentTextContext,
@@ -174,13 +178,17 @@ class Parser {
   }
 
   private unary(): Condition {
-    if (this.acceptKeyword('NOT')) return { kind: 'not', condition: this.unary() };
-    if (this.isOp('(')) {
-      this.next();
-      const inner = this.orExpr();
-      this.op(')');
-      // Parentheses that group a single and/or stay visible in the tree, so nesting prints back.
-      return inner;
+    if (this.isKeyword('NOT') || this.isOp('(')) {
+      if (++this.nesting > MAX_TEXT_NESTING) this.fail([`at most ${MAX_TEXT_NESTING} nested NOTs and parentheses`]);
+      try {
+        if (this.acceptKeyword('NOT')) return { kind: 'not', condition: this.unary() };
+        this.next();
+        const inner = this.orExpr();
+        this.op(')');
+        return inner;
+      } finally {
+        this.nesting -= 1;
+      }
     }
     return this.atom();
   }
@@ -329,12 +337,13 @@ class Parser {
       this.next();
       return Number(match[1]) * (match[2]!.toLowerCase() === 'w' ? 7 : 1);
     };
-    if (this.isOp('>') || this.isOp('>=')) {
+    // Only > and <: "after" and "before" a day exclude that day, which >= and <= would not mean.
+    if (this.isOp('>')) {
       this.next();
       const days = relative();
       return days !== undefined ? { op: 'in_last_days', days } : { op: 'after', dates: [this.date()] };
     }
-    if (this.isOp('<') || this.isOp('<=')) {
+    if (this.isOp('<')) {
       this.next();
       const days = relative();
       return days !== undefined ? { op: 'more_than_days_ago', days } : { op: 'before', dates: [this.date()] };

@@ -142,18 +142,25 @@ function leaf(p: Params, c: LeafCondition): string {
       break;
     }
     case 'text': {
+      // Names compare case-insensitively: both sides through Postgres's lower(), never JS's.
       const folded = CASE_INSENSITIVE_FIELDS.includes(c.field);
       const column = folded ? `lower(c.${c.field})` : `c.${c.field}`;
-      const fold = (v: string) => (folded ? v.toLowerCase() : v);
       switch (c.op) {
         case 'in':
-          return `${column} = any(${p.add(c.values.map(fold), '::text[]')})`;
+          return folded
+            ? `${column} = any(array(select lower(v) from unnest(${p.add(c.values, '::text[]')}) v))`
+            : `${column} = any(${p.add(c.values, '::text[]')})`;
         case 'contains':
           return containsText(p, `c.${c.field}`, c.values[0]!);
         case 'starts_with':
           return startsWithText(p, `c.${c.field}`, c.values[0]!);
+        case 'eq':
+        case 'neq': {
+          const value = folded ? `lower(${p.add(c.values[0], '::text')})` : p.add(c.values[0], '::text');
+          return c.op === 'eq' ? `${column} = ${value}` : `(${column} is not null and ${column} <> ${value})`;
+        }
         default:
-          return comparison(p, column, c.op, c.values.map(fold), '::text');
+          return comparison(p, column, c.op, c.values, '::text');
       }
     }
     case 'number':

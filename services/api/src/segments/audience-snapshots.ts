@@ -29,8 +29,12 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
     const state = job.params as unknown as SnapshotJobState;
     const workspaceId = job.workspaceId!;
     const { rows } = await client.query('select condition, status from audience_snapshots where id = $1 and workspace_id = $2', [state.snapshotId, workspaceId]);
-    if (!rows[0] || rows[0].status !== 'building') return { processed: 0, finished: true };
+    if (!rows[0] || rows[0].status !== 'building') {
+      if (state.pit) await es.closePointInTime({ id: state.pit }).catch(() => undefined);
+      return { processed: 0, finished: true };
+    }
     const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(rows[0].condition as Condition)]);
+    const opened = state.pit === null;
     const pit = state.pit ?? (await es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE })).id;
     try {
       const page = await es.search({
@@ -61,6 +65,8 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
         await client.query("update audience_snapshots set status = 'failed' where id = $1", [state.snapshotId]);
         return { processed: 0, finished: true };
       }
+      // This chunk rolls back and will run again, opening its own point in time: close this one.
+      if (opened) await es.closePointInTime({ id: pit }).catch(() => undefined);
       throw err;
     }
   };

@@ -28,8 +28,9 @@ export interface StreamRequest {
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
-  // A cell starting with = + - @ is a formula in spreadsheet programs (CSV injection).
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  // A cell starting with = + - @ is a formula in spreadsheet programs (CSV injection); a phone
+  // number in E.164 (+ and digits only) is not, and stays as it is.
+  if (/^[=+\-@\t\r]/.test(text) && !/^\+\d+$/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -92,6 +93,8 @@ export async function streamMembers(es: EsClient, alias: string, request: Stream
     }
     if (!gone()) res.end();
   } catch (err) {
+    // Nothing sent yet: the error handler can still answer with a proper status.
+    if (!res.headersSent && !gone()) throw err;
     if (!gone()) log.warn({ err, sent }, 'member stream failed');
     // Headers are gone: the only honest signal left is to cut the stream short.
     res.destroy(err as Error);

@@ -10,12 +10,13 @@ import {
   normalizeCondition,
   parseSegment,
   printSegment,
+  SEGMENT_LIMITS,
   SegmentSyntaxError,
 } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import { FieldProblem, ValidationError } from '../errors/app-error';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
-import { findSegments } from './segments-store';
+import { listSegments } from './segments-store';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -53,14 +54,16 @@ async function parseInput(client: Queryable, workspaceId: string, input: Conditi
   if (input.text !== undefined) {
     let tree: Condition;
     try {
-      tree = parseSegment(input.text, { customFieldTypes: definitions });
+      tree = parseSegment(input.text, { customFieldTypes: definitions }) as Condition;
     } catch (err) {
       if (!(err instanceof SegmentSyntaxError)) throw err;
       throw new ValidationError([{ field: `${at}.text`, rule: err.message }]);
     }
-    const problems = conditionProblems(tree, `${at}.text`);
-    if (problems.length > 0) throw new ValidationError(problems);
-    return { tree: normalizeCondition(tree), tagsBy: 'name' };
+    // The parser reads numbers, days and names the model bounds (1e400, 10^20 days, channel
+    // "mail"): the same schema as JSON input decides, so nothing unchecked reaches a compiler.
+    const checked = checkCondition(tree, `${at}.text`);
+    if ('problems' in checked) throw new ValidationError(checked.problems.map((p) => ({ field: `${at}.text`, rule: `${p.field.slice(`${at}.text`.length + 1) || 'condition'}: ${p.rule}` })));
+    return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'name' };
   }
   const checked = checkCondition(input.condition, `${at}.condition`);
   if ('problems' in checked) throw new ValidationError(checked.problems);
@@ -72,8 +75,11 @@ async function parseInput(client: Queryable, workspaceId: string, input: Conditi
     }
   }
   if (problems.length > 0) throw new ValidationError(problems);
-  return { tree: normalizeCondition(checked.tree), tagsBy: 'id' };
+  return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'id' };
 }
+
+/** Ids compare lower-cased everywhere (a UUID typed in capitals is the same segment). */
+const lowerCaseIds = (tree: Condition) => walk(tree, (leaf) => (leaf.kind === 'segment' ? { ...leaf, segmentId: leaf.segmentId.toLowerCase() } : leaf));
 
 /** Tag names (text) or ids (JSON) to this workspace's tag ids; unknown ones are named in a 400. */
 async function resolveTags(client: Queryable, workspaceId: string, tree: Condition, tagsBy: 'id' | 'name', field: string): Promise<Condition> {
@@ -95,32 +101,67 @@ async function resolveTags(client: Queryable, workspaceId: string, tree: Conditi
 export const referencedSegments = (tree: Condition) => [...new Set(leaves(tree).flatMap((l) => (l.kind === 'segment' ? [l.segmentId] : [])))];
 
 /**
- * Inlines saved segment references, recursively; refuses unknown ones and cycles (`selfId`: the
- * segment being saved, which nothing it refers to may lead back to).
+ * Inlines saved segment references from `segments` (id -> stored tree), counting leaves and depth
+ * as it goes and stopping at the limits: references can multiply (A = B OR B, B = C OR C, ...), so
+ * the expansion must never be built first and measured after. Throws ValidationError.
  */
-export async function expandSegments(client: Queryable, workspaceId: string, tree: Condition, field: string, selfId?: string): Promise<Condition> {
-  const names = new Map<string, string>();
-  if (selfId) for (const [id, s] of await findSegments(client, workspaceId, [selfId])) names.set(id, s.name);
-  const expand = async (node: Condition, path: string[]): Promise<Condition> => {
-    const refs = referencedSegments(node);
-    if (refs.length === 0) return node;
-    const found = await findSegments(client, workspaceId, refs);
-    for (const [id, s] of found) names.set(id, s.name);
-    const missing = refs.filter((r) => !found.has(r));
-    if (missing.length > 0) throw new ValidationError([{ field, rule: `refers to segments that do not exist in this workspace: ${missing.join(', ')}` }]);
-    const expanded = new Map<string, Condition>();
-    for (const ref of refs) {
-      if (ref === selfId || path.includes(ref)) {
-        throw new ValidationError([{ field, rule: `refers to segments in a cycle: ${[...path, ref].map((id) => names.get(id) ?? id).join(' -> ')}` }]);
+export function expandFrom(segments: ReadonlyMap<string, { name: string; condition: Condition }>, tree: Condition, field: string, selfId?: string): Condition {
+  let leafCount = 0;
+  const nameOf = (id: string) => segments.get(id)?.name ?? id;
+  const expand = (node: Condition, path: string[], depth: number): Condition => {
+    if (depth > SEGMENT_LIMITS.depth) throw new ValidationError([{ field, rule: `once saved segments are expanded, nests deeper than ${SEGMENT_LIMITS.depth} levels` }]);
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        return { kind: node.kind, conditions: node.conditions.map((c) => expand(c, path, depth + 1)) };
+      case 'not':
+        return { kind: 'not', condition: expand(node.condition, path, depth + 1) };
+      case 'segment': {
+        const target = segments.get(node.segmentId);
+        if (!target) throw new ValidationError([{ field, rule: `refers to segments that do not exist in this workspace: ${node.segmentId}` }]);
+        if (node.segmentId === selfId || path.includes(node.segmentId)) {
+          throw new ValidationError([{ field, rule: `refers to segments in a cycle: ${[...path, node.segmentId].map(nameOf).join(' -> ')}` }]);
+        }
+        // A group of one is the condition itself, so the reference costs no depth of its own.
+        return expand(target.condition, [...path, node.segmentId], depth);
       }
-      expanded.set(ref, await expand(found.get(ref)!.condition, [...path, ref]));
+      default:
+        if (++leafCount > SEGMENT_LIMITS.conditions) {
+          throw new ValidationError([{ field, rule: `once saved segments are expanded, holds more than ${SEGMENT_LIMITS.conditions} conditions` }]);
+        }
+        return node;
     }
-    return walk(node, (leaf) => (leaf.kind === 'segment' ? expanded.get(leaf.segmentId)! : leaf));
   };
-  const result = normalizeCondition(await expand(tree, selfId ? [selfId] : []));
+  const result = normalizeCondition(expand(tree, selfId ? [selfId] : [], 1));
   const problems = conditionProblems(result, field);
   if (problems.length > 0) throw new ValidationError(problems.map((p) => ({ field, rule: `once saved segments are expanded, ${p.rule}` })));
   return result;
+}
+
+/** Loads the workspace's saved segments and expands `tree` (see expandFrom). */
+export async function expandSegments(client: Queryable, workspaceId: string, tree: Condition, field: string, selfId?: string): Promise<Condition> {
+  if (referencedSegments(tree).length === 0) return expandFrom(new Map(), tree, field, selfId);
+  const all = await listSegments(client, workspaceId);
+  return expandFrom(new Map(all.map((s) => [s.id, s])), tree, field, selfId);
+}
+
+/**
+ * After segment `changedId` changed, every segment that uses it (directly or through others) must
+ * still expand within the limits; refuses the change naming the first that would not.
+ */
+export async function checkSegmentsUsing(client: Queryable, workspaceId: string, changedId: string, field: string): Promise<void> {
+  const all = await listSegments(client, workspaceId);
+  const byId = new Map(all.map((s) => [s.id, s]));
+  const uses = (s: { referencesSegments: string[] }, seen = new Set<string>()): boolean =>
+    s.referencesSegments.some((r) => r === changedId || (!seen.has(r) && byId.has(r) && (seen.add(r), uses(byId.get(r)!, seen))));
+  for (const user of all.filter((s) => s.id !== changedId && uses(s))) {
+    try {
+      expandFrom(byId, user.condition, field, user.id);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      throw new ValidationError([{ field, rule: `would break segment "${user.name}", which uses this one: ${err.problems[0]!.rule}` }]);
+    }
+  }
 }
 
 /** Label keys the tree names that no contact of the workspace has (saving refuses them). */

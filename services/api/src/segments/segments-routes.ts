@@ -7,7 +7,7 @@ import { ContactIdParams } from '../contacts/contact-schemas';
 import { loadSnapshots } from '../contacts/contacts-store';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from '../consistency/consistency-check';
-import { ConflictError, NotFoundError } from '../errors/app-error';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import type { JobRunner } from '../jobs/job-runner';
@@ -17,7 +17,7 @@ import { insertSnapshot, SNAPSHOT_JOB, snapshotMembers } from './audience-snapsh
 import { SEGMENT_ACTION_JOB, SegmentAction, SegmentActionState } from './segment-actions';
 import { MEMBER_FIELDS, streamMembers } from './member-stream';
 import { countSegments, previewSegment } from './segment-counts';
-import { ConditionInput, expandSegments, resolveCondition, segmentText } from './segment-resolver';
+import { checkSegmentsUsing, ConditionInput, expandFrom, expandSegments, resolveCondition, segmentText } from './segment-resolver';
 import { deleteSegment, findSegment, insertSegment, listSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
@@ -172,6 +172,8 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const workspaceId = workspaceOf(res);
     const body = parseRequestPart(CreateSegmentRequest, 'body', req.body);
     const saved = await inTransaction(pool, async (client) => {
+      // Same lock as update and delete: a segment this one refers to cannot be deleted meanwhile.
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`segments:${workspaceId}`]);
       const resolved = await resolveCondition(client, workspaceId, body, { at: 'body', forSaving: true });
       return insertSegment(client, workspaceId, { name: body.name, description: body.description, condition: resolved.stored, references: resolved.references });
     });
@@ -202,7 +204,10 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
       if (!(await findSegment(client, workspaceId, id))) throw new NotFoundError(`Segment ${id}`);
       const changesCondition = body.condition !== undefined || body.text !== undefined;
       const resolved = changesCondition ? await resolveCondition(client, workspaceId, body, { at: 'body', forSaving: true, selfId: id }) : undefined;
-      return updateSegment(client, workspaceId, id, { name: body.name, description: body.description, condition: resolved?.stored, references: resolved?.references });
+      const updated = await updateSegment(client, workspaceId, id, { name: body.name, description: body.description, condition: resolved?.stored, references: resolved?.references });
+      // Segments that use this one must still fit the limits once it is expanded inside them.
+      if (resolved) await checkSegmentsUsing(client, workspaceId, id, `body.${body.text !== undefined ? 'text' : 'condition'}`);
+      return updated;
     });
     res.json(await present(workspaceId, saved!));
   });
@@ -239,27 +244,18 @@ export function contactSegmentsRoutes(pool: Pool): Router {
     const document = contactDocument(snapshot);
     const segments = await listSegments(pool, workspaceId);
     const byId = new Map(segments.map((s) => [s.id, s]));
-    const expanded = new Map<string, Condition>();
-    const expand = (tree: Condition, seen: string[]): Condition => {
-      switch (tree.kind) {
-        case 'and':
-        case 'or':
-          return { kind: tree.kind, conditions: tree.conditions.map((c) => expand(c, seen)) };
-        case 'not':
-          return { kind: 'not', condition: expand(tree.condition, seen) };
-        case 'segment': {
-          const target = byId.get(tree.segmentId);
-          // Saving refuses cycles and deleting a used segment; guard anyway: match nothing.
-          if (!target || seen.includes(tree.segmentId)) return { kind: 'tag', op: 'any', tags: ['00000000-0000-0000-0000-000000000000'] };
-          if (!expanded.has(target.id)) expanded.set(target.id, expand(target.condition, [...seen, target.id]));
-          return expanded.get(target.id)!;
-        }
-        default:
-          return tree;
-      }
-    };
     const now = new Date();
-    const items = segments.filter((s) => matchesDocument(expand(s.condition, [s.id]), document, now)).map((s) => ({ id: s.id, name: s.name }));
+    const items = segments
+      .filter((s) => {
+        try {
+          return matchesDocument(expandFrom(byId, s.condition, 'segment', s.id), document, now);
+        } catch (err) {
+          // Saving keeps every segment expandable; one that is not (an older release) matches nothing.
+          if (err instanceof ValidationError) return false;
+          throw err;
+        }
+      })
+      .map((s) => ({ id: s.id, name: s.name }));
     res.json({ contactId: id, deleted: document.deleted, items });
   });
   return router;
@@ -276,13 +272,25 @@ export function snapshotsRoutes(pool: Pool): Router {
   const router = Router();
   const read = requireApiKey(pool, 'read');
   const find = async (workspaceId: string, id: string) => {
+    // A snapshot whose job gave up (after its retries) is failed, whatever its own row says.
     const { rows } = await pool.query(
-      'select id, segment_id, status, total, created_at, ready_at from audience_snapshots where workspace_id = $1 and id = $2',
-      [workspaceId, id],
+      `select s.id, s.segment_id, case when s.status = 'building' and j.status = 'failed' then 'failed' else s.status end as status,
+              s.total, s.created_at, s.ready_at, j.error
+         from audience_snapshots s left join jobs j on j.workspace_id = s.workspace_id and j.type = $3 and j.params->>'snapshotId' = s.id::text
+        where s.workspace_id = $1 and s.id = $2`,
+      [workspaceId, id, SNAPSHOT_JOB],
     );
     if (!rows[0]) throw new NotFoundError(`Snapshot ${id}`);
     const r = rows[0];
-    return { id: r.id, segmentId: r.segment_id, status: r.status as string, total: r.total, createdAt: r.created_at.toISOString(), readyAt: r.ready_at?.toISOString() ?? null };
+    return {
+      id: r.id,
+      segmentId: r.segment_id,
+      status: r.status as string,
+      total: r.total,
+      createdAt: r.created_at.toISOString(),
+      readyAt: r.ready_at?.toISOString() ?? null,
+      ...(r.status === 'failed' && r.error ? { error: r.error } : {}),
+    };
   };
   router.get('/:id', read, async (req, res) => {
     const { id } = parseRequestPart(SnapshotIdParams, 'params', req.params);

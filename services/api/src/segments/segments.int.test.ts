@@ -125,6 +125,32 @@ test("another workspace can neither count nor read this workspace's segments or 
   expect(foreignTag.status).toBe(400);
 });
 
+test('input the parser reads but the model bounds is a 400, never a 500', async () => {
+  for (const text of ['created IN LAST 99999999999999999999 DAYS', 'custom:score > 1e400', 'engagement:email.opened >= 11 IN LAST 3 DAYS', 'engagement:mail.opened IN LAST 3 DAYS', 'created = 2024-02-30', `${'NOT '.repeat(40)}sendable:email`, 'email_rating > 3000000000']) {
+    const res = await call('POST', '/v1/segments/count', { queries: [{ text }] });
+    expect([text, res.status, res.body.errors?.[0]?.field]).toEqual([text, 400, 'body.queries.0.text']);
+  }
+});
+
+test('references cannot multiply past the limits: a change that would break a segment using it is refused', async () => {
+  const leaf = (await call('POST', '/v1/segments', { name: 'Chain 0', text: 'sendable:email' })).body;
+  let previous = leaf;
+  const chain = [leaf];
+  for (let i = 1; i <= 8; i++) {
+    previous = (await call('POST', '/v1/segments', { name: `Chain ${i}`, text: `segment:${previous.id} OR segment:${previous.id}` })).body;
+    chain.push(previous);
+  }
+  // Chain 8 would expand to 2^8 = 256 conditions, 9 levels deep: it was refused when saved.
+  expect(previous.id).toBeUndefined();
+  const top = chain[7]!; // 128 conditions, 8 levels: fine
+  expect((await call('POST', '/v1/segments/count', { queries: [{ segmentId: top.id }] })).status).toBe(200);
+  // Doubling the bottom would make the top 256 conditions, 9 levels: refused, naming what it breaks.
+  const doubled = await call('PATCH', `/v1/segments/${leaf.id}`, { text: 'sendable:email OR sendable:phone' });
+  expect(doubled.status).toBe(400);
+  expect(doubled.body.errors[0].rule).toMatch(/^would break segment "Chain 7", which uses this one: once saved segments are expanded, (nests deeper than 8 levels|holds more than 200 conditions)$/);
+  expect((await call('GET', `/v1/segments/${leaf.id}`)).body.text).toBe('sendable:email');
+});
+
 test('bad count requests are 400s naming the query', async () => {
   const tooMany = await call('POST', '/v1/segments/count', { queries: Array.from({ length: 51 }, () => ({ text: 'sendable:email' })) });
   expect(tooMany.body.errors[0]).toEqual({ field: 'body.queries', rule: 'must hold at most 50 queries' });
