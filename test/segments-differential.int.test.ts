@@ -131,7 +131,7 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
 const dateOps = ['before', 'after', 'on', 'between', 'in_last_days', 'more_than_days_ago', 'in_next_days', 'empty', 'not_empty'] as const;
 const dateArgs = (op: string) =>
   ['in_last_days', 'more_than_days_ago', 'in_next_days'].includes(op)
-    ? fc.integer({ min: 0, max: 60 }).map((days) => ({ days }))
+    ? fc.oneof(fc.integer({ min: 0, max: 60 }).map((days) => ({ days })), fc.integer({ min: 0, max: 3 }).map((months) => ({ months })))
     : ['empty', 'not_empty'].includes(op)
       ? fc.constant({})
       : fc.tuple(fc.integer({ min: -60, max: 20 }), fc.integer({ min: 0, max: 30 })).map(([from, span]) => ({ dates: op === 'between' ? [dayString(from), dayString(from + span)] : [dayString(from)] }));
@@ -165,7 +165,10 @@ const leafArb: fc.Arbitrary<Condition> = fc.oneof(
         ({ kind: 'custom', key: 'plan', type: 'string', op, values: op === 'empty' || op === 'not_empty' ? [] : op === 'in' ? list : op === 'contains' || op === 'starts_with' ? [fragment] : [list[0]!] }) as Condition,
     ),
     fc.constantFrom(...dateOps).chain((op) =>
-      dateArgs(op).map((args) => ({ kind: 'custom', key: 'renews', type: 'date', op, values: 'dates' in args ? args.dates : [], ...('days' in args ? { days: args.days } : {}) }) as Condition),
+      dateArgs(op).map((args) => {
+        const { dates, ...span } = args as { dates?: string[]; days?: number; months?: number };
+        return { kind: 'custom', key: 'renews', type: 'date', op, values: dates ?? [], ...span } as Condition;
+      }),
     ),
     fc.constantFrom('is_true', 'is_false', 'empty', 'not_empty').map((op) => ({ kind: 'custom', key: 'vip', type: 'boolean', op, values: [] }) as Condition),
   ),

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { checkCondition, Condition, conditionProblems, SEGMENT_LIMITS } from './condition-model';
 import { compileToElasticsearch, escapeWildcard } from './elasticsearch-compiler';
 import { compileToSql, matchingContactsSql } from './sql-compiler';
-import { foldCase } from './document-evaluator';
+import { foldCase, matchesDocument } from './document-evaluator';
 import { csvCell } from '../../../../services/api/src/segments/member-stream';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
@@ -35,6 +35,8 @@ describe('Elasticsearch compiler', () => {
     ['number BETWEEN', { kind: 'number', field: 'email_rating', op: 'between', values: [10, 20] }, { range: { email_rating: { gte: 10, lte: 20 } } }],
     ['number >', { kind: 'number', field: 'email_rating', op: 'gt', values: [10] }, { range: { email_rating: { gt: 10 } } }],
     ['date in the last N days', { kind: 'date', field: 'created_at', op: 'in_last_days', days: 30 }, { range: { created_at: { gte: 'now-30d/d' } } }],
+    ['date in the last N months (calendar months)', { kind: 'date', field: 'created_at', op: 'in_last_days', months: 3 }, { range: { created_at: { gte: 'now-3M/d' } } }],
+    ['date in the next N months', { kind: 'date', field: 'consent_at', op: 'in_next_days', months: 2 }, { range: { consent_at: { gte: 'now/d', lt: 'now+2M+1d/d' } } }],
     ['date more than N days ago', { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 30 }, { range: { created_at: { lt: 'now-30d/d' } } }],
     ['date in the next N days', { kind: 'date', field: 'consent_at', op: 'in_next_days', days: 7 }, { range: { consent_at: { gte: 'now/d', lt: 'now+8d/d' } } }],
     ['date before', { kind: 'date', field: 'created_at', op: 'before', dates: ['2026-01-01'] }, { range: { created_at: { lt: '2026-01-01' } } }],
@@ -145,7 +147,7 @@ describe('model rules', () => {
     ['a custom date that is not on the calendar', { kind: 'custom', key: 'renews', type: 'date', op: 'before', values: ['2024-13-01'] }, [{ field: 'condition.values', rule: 'must be real dates like 2026-11-24' }]],
     ['an infinite number', { kind: 'custom', key: 'score', type: 'number', op: 'gt', values: [Infinity] }, [{ field: 'condition', rule: expect.any(String) }]],
     ['dates on a relative date', { kind: 'date', field: 'created_at', op: 'in_last_days', days: 3, dates: ['2026-01-01'] }, [{ field: 'condition.dates', rule: 'applies only to absolute dates' }]],
-    ['a relative date without days', { kind: 'date', field: 'created_at', op: 'in_last_days' }, [{ field: 'condition.days', rule: 'is required for in_last_days' }]],
+    ['a relative date without days', { kind: 'date', field: 'created_at', op: 'in_last_days' }, [{ field: 'condition.days', rule: 'in_last_days needs exactly one of days and months' }]],
     ['days on an absolute date', { kind: 'date', field: 'created_at', op: 'before', dates: ['2026-01-01'], days: 3 }, [{ field: 'condition.days', rule: 'applies only to relative dates' }]],
     ['a phone status that is an email status', { kind: 'status', channel: 'phone', op: 'in', statuses: ['unsubscribed'] }, [{ field: 'condition.statuses.0', rule: 'is not a phone status (active, blacklisted)' }]],
     ['contains on a number field', { kind: 'custom', key: 'score', type: 'number', op: 'contains', values: ['1'] }, [{ field: 'condition.op', rule: 'contains does not apply to a number field' }, { field: 'condition.values', rule: 'must be numbers for a number field' }]],
@@ -202,5 +204,26 @@ describe('CSV cells', () => {
     [null, ''],
   ])('%j -> %s', (value, cell) => {
     expect(csvCell(value)).toBe(cell);
+  });
+});
+
+describe('in-memory dates', () => {
+  const doc = (created: string) => ({ workspace_id: 'w', contact_id: 'c', version: 1, deleted: false, created_at: created });
+  test('months are calendar months, clamped to the month end (3 months before May 31 is Feb 28), as Elasticsearch and Postgres', () => {
+    const now = new Date('2026-05-31T15:00:00Z');
+    const tree: Condition = { kind: 'date', field: 'created_at', op: 'in_last_days', months: 3 };
+    expect(matchesDocument(tree, doc('2026-02-28T00:00:00.000Z'), now)).toBe(true);
+    expect(matchesDocument(tree, doc('2026-02-27T23:59:59.999Z'), now)).toBe(false);
+    const ahead: Condition = { kind: 'date', field: 'created_at', op: 'in_next_days', months: 1 };
+    // Through the end of the day one month ahead: May 31 + 1 month = June 30, so until July 1.
+    expect(matchesDocument(ahead, doc('2026-06-30T23:00:00.000Z'), now)).toBe(true);
+    expect(matchesDocument(ahead, doc('2026-07-01T00:00:00.000Z'), now)).toBe(false);
+  });
+
+  test('days are UTC days: in the last 0 days is today since midnight UTC', () => {
+    const now = new Date('2026-11-24T00:30:00Z');
+    const today: Condition = { kind: 'date', field: 'created_at', op: 'in_last_days', days: 0 };
+    expect(matchesDocument(today, doc('2026-11-24T00:00:00.000Z'), now)).toBe(true);
+    expect(matchesDocument(today, doc('2026-11-23T23:59:59.999Z'), now)).toBe(false);
   });
 });

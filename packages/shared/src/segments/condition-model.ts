@@ -6,7 +6,8 @@
 //     not contacts without it; `NOT label:tier = gold` matches both.
 //   - Text equality is exact except for first and last names (case-insensitive, as indexed);
 //     contains and starts with are case-insensitive on every text field.
-//   - Relative dates count whole UTC days: "in the last 30 days" starts at midnight UTC 30 days ago.
+//   - Relative dates count whole UTC days: "in the last 30 days" starts at midnight UTC 30 days ago;
+//     months are calendar months (3 months before May 31 is February 28/29).
 import { z } from 'zod';
 import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES, EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES } from '../domain/contact-domain';
 import { ENGAGEMENT_RANKS } from '../search-index/contacts-index';
@@ -22,6 +23,8 @@ export const SEGMENT_LIMITS = {
   totalValues: 2000,
   /** N in relative dates (days). */
   days: 36_500,
+  /** N in relative dates (months). */
+  months: 1200,
 } as const;
 
 /** Profile fields compared as text. */
@@ -41,6 +44,7 @@ export const isRealDate = (s: string) => {
 const isoDate = z.string().refine(isRealDate, 'must be a real date like 2026-11-24');
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const days = z.number().int('must be a whole number').min(0, 'must be at least 0').max(SEGMENT_LIMITS.days, `must be at most ${SEGMENT_LIMITS.days}`);
+const months = z.number().int('must be a whole number').min(0, 'must be at least 0').max(SEGMENT_LIMITS.months, `must be at most ${SEGMENT_LIMITS.months}`);
 
 export const TagCondition = z.strictObject({
   kind: z.literal('tag'),
@@ -80,7 +84,9 @@ export const DateCondition = z.strictObject({
   field: z.enum(DATE_FIELDS),
   op: z.enum(['before', 'after', 'on', 'between', 'in_last_days', 'more_than_days_ago', 'in_next_days', 'empty', 'not_empty']),
   dates: z.array(isoDate).max(2).optional(),
+  /** Relative operators count days or calendar months: exactly one of the two. */
   days: days.optional(),
+  months: months.optional(),
 });
 
 export const StatusCondition = z.strictObject({
@@ -100,6 +106,7 @@ export const CustomCondition = z.strictObject({
   op: z.enum(['eq', 'neq', 'in', 'contains', 'starts_with', 'gt', 'gte', 'lt', 'lte', 'between', 'before', 'after', 'on', 'in_last_days', 'more_than_days_ago', 'in_next_days', 'is_true', 'is_false', 'empty', 'not_empty']),
   values: z.array(z.union([text, finite])).max(SEGMENT_LIMITS.values),
   days: days.optional(),
+  months: months.optional(),
 });
 
 /** "Opened an email at least K times in the last N days" (K up to ENGAGEMENT_RANKS). */
@@ -188,6 +195,12 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
     if (node.kind === 'and' || node.kind === 'or') return node.conditions.forEach((c, i) => visit(c, `${at}.conditions.${i}`, depth + 1));
     if (node.kind === 'not') return visit(node.condition, `${at}.condition`, depth + 1);
     leaves += 1;
+    /** Relative dates take exactly one of days and months; absolute ones neither. */
+    const relativeCount = (relative: boolean, node: { op: string; days?: number; months?: number }) => {
+      const given = (node.days !== undefined ? 1 : 0) + (node.months !== undefined ? 1 : 0);
+      if (relative && given !== 1) problems.push({ field: `${at}.days`, rule: `${node.op} needs exactly one of days and months` });
+      if (!relative && given > 0) problems.push({ field: `${at}.${node.days !== undefined ? 'days' : 'months'}`, rule: 'applies only to relative dates' });
+    };
     const count = (n: number, op: string, field = 'values') => {
       const [min, max] = arity(op);
       if (n < min || n > max) problems.push({ field: `${at}.${field}`, rule: min === max ? `must hold exactly ${min} value(s) for ${op}` : `must hold ${min} to ${max} values for ${op}` });
@@ -212,13 +225,13 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
         const wrongType = node.values.find((v) => (node.type === 'number' ? typeof v !== 'number' : typeof v !== 'string'));
         if (wrongType !== undefined) problems.push({ field: `${at}.values`, rule: `must be ${node.type === 'number' ? 'numbers' : 'strings'} for a ${node.type} field` });
         if (node.type === 'date' && node.values.some((v) => typeof v !== 'string' || !isRealDate(v))) problems.push({ field: `${at}.values`, rule: 'must be real dates like 2026-11-24' });
-        if (RELATIVE.includes(node.op) !== (node.days !== undefined)) problems.push({ field: `${at}.days`, rule: RELATIVE.includes(node.op) ? `is required for ${node.op}` : `applies only to relative dates` });
+        relativeCount(RELATIVE.includes(node.op), node);
         break;
       }
       case 'date': {
         const relative = RELATIVE.includes(node.op);
         const dates = node.dates ?? [];
-        if (relative !== (node.days !== undefined)) problems.push({ field: `${at}.days`, rule: relative ? `is required for ${node.op}` : 'applies only to relative dates' });
+        relativeCount(relative, node);
         if (!relative) count(dates.length, node.op, 'dates');
         else if (dates.length > 0) problems.push({ field: `${at}.dates`, rule: 'applies only to absolute dates' });
         if (node.op === 'between' && dates.length === 2 && dates[0]! > dates[1]!) problems.push({ field: `${at}.dates`, rule: 'between needs the earlier date first' });

@@ -8,11 +8,22 @@ import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, LeafCondition } fr
 const DAY = 86_400_000;
 /** Midnight UTC of `now`'s day, plus whole days. */
 const dayFrom = (now: number, days: number) => Math.floor(now / DAY) * DAY + days * DAY;
+/** Midnight UTC of `now`'s day moved by calendar months, clamped to the month's end (as Java and Postgres). */
+function monthFrom(now: number, months: number, plusDays = 0): number {
+  const d = new Date(now);
+  const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
+  const year = Math.floor(total / 12);
+  const month = total - year * 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay)) + plusDays * DAY;
+}
 /** Midnight UTC of a calendar date, plus whole days. */
 const dayOf = (date: string, days = 0) => Date.parse(`${date}T00:00:00Z`) + days * DAY;
 
-function inDateRange(value: number | undefined, op: string, dates: string[], days: number | undefined, now: number): boolean {
+function inDateRange(value: number | undefined, op: string, dates: string[], span: { days?: number; months?: number }, now: number): boolean {
   if (value === undefined || Number.isNaN(value)) return false;
+  const back = () => (span.months !== undefined ? monthFrom(now, -span.months) : dayFrom(now, -span.days!));
+  const ahead = () => (span.months !== undefined ? monthFrom(now, span.months, 1) : dayFrom(now, span.days! + 1));
   switch (op) {
     case 'before':
       return value < dayOf(dates[0]!);
@@ -23,11 +34,11 @@ function inDateRange(value: number | undefined, op: string, dates: string[], day
     case 'between':
       return value >= dayOf(dates[0]!) && value < dayOf(dates[1]!, 1);
     case 'in_last_days':
-      return value >= dayFrom(now, -days!);
+      return value >= back();
     case 'more_than_days_ago':
-      return value < dayFrom(now, -days!);
+      return value < back();
     case 'in_next_days':
-      return value >= dayFrom(now, 0) && value < dayFrom(now, days! + 1);
+      return value >= dayFrom(now, 0) && value < ahead();
     default:
       throw new Error(`not a date operator: ${op}`);
   }
@@ -95,7 +106,7 @@ function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean 
     case 'not_empty':
       return value !== undefined;
     default:
-      if (c.type === 'date') return inDateRange(typeof value === 'string' ? Date.parse(value) : undefined, c.op, c.values.map(String), c.days, now);
+      if (c.type === 'date') return inDateRange(typeof value === 'string' ? Date.parse(value) : undefined, c.op, c.values.map(String), c, now);
       return compare(value, c.op, c.values);
   }
 }
@@ -145,7 +156,7 @@ function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
       const raw = doc[c.field];
       if (c.op === 'empty') return raw === null || raw === undefined;
       if (c.op === 'not_empty') return raw !== null && raw !== undefined;
-      return inDateRange(typeof raw === 'string' ? Date.parse(raw) : undefined, c.op, c.dates ?? [], c.days, now);
+      return inDateRange(typeof raw === 'string' ? Date.parse(raw) : undefined, c.op, c.dates ?? [], c, now);
     }
     case 'status':
       return c.statuses.includes(doc[`${c.channel}_status`] ?? '') === (c.op === 'in');

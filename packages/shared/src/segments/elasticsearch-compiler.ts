@@ -16,8 +16,16 @@ export const escapeWildcard = (text: string) => text.replace(/[\\*?]/g, (c) => `
 const contains = (field: string, text: string): QueryClause => ({ wildcard: { [field]: { value: `*${escapeWildcard(text)}*`, case_insensitive: true } } });
 const startsWith = (field: string, text: string): QueryClause => ({ prefix: { [field]: { value: text, case_insensitive: true } } });
 
-/** The day ranges every date operator means, as date math (UTC days). */
-function dateRange(field: string, op: string, dates: string[], days: number | undefined): QueryClause {
+/** A relative span: N days, or N calendar months. */
+export interface Span {
+  days?: number;
+  months?: number;
+}
+
+/** The day ranges every date operator means, as date math (UTC days; months are calendar months). */
+function dateRange(field: string, op: string, dates: string[], span: Span): QueryClause {
+  const back = span.months !== undefined ? `now-${span.months}M/d` : `now-${span.days}d/d`;
+  const ahead = span.months !== undefined ? `now+${span.months}M+1d/d` : `now+${span.days! + 1}d/d`;
   switch (op) {
     case 'before':
       return { range: { [field]: { lt: dates[0] } } };
@@ -28,11 +36,11 @@ function dateRange(field: string, op: string, dates: string[], days: number | un
     case 'between':
       return { range: { [field]: { gte: dates[0], lt: `${dates[1]}||+1d` } } };
     case 'in_last_days':
-      return { range: { [field]: { gte: `now-${days}d/d` } } };
+      return { range: { [field]: { gte: back } } };
     case 'more_than_days_ago':
-      return { range: { [field]: { lt: `now-${days}d/d` } } };
+      return { range: { [field]: { lt: back } } };
     case 'in_next_days':
-      return { range: { [field]: { gte: 'now/d', lt: `now+${days! + 1}d/d` } } };
+      return { range: { [field]: { gte: 'now/d', lt: ahead } } };
     default:
       throw new Error(`not a date operator: ${op}`);
   }
@@ -66,7 +74,7 @@ function custom(c: CustomCondition): QueryClause {
   const field = `custom_fields.${c.type}`;
   const entry = (...filter: QueryClause[]): QueryClause => ({ nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': c.key } }, ...filter) } });
   const values = c.values;
-  if (c.type === 'date' && DATE_OPS.includes(c.op)) return entry(dateRange(field, c.op, values.map(String), c.days));
+  if (c.type === 'date' && DATE_OPS.includes(c.op)) return entry(dateRange(field, c.op, values.map(String), c));
   switch (c.op) {
     case 'empty':
       return not(entry(exists(field)));
@@ -92,7 +100,7 @@ function custom(c: CustomCondition): QueryClause {
 function dates(c: DateCondition): QueryClause {
   if (c.op === 'empty') return not(exists(c.field));
   if (c.op === 'not_empty') return exists(c.field);
-  return dateRange(c.field, c.op, c.dates ?? [], c.days);
+  return dateRange(c.field, c.op, c.dates ?? [], c);
 }
 
 function leaf(c: LeafCondition): QueryClause {

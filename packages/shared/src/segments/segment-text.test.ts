@@ -52,6 +52,9 @@ describe('parsing', () => {
     ['email_rating >= 50', { kind: 'number', field: 'email_rating', op: 'gte', values: [50] }],
     ['created < now-2w', { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 14 }],
     ['created MORE THAN 30 DAYS AGO', { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 30 }],
+    ['created IN LAST 3 MONTHS', { kind: 'date', field: 'created_at', op: 'in_last_days', months: 3 }],
+    ['consent MORE THAN 2 weeks AGO', { kind: 'date', field: 'consent_at', op: 'more_than_days_ago', days: 14 }],
+    ['custom:renews IN NEXT 1 MONTHS', { kind: 'custom', key: 'renews', type: 'date', op: 'in_next_days', values: [], months: 1 }],
     ['consent > 2026-01-01', { kind: 'date', field: 'consent_at', op: 'after', dates: ['2026-01-01'] }],
     ['updated BETWEEN 2026-01-01 AND 2026-02-01', { kind: 'date', field: 'updated_at', op: 'between', dates: ['2026-01-01', '2026-02-01'] }],
     ['email_status = unsubscribed', { kind: 'status', channel: 'email', op: 'in', statuses: ['unsubscribed'] }],
@@ -80,7 +83,8 @@ describe('parsing', () => {
     ['(tag:a', 1, 7, ['")"'], 'the end of the text'],
     ['tag:a tag:b', 1, 7, ['AND', 'OR', 'the end of the text'], '"tag"'],
     ['email_rating > many', 1, 16, ['a number'], '"many"'],
-    ['created IN LAST 1.5 DAYS', 1, 17, ['a whole number of days'], '"1.5"'],
+    ['created IN LAST 1.5 DAYS', 1, 17, ['a whole number'], '"1.5"'],
+    ['created IN LAST 3 YEARS', 1, 19, ['DAYS', 'WEEKS', 'MONTHS'], '"YEARS"'],
     ['sendable:fax', 1, 10, ['email', 'phone'], '"fax"'],
     ['city = Paris; drop table', 1, 13, ['a condition, a value or an operator'], '";"'],
     ['created >= 2026-01-01', 1, 9, ['>', '<', '=', 'BETWEEN', 'IN LAST', 'IN NEXT', 'MORE THAN', 'IS EMPTY', 'IS NOT EMPTY'], '">="'],
@@ -124,7 +128,7 @@ const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max:
 const dateOp = fc.oneof(
   fc.constantFrom('before', 'after', 'on').chain((op) => date.map((d) => ({ op, dates: [d] }))),
   fc.tuple(date, date).map(([a, b]) => ({ op: 'between', dates: [a, b].sort() })),
-  fc.constantFrom('in_last_days', 'more_than_days_ago', 'in_next_days').chain((op) => fc.nat(1000).map((days) => ({ op, days }))),
+  fc.constantFrom('in_last_days', 'more_than_days_ago', 'in_next_days').chain((op) => fc.oneof(fc.nat(1000).map((days) => ({ op, days })), fc.nat(1200).map((months) => ({ op, months })))),
   fc.constantFrom('empty', 'not_empty').map((op) => ({ op })),
 );
 const textOp = fc.oneof(

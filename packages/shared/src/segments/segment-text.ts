@@ -220,6 +220,16 @@ class Parser {
     this.keyword('DAYS');
     return n;
   }
+
+  /** N DAYS, N WEEKS (7 days each) or N MONTHS (calendar months). */
+  private span(): { days: number } | { months: number } {
+    const n = this.number();
+    if (!Number.isInteger(n) || n < 0) this.fail(['a whole number'], this.tokens[this.pos - 1]);
+    if (this.acceptKeyword('DAYS')) return { days: n };
+    if (this.acceptKeyword('WEEKS')) return { days: n * 7 };
+    if (this.acceptKeyword('MONTHS')) return { months: n };
+    return this.fail(['DAYS', 'WEEKS', 'MONTHS']);
+  }
   private list<T>(item: () => T): T[] {
     this.op('[');
     const items = [item()];
@@ -329,7 +339,7 @@ class Parser {
   }
 
   /** Date operators, absolute or relative; `now-30d` / `now-4w` read as in the last / more than N days ago. */
-  private dateOperator(): { op: DateCondition['op']; dates?: string[]; days?: number } {
+  private dateOperator(): { op: DateCondition['op']; dates?: string[]; days?: number; months?: number } {
     const relative = () => {
       const t = this.peek();
       const match = t.type === 'word' ? /^now-(\d+)([dw])$/i.exec(t.text) : null;
@@ -357,12 +367,12 @@ class Parser {
       this.keyword('AND');
       return { op: 'between', dates: [from, this.date()] };
     }
-    if (this.acceptKeyword('IN', 'LAST')) return { op: 'in_last_days', days: this.days() };
-    if (this.acceptKeyword('IN', 'NEXT')) return { op: 'in_next_days', days: this.days() };
+    if (this.acceptKeyword('IN', 'LAST')) return { op: 'in_last_days', ...this.span() };
+    if (this.acceptKeyword('IN', 'NEXT')) return { op: 'in_next_days', ...this.span() };
     if (this.acceptKeyword('MORE', 'THAN')) {
-      const days = this.days();
+      const span = this.span();
       this.keyword('AGO');
-      return { op: 'more_than_days_ago', days };
+      return { op: 'more_than_days_ago', ...span };
     }
     if (this.acceptKeyword('IS', 'EMPTY')) return { op: 'empty' };
     if (this.acceptKeyword('IS', 'NOT', 'EMPTY')) return { op: 'not_empty' };
@@ -398,8 +408,8 @@ class Parser {
       return { kind: 'custom', key, type, op, values };
     }
     if (type === 'date') {
-      const { op, dates, days } = this.dateOperator();
-      return { kind: 'custom', key, type, op, values: dates ?? [], ...(days !== undefined ? { days } : {}) };
+      const { op, dates, days, months } = this.dateOperator();
+      return { kind: 'custom', key, type, op, values: dates ?? [], ...(days !== undefined ? { days } : {}), ...(months !== undefined ? { months } : {}) };
     }
     if (this.acceptKeyword('IS', 'TRUE')) return { kind: 'custom', key, type, op: 'is_true', values: [] };
     if (this.acceptKeyword('IS', 'FALSE')) return { kind: 'custom', key, type, op: 'is_false', values: [] };
@@ -432,7 +442,7 @@ export function parseSegment(text: string, context: SegmentTextContext = {}): Co
 // ---------------------------------------------------------------------------------------------
 // Printer
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'EXISTS', 'PREFIX', 'CONTAINS', 'STARTS', 'WITH', 'IS', 'EMPTY', 'BETWEEN', 'LAST', 'NEXT', 'DAYS', 'MORE', 'THAN', 'AGO', 'ANY', 'ALL', 'NONE', 'TRUE', 'FALSE']);
+const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'EXISTS', 'PREFIX', 'CONTAINS', 'STARTS', 'WITH', 'IS', 'EMPTY', 'BETWEEN', 'LAST', 'NEXT', 'DAYS', 'WEEKS', 'MONTHS', 'MORE', 'THAN', 'AGO', 'ANY', 'ALL', 'NONE', 'TRUE', 'FALSE']);
 
 /** A value as a bare word when it would read back as the same word, else quoted. */
 export function quote(value: string): string {
@@ -470,7 +480,8 @@ function numberOperator(op: string, values: number[]): string {
   return op === 'empty' ? 'IS EMPTY' : 'IS NOT EMPTY';
 }
 
-function dateOperator(op: string, dates: string[], days: number | undefined): string {
+function dateOperator(op: string, dates: string[], days: number | undefined, months?: number): string {
+  const span = months !== undefined ? `${months} MONTHS` : `${days} DAYS`;
   switch (op) {
     case 'before':
       return `< ${dates[0]}`;
@@ -481,11 +492,11 @@ function dateOperator(op: string, dates: string[], days: number | undefined): st
     case 'between':
       return `BETWEEN ${dates[0]} AND ${dates[1]}`;
     case 'in_last_days':
-      return `IN LAST ${days} DAYS`;
+      return `IN LAST ${span}`;
     case 'in_next_days':
-      return `IN NEXT ${days} DAYS`;
+      return `IN NEXT ${span}`;
     case 'more_than_days_ago':
-      return `MORE THAN ${days} DAYS AGO`;
+      return `MORE THAN ${span} AGO`;
     case 'empty':
       return 'IS EMPTY';
     default:
@@ -514,7 +525,7 @@ function printLeaf(c: LeafCondition, tagName: (id: string) => string): string {
     case 'number':
       return `${c.field} ${numberOperator(c.op, c.values)}`;
     case 'date':
-      return `${FIELD_OF_DATE[c.field]} ${dateOperator(c.op, c.dates ?? [], c.days)}`;
+      return `${FIELD_OF_DATE[c.field]} ${dateOperator(c.op, c.dates ?? [], c.days, c.months)}`;
     case 'status':
       return `${c.channel}_status ${c.op === 'in' ? 'IN' : 'NOT IN'} ${list(c.statuses)}`;
     case 'sendable':
@@ -523,7 +534,7 @@ function printLeaf(c: LeafCondition, tagName: (id: string) => string): string {
       const head = `custom:${c.key}`;
       if (c.type === 'string') return `${head} ${textOperator(c.op, c.values)}`;
       if (c.type === 'number') return `${head} ${numberOperator(c.op, c.values as number[])}`;
-      if (c.type === 'date') return `${head} ${dateOperator(c.op, c.values as string[], c.days)}`;
+      if (c.type === 'date') return `${head} ${dateOperator(c.op, c.values as string[], c.days, c.months)}`;
       return `${head} ${{ is_true: 'IS TRUE', is_false: 'IS FALSE', empty: 'IS EMPTY', not_empty: 'IS NOT EMPTY' }[c.op as 'is_true']}`;
     }
     case 'engagement':

@@ -24,7 +24,13 @@ const dayFromToday = (p: Params, days: number) => `((${TODAY} + make_interval(da
 /** Midnight UTC at the start of a calendar date (plus whole days). */
 const dayOf = (p: Params, date: string, plusDays = 0) => `(((${p.add(date, '::date')} + ${plusDays})::timestamp) at time zone 'UTC')`;
 
-function dateRange(p: Params, column: string, op: string, dates: string[], days: number | undefined): string {
+/** Midnight UTC `months` calendar months from today (clamped to the month's last day, as Elasticsearch). */
+const monthFromToday = (p: Params, months: number, plusDays = 0) =>
+  `((${TODAY} + make_interval(months => ${p.add(months, '::int')}) + make_interval(days => ${plusDays})) at time zone 'UTC')`;
+
+function dateRange(p: Params, column: string, op: string, dates: string[], span: { days?: number; months?: number }): string {
+  const back = () => (span.months !== undefined ? monthFromToday(p, -span.months) : dayFromToday(p, -span.days!));
+  const ahead = () => (span.months !== undefined ? monthFromToday(p, span.months, 1) : dayFromToday(p, span.days! + 1));
   switch (op) {
     case 'before':
       return `${column} < ${dayOf(p, dates[0]!)}`;
@@ -35,11 +41,11 @@ function dateRange(p: Params, column: string, op: string, dates: string[], days:
     case 'between':
       return `(${column} >= ${dayOf(p, dates[0]!)} and ${column} < ${dayOf(p, dates[1]!, 1)})`;
     case 'in_last_days':
-      return `${column} >= ${dayFromToday(p, -days!)}`;
+      return `${column} >= ${back()}`;
     case 'more_than_days_ago':
-      return `${column} < ${dayFromToday(p, -days!)}`;
+      return `${column} < ${back()}`;
     case 'in_next_days':
-      return `(${column} >= ${dayFromToday(p, 0)} and ${column} < ${dayFromToday(p, days! + 1)})`;
+      return `(${column} >= ${dayFromToday(p, 0)} and ${column} < ${ahead()})`;
     default:
       throw new Error(`not a date operator: ${op}`);
   }
@@ -89,7 +95,7 @@ function custom(p: Params, c: CustomCondition): string {
   };
   const value = typed[c.type];
   const values = c.values;
-  if (c.type === 'date' && DATE_OPS.includes(c.op)) return dateRange(p, value, c.op, values.map(String), c.days);
+  if (c.type === 'date' && DATE_OPS.includes(c.op)) return dateRange(p, value, c.op, values.map(String), c);
   switch (c.op) {
     case 'in':
       return `${value} = any(${p.add(values.map(String), '::text[]')})`;
@@ -110,7 +116,7 @@ function dates(p: Params, c: DateCondition): string {
   const column = `c.${c.field}`;
   if (c.op === 'empty') return `${column} is null`;
   if (c.op === 'not_empty') return `${column} is not null`;
-  return dateRange(p, column, c.op, c.dates ?? [], c.days);
+  return dateRange(p, column, c.op, c.dates ?? [], c);
 }
 
 function leaf(p: Params, c: LeafCondition): string {
