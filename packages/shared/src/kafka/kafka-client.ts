@@ -84,23 +84,117 @@ export interface EventPublisher {
   close(): Promise<void>;
 }
 
-export async function createEventPublisher(settings: KafkaSettings, log: Logger): Promise<EventPublisher> {
-  const producer: Producer = kafkaFor(settings, log).producer({
-    idempotent: true, // broker de-duplicates retried sends within a producer session
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
+/** The part of a kafkajs producer a publisher uses; lets the rebuild logic be tested on its own. */
+export interface ProducerConnection {
+  connect(): Promise<void>;
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** Consecutive failed publishes after which the producer is replaced by a new one. */
+export const REBUILD_PRODUCER_AFTER_FAILURES = 3;
+
+/**
+ * A publisher that replaces its producer after `rebuildAfterFailures` publishes in a row failed.
+ * kafkajs reconnects a producer on its own after a broker restart, but an idempotent producer can
+ * also end up stuck (an out-of-order sequence or a fenced epoch after the broker lost its state):
+ * every retry of the same instance then fails the same way. A new producer gets a new producer id
+ * and starts clean; a batch it republishes may duplicate one the old producer did get through,
+ * which the at-least-once contract (the indexer's versions) absorbs.
+ */
+export function selfHealingPublisher(
+  newProducer: () => ProducerConnection,
+  log: Logger,
+  rebuildAfterFailures = REBUILD_PRODUCER_AFTER_FAILURES,
+): EventPublisher & { connect(): Promise<void>; readonly rebuilds: number } {
+  let connecting: Promise<ProducerConnection> | undefined;
+  let failuresInARow = 0;
+  let rebuilds = 0;
+  let closed = false;
+
+  /** One producer at a time, even when publishes overlap while it connects. */
+  function connected(): Promise<ProducerConnection> {
+    connecting ??= (async () => {
+      let fresh: ProducerConnection | undefined;
+      try {
+        fresh = newProducer();
+        await fresh.connect();
+        return fresh;
+      } catch (err) {
+        connecting = undefined; // a failed connect counts as a failed publish; the next one tries anew
+        fresh?.disconnect().catch(() => undefined);
+        throw err;
+      }
+    })();
+    return connecting;
+  }
+
+  function retire(): void {
+    const old = connecting;
+    connecting = undefined;
+    rebuilds += 1;
+    failuresInARow = 0;
+    // Not awaited: a stuck producer may also hang on disconnect, and nothing needs to wait for it.
+    old
+      ?.then(
+        (producer) => producer.disconnect(),
+        () => undefined, // it never connected: nothing to close
+      )
+      .catch((err) => log.warn({ err }, 'retired kafka producer did not disconnect cleanly'));
+  }
+
   return {
+    get rebuilds() {
+      return rebuilds;
+    },
+    async connect() {
+      await connected();
+    },
     async publish(topic, messages) {
-      // Sends in chunks well under the broker's default 1 MiB message.max.bytes, so a batch of
-      // large snapshots can never be refused as a whole, over and over.
-      for (const chunk of chunkByBytes(messages, PUBLISH_CHUNK_BYTES)) {
-        await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: chunk });
+      if (closed) throw new Error('publisher is closed');
+      try {
+        const current = await connected();
+        // Sends in chunks well under the broker's default 1 MiB message.max.bytes, so a batch of
+        // large snapshots can never be refused as a whole, over and over.
+        for (const chunk of chunkByBytes(messages, PUBLISH_CHUNK_BYTES)) await current.send(topic, chunk);
+        failuresInARow = 0;
+      } catch (err) {
+        failuresInARow += 1;
+        if (failuresInARow >= rebuildAfterFailures) {
+          log.warn({ err, failuresInARow }, 'kafka publishes keep failing: replacing the producer');
+          retire();
+        }
+        throw err;
       }
     },
-    close: () => producer.disconnect(),
+    async close() {
+      closed = true;
+      const last = connecting;
+      connecting = undefined;
+      if (last) await (await last.catch(() => undefined))?.disconnect();
+    },
   };
+}
+
+export async function createEventPublisher(settings: KafkaSettings, log: Logger): Promise<EventPublisher> {
+  const kafka = kafkaFor(settings, log);
+  const newProducer = (): ProducerConnection => {
+    const producer: Producer = kafka.producer({
+      idempotent: true, // broker de-duplicates retried sends within a producer session
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+    });
+    return {
+      connect: () => producer.connect(),
+      send: async (topic, messages) => {
+        await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+      },
+      disconnect: () => producer.disconnect(),
+    };
+  };
+  const publisher = selfHealingPublisher(newProducer, log);
+  await publisher.connect(); // a service that cannot reach Kafka at start fails at start
+  return publisher;
 }
 
 export interface BatchHandlerContext {
