@@ -9,7 +9,13 @@ import { encodeToken, INLINE_TOKEN_LIMIT, newestVersions, WrittenVersion } from 
 interface RequestWrites {
   workspaceId?: string;
   versions: WrittenVersion[];
+  /** Computed once, when the answer is about to go out (or earlier, for the idempotency store). */
+  token?: Promise<string | undefined>;
 }
+
+/** Where a request's writes live on its response, for `consistencyTokenOf`. */
+const WRITES = Symbol('request writes');
+type TrackedResponse = Response & { [WRITES]?: { pool: Pool; log: Logger; writes: RequestWrites } };
 
 const requestWrites = new AsyncLocalStorage<RequestWrites>();
 
@@ -36,6 +42,25 @@ async function tokenFor(pool: Pool, writes: RequestWrites): Promise<string | und
   return encodeToken({ workspaceId: writes.workspaceId, receiptId: rows[0].id });
 }
 
+function tokenOnce(pool: Pool, log: Logger, writes: RequestWrites): Promise<string | undefined> {
+  writes.token ??= tokenFor(pool, writes).catch((err) => {
+    log.warn({ err }, 'could not store a write receipt; answering without a consistency token');
+    return undefined;
+  });
+  return writes.token;
+}
+
+/**
+ * The token for what this request has committed so far, or undefined when it wrote nothing. The
+ * idempotency store asks for it before the answer goes out so a replay can carry the same token;
+ * the answer then reuses it (one receipt per request, never two).
+ */
+export function consistencyTokenOf(res: Response): Promise<string | undefined> {
+  const tracked = (res as TrackedResponse)[WRITES];
+  if (!tracked || tracked.writes.versions.length === 0 || res.statusCode >= 400) return Promise.resolve(undefined);
+  return tokenOnce(tracked.pool, tracked.log, tracked.writes);
+}
+
 /**
  * Tracks the request's writes and adds the Consistency-Token header to a successful answer, JSON
  * or empty (a 204), by holding `res.end` until the token is known. A large write's receipt is
@@ -45,6 +70,7 @@ export function consistencyTokens(pool: Pool, log: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const writes: RequestWrites = { versions: [] };
+    (res as TrackedResponse)[WRITES] = { pool, log, writes };
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let released = false;
     res.end = ((...args: unknown[]) => {
@@ -53,11 +79,10 @@ export function consistencyTokens(pool: Pool, log: Logger) {
         return end(...args);
       }
       released = true;
-      tokenFor(pool, writes)
+      tokenOnce(pool, log, writes)
         .then((token) => {
           if (token && !res.headersSent) res.setHeader(CONSISTENCY_TOKEN_HEADER, token);
         })
-        .catch((err) => log.warn({ err }, 'could not store a write receipt; answering without a consistency token'))
         .finally(() => end(...args));
       return res;
     }) as Response['end'];

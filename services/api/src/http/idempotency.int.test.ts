@@ -13,6 +13,9 @@ test('a retried create replays the first answer and creates one contact', async 
   expect(retry.status).toBe(201);
   expect(retry.headers.get('idempotent-replayed')).toBe('true');
   expect(retry.body).toEqual(first.body);
+  // The replay carries the first answer's token, so the retrying client can still wait for its write.
+  expect(first.headers.get('consistency-token')).toMatch(/^ct1_/);
+  expect(retry.headers.get('consistency-token')).toBe(first.headers.get('consistency-token'));
   const { rows } = await t.h.env.pool.query("select count(*)::int as n from contacts where email = 'once@example.com'");
   expect(rows[0].n).toBe(1);
   expect((await t.h.outboxEvents(t.ws.id)).filter((e) => e.aggregateId === first.body.id)).toHaveLength(1);
@@ -24,6 +27,18 @@ test('a retried batch replays its per-item results', async () => {
   const retry = await post('/v1/contacts/batch-upsert', body, 'batch-1');
   expect(retry.body).toEqual(first.body);
   expect(first.body.summary).toMatchObject({ created: 1, failed: 1 });
+});
+
+test('a write too large for an inline token stores one receipt, and its replay carries the same token', async () => {
+  const body = { matchBy: 'email', contacts: Array.from({ length: 150 }, (_, i) => ({ email: `receipt-${i}@example.com` })) };
+  const first = await post('/v1/contacts/batch-upsert', body, 'batch-receipt');
+  const retry = await post('/v1/contacts/batch-upsert', body, 'batch-receipt');
+  expect(first.body.summary).toMatchObject({ created: 150 });
+  const token = first.headers.get('consistency-token');
+  expect(token).toMatch(/^ct1_/);
+  expect(retry.headers.get('consistency-token')).toBe(token);
+  const { rows } = await t.h.env.pool.query('select count(*)::int as n from write_receipts where workspace_id = $1', [t.ws.id]);
+  expect(rows[0].n).toBe(1);
 });
 
 test('an error answer is replayed too, with its problem document', async () => {

@@ -2,11 +2,12 @@
 // for a retry of the same request (same method, path and body) within 24 hours; the same key with
 // a different request is a 422, and while the first is still running a retry gets a 409 (a claim
 // left by a request that died expires after a 5-minute lease). Server errors are not stored, so
-// a retry after a 5xx runs again.
+// a retry after a 5xx runs again. A replay carries the first answer's Consistency-Token.
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from '@segmenter/shared';
 import { principalOf } from '../auth/authenticate';
+import { CONSISTENCY_TOKEN_HEADER, consistencyTokenOf } from '../consistency/write-tracking';
 import { AppError, ConflictError, ValidationError } from '../errors/app-error';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
@@ -36,7 +37,7 @@ export function idempotent(pool: Pool) {
       [workspaceId, key, hash, IN_PROGRESS],
     );
     if (claimed.rowCount === 0) {
-      const { rows } = await pool.query('select request_hash, status, body from idempotency_keys where workspace_id = $1 and key = $2', [workspaceId, key]);
+      const { rows } = await pool.query('select request_hash, status, body, consistency_token from idempotency_keys where workspace_id = $1 and key = $2', [workspaceId, key]);
       const stored = rows[0];
       if (!stored) throw new ConflictError('A request with this Idempotency-Key just finished; retry it');
       if (!Buffer.from(stored.request_hash).equals(hash)) {
@@ -44,6 +45,7 @@ export function idempotent(pool: Pool) {
       }
       if (stored.status === IN_PROGRESS) throw new ConflictError('A request with this Idempotency-Key is still in progress');
       if (stored.status >= 400) res.type('application/problem+json');
+      if (stored.consistency_token) res.set(CONSISTENCY_TOKEN_HEADER, stored.consistency_token);
       res.status(stored.status).set('Idempotent-Replayed', 'true').json(stored.body);
       return;
     }
@@ -54,7 +56,15 @@ export function idempotent(pool: Pool) {
       const store =
         status >= 500
           ? pool.query('delete from idempotency_keys where workspace_id = $1 and key = $2', [workspaceId, key])
-          : pool.query('update idempotency_keys set status = $3, body = $4 where workspace_id = $1 and key = $2', [workspaceId, key, status, JSON.stringify(body ?? null)]);
+          : consistencyTokenOf(res).then((token) =>
+              pool.query('update idempotency_keys set status = $3, body = $4, consistency_token = $5 where workspace_id = $1 and key = $2', [
+                workspaceId,
+                key,
+                status,
+                JSON.stringify(body ?? null),
+                token ?? null,
+              ]),
+            );
       store.then(
         () => send(body),
         (err) => next(err),
