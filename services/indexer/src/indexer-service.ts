@@ -55,6 +55,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
       topic: config.kafka.topics.contactEvents,
       maxBytes: config.indexer.maxBatchBytes,
       maxWaitMs: config.indexer.lingerMs,
+      sessionTimeoutMs: config.indexer.sessionTimeoutMs,
     },
     log,
     (err) => {

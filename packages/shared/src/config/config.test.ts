@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config.kafka.topics).toEqual({ contactEvents: 'segmenter.contact-events', deadLetter: 'segmenter.contact-events.dlq' });
     expect(config.elasticsearch.contactsAlias).toBe('segmenter-contacts');
     expect(config.api.operatorKey).toBeUndefined();
+    expect(config.indexer.sessionTimeoutMs).toBe(10000);
   });
 
   test('prefixes name topics, consumer-visible indices and aliases', () => {
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'verbose', 'Invalid option'],
     ['OPERATOR_KEY', 'short', 'must be at least 24 characters'],
     ['REQUEST_BODY_LIMIT', '2 megabytes', 'must look like 512kb or 2mb'],
+    ['INDEXER_SESSION_TIMEOUT_MS', '3000', 'must be at least 6000 (the broker refuses less)'],
   ])('%s=%j is refused, naming the variable', (name, value, rule) => {
     let error: unknown;
     try {

@@ -43,6 +43,10 @@ export const EnvSchema = z.object({
   INDEXER_MAX_BATCH_BYTES: positiveInt.default(5 * 1024 * 1024),
   INDEXER_MAX_BATCH_EVENTS: positiveInt.max(10000, 'must be at most 10000').default(1000),
   INDEXER_LINGER_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(100),
+  // How long the group waits for a silent indexer before giving its partitions to the others: the
+  // failover time after a crash. The broker refuses less than 6 s (group.min.session.timeout.ms);
+  // the indexer heartbeats while it retries a batch, so a long Elasticsearch outage is not silence.
+  INDEXER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000, 'must be at least 6000 (the broker refuses less)').max(300000, 'must be at most 300000').default(10000),
   REQUEST_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 2mb').default('2mb'),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
   // Read-your-writes: how long a request carrying a consistency token may wait for the mirror by
@@ -66,7 +70,7 @@ export interface Config {
   elasticsearch: { url: string; indexPrefix: string; contactsAlias: string };
   api: { host: string; port: number; bodyLimit: string; operatorKey?: string };
   outbox: { batchSize: number; pollIntervalMs: number };
-  indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number };
+  indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
   consistency: { defaultWaitMs: number; maxWaitMs: number };
   shutdownTimeoutMs: number;
 }
@@ -115,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBatchBytes: e.INDEXER_MAX_BATCH_BYTES,
       maxBatchEvents: e.INDEXER_MAX_BATCH_EVENTS,
       lingerMs: e.INDEXER_LINGER_MS,
+      sessionTimeoutMs: e.INDEXER_SESSION_TIMEOUT_MS,
     },
     consistency: { defaultWaitMs: Math.min(e.CONSISTENCY_WAIT_MS, e.CONSISTENCY_MAX_WAIT_MS), maxWaitMs: e.CONSISTENCY_MAX_WAIT_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

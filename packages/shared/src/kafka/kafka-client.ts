@@ -212,7 +212,7 @@ export interface EventConsumer {
 }
 
 export async function createEventConsumer(
-  settings: KafkaSettings & { groupId: string; topic: string; fromBeginning?: boolean; maxBytes: number; maxWaitMs: number },
+  settings: KafkaSettings & { groupId: string; topic: string; fromBeginning?: boolean; maxBytes: number; maxWaitMs: number; sessionTimeoutMs?: number },
   log: Logger,
   /** Called when the consumer crashed and kafkajs will not restart it: the process must not live on as a zombie. */
   onFatal: (err: unknown) => void,
@@ -222,6 +222,10 @@ export async function createEventConsumer(
     maxBytes: settings.maxBytes,
     maxWaitTimeInMs: settings.maxWaitMs,
     allowAutoTopicCreation: false,
+    ...(settings.sessionTimeoutMs === undefined
+      ? {}
+      : // several heartbeats fit in a session, so one late heartbeat does not cost a rebalance
+        { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(settings.sessionTimeoutMs / 5)) }),
   });
   let isConnected = false;
   consumer.on(consumer.events.CONNECT, () => (isConnected = true));
