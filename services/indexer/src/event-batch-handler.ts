@@ -40,6 +40,26 @@ export interface DeadLetter {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Often enough for the shortest session the config allows (6 s); kafkajs sends at most one per heartbeat interval. */
+const HEARTBEAT_EVERY_MS = 1000;
+
+/**
+ * Runs `work` while heartbeating the group every second. kafkajs heartbeats only between batches
+ * or when asked, so without this a slow bulk request, a long backoff or a dead-letter publish
+ * would look like a dead member and cost a rebalance. A heartbeat that fails (a rebalance began)
+ * stops the timer; the batch's own checks then end it and it is replayed, as before.
+ */
+async function whileHeartbeating<T>(ctx: BatchHandlerContext, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    ctx.heartbeat().catch(() => clearInterval(timer));
+  }, HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 export function createEventBatchHandler(options: EventBatchHandlerOptions) {
   const { es, alias, deadLetters, deadLetterTopic, log, metrics } = options;
   const resolveTargets = () => writeTargets(es, alias);
@@ -79,10 +99,12 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
   return async function handleEventBatch(messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> {
     // One bulk request per slice, each slice committed on its own: a big fetch never becomes one
     // huge bulk request, and a crash replays at most one slice.
-    for (let start = 0; start < messages.length; start += options.maxBatchEvents) {
-      if (!ctx.isRunning()) return;
-      await handleSlice(messages.slice(start, start + options.maxBatchEvents), ctx);
-    }
+    await whileHeartbeating(ctx, async () => {
+      for (let start = 0; start < messages.length; start += options.maxBatchEvents) {
+        if (!ctx.isRunning()) return;
+        await handleSlice(messages.slice(start, start + options.maxBatchEvents), ctx);
+      }
+    });
   };
 
   async function handleSlice(messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> {
@@ -119,8 +141,8 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
         break;
       } catch (err) {
         // Elasticsearch unreachable, or items still failing with 429/5xx: nothing is committed,
-        // and we keep retrying until it heals or we stop. The heartbeat keeps our partitions; when
-        // it throws (a rebalance), the error ends the batch so the group can move on.
+        // and we keep retrying until it heals or we stop. Heartbeats keep our partitions; when
+        // this one throws (a rebalance), the error ends the batch so the group can move on.
         metrics.bulkFailures.inc();
         const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 10));
         log.warn({ err, attempt, backoffMs: backoff }, 'bulk write failed; retrying batch');

@@ -55,6 +55,11 @@ describe('loadConfig', () => {
     expect(problems[0]!.toLowerCase()).toContain(rule.toLowerCase());
   });
 
+  test('the linger must fit three times in the consumer session', () => {
+    expect(() => loadConfig({ INDEXER_LINGER_MS: '4000' })).toThrow(/INDEXER_LINGER_MS: must be at most a third of INDEXER_SESSION_TIMEOUT_MS/);
+    expect(loadConfig({ INDEXER_LINGER_MS: '4000', INDEXER_SESSION_TIMEOUT_MS: '12000' }).indexer.lingerMs).toBe(4000);
+  });
+
   test('reports every bad variable at once', () => {
     expect(() => loadConfig({ API_PORT: '-1', KAFKA_BROKERS: 'x' })).toThrow(/API_PORT:[\s\S]*KAFKA_BROKERS:|KAFKA_BROKERS:[\s\S]*API_PORT:/);
   });

@@ -54,6 +54,11 @@ export const EnvSchema = z.object({
   CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
   CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300000, 'must be at most 300000').default(30000),
   OPERATOR_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+}).superRefine((e, ctx) => {
+  // A fetch that waits for data sends no heartbeat: it must end well inside the session.
+  if (e.INDEXER_LINGER_MS * 3 > e.INDEXER_SESSION_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['INDEXER_LINGER_MS'], message: 'must be at most a third of INDEXER_SESSION_TIMEOUT_MS (a fetch waiting for data sends no heartbeat)' });
+  }
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -27,7 +27,7 @@ describe('selfHealingPublisher', () => {
   /** Producers whose sends fail while `failing` is set; records what each one did. */
   function producers() {
     const made: { sent: OutgoingMessage[][]; connects: number; disconnects: number }[] = [];
-    const state = { failing: false, connectFails: false };
+    const state = { failing: false, connectFails: false, sendGate: undefined as Promise<void> | undefined, slowDisconnect: false };
     const newProducer = (): ProducerConnection => {
       const record = { sent: [] as OutgoingMessage[][], connects: 0, disconnects: 0 };
       made.push(record);
@@ -37,10 +37,12 @@ describe('selfHealingPublisher', () => {
           if (state.connectFails) throw new Error('connection refused');
         },
         send: async (_topic, chunk) => {
+          if (state.sendGate) await state.sendGate;
           if (state.failing) throw new Error('OUT_OF_ORDER_SEQUENCE_NUMBER');
           record.sent.push(chunk);
         },
         disconnect: async () => {
+          if (state.slowDisconnect) await new Promise((resolve) => setTimeout(resolve, 20));
           record.disconnects += 1;
         },
       };
@@ -94,14 +96,36 @@ describe('selfHealingPublisher', () => {
     expect(made[0]?.sent).toHaveLength(3);
   });
 
-  test('a failed connect is retried with a new producer on the next publish', async () => {
+  test('a failed connect is retried with a new producer on the next publish, and does not count toward a rebuild', async () => {
     const { made, state, newProducer } = producers();
     const publisher = selfHealingPublisher(newProducer, log, 3);
     state.connectFails = true;
-    await expect(publisher.publish('t', messages)).rejects.toThrow('connection refused');
+    for (let i = 0; i < 4; i++) await expect(publisher.publish('t', messages)).rejects.toThrow('connection refused');
+    expect(publisher.rebuilds).toBe(0);
+    expect(made.every((p) => p.disconnects === 1)).toBe(true); // each half-made producer is closed
     state.connectFails = false;
     await publisher.publish('t', messages);
+    expect(made).toHaveLength(5);
+    expect(made[4]?.sent).toEqual([messages]);
+  });
+
+  test('late failures from a producer already replaced do not retire its successor', async () => {
+    const { made, state, newProducer } = producers();
+    const publisher = selfHealingPublisher(newProducer, log, 3);
+    await publisher.connect();
+    // Six publishes in flight on the first producer, all failing once released.
+    let release!: () => void;
+    state.sendGate = new Promise<void>((resolve) => (release = resolve));
+    state.failing = true;
+    const inFlight = Array.from({ length: 6 }, () => publisher.publish('t', messages).catch(() => undefined));
+    release();
+    await Promise.all(inFlight);
+    expect(publisher.rebuilds).toBe(1);
+    state.sendGate = undefined;
+    state.failing = false;
+    await publisher.publish('t', messages);
     expect(made).toHaveLength(2);
+    expect(made[1]?.disconnects).toBe(0);
     expect(made[1]?.sent).toEqual([messages]);
   });
 
@@ -112,6 +136,18 @@ describe('selfHealingPublisher', () => {
     await publisher.publish('t', big);
     expect(made[0]?.sent.length).toBeGreaterThan(1);
     expect(made[0]?.sent.flat()).toEqual(big);
+  });
+
+  test('close waits for a replaced producer to disconnect', async () => {
+    const { made, state, newProducer } = producers();
+    const publisher = selfHealingPublisher(newProducer, log, 1);
+    state.failing = true;
+    state.slowDisconnect = true;
+    await expect(publisher.publish('t', messages)).rejects.toThrow('OUT_OF_ORDER');
+    expect(made[0]?.disconnects).toBe(0); // still disconnecting
+    await publisher.close();
+    expect(made[0]?.disconnects).toBe(1);
+    expect(made).toHaveLength(1);
   });
 
   test('close disconnects, and a publish after close is refused', async () => {

@@ -31,7 +31,9 @@ function kafkaFor(settings: KafkaSettings, log: Logger): Kafka {
     retry: { initialRetryTime: 200, retries: 8 },
     logCreator: () => (entry) => {
       const { message, ...extra } = entry.log;
-      const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug';
+      // We bound the idempotent producer's retries on purpose (see createEventPublisher).
+      const expected = message.startsWith('Limiting retries for the idempotent producer');
+      const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN && !expected ? 'warn' : 'debug';
       log[level]({ kafka: extra, namespace: entry.namespace }, message);
     },
   });
@@ -95,52 +97,58 @@ export interface ProducerConnection {
 export const REBUILD_PRODUCER_AFTER_FAILURES = 3;
 
 /**
- * A publisher that replaces its producer after `rebuildAfterFailures` publishes in a row failed.
+ * A publisher that replaces its producer after `rebuildAfterFailures` sends in a row failed on it.
  * kafkajs reconnects a producer on its own after a broker restart, but an idempotent producer can
  * also end up stuck (an out-of-order sequence or a fenced epoch after the broker lost its state):
  * every retry of the same instance then fails the same way. A new producer gets a new producer id
  * and starts clean; a batch it republishes may duplicate one the old producer did get through,
  * which the at-least-once contract (the indexer's versions) absorbs.
+ *
+ * Failures count against the producer that was used: a late failure from a producer already
+ * replaced never retires its healthy successor. A failed connect counts for nothing (there is no
+ * producer to replace); the next publish simply connects again.
  */
 export function selfHealingPublisher(
   newProducer: () => ProducerConnection,
   log: Logger,
   rebuildAfterFailures = REBUILD_PRODUCER_AFTER_FAILURES,
 ): EventPublisher & { connect(): Promise<void>; readonly rebuilds: number } {
-  let connecting: Promise<ProducerConnection> | undefined;
+  let current: Promise<ProducerConnection> | undefined;
   let failuresInARow = 0;
   let rebuilds = 0;
   let closed = false;
+  const retiring = new Set<Promise<void>>();
 
   /** One producer at a time, even when publishes overlap while it connects. */
   function connected(): Promise<ProducerConnection> {
-    connecting ??= (async () => {
+    if (closed) return Promise.reject(new Error('publisher is closed'));
+    if (current) return current;
+    const attempt = (async () => {
       let fresh: ProducerConnection | undefined;
       try {
         fresh = newProducer();
         await fresh.connect();
         return fresh;
       } catch (err) {
-        connecting = undefined; // a failed connect counts as a failed publish; the next one tries anew
         fresh?.disconnect().catch(() => undefined);
         throw err;
       }
     })();
-    return connecting;
+    current = attempt;
+    attempt.catch(() => {
+      if (current === attempt) current = undefined; // the next publish connects anew
+    });
+    return attempt;
   }
 
-  function retire(): void {
-    const old = connecting;
-    connecting = undefined;
-    rebuilds += 1;
+  function retire(producer: ProducerConnection): void {
+    current = undefined;
     failuresInARow = 0;
-    // Not awaited: a stuck producer may also hang on disconnect, and nothing needs to wait for it.
-    old
-      ?.then(
-        (producer) => producer.disconnect(),
-        () => undefined, // it never connected: nothing to close
-      )
-      .catch((err) => log.warn({ err }, 'retired kafka producer did not disconnect cleanly'));
+    rebuilds += 1;
+    // Not awaited by the publish: a stuck producer may also be slow to disconnect. close() waits.
+    const disconnecting = producer.disconnect().catch((err) => log.warn({ err }, 'retired kafka producer did not disconnect cleanly'));
+    retiring.add(disconnecting);
+    void disconnecting.finally(() => retiring.delete(disconnecting));
   }
 
   return {
@@ -151,27 +159,30 @@ export function selfHealingPublisher(
       await connected();
     },
     async publish(topic, messages) {
-      if (closed) throw new Error('publisher is closed');
+      const attempt = connected();
+      const producer = await attempt;
       try {
-        const current = await connected();
         // Sends in chunks well under the broker's default 1 MiB message.max.bytes, so a batch of
         // large snapshots can never be refused as a whole, over and over.
-        for (const chunk of chunkByBytes(messages, PUBLISH_CHUNK_BYTES)) await current.send(topic, chunk);
-        failuresInARow = 0;
+        for (const chunk of chunkByBytes(messages, PUBLISH_CHUNK_BYTES)) await producer.send(topic, chunk);
+        if (current === attempt) failuresInARow = 0;
       } catch (err) {
-        failuresInARow += 1;
-        if (failuresInARow >= rebuildAfterFailures) {
-          log.warn({ err, failuresInARow }, 'kafka publishes keep failing: replacing the producer');
-          retire();
+        if (current === attempt && !closed) {
+          failuresInARow += 1;
+          if (failuresInARow >= rebuildAfterFailures) {
+            log.warn({ err, failuresInARow }, 'kafka publishes keep failing: replacing the producer');
+            retire(producer);
+          }
         }
         throw err;
       }
     },
     async close() {
       closed = true;
-      const last = connecting;
-      connecting = undefined;
-      if (last) await (await last.catch(() => undefined))?.disconnect();
+      const last = current;
+      current = undefined;
+      const producer = await last?.catch(() => undefined);
+      await Promise.all([producer?.disconnect(), ...retiring]);
     },
   };
 }
@@ -183,6 +194,12 @@ export async function createEventPublisher(settings: KafkaSettings, log: Logger)
       idempotent: true, // broker de-duplicates retried sends within a producer session
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // kafkajs retries an idempotent producer's sends forever by default, so a publish would hang
+      // through a whole Kafka outage (holding the relay's transaction open) and a stuck producer
+      // would never be noticed. Bounded, a send fails after about 10 s and the caller decides:
+      // the relay backs off, and repeated failures replace the producer. Exactly-once is not
+      // needed; versions make duplicates harmless.
+      retry: { initialRetryTime: 200, retries: 5 },
     });
     return {
       connect: () => producer.connect(),
