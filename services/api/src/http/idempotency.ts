@@ -33,7 +33,7 @@ export function idempotent(pool: Pool) {
     );
     const claimed = await pool.query(
       `insert into idempotency_keys (workspace_id, key, request_hash, status, body) values ($1, $2, $3, $4, 'null')
-       on conflict do nothing returning key`,
+       on conflict do nothing returning created_at::text as claimed_at`,
       [workspaceId, key, hash, IN_PROGRESS],
     );
     if (claimed.rowCount === 0) {
@@ -49,21 +49,21 @@ export function idempotent(pool: Pool) {
       res.status(stored.status).set('Idempotent-Replayed', 'true').json(stored.body);
       return;
     }
-    // Capture the answer this request gives, store it, then send it.
+    // Capture the answer this request gives, store it, then send it. The claim's time identifies
+    // it (as text: a JS Date would drop the microseconds): a request that outlived its lease must
+    // not overwrite the answer of the one that took over.
+    const claimedAt: string = claimed.rows[0].claimed_at;
     const send = res.json.bind(res);
     res.json = (body: unknown) => {
       const status = res.statusCode;
       const store =
         status >= 500
-          ? pool.query('delete from idempotency_keys where workspace_id = $1 and key = $2', [workspaceId, key])
+          ? pool.query('delete from idempotency_keys where workspace_id = $1 and key = $2 and created_at = $3::timestamptz', [workspaceId, key, claimedAt])
           : consistencyTokenOf(res).then((token) =>
-              pool.query('update idempotency_keys set status = $3, body = $4, consistency_token = $5 where workspace_id = $1 and key = $2', [
-                workspaceId,
-                key,
-                status,
-                JSON.stringify(body ?? null),
-                token ?? null,
-              ]),
+              pool.query(
+                'update idempotency_keys set status = $3, body = $4, consistency_token = $5 where workspace_id = $1 and key = $2 and created_at = $6::timestamptz',
+                [workspaceId, key, status, JSON.stringify(body ?? null), token ?? null, claimedAt],
+              ),
             );
       store.then(
         () => send(body),
