@@ -49,7 +49,7 @@ const HEARTBEAT_EVERY_MS = 1000;
  * would look like a dead member and cost a rebalance. A heartbeat that fails (a rebalance began)
  * stops the timer; the batch's own checks then end it and it is replayed, as before.
  */
-async function whileHeartbeating<T>(ctx: BatchHandlerContext, work: () => Promise<T>): Promise<T> {
+export async function whileHeartbeating<T>(ctx: BatchHandlerContext, work: () => Promise<T>): Promise<T> {
   const timer = setInterval(() => {
     ctx.heartbeat().catch(() => clearInterval(timer));
   }, HEARTBEAT_EVERY_MS);
