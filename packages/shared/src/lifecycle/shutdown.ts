@@ -63,11 +63,8 @@ export function runServiceMain(
   });
 }
 
-/**
- * An idle wait that can be cut short: background loops (outbox relay, job runner) sleep between
- * polls and are woken at once on stop, or when new work arrives.
- */
-export function createWakeableSleep() {
+/** An idle wait that can be cut short: on stop, or when new work arrives. */
+function createWakeableSleep() {
   let wake: (() => void) | undefined;
   return {
     sleep: (ms: number) =>
@@ -79,5 +76,35 @@ export function createWakeableSleep() {
         };
       }),
     wake: () => wake?.(),
+  };
+}
+
+/**
+ * A background loop (outbox relay, job runner, housekeeping): runs `turn` over and over until
+ * stopped, resting between turns for as long as the turn asks (0: go again at once). `turn` owns
+ * its errors (each loop logs and backs off its own way) and must not throw. `wake` cuts a rest
+ * short when new work arrives; `stop` does too, and waits for the turn in progress to finish.
+ */
+export function createBackgroundLoop(turn: () => Promise<number>) {
+  const idle = createWakeableSleep();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      loop = (async () => {
+        while (running) {
+          const restMs = await turn();
+          if (restMs > 0 && running) await idle.sleep(restMs);
+        }
+      })();
+    },
+    wake: (): void => idle.wake(),
+    async stop(): Promise<void> {
+      running = false;
+      idle.wake();
+      await loop;
+    },
   };
 }

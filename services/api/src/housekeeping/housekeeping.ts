@@ -1,7 +1,7 @@
 // Deletes what expires: write receipts (consistency tokens, kept 24 h) and idempotency keys
 // (replayed for 24 h). In bounded batches, so one pass never holds long locks; several api
 // processes may run it at once (the deletes simply find less).
-import { createWakeableSleep, Logger, Pool } from '@segmenter/shared';
+import { createBackgroundLoop, Logger, Pool } from '@segmenter/shared';
 
 const BATCH = 5000;
 const EXPIRED = [
@@ -13,10 +13,6 @@ const EXPIRED = [
 
 export function createHousekeeping(options: { pool: Pool; log: Logger; intervalMs: number }) {
   const { pool, log } = options;
-  const idle = createWakeableSleep();
-  let running = false;
-  let loop: Promise<void> | undefined;
-
   /** One pass: returns how many rows it deleted. */
   async function runOnce(): Promise<number> {
     let deleted = 0;
@@ -30,27 +26,15 @@ export function createHousekeeping(options: { pool: Pool; log: Logger; intervalM
     return deleted;
   }
 
-  return {
-    runOnce,
-    start(): void {
-      if (running) return;
-      running = true;
-      loop = (async () => {
-        while (running) {
-          try {
-            const deleted = await runOnce();
-            if (deleted > 0) log.info({ deleted }, 'expired receipts and idempotency keys deleted');
-          } catch (err) {
-            log.warn({ err }, 'housekeeping failed; will retry');
-          }
-          await idle.sleep(options.intervalMs);
-        }
-      })();
-    },
-    async stop(): Promise<void> {
-      running = false;
-      idle.wake();
-      await loop;
-    },
-  };
+  const loop = createBackgroundLoop(async () => {
+    try {
+      const deleted = await runOnce();
+      if (deleted > 0) log.info({ deleted }, 'expired receipts and idempotency keys deleted');
+    } catch (err) {
+      log.warn({ err }, 'housekeeping failed; will retry');
+    }
+    return options.intervalMs;
+  });
+
+  return { runOnce, start: loop.start, stop: loop.stop };
 }

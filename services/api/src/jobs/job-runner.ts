@@ -2,7 +2,7 @@
 // also holds the job's row lock) and says how many items it did and whether the job is finished.
 // A chunk that throws rolls back whole; after MAX_ATTEMPTS failures in a row the job fails with
 // the error, so a poison job cannot spin forever.
-import { createWakeableSleep, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
+import { createBackgroundLoop, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
 import { claimRunnableJob, countJobAttempt, failJob, Job, recordJobProgress } from './jobs-store';
 
 export interface ChunkResult {
@@ -16,8 +16,6 @@ const MAX_ATTEMPTS = 5;
 
 export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Record<string, JobHandler>; pollIntervalMs: number }) {
   const { pool, log, handlers } = options;
-  let running = false;
-  let loop: Promise<void> | undefined;
 
   /** Runs one chunk of one job: 'idle' when no job was waiting, 'failed' when the chunk threw. */
   async function runChunk(): Promise<'ran' | 'idle' | 'failed'> {
@@ -51,8 +49,18 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
   }
   const runOnce = async () => (await runChunk()) !== 'idle';
 
-  const idle = createWakeableSleep();
-  const pause = idle.sleep;
+  const loop = createBackgroundLoop(async () => {
+    try {
+      const outcome = await runChunk();
+      // Idle: poll again later. Failed: back off, so a chunk that keeps failing (a lock
+      // conflict, a database restart) is not retried in a tight loop.
+      if (outcome === 'idle') return options.pollIntervalMs;
+      return outcome === 'failed' ? 1000 : 0;
+    } catch (err) {
+      log.error({ err }, 'job runner failed; will retry');
+      return 1000;
+    }
+  });
 
   return {
     runOnce,
@@ -60,33 +68,10 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
     async drain(): Promise<void> {
       while (await runOnce());
     },
-    start(): void {
-      if (running) return;
-      running = true;
-      loop = (async () => {
-        while (running) {
-          try {
-            const outcome = await runChunk();
-            // Idle: poll again later. Failed: back off, so a chunk that keeps failing (a lock
-            // conflict, a database restart) is not retried in a tight loop.
-            if (outcome === 'idle') await pause(options.pollIntervalMs);
-            else if (outcome === 'failed') await pause(1000);
-          } catch (err) {
-            log.error({ err }, 'job runner failed; will retry');
-            await pause(1000);
-          }
-        }
-      })();
-    },
+    start: loop.start,
     /** New work: skip the rest of the idle wait. */
-    nudge(): void {
-      idle.wake();
-    },
-    async stop(): Promise<void> {
-      running = false;
-      idle.wake();
-      await loop;
-    },
+    nudge: loop.wake,
+    stop: loop.stop,
   };
 }
 export type JobRunner = ReturnType<typeof createJobRunner>;

@@ -1,7 +1,7 @@
 // The outbox relay: moves committed change events from Postgres to Kafka. Publish, then delete:
 // a crash between the two republishes the batch (at-least-once), which the indexer absorbs
 // because it indexes by version. Deleting before the acknowledgement could lose events.
-import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent, createWakeableSleep, EventPublisher, inTransaction, Logger, OutgoingMessage, Pool } from '@segmenter/shared';
+import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent, createBackgroundLoop, EventPublisher, inTransaction, Logger, OutgoingMessage, Pool } from '@segmenter/shared';
 import { claimOutboxBatch, completeEvent, deleteOutboxRows, moveToOutboxDeadLetters, OutboxRow } from './outbox-store';
 
 export interface OutboxRelayOptions {
@@ -22,9 +22,6 @@ export function toChangeEvent(row: OutboxRow): ChangeEvent {
 }
 
 export function createOutboxRelay({ pool, publisher, topic, batchSize, pollIntervalMs, log, onPublished, onFailure }: OutboxRelayOptions) {
-  let running = false;
-  let loop: Promise<void> | undefined;
-
   /** Publishes one batch; returns how many events went out. */
   async function relayOnce(): Promise<number> {
     return inTransaction(pool, async (client) => {
@@ -55,40 +52,27 @@ export function createOutboxRelay({ pool, publisher, topic, batchSize, pollInter
     });
   }
 
-  const idle = createWakeableSleep();
-  const pause = idle.sleep;
-
-  async function run(): Promise<void> {
-    let failures = 0;
-    while (running) {
-      try {
-        const published = await relayOnce();
-        failures = 0;
-        // A full batch means more is waiting: go again at once. Otherwise poll.
-        if (published < batchSize) await pause(pollIntervalMs);
-      } catch (err) {
-        failures += 1;
-        onFailure?.();
-        const backoff = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
-        log.error({ err, backoffMs: backoff }, 'outbox relay batch failed; will retry');
-        await pause(backoff);
-      }
+  let failures = 0;
+  const loop = createBackgroundLoop(async () => {
+    try {
+      const published = await relayOnce();
+      failures = 0;
+      // A full batch means more is waiting: go again at once. Otherwise poll.
+      return published < batchSize ? pollIntervalMs : 0;
+    } catch (err) {
+      failures += 1;
+      onFailure?.();
+      const backoff = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
+      log.error({ err, backoffMs: backoff }, 'outbox relay batch failed; will retry');
+      return backoff;
     }
-  }
+  });
 
   return {
     relayOnce,
-    start(): void {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
+    start: loop.start,
     /** Lets the batch in flight finish (publish and delete), then stops. */
-    async stop(): Promise<void> {
-      running = false;
-      idle.wake();
-      await loop;
-    },
+    stop: loop.stop,
   };
 }
 export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
