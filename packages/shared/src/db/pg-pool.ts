@@ -43,6 +43,14 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
   }
 }
 
+/**
+ * Holds a lock on `name` until the transaction ends: serialises work no row lock covers, such as
+ * a check followed by an insert. Must run inside a transaction (outside one it is released at once).
+ */
+export async function lockForTransaction(client: Pick<PoolClient, 'query'>, name: string): Promise<void> {
+  await client.query('select pg_advisory_xact_lock(hashtext($1))', [name]);
+}
+
 export async function postgresReachable(pool: Pool): Promise<boolean> {
   try {
     await pool.query('select 1');

@@ -1,6 +1,6 @@
 // Contact writes. Each one is a transaction that changes the row, bumps its version and appends
 // its event to the outbox; nothing reaches Kafka that Postgres did not commit.
-import { ContactSnapshot, CustomFieldValue, inTransaction, Pool, PoolClient } from '@segmenter/shared';
+import { ContactSnapshot, CustomFieldValue, inTransaction, lockForTransaction, Pool, PoolClient } from '@segmenter/shared';
 import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
@@ -61,7 +61,7 @@ export function createContactsService(pool: Pool) {
   async function upsertIn(client: PoolClient, workspaceId: string, matchBy: MatchBy, fields: ContactFields, prefix: string) {
     // Two upserts of the same new value must not both insert (phones have no unique index):
     // serialise them on the value for the rest of the transaction.
-    await client.query('select pg_advisory_xact_lock(hashtext($1))', [`upsert:${workspaceId}:${matchBy}:${fields[matchBy]}`]);
+    await lockForTransaction(client, `upsert:${workspaceId}:${matchBy}:${fields[matchBy]}`);
     const existing = await lockContactByMatch(client, workspaceId, matchBy, fields[matchBy]!);
     if (!existing) return { status: 'created' as UpsertStatus, contact: await createIn(client, workspaceId, fields as CreateContactRequest, prefix) };
     const [contact, changed] = await updateIn(client, workspaceId, existing, fields, prefix);

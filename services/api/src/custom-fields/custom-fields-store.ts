@@ -1,5 +1,5 @@
 // SQL for custom field definitions.
-import type { CustomFieldType } from '@segmenter/shared';
+import { CustomFieldType, lockForTransaction } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import { ConflictError } from '../errors/app-error';
 import type { CustomFieldDefinitions } from './custom-field-values';
@@ -24,7 +24,7 @@ export async function listDefinitions(client: Queryable, workspaceId: string): P
 
 export async function insertDefinition(client: Queryable, workspaceId: string, key: string, type: CustomFieldType, limit: number): Promise<CustomFieldDefinition> {
   // Serialise definition writes per workspace so the limit check cannot be raced past.
-  await client.query('select pg_advisory_xact_lock(hashtext($1))', [`custom-fields:${workspaceId}`]);
+  await lockForTransaction(client, `custom-fields:${workspaceId}`);
   const { rows: count } = await client.query('select count(*)::int as n from custom_field_definitions where workspace_id = $1', [workspaceId]);
   if (count[0].n >= limit) {
     throw new ConflictError(`A workspace holds at most ${limit} custom fields`, [{ field: 'body.key', rule: `at most ${limit} custom fields per workspace` }]);

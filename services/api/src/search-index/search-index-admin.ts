@@ -8,6 +8,7 @@ import {
   indicesOf,
   inTransaction,
   latestGeneration,
+  lockForTransaction,
   strayGenerations,
   Pool,
   writeAliasOf,
@@ -56,7 +57,7 @@ export function createSearchIndexAdmin(options: { pool: Pool; es: EsClient; alia
     async startRebuild(): Promise<Job> {
       return inTransaction(pool, async (client) => {
         // One rebuild at a time, across api processes: the advisory lock serialises the check.
-        await client.query("select pg_advisory_xact_lock(hashtext('segmenter.search-index.rebuild'))");
+        await lockForTransaction(client, 'segmenter.search-index.rebuild');
         const pending = await pendingSystemJob(client, REBUILD_JOB);
         if (pending) throw new ConflictError(`A rebuild is already running (job ${pending.id})`);
         const current = await state();

@@ -18,7 +18,7 @@ import { SEGMENT_ACTION_JOB, SegmentAction, SegmentActionState } from './segment
 import { MEMBER_FIELDS, streamMembers } from './member-stream';
 import { countSegments, previewSegment } from './segment-counts';
 import { checkSegmentsUsing, ConditionInput, expandFrom, expandSegments, resolveCondition, segmentText } from './segment-resolver';
-import { deleteSegment, findSegment, insertSegment, listSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
+import { deleteSegment, findSegment, insertSegment, listSegments, lockSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const description = z.string().max(2000, 'must be at most 2000 characters');
@@ -173,7 +173,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const body = parseRequestPart(CreateSegmentRequest, 'body', req.body);
     const saved = await inTransaction(pool, async (client) => {
       // Same lock as update and delete: a segment this one refers to cannot be deleted meanwhile.
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`segments:${workspaceId}`]);
+      await lockSegments(client, workspaceId);
       const resolved = await resolveCondition(client, workspaceId, body, { at: 'body', forSaving: true });
       return insertSegment(client, workspaceId, { name: body.name, description: body.description, condition: resolved.stored, references: resolved.references });
     });
@@ -200,7 +200,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const body = parseRequestPart(UpdateSegmentRequest, 'body', req.body);
     const saved = await inTransaction(pool, async (client) => {
       // Serialise changes to segments of a workspace, so two updates cannot create a cycle together.
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`segments:${workspaceId}`]);
+      await lockSegments(client, workspaceId);
       if (!(await findSegment(client, workspaceId, id))) throw new NotFoundError(`Segment ${id}`);
       const changesCondition = body.condition !== undefined || body.text !== undefined;
       const resolved = changesCondition ? await resolveCondition(client, workspaceId, body, { at: 'body', forSaving: true, selfId: id }) : undefined;
@@ -216,7 +216,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const workspaceId = workspaceOf(res);
     const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
     await inTransaction(pool, async (client) => {
-      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`segments:${workspaceId}`]);
+      await lockSegments(client, workspaceId);
       const referring = await segmentsReferring(client, workspaceId, id);
       if (referring.length > 0) {
         throw new ConflictError(`Segment ${id} is used by other segments: ${referring.map((r) => r.name).join(', ')}; change them first`);

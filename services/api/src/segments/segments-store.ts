@@ -1,9 +1,17 @@
 // SQL for saved segments. Every statement is scoped by workspace id.
-import type { Condition } from '@segmenter/shared';
+import { Condition, lockForTransaction } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import { ConflictError } from '../errors/app-error';
 
 type Queryable = Pick<PoolClient, 'query'>;
+
+/**
+ * Serialises changes to a workspace's segments until the transaction ends: two updates cannot
+ * create a cycle together, and a segment another one is being saved with cannot be deleted meanwhile.
+ */
+export async function lockSegments(client: Queryable, workspaceId: string): Promise<void> {
+  await lockForTransaction(client, `segments:${workspaceId}`);
+}
 
 export interface SegmentRow {
   id: string;
