@@ -94,6 +94,11 @@ export async function pendingJobExists(client: Queryable, workspaceId: string, t
   return (rowCount ?? 0) > 0;
 }
 
+/** The job's total, once it is known (a segment action knows it after freezing the members). */
+export async function setJobTotal(client: Queryable, id: string, total: number): Promise<void> {
+  await client.query('update jobs set total = $2 where id = $1', [id, total]);
+}
+
 export async function failJob(client: Queryable, id: string, error: string): Promise<void> {
   await client.query(`update jobs set status = 'failed', error = $2, updated_at = now(), finished_at = now() where id = $1`, [id, error]);
 }

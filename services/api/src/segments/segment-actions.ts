@@ -5,7 +5,7 @@
 // whose change the action makes no longer a member is still changed (it was a member at the
 // freeze); one deleted meanwhile is skipped.
 import { z } from 'zod';
-import { Job, saveJobState } from '../jobs/jobs-store';
+import { Job, saveJobState, setJobTotal } from '../jobs/jobs-store';
 import type { ChunkResult } from '../jobs/job-runner';
 import { EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES, PoolClient } from '@segmenter/shared';
 import { lockLiveContacts, softDeleteContacts } from '../contacts/contacts-store';
@@ -84,7 +84,7 @@ export function createSegmentActionChunk(options: Parameters<typeof createSnapsh
       if (!result.finished) return { processed: 0, finished: false };
       const { rows } = await client.query('select status, total from audience_snapshots where id = $1', [state.snapshotId]);
       if (rows[0]?.status !== 'ready') throw new Error(`the members could not be frozen (snapshot ${rows[0]?.status ?? 'missing'})`);
-      await client.query('update jobs set total = $2 where id = $1', [job.id, rows[0].total]);
+      await setJobTotal(client, job.id, rows[0].total);
       await saveJobState(client, job.id, { ...state, phase: 'apply', applyCursor: null });
       return { processed: 0, finished: false };
     }
