@@ -9,6 +9,7 @@ import {
   inTransaction,
   latestGeneration,
   lockForTransaction,
+  onCommit,
   strayGenerations,
   Pool,
   writeAliasOf,
@@ -72,7 +73,7 @@ export function createSearchIndexAdmin(options: { pool: Pool; es: EsClient; alia
         const { rows } = await client.query('select count(*)::int as n from contacts');
         const params: RebuildState = { target, phase: 'copy', cursor: null };
         const job = await insertJob(client, null, REBUILD_JOB, params, rows[0].n);
-        options.jobs?.nudge();
+        onCommit(client, () => options.jobs?.nudge()); // a runner woken before the commit would not see the job
         return job;
       });
     },
@@ -85,7 +86,7 @@ export function createSearchIndexAdmin(options: { pool: Pool; es: EsClient; alia
         );
         const params: ReconcileState = { workspaceId: request.workspaceId ?? null, repair: request.repair, cursor: null };
         const job = await insertJob(client, null, RECONCILE_JOB, params, rows[0].n);
-        options.jobs?.nudge();
+        onCommit(client, () => options.jobs?.nudge()); // a runner woken before the commit would not see the job
         return job;
       });
     },

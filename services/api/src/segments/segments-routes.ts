@@ -2,7 +2,7 @@
 // segments, saved or ad hoc (a JSON tree or the text language), from the search index.
 import { Router } from 'express';
 import { z } from 'zod';
-import { Condition, contactDocument, inTransaction, Logger, matchesDocument, Pool } from '@segmenter/shared';
+import { Condition, contactDocument, inTransaction, Logger, matchesDocument, onCommit, Pool } from '@segmenter/shared';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { loadSnapshots } from '../contacts/contacts-store';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
@@ -115,7 +115,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
       const snapshotId = await insertSnapshot(client, workspaceId, segmentId, tree);
       const state: SegmentActionState = { snapshotId, pit: null, after: null, chunk: 0, phase: 'freeze', action, applyCursor: null, changed: 0, skipped: 0 };
       const job = await insertJob(client, workspaceId, SEGMENT_ACTION_JOB, state, null);
-      jobs?.nudge();
+      onCommit(client, () => jobs?.nudge()); // a runner woken before the commit would not see the job
       return job;
     });
   }
