@@ -6,7 +6,7 @@ import { checkCondition, Condition, conditionProblems, SEGMENT_LIMITS } from './
 import { compileToElasticsearch, escapeWildcard } from './elasticsearch-compiler';
 import { compileToSql, matchingContactsSql } from './sql-compiler';
 import { foldCase, matchesDocument } from './document-evaluator';
-import { csvCell } from '../../../../services/api/src/segments/member-stream';
+import { csvCell } from '../../../../services/api/src/contact-files/contact-csv-format';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';

@@ -4,7 +4,8 @@ import type { ContactSnapshot } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import { ConflictError, NotFoundError } from '../errors/app-error';
 import { appendOutboxEvents, PendingChangeEvent } from '../outbox/outbox-store';
-import { loadSnapshots, lockContact } from './contacts-store';
+import { recordWrittenVersions } from '../consistency/write-tracking';
+import { loadSnapshots, lockContact, SNAPSHOT_JSON_SQL } from './contacts-store';
 
 type ContactEventOf<T extends PendingChangeEvent['type']> = Extract<PendingChangeEvent, { type: T }>;
 type Extra<T extends PendingChangeEvent['type']> = Omit<ContactEventOf<T>, 'type' | 'workspaceId' | 'contactId' | 'contact'>;
@@ -30,4 +31,27 @@ export async function emitContactEvents<T extends Exclude<PendingChangeEvent['ty
     snapshots.map((contact) => ({ type, workspaceId, contactId: contact.id, contact, ...extra(contact) }) as unknown as PendingChangeEvent),
   );
   return snapshots;
+}
+
+/**
+ * Emits `contact.upserted` for each contact in `ids` with the snapshot built by Postgres (see
+ * SNAPSHOT_JSON_SQL): the set-wise path for writes of thousands of contacts. Returns each
+ * contact's version as written.
+ */
+export async function emitUpsertedEvents(client: Pick<PoolClient, 'query'>, workspaceId: string, ids: string[], created: ReadonlySet<string> = new Set()): Promise<Map<string, number>> {
+  const versions = new Map<string, number>();
+  if (ids.length === 0) return versions;
+  const { rows } = await client.query(
+    `insert into outbox (workspace_id, aggregate_id, event_type, payload)
+     select c.workspace_id, c.id, 'contact.upserted',
+            jsonb_build_object('type', 'contact.upserted', 'workspaceId', c.workspace_id, 'contactId', c.id,
+                               'created', c.id = any($3::uuid[]), 'contact', ${SNAPSHOT_JSON_SQL})
+       from contacts c where c.workspace_id = $1 and c.id = any($2::uuid[])
+      order by c.id
+     returning aggregate_id as id, (payload->'contact'->>'version')::bigint as version`,
+    [workspaceId, ids, [...created]],
+  );
+  for (const r of rows) versions.set(r.id, Number(r.version));
+  recordWrittenVersions(client, workspaceId, [...versions].map(([contactId, version]) => ({ contactId, version })));
+  return versions;
 }

@@ -3,7 +3,9 @@
 // phones to E.164, languages to canonical BCP 47.
 import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { ContactSource, CustomFieldValue, EmailStatus, LIMITS, PhoneStatus } from '@segmenter/shared';
+import { ContactSource, CustomFieldValue, EmailStatus, LIMITS, PhoneStatus, TagName } from '@segmenter/shared';
+import { LabelMap } from '../labels/label-schemas';
+import { ContactIdList } from '../tags/tag-schemas';
 
 /** An ISO 8601 date-time with offset, in years Postgres and Elasticsearch both store. */
 export const Timestamp = z.iso
@@ -96,12 +98,39 @@ export type ContactFields = z.infer<typeof ContactFields>;
 
 const needsEmailOrPhone = { message: 'a contact needs an email or a phone', path: ['email'] };
 
+/** A client's clock may run a little ahead of ours; a minute of it is not "the future". */
+export const CREATED_AT_CLOCK_SKEW_MS = 60_000;
+/** When a contact was first seen, for contacts migrated from another system: never in the future. */
+export const CreatedAt = Timestamp.refine((t) => Date.parse(t) <= Date.now() + CREATED_AT_CLOCK_SKEW_MS, 'must not be in the future');
+
+export const LABELS_MODES = ['merge', 'replace'] as const;
+
+/**
+ * What every contact write may carry besides its fields: tags (added, never removed, by name or
+ * id), labels (merged into the contact's labels, or replacing them all), channel statuses (with
+ * the reason kept in the status history) and, when the write creates the contact, its created
+ * date. Create, upsert, batch upsert and import all accept these, with the same rules.
+ */
+const contactWriteExtras = {
+  tags: z.array(TagName).max(100, 'must hold at most 100 tags').optional(),
+  tagIds: z.array(z.uuid('must be a tag id (UUID)').transform((id) => id.toLowerCase())).max(100, 'must hold at most 100 tags').optional(),
+  labels: LabelMap.optional(),
+  labelsMode: z.enum(LABELS_MODES).optional(),
+  emailStatus: EmailStatus.optional(),
+  phoneStatus: PhoneStatus.optional(),
+  statusReason: text(500).optional(),
+  createdAt: CreatedAt.optional(),
+};
+
+/** One contact write as the writer takes it: validated fields plus tags, labels, statuses and created date. */
+export const ContactWrite = z.strictObject({ ...contactFields, ...contactWriteExtras });
+export type ContactWrite = z.infer<typeof ContactWrite>;
+
+/** `createMissing`: create the tags named in `tags` that do not exist yet (otherwise an unknown name is refused). */
+const createMissing = z.boolean().optional();
+
 export const CreateContactRequest = z
-  .strictObject({
-    ...contactFields,
-    emailStatus: EmailStatus.optional(),
-    phoneStatus: PhoneStatus.optional(),
-  })
+  .strictObject({ ...contactFields, ...contactWriteExtras, createMissing })
   .refine((c) => (c.email ?? null) !== null || (c.phone ?? null) !== null, needsEmailOrPhone);
 export type CreateContactRequest = z.infer<typeof CreateContactRequest>;
 
@@ -113,21 +142,28 @@ export type UpdateContactRequest = z.infer<typeof UpdateContactRequest>;
 export const MatchBy = z.enum(['email', 'phone']);
 export type MatchBy = z.infer<typeof MatchBy>;
 
-/** An upsert item: contact fields, of which the matched one is required. */
+/** An upsert item: a contact write, of which the matched field is required. */
 export const upsertContact = (matchBy: MatchBy) =>
-  ContactFields.superRefine((c, ctx) => {
+  ContactWrite.superRefine((c, ctx) => {
     if ((c[matchBy] ?? null) === null) ctx.addIssue({ code: 'custom', path: [matchBy], message: `is required to match by ${matchBy}` });
   });
 
-export const UpsertContactRequest = z.strictObject({ matchBy: MatchBy, contact: z.unknown() });
+export const UpsertContactRequest = z.strictObject({ matchBy: MatchBy, createMissing, contact: z.unknown() });
 
 export const BatchUpsertRequest = z.strictObject({
   matchBy: MatchBy,
+  createMissing,
   // Items are validated one by one, so one bad item fails alone with its own errors.
   contacts: z.array(z.unknown()).min(1, 'must hold at least one contact').max(LIMITS.batchUpsert, `must hold at most ${LIMITS.batchUpsert} contacts`),
 });
 
 export const DeleteContactRequest = z.strictObject({ reason: text(500).optional() }).default({});
+
+export const BulkStatusRequest = z.discriminatedUnion('channel', [
+  z.strictObject({ contactIds: ContactIdList, channel: z.literal('email'), status: EmailStatus, reason: text(500).optional() }),
+  z.strictObject({ contactIds: ContactIdList, channel: z.literal('phone'), status: PhoneStatus, reason: text(500).optional() }),
+]);
+export type BulkStatusRequest = z.infer<typeof BulkStatusRequest>;
 
 export const StatusChangeRequest = z.discriminatedUnion('channel', [
   z.strictObject({ channel: z.literal('email'), status: EmailStatus, reason: text(500).optional() }),

@@ -4,10 +4,9 @@ import type { ContactSnapshot, Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
-import type { FieldProblem } from '../errors/app-error';
-import { AppError } from '../errors/app-error';
 import {
   BatchUpsertRequest,
+  BulkStatusRequest,
   ContactIdParams,
   CreateContactRequest,
   DeleteContactRequest,
@@ -58,30 +57,31 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
   });
 
   router.post('/upsert', write, once, async (req, res) => {
-    const { matchBy, contact: raw } = parseRequestPart(UpsertContactRequest, 'body', req.body);
-    const fields = parseRequestPart(upsertContact(matchBy), 'body.contact', raw);
-    const { status, contact } = await service.upsertContact(workspaceOf(res), matchBy, fields);
+    const { matchBy, createMissing, contact: raw } = parseRequestPart(UpsertContactRequest, 'body', req.body);
+    const write = parseRequestPart(upsertContact(matchBy), 'body.contact', raw);
+    const { status, contact } = await service.upsertContact(workspaceOf(res), matchBy, write, createMissing);
     res.status(status === 'created' ? 201 : 200).json({ status, contact: publicContact(contact) });
   });
 
   router.post('/batch-upsert', write, once, async (req, res) => {
-    const { matchBy, contacts } = parseRequestPart(BatchUpsertRequest, 'body', req.body);
-    const results: { index: number; status: string; id?: string; version?: number; errors?: FieldProblem[]; detail?: string }[] = [];
-    for (const [index, raw] of contacts.entries()) {
-      try {
-        const fields = parseRequestPart(upsertContact(matchBy), `body.contacts.${index}`, raw);
-        const { status, contact } = await service.upsertContactItem(workspaceOf(res), matchBy, fields, index);
-        results.push({ index, status, id: contact.id, version: contact.version });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-        results.push({ index, status: 'error', detail: err.message, errors: err.problems });
-      }
-    }
+    const { matchBy, createMissing, contacts } = parseRequestPart(BatchUpsertRequest, 'body', req.body);
+    const itemSchema = upsertContact(matchBy);
+    // Each item is validated alone, so one bad item fails alone with its own errors.
+    const items = contacts.map((raw, index) => {
+      const parsed = itemSchema.safeParse(raw);
+      return parsed.success ? parsed.data : parsed.error.issues.map((i) => ({ field: ['body', 'contacts', index, ...i.path].join('.'), rule: i.message }));
+    });
+    const results = await service.batchUpsert(workspaceOf(res), matchBy, items, createMissing);
     const count = (s: string) => results.filter((r) => r.status === s).length;
     res.json({
       summary: { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), failed: count('error') },
       results,
     });
+  });
+
+  router.post('/bulk-status', write, once, async (req, res) => {
+    const body = parseRequestPart(BulkStatusRequest, 'body', req.body);
+    res.json(await service.bulkChangeStatus(workspaceOf(res), body));
   });
 
   router.get('/:id', read, async (req, res) => {

@@ -1,20 +1,20 @@
 // Contact writes. Each one is a transaction that changes the row, bumps its version and appends
 // its event to the outbox; nothing reaches Kafka that Postgres did not commit.
-import { ContactSnapshot, CustomFieldValue, inTransaction, lockForTransaction, Pool, PoolClient } from '@segmenter/shared';
+import { ContactSnapshot, CustomFieldValue, inTransaction, Pool, PoolClient } from '@segmenter/shared';
 import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
-import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
+import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { appendOutboxEvent } from '../outbox/outbox-store';
-import { emitContactEvents, lockLiveContact } from './contact-changes';
-import type { ContactFields, CreateContactRequest, MatchBy, StatusChangeRequest } from './contact-schemas';
+import { emitContactEvents, emitUpsertedEvents, lockLiveContact } from './contact-changes';
+import { ItemOutcome, WriteOptions, WriteStatus, writeContacts } from './contact-batch-writer';
+import type { BulkStatusRequest, ContactFields, ContactWrite, CreateContactRequest, MatchBy, StatusChangeRequest } from './contact-schemas';
 import { listContacts, ListContactsOptions } from './contacts-list-store';
 import {
   eraseContact,
-  insertContact,
   loadSnapshot,
   lockContact,
-  lockContactByMatch,
-  recordStatusChange,
+  lockLiveContacts,
+  setChannelStatuses,
   restoreContact,
   setChannelStatus,
   softDeleteContact,
@@ -22,7 +22,7 @@ import {
   updateContactFields,
 } from './contacts-store';
 
-export type UpsertStatus = 'created' | 'updated' | 'unchanged';
+const BULK_CHUNK = 1000;
 
 async function resolveCustomFields(
   client: PoolClient,
@@ -37,16 +37,53 @@ async function resolveCustomFields(
   return merged.fields;
 }
 
-export function createContactsService(pool: Pool) {
-  async function createIn(client: PoolClient, workspaceId: string, request: CreateContactRequest, prefix: string): Promise<ContactSnapshot> {
-    const customFields = (await resolveCustomFields(client, workspaceId, {}, request.customFields, `${prefix}.customFields`)) ?? {};
-    const id = await insertContact(client, workspaceId, request, customFields);
-    if (request.emailStatus && request.emailStatus !== 'active') await recordStatusChange(client, workspaceId, id, 'email', request.emailStatus, 'set at creation');
-    if (request.phoneStatus && request.phoneStatus !== 'active') await recordStatusChange(client, workspaceId, id, 'phone', request.phoneStatus, 'set at creation');
-    const [contact] = await emitContactEvents(client, workspaceId, [id], 'contact.upserted', () => ({ created: true }));
-    return contact!;
-  }
+/** Field paths from the writer (relative to the item) under the request part they came in. */
+const under = (prefix: string, problems: FieldProblem[]) => problems.map((p) => ({ field: `${prefix}.${p.field}`, rule: p.rule }));
 
+/** A single write's outcome as the HTTP answer needs it: a failed item is the request's 400 (or 409 for a taken email). */
+function singleOutcome(outcome: ItemOutcome, prefix: string): { status: WriteStatus; contactId: string } {
+  if (outcome.status !== 'error') return outcome;
+  if (outcome.conflict) throw new ConflictError('A contact with this email already exists in the workspace', under(prefix, outcome.problems));
+  throw new ValidationError(under(prefix, outcome.problems));
+}
+
+export interface BatchItemResult {
+  index: number;
+  status: WriteStatus | 'error';
+  id?: string;
+  version?: number;
+  detail?: string;
+  errors?: FieldProblem[];
+}
+
+/**
+ * Writes a batch set-wise in one transaction. Should a statement still hit a unique email (a
+ * concurrent writer took it after our check), the batch is retried item by item, each in its own
+ * savepoint, so only that item fails.
+ */
+export async function writeBatch(client: PoolClient, workspaceId: string, items: ContactWrite[], options: WriteOptions): Promise<ItemOutcome[]> {
+  await client.query('savepoint contact_batch');
+  try {
+    return await writeContacts(client, workspaceId, items, options);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505' || items.length === 1) throw err;
+    await client.query('rollback to savepoint contact_batch');
+  }
+  const outcomes: ItemOutcome[] = [];
+  for (const item of items) {
+    await client.query('savepoint contact_item');
+    try {
+      outcomes.push((await writeContacts(client, workspaceId, [item], options))[0]!);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      await client.query('rollback to savepoint contact_item');
+      outcomes.push({ status: 'error', problems: [{ field: 'email', rule: 'must be unique in the workspace' }], conflict: true });
+    }
+  }
+  return outcomes;
+}
+
+export function createContactsService(pool: Pool) {
   /** Returns the contact after the change, and whether anything changed. */
   async function updateIn(client: PoolClient, workspaceId: string, id: string, fields: ContactFields, prefix: string): Promise<[ContactSnapshot, boolean]> {
     await lockLiveContact(client, workspaceId, id);
@@ -58,14 +95,11 @@ export function createContactsService(pool: Pool) {
     return [contact!, true];
   }
 
-  async function upsertIn(client: PoolClient, workspaceId: string, matchBy: MatchBy, fields: ContactFields, prefix: string) {
-    // Two upserts of the same new value must not both insert (phones have no unique index):
-    // serialise them on the value for the rest of the transaction.
-    await lockForTransaction(client, `upsert:${workspaceId}:${matchBy}:${fields[matchBy]}`);
-    const existing = await lockContactByMatch(client, workspaceId, matchBy, fields[matchBy]!);
-    if (!existing) return { status: 'created' as UpsertStatus, contact: await createIn(client, workspaceId, fields as CreateContactRequest, prefix) };
-    const [contact, changed] = await updateIn(client, workspaceId, existing, fields, prefix);
-    return { status: (changed ? 'updated' : 'unchanged') as UpsertStatus, contact };
+  async function writeOne(workspaceId: string, write: ContactWrite, options: WriteOptions, prefix: string) {
+    return inTransaction(pool, async (client) => {
+      const { status, contactId } = singleOutcome((await writeBatch(client, workspaceId, [write], options))[0]!, prefix);
+      return { status, contact: (await loadSnapshot(client, workspaceId, contactId))! };
+    });
   }
 
   async function getContact(workspaceId: string, id: string): Promise<ContactSnapshot> {
@@ -75,19 +109,57 @@ export function createContactsService(pool: Pool) {
   }
 
   return {
-    createContact: (workspaceId: string, request: CreateContactRequest) => inTransaction(pool, (c) => createIn(c, workspaceId, request, 'body')),
+    async createContact(workspaceId: string, { createMissing, ...write }: CreateContactRequest): Promise<ContactSnapshot> {
+      return (await writeOne(workspaceId, write, { matchBy: null, createMissingTags: createMissing, writtenBy: 'create' }, 'body')).contact;
+    },
 
     getContact,
 
     updateContact: async (workspaceId: string, id: string, fields: ContactFields) =>
       (await inTransaction(pool, (c) => updateIn(c, workspaceId, id, fields, 'body')))[0],
 
-    upsertContact: (workspaceId: string, matchBy: MatchBy, fields: ContactFields) =>
-      inTransaction(pool, (c) => upsertIn(c, workspaceId, matchBy, fields, 'body.contact')),
+    upsertContact: (workspaceId: string, matchBy: MatchBy, write: ContactWrite, createMissing?: boolean) =>
+      writeOne(workspaceId, write, { matchBy, createMissingTags: createMissing, writtenBy: 'upsert' }, 'body.contact'),
 
-    /** Each item commits on its own, so one bad item fails alone; items run in order, so two items with one email converge. */
-    upsertContactItem: (workspaceId: string, matchBy: MatchBy, fields: ContactFields, index: number) =>
-      inTransaction(pool, (c) => upsertIn(c, workspaceId, matchBy, fields, `body.contacts.${index}`)),
+    /**
+     * Batch upsert: every valid item is written set-wise in one transaction; invalid items fail
+     * alone. Items that match the same contact are folded into one write, in item order.
+     */
+    async batchUpsert(workspaceId: string, matchBy: MatchBy, items: (ContactWrite | FieldProblem[])[], createMissing?: boolean): Promise<BatchItemResult[]> {
+      const valid = items.flatMap((item, index) => (Array.isArray(item) ? [] : [{ item, index }]));
+      const outcomes =
+        valid.length === 0
+          ? []
+          : await inTransaction(pool, (client) => writeBatch(client, workspaceId, valid.map((v) => v.item), { matchBy, createMissingTags: createMissing, writtenBy: 'batch upsert' }));
+      const results: BatchItemResult[] = items.map((item, index) => {
+        const problems = Array.isArray(item) ? item : [];
+        return { index, status: 'error', detail: problems.map((p) => `${p.field}: ${p.rule}`).join('; '), errors: problems };
+      });
+      valid.forEach(({ index }, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome.status === 'error') {
+          const errors = under(`body.contacts.${index}`, outcome.problems);
+          results[index] = { index, status: 'error', detail: errors.map((p) => `${p.field}: ${p.rule}`).join('; '), errors };
+        } else results[index] = { index, status: outcome.status, id: outcome.contactId, version: outcome.version };
+      });
+      return results;
+    },
+
+    /** Sets a channel status on up to LIMITS.bulkContactIds contacts, in chunks that commit one by one. */
+    async bulkChangeStatus(workspaceId: string, request: BulkStatusRequest) {
+      let matched = 0;
+      let changed = 0;
+      for (let start = 0; start < request.contactIds.length; start += BULK_CHUNK) {
+        await inTransaction(pool, async (client) => {
+          const live = await lockLiveContacts(client, workspaceId, request.contactIds.slice(start, start + BULK_CHUNK));
+          matched += live.length;
+          const ids = await setChannelStatuses(client, workspaceId, live, request.channel, request.status, request.reason ?? 'bulk status change');
+          changed += ids.length;
+          await emitUpsertedEvents(client, workspaceId, ids);
+        });
+      }
+      return { requested: request.contactIds.length, matched, changed, notFound: request.contactIds.length - matched };
+    },
 
     async deleteContact(workspaceId: string, id: string, reason: string | null): Promise<ContactSnapshot> {
       return inTransaction(pool, async (client) => {

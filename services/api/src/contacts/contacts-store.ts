@@ -16,6 +16,28 @@ export const SNAPSHOT_SELECT = `
          coalesce((select jsonb_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}'::jsonb) as labels
     from contacts c`;
 
+/** An ISO 8601 UTC time with milliseconds, exactly as `Date.toISOString()` writes it. */
+const isoSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The contact's snapshot built by Postgres itself, as jsonb, for writes that emit events for
+ * thousands of contacts at once (batch upsert, import): the rows never travel to Node and back.
+ * It must equal `toSnapshot` field for field; an integration test holds the two together, and the
+ * relay validates every event before it publishes (an invalid one is dead-lettered, not sent).
+ */
+export const SNAPSHOT_JSON_SQL = `jsonb_build_object(
+    'id', c.id, 'workspaceId', c.workspace_id, 'email', c.email, 'phone', c.phone,
+    'firstName', c.first_name, 'lastName', c.last_name,
+    'address', jsonb_build_object('street', c.street, 'city', c.city, 'region', c.region, 'postalCode', c.postal_code, 'country', c.country),
+    'timezone', c.timezone, 'language', c.language, 'subscriptionCategories', to_jsonb(c.subscription_categories),
+    'source', c.source, 'consentAt', ${isoSql('c.consent_at')}, 'customFields', c.custom_fields,
+    'emailStatus', c.email_status, 'phoneStatus', c.phone_status, 'emailRating', c.email_rating,
+    'tagIds', to_jsonb(array(select t.tag_id::text from contact_tags t where t.contact_id = c.id order by t.tag_id)),
+    'labels', coalesce((select jsonb_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}'::jsonb),
+    'engagement', c.engagement,
+    'createdAt', ${isoSql('c.created_at')}, 'updatedAt', ${isoSql('c.updated_at')}, 'deletedAt', ${isoSql('c.deleted_at')},
+    'version', c.version)`;
+
 export interface ContactRow {
   id: string;
   workspace_id: string;
@@ -274,6 +296,21 @@ export async function setChannelStatus(
   if (rowCount !== 1) return false;
   await recordStatusChange(client, workspaceId, id, channel, status, reason);
   return true;
+}
+
+/** Sets one channel's status on locked live contacts, with history; returns the ids whose status changed (version bumped). */
+export async function setChannelStatuses(client: Queryable, workspaceId: string, ids: string[], channel: 'email' | 'phone', status: string, reason: string): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const column = channel === 'email' ? 'email_status' : 'phone_status';
+  const { rows } = await client.query(
+    `with changed as (
+       update contacts set ${column} = $3, version = version + 1, updated_at = now()
+        where workspace_id = $1 and id = any($2::uuid[]) and ${column} <> $3 returning id)
+     insert into contact_status_changes (workspace_id, contact_id, channel, status, reason)
+     select $1, id, $4, $3, $5 from changed returning contact_id`,
+    [workspaceId, ids, status, channel, reason],
+  );
+  return rows.map((r) => r.contact_id).sort();
 }
 
 export async function recordStatusChange(

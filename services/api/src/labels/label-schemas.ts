@@ -7,7 +7,7 @@ import { ContactIdList } from '../tags/tag-schemas';
 /** A key -> value map whose every entry is checked, with at most `LIMITS.labelsPerContact` entries. */
 // z.custom, not z.record: a record copies keys by assignment, which would turn a "__proto__" key
 // into a prototype change and drop it.
-const LabelMap = z
+export const LabelMap = z
   .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object of key: value labels')
   .transform((map, ctx) => {
   const entries = Object.entries(map);

@@ -7,12 +7,13 @@
 // nothing is sent twice or skipped; the rest comes from a new point in time (the index as it is
 // then). For a list frozen at send time, use an audience snapshot.
 import type { Response } from 'express';
+import { csvCell } from '../contact-files/contact-csv-format';
 import { compileToElasticsearch, Condition, EsClient, estypes, Logger, workspaceSearch } from '@segmenter/shared';
 
 export const MEMBER_FIELDS = ['id', 'email', 'phone', 'first_name', 'last_name', 'email_status', 'phone_status', 'country', 'city', 'language', 'timezone', 'created_at'] as const;
 export type MemberField = (typeof MEMBER_FIELDS)[number];
 
-const PAGE = 1000;
+export const MEMBER_PAGE_SIZE = 1000;
 const KEEP_ALIVE = '2m';
 
 export interface StreamRequest {
@@ -24,19 +25,10 @@ export interface StreamRequest {
   after?: string;
 }
 
-/** CSV cell: quoted when it holds a comma, quote or line break; formula-leading cells defused. */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // A cell starting with = + - @ is a formula in spreadsheet programs (CSV injection); a phone
-  // number in E.164 (+ and digits only) is not, and stays as it is.
-  if (/^[=+\-@\t\r]/.test(text) && !/^\+\d+$/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 const sourceField = (f: MemberField) => (f === 'id' ? 'contact_id' : f);
 
-function write(res: Response, chunk: string): Promise<void> {
+/** Writes a chunk and resolves once the client can take more (backpressure); rejects when the client is gone. */
+export function write(res: Response, chunk: string): Promise<void> {
   // Gone already: a 'close' that fired before we listen would leave us waiting for 'drain' forever.
   if (res.destroyed || res.socket?.destroyed) return Promise.reject(new Error('client went away'));
   if (res.write(chunk)) return Promise.resolve();
@@ -55,51 +47,100 @@ function write(res: Response, chunk: string): Promise<void> {
   });
 }
 
-export async function streamMembers(es: EsClient, alias: string, request: StreamRequest, res: Response, log: Logger): Promise<void> {
+export interface MemberPagesRequest {
+  tree: Condition;
+  workspaceId: string;
+  /** Start after this contact id. */
+  after?: string;
+  /** Document fields each hit carries. */
+  source: string[];
+}
+
+export interface MemberPages {
+  /** Pages of at most MEMBER_PAGE_SIZE hits in contact id order, until the last one or until `stop()` says so. */
+  pages(stop: () => boolean): AsyncGenerator<estypes.SearchHit[], void>;
+  /** Closes the point in time; never throws. Call it on every path: an open PIT holds resources. */
+  close(): Promise<void>;
+}
+
+/** Opens a point in time over the segment's members; its pages all read that one view of the index. */
+export async function openMemberPages(es: EsClient, alias: string, request: MemberPagesRequest, log: Logger): Promise<MemberPages> {
   const search = workspaceSearch(alias, request.workspaceId, [compileToElasticsearch(request.tree)]);
   let pit = (await es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE })).id;
+  return {
+    async *pages(stop) {
+      let searchAfter: estypes.SortResults | undefined = request.after ? [request.after] : undefined;
+      for (;;) {
+        if (stop()) return;
+        const page: estypes.SearchResponse = await es.search({
+          pit: { id: pit, keep_alive: KEEP_ALIVE },
+          size: MEMBER_PAGE_SIZE,
+          query: search.query,
+          sort: [{ contact_id: 'asc' }],
+          _source: request.source,
+          track_total_hits: false,
+          ...(searchAfter ? { search_after: searchAfter } : {}),
+        });
+        const hits = page.hits.hits;
+        if (page.pit_id) pit = page.pit_id;
+        if (hits.length === 0) return;
+        yield hits;
+        searchAfter = hits[hits.length - 1]!.sort;
+        if (hits.length < MEMBER_PAGE_SIZE) return;
+      }
+    },
+    close: () => es.closePointInTime({ id: pit }).then(
+      () => undefined,
+      (err) => log.debug({ err }, 'closing the point in time failed'),
+    ),
+  };
+}
+
+/**
+ * Runs a streamed answer: `produce` sets the headers and writes (with `write`), checking `gone()`
+ * between pages. A failure before the first byte is thrown, for the error handler to answer with
+ * its proper status; after it, the only honest signal left is to cut the stream short.
+ */
+export async function streamAnswer(
+  res: Response,
+  log: Logger,
+  failure: { message: string; progress: () => Record<string, unknown> },
+  produce: (gone: () => boolean) => Promise<void>,
+): Promise<void> {
   let clientGone = false;
   res.on('close', () => (clientGone = !res.writableFinished));
   const gone = () => clientGone || res.destroyed;
-  res.status(200);
-  res.setHeader('Content-Type', request.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-  let sent = 0;
   try {
-    if (request.format === 'csv' && !request.after) await write(res, `${request.fields.join(',')}\r\n`);
-    let searchAfter: estypes.SortResults | undefined = request.after ? [request.after] : undefined;
-    for (;;) {
-      if (gone()) break;
-      const page: estypes.SearchResponse = await es.search({
-        pit: { id: pit, keep_alive: KEEP_ALIVE },
-        size: PAGE,
-        query: search.query,
-        sort: [{ contact_id: 'asc' }],
-        _source: request.fields.map(sourceField),
-        track_total_hits: false,
-        ...(searchAfter ? { search_after: searchAfter } : {}),
-      });
-      const hits = page.hits.hits;
-      if (page.pit_id) pit = page.pit_id;
-      if (hits.length === 0) break;
-      const lines = hits.map((h) => {
-        const s = h._source as Record<string, unknown>;
-        if (request.format === 'csv') return `${request.fields.map((f) => csvCell(s[sourceField(f)])).join(',')}\r\n`;
-        return `${JSON.stringify(Object.fromEntries(request.fields.map((f) => [f, s[sourceField(f)] ?? null])))}\n`;
-      });
-      await write(res, lines.join(''));
-      sent += hits.length;
-      searchAfter = hits[hits.length - 1]!.sort;
-      if (hits.length < PAGE) break;
-    }
+    await produce(gone);
     if (!gone()) res.end();
   } catch (err) {
     // Nothing sent yet: the error handler can still answer with a proper status.
     if (!res.headersSent && !gone()) throw err;
-    if (!gone()) log.warn({ err, sent }, 'member stream failed');
-    // Headers are gone: the only honest signal left is to cut the stream short.
+    if (!gone()) log.warn({ err, ...failure.progress() }, failure.message);
     res.destroy(err as Error);
+  }
+}
+
+export async function streamMembers(es: EsClient, alias: string, request: StreamRequest, res: Response, log: Logger): Promise<void> {
+  const members = await openMemberPages(es, alias, { tree: request.tree, workspaceId: request.workspaceId, after: request.after, source: request.fields.map(sourceField) }, log);
+  let sent = 0;
+  try {
+    await streamAnswer(res, log, { message: 'member stream failed', progress: () => ({ sent }) }, async (gone) => {
+      res.status(200);
+      res.setHeader('Content-Type', request.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
+      if (request.format === 'csv' && !request.after) await write(res, `${request.fields.join(',')}\r\n`);
+      for await (const hits of members.pages(gone)) {
+        const lines = hits.map((h) => {
+          const s = h._source as Record<string, unknown>;
+          if (request.format === 'csv') return `${request.fields.map((f) => csvCell(s[sourceField(f)])).join(',')}\r\n`;
+          return `${JSON.stringify(Object.fromEntries(request.fields.map((f) => [f, s[sourceField(f)] ?? null])))}\n`;
+        });
+        await write(res, lines.join(''));
+        sent += hits.length;
+      }
+    });
   } finally {
     // Closed on every path (done, failure, client gone): an open PIT holds resources.
-    await es.closePointInTime({ id: pit }).catch((err) => log.debug({ err }, 'closing the point in time failed'));
+    await members.close();
   }
 }
