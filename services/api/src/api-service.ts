@@ -32,6 +32,8 @@ import { createReconcileChunk, RECONCILE_JOB } from './search-index/reconcile-jo
 import { createSearchIndexAdmin } from './search-index/search-index-admin';
 import { createSnapshotChunk, SNAPSHOT_JOB } from './segments/audience-snapshots';
 import { createSegmentActionChunk, SEGMENT_ACTION_JOB } from './segments/segment-actions';
+import { createImportChunk, IMPORT_JOB } from './imports/import-job';
+import { createImportsService } from './imports/imports-service';
 
 export interface RunningApi {
   url: string;
@@ -51,6 +53,8 @@ export interface ApiServiceOptions {
   retireGraceMs?: number;
   /** Contact ids per stored snapshot row (default 10,000; tests shorten it to cross rows). */
   snapshotChunkSize?: number;
+  /** How long an import waits for a silent upload before failing it (default 5 min; tests shorten it). */
+  uploadStallMs?: number;
 }
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
@@ -92,6 +96,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
       [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
       [SEGMENT_ACTION_JOB]: createSegmentActionChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
+      [IMPORT_JOB]: createImportChunk({ es, alias, log: log.child({ component: 'imports' }), chunkRows: config.imports.chunkRows, uploadStallMs: options.uploadStallMs }),
     },
   });
   const services: AppServices = {
@@ -100,6 +105,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     labels: createLabelsService(pool),
     duplicates: createDuplicatesService(pool),
     workspaces: createWorkspacesService(pool),
+    imports: createImportsService({ pool, maxBytes: config.imports.maxBytes, nudgeJobs: () => jobs.nudge() }),
   };
 
   const app = createApp({

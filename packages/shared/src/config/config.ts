@@ -49,6 +49,9 @@ export const EnvSchema = z.object({
   INDEXER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000, 'must be at least 6000 (the broker refuses less)').max(300000, 'must be at most 300000').default(10000),
   REQUEST_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 2mb').default('2mb'),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
+  // CSV imports: the largest file accepted (bytes, counted as it streams), and staged rows written per job chunk.
+  IMPORT_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
+  IMPORT_CHUNK_ROWS: positiveInt.max(20000, 'must be at most 20000').default(5000),
   // Read-your-writes: how long a request carrying a consistency token may wait for the mirror by
   // default, and the most a request may ask for.
   CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
@@ -74,6 +77,7 @@ export interface Config {
   };
   elasticsearch: { url: string; indexPrefix: string; contactsAlias: string };
   api: { host: string; port: number; bodyLimit: string; operatorKey?: string };
+  imports: { maxBytes: number; chunkRows: number };
   outbox: { batchSize: number; pollIntervalMs: number };
   indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
   consistency: { defaultWaitMs: number; maxWaitMs: number };
@@ -117,6 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       contactsAlias: `${e.ELASTICSEARCH_INDEX_PREFIX}contacts`,
     },
     api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.REQUEST_BODY_LIMIT, operatorKey: e.OPERATOR_KEY },
+    imports: { maxBytes: e.IMPORT_MAX_BYTES, chunkRows: e.IMPORT_CHUNK_ROWS },
     outbox: { batchSize: e.OUTBOX_BATCH_SIZE, pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS },
     indexer: {
       httpPort: e.INDEXER_HTTP_PORT,

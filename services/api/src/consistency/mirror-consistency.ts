@@ -14,7 +14,7 @@ export interface ConsistencyOutcome {
 const CHUNK = 1000;
 
 /** The contacts among `versions` the index does not yet show at that version or newer. */
-async function notYetSearchable(es: EsClient, alias: string, workspaceId: string, versions: WrittenVersion[]): Promise<WrittenVersion[]> {
+export async function notYetSearchable(es: EsClient, alias: string, workspaceId: string, versions: WrittenVersion[]): Promise<WrittenVersion[]> {
   const behind: WrittenVersion[] = [];
   for (let i = 0; i < versions.length; i += CHUNK) {
     const chunk = versions.slice(i, i + CHUNK);

@@ -9,6 +9,8 @@ export const LABEL_COLUMN_PREFIX = 'label_';
 export const CUSTOM_FIELD_COLUMN_PREFIX = 'custom_';
 /** The column of the rejected-rows file that says why each row was refused. */
 export const REJECTION_COLUMN = 'error';
+/** The column of the rejected-rows file that holds each row's number in the imported file. */
+export const ROW_NUMBER_COLUMN = 'row';
 
 /**
  * The standard columns, in export order, and where each lands in a contact write. `tags` is the

@@ -8,6 +8,8 @@ import { claimRunnableJob, countJobAttempt, failJob, Job, recordJobProgress } fr
 export interface ChunkResult {
   processed: number;
   finished: boolean;
+  /** Nothing to do yet (an import waiting for its upload, or for the index): rest this long before the next chunk. */
+  waitMs?: number;
 }
 
 export type JobHandler = (client: PoolClient, job: Job) => Promise<ChunkResult>;
@@ -17,9 +19,10 @@ const MAX_ATTEMPTS = 5;
 export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Record<string, JobHandler>; pollIntervalMs: number }) {
   const { pool, log, handlers } = options;
 
-  /** Runs one chunk of one job: 'idle' when no job was waiting, 'failed' when the chunk threw. */
-  async function runChunk(): Promise<'ran' | 'idle' | 'failed'> {
+  /** Runs one chunk of one job: 'idle' when no job was waiting, 'failed' when the chunk threw; a number asks for a rest. */
+  async function runChunk(): Promise<'ran' | 'idle' | 'failed' | number> {
     let failure: { job: Job; err: unknown } | undefined;
+    let waitMs: number | undefined;
     const ran = await inTransaction(pool, async (client) => {
       const job = await claimRunnableJob(client);
       if (!job) return false;
@@ -32,6 +35,7 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
       try {
         const result = await handler(client, job);
         await recordJobProgress(client, job.id, result.processed, result.finished);
+        waitMs = result.waitMs;
       } catch (err) {
         await client.query('rollback to savepoint chunk');
         failure = { job, err };
@@ -45,9 +49,14 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
       if (attempts >= MAX_ATTEMPTS) await failJob(pool, job.id, String((err as Error).message ?? err).slice(0, 2000));
       return 'failed';
     }
+    if (ran && waitMs) return waitMs;
     return ran ? 'ran' : 'idle';
   }
-  const runOnce = async () => (await runChunk()) !== 'idle';
+  const runOnce = async () => {
+    const outcome = await runChunk();
+    if (typeof outcome === 'number') await new Promise((r) => setTimeout(r, outcome));
+    return outcome !== 'idle';
+  };
 
   const loop = createBackgroundLoop(async () => {
     try {
@@ -55,6 +64,7 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
       // Idle: poll again later. Failed: back off, so a chunk that keeps failing (a lock
       // conflict, a database restart) is not retried in a tight loop.
       if (outcome === 'idle') return options.pollIntervalMs;
+      if (typeof outcome === 'number') return outcome;
       return outcome === 'failed' ? 1000 : 0;
     } catch (err) {
       log.error({ err }, 'job runner failed; will retry');

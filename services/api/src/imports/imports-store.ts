@@ -1,0 +1,246 @@
+// SQL for imports: the import row and its counters, staged rows (COPYed in), rejections and
+// what each chunk wrote. Every statement is scoped by import id, and imports by workspace.
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
+import type { RowProblem } from '../contact-files/contact-csv-reader';
+import type { ImportOptions, ImportStatus } from './import-schemas';
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+export interface ImportRecord {
+  id: string;
+  workspaceId: string;
+  status: ImportStatus;
+  fileName: string | null;
+  options: ImportOptions;
+  headers: string[] | null;
+  mapping: unknown;
+  jobId: string | null;
+  uploadDone: boolean;
+  uploadHeartbeatAt: Date | null;
+  bytesTotal: number | null;
+  bytesRead: number;
+  rowsRead: number;
+  rowsStaged: number;
+  processedThrough: number;
+  processed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  rejected: number;
+  indexed: number;
+  written: number;
+  error: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+const toImport = (r: any): ImportRecord => ({
+  id: r.id,
+  workspaceId: r.workspace_id,
+  status: r.job_status === 'failed' && !['succeeded', 'failed', 'cancelled'].includes(r.status) ? 'failed' : r.status,
+  fileName: r.file_name,
+  options: r.options,
+  headers: r.headers,
+  mapping: r.mapping,
+  jobId: r.job_id,
+  uploadDone: r.upload_done,
+  uploadHeartbeatAt: r.upload_heartbeat_at,
+  bytesTotal: r.bytes_total === null ? null : Number(r.bytes_total),
+  bytesRead: Number(r.bytes_read),
+  rowsRead: r.rows_read,
+  rowsStaged: r.rows_staged,
+  processedThrough: r.processed_through,
+  processed: r.processed,
+  created: r.created,
+  updated: r.updated,
+  unchanged: r.unchanged,
+  skipped: r.skipped,
+  rejected: r.rejected,
+  indexed: r.indexed,
+  written: r.written,
+  // A job that failed chunk after chunk failed the import; its reason is ours, not the tenant's data.
+  error: r.error ?? (r.job_status === 'failed' ? 'the import stopped after repeated failures; the rows before it are imported' : null),
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+
+const SELECT = 'select i.*, j.status as job_status from imports i left join jobs j on j.id = i.job_id';
+
+export async function insertImport(client: Queryable, workspaceId: string, options: ImportOptions): Promise<ImportRecord> {
+  const { rows } = await client.query('insert into imports (workspace_id, options, file_name) values ($1, $2, $3) returning id', [workspaceId, options, options.fileName ?? null]);
+  return (await findImport(client, workspaceId, rows[0].id))!;
+}
+
+export async function findImport(client: Queryable, workspaceId: string, id: string, lock = false): Promise<ImportRecord | undefined> {
+  // No key update: rejections (a foreign key to the import) only take a key share, so staging and writing never block each other on it.
+  const { rows } = await client.query(`${SELECT} where i.workspace_id = $1 and i.id = $2${lock ? ' for no key update of i' : ''}`, [workspaceId, id]);
+  return rows[0] ? toImport(rows[0]) : undefined;
+}
+
+export async function listImports(client: Queryable, workspaceId: string, limit: number): Promise<ImportRecord[]> {
+  const { rows } = await client.query(`${SELECT} where i.workspace_id = $1 order by i.created_at desc limit $2`, [workspaceId, limit]);
+  return rows.map(toImport);
+}
+
+export async function startUpload(client: Queryable, id: string, headers: string[], mapping: unknown, jobId: string, bytesTotal: number | null): Promise<void> {
+  await client.query(
+    `update imports set status = 'uploading', headers = $2, mapping = $3, job_id = $4, bytes_total = $5,
+            started_at = coalesce(started_at, now()), upload_heartbeat_at = now(), updated_at = now()
+      where id = $1`,
+    [id, headers, JSON.stringify(mapping), jobId, bytesTotal],
+  );
+}
+
+export interface StagedRow {
+  rowNumber: number;
+  matchValue: string | null;
+  write: unknown;
+  cells: string[];
+}
+
+export interface Rejection {
+  rowNumber: number;
+  cells: string[];
+  problems: RowProblem[];
+}
+
+/** A CSV field for COPY: always quoted, quotes doubled. */
+const copyField = (value: string | number | null) => (value === null ? '' : `"${String(value).replace(/"/g, '""')}"`);
+
+/** Stages rows with COPY (the fast path into Postgres) and records rejections, in the caller's transaction. */
+export async function stageRows(client: PoolClient, importId: string, rows: StagedRow[], rejections: Rejection[]): Promise<void> {
+  if (rows.length > 0) {
+    const lines = rows.map((r) => `${copyField(importId)},${r.rowNumber},${copyField(r.matchValue)},${copyField(JSON.stringify(r.write))},${copyField(JSON.stringify(r.cells))}\n`);
+    const copy = client.query(copyFrom('copy import_rows (import_id, row_number, match_value, write, cells) from stdin with (format csv)'));
+    await pipeline(Readable.from([lines.join('')]), copy);
+  }
+  await insertRejections(client, importId, rejections);
+}
+
+export async function insertRejections(client: Queryable, importId: string, rejections: Rejection[]): Promise<void> {
+  if (rejections.length === 0) return;
+  await client.query(
+    `insert into import_rejections (import_id, row_number, cells, problems)
+     select $1, r, array(select jsonb_array_elements_text(c)), p from unnest($2::int[], $3::jsonb[], $4::jsonb[]) as x(r, c, p)
+     on conflict do nothing`,
+    [importId, rejections.map((r) => r.rowNumber), rejections.map((r) => JSON.stringify(r.cells)), rejections.map((r) => JSON.stringify(r.problems))],
+  );
+}
+
+/** Upload progress, committed with the rows it counts; returns the import's status (a cancel stops the upload). */
+export async function recordUploadProgress(client: Queryable, id: string, progress: { rowsRead: number; staged: number; rejected: number; bytesRead: number; done: boolean }): Promise<ImportStatus> {
+  // The job's total is known once the whole file is read. Its row first: the job runner holds it
+  // while a chunk runs and that chunk then takes the import's row, so taking them the other way
+  // round would deadlock.
+  if (progress.done) await client.query('update jobs set total = $2 where id = (select job_id from imports where id = $1)', [id, progress.rowsRead]);
+  const { rows } = await client.query(
+    `update imports set rows_read = $2, rows_staged = rows_staged + $3, rejected = rejected + $4, bytes_read = $5,
+            upload_done = $6, upload_heartbeat_at = now(), updated_at = now()
+      where id = $1 returning status`,
+    [id, progress.rowsRead, progress.staged, progress.rejected, progress.bytesRead, progress.done],
+  );
+  return rows[0].status;
+}
+
+export async function nextStagedRows(client: Queryable, importId: string, after: number, limit: number): Promise<{ rowNumber: number; write: any }[]> {
+  const { rows } = await client.query('select row_number, write from import_rows where import_id = $1 and row_number > $2 order by row_number limit $3', [importId, after, limit]);
+  return rows.map((r) => ({ rowNumber: r.row_number, write: r.write }));
+}
+
+export async function stagedCells(client: Queryable, importId: string, rowNumbers: number[]): Promise<Map<number, string[]>> {
+  const { rows } = await client.query('select row_number, cells from import_rows where import_id = $1 and row_number = any($2::int[])', [importId, rowNumbers]);
+  return new Map(rows.map((r) => [r.row_number, r.cells]));
+}
+
+export interface ChunkCounts {
+  processedThrough: number;
+  processed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  rejected: number;
+  written: number;
+}
+
+export async function recordChunk(client: Queryable, id: string, c: ChunkCounts): Promise<void> {
+  await client.query(
+    `update imports set status = 'processing', processed_through = $2, processed = processed + $3, created = created + $4, updated = updated + $5,
+            unchanged = unchanged + $6, skipped = skipped + $7, rejected = rejected + $8, written = written + $9, updated_at = now()
+      where id = $1`,
+    [id, c.processedThrough, c.processed, c.created, c.updated, c.unchanged, c.skipped, c.rejected, c.written],
+  );
+}
+
+export async function recordWritten(client: Queryable, importId: string, seq: number, written: { contactId: string; version: number }[]): Promise<void> {
+  if (written.length === 0) return;
+  await client.query('insert into import_written (import_id, seq, contact_ids, versions) values ($1, $2, $3::uuid[], $4::bigint[])', [
+    importId,
+    seq,
+    written.map((w) => w.contactId),
+    written.map((w) => w.version),
+  ]);
+}
+
+export async function oldestWritten(client: Queryable, importId: string, limit: number): Promise<{ seq: number; versions: { contactId: string; version: number }[] }[]> {
+  const { rows } = await client.query('select seq, contact_ids, versions from import_written where import_id = $1 order by seq limit $2', [importId, limit]);
+  return rows.map((r) => ({ seq: r.seq, versions: r.contact_ids.map((id: string, i: number) => ({ contactId: id, version: Number(r.versions[i]) })) }));
+}
+
+/** The chunk's writes are searchable: forget them and count them indexed. */
+export async function confirmIndexed(client: Queryable, importId: string, seq: number, count: number): Promise<void> {
+  await client.query('delete from import_written where import_id = $1 and seq = $2', [importId, seq]);
+  await client.query('update imports set indexed = indexed + $2, updated_at = now() where id = $1', [importId, count]);
+}
+
+export async function rememberCreated(client: Queryable, importId: string, contactIds: string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  await client.query('insert into import_created_contacts (import_id, contact_id) select $1, unnest($2::uuid[]) on conflict do nothing', [importId, contactIds]);
+}
+
+export async function createdByImport(client: Queryable, importId: string, contactIds: string[]): Promise<Set<string>> {
+  if (contactIds.length === 0) return new Set();
+  const { rows } = await client.query('select contact_id from import_created_contacts where import_id = $1 and contact_id = any($2::uuid[])', [importId, contactIds]);
+  return new Set(rows.map((r) => r.contact_id));
+}
+
+export async function setImportStatus(client: Queryable, id: string, status: ImportStatus, error: string | null = null): Promise<void> {
+  const final = ['succeeded', 'failed', 'cancelled'].includes(status);
+  await client.query(
+    `update imports set status = $2, error = coalesce($3, error), updated_at = now(), finished_at = case when $4 then coalesce(finished_at, now()) else finished_at end where id = $1`,
+    [id, status, error, final],
+  );
+}
+
+/** Drops what an ended import staged, a bounded slice at a time; true when nothing is left. */
+export async function dropStaged(client: Queryable, importId: string, limit: number): Promise<boolean> {
+  const { rowCount } = await client.query(
+    'delete from import_rows where import_id = $1 and row_number in (select row_number from import_rows where import_id = $1 order by row_number limit $2)',
+    [importId, limit],
+  );
+  await client.query('delete from import_written where import_id = $1', [importId]);
+  await client.query('delete from import_created_contacts where import_id = $1', [importId]);
+  return (rowCount ?? 0) < limit;
+}
+
+export async function rejectionsPage(client: Queryable, importId: string, after: number, limit: number): Promise<Rejection[]> {
+  const { rows } = await client.query(
+    'select row_number, cells, problems from import_rejections where import_id = $1 and row_number > $2 order by row_number limit $3',
+    [importId, after, limit],
+  );
+  return rows.map((r) => ({ rowNumber: r.row_number, cells: r.cells, problems: r.problems }));
+}
+
+/** The upload broke: the import is over (the job stops at its next chunk), with why. */
+export async function failImportUpload(client: Queryable, id: string, error: string): Promise<void> {
+  await client.query(
+    `update imports set status = 'failed', error = $2, updated_at = now(), finished_at = now() where id = $1 and status not in ('succeeded', 'failed', 'cancelled')`,
+    [id, error],
+  );
+}
