@@ -20,6 +20,9 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { refuseNulCharacters } from './http/refuse-nul';
 import type { JobRunner } from './jobs/job-runner';
 import { jobsRoutes } from './jobs/jobs-routes';
+import { importsRoutes } from './imports/imports-routes';
+import { exportsRoutes } from './exports/exports-routes';
+import type { ImportsService } from './imports/imports-service';
 import { openApiRoutes } from './openapi/openapi-routes';
 import { contactLabelsRoutes, labelsRoutes } from './labels/labels-routes';
 import type { LabelsService } from './labels/labels-service';
@@ -34,6 +37,7 @@ export interface AppServices {
   labels: LabelsService;
   duplicates: DuplicatesService;
   workspaces: WorkspacesService;
+  imports: ImportsService;
 }
 
 export interface AppDependencies {
@@ -78,9 +82,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/activities', activitiesRoutes(pool));
   app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
   app.use('/v1/jobs', jobsRoutes(pool));
+  app.use('/v1/imports', importsRoutes(services.imports, pool));
   app.use('/v1/counts', countsRoutes(deps.search));
   app.use('/v1/segments', segmentsRoutes(deps.search, deps.log, deps.jobs));
   app.use('/v1/snapshots', snapshotsRoutes(pool));
+  app.use('/v1/exports', exportsRoutes({ ...deps.search, log: deps.log }));
   app.use('/v1/consistency', consistencyRoutes(deps.search));
 
   app.use(notFoundHandler);

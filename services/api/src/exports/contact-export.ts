@@ -1,0 +1,291 @@
+// Exporting contacts as a CSV file in the import's format (contact-csv-format), streamed page by
+// page so an export of millions of contacts never holds more than one page in memory.
+//
+// Three sources: a segment (members from Elasticsearch under one point in time, in contact id
+// order, each page then read from Postgres, the truth, skipping contacts deleted since they were
+// indexed), a search (the contact list's filter) and the Deleted view (both from Postgres, keyset
+// paged). Cells hold what is stored (ISO dates, statuses as they are, tag names, empty for null),
+// so an export imports back unchanged.
+import type { Response } from 'express';
+import {
+  assertNever,
+  Condition,
+  ContactSnapshot,
+  CustomFieldKey,
+  EsClient,
+  LabelKey,
+  Logger,
+  Pool,
+} from '@segmenter/shared';
+import {
+  CUSTOM_FIELD_COLUMN_PREFIX,
+  csvLine,
+  encodeList,
+  LABEL_COLUMN_PREFIX,
+  LIST_COLUMNS,
+  STANDARD_COLUMNS,
+  StandardColumn,
+} from '../contact-files/contact-csv-format';
+import { loadSnapshots } from '../contacts/contacts-store';
+import { listContacts } from '../contacts/contacts-list-store';
+import { loadDefinitions } from '../custom-fields/custom-fields-store';
+import { FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
+import { labelKeyCounts } from '../labels/labels-store';
+import { MEMBER_PAGE_SIZE, openMemberPages, streamAnswer, write } from '../segments/member-stream';
+import { ConditionInput, expandSegments, resolveCondition } from '../segments/segment-resolver';
+import { findSegment } from '../segments/segments-store';
+import { tagsByIds } from '../tags/tags-store';
+
+/** The first column: the contact's id (an import ignores it). */
+export const ID_COLUMN = 'id';
+
+export type ExportColumn =
+  | { kind: 'id' }
+  | { kind: 'standard'; column: StandardColumn }
+  | { kind: 'label'; key: string }
+  | { kind: 'custom'; key: string };
+
+export type SegmentQuery = { segmentId: string } | ConditionInput;
+
+/** Where the exported contacts come from; `at` names the request field for errors. */
+export type ExportSource = { kind: 'segment'; query: SegmentQuery; at: string } | { kind: 'search'; q?: string } | { kind: 'deleted' };
+
+export interface ContactExportOptions {
+  source: ExportSource;
+  /** Column names as in the file's header; undefined for every column (defaultExportColumns). */
+  columns?: string[];
+  /** The request field naming the columns, for errors. */
+  columnsAt: string;
+}
+
+export interface ContactExportDependencies {
+  pool: Pool;
+  es: EsClient;
+  alias: string;
+  log: Logger;
+}
+
+/** The column a header names; undefined for a name the format does not know. */
+export function parseExportColumn(name: string): ExportColumn | undefined {
+  if (name === ID_COLUMN) return { kind: 'id' };
+  // hasOwn: a name such as "constructor" or "__proto__" is not a standard column.
+  if (Object.hasOwn(STANDARD_COLUMNS, name)) return { kind: 'standard', column: name as StandardColumn };
+  if (name.startsWith(LABEL_COLUMN_PREFIX)) {
+    const key = name.slice(LABEL_COLUMN_PREFIX.length);
+    return LabelKey.safeParse(key).success ? { kind: 'label', key } : undefined;
+  }
+  if (name.startsWith(CUSTOM_FIELD_COLUMN_PREFIX)) {
+    const key = name.slice(CUSTOM_FIELD_COLUMN_PREFIX.length);
+    return CustomFieldKey.safeParse(key).success ? { kind: 'custom', key } : undefined;
+  }
+  return undefined;
+}
+
+export function exportColumnName(column: ExportColumn): string {
+  switch (column.kind) {
+    case 'id':
+      return ID_COLUMN;
+    case 'standard':
+      return column.column;
+    case 'label':
+      return `${LABEL_COLUMN_PREFIX}${column.key}`;
+    case 'custom':
+      return `${CUSTOM_FIELD_COLUMN_PREFIX}${column.key}`;
+    default:
+      return assertNever(column);
+  }
+}
+
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Every column: the id, the standard columns in the format's order, then one per label key and
+ * one per custom field, each sorted by code unit (the same order whatever the database collation).
+ */
+export function defaultExportColumns(labelKeys: Iterable<string>, customFieldKeys: Iterable<string>): ExportColumn[] {
+  return [
+    { kind: 'id' },
+    ...(Object.keys(STANDARD_COLUMNS) as StandardColumn[]).map((column) => ({ kind: 'standard', column }) as const),
+    ...[...new Set(labelKeys)].sort(byCodeUnits).map((key) => ({ kind: 'label', key }) as const),
+    ...[...new Set(customFieldKeys)].sort(byCodeUnits).map((key) => ({ kind: 'custom', key }) as const),
+  ];
+}
+
+/** The columns a client asked for, or the problems (one per bad name, at `<at>.<index>`). */
+export function checkExportColumns(names: readonly string[], customFieldKeys: ReadonlySet<string>, at: string): { columns: ExportColumn[] } | { problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const columns: ExportColumn[] = [];
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    const column = parseExportColumn(name);
+    if (!column) {
+      problems.push({ field: `${at}.${i}`, rule: `is not a column of the contact file: use id, ${Object.keys(STANDARD_COLUMNS).join(', ')}, label_<key> or custom_<key>` });
+    } else if (column.kind === 'custom' && !customFieldKeys.has(column.key)) {
+      problems.push({ field: `${at}.${i}`, rule: `names custom field ${column.key}, which is not defined in this workspace` });
+    } else if (seen.has(name)) {
+      problems.push({ field: `${at}.${i}`, rule: `repeats column ${name}` });
+    } else {
+      columns.push(column);
+    }
+    seen.add(name);
+  });
+  return problems.length > 0 ? { problems } : { columns };
+}
+
+/** A value of the snapshot by its path in the contact write (`address.city`); paths come from STANDARD_COLUMNS only. */
+function valueAt(contact: ContactSnapshot, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value === null || value === undefined ? value : (value as Record<string, unknown>)[key]), contact);
+}
+
+/** An own entry only: `labels.constructor` of a contact without that label is Object, not empty. */
+const ownValue = (map: Record<string, unknown>, key: string) => (Object.hasOwn(map, key) ? map[key] : null);
+
+function standardCell(contact: ContactSnapshot, column: StandardColumn, tagNames: ReadonlyMap<string, string>): unknown {
+  if (column === 'tags') {
+    // Names, not ids: the import resolves names. A tag deleted meanwhile has no name, and is left out.
+    const names = contact.tagIds.flatMap((id) => tagNames.get(id) ?? []);
+    return encodeList(names.sort(byCodeUnits));
+  }
+  const value = valueAt(contact, STANDARD_COLUMNS[column]);
+  return LIST_COLUMNS.has(column) ? encodeList((value as string[] | null) ?? []) : value;
+}
+
+/** One contact's cells, unescaped (csvLine quotes and defuses them); null and undefined are empty cells. */
+export function contactCells(contact: ContactSnapshot, columns: readonly ExportColumn[], tagNames: ReadonlyMap<string, string>): unknown[] {
+  return columns.map((column) => {
+    switch (column.kind) {
+      case 'id':
+        return contact.id;
+      case 'standard':
+        return standardCell(contact, column.column, tagNames);
+      case 'label':
+        return ownValue(contact.labels, column.key);
+      case 'custom':
+        return ownValue(contact.customFields, column.key);
+      default:
+        return assertNever(column);
+    }
+  });
+}
+
+export const exportFileName = (now: Date) => `contacts-${now.toISOString().slice(0, 10)}.csv`;
+
+/** The tree a segment query stands for: a saved segment (expanded) or an ad hoc condition. */
+async function segmentTree(pool: Pool, workspaceId: string, query: SegmentQuery, at: string): Promise<Condition> {
+  if ('segmentId' in query) {
+    const saved = await findSegment(pool, workspaceId, query.segmentId);
+    if (!saved) throw new NotFoundError(`Segment ${query.segmentId}`);
+    return expandSegments(pool, workspaceId, saved.condition, `${at}.segmentId`);
+  }
+  return (await resolveCondition(pool, workspaceId, query, { at })).expanded;
+}
+
+async function exportColumns(pool: Pool, workspaceId: string, request: ContactExportOptions): Promise<ExportColumn[]> {
+  const definitions = await loadDefinitions(pool, workspaceId);
+  if (!request.columns) return defaultExportColumns((await labelKeyCounts(pool, workspaceId)).map((k) => k.key), definitions.keys());
+  const checked = checkExportColumns(request.columns, new Set(definitions.keys()), request.columnsAt);
+  if ('problems' in checked) throw new ValidationError(checked.problems);
+  return checked.columns;
+}
+
+interface ContactPages {
+  /** Pages of at most MEMBER_PAGE_SIZE live contacts, until the last one or until `stop()` says so. */
+  pages(stop: () => boolean): AsyncGenerator<ContactSnapshot[], void>;
+  close(): Promise<void>;
+}
+
+async function openContactPages(deps: ContactExportDependencies, workspaceId: string, source: ExportSource): Promise<ContactPages> {
+  const { pool } = deps;
+  switch (source.kind) {
+    case 'segment': {
+      const tree = await segmentTree(pool, workspaceId, source.query, source.at);
+      const members = await openMemberPages(deps.es, deps.alias, { tree, workspaceId, source: ['contact_id'] }, deps.log);
+      return {
+        async *pages(stop) {
+          for await (const hits of members.pages(stop)) {
+            const ids = hits.map((h) => (h._source as { contact_id: string }).contact_id);
+            const live = new Map((await loadSnapshots(pool, workspaceId, ids)).filter((c) => c.deletedAt === null).map((c) => [c.id, c]));
+            // The index's order (contact id), skipping contacts Postgres no longer has live.
+            const page = ids.flatMap((id) => live.get(id) ?? []);
+            if (page.length > 0) yield page;
+          }
+        },
+        close: members.close,
+      };
+    }
+    case 'search':
+    case 'deleted': {
+      // The contact list's own query (filter, keyset cursor), oldest first: a contact created
+      // during the export lands after the cursor and is included, none is sent twice.
+      const options = { deleted: source.kind === 'deleted', sort: 'created', order: 'asc', limit: MEMBER_PAGE_SIZE, q: source.kind === 'search' ? source.q : undefined } as const;
+      return {
+        async *pages(stop) {
+          let cursor: string | undefined;
+          do {
+            if (stop()) return;
+            const page = await listContacts(pool, workspaceId, { ...options, cursor });
+            if (page.items.length > 0) yield page.items;
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor);
+        },
+        close: async () => undefined,
+      };
+    }
+    default:
+      return assertNever(source);
+  }
+}
+
+/**
+ * Tag names by id for the export, each read once: a page asks only for ids no earlier page had,
+ * so a renamed tag keeps one name through the file and the workspace's tags are not reread per page.
+ */
+function tagNamesOf(pool: Pool, workspaceId: string) {
+  const names = new Map<string, string>();
+  const asked = new Set<string>();
+  return async (contacts: readonly ContactSnapshot[]): Promise<ReadonlyMap<string, string>> => {
+    const unseen = [...new Set(contacts.flatMap((c) => c.tagIds))].filter((id) => !asked.has(id));
+    if (unseen.length === 0) return names;
+    for (const id of unseen) asked.add(id);
+    for (const tag of await tagsByIds(pool, workspaceId, unseen)) names.set(tag.id, tag.name);
+    return names;
+  };
+}
+
+/**
+ * Streams the export as `text/csv`. Everything that can be refused (the source, the columns, the
+ * first page) is settled before the first byte, so it answers with a problem+json status; the
+ * header line goes out with the first page. A failure after that cuts the stream.
+ */
+export async function exportContacts(deps: ContactExportDependencies, workspaceId: string, request: ContactExportOptions, res: Response): Promise<void> {
+  const { pool, log } = deps;
+  const columns = await exportColumns(pool, workspaceId, request);
+  const contacts = await openContactPages(deps, workspaceId, request.source);
+  const tagNames = tagNamesOf(pool, workspaceId);
+  let sent = 0;
+  try {
+    await streamAnswer(res, log, { message: 'contact export failed', progress: () => ({ sent, source: request.source.kind }) }, async (gone) => {
+      let pending = csvLine(columns.map(exportColumnName));
+      const send = async (chunk: string) => {
+        if (!res.headersSent) {
+          // Set only now: a problem+json answer before this must not carry the attachment header.
+          res.status(200);
+          res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+          res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(new Date())}"`);
+          res.setHeader('Cache-Control', 'no-store');
+        }
+        await write(res, chunk);
+      };
+      for await (const page of contacts.pages(gone)) {
+        const names = await tagNames(page);
+        await send(pending + page.map((contact) => csvLine(contactCells(contact, columns, names))).join(''));
+        pending = '';
+        sent += page.length;
+      }
+      // No contact at all: the file is the header line alone.
+      if (pending && !gone()) await send(pending);
+    });
+  } finally {
+    await contacts.close();
+  }
+}
