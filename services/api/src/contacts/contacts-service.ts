@@ -66,9 +66,13 @@ export async function writeBatch(client: PoolClient, workspaceId: string, items:
   try {
     return await writeContacts(client, workspaceId, items, options);
   } catch (err) {
-    if ((err as { code?: string }).code !== '23505' || items.length === 1) throw err;
+    if ((err as { code?: string }).code !== '23505') throw err;
     await client.query('rollback to savepoint contact_batch');
   }
+  // A unique email lost a race (emails take no lock: the index settles it). Again item by item,
+  // each in its own savepoint: an item that matched nothing a moment ago now sees the contact the
+  // winner committed and updates it; one that still collides (it sets an email another contact
+  // holds) fails alone.
   const outcomes: ItemOutcome[] = [];
   for (const item of items) {
     await client.query('savepoint contact_item');

@@ -66,7 +66,9 @@ export function createImportChunk(options: ImportJobOptions) {
 
   return async function importChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
     const { importId } = job.params as { importId: string };
-    const record = await findImport(client, job.workspaceId!, importId, true);
+    // Read without a lock: the runner's lock on the job row already keeps chunks of one import in
+    // turn, and a lock on the import row would hold the upload's progress updates for a whole chunk.
+    const record = await findImport(client, job.workspaceId!, importId);
     if (!record) return { processed: 0, finished: true };
     if (record.status === 'cancelled') return finish(client, record, 'cancelled');
     if (record.status === 'failed') return finish(client, record, 'failed');
@@ -131,13 +133,14 @@ export function createImportChunk(options: ImportJobOptions) {
     }
     if (opts.onMatch === 'skip') await rememberCreated(client, record.id, created);
     await recordWritten(client, record.id, rows[0]!.rowNumber, [...written].map(([contactId, version]) => ({ contactId, version })));
+    await followIndex(client, record);
+    // Last, so the import's row is locked only for the commit that follows.
     await recordChunk(client, record.id, {
       processedThrough: rows[rows.length - 1]!.rowNumber,
       processed: rows.length,
       ...counts,
       written: written.size,
     });
-    await followIndex(client, record);
     return { processed: rows.length, finished: false };
   };
 }
