@@ -73,19 +73,21 @@ export function decodeList(cell: string, separator = TAG_LIST_SEPARATOR): string
 
 /** A cell a spreadsheet would run as a formula (CSV injection); an E.164 phone is not one. */
 const FORMULA_LEAD = /^[=+\-@\t\r]/;
+/** A formula lead behind quotes of its own: defused again, so the import's one-quote undo gives it back whole. */
+const DEFUSED_LEAD = /^'+[=+\-@\t\r]/;
 const E164 = /^\+\d+$/;
 
 /** CSV cell: quoted when it holds a comma, quote or line break; formula-leading cells defused with a leading `'`. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
-  if (FORMULA_LEAD.test(text) && !E164.test(text)) text = `'${text}`;
+  if ((FORMULA_LEAD.test(text) && !E164.test(text)) || DEFUSED_LEAD.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Undoes `csvCell`'s defusing on import, so an exported value comes back as it was. */
 export function restoreDefusedCell(cell: string): string {
-  return cell.length > 1 && cell[0] === "'" && FORMULA_LEAD.test(cell.slice(1)) ? cell.slice(1) : cell;
+  return DEFUSED_LEAD.test(cell) ? cell.slice(1) : cell;
 }
 
 /** One CSV line (CRLF-terminated) from its cells. */

@@ -347,7 +347,8 @@ export function rowToContactWrite(cells: readonly string[], mapping: readonly Co
   for (const { index, header, target } of mapping) {
     const raw = (cells[index] ?? '').trim();
     if (raw === '' || target.kind === 'ignored') continue;
-    const cell = restoreDefusedCell(raw);
+    // Custom strings keep their blanks, as the API stores them; every other field trims them anyway.
+    const cell = restoreDefusedCell(target.kind === 'custom' ? cells[index]! : raw);
     switch (target.kind) {
       case 'label':
         labels.push([target.key, cell]);

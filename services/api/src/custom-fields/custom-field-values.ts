@@ -13,6 +13,8 @@ function checkValue(type: CustomFieldType, value: CustomFieldValue): { value: Cu
   switch (type) {
     case 'string':
       if (typeof value !== 'string') return { rule: 'must be a string' };
+      // An empty string would read back as "no value" from a CSV export: null clears a field.
+      if (value.length === 0) return { rule: 'must not be empty (null removes the field)' };
       if (value.length > LIMITS.customFieldStringLength) return { rule: `must be at most ${LIMITS.customFieldStringLength} characters` };
       return { value };
     case 'number':
