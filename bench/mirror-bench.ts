@@ -10,13 +10,18 @@
 //   segment     a segment counted through the API (text -> Elasticsearch) vs the reference SQL compiler
 //   stream      every member streamed as NDJSON through the API vs paging the PIT directly; RSS growth
 //   reconcile   a check-only reconcile of the large workspace (contacts/s)
+//   ingest      a CSV file through the import API until every row is searchable, each stage's rate,
+//               and batch upsert vs one upsert per request (bench/ingest-bench.ts)
 //
+// BENCH_SECTIONS (default "mirror,ingest") picks the parts; BENCH_INGEST_ROWS (default 100000)
+// the file sizes, comma-separated (the issue's figures: 100000,1000000).
 // BENCH_CONTACTS (default 200000) sizes the large workspace; BENCH_EVENTS (default 50000) the
 // indexer run. Results print as a table and go to .cache/bench/mirror-<time>.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import { contactDocument, CONTACTS_MAPPING, CONTACTS_SETTINGS, matchingContactsSql, parseSegment, workspaceSearch } from '@segmenter/shared';
 import { startApiService } from '../services/api/src/api-service';
+import { runIngestBench } from './ingest-bench';
 import { SNAPSHOT_SELECT, toSnapshot } from '../services/api/src/contacts/contacts-store';
 import { startIndexerService } from '../services/indexer/src/indexer-service';
 import globalSetup from '../test/global-setup';
@@ -104,8 +109,26 @@ async function sampleDocuments(env: TestEnvironment, workspaceId: string, limit:
   return rows.map((r) => contactDocument(toSnapshot(r)));
 }
 
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'mirror,ingest').split(','));
+
 async function main(): Promise<void> {
   await globalSetup();
+  try {
+    if (SECTIONS.has('mirror')) await mirrorSections();
+    if (SECTIONS.has('ingest')) Object.assign(results, await runIngestBench((process.env.BENCH_INGEST_ROWS ?? '100000').split(',').map(Number)));
+  } finally {
+    await globalTeardown();
+  }
+  results.finishedAt = new Date().toISOString();
+  const dir = path.resolve(__dirname, '..', '.cache', 'bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `bench-${Date.now()}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  console.log(JSON.stringify(results, null, 2));
+  log(`written to ${file}`);
+}
+
+async function mirrorSections(): Promise<void> {
   const env = await createTestEnvironment({ LOG_LEVEL: 'error', OUTBOX_POLL_INTERVAL_MS: '20' });
   await ensureTestTopics(env.config, env.log);
   const api = await startApiService(env.config, env.log, { retireGraceMs: 1000 });
@@ -321,18 +344,10 @@ async function main(): Promise<void> {
     results.readYourWrites = { writes: waits.length, p50Ms: Math.round(percentile(waits, 50)), p95Ms: Math.round(percentile(waits, 95)), refreshIntervalMs: 1000, ratioP50ToRefresh: round(percentile(waits, 50) / 1000, 2) };
     await (globalThis as any).__benchIndexer?.stop();
 
-    results.finishedAt = new Date().toISOString();
   } finally {
     await api.stop();
     await env.cleanup();
-    await globalTeardown();
   }
-  const dir = path.resolve(__dirname, '..', '.cache', 'bench');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `mirror-${Date.now()}.json`);
-  fs.writeFileSync(file, JSON.stringify(results, null, 2));
-  console.log(JSON.stringify(results, null, 2));
-  log(`written to ${file}`);
 }
 
 main().catch((err) => {
