@@ -6,6 +6,7 @@ import { ContactSnapshot } from '@segmenter/shared';
 import { ActivityFields, ActivityHistoryQuery, BatchActivitiesRequest } from '../activities/activity-schemas';
 import {
   BatchUpsertRequest,
+  BulkStatusRequest,
   ContactIdParams,
   CreateContactRequest,
   DeleteContactRequest,
@@ -20,6 +21,8 @@ import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagR
 import { ApiKeyParams, CreateApiKeyRequest, CreateWorkspaceRequest, WorkspaceIdParams } from '../workspaces/workspace-schemas';
 import { consistencyQueryFields } from '../consistency/consistency-check';
 import { RebuildRequest, ReconcileRequest } from '../search-index/search-index-routes';
+import { ContactExportRequest } from '../exports/exports-routes';
+import { ImportIdParams, ImportOptions, RejectionsQuery } from '../imports/import-schemas';
 import { MEMBER_FIELDS } from '../segments/member-stream';
 import { SegmentAction } from '../segments/segment-actions';
 import { CreateSegmentRequest, MAX_COUNTS_PER_REQUEST, MAX_PREVIEW, MembersQuery, SegmentIdParams, SnapshotMembersQuery, UpdateSegmentRequest } from '../segments/segments-routes';
@@ -61,6 +64,8 @@ export interface Operation {
   body?: z.ZodType;
   responses: Record<string, unknown>;
   idempotent?: boolean;
+  /** A raw text/csv request body (file uploads), described in words. */
+  csvBody?: string;
 }
 
 const id = ContactIdParams;
@@ -77,6 +82,17 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/contacts', tag: 'contacts', summary: 'Create a contact', scope: 'write', body: CreateContactRequest, idempotent: true, responses: { 201: json(contactRef, 'Created'), 409: problem } },
   { method: 'post', path: '/v1/contacts/upsert', tag: 'contacts', summary: 'Create or update the contact matched by email or phone', scope: 'write', body: UpsertContactRequest, idempotent: true, responses: { 200: json(anyObject, 'Updated or unchanged'), 201: json(anyObject, 'Created') } },
   { method: 'post', path: '/v1/contacts/batch-upsert', tag: 'contacts', summary: 'Upsert up to 1,000 contacts, a result per item', scope: 'write', body: BatchUpsertRequest, idempotent: true, responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/contacts/bulk-status', tag: 'channel status', summary: 'Set an email or phone status on up to 10,000 contacts, with a reason kept in their history', scope: 'write', body: BulkStatusRequest, idempotent: true, responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/imports', tag: 'imports', summary: 'Create a CSV import with its options (matching, tags, labels, column mapping); then send its file', scope: 'write', body: ImportOptions, responses: { 201: json(anyObject, 'Created: awaiting its file') } },
+  { method: 'get', path: '/v1/imports', tag: 'imports', summary: 'Recent imports with their progress', scope: 'read', responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/imports/template', tag: 'imports', summary: 'A CSV template: every column, label and custom field columns, one example row', scope: 'read', responses: { 200: { description: 'text/csv' } } },
+  { method: 'get', path: '/v1/imports/{id}', tag: 'imports', summary: 'An import: status, progress (read, imported, rejected, indexed), rows/s and ETA', scope: 'read', params: ImportIdParams, responses: { 200: json(anyObject), 404: problem } },
+  { method: 'put', path: '/v1/imports/{id}/file', tag: 'imports', summary: 'Send the file (streamed; answers 202 once every row is staged, while the rows are written)', scope: 'write', params: ImportIdParams, csvBody: 'The CSV file, UTF-8, a header row first', responses: { 202: json(anyObject, 'Accepted: the import'), 409: problem, 413: problem, 415: problem } },
+  { method: 'post', path: '/v1/imports/{id}/preview', tag: 'imports', summary: 'How the header of a file would map, before anything is imported', scope: 'read', params: ImportIdParams, csvBody: 'The start of the CSV file (the header row is enough)', responses: { 200: json(anyObject) } },
+  { method: 'post', path: '/v1/imports/{id}/cancel', tag: 'imports', summary: 'Cancel an import (rows already written stay)', scope: 'write', params: ImportIdParams, responses: { 200: json(anyObject), 409: problem } },
+  { method: 'get', path: '/v1/imports/{id}/rejections', tag: 'imports', summary: 'Rejected rows: row number, column and rule', scope: 'read', params: ImportIdParams, query: RejectionsQuery, responses: { 200: json(anyObject) } },
+  { method: 'get', path: '/v1/imports/{id}/rejected-rows', tag: 'imports', summary: 'Every rejected row as uploaded, plus an error column (fix and import again)', scope: 'read', params: ImportIdParams, responses: { 200: { description: 'text/csv, streamed' } } },
+  { method: 'post', path: '/v1/exports/contacts', tag: 'exports', summary: "Export a segment, a search or the Deleted view to CSV in the import's format (streamed)", scope: 'read', body: ContactExportRequest, responses: { 200: { description: 'text/csv, streamed' } } },
   { method: 'get', path: '/v1/contacts/{id}', tag: 'contacts', summary: 'Read a contact', scope: 'read', params: id, responses: { 200: json(contactRef), 404: problem } },
   { method: 'patch', path: '/v1/contacts/{id}', tag: 'contacts', summary: 'Change some fields (null clears one)', scope: 'write', params: id, body: UpdateContactRequest, responses: { 200: json(contactRef), 404: problem, 409: problem } },
   { method: 'delete', path: '/v1/contacts/{id}', tag: 'contacts', summary: 'Soft-delete a contact, with a reason', scope: 'write', params: id, body: DeleteContactRequest, responses: { 200: json(contactRef), 409: problem } },
@@ -151,12 +167,13 @@ export function openApiDocument(serverUrl?: string) {
       security: op.scope === 'operator' ? [{ operatorKey: [] }] : [{ apiKey: [] }],
       parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query'), ...idempotencyHeader],
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),
+      ...(op.csvBody ? { requestBody: { required: true, description: op.csvBody, content: { 'text/csv': { schema: { type: 'string' } } } } } : {}),
       responses: { ...op.responses, 400: problem, 401: problem },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Segmenter API', version: '1', description: 'Contacts, tags, labels and (soon) segments. Change events: docs/events.md.' },
+    info: { title: 'Segmenter API', version: '1', description: 'Contacts, tags, labels, segments, CSV imports and exports. Change events: docs/events.md.' },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     paths,
     components: {
