@@ -93,6 +93,8 @@ interface ContactPlan {
   labels: Map<string, string>;
   replaceLabels: boolean;
   labelKeys: Set<string>;
+  /** The email the contact holds so far in this batch. */
+  email: string | null;
   statusReason?: string;
   createdAt?: string;
   skipped: boolean;
@@ -163,6 +165,7 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
         labels: new Map(),
         replaceLabels: false,
         labelKeys: new Set(existing?.labelKeys ?? []),
+        email: existing?.email ?? null,
         skipped: !!existing && options.onMatch === 'skip' && !own.has(existing.id),
       };
     }
@@ -208,9 +211,12 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
     plan.labelKeys = keysAfter;
     if (item.statusReason) plan.statusReason = item.statusReason;
     if (item.createdAt) plan.createdAt = item.createdAt;
-    if (item.email && matchBy !== 'email') {
-      if (plan.existing?.email && plan.existing.email !== item.email) emailHolders.delete(plan.existing.email);
-      emailHolders.set(item.email, plan.contactId);
+    if (item.email !== undefined && matchBy !== 'email') {
+      // The contact gives up the email it held so far (before the batch or from an earlier
+      // item), and a later item may take it, as it could one write after the other.
+      if (plan.email && emailHolders.get(plan.email) === plan.contactId) emailHolders.delete(plan.email);
+      if (item.email) emailHolders.set(item.email, plan.contactId);
+      plan.email = item.email;
     }
   });
 
@@ -236,11 +242,9 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
 async function lockMatchedContacts(client: Queryable, workspaceId: string, matchBy: MatchBy, values: string[]): Promise<Map<string, ExistingContact>> {
   const unique = [...new Set(values)].sort();
   if (unique.length === 0) return new Map();
-  // Emails have a unique index, which already settles two writers inserting the same one (the
-  // loser's batch is retried item by item); phones have none, so their writers take turns.
-  if (matchBy === 'email') {
-    // nothing to lock
-  } else if (unique.length === 1) await lockForTransaction(client, `upsert:${workspaceId}:${matchBy}:${unique[0]}`);
+  // Locks even for emails, whose unique index would settle a race on its own: two batches that
+  // insert the same new emails in different orders would deadlock on that index instead.
+  if (unique.length === 1) await lockForTransaction(client, `upsert:${workspaceId}:${matchBy}:${unique[0]}`);
   else {
     // Sorted, so two batches sharing values take their locks in the same order (no deadlock).
     await client.query(`select pg_advisory_xact_lock(hashtext(k)) from (select $1 || v as k from unnest($2::text[]) v order by 1) s`, [`upsert:${workspaceId}:${matchBy}:`, unique]);
