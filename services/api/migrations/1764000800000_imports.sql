@@ -20,8 +20,9 @@ create table imports (
   bytes_read bigint not null default 0,
   rows_read integer not null default 0,
   rows_staged integer not null default 0,
-  -- Highest staged row number written (the job's cursor).
-  processed_through integer not null default 0,
+  -- Staged rows are spread over this many partitions by match value, written side by side; the
+  -- rows of one contact share a partition, so they are still written in file order.
+  partitions smallint not null default 2 check (partitions between 1 and 16),
   processed integer not null default 0,
   created integer not null default 0,
   updated integer not null default 0,
@@ -40,14 +41,16 @@ create index imports_workspace on imports (workspace_id, created_at desc);
 
 -- Staged rows: unlogged, because they are a copy of the uploaded file that lives only while the
 -- import runs (a database crash empties the table; the import then fails naming the lost rows).
+-- A row is deleted in the transaction that writes it: what is left is what is left to do.
 create unlogged table import_rows (
   import_id uuid not null,
+  partition smallint not null,
   row_number integer not null,
   match_value text,
   write jsonb not null,
   -- The row's cells as uploaded, for the rejected-rows file should the write refuse it.
   cells jsonb not null,
-  primary key (import_id, row_number)
+  primary key (import_id, partition, row_number)
 );
 
 -- Every refused row, with its cells (for the rejected-rows file) and what was wrong.

@@ -96,7 +96,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
       [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
       [SEGMENT_ACTION_JOB]: createSegmentActionChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
-      [IMPORT_JOB]: createImportChunk({ es, alias, log: log.child({ component: 'imports' }), chunkRows: config.imports.chunkRows, uploadStallMs: options.uploadStallMs }),
+      [IMPORT_JOB]: createImportChunk({ pool, es, alias, log: log.child({ component: 'imports' }), chunkRows: config.imports.chunkRows, uploadStallMs: options.uploadStallMs }),
     },
   });
   const services: AppServices = {
@@ -105,7 +105,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     labels: createLabelsService(pool),
     duplicates: createDuplicatesService(pool),
     workspaces: createWorkspacesService(pool),
-    imports: createImportsService({ pool, maxBytes: config.imports.maxBytes, nudgeJobs: () => jobs.nudge() }),
+    imports: createImportsService({ pool, maxBytes: config.imports.maxBytes, partitions: config.imports.writers, nudgeJobs: () => jobs.nudge() }),
   };
 
   const app = createApp({

@@ -52,6 +52,8 @@ export const EnvSchema = z.object({
   // CSV imports: the largest file accepted (bytes, counted as it streams), and staged rows written per job chunk.
   IMPORT_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   IMPORT_CHUNK_ROWS: positiveInt.max(20000, 'must be at most 20000').default(5000),
+  // Side-by-side writers per import (each a Postgres connection): about the cores Postgres may use.
+  IMPORT_WRITERS: positiveInt.max(16, 'must be at most 16').default(2),
   // Read-your-writes: how long a request carrying a consistency token may wait for the mirror by
   // default, and the most a request may ask for.
   CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
@@ -77,7 +79,7 @@ export interface Config {
   };
   elasticsearch: { url: string; indexPrefix: string; contactsAlias: string };
   api: { host: string; port: number; bodyLimit: string; operatorKey?: string };
-  imports: { maxBytes: number; chunkRows: number };
+  imports: { maxBytes: number; chunkRows: number; writers: number };
   outbox: { batchSize: number; pollIntervalMs: number };
   indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
   consistency: { defaultWaitMs: number; maxWaitMs: number };
@@ -121,7 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       contactsAlias: `${e.ELASTICSEARCH_INDEX_PREFIX}contacts`,
     },
     api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.REQUEST_BODY_LIMIT, operatorKey: e.OPERATOR_KEY },
-    imports: { maxBytes: e.IMPORT_MAX_BYTES, chunkRows: e.IMPORT_CHUNK_ROWS },
+    imports: { maxBytes: e.IMPORT_MAX_BYTES, chunkRows: e.IMPORT_CHUNK_ROWS, writers: e.IMPORT_WRITERS },
     outbox: { batchSize: e.OUTBOX_BATCH_SIZE, pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS },
     indexer: {
       httpPort: e.INDEXER_HTTP_PORT,

@@ -1,8 +1,9 @@
 // The import job: writes staged rows set-wise, a chunk at a time, while the upload may still be
-// staging more (the two overlap). A chunk commits its contacts, its rejections, its cursor and its
-// counts in one transaction, so a restart resumes after the last committed chunk and no row is
-// written twice. Once every row is written, the job follows the index until it shows them all.
-import { EsClient, Logger, PoolClient } from '@segmenter/shared';
+// staging more (the two overlap). Each partition's slice of a chunk commits its contacts, its
+// rejections, its counts and the deletion of its staged rows in one transaction, so a restart
+// resumes with the rows still staged and no row is written twice. Once every row is written, the
+// job follows the index until it shows them all.
+import { EsClient, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
 import { writeBatch } from '../contacts/contacts-service';
 import type { ContactWrite } from '../contacts/contact-schemas';
 import { notYetSearchable } from '../consistency/mirror-consistency';
@@ -16,24 +17,26 @@ import {
   createdByImport,
   dropStaged,
   findImport,
+  hasStagedRows,
   ImportRecord,
+  insertRejections,
   nextStagedRows,
   oldestWritten,
   recordChunk,
   recordWritten,
   rememberCreated,
   setImportStatus,
-  stagedCells,
+  takeStagedRows,
 } from './imports-store';
-import { insertRejections } from './imports-store';
 
 export const IMPORT_JOB = 'contacts.import';
 
 export interface ImportJobOptions {
+  pool: Pool;
   es: EsClient;
   alias: string;
   log: Logger;
-  /** Staged rows per chunk (one transaction, one set-wise write). */
+  /** Staged rows per chunk, over all partitions (each partition's slice is one transaction, one set-wise write). */
   chunkRows?: number;
   /** An upload silent this long is taken for dead (the client went away, or the api restarted under it). */
   uploadStallMs?: number;
@@ -41,6 +44,10 @@ export interface ImportJobOptions {
 
 const WAIT_MS = 200;
 const DROP_SLICE = 50_000;
+
+interface SliceOutcome {
+  processed: number;
+}
 
 export function createImportChunk(options: ImportJobOptions) {
   const chunkRows = options.chunkRows ?? 5000;
@@ -58,10 +65,70 @@ export function createImportChunk(options: ImportJobOptions) {
   }
 
   async function finish(client: PoolClient, record: ImportRecord, status: 'succeeded' | 'failed' | 'cancelled', error?: string): Promise<ChunkResult> {
-    // Staged rows go in slices, so ending a million-row import holds no long transaction.
+    // What is left staged goes in slices, so ending a million-row import holds no long transaction.
     if (!(await dropStaged(client, record.id, DROP_SLICE))) return { processed: 0, finished: false };
     await setImportStatus(client, record.id, status, error ?? null);
     return { processed: 0, finished: true };
+  }
+
+  /**
+   * Writes the next rows of one partition in their own transaction: the contacts, the refused
+   * rows, the counts, and the deletion of the staged rows commit together, so a crash at any
+   * point leaves each row either staged (to do) or written (done), never both.
+   */
+  async function writeSlice(record: ImportRecord, partition: number, limit: number): Promise<SliceOutcome> {
+    return inTransaction(options.pool, async (client) => {
+      // One writer per partition at a time, whichever process runs it: rows of one contact stay in file order.
+      const { rows: locked } = await client.query('select pg_try_advisory_xact_lock(hashtext($1)) as ok', [`import:${record.id}:${partition}`]);
+      if (!locked[0].ok) return { processed: 0 };
+      const rows = await nextStagedRows(client, record.id, partition, limit);
+      if (rows.length === 0) return { processed: 0 };
+      const opts = record.options;
+      const outcomes = await writeBatch(
+        client,
+        record.workspaceId,
+        rows.map((r) => r.write as ContactWrite),
+        {
+          matchBy: opts.matchBy,
+          onMatch: opts.onMatch,
+          createMissingTags: opts.createMissingTags,
+          writtenBy: `import ${record.id}`,
+          ownContacts: opts.onMatch === 'skip' ? (ids) => createdByImport(client, record.id, ids) : undefined,
+        },
+      );
+      const counts = { created: 0, updated: 0, unchanged: 0, skipped: 0, rejected: 0 };
+      const refused: { rowNumber: number; problems: FieldProblem[] }[] = [];
+      const written = new Map<string, number>();
+      const created: string[] = [];
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'error') {
+          counts.rejected += 1;
+          refused.push({ rowNumber: rows[i]!.rowNumber, problems: outcome.problems });
+          return;
+        }
+        counts[outcome.status] += 1;
+        if (outcome.status === 'created' || outcome.status === 'updated') written.set(outcome.contactId, outcome.version);
+        if (outcome.status === 'created') created.push(outcome.contactId);
+      });
+      const cells = await takeStagedRows(client, record.id, partition, rows.map((r) => r.rowNumber), new Set(refused.map((r) => r.rowNumber)));
+      if (refused.length > 0) {
+        const mapping = (record.mapping ?? []) as ImportColumn[];
+        await insertRejections(
+          client,
+          record.id,
+          refused.map((r) => ({
+            rowNumber: r.rowNumber,
+            cells: cells.get(r.rowNumber) ?? [],
+            problems: r.problems.map((p): RowProblem => ({ column: columnOfWriteField(p.field, mapping, opts.matchBy), rule: p.rule })),
+          })),
+        );
+      }
+      if (opts.onMatch === 'skip') await rememberCreated(client, record.id, created);
+      await recordWritten(client, record.id, rows[0]!.rowNumber, [...written].map(([contactId, version]) => ({ contactId, version })));
+      // Last, so the import's row is locked only for the commit that follows.
+      await recordChunk(client, record.id, { processed: rows.length, ...counts, written: written.size });
+      return { processed: rows.length };
+    });
   }
 
   return async function importChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
@@ -73,74 +140,29 @@ export function createImportChunk(options: ImportJobOptions) {
     if (record.status === 'cancelled') return finish(client, record, 'cancelled');
     if (record.status === 'failed') return finish(client, record, 'failed');
 
-    const rows = await nextStagedRows(client, record.id, record.processedThrough, chunkRows);
-    if (rows.length === 0) {
-      if (!record.uploadDone) {
-        const silentMs = Date.now() - (record.uploadHeartbeatAt?.getTime() ?? Date.now());
-        if (silentMs > uploadStallMs) {
-          return finish(client, record, 'failed', `the upload stopped after row ${record.rowsRead} and did not resume; rows up to ${record.processedThrough} are imported`);
-        }
-        return { processed: 0, finished: false, waitMs: WAIT_MS };
-      }
-      if (record.processed < record.rowsStaged) {
-        // Staged rows that are gone: the unlogged staging table was emptied by a database crash.
-        return finish(client, record, 'failed', `${record.rowsStaged - record.processed} staged rows were lost (database restart); upload the file again`);
-      }
-      if (record.status !== 'indexing') await setImportStatus(client, record.id, 'indexing');
-      if (await followIndex(client, record)) return { processed: 0, finished: false, waitMs: WAIT_MS };
-      return finish(client, record, 'succeeded');
+    // The partitions are written side by side, each in its own transaction (two cores' worth of
+    // Postgres instead of one); a contact's rows all sit in one partition, in file order.
+    const slices = await Promise.all(Array.from({ length: record.partitions }, (_, p) => writeSlice(record, p, Math.ceil(chunkRows / record.partitions))));
+    const processed = slices.reduce((n, s) => n + s.processed, 0);
+    if (processed > 0) {
+      await followIndex(client, record);
+      return { processed, finished: false };
     }
-
-    const opts = record.options;
-    const outcomes = await writeBatch(
-      client,
-      record.workspaceId,
-      rows.map((r) => r.write as ContactWrite),
-      {
-        matchBy: opts.matchBy,
-        onMatch: opts.onMatch,
-        createMissingTags: opts.createMissingTags,
-        writtenBy: `import ${record.id}`,
-        ownContacts: opts.onMatch === 'skip' ? (ids) => createdByImport(client, record.id, ids) : undefined,
-      },
-    );
-    const counts = { created: 0, updated: 0, unchanged: 0, skipped: 0, rejected: 0 };
-    const refused: { rowNumber: number; problems: FieldProblem[] }[] = [];
-    const written = new Map<string, number>();
-    const created: string[] = [];
-    outcomes.forEach((outcome, i) => {
-      if (outcome.status === 'error') {
-        counts.rejected += 1;
-        refused.push({ rowNumber: rows[i]!.rowNumber, problems: outcome.problems });
-        return;
+    if (!record.uploadDone) {
+      const silentMs = Date.now() - (record.uploadHeartbeatAt?.getTime() ?? Date.now());
+      if (silentMs > uploadStallMs) {
+        return finish(client, record, 'failed', `the upload stopped after row ${record.rowsRead} and did not resume; the rows written before stay imported`);
       }
-      counts[outcome.status] += 1;
-      if (outcome.status === 'created' || outcome.status === 'updated') written.set(outcome.contactId, outcome.version);
-      if (outcome.status === 'created') created.push(outcome.contactId);
-    });
-    if (refused.length > 0) {
-      const cells = await stagedCells(client, record.id, refused.map((r) => r.rowNumber));
-      const mapping = (record.mapping ?? []) as ImportColumn[];
-      await insertRejections(
-        client,
-        record.id,
-        refused.map((r) => ({
-          rowNumber: r.rowNumber,
-          cells: cells.get(r.rowNumber) ?? [],
-          problems: r.problems.map((p): RowProblem => ({ column: columnOfWriteField(p.field, mapping, opts.matchBy), rule: p.rule })),
-        })),
-      );
+      return { processed: 0, finished: false, waitMs: WAIT_MS };
     }
-    if (opts.onMatch === 'skip') await rememberCreated(client, record.id, created);
-    await recordWritten(client, record.id, rows[0]!.rowNumber, [...written].map(([contactId, version]) => ({ contactId, version })));
-    await followIndex(client, record);
-    // Last, so the import's row is locked only for the commit that follows.
-    await recordChunk(client, record.id, {
-      processedThrough: rows[rows.length - 1]!.rowNumber,
-      processed: rows.length,
-      ...counts,
-      written: written.size,
-    });
-    return { processed: rows.length, finished: false };
+    const current = (await findImport(client, job.workspaceId!, importId))!;
+    if (await hasStagedRows(client, record.id)) return { processed: 0, finished: false, waitMs: WAIT_MS }; // another process holds a partition
+    if (current.processed < current.rowsStaged) {
+      // Staged rows that are gone: the unlogged staging table was emptied by a database crash.
+      return finish(client, current, 'failed', `${current.rowsStaged - current.processed} staged rows were lost (database restart); upload the file again`);
+    }
+    if (current.status !== 'indexing') await setImportStatus(client, record.id, 'indexing');
+    if (await followIndex(client, current)) return { processed: 0, finished: false, waitMs: WAIT_MS };
+    return finish(client, current, 'succeeded');
   };
 }

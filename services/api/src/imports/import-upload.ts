@@ -35,6 +35,13 @@ function byteCounter(limit: number) {
   return { counter, bytesRead: () => bytes };
 }
 
+/** The partition of a match value (FNV-1a): every row of one contact lands in the same one. */
+export function partitionOf(value: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % partitions;
+}
+
 // eslint-disable-next-line no-control-regex
 const NUL = /\u0000/;
 
@@ -128,7 +135,10 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
         } else problems = result.problems;
       }
       if (problems.length > 0) rejections.push({ rowNumber: event.rowNumber, cells: cells.slice(0, Math.max(headerLength, cells.length)), problems });
-      else staged.push({ rowNumber: event.rowNumber, matchValue: (write![options.matchBy] as string | undefined) ?? null, write: write!, cells });
+      else {
+        const matchValue = (write![options.matchBy] as string | undefined) ?? null;
+        staged.push({ partition: partitionOf(matchValue ?? String(event.rowNumber), record.partitions), rowNumber: event.rowNumber, matchValue, write: write!, cells });
+      }
       if (staged.length + rejections.length >= STAGE_BATCH && !(await flush(false))) return;
     }
     if (!started) throw new ValidationError([{ field: 'body', rule: 'the file is empty' }]);

@@ -56,7 +56,7 @@ export function importView(record: ImportRecord, now = Date.now()) {
 }
 export type ImportView = ReturnType<typeof importView>;
 
-export function createImportsService(deps: { pool: Pool; maxBytes: number; nudgeJobs: () => void }) {
+export function createImportsService(deps: { pool: Pool; maxBytes: number; partitions: number; nudgeJobs: () => void }) {
   const { pool } = deps;
   async function requireImport(workspaceId: string, id: string): Promise<ImportRecord> {
     const record = await findImport(pool, workspaceId, id);
@@ -65,7 +65,7 @@ export function createImportsService(deps: { pool: Pool; maxBytes: number; nudge
   }
 
   return {
-    create: async (workspaceId: string, options: ImportOptions) => importView(await insertImport(pool, workspaceId, options)),
+    create: async (workspaceId: string, options: ImportOptions) => importView(await insertImport(pool, workspaceId, options, deps.partitions)),
     list: async (workspaceId: string) => (await listImports(pool, workspaceId, 100)).map((r) => importView(r)),
     get: async (workspaceId: string, id: string) => importView(await requireImport(workspaceId, id)),
     requireImport,

@@ -24,7 +24,7 @@ export interface ImportRecord {
   bytesRead: number;
   rowsRead: number;
   rowsStaged: number;
-  processedThrough: number;
+  partitions: number;
   processed: number;
   created: number;
   updated: number;
@@ -54,7 +54,7 @@ const toImport = (r: any): ImportRecord => ({
   bytesRead: Number(r.bytes_read),
   rowsRead: r.rows_read,
   rowsStaged: r.rows_staged,
-  processedThrough: r.processed_through,
+  partitions: r.partitions,
   processed: r.processed,
   created: r.created,
   updated: r.updated,
@@ -72,8 +72,13 @@ const toImport = (r: any): ImportRecord => ({
 
 const SELECT = 'select i.*, j.status as job_status from imports i left join jobs j on j.id = i.job_id';
 
-export async function insertImport(client: Queryable, workspaceId: string, options: ImportOptions): Promise<ImportRecord> {
-  const { rows } = await client.query('insert into imports (workspace_id, options, file_name) values ($1, $2, $3) returning id', [workspaceId, options, options.fileName ?? null]);
+export async function insertImport(client: Queryable, workspaceId: string, options: ImportOptions, partitions: number): Promise<ImportRecord> {
+  const { rows } = await client.query('insert into imports (workspace_id, options, file_name, partitions) values ($1, $2, $3, $4) returning id', [
+    workspaceId,
+    options,
+    options.fileName ?? null,
+    partitions,
+  ]);
   return (await findImport(client, workspaceId, rows[0].id))!;
 }
 
@@ -98,6 +103,7 @@ export async function startUpload(client: Queryable, id: string, headers: string
 }
 
 export interface StagedRow {
+  partition: number;
   rowNumber: number;
   matchValue: string | null;
   write: unknown;
@@ -116,8 +122,8 @@ const copyField = (value: string | number | null) => (value === null ? '' : `"${
 /** Stages rows with COPY (the fast path into Postgres) and records rejections, in the caller's transaction. */
 export async function stageRows(client: PoolClient, importId: string, rows: StagedRow[], rejections: Rejection[]): Promise<void> {
   if (rows.length > 0) {
-    const lines = rows.map((r) => `${copyField(importId)},${r.rowNumber},${copyField(r.matchValue)},${copyField(JSON.stringify(r.write))},${copyField(JSON.stringify(r.cells))}\n`);
-    const copy = client.query(copyFrom('copy import_rows (import_id, row_number, match_value, write, cells) from stdin with (format csv)'));
+    const lines = rows.map((r) => `${copyField(importId)},${r.partition},${r.rowNumber},${copyField(r.matchValue)},${copyField(JSON.stringify(r.write))},${copyField(JSON.stringify(r.cells))}\n`);
+    const copy = client.query(copyFrom('copy import_rows (import_id, partition, row_number, match_value, write, cells) from stdin with (format csv)'));
     await pipeline(Readable.from([lines.join('')]), copy);
   }
   await insertRejections(client, importId, rejections);
@@ -141,25 +147,39 @@ export async function recordUploadProgress(client: Queryable, id: string, progre
   if (progress.done) await client.query('update jobs set total = $2 where id = (select job_id from imports where id = $1)', [id, progress.rowsRead]);
   const { rows } = await client.query(
     `update imports set rows_read = $2, rows_staged = rows_staged + $3, rejected = rejected + $4, bytes_read = $5,
-            upload_done = $6, upload_heartbeat_at = now(), updated_at = now()
+            upload_done = $6, upload_heartbeat_at = now(), updated_at = now(),
+            status = case when $6 and status = 'uploading' then 'processing' else status end
       where id = $1 returning status`,
     [id, progress.rowsRead, progress.staged, progress.rejected, progress.bytesRead, progress.done],
   );
   return rows[0].status;
 }
 
-export async function nextStagedRows(client: Queryable, importId: string, after: number, limit: number): Promise<{ rowNumber: number; write: any }[]> {
-  const { rows } = await client.query('select row_number, write from import_rows where import_id = $1 and row_number > $2 order by row_number limit $3', [importId, after, limit]);
+/** The next staged rows of one partition, in file order. */
+export async function nextStagedRows(client: Queryable, importId: string, partition: number, limit: number): Promise<{ rowNumber: number; write: any }[]> {
+  const { rows } = await client.query(
+    'select row_number, write from import_rows where import_id = $1 and partition = $2 order by row_number limit $3',
+    [importId, partition, limit],
+  );
   return rows.map((r) => ({ rowNumber: r.row_number, write: r.write }));
 }
 
-export async function stagedCells(client: Queryable, importId: string, rowNumbers: number[]): Promise<Map<number, string[]>> {
-  const { rows } = await client.query('select row_number, cells from import_rows where import_id = $1 and row_number = any($2::int[])', [importId, rowNumbers]);
-  return new Map(rows.map((r) => [r.row_number, r.cells]));
+/** Deletes written rows in the transaction that wrote them; returns the cells of those in `keepCells` (the refused ones). */
+export async function takeStagedRows(client: Queryable, importId: string, partition: number, rowNumbers: number[], keepCells: ReadonlySet<number>): Promise<Map<number, string[]>> {
+  const { rows } = await client.query(
+    `delete from import_rows where import_id = $1 and partition = $2 and row_number = any($3::int[])
+     returning row_number, case when row_number = any($4::int[]) then cells end as cells`,
+    [importId, partition, rowNumbers, [...keepCells]],
+  );
+  return new Map(rows.filter((r) => r.cells !== null).map((r) => [r.row_number, r.cells]));
+}
+
+export async function hasStagedRows(client: Queryable, importId: string): Promise<boolean> {
+  const { rowCount } = await client.query('select 1 from import_rows where import_id = $1 limit 1', [importId]);
+  return (rowCount ?? 0) > 0;
 }
 
 export interface ChunkCounts {
-  processedThrough: number;
   processed: number;
   created: number;
   updated: number;
@@ -171,10 +191,10 @@ export interface ChunkCounts {
 
 export async function recordChunk(client: Queryable, id: string, c: ChunkCounts): Promise<void> {
   await client.query(
-    `update imports set status = 'processing', processed_through = $2, processed = processed + $3, created = created + $4, updated = updated + $5,
-            unchanged = unchanged + $6, skipped = skipped + $7, rejected = rejected + $8, written = written + $9, updated_at = now()
+    `update imports set processed = processed + $2, created = created + $3, updated = updated + $4,
+            unchanged = unchanged + $5, skipped = skipped + $6, rejected = rejected + $7, written = written + $8, updated_at = now()
       where id = $1`,
-    [id, c.processedThrough, c.processed, c.created, c.updated, c.unchanged, c.skipped, c.rejected, c.written],
+    [id, c.processed, c.created, c.updated, c.unchanged, c.skipped, c.rejected, c.written],
   );
 }
 
