@@ -20,6 +20,17 @@ function toAppError(err: unknown, bodyLimit: string): AppError | undefined {
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return new ValidationError([{ field: 'body', rule: 'must be UTF-8 encoded JSON' }]);
   }
+  // The router could not decode a path parameter (`%ZZ`): the client's URL, not our bug.
+  if (err instanceof URIError) return new ValidationError([{ field: 'params', rule: 'must be a valid percent-encoded URL path' }]);
+  // A body that is not the compression its Content-Encoding claims: the decoder's error reaches
+  // us with the client status body-parser gave it (400) and no type of its own.
+  if (e?.status === 400 && typeof (err as { code?: unknown }).code === 'string') {
+    return new ValidationError([{ field: 'body', rule: 'must be encoded as its Content-Encoding header says' }]);
+  }
+  // Any other body-parser failure (an aborted upload, a bad length) carries a client status too.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string') {
+    return new ValidationError([{ field: 'body', rule: `could not be read (${e.type})` }]);
+  }
   return undefined;
 }
 
