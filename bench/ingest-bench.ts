@@ -125,7 +125,8 @@ interface Sample {
 
 export async function runIngestBench(rowCounts: number[]): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
-  const env = await createTestEnvironment({ LOG_LEVEL: 'error', OUTBOX_POLL_INTERVAL_MS: '20', OUTBOX_BATCH_SIZE: process.env.BENCH_OUTBOX_BATCH ?? '2000' });
+  // The services' own defaults, unless a variable asks otherwise (to compare settings).
+  const env = await createTestEnvironment({ LOG_LEVEL: 'error', ...(process.env.BENCH_OUTBOX_BATCH ? { OUTBOX_BATCH_SIZE: process.env.BENCH_OUTBOX_BATCH } : {}) });
   await ensureTestTopics(env.config, env.log);
   const api = await startApiService(env.config, env.log);
   const indexer = spawnIndexer(env.config, process.env.BENCH_INDEXER_BATCH ? { INDEXER_MAX_BATCH_EVENTS: process.env.BENCH_INDEXER_BATCH } : {});
