@@ -159,7 +159,7 @@ export async function runIngestBench(rowCounts: number[]): Promise<Record<string
           const searchable = (await env.es.count({ index: search.index, routing: search.routing, query: search.query })).count;
           samples.push({ at: performance.now() - started, status: view.status, ...view.progress, outbox, searchable });
           if (['succeeded', 'failed', 'cancelled'].includes(view.status)) break;
-          await new Promise((r) => setTimeout(r, 250));
+          await new Promise((r) => setTimeout(r, 1000));
         }
       })();
       const upload = await fetch(`${api.url}/v1/imports/${created.id}/file`, {

@@ -16,7 +16,8 @@
 // BENCH_SECTIONS (default "mirror,ingest") picks the parts; BENCH_INGEST_ROWS (default 100000)
 // the file sizes, comma-separated (the figures: 100000,1000000).
 // BENCH_CONTACTS (default 200000) sizes the large workspace; BENCH_EVENTS (default 50000) the
-// indexer run. Results print as a table and go to .cache/bench/mirror-<time>.json.
+// indexer run. Results print as one JSON document (every section side by side) and go to
+// .cache/bench/bench-<time>.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import { contactDocument, CONTACTS_MAPPING, CONTACTS_SETTINGS, matchingContactsSql, parseSegment, workspaceSearch } from '@segmenter/shared';
