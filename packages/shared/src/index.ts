@@ -1,6 +1,7 @@
 // Public surface of @segmenter/shared: what both services speak.
 export * from './config/config';
 export * from './db/pg-pool';
+export * from './db/queue-table-vacuum';
 export * from './elasticsearch/es-client';
 export * from './domain/contact-domain';
 export * from './events/change-events';

@@ -334,18 +334,18 @@ describe('rowToContactWrite', () => {
   test('empty and blank cells are fields not given: an import never clears a field', () => {
     expect(convert(['email', 'first_name', 'tags', 'label_tier', 'custom_plan', 'country'], ['a@example.com', '', '  ', '', ' ', '\t'])).toEqual({
       ok: true,
-      write: { email: 'a@example.com', source: 'import' },
+      write: { email: 'a@example.com' },
     });
   });
 
   test('cells missing at the end of a short row are not given', () => {
-    expect(convert(['email', 'first_name'], ['a@example.com'])).toEqual({ ok: true, write: { email: 'a@example.com', source: 'import' } });
+    expect(convert(['email', 'first_name'], ['a@example.com'])).toEqual({ ok: true, write: { email: 'a@example.com' } });
   });
 
   test('ignored columns are not written', () => {
     expect(convert(['email', 'id', 'notes', 'row', 'error'], ['a@example.com', '42', 'call back', '7', 'email: bad'])).toEqual({
       ok: true,
-      write: { email: 'a@example.com', source: 'import' },
+      write: { email: 'a@example.com' },
     });
   });
 
@@ -355,14 +355,14 @@ describe('rowToContactWrite', () => {
     ['a phone with spaces', 'phone', "'+33 6 12 34 56 78", { phone: '+33612345678' }],
     ['an apostrophe that defuses nothing', 'last_name', "'Brien", { lastName: "'Brien" }],
   ])('restores %s', (_what, header, cell, expected) => {
-    expect(convert(['email', header], ['a@example.com', cell])).toEqual({ ok: true, write: { email: 'a@example.com', source: 'import', ...expected } });
+    expect(convert(['email', header], ['a@example.com', cell])).toEqual({ ok: true, write: { email: 'a@example.com', ...expected } });
   });
 
   test.each([
     ['default separator, escapes and blanks', '|', 'a| b\\|c ||d\\\\', ['a', 'b|c', 'd\\']],
     ['another separator', ';', 'a;b|c', ['a', 'b|c']],
   ])('splits list cells: %s', (_what, listSeparator, cell, tags) => {
-    expect(convert(['email', 'tags'], ['a@example.com', cell], { listSeparator })).toEqual({ ok: true, write: { email: 'a@example.com', source: 'import', tags } });
+    expect(convert(['email', 'tags'], ['a@example.com', cell], { listSeparator })).toEqual({ ok: true, write: { email: 'a@example.com', tags } });
   });
 
   test('label keys special to JavaScript stay labels', () => {
@@ -385,17 +385,19 @@ describe('rowToContactWrite', () => {
   });
 
   test.each([
-    ['no source column', ['email'], ['a@example.com'], {}, { source: 'import' }],
-    ['an empty source cell', ['email', 'source'], ['a@example.com', ''], {}, { source: 'import' }],
+    // No source: the writer gives new contacts 'import' and leaves existing ones' as they are.
+    ['no source column', ['email'], ['a@example.com'], {}, { email: 'a@example.com' }],
+    ['an empty source cell', ['email', 'source'], ['a@example.com', ''], {}, { email: 'a@example.com' }],
     ['a given source', ['email', 'source'], ['a@example.com', 'order'], {}, { source: 'order' }],
-    ['labelsMode replace', ['email'], ['a@example.com'], { labelsMode: 'replace' }, { source: 'import', labelsMode: 'replace' }],
-    ['labelsMode merge', ['email'], ['a@example.com'], { labelsMode: 'merge' }, { source: 'import', labelsMode: 'merge' }],
-    ['a whole email rating', ['email', 'rating'], ['a@example.com', '007'], {}, { source: 'import', emailRating: 7 }],
-    ['matching by phone', ['phone'], ['+14155550123'], { matchBy: 'phone' }, { source: 'import' }],
+    ['labelsMode replace', ['email'], ['a@example.com'], { labelsMode: 'replace' }, { labelsMode: 'replace' }],
+    ['labelsMode merge', ['email'], ['a@example.com'], { labelsMode: 'merge' }, { labelsMode: 'merge' }],
+    ['a whole email rating', ['email', 'rating'], ['a@example.com', '007'], {}, { emailRating: 7 }],
+    ['matching by phone', ['phone'], ['+14155550123'], { matchBy: 'phone' }, { phone: '+14155550123' }],
   ] as const)('%s', (_what, headers, cells, options, expected) => {
     const result = convert([...headers], [...cells], options as Partial<RowOptions>);
     expect(result).toEqual({ ok: true, write: expect.objectContaining(expected) });
     if (!('labelsMode' in options) && result.ok) expect(result.write).not.toHaveProperty('labelsMode');
+    if (!headers.includes('source' as never) || cells[headers.indexOf('source' as never)] === '') expect(result.ok && result.write).not.toHaveProperty('source');
   });
 
   const invalidOption = expect.stringMatching(/^Invalid option: expected one of "active"\|/);
@@ -709,7 +711,7 @@ describe('the rejected-rows file', () => {
     expect(columns.map((c) => c.target.kind)).toEqual(['ignored', 'field', 'field', 'ignored']);
     expect(rowToContactWrite((rowEvent as { cells: string[] }).cells, columns, { matchBy: 'email' })).toEqual({
       ok: true,
-      write: { email: 'a@x.co', firstName: '=cmd|x', source: 'import' },
+      write: { email: 'a@x.co', firstName: '=cmd|x' },
     });
   });
 });

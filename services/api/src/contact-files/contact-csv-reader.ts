@@ -382,7 +382,7 @@ export function rowToContactWrite(cells: readonly string[], mapping: readonly Co
   if (labels.length > 0) input.labels = Object.fromEntries(labels);
   if (customFields.length > 0) input.customFields = Object.fromEntries(customFields);
   if (options.labelsMode) input.labelsMode = options.labelsMode;
-  input.source ??= 'import';
+  // No source cell: the import gives new contacts the source 'import' and leaves others' as they are.
 
   const checked = upsertSchemaFor(options.matchBy).safeParse(input);
   if (checked.success && problems.length === 0) return { ok: true, write: checked.data };

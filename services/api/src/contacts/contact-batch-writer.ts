@@ -12,6 +12,7 @@ import type { FieldProblem } from '../errors/app-error';
 import { ensureTagsByName, tagsByIds, tagsByNames } from '../tags/tags-store';
 import type { ContactWrite, MatchBy } from './contact-schemas';
 import { emitUpsertedEvents } from './contact-changes';
+import { fieldColumns } from './contacts-store';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -31,6 +32,8 @@ export interface WriteOptions {
   createMissingTags?: boolean;
   /** Who writes, for the status history of items that set a status without a reason ("upsert", "import 5f…"). */
   writtenBy: string;
+  /** The source of contacts the write creates when an item names none (an import's are 'import'; 'api' otherwise). */
+  newContactSource?: string;
   /** With onMatch 'skip': matched contacts this same run created earlier (an import's own), which are merged into, not skipped. */
   ownContacts?: (ids: string[]) => Promise<Set<string>>;
 }
@@ -48,28 +51,10 @@ const WRITABLE_COLUMNS: { column: string; read: (doc: string) => string }[] = [
 
 /** The column values an item gives (undefined = not given; null = cleared), as snake_case keys. */
 function columnValues(write: ContactWrite): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  const put = (column: string, value: unknown) => {
-    if (value !== undefined) values[column] = value;
-  };
-  put('email', write.email);
-  put('phone', write.phone);
-  put('first_name', write.firstName);
-  put('last_name', write.lastName);
-  put('street', write.address?.street);
-  put('city', write.address?.city);
-  put('region', write.address?.region);
-  put('postal_code', write.address?.postalCode);
-  put('country', write.address?.country);
-  put('timezone', write.timezone);
-  put('language', write.language);
-  put('subscription_categories', write.subscriptionCategories);
-  put('source', write.source);
-  put('consent_at', write.consentAt);
-  put('email_rating', write.emailRating);
-  put('email_status', write.emailStatus);
-  put('phone_status', write.phoneStatus);
-  return values;
+  const columns = fieldColumns(write);
+  if (write.emailStatus !== undefined) columns.push(['email_status', write.emailStatus]);
+  if (write.phoneStatus !== undefined) columns.push(['phone_status', write.phoneStatus]);
+  return Object.fromEntries(columns);
 }
 
 interface ExistingContact {
@@ -190,7 +175,8 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
       else customFields = merged.fields;
     }
     const entries = labelEntries(item.labels);
-    const replace = item.labelsMode === 'replace';
+    // Replace needs labels to replace with: a write without labels leaves them alone, whatever its mode.
+    const replace = item.labelsMode === 'replace' && item.labels !== undefined;
     const keysAfter = replace ? new Set(entries.map(([k]) => k)) : new Set([...plan.labelKeys, ...entries.map(([k]) => k)]);
     if (keysAfter.size > LIMITS.labelsPerContact) {
       const over = entries.filter(([k]) => !plan!.labelKeys.has(k)).map(([k]) => k);
@@ -221,7 +207,7 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
   });
 
   const active = [...plans.values()].filter((p) => !p.skipped);
-  const versions = await applyPlans(client, workspaceId, active, options.writtenBy);
+  const versions = await applyPlans(client, workspaceId, active, options.writtenBy, options.newContactSource ?? 'api');
   for (const plan of plans.values()) {
     const status: WriteStatus = plan.skipped ? 'skipped' : !plan.existing ? 'created' : versions.changed.has(plan.contactId) ? 'updated' : 'unchanged';
     const version = versions.byId.get(plan.contactId) ?? 0;
@@ -281,7 +267,7 @@ async function liveEmailHolders(client: Queryable, workspaceId: string, emails: 
 }
 
 /** Writes the plans set-wise; returns every written contact's new version and which existing ones changed. */
-async function applyPlans(client: Queryable, workspaceId: string, plans: ContactPlan[], writtenBy: string) {
+async function applyPlans(client: Queryable, workspaceId: string, plans: ContactPlan[], writtenBy: string, newContactSource: string) {
   const created = plans.filter((p) => !p.existing);
   const matched = plans.filter((p) => p.existing);
 
@@ -298,7 +284,7 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
        select (d->>'id')::uuid, $1, ${columns.map((c) => `case when d ? '${c.column}' then ${c.read('d')} else ${COLUMN_DEFAULTS[c.column] ?? 'null'} end`).join(', ')},
               d->'custom_fields', coalesce((d->>'created_at')::timestamptz, now())
          from jsonb_array_elements($2::jsonb) d`,
-      [workspaceId, JSON.stringify(docs)],
+      [workspaceId, JSON.stringify(docs), newContactSource],
     );
   }
 
@@ -404,7 +390,7 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
 /** What a new contact gets for a column its write does not give. */
 const COLUMN_DEFAULTS: Record<string, string> = {
   subscription_categories: `'{}'::text[]`,
-  source: `'api'`,
+  source: '$3',
   email_status: `'active'`,
   phone_status: `'active'`,
 };

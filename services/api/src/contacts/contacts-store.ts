@@ -97,7 +97,7 @@ export function toSnapshot(row: ContactRow): ContactSnapshot {
 }
 
 /** Column name and value for each writable field present in `fields` (undefined = leave as is). */
-function fieldColumns(fields: ContactFields): [string, unknown][] {
+export function fieldColumns(fields: ContactFields): [string, unknown][] {
   const columns: [string, unknown][] = [];
   const put = (column: string, value: unknown) => {
     if (value !== undefined) columns.push([column, value]);

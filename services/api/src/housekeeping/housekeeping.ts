@@ -1,5 +1,5 @@
-// Deletes what expires: write receipts (consistency tokens, kept 24 h) and idempotency keys
-// (replayed for 24 h). In bounded batches, so one pass never holds long locks; several api
+// Deletes what expires: write receipts (consistency tokens, kept 24 h), idempotency keys
+// (replayed for 24 h) and rows staged by imports that ended without dropping them. In bounded batches, so one pass never holds long locks; several api
 // processes may run it at once (the deletes simply find less).
 import { createBackgroundLoop, Logger, Pool } from '@segmenter/shared';
 
@@ -9,6 +9,11 @@ const EXPIRED = [
      select id from write_receipts where created_at < now() - interval '24 hours' limit ${BATCH})`,
   `delete from idempotency_keys where (workspace_id, key) in (
      select workspace_id, key from idempotency_keys where created_at < now() - interval '24 hours' limit ${BATCH})`,
+  // Rows staged by imports that ended without dropping them (their job failed after its retries).
+  `delete from import_rows where (import_id, partition, row_number) in (
+     select r.import_id, r.partition, r.row_number from import_rows r
+       join imports i on i.id = r.import_id left join jobs j on j.id = i.job_id
+      where i.status in ('succeeded', 'failed', 'cancelled') or j.status = 'failed' limit ${BATCH})`,
 ];
 
 export function createHousekeeping(options: { pool: Pool; log: Logger; intervalMs: number }) {

@@ -3,7 +3,7 @@
 // rejections, its counts and the deletion of its staged rows in one transaction, so a restart
 // resumes with the rows still staged and no row is written twice. Once every row is written, the
 // job follows the index until it shows them all.
-import { EsClient, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
+import { createQueueTableVacuum, EsClient, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
 import { writeBatch } from '../contacts/contacts-service';
 import type { ContactWrite } from '../contacts/contact-schemas';
 import { notYetSearchable } from '../consistency/mirror-consistency';
@@ -52,12 +52,21 @@ interface SliceOutcome {
 export function createImportChunk(options: ImportJobOptions) {
   const chunkRows = options.chunkRows ?? 5000;
   const uploadStallMs = options.uploadStallMs ?? 5 * 60_000;
+  // Each slice reads its partition from the start of the index: written (deleted) rows must be vacuumed away.
+  const vacuum = createQueueTableVacuum({ pool: options.pool, table: 'import_rows', everyDeletedRows: 50_000, onError: (err) => options.log.warn({ err }, 'vacuum of import_rows failed') });
 
   /** Confirms, oldest first, the chunks whose writes the index now shows; returns whether any is left. */
   async function followIndex(client: PoolClient, record: ImportRecord): Promise<boolean> {
     const pending = await oldestWritten(client, record.id, 5);
     for (const chunk of pending) {
-      const behind = await notYetSearchable(options.es, options.alias, record.workspaceId, chunk.versions);
+      let behind: unknown[];
+      try {
+        behind = await notYetSearchable(options.es, options.alias, record.workspaceId, chunk.versions);
+      } catch (err) {
+        // Elasticsearch away: the rows are written all the same; "indexed" waits for it to return.
+        options.log.warn({ err, importId: record.id }, 'cannot follow the index for now');
+        return true;
+      }
       if (behind.length > 0) return true;
       await confirmIndexed(client, record.id, chunk.seq, chunk.versions.length);
     }
@@ -93,6 +102,7 @@ export function createImportChunk(options: ImportJobOptions) {
           onMatch: opts.onMatch,
           createMissingTags: opts.createMissingTags,
           writtenBy: `import ${record.id}`,
+          newContactSource: 'import',
           ownContacts: opts.onMatch === 'skip' ? (ids) => createdByImport(client, record.id, ids) : undefined,
         },
       );
@@ -144,6 +154,7 @@ export function createImportChunk(options: ImportJobOptions) {
     // Postgres instead of one); a contact's rows all sit in one partition, in file order.
     const slices = await Promise.all(Array.from({ length: record.partitions }, (_, p) => writeSlice(record, p, Math.ceil(chunkRows / record.partitions))));
     const processed = slices.reduce((n, s) => n + s.processed, 0);
+    vacuum.deleted(processed);
     if (processed > 0) {
       await followIndex(client, record);
       return { processed, finished: false };
@@ -151,7 +162,7 @@ export function createImportChunk(options: ImportJobOptions) {
     if (!record.uploadDone) {
       const silentMs = Date.now() - (record.uploadHeartbeatAt?.getTime() ?? Date.now());
       if (silentMs > uploadStallMs) {
-        return finish(client, record, 'failed', `the upload stopped after row ${record.rowsRead} and did not resume; the rows written before stay imported`);
+        return finish(client, record, 'failed', `the upload went silent after row ${record.rowsRead} for ${Math.round(uploadStallMs / 1000)} s; the rows written before stay imported, the rest was not imported`);
       }
       return { processed: 0, finished: false, waitMs: WAIT_MS };
     }
@@ -159,7 +170,7 @@ export function createImportChunk(options: ImportJobOptions) {
     if (await hasStagedRows(client, record.id)) return { processed: 0, finished: false, waitMs: WAIT_MS }; // another process holds a partition
     if (current.processed < current.rowsStaged) {
       // Staged rows that are gone: the unlogged staging table was emptied by a database crash.
-      return finish(client, current, 'failed', `${current.rowsStaged - current.processed} staged rows were lost (database restart); upload the file again`);
+      return finish(client, current, 'failed', `${current.rowsStaged - current.processed} staged rows were lost (the database restarted and emptied its staging table); the rows written before stay imported: upload the file again to import the rest`);
     }
     if (current.status !== 'indexing') await setImportStatus(client, record.id, 'indexing');
     if (await followIndex(client, current)) return { processed: 0, finished: false, waitMs: WAIT_MS };

@@ -42,9 +42,6 @@ export function partitionOf(value: string, partitions: number): number {
   return (hash >>> 0) % partitions;
 }
 
-// eslint-disable-next-line no-control-regex
-const NUL = /\u0000/;
-
 /** The custom fields of a valid row, converted to their defined types; problems name the column. */
 function typedCustomFields(write: ContactWrite, mapping: readonly ColumnMapping[], definitions: ReadonlyMap<string, string>): RowProblem[] {
   const problems: RowProblem[] = [];
@@ -102,7 +99,8 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
       return recordUploadProgress(client, record.id, { rowsRead, staged: batch.rows.length, rejected: batch.rejections.length, bytesRead: bytesRead(), done });
     });
     deps.nudgeJobs();
-    return status !== 'cancelled';
+    // Cancelled, or failed by the job meanwhile: stop reading; nothing more is staged.
+    return status === 'uploading' || status === 'processing';
   };
 
   try {
@@ -122,11 +120,10 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
       }
       rowsRead = event.rowNumber;
       const cells = event.cells;
-      const nulAt = cells.findIndex((c) => NUL.test(c));
       let problems: RowProblem[] = [];
       let write: ContactWrite | undefined;
+      // rowToContactWrite refuses NUL characters in any cell (Postgres text cannot hold them).
       if (event.problem) problems = [{ column: '', rule: event.problem }];
-      else if (nulAt >= 0) problems = [{ column: mapping![nulAt]?.header ?? '', rule: 'must not contain NUL characters' }];
       else {
         const result = rowToContactWrite(cells, mapping!, { matchBy: options.matchBy, listSeparator: options.listSeparator, labelsMode: options.labelsMode });
         if (result.ok) {
@@ -147,8 +144,8 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
     if (!started) throw err;
     // Whatever broke the upload, the import is over: what was staged before is written (or not)
     // by the job, and the failure says how far the file got.
-    const reason = err instanceof AppError ? err.message : 'the upload was interrupted (the connection closed before the end of the file)';
-    await failImportUpload(pool, record.id, `row ${rowsRead + 1}: ${reason}; the rows imported before it stay imported`);
+    const reason = err instanceof AppError ? err.message : 'the upload was interrupted before the end of the file';
+    await failImportUpload(pool, record.id, `row ${rowsRead + 1}: ${reason}; rows already written stay imported, the rest of the file was not imported`);
     deps.nudgeJobs();
     if (err instanceof AppError) throw err;
     throw new ConflictError(`The upload was interrupted after row ${rowsRead}`);

@@ -135,16 +135,19 @@ export async function insertRejections(client: Queryable, importId: string, reje
     `insert into import_rejections (import_id, row_number, cells, problems)
      select $1, r, array(select jsonb_array_elements_text(c)), p from unnest($2::int[], $3::jsonb[], $4::jsonb[]) as x(r, c, p)
      on conflict do nothing`,
-    [importId, rejections.map((r) => r.rowNumber), rejections.map((r) => JSON.stringify(r.cells)), rejections.map((r) => JSON.stringify(r.problems))],
+    // Postgres text cannot hold NUL: a refused row keeps its cells with each NUL shown as U+FFFD.
+    [importId, rejections.map((r) => r.rowNumber), rejections.map((r) => JSON.stringify(r.cells.map((c) => c.replace(/\u0000/g, '\uFFFD')))), rejections.map((r) => JSON.stringify(r.problems))],
   );
 }
 
 /** Upload progress, committed with the rows it counts; returns the import's status (a cancel stops the upload). */
 export async function recordUploadProgress(client: Queryable, id: string, progress: { rowsRead: number; staged: number; rejected: number; bytesRead: number; done: boolean }): Promise<ImportStatus> {
-  // The job's total is known once the whole file is read. Its row first: the job runner holds it
+  // The job's total (the staged rows it writes) is known once the whole file is read. Its row first: the job runner holds it
   // while a chunk runs and that chunk then takes the import's row, so taking them the other way
   // round would deadlock.
-  if (progress.done) await client.query('update jobs set total = $2 where id = (select job_id from imports where id = $1)', [id, progress.rowsRead]);
+  if (progress.done) {
+    await client.query('update jobs set total = (select rows_staged from imports where id = $1) + $2 where id = (select job_id from imports where id = $1)', [id, progress.staged]);
+  }
   const { rows } = await client.query(
     `update imports set rows_read = $2, rows_staged = rows_staged + $3, rejected = rejected + $4, bytes_read = $5,
             upload_done = $6, upload_heartbeat_at = now(), updated_at = now(),

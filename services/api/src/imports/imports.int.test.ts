@@ -149,6 +149,23 @@ test('onMatch skip leaves existing contacts alone but merges rows for contacts t
   ]);
 });
 
+test('an import changes only what its cells give: no source cell keeps a source, a row without labels keeps them even in replace mode', async () => {
+  const ws = await h.createWorkspace();
+  const made = await h.request('POST', '/v1/contacts', { key: ws.key, body: { email: 'kept@example.com', source: 'form', labels: { tier: 'gold', region: 'eu' } } });
+  expect(made.status).toBe(201);
+  const done = await importFile(ws, 'email,first_name,label_tier\nkept@example.com,Kept,\nnew@example.com,New,silver\n', { labelsMode: 'replace' });
+  expect(done.progress).toMatchObject({ created: 1, updated: 1, rejected: 0 });
+  const { rows } = await h.env.pool.query(
+    `select c.email, c.source, c.first_name, coalesce((select jsonb_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}') as labels
+       from contacts c where c.workspace_id = $1 order by c.email`,
+    [ws.id],
+  );
+  expect(rows).toEqual([
+    { email: 'kept@example.com', source: 'form', first_name: 'Kept', labels: { tier: 'gold', region: 'eu' } },
+    { email: 'new@example.com', source: 'import', first_name: 'New', labels: { tier: 'silver' } },
+  ]);
+});
+
 test.each([
   ['an empty file', '', /the file is empty/],
   ['duplicate headers', 'email,Email\na@example.com,b@example.com', /email/i],

@@ -86,6 +86,20 @@ test('any file, text or bytes, gets a 2xx or a 4xx, and its import ends in a sta
   );
 });
 
+test('a refused row holding NUL characters is reported, not a failure', async () => {
+  const created = await h.request('POST', '/v1/imports', { key: ws.key, body: {} });
+  const file = 'email,first_name\na\u0000@example.com,x\nb@example.com,y,too,many\u0000';
+  const sent = await fetch(`${h.api.url}/v1/imports/${created.body.id}/file`, { method: 'PUT', headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' }, body: file });
+  expect(sent.status).toBe(202);
+  const done = await eventually(() => h.request('GET', `/v1/imports/${created.body.id}`, { key: ws.key }), (r) => r.body.status === 'succeeded', 20_000);
+  expect(done.body.progress).toMatchObject({ rowsRead: 2, rejected: 2 });
+  const rows = await h.request('GET', `/v1/imports/${created.body.id}/rejections`, { key: ws.key });
+  expect(rows.body.items.map((r: { cells: string[] }) => r.cells)).toEqual([
+    ['a\uFFFD@example.com', 'x'],
+    ['b@example.com', 'y', 'too', 'many\uFFFD'],
+  ]);
+});
+
 test('hostile ids and routes answer 4xx', async () => {
   for (const path of ['/v1/imports/%ZZ', '/v1/imports/not-a-uuid', '/v1/imports/00000000-0000-0000-0000-000000000000', '/v1/imports/00000000-0000-0000-0000-000000000000/rejected-rows']) {
     const res = await h.request('GET', path, { key: ws.key });

@@ -1,7 +1,7 @@
 // The outbox relay: moves committed change events from Postgres to Kafka. Publish, then delete:
 // a crash between the two republishes the batch (at-least-once), which the indexer absorbs
 // because it indexes by version. Deleting before the acknowledgement could lose events.
-import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent, createBackgroundLoop, EventPublisher, inTransaction, Logger, OutgoingMessage, Pool } from '@segmenter/shared';
+import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent, createBackgroundLoop, createQueueTableVacuum, EventPublisher, inTransaction, Logger, OutgoingMessage, Pool } from '@segmenter/shared';
 import { claimOutboxBatch, completeEvent, deleteOutboxRows, moveToOutboxDeadLetters, OutboxRow } from './outbox-store';
 
 export interface OutboxRelayOptions {
@@ -22,9 +22,13 @@ export function toChangeEvent(row: OutboxRow): ChangeEvent {
 }
 
 export function createOutboxRelay({ pool, publisher, topic, batchSize, pollIntervalMs, log, onPublished, onFailure }: OutboxRelayOptions) {
+  // The relay's claim walks the outbox's primary key from the start: the entries of published
+  // (deleted) rows must be vacuumed away, or each claim costs more than the last.
+  const vacuum = createQueueTableVacuum({ pool, table: 'outbox', everyDeletedRows: 50_000, onError: (err) => log.warn({ err }, 'vacuum of the outbox failed') });
+
   /** Publishes one batch; returns how many events went out. */
   async function relayOnce(): Promise<number> {
-    return inTransaction(pool, async (client) => {
+    const published = await inTransaction(pool, async (client) => {
       const rows = await claimOutboxBatch(client, batchSize);
       if (rows.length === 0) return 0;
       const messages: OutgoingMessage[] = [];
@@ -50,6 +54,8 @@ export function createOutboxRelay({ pool, publisher, topic, batchSize, pollInter
       onPublished?.(messages.length);
       return rows.length;
     });
+    vacuum.deleted(published);
+    return published;
   }
 
   let failures = 0;
@@ -72,7 +78,10 @@ export function createOutboxRelay({ pool, publisher, topic, batchSize, pollInter
     relayOnce,
     start: loop.start,
     /** Lets the batch in flight finish (publish and delete), then stops. */
-    stop: loop.stop,
+    stop: async () => {
+      await loop.stop();
+      await vacuum.settled();
+    },
   };
 }
 export type OutboxRelay = ReturnType<typeof createOutboxRelay>;
