@@ -32,6 +32,9 @@ create table imports (
   indexed integer not null default 0,
   written integer not null default 0,
   error text,
+  -- Why the upload broke (bad CSV past the header, the client gone): the rows read before it are
+  -- still written, then the import ends failed with this reason.
+  upload_error text,
   created_at timestamptz not null default now(),
   started_at timestamptz,
   finished_at timestamptz,
@@ -80,7 +83,12 @@ create unlogged table import_created_contacts (
   primary key (import_id, contact_id)
 );
 
+-- A job that has nothing to do yet (an import waiting for its upload or for the index) rests
+-- until run_after instead of holding the job runner: other jobs go on meanwhile.
+alter table jobs add column run_after timestamptz;
+
 -- Down Migration
+alter table jobs drop column run_after;
 drop table import_created_contacts;
 drop table import_written;
 drop table import_rejections;

@@ -105,7 +105,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     labels: createLabelsService(pool),
     duplicates: createDuplicatesService(pool),
     workspaces: createWorkspacesService(pool),
-    imports: createImportsService({ pool, maxBytes: config.imports.maxBytes, partitions: config.imports.writers, nudgeJobs: () => jobs.nudge() }),
+    imports: createImportsService({ pool, log: log.child({ component: 'imports' }), maxBytes: config.imports.maxBytes, partitions: config.imports.writers, nudgeJobs: () => jobs.nudge() }),
   };
 
   const app = createApp({

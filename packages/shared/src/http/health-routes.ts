@@ -26,6 +26,9 @@ export function listenHttp(app: Express, port: number, host: string): Promise<{ 
     const server = app.listen(port, host, () => {
       resolve({ server, url: `http://${host}:${(server.address() as AddressInfo).port}` });
     });
+    // Node ends any request still running after 5 minutes; a CSV import of a few GB streams for
+    // longer. An hour bounds it still (headers keep their own, shorter, timeout).
+    server.requestTimeout = 60 * 60_000;
     server.once('error', reject);
   });
 }

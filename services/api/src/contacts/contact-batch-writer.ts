@@ -4,11 +4,11 @@
 // same contact) and written with a handful of set-wise statements, whatever its size: one insert
 // of the new contacts, one of their tags, one of their labels, one update of the matched contacts,
 // one insert of status history and one of the outbox events, built by Postgres from the rows.
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import { CustomFieldValue, LIMITS, lockForTransaction, PoolClient } from '@segmenter/shared';
 import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
-import type { FieldProblem } from '../errors/app-error';
+import { ConflictError, FieldProblem } from '../errors/app-error';
 import { ensureTagsByName, tagsByIds, tagsByNames } from '../tags/tags-store';
 import type { ContactWrite, MatchBy } from './contact-schemas';
 import { emitUpsertedEvents } from './contact-changes';
@@ -101,7 +101,12 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
     outcomes[index] = { status: 'error', problems, ...(conflict ? { conflict } : {}) };
   };
 
-  // Tags by name (created first when asked) and by id, looked up once for the whole batch.
+  const definitions = items.some((i) => i.customFields !== undefined) ? await loadDefinitions(client, workspaceId) : new Map();
+  const matchBy = options.matchBy;
+  const existingByValue = matchBy ? await lockMatchedContacts(client, workspaceId, matchBy, items.map((i) => i[matchBy]).filter((v): v is string => !!v)) : new Map<string, ExistingContact>();
+  const own = options.onMatch === 'skip' && options.ownContacts ? await options.ownContacts([...existingByValue.values()].map((c) => c.id)) : new Set<string>();
+  // Tags by name (created when asked) and by id, looked up once for the whole batch; after the
+  // contacts are locked, the order every other tag writer takes (contact, then tag), so the two never deadlock.
   const names = [...new Set(items.flatMap((i) => i.tags ?? []))];
   if (options.createMissingTags && names.length > 0) await ensureTagsByName(client, workspaceId, names);
   const tagIdByName = new Map((await tagsByNames(client, workspaceId, names)).map((t) => [t.name, t.id]));
@@ -122,11 +127,6 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
     return ids;
   });
 
-  const definitions = items.some((i) => i.customFields !== undefined) ? await loadDefinitions(client, workspaceId) : new Map();
-  const matchBy = options.matchBy;
-  const existingByValue = matchBy ? await lockMatchedContacts(client, workspaceId, matchBy, items.map((i) => i[matchBy]).filter((v): v is string => !!v)) : new Map<string, ExistingContact>();
-  const own = options.onMatch === 'skip' && options.ownContacts ? await options.ownContacts([...existingByValue.values()].map((c) => c.id)) : new Set<string>();
-
   // Emails are unique among a workspace's live contacts: who holds each email an item sets.
   const emailHolders = await liveEmailHolders(
     client,
@@ -142,7 +142,9 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
     if (!plan) {
       const existing = existingByValue.get(key);
       plan = {
-        contactId: existing?.id ?? randomUUID(),
+        // Time-ordered ids: a batch of new contacts lands at the end of every index keyed by
+        // contact id (contacts, labels, tags) instead of on random pages all over them.
+        contactId: existing?.id ?? timeOrderedUuid(),
         existing,
         items: [],
         columns: {},
@@ -295,11 +297,13 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
   const tagRows = (of: ContactPlan[]) => of.flatMap((p) => [...p.tagIds].map((t) => [p.contactId, t] as const));
   const newTags = tagRows(created);
   if (newTags.length > 0) {
-    await client.query('insert into contact_tags (workspace_id, contact_id, tag_id) select $1, c, t from unnest($2::uuid[], $3::uuid[]) as x(c, t)', [
-      workspaceId,
-      newTags.map(([c]) => c),
-      newTags.map(([, t]) => t),
-    ]);
+    await client
+      .query('insert into contact_tags (workspace_id, contact_id, tag_id) select $1, c, t from unnest($2::uuid[], $3::uuid[]) as x(c, t)', [
+        workspaceId,
+        newTags.map(([c]) => c),
+        newTags.map(([, t]) => t),
+      ])
+      .catch(tagDeletedMeanwhile);
   }
   const matchedTags = tagRows(matched);
   if (matchedTags.length > 0) {
@@ -308,7 +312,7 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
        select $1, c, t from unnest($2::uuid[], $3::uuid[]) as x(c, t)
        on conflict do nothing returning contact_id`,
       [workspaceId, matchedTags.map(([c]) => c), matchedTags.map(([, t]) => t)],
-    );
+    ).catch(tagDeletedMeanwhile);
     for (const r of rows) touched.add(r.contact_id);
   }
   const replacing = matched.filter((p) => p.replaceLabels);
@@ -385,6 +389,12 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
     for (const r of rows) byId.set(r.id, Number(r.version));
   }
   return { byId, changed };
+}
+
+/** A tag deleted between looking it up and using it (its deletion job committed meanwhile): a 409 to retry, not a 500. */
+function tagDeletedMeanwhile(err: { code?: string }): never {
+  if (err.code === '23503') throw new ConflictError('A tag of this write was deleted meanwhile; retry with existing tags');
+  throw err;
 }
 
 /** What a new contact gets for a column its write does not give. */

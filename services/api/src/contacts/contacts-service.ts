@@ -74,10 +74,18 @@ export async function writeBatch(client: PoolClient, workspaceId: string, items:
   // winner committed and updates it; one that still collides (it sets an email another contact
   // holds) fails alone.
   const outcomes: ItemOutcome[] = [];
+  // Contacts created by earlier items of this batch are the writer's own (onMatch 'skip' merges into them).
+  const createdHere = new Set<string>();
+  const itemOptions: WriteOptions = {
+    ...options,
+    ownContacts: async (ids) => new Set([...((await options.ownContacts?.(ids)) ?? []), ...ids.filter((id) => createdHere.has(id))]),
+  };
   for (const item of items) {
     await client.query('savepoint contact_item');
     try {
-      outcomes.push((await writeContacts(client, workspaceId, [item], options))[0]!);
+      const outcome = (await writeContacts(client, workspaceId, [item], itemOptions))[0]!;
+      if (outcome.status === 'created') createdHere.add(outcome.contactId);
+      outcomes.push(outcome);
     } catch (err) {
       if ((err as { code?: string }).code !== '23505') throw err;
       await client.query('rollback to savepoint contact_item');

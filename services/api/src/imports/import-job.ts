@@ -174,6 +174,8 @@ export function createImportChunk(options: ImportJobOptions) {
     }
     if (current.status !== 'indexing') await setImportStatus(client, record.id, 'indexing');
     if (await followIndex(client, current)) return { processed: 0, finished: false, waitMs: WAIT_MS };
+    // A file that broke part way ends failed, once what was read before the break is written and searchable.
+    if (current.uploadError) return finish(client, current, 'failed', `${current.uploadError}; the rows before it are imported (see progress and the rejected rows)`);
     return finish(client, current, 'succeeded');
   };
 }

@@ -3,7 +3,7 @@
 // batch committing with the upload's progress. Nothing holds more than one batch in memory; the
 // import job starts writing staged rows while the upload goes on.
 import { Transform } from 'node:stream';
-import { inTransaction, Pool } from '@segmenter/shared';
+import { inTransaction, Logger, Pool } from '@segmenter/shared';
 import { mapColumns, readContactCsv, RowProblem, rowToContactWrite, coerceCustomFieldCell, ColumnMapping } from '../contact-files/contact-csv-reader';
 import type { ContactWrite } from '../contacts/contact-schemas';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
@@ -11,10 +11,14 @@ import { AppError, ConflictError, ValidationError } from '../errors/app-error';
 import { insertJob } from '../jobs/jobs-store';
 import { IMPORT_JOB } from './import-job';
 import type { ImportOptions } from './import-schemas';
-import { failImportUpload, ImportRecord, recordUploadProgress, Rejection, StagedRow, stageRows, startUpload } from './imports-store';
+import { ImportRecord, lockImportStatus, recordUploadFailure, setImportJobTotal, recordUploadProgress, Rejection, StagedRow, stageRows, startUpload } from './imports-store';
 
 /** Rows per staging transaction: large enough for COPY to pay off, small enough to show progress. */
 const STAGE_BATCH = 5000;
+/** And bytes: a file of huge cells must not hold thousands of them in memory at once. */
+const STAGE_BATCH_BYTES = 8 * 1024 * 1024;
+/** And time: a slow upload still shows progress, and its heartbeat keeps it from being taken for dead. */
+const STAGE_BATCH_MS = 5000;
 
 export class ImportTooLargeError extends AppError {
   constructor(limit: number) {
@@ -64,6 +68,7 @@ function typedCustomFields(write: ContactWrite, mapping: readonly ColumnMapping[
 
 export interface UploadDependencies {
   pool: Pool;
+  log: Logger;
   maxBytes: number;
   nudgeJobs: () => void;
 }
@@ -88,13 +93,21 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
   let rowsRead = 0;
   let staged: StagedRow[] = [];
   let rejections: Rejection[] = [];
+  let pendingBytes = 0;
+  let lastFlush = Date.now();
   let started = false;
 
   const flush = async (done: boolean): Promise<boolean> => {
     const batch = { rows: staged, rejections };
     staged = [];
     rejections = [];
+    pendingBytes = 0;
+    lastFlush = Date.now();
     const status = await inTransaction(pool, async (client) => {
+      if (done) await setImportJobTotal(client, record.id, batch.rows.length);
+      // Ended meanwhile (cancelled, or failed by its job): stage nothing more, the job has dropped what was staged.
+      const now = await lockImportStatus(client, record.id);
+      if (now !== 'uploading' && now !== 'processing') return now;
       await stageRows(client, record.id, batch.rows, batch.rejections);
       return recordUploadProgress(client, record.id, { rowsRead, staged: batch.rows.length, rejected: batch.rejections.length, bytesRead: bytesRead(), done });
     });
@@ -110,11 +123,13 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
         if (mapped.problems.length > 0) throw new ValidationError(mapped.problems, `The file's columns cannot be imported: ${mapped.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
         mapping = mapped.columns;
         headerLength = event.headers.length;
-        await inTransaction(pool, async (client) => {
+        const going = await inTransaction(pool, async (client) => {
           const job = await insertJob(client, record.workspaceId, IMPORT_JOB, { importId: record.id }, null);
-          await startUpload(client, record.id, event.headers, mapping, job.id, contentLength);
+          // Cancelled since the upload began: nothing is staged, and the job is not queued.
+          if (!(await startUpload(client, record.id, event.headers, mapping, job.id, contentLength))) throw new ConflictError(`Import ${record.id} was cancelled`);
+          return true;
         });
-        started = true;
+        started = going;
         deps.nudgeJobs();
         continue;
       }
@@ -136,16 +151,25 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
         const matchValue = (write![options.matchBy] as string | undefined) ?? null;
         staged.push({ partition: partitionOf(matchValue ?? String(event.rowNumber), record.partitions), rowNumber: event.rowNumber, matchValue, write: write!, cells });
       }
-      if (staged.length + rejections.length >= STAGE_BATCH && !(await flush(false))) return;
+      pendingBytes += cells.reduce((n, c) => n + c.length, 0);
+      const due = staged.length + rejections.length >= STAGE_BATCH || pendingBytes >= STAGE_BATCH_BYTES || Date.now() - lastFlush >= STAGE_BATCH_MS;
+      if (due && !(await flush(false))) return;
     }
     if (!started) throw new ValidationError([{ field: 'body', rule: 'the file is empty' }]);
     await flush(true);
   } catch (err) {
     if (!started) throw err;
-    // Whatever broke the upload, the import is over: what was staged before is written (or not)
-    // by the job, and the failure says how far the file got.
+    // The file broke (bad CSV, too large, not UTF-8) or the client went away. The rows read
+    // before it are still staged and written; the job then fails the import with the reason, so
+    // what was imported is exactly rows 1 to `rowsRead` less the refused ones.
+    if (!(err instanceof AppError)) deps.log.warn({ err, importId: record.id, rowsRead }, 'import upload broke off');
     const reason = err instanceof AppError ? err.message : 'the upload was interrupted before the end of the file';
-    await failImportUpload(pool, record.id, `row ${rowsRead + 1}: ${reason}; rows already written stay imported, the rest of the file was not imported`);
+    try {
+      await flush(false);
+    } catch (flushErr) {
+      deps.log.warn({ err: flushErr, importId: record.id }, 'could not stage the rows read before the upload broke');
+    }
+    await recordUploadFailure(pool, record.id, `the file could not be read past row ${rowsRead}: ${reason}`);
     deps.nudgeJobs();
     if (err instanceof AppError) throw err;
     throw new ConflictError(`The upload was interrupted after row ${rowsRead}`);

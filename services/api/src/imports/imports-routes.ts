@@ -57,7 +57,14 @@ export function importsRoutes(service: ImportsService, pool: Pool): Router {
 
   router.put('/:id/file', write, async (req, res) => {
     const id = idOf(req.params);
-    res.status(202).json(await service.upload(workspaceOf(res), id, fileBody(req), contentLength(req)));
+    const answer = await service.upload(workspaceOf(res), id, fileBody(req), contentLength(req));
+    // The upload stopped before the end of the file (the import was cancelled): say so and close
+    // the connection rather than leave the rest of the body on a socket another request would reuse.
+    if (!req.readableEnded) {
+      res.set('Connection', 'close');
+      req.resume();
+    }
+    res.status(202).json(answer);
   });
 
   router.post('/:id/preview', read, async (req, res) => {

@@ -1,6 +1,6 @@
 // CSV imports: create one with its options, receive its file, follow its progress, cancel it and
 // read what it refused. The writing itself is the import job's (import-job.ts).
-import { inTransaction, Pool } from '@segmenter/shared';
+import { inTransaction, Logger, Pool } from '@segmenter/shared';
 import { importTemplateCsv, mapColumns, readContactCsv } from '../contact-files/contact-csv-reader';
 import { listDefinitions, loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
@@ -56,7 +56,7 @@ export function importView(record: ImportRecord, now = Date.now()) {
 }
 export type ImportView = ReturnType<typeof importView>;
 
-export function createImportsService(deps: { pool: Pool; maxBytes: number; partitions: number; nudgeJobs: () => void }) {
+export function createImportsService(deps: { pool: Pool; log: Logger; maxBytes: number; partitions: number; nudgeJobs: () => void }) {
   const { pool } = deps;
   async function requireImport(workspaceId: string, id: string): Promise<ImportRecord> {
     const record = await findImport(pool, workspaceId, id);
@@ -80,7 +80,7 @@ export function createImportsService(deps: { pool: Pool; maxBytes: number; parti
         return found;
       });
       try {
-        await receiveImportFile({ pool, maxBytes: deps.maxBytes, nudgeJobs: deps.nudgeJobs }, record, body, contentLength);
+        await receiveImportFile({ pool, log: deps.log, maxBytes: deps.maxBytes, nudgeJobs: deps.nudgeJobs }, record, body, contentLength);
       } catch (err) {
         // Refused before any row was staged (a bad header): the import waits for a better file.
         await pool.query(`update imports set status = 'awaiting_file', updated_at = now() where id = $1 and status = 'uploading' and job_id is null`, [id]);

@@ -34,6 +34,7 @@ export interface ImportRecord {
   indexed: number;
   written: number;
   error: string | null;
+  uploadError: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -65,6 +66,7 @@ const toImport = (r: any): ImportRecord => ({
   written: r.written,
   // A job that failed chunk after chunk failed the import; its reason is ours, not the tenant's data.
   error: r.error ?? (r.job_status === 'failed' ? 'the import stopped after repeated failures; the rows before it are imported' : null),
+  uploadError: r.upload_error,
   createdAt: r.created_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
@@ -93,13 +95,15 @@ export async function listImports(client: Queryable, workspaceId: string, limit:
   return rows.map(toImport);
 }
 
-export async function startUpload(client: Queryable, id: string, headers: string[], mapping: unknown, jobId: string, bytesTotal: number | null): Promise<void> {
-  await client.query(
-    `update imports set status = 'uploading', headers = $2, mapping = $3, job_id = $4, bytes_total = $5,
+/** Records the header and the job; false when the import was cancelled since the upload began. */
+export async function startUpload(client: Queryable, id: string, headers: string[], mapping: unknown, jobId: string, bytesTotal: number | null): Promise<boolean> {
+  const { rowCount } = await client.query(
+    `update imports set headers = $2, mapping = $3, job_id = $4, bytes_total = $5,
             started_at = coalesce(started_at, now()), upload_heartbeat_at = now(), updated_at = now()
-      where id = $1`,
+      where id = $1 and status = 'uploading'`,
     [id, headers, JSON.stringify(mapping), jobId, bytesTotal],
   );
+  return rowCount === 1;
 }
 
 export interface StagedRow {
@@ -140,14 +144,23 @@ export async function insertRejections(client: Queryable, importId: string, reje
   );
 }
 
+/**
+ * The job's total (the staged rows it writes), once the whole file is read. Before the import's
+ * row is locked: the job runner holds the job's row while a chunk runs, and that chunk then takes
+ * the import's row, so taking them the other way round would deadlock.
+ */
+export async function setImportJobTotal(client: Queryable, id: string, stagingNow: number): Promise<void> {
+  await client.query('update jobs set total = (select rows_staged from imports where id = $1) + $2 where id = (select job_id from imports where id = $1)', [id, stagingNow]);
+}
+
+/** The import's status, its row held (no key update) until the transaction ends, so a cancel waits for a staging batch or comes before it. */
+export async function lockImportStatus(client: Queryable, id: string): Promise<ImportStatus | undefined> {
+  const { rows } = await client.query('select status from imports where id = $1 for no key update', [id]);
+  return rows[0]?.status;
+}
+
 /** Upload progress, committed with the rows it counts; returns the import's status (a cancel stops the upload). */
 export async function recordUploadProgress(client: Queryable, id: string, progress: { rowsRead: number; staged: number; rejected: number; bytesRead: number; done: boolean }): Promise<ImportStatus> {
-  // The job's total (the staged rows it writes) is known once the whole file is read. Its row first: the job runner holds it
-  // while a chunk runs and that chunk then takes the import's row, so taking them the other way
-  // round would deadlock.
-  if (progress.done) {
-    await client.query('update jobs set total = (select rows_staged from imports where id = $1) + $2 where id = (select job_id from imports where id = $1)', [id, progress.staged]);
-  }
   const { rows } = await client.query(
     `update imports set rows_read = $2, rows_staged = rows_staged + $3, rejected = rejected + $4, bytes_read = $5,
             upload_done = $6, upload_heartbeat_at = now(), updated_at = now(),
@@ -233,10 +246,12 @@ export async function createdByImport(client: Queryable, importId: string, conta
   return new Set(rows.map((r) => r.contact_id));
 }
 
+/** Moves an import on; an ended import (succeeded, failed, cancelled) keeps its end whatever comes late. */
 export async function setImportStatus(client: Queryable, id: string, status: ImportStatus, error: string | null = null): Promise<void> {
   const final = ['succeeded', 'failed', 'cancelled'].includes(status);
   await client.query(
-    `update imports set status = $2, error = coalesce($3, error), updated_at = now(), finished_at = case when $4 then coalesce(finished_at, now()) else finished_at end where id = $1`,
+    `update imports set status = $2, error = coalesce($3, error), updated_at = now(), finished_at = case when $4 then coalesce(finished_at, now()) else finished_at end
+      where id = $1 and status not in ('succeeded', 'failed', 'cancelled')`,
     [id, status, error, final],
   );
 }
@@ -260,10 +275,11 @@ export async function rejectionsPage(client: Queryable, importId: string, after:
   return rows.map((r) => ({ rowNumber: r.row_number, cells: r.cells, problems: r.problems }));
 }
 
-/** The upload broke: the import is over (the job stops at its next chunk), with why. */
-export async function failImportUpload(client: Queryable, id: string, error: string): Promise<void> {
+/** The upload broke: nothing more comes; the job writes what was staged, then fails the import with `reason`. */
+export async function recordUploadFailure(client: Queryable, id: string, reason: string): Promise<void> {
   await client.query(
-    `update imports set status = 'failed', error = $2, updated_at = now(), finished_at = now() where id = $1 and status not in ('succeeded', 'failed', 'cancelled')`,
-    [id, error],
+    `update imports set upload_done = true, upload_error = $2, status = case when status = 'uploading' then 'processing' else status end, updated_at = now()
+      where id = $1 and status not in ('succeeded', 'failed', 'cancelled')`,
+    [id, reason],
   );
 }

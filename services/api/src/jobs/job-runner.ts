@@ -8,7 +8,7 @@ import { claimRunnableJob, countJobAttempt, failJob, Job, recordJobProgress } fr
 export interface ChunkResult {
   processed: number;
   finished: boolean;
-  /** Nothing to do yet (an import waiting for its upload, or for the index): rest this long before the next chunk. */
+  /** Nothing to do yet (an import waiting for its upload, or for the index): the job rests this long, while other jobs go on. */
   waitMs?: number;
 }
 
@@ -19,10 +19,9 @@ const MAX_ATTEMPTS = 5;
 export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Record<string, JobHandler>; pollIntervalMs: number }) {
   const { pool, log, handlers } = options;
 
-  /** Runs one chunk of one job: 'idle' when no job was waiting, 'failed' when the chunk threw; a number asks for a rest. */
-  async function runChunk(): Promise<'ran' | 'idle' | 'failed' | number> {
+  /** Runs one chunk of one job: 'idle' when no job was waiting, 'failed' when the chunk threw. */
+  async function runChunk(): Promise<'ran' | 'idle' | 'failed'> {
     let failure: { job: Job; err: unknown } | undefined;
-    let waitMs: number | undefined;
     const ran = await inTransaction(pool, async (client) => {
       const job = await claimRunnableJob(client);
       if (!job) return false;
@@ -34,8 +33,7 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
       await client.query('savepoint chunk');
       try {
         const result = await handler(client, job);
-        await recordJobProgress(client, job.id, result.processed, result.finished);
-        waitMs = result.waitMs;
+        await recordJobProgress(client, job.id, result.processed, result.finished, result.waitMs);
       } catch (err) {
         await client.query('rollback to savepoint chunk');
         failure = { job, err };
@@ -49,14 +47,9 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
       if (attempts >= MAX_ATTEMPTS) await failJob(pool, job.id, String((err as Error).message ?? err).slice(0, 2000));
       return 'failed';
     }
-    if (ran && waitMs) return waitMs;
     return ran ? 'ran' : 'idle';
   }
-  const runOnce = async () => {
-    const outcome = await runChunk();
-    if (typeof outcome === 'number') await new Promise((r) => setTimeout(r, outcome));
-    return outcome !== 'idle';
-  };
+  const runOnce = async () => (await runChunk()) !== 'idle';
 
   const loop = createBackgroundLoop(async () => {
     try {
@@ -64,7 +57,6 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
       // Idle: poll again later. Failed: back off, so a chunk that keeps failing (a lock
       // conflict, a database restart) is not retried in a tight loop.
       if (outcome === 'idle') return options.pollIntervalMs;
-      if (typeof outcome === 'number') return outcome;
       return outcome === 'failed' ? 1000 : 0;
     } catch (err) {
       log.error({ err }, 'job runner failed; will retry');

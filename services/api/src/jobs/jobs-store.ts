@@ -71,17 +71,19 @@ export async function listJobs(client: Queryable, workspaceId: string, limit: nu
  */
 export async function claimRunnableJob(client: Queryable): Promise<Job | undefined> {
   const { rows } = await client.query(
-    `select ${COLUMNS} from jobs where status in ('queued', 'running') order by updated_at, created_at limit 1 for update skip locked`,
+    `select ${COLUMNS} from jobs where status in ('queued', 'running') and (run_after is null or run_after <= now())
+      order by updated_at, created_at limit 1 for update skip locked`,
   );
   return rows[0] ? toJob(rows[0]) : undefined;
 }
 
-/** Records a committed chunk; a chunk that succeeds resets the count of failures in a row. */
-export async function recordJobProgress(client: Queryable, id: string, processed: number, finished: boolean): Promise<void> {
+/** Records a committed chunk; a chunk that succeeds resets the count of failures in a row; a job with nothing to do yet rests `restMs`. */
+export async function recordJobProgress(client: Queryable, id: string, processed: number, finished: boolean, restMs = 0): Promise<void> {
   await client.query(
-    `update jobs set done = done + $2, status = $3, attempts = 0, updated_at = now(), finished_at = case when $3 = 'succeeded' then now() end
+    `update jobs set done = done + $2, status = $3, attempts = 0, updated_at = now(), finished_at = case when $3 = 'succeeded' then now() end,
+            run_after = case when $4 > 0 then now() + $4 * interval '1 millisecond' end
       where id = $1`,
-    [id, processed, finished ? 'succeeded' : 'running'],
+    [id, processed, finished ? 'succeeded' : 'running', restMs],
   );
 }
 
