@@ -36,6 +36,8 @@ create table imports (
   -- still written, then the import ends failed with this reason.
   upload_error text,
   created_at timestamptz not null default now(),
+  -- When every row was written and the import began to follow the index (it waits a bounded time).
+  indexing_since timestamptz,
   started_at timestamptz,
   finished_at timestamptz,
   updated_at timestamptz not null default now()

@@ -55,6 +55,8 @@ export interface ApiServiceOptions {
   snapshotChunkSize?: number;
   /** How long an import waits for a silent upload before failing it (default 5 min; tests shorten it). */
   uploadStallMs?: number;
+  /** How long an import whose rows are written waits for the index before it ends anyway (default 10 min; tests shorten it). */
+  importIndexWaitMs?: number;
 }
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
@@ -96,7 +98,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
       [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
       [SEGMENT_ACTION_JOB]: createSegmentActionChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
-      [IMPORT_JOB]: createImportChunk({ pool, es, alias, log: log.child({ component: 'imports' }), chunkRows: config.imports.chunkRows, uploadStallMs: options.uploadStallMs }),
+      [IMPORT_JOB]: createImportChunk({ pool, es, alias, log: log.child({ component: 'imports' }), chunkRows: config.imports.chunkRows, uploadStallMs: options.uploadStallMs, indexWaitMs: options.importIndexWaitMs }),
     },
   });
   const services: AppServices = {

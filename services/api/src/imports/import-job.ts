@@ -40,6 +40,8 @@ export interface ImportJobOptions {
   chunkRows?: number;
   /** An upload silent this long is taken for dead (the client went away, or the api restarted under it). */
   uploadStallMs?: number;
+  /** How long an import whose rows are all written waits for the index to show them before it ends anyway. */
+  indexWaitMs?: number;
 }
 
 const WAIT_MS = 200;
@@ -52,6 +54,7 @@ interface SliceOutcome {
 export function createImportChunk(options: ImportJobOptions) {
   const chunkRows = options.chunkRows ?? 5000;
   const uploadStallMs = options.uploadStallMs ?? 5 * 60_000;
+  const indexWaitMs = options.indexWaitMs ?? 10 * 60_000;
   // Each slice reads its partition from the start of the index: written (deleted) rows must be vacuumed away.
   const vacuum = createQueueTableVacuum({ pool: options.pool, table: 'import_rows', everyDeletedRows: 50_000, onError: (err) => options.log.warn({ err }, 'vacuum of import_rows failed') });
 
@@ -173,7 +176,15 @@ export function createImportChunk(options: ImportJobOptions) {
       return finish(client, current, 'failed', `${current.rowsStaged - current.processed} staged rows were lost (the database restarted and emptied its staging table); the rows written before stay imported: upload the file again to import the rest`);
     }
     if (current.status !== 'indexing') await setImportStatus(client, record.id, 'indexing');
-    if (await followIndex(client, current)) return { processed: 0, finished: false, waitMs: WAIT_MS };
+    if (await followIndex(client, current)) {
+      // Bounded: a contact whose event was dead-lettered never shows; the import ends all the same,
+      // saying how many are not searchable (reconcile with repair brings them in).
+      const waitedMs = Date.now() - (current.indexingSince?.getTime() ?? Date.now());
+      if (waitedMs < indexWaitMs) return { processed: 0, finished: false, waitMs: WAIT_MS };
+      const missing = current.written - current.indexed;
+      const note = `${missing} written contacts were not searchable ${Math.round(indexWaitMs / 1000)} s after the last row was written; run a reconcile with repair`;
+      return finish(client, current, current.uploadError ? 'failed' : 'succeeded', current.uploadError ? `${current.uploadError}; ${note}` : note);
+    }
     // A file that broke part way ends failed, once what was read before the break is written and searchable.
     if (current.uploadError) return finish(client, current, 'failed', `${current.uploadError}; the rows before it are imported (see progress and the rejected rows)`);
     return finish(client, current, 'succeeded');

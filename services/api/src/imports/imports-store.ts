@@ -35,6 +35,7 @@ export interface ImportRecord {
   written: number;
   error: string | null;
   uploadError: string | null;
+  indexingSince: Date | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -67,6 +68,7 @@ const toImport = (r: any): ImportRecord => ({
   // A job that failed chunk after chunk failed the import; its reason is ours, not the tenant's data.
   error: r.error ?? (r.job_status === 'failed' ? 'the import stopped after repeated failures; the rows before it are imported' : null),
   uploadError: r.upload_error,
+  indexingSince: r.indexing_since,
   createdAt: r.created_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
@@ -250,7 +252,8 @@ export async function createdByImport(client: Queryable, importId: string, conta
 export async function setImportStatus(client: Queryable, id: string, status: ImportStatus, error: string | null = null): Promise<void> {
   const final = ['succeeded', 'failed', 'cancelled'].includes(status);
   await client.query(
-    `update imports set status = $2, error = coalesce($3, error), updated_at = now(), finished_at = case when $4 then coalesce(finished_at, now()) else finished_at end
+    `update imports set status = $2, error = coalesce($3, error), updated_at = now(), finished_at = case when $4 then coalesce(finished_at, now()) else finished_at end,
+            indexing_since = case when $2 = 'indexing' then coalesce(indexing_since, now()) else indexing_since end
       where id = $1 and status not in ('succeeded', 'failed', 'cancelled')`,
     [id, status, error, final],
   );

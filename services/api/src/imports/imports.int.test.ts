@@ -295,3 +295,23 @@ test('an API restart in the middle of an import resumes it, and no row is writte
     await own.env.cleanup();
   }
 });
+
+test('an import whose contacts never show in the index (no indexer here) ends after a bounded wait, saying how many', async () => {
+  const own = await startApiHarness({ relay: true, indexer: false, jobRunner: false });
+  let api: RunningApi | undefined;
+  try {
+    await own.api.stop();
+    api = await startApiService(own.env.config, own.env.log, { importIndexWaitMs: 1500 });
+    // The harness's own api is stopped: this one waits only 1.5 s for the index.
+    const created = await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: { authorization: `Bearer ${own.env.config.api.operatorKey}`, 'content-type': 'application/json' }, body: '{"name":"unindexed"}' });
+    const headers = { 'x-api-key': ((await created.json()) as any).apiKey.key as string };
+    const { id } = (await (await fetch(`${api.url}/v1/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' })).json()) as any;
+    expect((await fetch(`${api.url}/v1/imports/${id}/file`, { method: 'PUT', headers: { ...headers, 'content-type': 'text/csv' }, body: 'email\nu1@example.com\nu2@example.com\n' })).status).toBe(202);
+    const done = await eventually(async () => (await fetch(`${api!.url}/v1/imports/${id}`, { headers })).json() as Promise<any>, (r) => FINAL.includes(r.status), 30_000);
+    expect(done).toMatchObject({ status: 'succeeded', progress: { created: 2, written: 2, indexed: 0 } });
+    expect(done.error).toMatch(/^2 written contacts were not searchable/);
+  } finally {
+    await api?.stop();
+    await own.env.cleanup();
+  }
+});
