@@ -1,7 +1,8 @@
 // Keeps a queue table (rows inserted, then deleted once done: the outbox, an import's staged
 // rows) fast without relying on autovacuum, which a server may have turned off: every index scan
 // for "the next rows" walks over the dead entries of the rows already deleted, so without vacuum
-// each batch costs more than the last (seen: a million-row import slowing from 1.9k to 0.9k rows/s).
+// each batch costs more than the last (seen: 480,000 dead outbox rows 40% into a million-row import
+// on a server with autovacuum off).
 import type { Pool } from 'pg';
 
 export interface QueueTableVacuum {
