@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { ContactSnapshot, Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { idempotent } from '../http/idempotency';
-import { parseRequestPart } from '../http/validate';
+import { checkRequestPart, parseRequestPart } from '../http/validate';
 import {
   BatchUpsertRequest,
   BulkStatusRequest,
@@ -68,8 +68,8 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
     const itemSchema = upsertContact(matchBy);
     // Each item is validated alone, so one bad item fails alone with its own errors.
     const items = contacts.map((raw, index) => {
-      const parsed = itemSchema.safeParse(raw);
-      return parsed.success ? parsed.data : parsed.error.issues.map((i) => ({ field: ['body', 'contacts', index, ...i.path].join('.'), rule: i.message }));
+      const checked = checkRequestPart(itemSchema, `body.contacts.${index}`, raw);
+      return checked.ok ? checked.data : checked.problems;
     });
     const results = await service.batchUpsert(workspaceOf(res), matchBy, items, createMissing);
     const count = (s: string) => results.filter((r) => r.status === s).length;
