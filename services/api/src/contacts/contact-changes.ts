@@ -1,11 +1,11 @@
 // The one way a contact change leaves a transaction: load the changed contacts' snapshots (with
 // their new versions) and append one event per contact to the outbox, in the same transaction.
-import type { ContactSnapshot } from '@segmenter/shared';
+import { ContactSnapshot, inTransaction, Pool } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import { ConflictError, NotFoundError } from '../errors/app-error';
 import { appendOutboxEvents, PendingChangeEvent } from '../outbox/outbox-store';
 import { recordWrittenVersions } from '../consistency/write-tracking';
-import { loadSnapshots, lockContact, SNAPSHOT_JSON_SQL } from './contacts-store';
+import { loadSnapshots, lockContact, lockLiveContacts, SNAPSHOT_JSON_SQL } from './contacts-store';
 
 type ContactEventOf<T extends PendingChangeEvent['type']> = Extract<PendingChangeEvent, { type: T }>;
 type Extra<T extends PendingChangeEvent['type']> = Omit<ContactEventOf<T>, 'type' | 'workspaceId' | 'contactId' | 'contact'>;
@@ -54,4 +54,24 @@ export async function emitUpsertedEvents(client: Pick<PoolClient, 'query'>, work
   for (const r of rows) versions.set(r.id, Number(r.version));
   recordWrittenVersions(client, workspaceId, [...versions].map(([contactId, version]) => ({ contactId, version })));
   return versions;
+}
+
+/** Contacts per transaction in a bulk change by id list. */
+export const BULK_CHUNK = 1000;
+
+/**
+ * Runs a bulk change by id list in chunks that commit one by one (each is idempotent, so a retry
+ * after a failure converges): `change` gets each chunk's live contacts, locked in id order.
+ * Unknown and deleted contacts are skipped; returns how many were live.
+ */
+export async function changeLiveContactsInChunks(pool: Pool, workspaceId: string, contactIds: string[], change: (client: PoolClient, live: string[]) => Promise<void>): Promise<{ matched: number; notFound: number }> {
+  let matched = 0;
+  for (let start = 0; start < contactIds.length; start += BULK_CHUNK) {
+    await inTransaction(pool, async (client) => {
+      const live = await lockLiveContacts(client, workspaceId, contactIds.slice(start, start + BULK_CHUNK));
+      matched += live.length;
+      await change(client, live);
+    });
+  }
+  return { matched, notFound: contactIds.length - matched };
 }

@@ -5,7 +5,7 @@ import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { appendOutboxEvent } from '../outbox/outbox-store';
-import { emitContactEvents, emitUpsertedEvents, lockLiveContact } from './contact-changes';
+import { changeLiveContactsInChunks, emitContactEvents, emitUpsertedEvents, lockLiveContact } from './contact-changes';
 import { ItemOutcome, WriteOptions, WriteStatus, writeContacts } from './contact-batch-writer';
 import type { BulkStatusRequest, ContactFields, ContactWrite, CreateContactRequest, MatchBy, StatusChangeRequest } from './contact-schemas';
 import { listContacts, ListContactsOptions } from './contacts-list-store';
@@ -13,7 +13,6 @@ import {
   eraseContact,
   loadSnapshot,
   lockContact,
-  lockLiveContacts,
   setChannelStatuses,
   restoreContact,
   setChannelStatus,
@@ -21,8 +20,6 @@ import {
   statusHistory,
   updateContactFields,
 } from './contacts-store';
-
-const BULK_CHUNK = 1000;
 
 async function resolveCustomFields(
   client: PoolClient,
@@ -69,8 +66,8 @@ export async function writeBatch(client: PoolClient, workspaceId: string, items:
     if ((err as { code?: string }).code !== '23505') throw err;
     await client.query('rollback to savepoint contact_batch');
   }
-  // A unique email lost a race (emails take no lock: the index settles it). Again item by item,
-  // each in its own savepoint: an item that matched nothing a moment ago now sees the contact the
+  // A unique email lost a race (an item set an email, beyond the ones matched and locked, that a
+  // concurrent writer took after our check). Again item by item, each in its own savepoint: an item that matched nothing a moment ago now sees the contact the
   // winner committed and updates it; one that still collides (it sets an email another contact
   // holds) fails alone.
   const outcomes: ItemOutcome[] = [];
@@ -143,34 +140,27 @@ export function createContactsService(pool: Pool) {
         valid.length === 0
           ? []
           : await inTransaction(pool, (client) => writeBatch(client, workspaceId, valid.map((v) => v.item), { matchBy, createMissingTags: createMissing, writtenBy: 'batch upsert' }));
-      const results: BatchItemResult[] = items.map((item, index) => {
-        const problems = Array.isArray(item) ? item : [];
-        return { index, status: 'error', detail: problems.map((p) => `${p.field}: ${p.rule}`).join('; '), errors: problems };
-      });
+      const failed = (index: number, errors: FieldProblem[]): BatchItemResult => ({ index, status: 'error', detail: errors.map((p) => `${p.field}: ${p.rule}`).join('; '), errors });
+      const results: BatchItemResult[] = items.map((item, index) => failed(index, Array.isArray(item) ? item : []));
       valid.forEach(({ index }, i) => {
         const outcome = outcomes[i]!;
-        if (outcome.status === 'error') {
-          const errors = under(`body.contacts.${index}`, outcome.problems);
-          results[index] = { index, status: 'error', detail: errors.map((p) => `${p.field}: ${p.rule}`).join('; '), errors };
-        } else results[index] = { index, status: outcome.status, id: outcome.contactId, version: outcome.version };
+        results[index] =
+          outcome.status === 'error'
+            ? failed(index, under(`body.contacts.${index}`, outcome.problems))
+            : { index, status: outcome.status, id: outcome.contactId, version: outcome.version };
       });
       return results;
     },
 
     /** Sets a channel status on up to LIMITS.bulkContactIds contacts, in chunks that commit one by one. */
     async bulkChangeStatus(workspaceId: string, request: BulkStatusRequest) {
-      let matched = 0;
       let changed = 0;
-      for (let start = 0; start < request.contactIds.length; start += BULK_CHUNK) {
-        await inTransaction(pool, async (client) => {
-          const live = await lockLiveContacts(client, workspaceId, request.contactIds.slice(start, start + BULK_CHUNK));
-          matched += live.length;
-          const ids = await setChannelStatuses(client, workspaceId, live, request.channel, request.status, request.reason ?? 'bulk status change');
-          changed += ids.length;
-          await emitUpsertedEvents(client, workspaceId, ids);
-        });
-      }
-      return { requested: request.contactIds.length, matched, changed, notFound: request.contactIds.length - matched };
+      const { matched, notFound } = await changeLiveContactsInChunks(pool, workspaceId, request.contactIds, async (client, live) => {
+        const ids = await setChannelStatuses(client, workspaceId, live, request.channel, request.status, request.reason ?? 'bulk status change');
+        changed += ids.length;
+        await emitUpsertedEvents(client, workspaceId, ids);
+      });
+      return { requested: request.contactIds.length, matched, changed, notFound };
     },
 
     async deleteContact(workspaceId: string, id: string, reason: string | null): Promise<ContactSnapshot> {

@@ -3,12 +3,10 @@
 // removals and sets go out as contact.labels_removed then contact.labels_set, both carrying the
 // final snapshot.
 import { ContactSnapshot, inTransaction, LIMITS, Pool, PoolClient } from '@segmenter/shared';
-import { emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
-import { loadSnapshot, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
+import { changeLiveContactsInChunks, emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
+import { loadSnapshot, touchContacts } from '../contacts/contacts-store';
 import { ValidationError } from '../errors/app-error';
 import { labelKeyCounts, labelKeysOf, labelValueCounts, removeLabels, setLabels } from './labels-store';
-
-const BULK_CHUNK = 1000;
 
 /** The keys of `set` that do not fit beside `current` (minus `removing`), in the order given. */
 export function keysOverLimit(current: Set<string>, set: Record<string, string>, removing: string[] = []): string[] {
@@ -72,19 +70,14 @@ export function createLabelsService(pool: Pool) {
 
     /** Bulk set or remove by id list, in chunks that commit one by one; contacts over the limit are reported, not changed. */
     async bulkChangeLabels(workspaceId: string, contactIds: string[], set: Record<string, string>, remove: string[]) {
-      let matched = 0;
       let changed = 0;
       const rejected: LabelRejection[] = [];
-      for (let start = 0; start < contactIds.length; start += BULK_CHUNK) {
-        await inTransaction(pool, async (client) => {
-          const live = await lockLiveContacts(client, workspaceId, contactIds.slice(start, start + BULK_CHUNK));
-          matched += live.length;
-          const outcome = await changeLockedContactsLabels(client, workspaceId, live, set, remove);
-          changed += outcome.changed;
-          rejected.push(...outcome.rejected);
-        });
-      }
-      return { requested: contactIds.length, matched, changed, notFound: contactIds.length - matched, rejected };
+      const { matched, notFound } = await changeLiveContactsInChunks(pool, workspaceId, contactIds, async (client, live) => {
+        const outcome = await changeLockedContactsLabels(client, workspaceId, live, set, remove);
+        changed += outcome.changed;
+        rejected.push(...outcome.rejected);
+      });
+      return { requested: contactIds.length, matched, changed, notFound, rejected };
     },
 
     keys: (workspaceId: string) => labelKeyCounts(pool, workspaceId),

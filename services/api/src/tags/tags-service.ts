@@ -2,8 +2,8 @@
 // no contact (documents and saved segments hold ids). Deleting a tag is a job: it removes the tag
 // from its contacts in chunks, each contact with its own version bump and event, then the tag.
 import { ContactSnapshot, inTransaction, Pool, PoolClient } from '@segmenter/shared';
-import { emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
-import { loadSnapshot, lockLiveContacts, touchContacts } from '../contacts/contacts-store';
+import { changeLiveContactsInChunks, emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
+import { loadSnapshot, touchContacts } from '../contacts/contacts-store';
 import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
 import { insertJob, Job, pendingJobExists } from '../jobs/jobs-store';
@@ -27,7 +27,6 @@ import {
 
 export const TAG_DELETE_JOB = 'tag.delete';
 const DELETE_CHUNK = 500;
-const BULK_CHUNK = 1000;
 
 const pendingTagDeletion = (client: PoolClient, workspaceId: string, tagId: string) =>
   pendingJobExists(client, workspaceId, TAG_DELETE_JOB, { tagId });
@@ -138,17 +137,11 @@ export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
      */
     async bulkChangeTags(workspaceId: string, contactIds: string[], selection: TagSelection, operation: TagOperation) {
       const tagIds = await inTransaction(pool, (client) => resolveTags(client, workspaceId, selection, operation));
-      let matched = 0;
       let changed = 0;
-      for (let start = 0; start < contactIds.length; start += BULK_CHUNK) {
-        const chunk = contactIds.slice(start, start + BULK_CHUNK);
-        await inTransaction(pool, async (client) => {
-          const live = await lockLiveContacts(client, workspaceId, chunk);
-          matched += live.length;
-          changed += (await applyTagChange(client, workspaceId, live, tagIds, operation)).length;
-        });
-      }
-      return { requested: contactIds.length, matched, changed, notFound: contactIds.length - matched, tagIds };
+      const { matched, notFound } = await changeLiveContactsInChunks(pool, workspaceId, contactIds, async (client, live) => {
+        changed += (await applyTagChange(client, workspaceId, live, tagIds, operation)).length;
+      });
+      return { requested: contactIds.length, matched, changed, notFound, tagIds };
     },
   };
 }
