@@ -132,29 +132,6 @@ function mapUniqueViolation(err: unknown): never {
   throw err;
 }
 
-export async function insertContact(
-  client: Queryable,
-  workspaceId: string,
-  fields: ContactFields & { emailStatus?: string; phoneStatus?: string },
-  customFields: Record<string, CustomFieldValue>,
-): Promise<string> {
-  const columns = fieldColumns(fields);
-  columns.push(['custom_fields', customFields]);
-  if (fields.emailStatus) columns.push(['email_status', fields.emailStatus]);
-  if (fields.phoneStatus) columns.push(['phone_status', fields.phoneStatus]);
-  const names = ['workspace_id', ...columns.map(([c]) => c)];
-  const values = [workspaceId, ...columns.map(([, v]) => v)];
-  try {
-    const { rows } = await client.query(
-      `insert into contacts (${names.join(', ')}) values (${values.map((_, i) => `$${i + 1}`).join(', ')}) returning id`,
-      values,
-    );
-    return rows[0].id;
-  } catch (err) {
-    return mapUniqueViolation(err);
-  }
-}
-
 /**
  * Applies field changes and bumps the version. Returns false when nothing changed (no bump,
  * no event): an update that changes nothing must not churn the index.
@@ -220,15 +197,6 @@ export async function loadSnapshots(client: Queryable, workspaceId: string, ids:
 
 export async function loadSnapshot(client: Queryable, workspaceId: string, id: string): Promise<ContactSnapshot | undefined> {
   return (await loadSnapshots(client, workspaceId, [id]))[0];
-}
-
-/** The live contact holding this email or phone (locked), if any. */
-export async function lockContactByMatch(client: Queryable, workspaceId: string, column: 'email' | 'phone', value: string): Promise<string | undefined> {
-  const { rows } = await client.query(
-    `select id from contacts where workspace_id = $1 and ${column} = $2 and deleted_at is null order by created_at, id limit 1 for update`,
-    [workspaceId, value],
-  );
-  return rows[0]?.id;
 }
 
 export async function softDeleteContact(client: Queryable, workspaceId: string, id: string, reason: string | null): Promise<void> {
