@@ -5,8 +5,6 @@ import { STANDARD_COLUMNS, StandardColumn } from '../contact-files/contact-csv-f
 import type { ColumnMapping } from '../contact-files/contact-csv-reader';
 import type { MatchBy } from '../contacts/contact-schemas';
 
-export type ImportColumn = ColumnMapping;
-
 const COLUMN_OF_PATH = new Map<string, StandardColumn>(Object.entries(STANDARD_COLUMNS).map(([column, path]) => [path, column as StandardColumn]));
 
 /** The header for a writer's field path (`tags.0`, `labels.tier`, `customFields.plan`, `email`). */

@@ -10,8 +10,8 @@ import { notYetSearchable } from '../consistency/mirror-consistency';
 import type { FieldProblem } from '../errors/app-error';
 import type { ChunkResult } from '../jobs/job-runner';
 import type { Job } from '../jobs/jobs-store';
-import { columnOfWriteField, ImportColumn } from './import-columns';
-import type { RowProblem } from '../contact-files/contact-csv-reader';
+import { columnOfWriteField } from './import-columns';
+import type { ColumnMapping, RowProblem } from '../contact-files/contact-csv-reader';
 import {
   confirmIndexed,
   createdByImport,
@@ -125,7 +125,7 @@ export function createImportChunk(options: ImportJobOptions) {
       });
       const cells = await takeStagedRows(client, record.id, partition, rows.map((r) => r.rowNumber), new Set(refused.map((r) => r.rowNumber)));
       if (refused.length > 0) {
-        const mapping = (record.mapping ?? []) as ImportColumn[];
+        const mapping = (record.mapping ?? []) as ColumnMapping[];
         await insertRejections(
           client,
           record.id,

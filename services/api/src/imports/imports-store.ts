@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { RowProblem } from '../contact-files/contact-csv-reader';
-import type { ImportOptions, ImportStatus } from './import-schemas';
+import { FINAL_IMPORT_STATUSES, ImportOptions, ImportStatus } from './import-schemas';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -44,7 +44,7 @@ export interface ImportRecord {
 const toImport = (r: any): ImportRecord => ({
   id: r.id,
   workspaceId: r.workspace_id,
-  status: r.job_status === 'failed' && !['succeeded', 'failed', 'cancelled'].includes(r.status) ? 'failed' : r.status,
+  status: r.job_status === 'failed' && !FINAL_IMPORT_STATUSES.has(r.status) ? 'failed' : r.status,
   fileName: r.file_name,
   options: r.options,
   headers: r.headers,
@@ -197,15 +197,7 @@ export async function hasStagedRows(client: Queryable, importId: string): Promis
   return (rowCount ?? 0) > 0;
 }
 
-export interface ChunkCounts {
-  processed: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  rejected: number;
-  written: number;
-}
+export type ChunkCounts = Pick<ImportRecord, 'processed' | 'created' | 'updated' | 'unchanged' | 'skipped' | 'rejected' | 'written'>;
 
 export async function recordChunk(client: Queryable, id: string, c: ChunkCounts): Promise<void> {
   await client.query(
@@ -250,12 +242,12 @@ export async function createdByImport(client: Queryable, importId: string, conta
 
 /** Moves an import on; an ended import (succeeded, failed, cancelled) keeps its end whatever comes late. */
 export async function setImportStatus(client: Queryable, id: string, status: ImportStatus, error: string | null = null): Promise<void> {
-  const final = ['succeeded', 'failed', 'cancelled'].includes(status);
+  const final = FINAL_IMPORT_STATUSES.has(status);
   await client.query(
     `update imports set status = $2, error = coalesce($3, error), updated_at = now(), finished_at = case when $4 then coalesce(finished_at, now()) else finished_at end,
             indexing_since = case when $2 = 'indexing' then coalesce(indexing_since, now()) else indexing_since end
-      where id = $1 and status not in ('succeeded', 'failed', 'cancelled')`,
-    [id, status, error, final],
+      where id = $1 and status <> all($5::text[])`,
+    [id, status, error, final, [...FINAL_IMPORT_STATUSES]],
   );
 }
 
@@ -282,7 +274,7 @@ export async function rejectionsPage(client: Queryable, importId: string, after:
 export async function recordUploadFailure(client: Queryable, id: string, reason: string): Promise<void> {
   await client.query(
     `update imports set upload_done = true, upload_error = $2, status = case when status = 'uploading' then 'processing' else status end, updated_at = now()
-      where id = $1 and status not in ('succeeded', 'failed', 'cancelled')`,
-    [id, reason],
+      where id = $1 and status <> all($3::text[])`,
+    [id, reason, [...FINAL_IMPORT_STATUSES]],
   );
 }
