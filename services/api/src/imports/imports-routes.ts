@@ -1,12 +1,12 @@
 // /v1/imports: create an import, send its file (streamed, never parsed as JSON), follow it,
 // cancel it, download what it refused. Parse, call one service method, answer.
-import { once } from 'node:events';
-import { Router, Request, Response } from 'express';
+import { Router, Request } from 'express';
 import type { Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { rejectedRowLine, rejectedRowsHeader } from '../contact-files/contact-csv-reader';
 import { AppError } from '../errors/app-error';
 import { parseRequestPart } from '../http/validate';
+import { write as writeAtClientPace } from '../http/write-with-backpressure';
 import { ImportIdParams, ImportOptions, RejectionsQuery } from './import-schemas';
 import type { ImportsService } from './imports-service';
 
@@ -26,10 +26,6 @@ const contentLength = (req: Request) => {
   const n = Number(req.headers['content-length']);
   return Number.isSafeInteger(n) && n >= 0 ? n : null;
 };
-
-async function writeChunk(res: Response, chunk: string): Promise<void> {
-  if (!res.write(chunk)) await once(res, 'drain');
-}
 
 export function importsRoutes(service: ImportsService, pool: Pool): Router {
   const router = Router();
@@ -88,12 +84,18 @@ export function importsRoutes(service: ImportsService, pool: Pool): Router {
     const record = await service.requireImport(workspaceId, idOf(req.params));
     const headers = record.headers ?? [];
     res.status(200).type('text/csv; charset=utf-8').attachment(`rejected-rows-${record.id}.csv`);
-    await writeChunk(res, rejectedRowsHeader(headers));
-    for (let after = 0; ; ) {
-      const page = await service.rejections(workspaceId, record.id, after, 1000);
-      if (page.length === 0 || res.destroyed) break;
-      await writeChunk(res, page.map((r) => rejectedRowLine(r.rowNumber, r.cells, r.problems, headers.length)).join(''));
-      after = page[page.length - 1]!.rowNumber;
+    try {
+      await writeAtClientPace(res, rejectedRowsHeader(headers));
+      for (let after = 0; ; ) {
+        const page = await service.rejections(workspaceId, record.id, after, 1000);
+        if (page.length === 0) break;
+        await writeAtClientPace(res, page.map((r) => rejectedRowLine(r.rowNumber, r.cells, r.problems, headers.length)).join(''));
+        after = page[page.length - 1]!.rowNumber;
+      }
+    } catch (err) {
+      // The client went away: nobody is left to answer.
+      if (res.destroyed || res.socket?.destroyed) return;
+      throw err;
     }
     res.end();
   });

@@ -8,6 +8,7 @@
 // then). For a list frozen at send time, use an audience snapshot.
 import type { Response } from 'express';
 import { csvCell } from '../contact-files/contact-csv-format';
+import { write } from '../http/write-with-backpressure';
 import { compileToElasticsearch, Condition, EsClient, estypes, Logger, workspaceSearch } from '@segmenter/shared';
 
 export const MEMBER_FIELDS = ['id', 'email', 'phone', 'first_name', 'last_name', 'email_status', 'phone_status', 'country', 'city', 'language', 'timezone', 'created_at'] as const;
@@ -26,26 +27,6 @@ export interface StreamRequest {
 }
 
 const sourceField = (f: MemberField) => (f === 'id' ? 'contact_id' : f);
-
-/** Writes a chunk and resolves once the client can take more (backpressure); rejects when the client is gone. */
-export function write(res: Response, chunk: string): Promise<void> {
-  // Gone already: a 'close' that fired before we listen would leave us waiting for 'drain' forever.
-  if (res.destroyed || res.socket?.destroyed) return Promise.reject(new Error('client went away'));
-  if (res.write(chunk)) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', closed);
-      resolve();
-    };
-    const closed = () => {
-      res.off('drain', done);
-      reject(new Error('client went away'));
-    };
-    res.once('drain', done);
-    res.once('close', closed);
-  });
-}
 
 export interface MemberPagesRequest {
   tree: Condition;
