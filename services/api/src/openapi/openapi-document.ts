@@ -25,7 +25,9 @@ import { ContactExportRequest } from '../exports/exports-routes';
 import { ImportIdParams, ImportOptions, RejectionsQuery } from '../imports/import-schemas';
 import { MEMBER_FIELDS } from '../segments/member-stream';
 import { SegmentAction } from '../segments/segment-actions';
-import { CreateSegmentRequest, MAX_COUNTS_PER_REQUEST, MAX_PREVIEW, MembersQuery, SegmentIdParams, SnapshotMembersQuery, UpdateSegmentRequest } from '../segments/segments-routes';
+import { CreateSegmentRequest, MAX_COUNTS_PER_REQUEST, MAX_PREVIEW, SegmentIdParams, UpdateSegmentRequest } from '../segments/segments-routes';
+import { MembersQuery } from '../segments/member-requests';
+import { SnapshotMembersQuery } from '../segments/snapshots-routes';
 
 type JsonSchema = Record<string, unknown>;
 

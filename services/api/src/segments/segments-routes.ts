@@ -13,9 +13,10 @@ import { parseRequestPart } from '../http/validate';
 import type { JobRunner } from '../jobs/job-runner';
 import { insertJob } from '../jobs/jobs-store';
 import { resolveTags } from '../tags/tags-service';
-import { insertSnapshot, SNAPSHOT_JOB, snapshotMembers } from './audience-snapshots';
+import { insertSnapshot, SNAPSHOT_JOB } from './audience-snapshots';
 import { SEGMENT_ACTION_JOB, SegmentAction, SegmentActionState } from './segment-actions';
-import { MEMBER_FIELDS, streamMembers } from './member-stream';
+import { streamMembers } from './member-stream';
+import { MembersQuery, MembersRequest } from './member-requests';
 import { countSegments, previewSegment } from './segment-counts';
 import { checkSegmentsUsing, ConditionInput, expandFrom, expandSegments, resolveCondition, segmentText } from './segment-resolver';
 import { deleteSegment, findSegment, insertSegment, listSegments, lockSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
@@ -35,18 +36,6 @@ export const SegmentQuery = z.union([
 ]);
 export const MAX_COUNTS_PER_REQUEST = 50;
 export const MAX_PREVIEW = 100;
-
-const fieldList = z
-  .string()
-  .default('id')
-  .transform((s) => s.split(',').map((f) => f.trim()))
-  .pipe(z.array(z.enum(MEMBER_FIELDS, `must be a comma-separated list of ${MEMBER_FIELDS.join(', ')}`)).min(1).max(MEMBER_FIELDS.length));
-const memberOptions = {
-  format: z.enum(['ndjson', 'csv'], 'must be ndjson or csv').default('ndjson'),
-  fields: fieldList,
-  after: z.uuid('must be the id of the last contact received').transform((s) => s.toLowerCase()).optional(),
-};
-export const MembersQuery = z.strictObject(memberOptions);
 
 export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?: JobRunner): Router {
   const { pool, es, alias } = deps;
@@ -96,8 +85,6 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const preview = await previewSegment(es, alias, workspaceId, tree, body.limit);
     res.json({ ...preview, tookMs: Math.round(performance.now() - started) });
   });
-
-  const MembersRequest = z.strictObject({ query: z.unknown(), ...memberOptions, fields: z.array(z.enum(MEMBER_FIELDS)).min(1).default(['id']) });
 
   router.get('/:id/members', read, async (req, res) => {
     const workspaceId = workspaceOf(res);
@@ -257,51 +244,6 @@ export function contactSegmentsRoutes(pool: Pool): Router {
       })
       .map((s) => ({ id: s.id, name: s.name }));
     res.json({ contactId: id, deleted: document.deleted, items });
-  });
-  return router;
-}
-
-const SnapshotIdParams = z.object({ id: z.uuid('must be a snapshot id (UUID)').transform((s) => s.toLowerCase()) });
-export const SnapshotMembersQuery = z.strictObject({
-  cursor: z.string().regex(/^\d{1,9}\.\d{1,6}$/, 'must be a cursor returned by this endpoint').optional(),
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(1000),
-});
-
-/** /v1/snapshots/:id and its members, page by page, for as long as the campaign needs them. */
-export function snapshotsRoutes(pool: Pool): Router {
-  const router = Router();
-  const read = requireApiKey(pool, 'read');
-  const find = async (workspaceId: string, id: string) => {
-    // A snapshot whose job gave up (after its retries) is failed, whatever its own row says.
-    const { rows } = await pool.query(
-      `select s.id, s.segment_id, case when s.status = 'building' and j.status = 'failed' then 'failed' else s.status end as status,
-              s.total, s.created_at, s.ready_at, j.error
-         from audience_snapshots s left join jobs j on j.workspace_id = s.workspace_id and j.type = $3 and j.params->>'snapshotId' = s.id::text
-        where s.workspace_id = $1 and s.id = $2`,
-      [workspaceId, id, SNAPSHOT_JOB],
-    );
-    if (!rows[0]) throw new NotFoundError(`Snapshot ${id}`);
-    const r = rows[0];
-    return {
-      id: r.id,
-      segmentId: r.segment_id,
-      status: r.status as string,
-      total: r.total,
-      createdAt: r.created_at.toISOString(),
-      readyAt: r.ready_at?.toISOString() ?? null,
-      ...(r.status === 'failed' && r.error ? { error: r.error } : {}),
-    };
-  };
-  router.get('/:id', read, async (req, res) => {
-    const { id } = parseRequestPart(SnapshotIdParams, 'params', req.params);
-    res.json(await find(workspaceOf(res), id));
-  });
-  router.get('/:id/members', read, async (req, res) => {
-    const { id } = parseRequestPart(SnapshotIdParams, 'params', req.params);
-    const query = parseRequestPart(SnapshotMembersQuery, 'query', req.query);
-    const snapshot = await find(workspaceOf(res), id);
-    if (snapshot.status !== 'ready') throw new ConflictError(`Snapshot ${id} is ${snapshot.status}; its members can be read once it is ready`);
-    res.json({ snapshotId: id, total: snapshot.total, ...(await snapshotMembers(pool, id, query.cursor, query.limit)) });
   });
   return router;
 }
