@@ -27,14 +27,15 @@ export interface ListPage<T> {
 /** The last row's key values from a cursor made by `listPage` for the list `list`; undefined without one. */
 export function listCursorKey(cursor: string | undefined, list: string, keyLength: number): string[] | undefined {
   if (cursor === undefined) return undefined;
-  let parsed: unknown;
+  let parsed: unknown[] | undefined;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parsed = Array.isArray(decoded) ? decoded : undefined;
   } catch {
     parsed = undefined;
   }
-  const fits = Array.isArray(parsed) && parsed.length === keyLength + 1 && parsed.every((p) => typeof p === 'string');
-  if (!fits) throw new ValidationError([{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]);
+  const fits = parsed !== undefined && parsed.length === keyLength + 1 && parsed.every((p) => typeof p === 'string');
+  if (!fits || parsed === undefined) throw new ValidationError([{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]);
   if (parsed[0] !== list) throw new ValidationError([{ field: 'query.cursor', rule: `was made for another list (${String(parsed[0])}); pass a cursor from this endpoint` }]);
   return parsed.slice(1) as string[];
 }
