@@ -5,6 +5,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { CustomFieldKey, CustomFieldType, inTransaction, LIMITS, Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
+import { textKeyedPage } from '../http/list-keys';
+import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import { insertDefinition, listDefinitions } from './custom-fields-store';
 
@@ -12,8 +14,12 @@ const CreateCustomField = z.strictObject({ key: CustomFieldKey, type: CustomFiel
 
 export function customFieldsRoutes(pool: Pool): Router {
   const router = Router();
-  router.get('/', requireApiKey(pool, 'read'), async (_req, res) => {
-    res.json({ items: await listDefinitions(pool, principalOf(res).workspaceId), limit: LIMITS.customFieldsPerWorkspace });
+  router.get('/', requireApiKey(pool, 'read'), async (req, res) => {
+    const page = parseRequestPart(ListQuery, 'query', req.query);
+    const workspaceId = principalOf(res).workspaceId;
+    const definitions = await textKeyedPage(page, 'custom-fields', (range) => listDefinitions(pool, workspaceId, range), (d) => d.key);
+    // `limit` stays what it always was in this answer: how many definitions a workspace may hold (not the page size).
+    res.json({ ...definitions, limit: LIMITS.customFieldsPerWorkspace });
   });
   router.post('/', requireApiKey(pool, 'admin'), async (req, res) => {
     const body = parseRequestPart(CreateCustomField, 'body', req.body);

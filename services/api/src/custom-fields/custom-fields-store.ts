@@ -2,6 +2,7 @@
 import { CustomFieldType, lockForTransaction } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import { ConflictError } from '../errors/app-error';
+import type { KeysetRange } from '../http/list-keys';
 import type { CustomFieldDefinitions } from './custom-field-values';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -17,8 +18,12 @@ export async function loadDefinitions(client: Queryable, workspaceId: string): P
   return new Map(rows.map((r) => [r.key, r.type]));
 }
 
-export async function listDefinitions(client: Queryable, workspaceId: string): Promise<CustomFieldDefinition[]> {
-  const { rows } = await client.query('select key, type, created_at from custom_field_definitions where workspace_id = $1 order by key', [workspaceId]);
+/** Definitions by key (unique in a workspace); `range` pages them. */
+export async function listDefinitions(client: Queryable, workspaceId: string, range: KeysetRange = {}): Promise<CustomFieldDefinition[]> {
+  const { rows } = await client.query(
+    'select key, type, created_at from custom_field_definitions where workspace_id = $1 and ($2::text is null or key > $2) order by key limit $3',
+    [workspaceId, range.after ?? null, range.limit ?? null],
+  );
   return rows.map((r) => ({ key: r.key, type: r.type, createdAt: r.created_at.toISOString() }));
 }
 

@@ -5,6 +5,7 @@ import type { Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { rejectedRowLine, rejectedRowsHeader } from '../contact-files/contact-csv-reader';
 import { AppError } from '../errors/app-error';
+import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import { write as writeAtClientPace } from '../http/write-with-backpressure';
 import { ImportIdParams, ImportOptions, RejectionsQuery } from './import-schemas';
@@ -39,8 +40,8 @@ export function importsRoutes(service: ImportsService, pool: Pool): Router {
     res.status(201).location(`${req.baseUrl}/${created.id}`).json(created);
   });
 
-  router.get('/', read, async (_req, res) => {
-    res.json({ items: await service.list(workspaceOf(res)) });
+  router.get('/', read, async (req, res) => {
+    res.json(await service.list(workspaceOf(res), parseRequestPart(ListQuery, 'query', req.query)));
   });
 
   router.get('/template', read, async (_req, res) => {

@@ -4,6 +4,7 @@ import { inTransaction, Logger, Pool } from '@segmenter/shared';
 import { importTemplateCsv, mapColumns, readContactCsv } from '../contact-files/contact-csv-reader';
 import { listDefinitions, loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
+import type { ListQuery } from '../http/list-page';
 import { FINAL_IMPORT_STATUSES, ImportOptions } from './import-schemas';
 import { receiveImportFile } from './import-upload';
 import { findImport, ImportRecord, insertImport, listImports, rejectionsPage, setImportStatus } from './imports-store';
@@ -66,7 +67,10 @@ export function createImportsService(deps: { pool: Pool; log: Logger; maxBytes: 
 
   return {
     create: async (workspaceId: string, options: ImportOptions) => importView(await insertImport(pool, workspaceId, options, deps.partitions)),
-    list: async (workspaceId: string) => (await listImports(pool, workspaceId, 100)).map((r) => importView(r)),
+    async list(workspaceId: string, page: ListQuery) {
+      const { items, nextCursor } = await listImports(pool, workspaceId, page);
+      return { items: items.map((r) => importView(r)), nextCursor };
+    },
     get: async (workspaceId: string, id: string) => importView(await requireImport(workspaceId, id)),
     requireImport,
 

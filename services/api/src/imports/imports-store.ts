@@ -5,6 +5,8 @@ import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { RowProblem } from '../contact-files/contact-csv-reader';
+import { newestFirstPage, newestFirstSql } from '../http/list-keys';
+import type { ListPage, ListQuery } from '../http/list-page';
 import { FINAL_IMPORT_STATUSES, ImportOptions, ImportStatus } from './import-schemas';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -92,9 +94,17 @@ export async function findImport(client: Queryable, workspaceId: string, id: str
   return rows[0] ? toImport(rows[0]) : undefined;
 }
 
-export async function listImports(client: Queryable, workspaceId: string, limit: number): Promise<ImportRecord[]> {
-  const { rows } = await client.query(`${SELECT} where i.workspace_id = $1 order by i.created_at desc limit $2`, [workspaceId, limit]);
-  return rows.map(toImport);
+/** A page of the workspace's imports, newest first (creation time, then id, so imports created in one instant keep one order). */
+export async function listImports(client: Queryable, workspaceId: string, page: ListQuery): Promise<ListPage<ImportRecord>> {
+  const sql = newestFirstSql('i.', 2, 3);
+  const { items, nextCursor } = await newestFirstPage(page, 'imports', async (after, limit) => {
+    const { rows } = await client.query(
+      `${SELECT.replace('select i.*,', `select i.*, ${sql.cursorColumn},`)} where i.workspace_id = $1 and ${sql.after} order by ${sql.orderBy} limit $4`,
+      [workspaceId, after.time, after.id, limit],
+    );
+    return rows;
+  });
+  return { items: items.map(toImport), nextCursor };
 }
 
 /** Records the header and the job; false when the import was cancelled since the upload began. */

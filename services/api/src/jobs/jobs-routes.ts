@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { NotFoundError } from '../errors/app-error';
+import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import { findJob, listJobs } from './jobs-store';
 
@@ -11,8 +12,8 @@ const JobIdParams = z.object({ id: z.uuid('must be a job id (UUID)') });
 
 export function jobsRoutes(pool: Pool): Router {
   const router = Router();
-  router.get('/', requireApiKey(pool, 'read'), async (_req, res) => {
-    res.json({ items: await listJobs(pool, principalOf(res).workspaceId, 100) });
+  router.get('/', requireApiKey(pool, 'read'), async (req, res) => {
+    res.json(await listJobs(pool, principalOf(res).workspaceId, parseRequestPart(ListQuery, 'query', req.query)));
   });
   router.get('/:id', requireApiKey(pool, 'read'), async (req, res) => {
     const { id } = parseRequestPart(JobIdParams, 'params', req.params);

@@ -1,6 +1,8 @@
 // SQL for jobs. The runner claims a job with FOR UPDATE SKIP LOCKED for the length of one chunk,
 // so several api processes share the work without running one chunk twice.
 import type { PoolClient } from 'pg';
+import { newestFirstPage, newestFirstSql } from '../http/list-keys';
+import type { ListPage, ListQuery } from '../http/list-page';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -59,9 +61,17 @@ export async function findJob(client: Queryable, workspaceId: string, id: string
   return rows[0] ? toJob(rows[0]) : undefined;
 }
 
-export async function listJobs(client: Queryable, workspaceId: string, limit: number): Promise<Job[]> {
-  const { rows } = await client.query(`select ${COLUMNS} from jobs where workspace_id = $1 order by created_at desc limit $2`, [workspaceId, limit]);
-  return rows.map(toJob);
+/** A page of the workspace's jobs, newest first (creation time, then id, so jobs created in one instant keep one order). */
+export async function listJobs(client: Queryable, workspaceId: string, page: ListQuery): Promise<ListPage<Job>> {
+  const sql = newestFirstSql('', 2, 3);
+  const { items, nextCursor } = await newestFirstPage(page, 'jobs', async (after, limit) => {
+    const { rows } = await client.query(
+      `select ${COLUMNS}, ${sql.cursorColumn} from jobs where workspace_id = $1 and ${sql.after} order by ${sql.orderBy} limit $4`,
+      [workspaceId, after.time, after.id, limit],
+    );
+    return rows;
+  });
+  return { items: items.map(toJob), nextCursor };
 }
 
 /**

@@ -5,6 +5,7 @@ import { principalOf, requireApiKey } from '../auth/authenticate';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { publicContact } from '../contacts/contacts-routes';
 import { idempotent } from '../http/idempotency';
+import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, LabelKeyParams, ReplaceLabelsRequest } from './label-schemas';
 import type { LabelsService } from './labels-service';
@@ -14,12 +15,13 @@ export function labelsRoutes(service: LabelsService, pool: Pool): Router {
   const read = requireApiKey(pool, 'read');
   const write = requireApiKey(pool, 'write');
   const once = idempotent(pool);
-  router.get('/', read, async (_req, res) => {
-    res.json({ items: await service.keys(principalOf(res).workspaceId) });
+  router.get('/', read, async (req, res) => {
+    res.json(await service.keys(principalOf(res).workspaceId, parseRequestPart(ListQuery, 'query', req.query)));
   });
   router.get('/:key/values', read, async (req, res) => {
     const { key } = parseRequestPart(LabelKeyParams, 'params', req.params);
-    res.json({ key, items: await service.values(principalOf(res).workspaceId, key) });
+    const page = parseRequestPart(ListQuery, 'query', req.query);
+    res.json({ key, ...(await service.values(principalOf(res).workspaceId, key, page)) });
   });
   router.post('/bulk-set', write, once, async (req, res) => {
     const { contactIds, labels } = parseRequestPart(BulkSetLabelsRequest, 'body', req.body);

@@ -6,6 +6,8 @@ import { ContactSnapshot, inTransaction, LIMITS, Pool, PoolClient } from '@segme
 import { changeLiveContactsInChunks, emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
 import { loadSnapshot, touchContacts } from '../contacts/contacts-store';
 import { ValidationError } from '../errors/app-error';
+import { textKeyedPage } from '../http/list-keys';
+import type { ListQuery } from '../http/list-page';
 import { labelKeyCounts, labelKeysOf, labelValueCounts, removeLabels, setLabels } from './labels-store';
 
 /** The keys of `set` that do not fit beside `current` (minus `removing`), in the order given. */
@@ -80,8 +82,11 @@ export function createLabelsService(pool: Pool) {
       return { requested: contactIds.length, matched, changed, notFound, rejected };
     },
 
-    keys: (workspaceId: string) => labelKeyCounts(pool, workspaceId),
-    values: (workspaceId: string, key: string) => labelValueCounts(pool, workspaceId, key, 1000),
+    /** A page of the label keys in use, by key. */
+    keys: (workspaceId: string, page: ListQuery) => textKeyedPage(page, 'labels', (range) => labelKeyCounts(pool, workspaceId, range), (k) => k.key),
+    /** A page of one key's values in use, by value; the list is named after the key, so a cursor of another key's values is refused. */
+    values: (workspaceId: string, key: string, page: ListQuery) =>
+      textKeyedPage(page, `labels/${key}/values`, (range) => labelValueCounts(pool, workspaceId, key, range), (v) => v.value),
   };
 }
 export type LabelsService = ReturnType<typeof createLabelsService>;

@@ -1,6 +1,7 @@
 // SQL for contact labels. Writes return only what actually changed, so an unchanged label
 // produces no version bump and no event.
 import type { PoolClient } from 'pg';
+import type { KeysetRange } from '../http/list-keys';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -38,20 +39,24 @@ export async function removeLabels(client: Queryable, workspaceId: string, conta
   return removed;
 }
 
-export async function labelKeyCounts(client: Queryable, workspaceId: string): Promise<{ key: string; contactCount: number }[]> {
+/** Label keys that live contacts carry, with how many carry each, by key. */
+export async function labelKeyCounts(client: Queryable, workspaceId: string, range: KeysetRange = {}): Promise<{ key: string; contactCount: number }[]> {
   const { rows } = await client.query(
     `select l.key, count(*)::int as n from contact_labels l join contacts c on c.id = l.contact_id
-      where l.workspace_id = $1 and c.deleted_at is null group by l.key order by l.key`,
-    [workspaceId],
+      where l.workspace_id = $1 and c.deleted_at is null and ($2::text is null or l.key > $2)
+      group by l.key order by l.key limit $3`,
+    [workspaceId, range.after ?? null, range.limit ?? null],
   );
   return rows.map((r) => ({ key: r.key, contactCount: r.n }));
 }
 
-export async function labelValueCounts(client: Queryable, workspaceId: string, key: string, limit: number): Promise<{ value: string; contactCount: number }[]> {
+/** The values of one label key that live contacts carry, with how many carry each, by value (counts move; values are a stable order). */
+export async function labelValueCounts(client: Queryable, workspaceId: string, key: string, range: KeysetRange = {}): Promise<{ value: string; contactCount: number }[]> {
   const { rows } = await client.query(
     `select l.value, count(*)::int as n from contact_labels l join contacts c on c.id = l.contact_id
-      where l.workspace_id = $1 and l.key = $2 and c.deleted_at is null group by l.value order by n desc, l.value limit $3`,
-    [workspaceId, key, limit],
+      where l.workspace_id = $1 and l.key = $2 and c.deleted_at is null and ($3::text is null or l.value > $3)
+      group by l.value order by l.value limit $4`,
+    [workspaceId, key, range.after ?? null, range.limit ?? null],
   );
   return rows.map((r) => ({ value: r.value, contactCount: r.n }));
 }

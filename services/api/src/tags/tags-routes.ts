@@ -5,8 +5,9 @@ import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { publicContact } from '../contacts/contacts-routes';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { idempotent } from '../http/idempotency';
+import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
-import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest } from './tag-schemas';
+import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest, DeleteTagQuery } from './tag-schemas';
 import type { TagOperation, TagsService } from './tags-service';
 
 export function tagsRoutes(service: TagsService, pool: Pool): Router {
@@ -16,8 +17,8 @@ export function tagsRoutes(service: TagsService, pool: Pool): Router {
   const once = idempotent(pool);
   const idOf = (params: unknown) => parseRequestPart(TagIdParams, 'params', params).id;
 
-  router.get('/', read, async (_req, res) => {
-    res.json({ items: await service.listTags(workspaceOf(res)) });
+  router.get('/', read, async (req, res) => {
+    res.json(await service.listTags(workspaceOf(res), parseRequestPart(ListQuery, 'query', req.query)));
   });
   router.post('/', write, once, async (req, res) => {
     const body = parseRequestPart(CreateTagRequest, 'body', req.body);
@@ -39,7 +40,8 @@ export function tagsRoutes(service: TagsService, pool: Pool): Router {
     res.json(await service.updateTag(workspaceOf(res), id, body));
   });
   router.delete('/:id', write, async (req, res) => {
-    const job = await service.deleteTag(workspaceOf(res), idOf(req.params));
+    const { force } = parseRequestPart(DeleteTagQuery, 'query', req.query);
+    const job = await service.deleteTag(workspaceOf(res), idOf(req.params), { force });
     res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });
   return router;

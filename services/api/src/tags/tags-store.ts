@@ -2,6 +2,7 @@
 // keys make a cross-workspace tag impossible even for a buggy caller.
 import type { PoolClient } from 'pg';
 import { ConflictError } from '../errors/app-error';
+import type { KeysetRange } from '../http/list-keys';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -51,13 +52,13 @@ export async function deleteTagRow(client: Queryable, workspaceId: string, id: s
   await client.query('delete from tags where workspace_id = $1 and id = $2', [workspaceId, id]);
 }
 
-/** Tags with how many live contacts carry each, by name. */
-export async function listTagsWithCounts(client: Queryable, workspaceId: string): Promise<(Tag & { contactCount: number })[]> {
+/** Tags with how many live contacts carry each, by name (unique in a workspace, so a keyset page never skips one); `range` pages them. */
+export async function listTagsWithCounts(client: Queryable, workspaceId: string, range: KeysetRange = {}): Promise<(Tag & { contactCount: number })[]> {
   const { rows } = await client.query(
     `select t.*, (select count(*)::int from contact_tags ct join contacts c on c.id = ct.contact_id
                    where ct.tag_id = t.id and c.deleted_at is null) as contact_count
-       from tags t where t.workspace_id = $1 order by t.name`,
-    [workspaceId],
+       from tags t where t.workspace_id = $1 and ($2::text is null or t.name > $2) order by t.name limit $3`,
+    [workspaceId, range.after ?? null, range.limit ?? null],
   );
   return rows.map((r) => ({ ...toTag(r), contactCount: r.contact_count }));
 }
