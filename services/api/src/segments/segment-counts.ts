@@ -3,6 +3,7 @@
 // phone. A preview adds the first contacts.
 import { compileToElasticsearch, Condition, EsClient, estypes, workspaceSearch } from '@segmenter/shared';
 import { SENDABLE_BY_EMAIL, SENDABLE_BY_PHONE } from '../counts/counts-routes';
+import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
 
 export interface SegmentCount {
   total: number;
@@ -31,16 +32,43 @@ function countOf(response: estypes.MsearchMultiSearchItem): SegmentCount {
   return { total: (response.hits.total as estypes.SearchTotalHits).value, sendable: { email: aggs.sendable_email.doc_count, phone: aggs.sendable_phone.doc_count } };
 }
 
-export async function countSegments(es: EsClient, alias: string, workspaceId: string, trees: Condition[]): Promise<SegmentCount[]> {
-  const searches = trees.flatMap((tree) => {
+/** A query that could not be counted, in its place among the results: its own problem. */
+export interface QueryProblem {
+  status: number;
+  title: string;
+  detail: string;
+  errors: FieldProblem[];
+}
+
+const problemOf = (err: AppError): QueryProblem => ({ status: err.status, title: err.title, detail: err.message, errors: err.problems });
+
+/**
+ * Counts every tree in one _msearch; a query that failed before (an AppError in its place) or that
+ * Elasticsearch refuses answers its problem in its place, and the others are counted regardless.
+ * Elasticsearch's own message is not shown to the tenant (it names index internals), only its type.
+ */
+export async function countSegments(
+  es: EsClient,
+  alias: string,
+  workspaceId: string,
+  queries: readonly (Condition | AppError)[],
+  fieldOf: (index: number) => string,
+): Promise<(SegmentCount | QueryProblem)[]> {
+  const runnable = queries.flatMap((q, i) => (q instanceof AppError ? [] : [{ i, tree: q }]));
+  const searches = runnable.flatMap(({ tree }) => {
     const { header, body } = countBody(alias, workspaceId, tree);
     return [header, body];
   });
-  const { responses } = await es.msearch({ searches });
-  return responses.map((r) => {
-    if ('error' in r) throw new Error(`count failed: ${r.error.type}: ${r.error.reason}`);
-    return countOf(r);
+  const { responses } = runnable.length > 0 ? await es.msearch({ searches }) : { responses: [] };
+  const results: (SegmentCount | QueryProblem)[] = queries.map((q) => (q instanceof AppError ? problemOf(q) : { total: 0, sendable: { email: 0, phone: 0 } }));
+  responses.forEach((r, n) => {
+    const { i } = runnable[n]!;
+    results[i] =
+      'error' in r
+        ? problemOf(new ValidationError([{ field: fieldOf(i), rule: `could not be evaluated by the search index (${r.error.type}); simplify the condition` }]))
+        : countOf(r);
   });
+  return results;
 }
 
 export async function previewSegment(es: EsClient, alias: string, workspaceId: string, tree: Condition, limit: number) {

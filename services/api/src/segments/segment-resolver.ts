@@ -16,7 +16,9 @@ import {
 import type { PoolClient } from 'pg';
 import { FieldProblem, ValidationError } from '../errors/app-error';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
-import { listSegments } from './segments-store';
+import { brokenSegmentConflict, labelKeysOf, leavesOf, mapLeaves, tagIdsOf } from './segment-dependencies';
+import { listSegments, SegmentBreak } from './segments-store';
+import { TAG_DELETE_JOB } from '../tags/tags-service';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -26,24 +28,6 @@ export interface ConditionInput {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function walk(tree: Condition, visit: (leaf: Condition) => Condition): Condition {
-  switch (tree.kind) {
-    case 'and':
-    case 'or':
-      return { kind: tree.kind, conditions: tree.conditions.map((c) => walk(c, visit)) };
-    case 'not':
-      return { kind: 'not', condition: walk(tree.condition, visit) };
-    default:
-      return visit(tree);
-  }
-}
-
-function leaves(tree: Condition): Condition[] {
-  const found: Condition[] = [];
-  walk(tree, (leaf) => (found.push(leaf), leaf));
-  return found;
-}
 
 /** Parses the input (exactly one of condition or text) into a checked, canonical tree. */
 async function parseInput(client: Queryable, workspaceId: string, input: ConditionInput, at: string): Promise<{ tree: Condition; tagsBy: 'id' | 'name' }> {
@@ -68,7 +52,7 @@ async function parseInput(client: Queryable, workspaceId: string, input: Conditi
   const checked = checkCondition(input.condition, `${at}.condition`);
   if ('problems' in checked) throw new ValidationError(checked.problems);
   const problems: FieldProblem[] = [];
-  for (const leaf of leaves(checked.tree)) {
+  for (const leaf of leavesOf(checked.tree)) {
     if (leaf.kind === 'custom' && definitions.get(leaf.key) !== leaf.type) {
       const declared = definitions.get(leaf.key);
       problems.push({ field: `${at}.condition`, rule: declared ? `custom field ${leaf.key} is a ${declared} field, not ${leaf.type}` : `custom field ${leaf.key} is not defined in this workspace` });
@@ -79,11 +63,11 @@ async function parseInput(client: Queryable, workspaceId: string, input: Conditi
 }
 
 /** Ids compare lower-cased everywhere (a UUID typed in capitals is the same segment). */
-const lowerCaseIds = (tree: Condition) => walk(tree, (leaf) => (leaf.kind === 'segment' ? { ...leaf, segmentId: leaf.segmentId.toLowerCase() } : leaf));
+const lowerCaseIds = (tree: Condition) => mapLeaves(tree, (leaf) => (leaf.kind === 'segment' ? { ...leaf, segmentId: leaf.segmentId.toLowerCase() } : leaf));
 
 /** Tag names (text) or ids (JSON) to this workspace's tag ids; unknown ones are named in a 400. */
 async function resolveTags(client: Queryable, workspaceId: string, tree: Condition, tagsBy: 'id' | 'name', field: string): Promise<Condition> {
-  const refs = [...new Set(leaves(tree).flatMap((l) => (l.kind === 'tag' ? l.tags : [])))];
+  const refs = [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'tag' ? l.tags : [])))];
   if (refs.length === 0) return tree;
   const { rows } =
     tagsBy === 'name'
@@ -94,18 +78,18 @@ async function resolveTags(client: Queryable, workspaceId: string, tree: Conditi
   if (unknown.length > 0) {
     throw new ValidationError([{ field, rule: `names tags that do not exist in this workspace: ${unknown.map((u) => JSON.stringify(u)).join(', ')}` }]);
   }
-  return walk(tree, (leaf) => (leaf.kind === 'tag' ? { ...leaf, tags: leaf.tags.map((t) => idOf.get(tagsBy === 'name' ? t : t.toLowerCase())!) } : leaf));
+  return mapLeaves(tree, (leaf) => (leaf.kind === 'tag' ? { ...leaf, tags: leaf.tags.map((t) => idOf.get(tagsBy === 'name' ? t : t.toLowerCase())!) } : leaf));
 }
 
 /** The saved segments a tree refers to, directly. */
-export const referencedSegments = (tree: Condition) => [...new Set(leaves(tree).flatMap((l) => (l.kind === 'segment' ? [l.segmentId] : [])))];
+export const referencedSegments = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'segment' ? [l.segmentId] : [])))];
 
 /**
  * Inlines saved segment references from `segments` (id -> stored tree), counting leaves and depth
  * as it goes and stopping at the limits: references can multiply (A = B OR B, B = C OR C, ...), so
  * the expansion must never be built first and measured after. Throws ValidationError.
  */
-export function expandFrom(segments: ReadonlyMap<string, { name: string; condition: Condition }>, tree: Condition, field: string, selfId?: string): Condition {
+export function expandFrom(segments: ReadonlyMap<string, { id: string; name: string; condition: Condition; broken?: SegmentBreak | null }>, tree: Condition, field: string, selfId?: string): Condition {
   let leafCount = 0;
   const nameOf = (id: string) => segments.get(id)?.name ?? id;
   const expand = (node: Condition, path: string[], depth: number): Condition => {
@@ -122,6 +106,9 @@ export function expandFrom(segments: ReadonlyMap<string, { name: string; conditi
         if (node.segmentId === selfId || path.includes(node.segmentId)) {
           throw new ValidationError([{ field, rule: `refers to segments in a cycle: ${[...path, node.segmentId].map(nameOf).join(' -> ')}` }]);
         }
+        // A broken segment matches no one for what it lost: evaluating it (or anything using it)
+        // would give a wrong number, so it is refused, naming what is missing.
+        if (target.broken) throw brokenSegmentConflict({ id: node.segmentId, name: target.name, broken: target.broken }, field, path.length > 0 ? nameOf(path[path.length - 1]!) : undefined);
         // A group of one is the condition itself, so the reference costs no depth of its own.
         return expand(target.condition, [...path, node.segmentId], depth);
       }
@@ -164,9 +151,9 @@ export async function checkSegmentsUsing(client: Queryable, workspaceId: string,
   }
 }
 
-/** Label keys the tree names that no contact of the workspace has (saving refuses them). */
+/** Label keys the tree names that no contact of the workspace has yet (a warning when saving: keys are free-form). */
 async function unknownLabelKeys(client: Queryable, workspaceId: string, tree: Condition): Promise<string[]> {
-  const keys = [...new Set(leaves(tree).flatMap((l) => (l.kind === 'label' ? [l.key] : [])))];
+  const keys = labelKeysOf(tree);
   if (keys.length === 0) return [];
   const { rows } = await client.query('select distinct key from contact_labels where workspace_id = $1 and key = any($2::text[])', [workspaceId, keys]);
   const known = new Set(rows.map((r) => r.key));
@@ -179,6 +166,20 @@ export interface ResolvedCondition {
   references: string[];
   /** References expanded: what the compilers take. */
   expanded: Condition;
+  /** Accepted, but worth telling the client (saving only): label keys no contact has yet. */
+  warnings: FieldProblem[];
+}
+
+/** Tags named by the tree whose deletion job is under way: a segment saved now would break at once. */
+async function tagsBeingDeleted(client: Queryable, workspaceId: string, tree: Condition): Promise<string[]> {
+  const ids = tagIdsOf(tree);
+  if (ids.length === 0) return [];
+  const { rows } = await client.query(
+    `select params->>'name' as name from jobs
+      where workspace_id = $1 and type = $2 and status in ('queued', 'running') and params->>'tagId' = any($3::text[])`,
+    [workspaceId, TAG_DELETE_JOB, ids],
+  );
+  return rows.map((r) => r.name);
 }
 
 export async function resolveCondition(
@@ -190,19 +191,26 @@ export async function resolveCondition(
   const { tree, tagsBy } = await parseInput(client, workspaceId, input, options.at);
   const field = `${options.at}.${input.text !== undefined ? 'text' : 'condition'}`;
   const stored = await resolveTags(client, workspaceId, tree, tagsBy, field);
+  const warnings: FieldProblem[] = [];
   if (options.forSaving) {
+    const deleting = await tagsBeingDeleted(client, workspaceId, stored);
+    if (deleting.length > 0) throw new ValidationError([{ field, rule: `names tags that are being deleted: ${deleting.map((n) => JSON.stringify(n)).join(', ')}` }]);
     const unknown = await unknownLabelKeys(client, workspaceId, stored);
-    if (unknown.length > 0) throw new ValidationError([{ field, rule: `names label keys no contact in this workspace has: ${unknown.join(', ')}` }]);
+    if (unknown.length > 0) warnings.push({ field, rule: `names label keys no contact in this workspace has yet: ${unknown.join(', ')}; the segment matches no one on them until some contact does` });
   }
   const expanded = await expandSegments(client, workspaceId, stored, field, options.selfId);
-  return { stored, references: referencedSegments(stored), expanded };
+  return { stored, references: referencedSegments(stored), expanded, warnings };
 }
 
-/** The segment as text, with current tag names. */
-export async function segmentText(client: Queryable, workspaceId: string, tree: Condition): Promise<string> {
-  const ids = [...new Set(leaves(tree).flatMap((l) => (l.kind === 'tag' ? l.tags : [])))];
+/**
+ * The segment as text, with current tag names. A tag deleted since (the segment is then broken)
+ * prints with the name it had, never as a raw id, so the text reads as written and editing it
+ * names the missing tag plainly.
+ */
+export async function segmentText(client: Queryable, workspaceId: string, tree: Condition, broken?: SegmentBreak | null): Promise<string> {
+  const ids = tagIdsOf(tree);
   const { rows } = ids.length > 0 ? await client.query('select id, name from tags where workspace_id = $1 and id = any($2::uuid[])', [workspaceId, ids]) : { rows: [] };
   const names = new Map<string, string>(rows.map((r: { id: string; name: string }) => [r.id, r.name]));
-  // A tag deleted since the segment was saved prints as its id (and matches no contact).
-  return printSegment(tree, { tagName: (id) => names.get(id) ?? id });
+  for (const m of broken?.missing ?? []) if (m.kind === 'tag' && !names.has(m.id)) names.set(m.id, m.name);
+  return printSegment(tree, { tagName: (id) => names.get(id) ?? 'deleted tag' });
 }

@@ -7,7 +7,8 @@ import { ContactIdParams } from '../contacts/contact-schemas';
 import { loadSnapshots } from '../contacts/contacts-store';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from '../consistency/consistency-check';
-import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
+import { listCursorKey, listPage, ListQuery } from '../http/list-page';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import type { JobRunner } from '../jobs/job-runner';
@@ -19,7 +20,8 @@ import { streamMembers } from './member-stream';
 import { MembersQuery, MembersRequest } from './member-requests';
 import { countSegments, previewSegment } from './segment-counts';
 import { checkSegmentsUsing, ConditionInput, expandFrom, expandSegments, resolveCondition, segmentText } from './segment-resolver';
-import { deleteSegment, findSegment, insertSegment, listSegments, lockSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
+import { brokenSegmentConflict } from './segment-dependencies';
+import { deleteSegment, findSegment, insertSegment, listSegments, lockSegments, pageSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const description = z.string().max(2000, 'must be at most 2000 characters');
@@ -37,6 +39,12 @@ export const SegmentQuery = z.union([
 export const MAX_COUNTS_PER_REQUEST = 50;
 export const MAX_PREVIEW = 100;
 
+/** A query's own failure, kept in its place in a multi-query answer; anything else is our bug. */
+function asQueryProblem(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  throw err;
+}
+
 export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?: JobRunner): Router {
   const { pool, es, alias } = deps;
   const router = Router();
@@ -52,7 +60,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     ...consistencyQueryFields(deps.maxWaitMs),
   });
 
-  const present = async (workspaceId: string, s: SegmentRow) => ({ ...s, text: await segmentText(pool, workspaceId, s.condition) });
+  const present = async (workspaceId: string, s: SegmentRow) => ({ ...s, text: await segmentText(pool, workspaceId, s.condition, s.broken) });
 
   /** A saved segment (expanded) or an ad hoc condition, as the tree to compile. */
   async function treeOf(workspaceId: string, raw: unknown, at: string) {
@@ -60,6 +68,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     if ('segmentId' in query) {
       const saved = await findSegment(pool, workspaceId, query.segmentId);
       if (!saved) throw new NotFoundError(`Segment ${query.segmentId}`);
+      if (saved.broken) throw brokenSegmentConflict({ ...saved, broken: saved.broken }, `${at}.segmentId`);
       return expandSegments(pool, workspaceId, saved.condition, `${at}.segmentId`);
     }
     return (await resolveCondition(pool, workspaceId, query as ConditionInput, { at })).expanded;
@@ -68,11 +77,13 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
   router.post('/count', read, async (req, res) => {
     const workspaceId = workspaceOf(res);
     const body = parseRequestPart(CountRequest, 'body', req.body);
-    const trees = [];
-    for (const [i, q] of body.queries.entries()) trees.push(await treeOf(workspaceId, q, `body.queries.${i}`));
+    // Each query stands alone: one that cannot be counted answers its own problem (status and
+    // errors) in its place, and the others are still counted.
+    const resolved: (Condition | AppError)[] = [];
+    for (const [i, q] of body.queries.entries()) resolved.push(await treeOf(workspaceId, q, `body.queries.${i}`).catch(asQueryProblem));
     const consistency = await ensureConsistent(deps, workspaceId, body, res);
     const started = performance.now();
-    const results = await countSegments(es, alias, workspaceId, trees);
+    const results = await countSegments(es, alias, workspaceId, resolved, (i) => `body.queries.${i}`);
     res.json({ results, tookMs: Math.round(performance.now() - started), ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) });
   });
 
@@ -158,19 +169,22 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
   router.post('/', write, idempotent(pool), async (req, res) => {
     const workspaceId = workspaceOf(res);
     const body = parseRequestPart(CreateSegmentRequest, 'body', req.body);
-    const saved = await inTransaction(pool, async (client) => {
+    const { saved, warnings } = await inTransaction(pool, async (client) => {
       // Same lock as update and delete: a segment this one refers to cannot be deleted meanwhile.
       await lockSegments(client, workspaceId);
       const resolved = await resolveCondition(client, workspaceId, body, { at: 'body', forSaving: true });
-      return insertSegment(client, workspaceId, { name: body.name, description: body.description, condition: resolved.stored, references: resolved.references });
+      const saved = await insertSegment(client, workspaceId, { name: body.name, description: body.description, condition: resolved.stored, references: resolved.references });
+      return { saved, warnings: resolved.warnings };
     });
-    res.status(201).location(`/v1/segments/${saved.id}`).json(await present(workspaceId, saved));
+    res.status(201).location(`/v1/segments/${saved.id}`).json({ ...(await present(workspaceId, saved)), warnings });
   });
 
-  router.get('/', read, async (_req, res) => {
+  router.get('/', read, async (req, res) => {
     const workspaceId = workspaceOf(res);
-    const items = await listSegments(pool, workspaceId);
-    res.json({ items: await Promise.all(items.map((s) => present(workspaceId, s))) });
+    const query = parseRequestPart(ListQuery, 'query', req.query);
+    const [after] = listCursorKey(query.cursor, 'segments', 1) ?? [];
+    const page = listPage(await pageSegments(pool, workspaceId, after, query.limit), query.limit, 'segments', (s) => [s.name]);
+    res.json({ items: await Promise.all(page.items.map((s) => present(workspaceId, s))), nextCursor: page.nextCursor });
   });
 
   router.get('/:id', read, async (req, res) => {
@@ -185,7 +199,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const workspaceId = workspaceOf(res);
     const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
     const body = parseRequestPart(UpdateSegmentRequest, 'body', req.body);
-    const saved = await inTransaction(pool, async (client) => {
+    const { saved, warnings } = await inTransaction(pool, async (client) => {
       // Serialise changes to segments of a workspace, so two updates cannot create a cycle together.
       await lockSegments(client, workspaceId);
       if (!(await findSegment(client, workspaceId, id))) throw new NotFoundError(`Segment ${id}`);
@@ -194,9 +208,9 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
       const updated = await updateSegment(client, workspaceId, id, { name: body.name, description: body.description, condition: resolved?.stored, references: resolved?.references });
       // Segments that use this one must still fit the limits once it is expanded inside them.
       if (resolved) await checkSegmentsUsing(client, workspaceId, id, `body.${body.text !== undefined ? 'text' : 'condition'}`);
-      return updated;
+      return { saved: updated!, warnings: resolved?.warnings ?? [] };
     });
-    res.json(await present(workspaceId, saved!));
+    res.json({ ...(await present(workspaceId, saved)), warnings });
   });
 
   router.delete('/:id', write, async (req, res) => {
@@ -234,11 +248,13 @@ export function contactSegmentsRoutes(pool: Pool): Router {
     const now = new Date();
     const items = segments
       .filter((s) => {
+        if (s.broken) return false;
         try {
           return matchesDocument(expandFrom(byId, s.condition, 'segment', s.id), document, now);
         } catch (err) {
-          // Saving keeps every segment expandable; one that is not (an older release) matches nothing.
-          if (err instanceof ValidationError) return false;
+          // A broken segment (or one using it) matches no one; saving keeps every other segment
+          // expandable, and one that is not (an older release) matches nothing either.
+          if (err instanceof ValidationError || err instanceof ConflictError) return false;
           throw err;
         }
       })

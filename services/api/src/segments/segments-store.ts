@@ -13,23 +13,35 @@ export async function lockSegments(client: Queryable, workspaceId: string): Prom
   await lockForTransaction(client, `segments:${workspaceId}`);
 }
 
+/** Something a broken segment names that no longer exists, with the name it had (for printing). */
+export type MissingReference = { kind: 'tag'; id: string; name: string } | { kind: 'customField'; key: string };
+
+/** Why a saved segment no longer evaluates: set by a forced delete, cleared when its condition is edited. */
+export interface SegmentBreak {
+  reason: string;
+  missing: MissingReference[];
+  since: string;
+}
+
 export interface SegmentRow {
   id: string;
   name: string;
   description: string | null;
   condition: Condition;
   referencesSegments: string[];
+  broken: SegmentBreak | null;
   createdAt: string;
   updatedAt: string;
 }
 
-const COLUMNS = 'id, name, description, condition, references_segments, created_at, updated_at';
+const COLUMNS = 'id, name, description, condition, references_segments, broken, created_at, updated_at';
 const toRow = (r: any): SegmentRow => ({
   id: r.id,
   name: r.name,
   description: r.description,
   condition: r.condition,
   referencesSegments: r.references_segments,
+  broken: r.broken ?? null,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
@@ -58,7 +70,9 @@ export async function updateSegment(client: Queryable, workspaceId: string, id: 
   const { rows } = await client
     .query(
       `update segments set name = coalesce($3, name), description = case when $4::boolean then $5 else description end,
-              condition = coalesce($6, condition), references_segments = coalesce($7, references_segments), updated_at = now()
+              condition = coalesce($6, condition), references_segments = coalesce($7, references_segments), updated_at = now(),
+              -- A new condition was resolved against what exists now: whatever broke it is gone.
+              broken = case when $6::jsonb is null then broken end
         where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
       [workspaceId, id, s.name ?? null, s.description !== undefined, s.description ?? null, s.condition ? JSON.stringify(s.condition) : null, s.references ?? null],
     )
@@ -79,6 +93,37 @@ export async function findSegments(client: Queryable, workspaceId: string, ids: 
 export async function listSegments(client: Queryable, workspaceId: string): Promise<SegmentRow[]> {
   const { rows } = await client.query(`select ${COLUMNS} from segments where workspace_id = $1 order by name`, [workspaceId]);
   return rows.map(toRow);
+}
+
+/** One page of a workspace's segments by name (unique per workspace), after `afterName`; fetches limit + 1. */
+export async function pageSegments(client: Queryable, workspaceId: string, afterName: string | undefined, limit: number): Promise<SegmentRow[]> {
+  const { rows } = await client.query(
+    `select ${COLUMNS} from segments where workspace_id = $1 and ($2::text is null or name > $2) order by name limit $3`,
+    [workspaceId, afterName ?? null, limit + 1],
+  );
+  return rows.map(toRow);
+}
+
+/**
+ * Marks segments broken because `missing` was deleted. A segment already broken keeps its first
+ * reason and gains the new missing entry, so it prints every name it lost.
+ */
+export async function markSegmentsBroken(client: Queryable, workspaceId: string, ids: string[], reason: string, missing: MissingReference): Promise<void> {
+  if (ids.length === 0) return;
+  await client.query(
+    `update segments set broken = case
+         when broken is null then jsonb_build_object('reason', $3::text, 'missing', jsonb_build_array($4::jsonb), 'since', to_jsonb(now()))
+         else jsonb_set(broken, '{missing}', (broken->'missing') || jsonb_build_array($4::jsonb)) end
+      where workspace_id = $1 and id = any($2::uuid[])`,
+    [workspaceId, ids, reason, JSON.stringify(missing)],
+  );
+}
+
+/** Rewrites stored conditions (a renamed custom field): each id gets its new tree. */
+export async function replaceConditions(client: Queryable, workspaceId: string, conditions: Map<string, Condition>): Promise<void> {
+  for (const [id, condition] of conditions) {
+    await client.query('update segments set condition = $3, updated_at = now() where workspace_id = $1 and id = $2', [workspaceId, id, JSON.stringify(condition)]);
+  }
 }
 
 /** Segments that refer to `id` (which therefore cannot be deleted). */

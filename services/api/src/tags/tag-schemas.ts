@@ -34,3 +34,6 @@ export const BulkTagRequest = z
   .strictObject({ contactIds: ContactIdList, ...tagSelection })
   .refine(namesAtLeastOneTag.check, namesAtLeastOneTag.message);
 export type BulkTagRequest = z.infer<typeof BulkTagRequest>;
+
+/** `?force=true` deletes a tag saved segments use, marking them broken; without it that is a 409. */
+export const DeleteTagQuery = z.strictObject({ force: z.enum(['true', 'false'], 'must be true or false').default('false').transform((f) => f === 'true') });

@@ -1,0 +1,87 @@
+// What saved segments depend on: the tags and custom fields their conditions name, and the other
+// segments they refer to. Deleting or renaming something a segment names must never break that
+// segment silently: these answer "who uses it" (directly, or through a segment that uses one
+// that does) and rewrite trees for renames. Pure functions over stored trees.
+import { Condition } from '@segmenter/shared';
+import { ConflictError, FieldProblem } from '../errors/app-error';
+import type { MissingReference, SegmentBreak } from './segments-store';
+
+/** Applies `visit` to every leaf, rebuilding the groups around them. */
+export function mapLeaves(tree: Condition, visit: (leaf: Condition) => Condition): Condition {
+  switch (tree.kind) {
+    case 'and':
+    case 'or':
+      return { kind: tree.kind, conditions: tree.conditions.map((c) => mapLeaves(c, visit)) };
+    case 'not':
+      return { kind: 'not', condition: mapLeaves(tree.condition, visit) };
+    default:
+      return visit(tree);
+  }
+}
+
+export function leavesOf(tree: Condition): Condition[] {
+  const found: Condition[] = [];
+  mapLeaves(tree, (leaf) => (found.push(leaf), leaf));
+  return found;
+}
+
+export const tagIdsOf = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'tag' ? l.tags : [])))];
+export const customFieldKeysOf = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'custom' ? [l.key] : [])))];
+export const labelKeysOf = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'label' ? [l.key] : [])))];
+
+interface SavedSegment {
+  id: string;
+  name: string;
+  condition: Condition;
+  referencesSegments: string[];
+}
+
+export interface Dependents<S> {
+  /** Segments whose own condition names the thing. */
+  direct: S[];
+  /** Segments that refer (through any chain) to a direct one, and so depend on it too. */
+  indirect: S[];
+}
+
+/** The segments that use what `names` picks out, directly or through other segments. */
+export function dependentsOf<S extends SavedSegment>(all: readonly S[], names: (tree: Condition) => boolean): Dependents<S> {
+  const direct = all.filter((s) => names(s.condition));
+  const reached = new Set(direct.map((s) => s.id));
+  // Walk references backwards until nothing new is reached (references never form cycles, but
+  // the walk would stop on one anyway: a segment is added once).
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of all) {
+      if (!reached.has(s.id) && s.referencesSegments.some((r) => reached.has(r))) {
+        reached.add(s.id);
+        grew = true;
+      }
+    }
+  }
+  const directIds = new Set(direct.map((s) => s.id));
+  return { direct, indirect: all.filter((s) => reached.has(s.id) && !directIds.has(s.id)) };
+}
+
+/** The 409 for deleting something saved segments use, naming each of them and how to go on. */
+export function inUseConflict(what: string, field: string, dependents: Dependents<SavedSegment>): ConflictError {
+  const quoted = (ss: SavedSegment[]) => ss.map((s) => `${JSON.stringify(s.name)} (${s.id})`).join(', ');
+  const problems: FieldProblem[] = [
+    { field, rule: `is used by saved segments ${quoted(dependents.direct)}; change them first, or pass force=true to delete anyway and mark them broken` },
+  ];
+  if (dependents.indirect.length > 0) problems.push({ field, rule: `is used through those by saved segments ${quoted(dependents.indirect)}` });
+  return new ConflictError(`${what} is used by ${dependents.direct.length + dependents.indirect.length} saved segment(s)`, problems);
+}
+
+export const describeMissing = (m: MissingReference) => (m.kind === 'tag' ? `tag ${JSON.stringify(m.name)}` : `custom field ${m.key}`);
+
+/** The 409 for evaluating a broken segment: what is missing, and that editing the condition mends it. */
+export function brokenSegmentConflict(segment: { id: string; name: string; broken: SegmentBreak }, field: string, via?: string): ConflictError {
+  const missing = segment.broken.missing.map(describeMissing).join(', ');
+  const where = via ? ` (used by this one through ${JSON.stringify(via)})` : '';
+  return new ConflictError(`Segment ${JSON.stringify(segment.name)}${where} is broken: ${segment.broken.reason}`, [
+    { field, rule: `segment ${JSON.stringify(segment.name)} names what no longer exists: ${missing}; edit its condition to mend it` },
+  ]);
+}
+
+/** The tree with custom field `from` renamed to `to`. */
+export const renameCustomFieldIn = (tree: Condition, from: string, to: string) => mapLeaves(tree, (leaf) => (leaf.kind === 'custom' && leaf.key === from ? { ...leaf, key: to } : leaf));
