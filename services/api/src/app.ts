@@ -16,6 +16,7 @@ import { contactsRoutes } from './contacts/contacts-routes';
 import type { ContactsService } from './contacts/contacts-service';
 import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
 import { duplicatesRoutes } from './duplicates/duplicates-routes';
+import { suppressionsRoutes } from './suppressions/suppressions-routes';
 import type { DuplicatesService } from './duplicates/duplicates-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { refuseNulCharacters } from './http/refuse-nul';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/labels', labelsRoutes(services.labels, pool));
   app.use('/v1/activities', activitiesRoutes(pool));
   app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
+  app.use('/v1/suppressions', suppressionsRoutes(pool));
   app.use('/v1/jobs', jobsRoutes(pool));
   app.use('/v1/imports', importsRoutes(services.imports, pool));
   app.use('/v1/counts', countsRoutes(deps.search));

@@ -6,16 +6,34 @@ export const EMAIL_STATUSES = ['active', 'unsubscribed', 'spam_report', 'blackli
 export const EmailStatus = z.enum(EMAIL_STATUSES);
 export type EmailStatus = z.infer<typeof EmailStatus>;
 
-export const PHONE_STATUSES = ['active', 'blacklisted'] as const;
+/** `opted_out`: the number replied STOP to an SMS (an sms `unsubscribed` activity sets it). */
+export const PHONE_STATUSES = ['active', 'opted_out', 'blacklisted'] as const;
 export const PhoneStatus = z.enum(PHONE_STATUSES);
 export type PhoneStatus = z.infer<typeof PhoneStatus>;
+
+/**
+ * Each channel's statuses from least to most strict. Only `active` may be sent to; the statuses
+ * after `unconfirmed` are suppressions, kept on the workspace's suppression list beyond the
+ * contact (docs/sendability.md). When two statuses meet (a create on a suppressed address, a
+ * merge), the stricter one wins.
+ */
+export const STATUS_STRICTNESS = {
+  email: ['active', 'unconfirmed', 'unsubscribed', 'spam_report', 'blacklisted'],
+  phone: ['active', 'opted_out', 'blacklisted'],
+} as const satisfies { email: readonly EmailStatus[]; phone: readonly PhoneStatus[] };
+export const SUPPRESSING_STATUSES = {
+  email: ['unsubscribed', 'spam_report', 'blacklisted'],
+  phone: ['opted_out', 'blacklisted'],
+} as const satisfies { email: readonly EmailStatus[]; phone: readonly PhoneStatus[] };
+export type StatusChannel = keyof typeof STATUS_STRICTNESS;
 
 export const CONTACT_SOURCES = ['api', 'import', 'form', 'order', 'event', 'integration', 'manual'] as const;
 export const ContactSource = z.enum(CONTACT_SOURCES);
 
 /** Engagement: where a message went and what happened to it (activities, engagement conditions). */
 export const ACTIVITY_CHANNELS = ['email', 'sms', 'whatsapp', 'push', 'web'] as const;
-export const ACTIVITY_STATUSES = ['delivered', 'opened', 'clicked', 'undelivered', 'unsubscribed'] as const;
+/** `spam_report`: the recipient marked the message as spam (a complaint); on email it sets the same status. */
+export const ACTIVITY_STATUSES = ['delivered', 'opened', 'clicked', 'undelivered', 'unsubscribed', 'spam_report'] as const;
 
 export const CUSTOM_FIELD_TYPES = ['string', 'number', 'date', 'boolean'] as const;
 export const CustomFieldType = z.enum(CUSTOM_FIELD_TYPES);
@@ -43,11 +61,29 @@ export const LabelKey = z
   .min(1, 'must not be empty')
   .max(LIMITS.labelKeyLength, `must be at most ${LIMITS.labelKeyLength} characters`)
   .regex(LABEL_ALPHABET, LABEL_RULE);
+/**
+ * Control characters: C0, DEL and C1. They print as nothing (or move the cursor) in every UI, CSV
+ * cell and log line a value reaches, so a value holding one cannot be read back as typed.
+ */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/** A UTF-16 surrogate without its pair: not a character, and not valid UTF-8 for Postgres or Elasticsearch. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Any printable text (`/promo`, `200+`, `2024-01-15`, `google.com`), matched exactly as typed.
+ * Keys keep the strict alphabet, so the `key=value` terms of the index stay unambiguous: the first
+ * `=` always ends the key.
+ */
 export const LabelValue = z
   .string()
   .min(1, 'must not be empty')
   .max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`)
-  .regex(LABEL_ALPHABET, LABEL_RULE);
+  .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters')
+  .refine((v) => !LONE_SURROGATE.test(v), 'must not contain a lone UTF-16 surrogate');
+
+/** Subscription categories a contact has opted into (`newsletter`, `product-updates`), case-sensitive. */
+export const SubscriptionCategory = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
 
 /** Tag names are case-sensitive and kept as typed, so only invisible edge cases are refused. */
 export const TagName = z

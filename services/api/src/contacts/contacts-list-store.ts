@@ -25,8 +25,11 @@ export interface ListContactsOptions {
   q?: string;
 }
 
+/** A contact of the Deleted view carries why, and by which API key, it was deleted (null when not recorded). */
+export type ListedContact = ContactSnapshot & { deletedReason?: string | null; deletedBy?: string | null };
+
 export interface ContactPage {
-  items: ContactSnapshot[];
+  items: ListedContact[];
   nextCursor: string | null;
 }
 
@@ -61,8 +64,9 @@ export async function listContacts(pool: Pool, workspaceId: string, o: ListConta
   }
   values.push(o.limit + 1);
   const direction = o.order === 'asc' ? 'asc' : 'desc';
-  const { rows } = await pool.query<ContactRow & { sort_key: CursorValue }>(
-    `${SNAPSHOT_SELECT.replace('select c.id,', `select ${sort.key} as sort_key, c.id,`)}
+  const deletion = o.deleted ? 'c.deleted_reason, c.deleted_by, ' : '';
+  const { rows } = await pool.query<ContactRow & { sort_key: CursorValue; deleted_reason?: string | null; deleted_by?: string | null }>(
+    `${SNAPSHOT_SELECT.replace('select c.id,', `select ${sort.key} as sort_key, ${deletion}c.id,`)}
       where ${where.join(' and ')}
       order by ${sort.expression} ${direction}, c.id ${direction}
       limit $${values.length}`,
@@ -72,7 +76,7 @@ export async function listContacts(pool: Pool, workspaceId: string, o: ListConta
   const pageRows = more ? rows.slice(0, o.limit) : rows;
   const last = pageRows[pageRows.length - 1];
   return {
-    items: pageRows.map(toSnapshot),
+    items: pageRows.map((row) => (o.deleted ? { ...toSnapshot(row), deletedReason: row.deleted_reason ?? null, deletedBy: row.deleted_by ?? null } : toSnapshot(row))),
     nextCursor: more && last ? encodeCursor({ sort: o.sort, order: o.order, value: last.sort_key, id: last.id }) : null,
   };
 }

@@ -1,7 +1,7 @@
 // /v1/contacts: parse, call one service method, shape the answer.
 import { Router } from 'express';
 import type { ContactSnapshot, Pool } from '@segmenter/shared';
-import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { principalOf, requireApiKey, workspaceOf } from '../auth/authenticate';
 import { idempotent } from '../http/idempotency';
 import { checkRequestPart, parseRequestPart } from '../http/validate';
 import {
@@ -97,7 +97,7 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
   router.delete('/:id', write, async (req, res) => {
     const id = idOf(req.params);
     const { reason } = parseRequestPart(DeleteContactRequest, 'body', req.body ?? {});
-    res.json(publicContact(await service.deleteContact(workspaceOf(res), id, reason ?? null)));
+    res.json(publicContact(await service.deleteContact(workspaceOf(res), id, reason ?? null, principalOf(res).apiKeyId)));
   });
 
   router.post('/:id/restore', write, async (req, res) => {

@@ -9,6 +9,7 @@ import { changeLiveContactsInChunks, emitContactEvents, emitUpsertedEvents, lock
 import { ItemOutcome, WriteOptions, WriteStatus, writeContacts } from './contact-batch-writer';
 import type { BulkStatusRequest, ContactFields, ContactWrite, CreateContactRequest, MatchBy, StatusChangeRequest } from './contact-schemas';
 import { listContacts, ListContactsOptions } from './contacts-list-store';
+import { applyExplicitStatus } from '../suppressions/suppression-sync';
 import {
   eraseContact,
   loadSnapshot,
@@ -157,16 +158,18 @@ export function createContactsService(pool: Pool) {
       let changed = 0;
       const { matched, notFound } = await changeLiveContactsInChunks(pool, workspaceId, request.contactIds, async (client, live) => {
         const ids = await setChannelStatuses(client, workspaceId, live, request.channel, request.status, request.reason ?? 'bulk status change');
+        await applyExplicitStatus(client, workspaceId, live, request.channel, request.status, request.reason ?? 'bulk status change');
         changed += ids.length;
         await emitUpsertedEvents(client, workspaceId, ids);
       });
       return { requested: request.contactIds.length, matched, changed, notFound };
     },
 
-    async deleteContact(workspaceId: string, id: string, reason: string | null): Promise<ContactSnapshot> {
+    /** `deletedBy`: the API key that asked, shown in the Deleted view. */
+    async deleteContact(workspaceId: string, id: string, reason: string | null, deletedBy: string | null = null): Promise<ContactSnapshot> {
       return inTransaction(pool, async (client) => {
         await lockLiveContact(client, workspaceId, id);
-        await softDeleteContact(client, workspaceId, id, reason);
+        await softDeleteContact(client, workspaceId, id, reason, deletedBy);
         const [contact] = await emitContactEvents(client, workspaceId, [id], 'contact.deleted', () => ({ reason }));
         return contact!;
       });
@@ -196,6 +199,8 @@ export function createContactsService(pool: Pool) {
       return inTransaction(pool, async (client) => {
         await lockLiveContact(client, workspaceId, id);
         const changed = await setChannelStatus(client, workspaceId, id, change.channel, change.status, change.reason ?? null);
+        // Explicit, so it moves the suppression list too, even when the status was already this one.
+        await applyExplicitStatus(client, workspaceId, [id], change.channel, change.status, change.reason ?? null);
         if (!changed) return (await loadSnapshot(client, workspaceId, id))!;
         const [contact] = await emitContactEvents(client, workspaceId, [id], 'contact.upserted', () => ({ created: false }));
         return contact!;

@@ -4,6 +4,7 @@ import type { ContactSnapshot, CustomFieldValue } from '@segmenter/shared';
 import type { Pool, PoolClient } from 'pg';
 import { ConflictError, ValidationError } from '../errors/app-error';
 import type { ContactFields } from './contact-schemas';
+import { keepErasedContactSuppressions, keepSuppressionsOf } from '../suppressions/suppression-sync';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -199,28 +200,34 @@ export async function loadSnapshot(client: Queryable, workspaceId: string, id: s
   return (await loadSnapshots(client, workspaceId, [id]))[0];
 }
 
-export async function softDeleteContact(client: Queryable, workspaceId: string, id: string, reason: string | null): Promise<void> {
+/** Soft-deletes a contact (already locked); its suppressing statuses stay on the suppression list. */
+export async function softDeleteContact(client: Queryable, workspaceId: string, id: string, reason: string | null, deletedBy: string | null = null): Promise<void> {
+  await keepSuppressionsOf(client, workspaceId, [id], KEPT_FROM_DELETE);
   await client.query(
-    `update contacts set deleted_at = now(), deleted_reason = $3, version = version + 1, updated_at = now()
+    `update contacts set deleted_at = now(), deleted_reason = $3, deleted_by = $4, version = version + 1, updated_at = now()
       where workspace_id = $1 and id = $2`,
-    [workspaceId, id, reason],
+    [workspaceId, id, reason, deletedBy],
   );
 }
 
-/** Soft-deletes live contacts (already locked); returns the ids deleted. */
+/** Soft-deletes live contacts (already locked); returns the ids deleted. Their suppressing statuses stay on the suppression list. */
 export async function softDeleteContacts(client: Queryable, workspaceId: string, ids: string[], reason: string | null): Promise<string[]> {
   const { rows } = await client.query(
     `update contacts set deleted_at = now(), deleted_reason = $3, version = version + 1, updated_at = now()
       where workspace_id = $1 and id = any($2::uuid[]) and deleted_at is null returning id`,
     [workspaceId, ids, reason],
   );
-  return rows.map((r) => r.id).sort();
+  const deleted = rows.map((r) => r.id).sort();
+  await keepSuppressionsOf(client, workspaceId, deleted, KEPT_FROM_DELETE);
+  return deleted;
 }
+
+const KEPT_FROM_DELETE = 'kept when the contact was deleted';
 
 export async function restoreContact(client: Queryable, workspaceId: string, id: string): Promise<void> {
   try {
     await client.query(
-      `update contacts set deleted_at = null, deleted_reason = null, version = version + 1, updated_at = now()
+      `update contacts set deleted_at = null, deleted_reason = null, deleted_by = null, version = version + 1, updated_at = now()
         where workspace_id = $1 and id = $2`,
       [workspaceId, id],
     );
@@ -239,6 +246,8 @@ export async function restoreContact(client: Queryable, workspaceId: string, id:
  * version (erased_contacts); returns that version.
  */
 export async function eraseContact(client: Queryable, workspaceId: string, id: string): Promise<number | undefined> {
+  // Before the row goes: its suppressions stay, as hashes only (nothing else of it may stay).
+  await keepErasedContactSuppressions(client, workspaceId, id);
   const { rows } = await client.query(
     `with gone as (delete from contacts where workspace_id = $1 and id = $2 returning workspace_id, id, version + 1 as version)
      insert into erased_contacts (workspace_id, contact_id, version) select workspace_id, id, version from gone returning version`,
