@@ -2,6 +2,7 @@
 // touch no contact, deletion is a job that reaches every contact, tagging is append-only and
 // idempotent, and unknown tags are refused by name.
 import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { expectPagingChecks, walkList } from '../../../../test/support/list-pages';
 
 const t = useApiHarness();
 
@@ -161,4 +162,40 @@ test('a tag being deleted cannot be protected, and tagging with it afterwards is
   expect(protect.status).toBe(409);
   await t.h.api.jobs.drain();
   expect((await post(`/v1/contacts/${contact}/tags/add`, { tagIds: [tag] })).status).toBe(400);
+});
+
+describe('GET /v1/tags pages by name', () => {
+  const names = (items: { name: string }[]) => items.map((tag) => tag.name);
+
+  test('every tag once, in name order; tags created while paging are neither repeated nor skipped; other workspaces stay out', async () => {
+    const ws = await t.h.createWorkspace();
+    const other = await t.h.createWorkspace();
+    for (const name of ['t03', 't05', 't07', 't09', 't11', 't13', 't15']) expect((await post('/v1/tags', { name }, ws.key)).status).toBe(201);
+    expect((await post('/v1/tags', { name: 't08' }, other.key)).status).toBe(201);
+
+    const walked = await walkList(t.h, ws.key, '/v1/tags', 3, async (pagesRead) => {
+      // After the first page (t03 t05 t07): one tag before the cursor, one after it.
+      if (pagesRead === 1) for (const name of ['t01', 't14']) await post('/v1/tags', { name }, ws.key);
+    });
+    expect(walked.pages.map(names)).toEqual([['t03', 't05', 't07'], ['t09', 't11', 't13'], ['t14', 't15']]);
+    expect(names((await walkList(t.h, ws.key, '/v1/tags', 1000)).items)).toEqual(['t01', 't03', 't05', 't07', 't09', 't11', 't13', 't14', 't15']);
+    expect(names((await walkList(t.h, other.key, '/v1/tags', 1000)).items)).toEqual(['t08']);
+  });
+
+  test('without limit, a page holds 100 tags', async () => {
+    const ws = await t.h.createWorkspace();
+    for (let i = 0; i < 101; i++) await post('/v1/tags', { name: `many-${String(i).padStart(3, '0')}` }, ws.key);
+    const first = await t.h.request('GET', '/v1/tags', { key: ws.key });
+    expect(first.body.items).toHaveLength(100);
+    const rest = await t.h.request('GET', `/v1/tags?cursor=${first.body.nextCursor}`, { key: ws.key });
+    expect([names(rest.body.items), rest.body.nextCursor]).toEqual([['many-100'], null]);
+  });
+
+  test('limit and cursor are checked', async () => {
+    const ws = await t.h.createWorkspace();
+    for (const name of ['a', 'b']) await post('/v1/tags', { name }, ws.key);
+    for (const key of ['k1', 'k2']) await post('/v1/custom-fields', { key, type: 'string' }, ws.key);
+    const foreign = (await t.h.request('GET', '/v1/custom-fields?limit=1', { key: ws.key })).body.nextCursor;
+    await expectPagingChecks(t.h, ws.key, '/v1/tags', foreign);
+  });
 });
