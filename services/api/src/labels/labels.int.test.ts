@@ -1,5 +1,6 @@
 // Label endpoints over HTTP against real Postgres.
 import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { expectPagingChecks, walkList } from '../../../../test/support/list-pages';
 
 const t = useApiHarness();
 
@@ -69,7 +70,7 @@ test('keys and values in use, with counts of live contacts', async () => {
     { key: 'source', contactCount: 1 },
     { key: 'tier', contactCount: 2 },
   ]);
-  expect((await t.h.request('GET', '/v1/labels/tier/values', { key: other.key })).body).toEqual({ key: 'tier', items: [{ value: 'gold', contactCount: 2 }] });
+  expect((await t.h.request('GET', '/v1/labels/tier/values', { key: other.key })).body).toEqual({ key: 'tier', items: [{ value: 'gold', contactCount: 2 }], nextCursor: null });
 });
 
 test("another workspace's key cannot label this workspace's contacts", async () => {
@@ -101,4 +102,52 @@ test('an upper-case id, a "__proto__" key, and a key both set and removed', asyn
   const both = await labels(id, 'PATCH', { set: { c: '3' }, remove: ['c'] });
   expect(both.status).toBe(400);
   expect(both.body.errors).toEqual([{ field: 'body.remove.0', rule: 'is also in set: a key is either set or removed' }]);
+});
+
+describe('GET /v1/labels and /v1/labels/:key/values page by key and by value', () => {
+  const labelled = async (key: string, labels: Record<string, string>) => {
+    const id = await newContact(`${Object.values(labels).join('-')}-${Math.random().toString(36).slice(2)}@example.com`, key);
+    expect((await t.h.request('PATCH', `/v1/contacts/${id}/labels`, { key, body: { set: labels } })).status).toBe(200);
+    return id;
+  };
+  const keysOf = (items: { key: string }[]) => items.map((k) => k.key);
+  const valuesOf = (items: { value: string; contactCount: number }[]) => items.map((v) => `${v.value}:${v.contactCount}`);
+
+  test('every key once, in key order; keys that appear while paging are neither repeated nor skipped; other workspaces stay out', async () => {
+    const ws = await t.h.createWorkspace();
+    const other = await t.h.createWorkspace();
+    await labelled(ws.key, Object.fromEntries(['k03', 'k05', 'k07', 'k09', 'k11', 'k13', 'k15'].map((k) => [k, 'x'])));
+    await labelled(other.key, { k08: 'x' });
+    const walked = await walkList(t.h, ws.key, '/v1/labels', 3, async (pagesRead) => {
+      if (pagesRead === 1) await labelled(ws.key, { k01: 'x', k14: 'x' });
+    });
+    expect(walked.pages.map(keysOf)).toEqual([['k03', 'k05', 'k07'], ['k09', 'k11', 'k13'], ['k14', 'k15']]);
+    expect(walked.items[0]).toEqual({ key: 'k03', contactCount: 1 });
+    expect(keysOf((await walkList(t.h, other.key, '/v1/labels', 1000)).items)).toEqual(['k08']);
+  });
+
+  test("every value of the key once, in value order, with its count; other keys' and workspaces' values stay out", async () => {
+    const ws = await t.h.createWorkspace();
+    const other = await t.h.createWorkspace();
+    for (const v of ['v03', 'v05', 'v05', 'v07', 'v09', 'v11', 'v13', 'v15']) await labelled(ws.key, { tier: v, size: `s-${v}` });
+    await labelled(other.key, { tier: 'v08' });
+    const walked = await walkList(t.h, ws.key, '/v1/labels/tier/values', 3, async (pagesRead) => {
+      if (pagesRead === 1) for (const v of ['v01', 'v14', 'v05']) await labelled(ws.key, { tier: v });
+    });
+    // v05 gained a contact after its page was read: its count moves, its place does not.
+    expect(walked.pages.map(valuesOf)).toEqual([['v03:1', 'v05:2', 'v07:1'], ['v09:1', 'v11:1', 'v13:1'], ['v14:1', 'v15:1']]);
+    const page = await t.h.request('GET', '/v1/labels/tier/values?limit=2', { key: ws.key });
+    expect(Object.keys(page.body).sort()).toEqual(['items', 'key', 'nextCursor']);
+    expect(page.body.key).toBe('tier');
+    expect(valuesOf((await walkList(t.h, other.key, '/v1/labels/tier/values', 1000)).items)).toEqual(['v08:1']);
+  });
+
+  test("limit and cursor are checked; a cursor of another key's values is refused", async () => {
+    const ws = await t.h.createWorkspace();
+    for (const v of ['a', 'b']) await labelled(ws.key, { tier: v, size: v });
+    const cursorOf = async (path: string) => (await t.h.request('GET', `${path}?limit=1`, { key: ws.key })).body.nextCursor as string;
+    await expectPagingChecks(t.h, ws.key, '/v1/labels', await cursorOf('/v1/labels/tier/values'));
+    await expectPagingChecks(t.h, ws.key, '/v1/labels/tier/values', await cursorOf('/v1/labels/size/values'));
+    await expectPagingChecks(t.h, ws.key, '/v1/labels/tier/values', await cursorOf('/v1/labels'));
+  });
 });
