@@ -18,6 +18,7 @@ import {
   UpsertContactRequest,
 } from './contact-schemas';
 import type { ContactsService } from './contacts-service';
+import { BatchGetRequest, batchGetContacts } from './contact-batch-get';
 
 /** The API's view of a contact: the snapshot without the workspace id (implied by the key). */
 export function publicContact({ workspaceId: _workspaceId, ...contact }: ContactSnapshot) {
@@ -77,6 +78,13 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
       summary: { created: count('created'), updated: count('updated'), unchanged: count('unchanged'), failed: count('error') },
       results,
     });
+  });
+
+  // A read, though a POST: a thousand ids do not fit a URL.
+  router.post('/batch-get', read, async (req, res) => {
+    const { ids } = parseRequestPart(BatchGetRequest, 'body', req.body);
+    const { items, missing } = await batchGetContacts(pool, workspaceOf(res), ids);
+    res.json({ items: items.map(publicContact), missing });
   });
 
   router.post('/bulk-status', write, once, async (req, res) => {

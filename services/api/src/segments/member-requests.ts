@@ -1,16 +1,26 @@
 // What a member stream request may ask for: the format, the fields of each row, and where to resume.
+// `fields` has one shape on GET and POST: a comma-separated string of names (member-fields).
 import { z } from 'zod';
-import { MEMBER_FIELDS } from './member-stream';
+import { FIELDS_EXAMPLE, MemberFieldList, parseMemberFields } from './member-fields';
 
-const fieldList = z
-  .string()
-  .default('id')
-  .transform((s) => s.split(',').map((f) => f.trim()))
-  .pipe(z.array(z.enum(MEMBER_FIELDS, `must be a comma-separated list of ${MEMBER_FIELDS.join(', ')}`)).min(1).max(MEMBER_FIELDS.length));
-export const memberOptions = {
+/** The field names as one string, parsed into the list (`at` names it in errors found later, such as an undefined custom field). */
+const fieldList = (at: string) =>
+  z
+    .string(`must be a comma-separated string of field names, such as "${FIELDS_EXAMPLE}" (not an array)`)
+    .max(20_000, 'must be at most 20000 characters')
+    .default('id')
+    .transform((text, ctx): MemberFieldList => {
+      const parsed = parseMemberFields(text, at);
+      if ('list' in parsed) return parsed.list;
+      // Problems name `<at>.<index>`; the issue path is relative to `fields`.
+      for (const p of parsed.problems) ctx.addIssue({ code: 'custom', path: p.field.slice(at.length + 1).split('.').filter(Boolean), message: p.rule });
+      return z.NEVER;
+    });
+
+const memberOptions = (at: 'query' | 'body') => ({
   format: z.enum(['ndjson', 'csv'], 'must be ndjson or csv').default('ndjson'),
-  fields: fieldList,
+  fields: fieldList(`${at}.fields`),
   after: z.uuid('must be the id of the last contact received').transform((s) => s.toLowerCase()).optional(),
-};
-export const MembersQuery = z.strictObject(memberOptions);
-export const MembersRequest = z.strictObject({ query: z.unknown(), ...memberOptions, fields: z.array(z.enum(MEMBER_FIELDS)).min(1).default(['id']) });
+});
+export const MembersQuery = z.strictObject(memberOptions('query'));
+export const MembersRequest = z.strictObject({ query: z.unknown(), ...memberOptions('body') });

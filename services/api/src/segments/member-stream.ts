@@ -5,14 +5,18 @@
 // ends, fails, or the client goes away (an open PIT holds resources). A dropped stream resumes
 // from the last contact id the client received (`after`): members are in contact id order, so
 // nothing is sent twice or skipped; the rest comes from a new point in time (the index as it is
-// then). For a list frozen at send time, use an audience snapshot.
+// then). For a list frozen at send time, use an audience snapshot. Rows carry the requested fields
+// (member-fields: camelCase keys in NDJSON, the contact file's headers in CSV), tag ids turned into
+// names from Postgres page by page.
 import type { Response } from 'express';
-import { csvCell } from '../contact-files/contact-csv-format';
+import { csvLine } from '../contact-files/contact-csv-format';
+import { loadDefinitions } from '../custom-fields/custom-fields-store';
+import { ValidationError } from '../errors/app-error';
 import { write } from '../http/write-with-backpressure';
-import { compileToElasticsearch, Condition, EsClient, estypes, Logger, workspaceSearch } from '@segmenter/shared';
-
-export const MEMBER_FIELDS = ['id', 'email', 'phone', 'first_name', 'last_name', 'email_status', 'phone_status', 'country', 'city', 'language', 'timezone', 'created_at'] as const;
-export type MemberField = (typeof MEMBER_FIELDS)[number];
+import { labelKeyCounts } from '../labels/labels-store';
+import { compileToElasticsearch, Condition, EsClient, estypes, Logger, Pool, workspaceSearch } from '@segmenter/shared';
+import { csvColumnsOf, csvHeaderOf, customFieldsNamed, memberCsvCells, memberJsonRow, MemberFieldList, sourceFieldsOf } from './member-fields';
+import { createTagNameLookup } from './tag-name-lookup';
 
 export const MEMBER_PAGE_SIZE = 1000;
 const KEEP_ALIVE = '2m';
@@ -21,12 +25,18 @@ export interface StreamRequest {
   tree: Condition;
   workspaceId: string;
   format: 'ndjson' | 'csv';
-  fields: MemberField[];
+  /** Parsed by member-requests; `at` names the request field in errors. */
+  fields: MemberFieldList;
   /** Resume after this contact id. */
   after?: string;
 }
 
-const sourceField = (f: MemberField) => (f === 'id' ? 'contact_id' : f);
+/** Postgres for what the index holds as ids or does not know (tag names, custom field definitions, label keys). */
+export interface MemberStreamDependencies {
+  pool: Pool;
+  es: EsClient;
+  alias: string;
+}
 
 export interface MemberPagesRequest {
   tree: Condition;
@@ -102,20 +112,52 @@ export async function streamAnswer(
   }
 }
 
-export async function streamMembers(es: EsClient, alias: string, request: StreamRequest, res: Response, log: Logger): Promise<void> {
-  const members = await openMemberPages(es, alias, { tree: request.tree, workspaceId: request.workspaceId, after: request.after, source: request.fields.map(sourceField) }, log);
+const NO_TAG_NAMES: ReadonlyMap<string, string | null> = new Map();
+
+/** Refuses custom fields the workspace does not define, naming each at `<at>.<index>`. */
+async function checkCustomFields(pool: Pool, workspaceId: string, fields: MemberFieldList): Promise<void> {
+  const named = customFieldsNamed(fields);
+  if (named.length === 0) return;
+  const defined = await loadDefinitions(pool, workspaceId);
+  const problems = named.filter((n) => !defined.has(n.key)).map((n) => ({ field: n.field, rule: `names custom field ${n.key}, which is not defined in this workspace` }));
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
+type StreamMembersArgs = [deps: MemberStreamDependencies, request: StreamRequest, res: Response, log: Logger] | [es: EsClient, alias: string, request: StreamRequest, res: Response, log: Logger];
+
+/**
+ * Streams the members as NDJSON (camelCase keys, exactly the requested fields, in their order) or
+ * CSV (the contact file's headers). Whatever can be refused (an undefined custom field) is refused
+ * before the first byte.
+ */
+export async function streamMembers(deps: MemberStreamDependencies, request: StreamRequest, res: Response, log: Logger): Promise<void>;
+/** @deprecated pass `{ pool, es, alias }`: without Postgres, rows can hold no tag names, custom fields or CSV `labels`. */
+export async function streamMembers(es: EsClient, alias: string, request: StreamRequest, res: Response, log: Logger): Promise<void>;
+export async function streamMembers(...args: StreamMembersArgs): Promise<void> {
+  const [deps, request, res, log]: [Partial<MemberStreamDependencies> & { es: EsClient; alias: string }, StreamRequest, Response, Logger] =
+    args.length === 4 ? args : [{ es: args[0], alias: args[1] }, args[2], args[3], args[4]];
+  const { workspaceId } = request;
+  const { fields } = request.fields;
+  const needsPostgres = fields.some((f) => f.kind === 'tags' || f.kind === 'custom' || (f.kind === 'labels' && request.format === 'csv'));
+  const pool = deps.pool;
+  if (needsPostgres && !pool) throw new Error('streamMembers needs { pool, es, alias } for tags, custom fields and CSV labels');
+  if (pool) await checkCustomFields(pool, workspaceId, request.fields);
+  // `labels` in CSV is one column per label key the workspace has (a cell holds no object).
+  const wantsLabelColumns = request.format === 'csv' && fields.some((f) => f.kind === 'labels');
+  const columns = request.format === 'csv' ? csvColumnsOf(fields, wantsLabelColumns ? (await labelKeyCounts(pool!, workspaceId)).map((k) => k.key) : []) : [];
+  const tagNames = fields.some((f) => f.kind === 'tags') ? createTagNameLookup(pool!, workspaceId) : async () => NO_TAG_NAMES;
+
+  const members = await openMemberPages(deps.es, deps.alias, { tree: request.tree, workspaceId, after: request.after, source: sourceFieldsOf(fields) }, log);
   let sent = 0;
   try {
     await streamAnswer(res, log, { message: 'member stream failed', progress: () => ({ sent }) }, async (gone) => {
       res.status(200);
       res.setHeader('Content-Type', request.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
-      if (request.format === 'csv' && !request.after) await write(res, `${request.fields.join(',')}\r\n`);
+      if (request.format === 'csv' && !request.after) await write(res, csvLine(columns.map(csvHeaderOf)));
       for await (const hits of members.pages(gone)) {
-        const lines = hits.map((h) => {
-          const s = h._source as Record<string, unknown>;
-          if (request.format === 'csv') return `${request.fields.map((f) => csvCell(s[sourceField(f)])).join(',')}\r\n`;
-          return `${JSON.stringify(Object.fromEntries(request.fields.map((f) => [f, s[sourceField(f)] ?? null])))}\n`;
-        });
+        const docs = hits.map((h) => h._source as Record<string, unknown> & { tag_ids?: string[] });
+        const names = await tagNames(docs.flatMap((d) => d.tag_ids ?? []));
+        const lines = docs.map((doc) => (request.format === 'csv' ? csvLine(memberCsvCells(doc, columns, names)) : `${JSON.stringify(memberJsonRow(doc, fields, names))}\n`));
         await write(res, lines.join(''));
         sent += hits.length;
       }

@@ -3,6 +3,7 @@
 // phone. A preview adds the first contacts.
 import { compileToElasticsearch, Condition, EsClient, estypes, workspaceSearch } from '@segmenter/shared';
 import { SENDABLE_BY_EMAIL, SENDABLE_BY_PHONE } from '../counts/counts-routes';
+import { MemberField, memberJsonRow, sourceFieldsOf } from './member-fields';
 import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
 
 export interface SegmentCount {
@@ -11,7 +12,10 @@ export interface SegmentCount {
 }
 
 const PREVIEW_SORT: estypes.Sort = [{ created_at: 'desc' }, { contact_id: 'asc' }];
-const PREVIEW_FIELDS = ['contact_id', 'email', 'phone', 'first_name', 'last_name', 'email_status', 'phone_status', 'created_at'];
+/** A preview row: the member stream's fields in its camelCase spelling (one table spells both). */
+const PREVIEW_ROW: MemberField[] = (['id', 'email', 'phone', 'firstName', 'lastName', 'emailStatus', 'phoneStatus', 'createdAt'] as const).map((name) => ({ kind: 'standard', name }));
+const PREVIEW_FIELDS = sourceFieldsOf(PREVIEW_ROW);
+const NO_TAG_NAMES = new Map<string, string | null>();
 
 function countBody(alias: string, workspaceId: string, tree: Condition, previewSize = 0) {
   const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(tree)]);
@@ -74,9 +78,6 @@ export async function countSegments(
 export async function previewSegment(es: EsClient, alias: string, workspaceId: string, tree: Condition, limit: number) {
   const { header, body } = countBody(alias, workspaceId, tree, limit);
   const response = await es.search({ index: header.index, routing: header.routing, ...body });
-  const contacts = response.hits.hits.map((h) => {
-    const s = h._source as Record<string, unknown>;
-    return { id: s.contact_id, email: s.email ?? null, phone: s.phone ?? null, firstName: s.first_name ?? null, lastName: s.last_name ?? null, emailStatus: s.email_status, phoneStatus: s.phone_status, createdAt: s.created_at };
-  });
+  const contacts = response.hits.hits.map((h) => memberJsonRow(h._source as Record<string, unknown>, PREVIEW_ROW, NO_TAG_NAMES));
   return { ...countOf(response as unknown as estypes.MsearchMultiSearchItem), contacts };
 }

@@ -209,12 +209,13 @@ describe('streaming members', () => {
     fetch(`${h.api.url}/v1/segments/members`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   test('NDJSON: every member once, in id order, across pages, with the chosen fields', async () => {
-    const res = await stream({ query: { text: 'sendable:email' }, fields: ['id', 'email'] });
+    const res = await stream({ query: { text: 'sendable:email' }, fields: 'id,email,firstName' });
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
     const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2500);
     expect(lines.map((l) => l.id)).toEqual(bigIds);
-    expect(Object.keys(lines[0])).toEqual(['id', 'email']);
+    // camelCase keys, as in the contact JSON, in the order asked for.
+    expect(Object.keys(lines[0])).toEqual(['id', 'email', 'firstName']);
   });
 
   test('a dropped stream resumes after the last id received, with nothing twice or missing', async () => {
@@ -225,7 +226,7 @@ describe('streaming members', () => {
 
   test('CSV: a header, quoting, and formula cells defused', async () => {
     const saved = (await call('POST', '/v1/segments', { name: 'All', text: 'sendable:email' }, big.key)).body;
-    const res = await fetch(`${h.api.url}/v1/segments/${saved.id}/members?format=csv&fields=id,first_name`, { headers: { 'x-api-key': big.key } });
+    const res = await fetch(`${h.api.url}/v1/segments/${saved.id}/members?format=csv&fields=id,firstName`, { headers: { 'x-api-key': big.key } });
     const rows = (await res.text()).split('\r\n');
     expect(rows[0]).toBe('id,first_name');
     expect(rows).toHaveLength(2502); // header, 2500 rows, final empty
