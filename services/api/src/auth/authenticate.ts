@@ -33,7 +33,7 @@ export function requireApiKey(pool: Pool, scope: ApiKeyScope) {
       throw new UnauthorizedError('The API key is unknown or revoked');
     }
     if (!stored.scopes.includes(scope) && !stored.scopes.includes('admin')) {
-      throw new ForbiddenError(`This API key lacks the "${scope}" scope`);
+      throw new ForbiddenError(`This API key lacks the "${scope}" scope`, [{ field: 'headers.x-api-key', rule: `must have the "${scope}" scope` }]);
     }
     res.locals.principal = { workspaceId: stored.workspaceId, apiKeyId: stored.id, scopes: stored.scopes } satisfies Principal;
     next();
@@ -47,7 +47,7 @@ export function requireOperator(operatorKey: string | undefined) {
     if (!expected) throw new ForbiddenError('The admin API is disabled: set OPERATOR_KEY to enable it');
     const match = /^Bearer (.+)$/.exec(req.header('authorization') ?? '');
     if (!match || !timingSafeEqual(sha256(match[1]!), expected)) {
-      throw new UnauthorizedError('A valid operator key is required in the Authorization header');
+      throw new UnauthorizedError('A valid operator key is required in the Authorization header', { field: 'headers.authorization', rule: 'must be Bearer <OPERATOR_KEY>' });
     }
     next();
   };

@@ -24,7 +24,8 @@ export class AppError extends Error {
       title: this.title,
       status: this.status,
       detail: this.message,
-      ...(this.problems.length > 0 ? { errors: this.problems } : {}),
+      // Always present, so every problem has one shape; empty when no single field is to blame.
+      errors: this.problems,
     };
   }
 }
@@ -35,21 +36,24 @@ export class ValidationError extends AppError {
   }
 }
 
+const API_KEY_PROBLEM: FieldProblem = { field: 'headers.x-api-key', rule: 'must be a valid API key that is not revoked' };
+
 export class UnauthorizedError extends AppError {
-  constructor(detail = 'A valid API key is required in the X-Api-Key header') {
-    super(401, 'Unauthorized', detail);
+  constructor(detail = 'A valid API key is required in the X-Api-Key header', problem: FieldProblem = API_KEY_PROBLEM) {
+    super(401, 'Unauthorized', detail, [problem]);
   }
 }
 
 export class ForbiddenError extends AppError {
-  constructor(detail: string) {
-    super(403, 'Forbidden', detail);
+  constructor(detail: string, problems: FieldProblem[] = []) {
+    super(403, 'Forbidden', detail, problems);
   }
 }
 
 export class NotFoundError extends AppError {
-  constructor(what: string) {
-    super(404, 'Not found', `${what} was not found`);
+  /** `field`: where the request named what was not found, when it is not the path (e.g. `body.queries.0.segmentId`). */
+  constructor(what: string, field?: string) {
+    super(404, 'Not found', `${what} was not found`, field ? [{ field, rule: 'must name an existing resource of this workspace' }] : []);
   }
 }
 

@@ -43,12 +43,12 @@ export function errorHandler(log: Logger, bodyLimit: string) {
       return;
     }
     log.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    res.status(500).type('application/problem+json').json({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: req.originalUrl });
+    res.status(500).type('application/problem+json').json({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged', instance: req.originalUrl, errors: [] });
   };
 }
 
 export function notFoundHandler(req: Request, res: Response): void {
   res.status(404).type('application/problem+json').send(
-    JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}` }),
+    JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}`, instance: req.originalUrl, errors: [] }),
   );
 }

@@ -1,0 +1,97 @@
+// The segment side of the document: the condition tree (one recursive component), the request
+// shapes whose `condition` the routes take as unknown and resolve themselves, and the answers of
+// segments/, snapshots and jobs/.
+import { z } from 'zod';
+import { ConditionTree, EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
+import { SegmentAction } from '../segments/segment-actions';
+import { answer, FieldProblem, itemsOf, ref, timestamp, uuid } from './schema-kit';
+
+export { ConditionTree };
+export const conditionRef = ref('Condition');
+
+/** Text in the segment language (tag names), the alternative to a JSON condition tree. */
+const segmentText = z.string().min(1).max(20_000);
+
+/** What a count, preview, stream, snapshot or action runs: a saved segment, or an ad hoc condition (tree or text). */
+export const SegmentQuery = z.union([
+  z.strictObject({ segmentId: uuid }),
+  z.strictObject({ condition: conditionRef.optional(), text: segmentText.optional() }),
+]);
+
+/** An ad hoc bulk action: the query plus one action's fields. */
+export const AdHocSegmentAction = z.union(SegmentAction.options.map((option) => option.extend({ query: SegmentQuery })) as unknown as [z.ZodType, z.ZodType]);
+
+export const Segment = answer({
+  id: uuid,
+  name: z.string(),
+  description: z.string().nullable(),
+  /** The stored tree (tags by id). */
+  condition: conditionRef,
+  /** The same condition in the segment language, with the current tag names. */
+  text: z.string(),
+  referencesSegments: z.array(uuid),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+export const SegmentList = itemsOf(Segment);
+
+const Sendable = answer({ email: z.number().int(), phone: z.number().int() });
+export const SegmentCount = answer({ total: z.number().int(), sendable: Sendable });
+/** A query of a multi-query count that could not be counted: its own problem, in its place. */
+export const QueryProblem = answer({ status: z.number().int(), title: z.string(), detail: z.string(), errors: z.array(FieldProblem) });
+const waited = answer({ waitedMs: z.number().int() });
+export const CountAnswer = answer({
+  results: z.array(z.union([SegmentCount, QueryProblem])),
+  tookMs: z.number().int(),
+  consistency: waited.optional(),
+});
+export const PreviewAnswer = SegmentCount.extend({
+  contacts: z.array(
+    answer({
+      id: uuid,
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      firstName: z.string().nullable(),
+      lastName: z.string().nullable(),
+      emailStatus: z.enum(EMAIL_STATUSES),
+      phoneStatus: z.enum(PHONE_STATUSES),
+      createdAt: timestamp,
+    }),
+  ),
+  tookMs: z.number().int(),
+});
+
+export const ContactSegments = answer({ contactId: uuid, deleted: z.boolean(), items: z.array(answer({ id: uuid, name: z.string() })) });
+
+/** A job (jobs-store.ts): long work followed at /v1/jobs/{id}. System jobs have no workspace. */
+export const Job = answer({
+  id: uuid,
+  workspaceId: uuid.nullable(),
+  type: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  total: z.number().int().nullable(),
+  done: z.number().int(),
+  error: z.string().nullable(),
+  /** What a finished job found (a reconcile's report), when it reports anything. */
+  result: z.unknown().describe('Any JSON: the report of the job type, or null'),
+  attempts: z.number().int(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  finishedAt: timestamp.nullable(),
+});
+export const jobRef = ref('Job');
+export const JobList = itemsOf(jobRef);
+
+const SnapshotStatus = z.enum(['building', 'ready', 'failed']);
+export const SnapshotStarted = answer({ snapshot: answer({ id: uuid, status: SnapshotStatus }), job: jobRef });
+export const Snapshot = answer({
+  id: uuid,
+  segmentId: uuid.nullable(),
+  status: SnapshotStatus,
+  total: z.number().int().nullable(),
+  createdAt: timestamp,
+  readyAt: timestamp.nullable(),
+  error: z.string().optional(),
+});
+export const SnapshotMembers = answer({ snapshotId: uuid, total: z.number().int().nullable(), contactIds: z.array(uuid), nextCursor: z.string().nullable() });
