@@ -41,7 +41,7 @@ export const ContactSnapshot = z.object({
    * Per `channel.status`, the most recent activity times, newest first (at most 10). Optional so
    * events written before engagement was indexed still parse.
    */
-  engagement: z.record(z.string().regex(/^[a-z]+\.[a-z]+$/), z.array(timestamp).max(10)).optional(),
+  engagement: z.record(z.string().regex(/^[a-z]+\.[a-z_]+$/), z.array(timestamp).max(10)).optional(), // statuses may hold "_" (spam_report)
   createdAt: timestamp,
   updatedAt: timestamp,
   deletedAt: timestamp.nullable(),

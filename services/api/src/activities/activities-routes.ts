@@ -11,15 +11,17 @@ import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import { ActivityFields, ActivityHistoryQuery, BatchActivitiesRequest, BatchActivityItem } from './activity-schemas';
 import { emitContactEvents } from '../contacts/contact-changes';
+import { applyActivityStatusEffects } from './activity-status-effects';
 import { activityHistory, insertActivities, liveContactIds, refreshEngagement } from './activities-store';
 
-/** Stores activities of live, locked contacts and emits an event for each changed summary. */
+/** Stores activities of live, locked contacts, emits an event for each changed summary, and applies unsubscribes and complaints to statuses. */
 async function recordActivities(client: PoolClient, workspaceId: string, items: (ActivityFields & { contactId: string })[]): Promise<string[]> {
   const ids = await insertActivities(client, workspaceId, items);
   const perContact = new Map<string, number>();
   for (const item of items) perContact.set(item.contactId.toLowerCase(), (perContact.get(item.contactId.toLowerCase()) ?? 0) + 1);
   const changed = await refreshEngagement(client, workspaceId, [...perContact.keys()]);
   await emitContactEvents(client, workspaceId, changed, 'contact.engagement_recorded', (c) => ({ activities: perContact.get(c.id)! }));
+  await applyActivityStatusEffects(client, workspaceId, items);
   return ids;
 }
 

@@ -5,7 +5,7 @@
 // of the new contacts, one of their tags, one of their labels, one update of the matched contacts,
 // one insert of status history and one of the outbox events, built by Postgres from the rows.
 import { v7 as timeOrderedUuid } from 'uuid';
-import { CustomFieldValue, LIMITS, lockForTransaction, PoolClient } from '@segmenter/shared';
+import { CustomFieldValue, LIMITS, lockForTransaction, PoolClient, StatusChannel } from '@segmenter/shared';
 import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, FieldProblem } from '../errors/app-error';
@@ -13,6 +13,8 @@ import { ensureTagsByName, tagsByIds, tagsByNames } from '../tags/tags-store';
 import type { ContactWrite, MatchBy } from './contact-schemas';
 import { emitUpsertedEvents } from './contact-changes';
 import { fieldColumns } from './contacts-store';
+import { isSuppressing, strictnessOf } from '../suppressions/status-strictness';
+import { findSuppressions, FoundSuppression, recordSuppressions, suppressionOf } from '../suppressions/suppressions-store';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -60,6 +62,7 @@ function columnValues(write: ContactWrite): Record<string, unknown> {
 interface ExistingContact {
   id: string;
   email: string | null;
+  phone: string | null;
   emailStatus: string;
   phoneStatus: string;
   customFields: Record<string, CustomFieldValue>;
@@ -81,6 +84,8 @@ interface ContactPlan {
   /** The email the contact holds so far in this batch. */
   email: string | null;
   statusReason?: string;
+  /** Per channel, why the status is a suppression carried over from the list (the history's reason). */
+  suppressedBecause: Partial<Record<StatusChannel, string>>;
   createdAt?: string;
   skipped: boolean;
 }
@@ -153,6 +158,7 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
         replaceLabels: false,
         labelKeys: new Set(existing?.labelKeys ?? []),
         email: existing?.email ?? null,
+        suppressedBecause: {},
         skipped: !!existing && options.onMatch === 'skip' && !own.has(existing.id),
       };
     }
@@ -209,6 +215,7 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
   });
 
   const active = [...plans.values()].filter((p) => !p.skipped);
+  await carryOverSuppressions(client, workspaceId, active);
   const versions = await applyPlans(client, workspaceId, active, options.writtenBy, options.newContactSource ?? 'api');
   for (const plan of plans.values()) {
     const status: WriteStatus = plan.skipped ? 'skipped' : !plan.existing ? 'created' : versions.changed.has(plan.contactId) ? 'updated' : 'unchanged';
@@ -238,7 +245,7 @@ async function lockMatchedContacts(client: Queryable, workspaceId: string, match
     await client.query(`select pg_advisory_xact_lock(hashtext(k)) from (select $1 || v as k from unnest($2::text[]) v order by 1) s`, [`upsert:${workspaceId}:${matchBy}:`, unique]);
   }
   const { rows } = await client.query(
-    `select c.id, c.${matchBy} as value, c.email, c.email_status, c.phone_status, c.custom_fields, c.created_at,
+    `select c.id, c.${matchBy} as value, c.email, c.phone, c.email_status, c.phone_status, c.custom_fields, c.created_at,
             array(select l.key from contact_labels l where l.contact_id = c.id) as label_keys
        from contacts c
       where c.workspace_id = $1 and c.${matchBy} = any($2::text[]) and c.deleted_at is null
@@ -254,7 +261,7 @@ async function lockMatchedContacts(client: Queryable, workspaceId: string, match
   return new Map(
     [...oldest].map(([value, { row }]) => [
       value,
-      { id: row.id, email: row.email, emailStatus: row.email_status, phoneStatus: row.phone_status, customFields: row.custom_fields, labelKeys: new Set(row.label_keys) },
+      { id: row.id, email: row.email, phone: row.phone, emailStatus: row.email_status, phoneStatus: row.phone_status, customFields: row.custom_fields, labelKeys: new Set(row.label_keys) },
     ]),
   );
 }
@@ -369,7 +376,7 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
       ['phone', 'phone_status', p.existing?.phoneStatus ?? 'active'],
     ] as const) {
       const status = p.columns[column] as string | undefined;
-      if (status !== undefined && status !== before) history.push([p.contactId, channel, status, reason]);
+      if (status !== undefined && status !== before) history.push([p.contactId, channel, status, p.suppressedBecause[channel] ?? reason]);
     }
   }
   if (history.length > 0) {
@@ -377,6 +384,17 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
       `insert into contact_status_changes (workspace_id, contact_id, channel, status, reason)
        select $1, c, ch, s, r from unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) as x(c, ch, s, r)`,
       [workspaceId, history.map((h) => h[0]), history.map((h) => h[1]), history.map((h) => h[2]), history.map((h) => h[3])],
+    );
+    // A suppressing status a write set goes on the list (only ever stricter there), so it outlives the contact.
+    const byId = new Map(plans.map((p) => [p.contactId, p]));
+    await recordSuppressions(
+      client,
+      workspaceId,
+      history.flatMap(([contactId, channel, status, reason]) => {
+        const address = addressAfter(byId.get(contactId)!, channel as StatusChannel);
+        return address ? [{ channel: channel as StatusChannel, address, status, reason, contactId }] : [];
+      }),
+      'stricter',
     );
   }
 
@@ -389,6 +407,54 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
     for (const r of rows) byId.set(r.id, Number(r.version));
   }
   return { byId, changed };
+}
+
+const CHANNEL_COLUMNS = { email: { address: 'email', status: 'email_status' }, phone: { address: 'phone', status: 'phone_status' } } as const;
+
+/** The address a plan's contact holds on a channel after the write. */
+function addressAfter(plan: ContactPlan, channel: StatusChannel): string | null {
+  const written = plan.columns[CHANNEL_COLUMNS[channel].address];
+  return written !== undefined ? (written as string | null) : (plan.existing?.[channel] ?? null);
+}
+
+/** Why a contact's status came from the list, for its status history. */
+function suppressionReason(entry: FoundSuppression): string {
+  const from = { 'deleted contact': 'kept from a deleted contact', 'erased contact': 'kept from an erased contact', 'live contact': 'as on another contact', list: 'on the suppression list' }[entry.origin];
+  return `suppressed: ${entry.status} on ${entry.suppressedAt.slice(0, 10)}, ${from}`;
+}
+
+/**
+ * The precedence of statuses on a write (docs/sendability.md): the strictest wins. A contact the
+ * write creates, or whose address or status it sets, gets the status of its address on the
+ * suppression list when that is stricter than the one asked for (or the default), and a matched
+ * contact keeps its own suppressing status against a weaker one: an import or upsert never
+ * silently undoes an unsubscribe. Only an explicit status change on the contact lifts it.
+ */
+async function carryOverSuppressions(client: Queryable, workspaceId: string, plans: ContactPlan[]): Promise<void> {
+  const concerned = plans.flatMap((plan) =>
+    (['email', 'phone'] as const).flatMap((channel) => {
+      const columns = CHANNEL_COLUMNS[channel];
+      const address = addressAfter(plan, channel);
+      const touched = !plan.existing || plan.columns[columns.address] !== undefined || plan.columns[columns.status] !== undefined;
+      return touched ? [{ plan, channel, address }] : [];
+    }),
+  );
+  if (concerned.length === 0) return;
+  const withAddress = concerned.filter((c): c is typeof c & { address: string } => !!c.address);
+  const found = await findSuppressions(client, workspaceId, withAddress.map(({ channel, address }) => ({ channel, address })));
+  for (const { plan, channel, address } of concerned) {
+    const column = CHANNEL_COLUMNS[channel].status;
+    const before = plan.existing ? (channel === 'email' ? plan.existing.emailStatus : plan.existing.phoneStatus) : undefined;
+    const asked = (plan.columns[column] as string | undefined) ?? before ?? 'active';
+    let status = asked;
+    if (before !== undefined && isSuppressing(channel, before) && strictnessOf(channel, before) > strictnessOf(channel, status)) status = before;
+    const entry = address ? suppressionOf(found, { channel, address }) : undefined;
+    if (entry && strictnessOf(channel, entry.status) > strictnessOf(channel, status)) {
+      status = entry.status;
+      plan.suppressedBecause[channel] = suppressionReason(entry);
+    }
+    if (status !== asked) plan.columns[column] = status;
+  }
 }
 
 /** A tag deleted between looking it up and using it (its deletion job committed meanwhile): a 409 to retry, not a 500. */

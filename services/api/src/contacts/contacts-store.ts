@@ -275,17 +275,29 @@ export async function setChannelStatus(
   return true;
 }
 
-/** Sets one channel's status on locked live contacts, with history; returns the ids whose status changed (version bumped). */
-export async function setChannelStatuses(client: Queryable, workspaceId: string, ids: string[], channel: 'email' | 'phone', status: string, reason: string): Promise<string[]> {
+/**
+ * Sets one channel's status on locked live contacts, with history; returns the ids whose status
+ * changed (version bumped). With `replacing`, only contacts whose status is one of those change
+ * (an activity may make a status stricter, never weaker).
+ */
+export async function setChannelStatuses(
+  client: Queryable,
+  workspaceId: string,
+  ids: string[],
+  channel: 'email' | 'phone',
+  status: string,
+  reason: string,
+  replacing?: readonly string[],
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const column = channel === 'email' ? 'email_status' : 'phone_status';
   const { rows } = await client.query(
     `with changed as (
        update contacts set ${column} = $3, version = version + 1, updated_at = now()
-        where workspace_id = $1 and id = any($2::uuid[]) and ${column} <> $3 returning id)
+        where workspace_id = $1 and id = any($2::uuid[]) and ${column} <> $3 and ($6::text[] is null or ${column} = any($6::text[])) returning id)
      insert into contact_status_changes (workspace_id, contact_id, channel, status, reason)
      select $1, id, $4, $3, $5 from changed returning contact_id`,
-    [workspaceId, ids, status, channel, reason],
+    [workspaceId, ids, status, channel, reason, replacing ?? null],
   );
   return rows.map((r) => r.contact_id).sort();
 }

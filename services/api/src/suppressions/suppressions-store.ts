@@ -121,8 +121,7 @@ export async function recordSuppressions(client: Queryable, workspaceId: string,
       items.map((i) => i.status),
       items.map((i) => i.reason),
       items.map((i) => i.contactId),
-      STATUS_STRICTNESS.email,
-      STATUS_STRICTNESS.phone,
+      ...(mode === 'stricter' ? [STATUS_STRICTNESS.email, STATUS_STRICTNESS.phone] : []),
     ],
   );
 }
