@@ -60,7 +60,8 @@ describe('import', () => {
     for (let row = 1; row <= 300; row++) {
       const kind = row % 30 === 0 ? (row / 30) % 3 : -1;
       if (kind === 0) bad.set(row, 'email'), lines.push(`not-an-email-${row},Bad,,gold,active`);
-      else if (kind === 1) bad.set(row, 'label_tier'), lines.push(`row${row}@example.com,Bad,,gold plus,active`);
+      // Label values may hold any printable text, up to 256 characters.
+      else if (kind === 1) bad.set(row, 'label_tier'), lines.push(`row${row}@example.com,Bad,,${'g'.repeat(257)},active`);
       else if (kind === 2) bad.set(row, 'email_status'), lines.push(`row${row}@example.com,Bad,,gold,bogus`);
       else {
         const tier = row % 2 ? 'gold' : 'silver';

@@ -91,10 +91,10 @@ describe('segmenter members', () => {
     expect(fake.stdout()).toBe('id,email\r\n1,a@x.test\r\n');
   });
 
-  test('--query posts the text, fields as a list', async () => {
+  test('--query posts the text, fields as one comma-separated string (as on GET)', async () => {
     const fake = createFakeContext({ 'POST /v1/segments/members': () => textResponse('{"id":"1"}\n', 'application/x-ndjson') });
-    expect(await run(['members', '--query', 'tag:vip', '--fields', 'id'], fake.context)).toBe(0);
-    expect(JSON.parse(fake.requests[0]!.body!)).toEqual({ query: { text: 'tag:vip' }, fields: ['id'] });
+    expect(await run(['members', '--query', 'tag:vip', '--fields', 'id, email'], fake.context)).toBe(0);
+    expect(JSON.parse(fake.requests[0]!.body!)).toEqual({ query: { text: 'tag:vip' }, fields: 'id,email' });
     expect(fake.stdout()).toBe('{"id":"1"}\n');
   });
 
@@ -109,6 +109,18 @@ describe('segmenter segments', () => {
   test('list prints a table of id, name and text on one line each', async () => {
     const fake = createFakeContext({ 'GET /v1/segments': () => jsonResponse(200, { items: [segment, { ...segment, id: 's22', name: 'All' }] }) });
     expect(await run(['segments', 'list'], fake.context)).toBe(0);
+    expect(fake.stdout()).toBe(['id   name  text', 's1   VIP   tag:vip AND country = "FR"', 's22  All   tag:vip AND country = "FR"', ''].join('\n'));
+  });
+
+  test('list follows the cursor through every page', async () => {
+    const fake = createFakeContext({
+      'GET /v1/segments': [
+        () => jsonResponse(200, { items: [segment], nextCursor: 'page-2' }),
+        () => jsonResponse(200, { items: [{ ...segment, id: 's22', name: 'All' }], nextCursor: null }),
+      ],
+    });
+    expect(await run(['segments', 'list'], fake.context)).toBe(0);
+    expect(fake.requests.map((r) => [r.query.get('limit'), r.query.get('cursor')])).toEqual([['1000', null], ['1000', 'page-2']]);
     expect(fake.stdout()).toBe(['id   name  text', 's1   VIP   tag:vip AND country = "FR"', 's22  All   tag:vip AND country = "FR"', ''].join('\n'));
   });
 

@@ -24,9 +24,10 @@ Which segment (exactly one):
 
 Options:
   --format ndjson|csv    output format (default ndjson)
-  --fields id,email,...  fields per member (default id); one of id, email, phone, first_name,
-                         last_name, email_status, phone_status, country, city, language,
-                         timezone, created_at`;
+  --fields id,email,...  fields per member (default id), in the contact JSON's spelling: id,
+                         email, phone, firstName, lastName, emailStatus, phoneStatus, country,
+                         city, language, timezone, createdAt, ... and tags, labels, label:KEY,
+                         custom:KEY (CSV headers keep the contact file's names)`;
 
 export const membersCommand = defineCommand({
   name: 'members',
@@ -43,7 +44,7 @@ export const membersCommand = defineCommand({
     const response =
       values.segment !== undefined
         ? await api.send('GET', `/v1/segments/${encodeURIComponent(values.segment)}/members`, { query: { format, fields: fields?.join(',') } })
-        : await api.send('POST', '/v1/segments/members', { json: { query: { text: values.query }, format, fields } });
+        : await api.send('POST', '/v1/segments/members', { json: { query: { text: values.query }, format, fields: fields?.join(',') } });
     await streamResponse(response, { stdout: context.stdout });
     return ExitCode.success;
   },

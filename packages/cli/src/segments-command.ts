@@ -5,6 +5,7 @@ import { expectPositionals, parseCommandArgs, UsageError } from './args';
 import { apiClientFor, defineCommand, writeLine } from './command';
 import { ExitCode } from './exit-codes';
 import { formatTable, truncate } from './format-table';
+import { readAllPages } from './read-all-pages';
 
 const OPTIONS = {
   name: { type: 'string' },
@@ -19,7 +20,7 @@ const usage = `Usage:
   segmenter segments create --name NAME (--text TEXT | --file FILE) [--description D]
   segmenter segments delete ID
 
-Saved segments. 'list' prints id, name and text; 'get' and 'create' print the segment as JSON.
+Saved segments. 'list' prints id, name and text of every saved segment (all pages); 'get' and 'create' print the segment as JSON.
 
 Options (create):
   --name NAME         the segment's name
@@ -50,7 +51,7 @@ export const segmentsCommand = defineCommand({
       case 'list': {
         expectPositionals(rest, []);
         const api = apiClientFor(values, context);
-        const { items } = await api.json<{ items: SavedSegment[] }>('GET', '/v1/segments');
+        const items = await readAllPages<SavedSegment>(api, '/v1/segments');
         const rows = items.map((s) => [s.id, truncate(oneLine(s.name), 40), truncate(oneLine(s.text ?? ''), 80)]);
         writeLine(context.stdout, formatTable(['id', 'name', 'text'], rows));
         return ExitCode.success;

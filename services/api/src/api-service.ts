@@ -23,6 +23,7 @@ import { createDuplicatesService } from './duplicates/duplicates-service';
 import { createJobRunner, JobRunner } from './jobs/job-runner';
 import { createLabelsService } from './labels/labels-service';
 import { createTagsService, TAG_DELETE_JOB } from './tags/tags-service';
+import { createCustomFieldsService, CUSTOM_FIELD_DELETE_JOB, CUSTOM_FIELD_RENAME_JOB } from './custom-fields/custom-fields-service';
 import { createWorkspacesService } from './workspaces/workspaces-service';
 import { createOutboxRelay } from './outbox/outbox-relay';
 import { createApiMetrics } from './metrics/api-metrics';
@@ -94,6 +95,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     pollIntervalMs: 500,
     handlers: {
       [TAG_DELETE_JOB]: (client, job) => services.tags.deleteTagChunk(client, job),
+      [CUSTOM_FIELD_DELETE_JOB]: (client, job) => services.customFields.deleteChunk(client, job),
+      [CUSTOM_FIELD_RENAME_JOB]: (client, job) => services.customFields.renameChunk(client, job),
       [REBUILD_JOB]: createRebuildChunk({ es, alias, log: log.child({ component: 'search-index' }), retireGraceMs: options.retireGraceMs ?? 15_000 }),
       [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
       [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
@@ -104,6 +107,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   const services: AppServices = {
     contacts: createContactsService(pool),
     tags: createTagsService(pool, jobs),
+    customFields: createCustomFieldsService(pool, jobs),
     labels: createLabelsService(pool),
     duplicates: createDuplicatesService(pool),
     workspaces: createWorkspacesService(pool),

@@ -15,6 +15,7 @@ import { activitiesRoutes, contactActivitiesRoutes } from './activities/activiti
 import { contactsRoutes } from './contacts/contacts-routes';
 import type { ContactsService } from './contacts/contacts-service';
 import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
+import type { CustomFieldsService } from './custom-fields/custom-fields-service';
 import { duplicatesRoutes } from './duplicates/duplicates-routes';
 import { suppressionsRoutes } from './suppressions/suppressions-routes';
 import type { DuplicatesService } from './duplicates/duplicates-service';
@@ -40,6 +41,7 @@ export interface AppServices {
   duplicates: DuplicatesService;
   workspaces: WorkspacesService;
   imports: ImportsService;
+  customFields: CustomFieldsService;
 }
 
 export interface AppDependencies {
@@ -78,7 +80,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/contacts', contactActivitiesRoutes(pool));
   app.use('/v1/contacts', contactSegmentsRoutes(pool));
   app.use('/v1/contacts', contactsRoutes(services.contacts, pool));
-  app.use('/v1/custom-fields', customFieldsRoutes(pool));
+  app.use('/v1/custom-fields', customFieldsRoutes(pool, services.customFields));
   app.use('/v1/tags', tagsRoutes(services.tags, pool));
   app.use('/v1/labels', labelsRoutes(services.labels, pool));
   app.use('/v1/activities', activitiesRoutes(pool));
