@@ -1,6 +1,6 @@
 // /v1/custom-fields: the per-workspace definitions contacts' custom fields are checked against.
-// Definitions are append-only for now: removing one would need a job that clears it from every
-// contact (and bumps their versions), which belongs with the bulk-job machinery.
+// Renaming and deleting one rewrites every contact holding it, so both are jobs (202, progress
+// at /v1/jobs/:id); see custom-fields-service.ts for how saved segments are kept whole.
 import { Router } from 'express';
 import { z } from 'zod';
 import { CustomFieldKey, CustomFieldType, inTransaction, LIMITS, Pool } from '@segmenter/shared';
@@ -8,11 +8,16 @@ import { principalOf, requireApiKey } from '../auth/authenticate';
 import { textKeyedPage } from '../http/list-keys';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
+import type { CustomFieldsService } from './custom-fields-service';
 import { insertDefinition, listDefinitions } from './custom-fields-store';
 
-const CreateCustomField = z.strictObject({ key: CustomFieldKey, type: CustomFieldType });
+export const CreateCustomField = z.strictObject({ key: CustomFieldKey, type: CustomFieldType });
+export const CustomFieldParams = z.object({ key: CustomFieldKey });
+export const RenameCustomField = z.strictObject({ key: CustomFieldKey });
+/** `?force=true` deletes a field saved segments use, marking them broken; without it that is a 409. */
+export const DeleteCustomFieldQuery = z.strictObject({ force: z.enum(['true', 'false'], 'must be true or false').default('false').transform((f) => f === 'true') });
 
-export function customFieldsRoutes(pool: Pool): Router {
+export function customFieldsRoutes(pool: Pool, service: CustomFieldsService): Router {
   const router = Router();
   router.get('/', requireApiKey(pool, 'read'), async (req, res) => {
     const page = parseRequestPart(ListQuery, 'query', req.query);
@@ -25,6 +30,18 @@ export function customFieldsRoutes(pool: Pool): Router {
     const body = parseRequestPart(CreateCustomField, 'body', req.body);
     const workspaceId = principalOf(res).workspaceId;
     res.status(201).json(await inTransaction(pool, (c) => insertDefinition(c, workspaceId, body.key, body.type, LIMITS.customFieldsPerWorkspace)));
+  });
+  router.patch('/:key', requireApiKey(pool, 'admin'), async (req, res) => {
+    const { key } = parseRequestPart(CustomFieldParams, 'params', req.params);
+    const body = parseRequestPart(RenameCustomField, 'body', req.body);
+    const job = await service.renameDefinition(principalOf(res).workspaceId, key, body.key);
+    res.status(202).location(`/v1/jobs/${job.id}`).json(job);
+  });
+  router.delete('/:key', requireApiKey(pool, 'admin'), async (req, res) => {
+    const { key } = parseRequestPart(CustomFieldParams, 'params', req.params);
+    const { force } = parseRequestPart(DeleteCustomFieldQuery, 'query', req.query);
+    const job = await service.deleteDefinition(principalOf(res).workspaceId, key, { force });
+    res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });
   return router;
 }

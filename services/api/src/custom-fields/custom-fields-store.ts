@@ -13,8 +13,9 @@ export interface CustomFieldDefinition {
   createdAt: string;
 }
 
+/** The definitions writes and segments may use: one being renamed or deleted by a job is not among them. */
 export async function loadDefinitions(client: Queryable, workspaceId: string): Promise<CustomFieldDefinitions> {
-  const { rows } = await client.query('select key, type from custom_field_definitions where workspace_id = $1', [workspaceId]);
+  const { rows } = await client.query('select key, type from custom_field_definitions where workspace_id = $1 and pending_change is null', [workspaceId]);
   return new Map(rows.map((r) => [r.key, r.type]));
 }
 

@@ -14,7 +14,8 @@ beforeAll(async () => {
   ws = await h.createWorkspace();
   const batch = await call('POST', '/v1/contacts/batch-upsert', {
     matchBy: 'email',
-    contacts: Array.from({ length: 6 }, (_, i) => ({ email: `c${i}@example.com`, tags: i < 4 ? ['VIP'] : ['Regular'], createMissing: true })),
+    createMissing: true,
+    contacts: Array.from({ length: 6 }, (_, i) => ({ email: `c${i}@example.com`, tags: i < 4 ? ['VIP'] : ['Regular'] })),
   });
   expect(batch.status).toBe(200);
   contactIds = batch.body.results.map((r: { id: string }) => r.id);
@@ -54,7 +55,7 @@ describe('deleting a tag that saved segments use', () => {
   it('forced, marks the segments broken: they print the name, and counting, previews, streams and snapshots answer 409', async () => {
     const deleted = await call('DELETE', `/v1/tags/${vipTag}?force=true`);
     expect(deleted.status).toBe(202);
-    await eventually(async () => expect((await call('GET', `/v1/jobs/${deleted.body.id}`)).body.status).toBe('succeeded'));
+    await eventually(async () => (await call('GET', `/v1/jobs/${deleted.body.id}`)).body.status, (status) => status === 'succeeded');
 
     const saved = (await call('GET', `/v1/segments/${direct.id}`)).body;
     expect(saved.text).toBe('tag:VIP OR tag:Regular');
@@ -98,7 +99,7 @@ test('a segment can be saved before any contact has its label keys: accepted, wi
   ]);
   expect(await countOf({ segmentId: saved.body.id })).toMatchObject({ total: 0 });
   await call('POST', '/v1/labels/bulk-set', { contactIds: contactIds.slice(0, 2), labels: { tier: 'gold' } });
-  await eventually(async () => expect(await countOf({ segmentId: saved.body.id })).toMatchObject({ total: 2 }));
+  expect(await eventually(() => countOf({ segmentId: saved.body.id }), (r) => r.total === 2)).toMatchObject({ total: 2 });
   const renamed = await call('PATCH', `/v1/segments/${saved.body.id}`, { text: 'label:tier = gold' });
   expect(renamed.body.warnings).toEqual([]);
 });

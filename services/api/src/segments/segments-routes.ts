@@ -69,7 +69,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
       const saved = await findSegment(pool, workspaceId, query.segmentId);
       if (!saved) throw new NotFoundError(`Segment ${query.segmentId}`);
       if (saved.broken) throw brokenSegmentConflict({ ...saved, broken: saved.broken }, `${at}.segmentId`);
-      return expandSegments(pool, workspaceId, saved.condition, `${at}.segmentId`);
+      return expandSegments(pool, workspaceId, saved.condition, `${at}.segmentId`, saved.id);
     }
     return (await resolveCondition(pool, workspaceId, query as ConditionInput, { at })).expanded;
   }
