@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { RunningApi, startApiService } from '../../services/api/src/api-service';
 import { RunningIndexer, startIndexerService } from '../../services/indexer/src/indexer-service';
+import { responseCheckEnabled, responseViolation } from './openapi-response-check';
 import { createTestEnvironment, TestEnvironment } from './test-environment';
 
 export interface ApiResponse<T = any> {
@@ -58,7 +59,15 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
     const res = await fetch(`${api.url}${path}`, { method, headers, body });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    const contentType = res.headers.get('content-type');
+    // Streams and files (NDJSON, CSV) come back as text; everything else is JSON.
+    const parsed = text && !/text\/csv|x-ndjson/.test(contentType ?? '') ? JSON.parse(text) : text || undefined;
+    if (responseCheckEnabled()) {
+      // Every answer a test receives must be what the OpenAPI document promises (OPENAPI_RESPONSE_CHECK=off to skip).
+      const violation = responseViolation(method, path, res.status, contentType, parsed);
+      if (violation) throw new Error(`OpenAPI response check: ${violation}`);
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
   };
   return {
     env,

@@ -43,7 +43,22 @@ export const Problem = z.object({
 /** Zod to JSON Schema, without `$schema` (the document declares its dialect once). */
 export function toJsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
-  return rest;
+  return io === 'output' ? withoutOpenEnds(rest) : rest;
+}
+
+/**
+ * Drops `additionalProperties: {}` (what an open answer renders as): JSON Schema allows extra
+ * properties anyway, and without it generated clients get exact types, with no index signature
+ * that would blur every field (and the unions told apart by their fields) into `unknown`.
+ */
+function withoutOpenEnds(node: JsonSchema): JsonSchema {
+  const walk = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(walk);
+    if (!n || typeof n !== 'object') return n;
+    const entries = Object.entries(n).filter(([k, v]) => !(k === 'additionalProperties' && v && typeof v === 'object' && Object.keys(v).length === 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, walk(v)]));
+  };
+  return walk(node) as JsonSchema;
 }
 
 /**
