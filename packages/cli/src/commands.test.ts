@@ -61,12 +61,21 @@ describe('segmenter count', () => {
     expect(fake.stdout()).toBe([' total   email  phone  query', '12,345  10,000    800  tag:vip', '     7       7      0  segment s1', ''].join('\n'));
   });
 
-  test('a query that failed prints its error and exits 1', async () => {
+  test('a query that failed prints its own rules (or its detail) in its line and exits 1', async () => {
     const fake = createFakeContext({
-      'POST /v1/segments/count': () => jsonResponse(200, { results: [{ total: 1, sendable: { email: 1, phone: 1 } }, { error: 'index unavailable' }] }),
+      'POST /v1/segments/count': () =>
+        jsonResponse(200, {
+          results: [
+            { total: 1, sendable: { email: 1, phone: 1 } },
+            { status: 400, title: 'Validation failed', detail: 'x', errors: [{ field: 'body.queries.1.text', rule: 'unknown tag "vip"' }] },
+            { status: 409, title: 'Conflict', detail: 'Segment "A" is broken: tag "B" was deleted', errors: [] },
+          ],
+        }),
     });
-    expect(await run(['count', 'a', 'b'], fake.context)).toBe(1);
-    expect(fake.stdout()).toContain('error: index unavailable');
+    expect(await run(['count', 'a', 'b', 'c'], fake.context)).toBe(1);
+    expect(fake.stdout()).toContain('error: unknown tag "vip"');
+    expect(fake.stdout()).toContain('error: Segment "A" is broken: tag "B" was deleted');
+    expect(fake.stdout()).toMatch(/^\s*1\s+1\s+1\s+a$/m);
   });
 
   test('a query the API refuses prints the problem with its field', async () => {

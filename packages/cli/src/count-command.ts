@@ -19,11 +19,20 @@ by phone.
 Example:
   segmenter count 'tag:"Hot Lead"' 'label:tier IN [gold, silver]' --segment 0b6f...`;
 
-/** One result of POST /v1/segments/count; `error` is read in case the server reports a query's failure there. */
+/** One result of POST /v1/segments/count: a count, or that query's own problem (status, detail, errors). */
 interface CountResult {
   total?: number;
   sendable?: { email?: number; phone?: number };
-  error?: unknown;
+  status?: number;
+  detail?: string;
+  errors?: { field: string; rule: string }[];
+}
+
+/** A failed query's reason in one line: its field rules when it has them, else its detail. */
+function reasonOf(result: CountResult | undefined): string {
+  if (!result) return 'no count in the answer';
+  if (result.errors && result.errors.length > 0) return result.errors.map((e) => e.rule).join('; ');
+  return result.detail ?? 'no count in the answer';
 }
 
 const countCell = (n: number | undefined) => (n === undefined ? '-' : formatCount(n));
@@ -46,10 +55,9 @@ export const countCommand = defineCommand({
     let failed = false;
     const rows = queries.map(({ label }, i) => {
       const result = answer?.results?.[i];
-      if (!result || result.error !== undefined || typeof result.total !== 'number') {
+      if (!result || typeof result.total !== 'number') {
         failed = true;
-        const reason = result?.error === undefined ? 'no count in the answer' : typeof result.error === 'string' ? result.error : JSON.stringify(result.error);
-        return [`error: ${reason}`, '', '', label];
+        return [`error: ${reasonOf(result)}`, '', '', label];
       }
       return [countCell(result.total), countCell(result.sendable?.email), countCell(result.sendable?.phone), label];
     });
