@@ -137,3 +137,20 @@ test('the segment list pages by name with limit and cursor', async () => {
   expect((await call('GET', '/v1/segments?limit=0', undefined, other.key)).body.errors).toEqual([{ field: 'query.limit', rule: 'must be at least 1' }]);
   expect((await call('GET', '/v1/segments?cursor=nope', undefined, other.key)).body.errors).toEqual([{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]);
 });
+
+test('a tag whose deletion job has not finished cannot be used by a segment saved meanwhile', async () => {
+  // No job runner here: the deletion stays queued, as it would while a big tag is being removed.
+  const paused = await startApiHarness({ jobRunner: false });
+  try {
+    const own = await paused.createWorkspace();
+    const ask = (method: string, path: string, body?: unknown) => paused.request(method, path, { key: own.key, body });
+    const tag = (await ask('POST', '/v1/tags', { name: 'Going' })).body.id;
+    expect((await ask('DELETE', `/v1/tags/${tag}`)).status).toBe(202);
+    const saved = await ask('POST', '/v1/segments', { name: 'Too late', text: 'tag:Going' });
+    expect([saved.status, saved.body.errors]).toEqual([400, [{ field: 'body.text', rule: 'names tags that are being deleted: "Going"' }]]);
+    // Counting ad hoc still works while the tag exists.
+    expect((await ask('POST', '/v1/segments/count', { queries: [{ text: 'tag:Going' }] })).body.results[0]).toMatchObject({ total: 0 });
+  } finally {
+    await paused.stop();
+  }
+});
