@@ -717,7 +717,7 @@ describe('contact writes', () => {
     });
 
     test.each([
-      { description: 'a status of the other channel', body: () => ({ contactIds: [randomUUID()], channel: 'phone', status: 'unsubscribed' }), field: 'body.status', rule: 'Invalid option: expected one of "active"|"blacklisted"' },
+      { description: 'a status of the other channel', body: () => ({ contactIds: [randomUUID()], channel: 'phone', status: 'unsubscribed' }), field: 'body.status', rule: 'Invalid option: expected one of "active"|"opted_out"|"blacklisted"' },
       { description: 'an unknown status', body: () => ({ contactIds: [randomUUID()], channel: 'email', status: 'gone' }), field: 'body.status', rule: STATUS_RULE },
       {
         description: 'more than 10000 ids',

@@ -17,7 +17,8 @@ const ResolveRequest = z.strictObject({
   field: Field,
   value: z.string().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
   keep: z.enum(['earliest', 'latest']),
-  action: z.enum(['merge', 'remove']).default('merge'),
+  // Required: a merge and a removal differ in what survives, so neither is chosen for the client.
+  action: z.enum(['merge', 'remove'], { error: (issue) => (issue.input === undefined ? 'is required: merge or remove' : 'must be one of merge, remove') }),
 });
 
 export function duplicatesRoutes(service: DuplicatesService, pool: Pool): Router {

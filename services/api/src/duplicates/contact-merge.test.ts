@@ -1,0 +1,78 @@
+// The merge plan: fill what the kept contact lacks, keep its own values, the strictest status,
+// and report what could not be carried over.
+import type { ContactSnapshot } from '@segmenter/shared';
+import { labelsLeftBehind, planMerge } from './contact-merge';
+
+let n = 0;
+function contact(over: Partial<ContactSnapshot> = {}): ContactSnapshot {
+  n += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    workspaceId: '00000000-0000-4000-8000-000000000000',
+    email: null,
+    phone: '+14155550100',
+    firstName: null,
+    lastName: null,
+    address: { street: null, city: null, region: null, postalCode: null, country: null },
+    timezone: null,
+    language: null,
+    subscriptionCategories: [],
+    source: 'api',
+    consentAt: null,
+    customFields: {},
+    emailStatus: 'active',
+    phoneStatus: 'active',
+    emailRating: null,
+    tagIds: [],
+    labels: {},
+    engagement: {},
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    deletedAt: null,
+    version: 1,
+    ...over,
+  } as ContactSnapshot;
+}
+
+test('fills empty fields from the oldest merged contact first and reports conflicting values', () => {
+  const kept = contact({ firstName: 'Ada', address: { street: null, city: 'Paris', region: null, postalCode: null, country: null } });
+  const a = contact({ email: 'a@example.com', firstName: 'Adeline', lastName: 'Lovelace', address: { street: '1 Rue', city: 'Lyon', region: null, postalCode: null, country: 'FR' } });
+  const b = contact({ email: 'b@example.com', lastName: 'Lovelace' });
+  const plan = planMerge(kept, [a, b]);
+  expect(plan.fields).toEqual({ email: 'a@example.com', lastName: 'Lovelace', address: { street: '1 Rue', country: 'FR' } });
+  expect(plan.notCarriedOver).toEqual([
+    { contactId: b.id, field: 'email', rule: "the kept contact's own value is kept" },
+    { contactId: a.id, field: 'firstName', rule: "the kept contact's own value is kept" },
+    { contactId: a.id, field: 'address.city', rule: "the kept contact's own value is kept" },
+  ]);
+});
+
+test('custom fields and tags are added, the strictest status wins', () => {
+  const kept = contact({ customFields: { plan: 'pro' }, tagIds: ['t1'], phoneStatus: 'opted_out' });
+  const other = contact({ customFields: { plan: 'free', seats: 3 }, tagIds: ['t1', 't2'], emailStatus: 'unsubscribed', phoneStatus: 'active' });
+  const plan = planMerge(kept, [other]);
+  expect(plan.customFields).toEqual({ plan: 'pro', seats: 3 });
+  expect(plan.tagIds).toEqual(['t2']);
+  expect(plan.statuses).toEqual({ email: { status: 'unsubscribed', from: other.id } });
+  expect(plan.notCarriedOver).toEqual([{ contactId: other.id, field: 'customFields.plan', rule: "the kept contact's own value is kept" }]);
+});
+
+test('labels named __proto__, constructor and prototype are carried over like any other', () => {
+  const labels = JSON.parse('{"__proto__": "x", "constructor": "y", "prototype": "z"}');
+  const plan = planMerge(contact(), [contact({ labels })]);
+  expect([...plan.labels]).toEqual([
+    ['__proto__', 'x'],
+    ['constructor', 'y'],
+    ['prototype', 'z'],
+  ]);
+  expect(Object.keys(Object.fromEntries(plan.labels))).toEqual(['__proto__', 'constructor', 'prototype']);
+});
+
+test('labels beyond the limit are reported', () => {
+  const full = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v']));
+  const other = contact({ labels: { extra: 'v', k0: 'v' } });
+  const plan = planMerge(contact({ labels: full }), [other]);
+  expect(plan.labels.size).toBe(0);
+  expect(plan.notCarriedOver).toEqual([{ contactId: other.id, field: 'labels.extra', rule: 'does not fit: a contact holds at most 50 labels' }]);
+  expect(labelsLeftBehind(plan)).toEqual([{ contactId: other.id, key: 'extra' }]);
+});
