@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validate } from '@readme/openapi-parser';
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { OPERATIONS, openApiDocument } from '../../services/api/src/openapi/openapi-document';
 
 const ROOT = join(__dirname, '..', '..');
@@ -20,8 +20,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 test('the document is valid OpenAPI 3.1', async () => {
   // validate() dereferences in place: give it a copy.
   const result = await validate(JSON.parse(JSON.stringify(openApiDocument())));
-  expect(result.errors ?? []).toEqual([]);
-  expect(result.valid).toBe(true);
+  expect(result.valid ? '' : compileErrors(result)).toBe('');
+  expect(result.specification).toBe('OpenAPI');
 });
 
 test('the script calls every operation of the document', () => {
