@@ -4,6 +4,7 @@ export * from './db/pg-pool';
 export * from './db/queue-table-vacuum';
 export * from './elasticsearch/es-client';
 export * from './domain/contact-domain';
+export * from './domain/contact-normalisers';
 export * from './events/change-events';
 export * from './kafka/kafka-client';
 export * from './logging/logger';

@@ -2,7 +2,8 @@
 // own rules. Semantics are proven by the differential test against real Postgres and
 // Elasticsearch (test/segments-differential.int.test.ts); these pin the shapes.
 import fc from 'fast-check';
-import { checkCondition, Condition, conditionProblems, SEGMENT_LIMITS } from './condition-model';
+import { PHONE_STATUSES } from '../domain/contact-domain';
+import { checkCondition, Condition, conditionProblems, normalizeCondition, SEGMENT_LIMITS } from './condition-model';
 import { compileToElasticsearch, escapeWildcard } from './elasticsearch-compiler';
 import { compileToSql, matchingContactsSql } from './sql-compiler';
 import { foldCase, matchesDocument } from './document-evaluator';
@@ -81,6 +82,22 @@ describe('Elasticsearch compiler', () => {
         },
       },
     ],
+    [
+      'engagement in the last N calendar months',
+      { kind: 'engagement', channel: 'sms', status: 'clicked', atLeast: 1, months: 2 },
+      {
+        nested: {
+          path: 'engagement',
+          query: and({ term: { 'engagement.channel': 'sms' } }, { term: { 'engagement.status': 'clicked' } }, { term: { 'engagement.rank': 1 } }, { range: { 'engagement.at': { gte: 'now-2M/d' } } }),
+        },
+      },
+    ],
+    ['subscription has', { kind: 'subscription', op: 'has', categories: ['newsletter'] }, { term: { subscription_categories: 'newsletter' } }],
+    ['subscription any', { kind: 'subscription', op: 'any', categories: ['newsletter', 'offers'] }, { terms: { subscription_categories: ['newsletter', 'offers'] } }],
+    ['subscription all', { kind: 'subscription', op: 'all', categories: ['newsletter', 'offers'] }, and({ term: { subscription_categories: 'newsletter' } }, { term: { subscription_categories: 'offers' } })],
+    ['subscription none', { kind: 'subscription', op: 'none', categories: ['offers'] }, not({ terms: { subscription_categories: ['offers'] } })],
+    ['label = with printable text (key=value stays one term)', { kind: 'label', key: 'landing_page', op: 'eq', values: ['/promo?a=b c'] }, { term: { labels: 'landing_page=/promo?a=b c' } }],
+    ['label PREFIX with wildcard characters (a prefix query has no pattern)', { kind: 'label', key: 'utm', op: 'prefix', values: ['google.*'] }, { prefix: { labels: 'utm=google.*' } }],
     ['or', { kind: 'or', conditions: [{ kind: 'sendable', channel: 'email' }, { kind: 'sendable', channel: 'phone' }] }, { bool: { should: [and({ term: { email_status: 'active' } }, { exists: { field: 'email' } }), and({ term: { phone_status: 'active' } }, { exists: { field: 'phone' } })], minimum_should_match: 1 } }],
   ])('%s', (_name, tree, expected) => {
     expect(compileToElasticsearch(tree)).toEqual(expected);
@@ -122,6 +139,21 @@ describe('SQL compiler', () => {
     );
   });
 
+  test.each<[string, Condition, string, unknown[]]>([
+    ['subscription has', { kind: 'subscription', op: 'has', categories: ['newsletter'] }, 'coalesce(c.subscription_categories && $1::text[], false)', [['newsletter']]],
+    ['subscription any', { kind: 'subscription', op: 'any', categories: ['a', 'b'] }, 'coalesce(c.subscription_categories && $1::text[], false)', [['a', 'b']]],
+    ['subscription all', { kind: 'subscription', op: 'all', categories: ['a', 'b'] }, 'coalesce(c.subscription_categories @> $1::text[], false)', [['a', 'b']]],
+    ['subscription none', { kind: 'subscription', op: 'none', categories: ['a'] }, 'coalesce(not (c.subscription_categories && $1::text[]), false)', [['a']]],
+  ])('%s', (_name, tree, sql, params) => {
+    expect(compileToSql(tree)).toEqual({ sql, params });
+  });
+
+  test('engagement windows in calendar months count from midnight UTC, as relative dates', () => {
+    const { sql, params } = compileToSql({ kind: 'engagement', channel: 'email', status: 'opened', atLeast: 3, months: 2 });
+    expect(sql).toContain("make_interval(months => $3::int)");
+    expect(params).toEqual(['email', 'opened', -2, 3]);
+  });
+
   test('a statement is scoped to the workspace and to live contacts', () => {
     const { sql, params } = matchingContactsSql('ws-1', { kind: 'sendable', channel: 'email' });
     expect(sql).toMatch(/^select c\.id from contacts c where c\.workspace_id = \$1 and c\.deleted_at is null and /);
@@ -149,11 +181,11 @@ describe('model rules', () => {
     ['a rating out of range', { kind: 'number', field: 'email_rating', op: 'gt', values: [3_000_000_000] }, [{ field: 'condition.values', rule: 'must be whole numbers from 0 to 100 for email_rating' }]],
     ['a date that is not on the calendar', { kind: 'date', field: 'created_at', op: 'on', dates: ['2024-02-30'] }, [{ field: 'condition.dates.0', rule: 'must be a real date like 2026-11-24' }]],
     ['a custom date that is not on the calendar', { kind: 'custom', key: 'renews', type: 'date', op: 'before', values: ['2024-13-01'] }, [{ field: 'condition.values', rule: 'must be real dates like 2026-11-24' }]],
-    ['an infinite number', { kind: 'custom', key: 'score', type: 'number', op: 'gt', values: [Infinity] }, [{ field: 'condition', rule: expect.any(String) }]],
+    ['an infinite number', { kind: 'custom', key: 'score', type: 'number', op: 'gt', values: [Infinity] }, [{ field: 'condition.values.0', rule: expect.any(String) }]],
     ['dates on a relative date', { kind: 'date', field: 'created_at', op: 'in_last_days', days: 3, dates: ['2026-01-01'] }, [{ field: 'condition.dates', rule: 'applies only to absolute dates' }]],
     ['a relative date without days', { kind: 'date', field: 'created_at', op: 'in_last_days' }, [{ field: 'condition.days', rule: 'in_last_days needs exactly one of days and months' }]],
     ['days on an absolute date', { kind: 'date', field: 'created_at', op: 'before', dates: ['2026-01-01'], days: 3 }, [{ field: 'condition.days', rule: 'applies only to relative dates' }]],
-    ['a phone status that is an email status', { kind: 'status', channel: 'phone', op: 'in', statuses: ['unsubscribed'] }, [{ field: 'condition.statuses.0', rule: 'is not a phone status (active, blacklisted)' }]],
+    ['a phone status that is an email status', { kind: 'status', channel: 'phone', op: 'in', statuses: ['unsubscribed'] }, [{ field: 'condition.statuses.0', rule: `must be one of ${PHONE_STATUSES.join(', ')} (the phone statuses)` }]],
     ['contains on a number field', { kind: 'custom', key: 'score', type: 'number', op: 'contains', values: ['1'] }, [{ field: 'condition.op', rule: 'contains does not apply to a number field' }, { field: 'condition.values', rule: 'must be numbers for a number field' }]],
     ['engagement beyond the kept ranks', { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 11, days: 7 }, [{ field: 'condition.atLeast', rule: 'must be at most 10 (the times kept per channel and status)' }]],
     ['has with two tags', { kind: 'tag', op: 'has', tags: ['a', 'b'] }, [{ field: 'condition.tags', rule: 'must hold exactly one tag for has' }]],
@@ -161,6 +193,69 @@ describe('model rules', () => {
     ['an unknown kind', { kind: 'zodiac', sign: 'leo' }, [{ field: 'condition', rule: expect.any(String) }]],
   ])('%s', (_name, tree, problems) => {
     expect(problemsOf(tree)).toEqual(problems);
+  });
+
+  // Point 6 of issue 11: the branch is picked by kind, and each rule names the allowed values.
+  test.each<[string, unknown, { field: string; rule: string }[]]>([
+    ['an email status that is none', { kind: 'status', channel: 'email', op: 'in', statuses: ['bogus'] }, [{ field: 'condition.statuses.0', rule: 'must be one of active, unsubscribed, spam_report, blacklisted, unconfirmed (the email statuses)' }]],
+    ['an unknown kind names the kinds', { kind: 'zodiac' }, [{ field: 'condition', rule: `kind must be one of tag, label, text, number, date, status, sendable, custom, engagement, subscription, segment, and, or, not` }]],
+    ['no kind at all', { op: 'has' }, [{ field: 'condition', rule: expect.stringMatching(/^needs a kind, which must be one of tag, label, /) }]],
+    ['not an object', 'tag:VIP', [{ field: 'condition', rule: expect.stringMatching(/^must be a condition: an object whose kind must be one of tag, /) }]],
+    ['an unknown operator', { kind: 'label', key: 'tier', op: 'like', values: ['a'] }, [{ field: 'condition.op', rule: 'must be one of eq, neq, in, not_in, exists, not_exists, prefix' }]],
+    ['an unknown text field', { kind: 'text', field: 'firstName', op: 'eq', values: ['Ada'] }, [{ field: 'condition.field', rule: expect.stringMatching(/^must be one of email, phone, first_name, /) }]],
+    ['a field the kind does not have', { kind: 'sendable', channel: 'email', values: [] }, [{ field: 'condition.values', rule: 'is not a field of a sendable condition (kind, channel)' }]],
+    ['a missing field', { kind: 'tag', op: 'has' }, [{ field: 'condition.tags', rule: 'is required' }]],
+    ['a wrong type', { kind: 'number', field: 'email_rating', op: 'eq', values: ['5'] }, [{ field: 'condition.values.0', rule: 'must be a number' }]],
+    ['an unknown engagement channel', { kind: 'engagement', channel: 'fax', status: 'opened', atLeast: 1, days: 3 }, [{ field: 'condition.channel', rule: expect.stringMatching(/^must be one of email, sms, whatsapp, push, web$/) }]],
+    ['deep in a group, the path leads there', { kind: 'and', conditions: [{ kind: 'sendable', channel: 'email' }, { kind: 'not', condition: { kind: 'status', channel: 'email', op: 'in', statuses: ['active', 'nope'] } }] }, [{ field: 'condition.conditions.1.condition.statuses.1', rule: expect.stringMatching(/^must be one of active, /) }]],
+    ['every problem of every branch', { kind: 'or', conditions: [{ kind: 'tag', op: 'own', tags: ['a'] }, { kind: 'sendable', channel: 'fax' }] }, [{ field: 'condition.conditions.0.op', rule: 'must be one of has, any, all, none' }, { field: 'condition.conditions.1.channel', rule: 'must be one of email, phone' }]],
+    ['a group with a stray field', { kind: 'and', conditions: [{ kind: 'sendable', channel: 'email' }], condition: {} }, [{ field: 'condition.condition', rule: 'is not a field of a and condition (kind, conditions)' }]],
+    ['a group without its list', { kind: 'or' }, [{ field: 'condition.conditions', rule: 'is required' }]],
+    ['engagement with both days and months', { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 1, days: 3, months: 1 }, [{ field: 'condition.days', rule: 'engagement needs exactly one of days and months' }]],
+    ['engagement with neither', { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 1 }, [{ field: 'condition.days', rule: 'engagement needs exactly one of days and months' }]],
+    ['engagement over zero months', { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 1, months: 0 }, [{ field: 'condition.months', rule: 'must be at least 1' }]],
+    ['subscription has with two categories', { kind: 'subscription', op: 'has', categories: ['a', 'b'] }, [{ field: 'condition.categories', rule: 'must hold exactly one category for has' }]],
+    ['a subscription category outside the alphabet', { kind: 'subscription', op: 'any', categories: ['news letter'] }, [{ field: 'condition.categories.0', rule: 'must be 1-64 letters, digits, "_" or "-"' }]],
+    ['a label value with a control character', { kind: 'label', key: 'utm', op: 'eq', values: ['a\u0007b'] }, [{ field: 'condition.values.0', rule: 'must not contain control characters' }]],
+    ['a label value with a C1 control character', { kind: 'label', key: 'utm', op: 'eq', values: ['a\u0085'] }, [{ field: 'condition.values.0', rule: 'must not contain control characters' }]],
+    ['a label value with a lone surrogate', { kind: 'label', key: 'utm', op: 'eq', values: ['a\ud800'] }, [{ field: 'condition.values.0', rule: 'must not contain a lone UTF-16 surrogate' }]],
+    ['a label value past 256 characters', { kind: 'label', key: 'utm', op: 'eq', values: ['x'.repeat(257)] }, [{ field: 'condition.values.0', rule: 'must be at most 256 characters' }]],
+    ['a label key keeps its alphabet', { kind: 'label', key: 'utm source', op: 'exists', values: [] }, [{ field: 'condition.key', rule: 'letters, digits, "_" and "-" only' }]],
+    ['a phone that is no phone, in =', { kind: 'text', field: 'phone', op: 'eq', values: ['call me'] }, [{ field: 'condition.values.0', rule: 'phone must be a valid phone number in international format, such as +14155550123 (found "call me")' }]],
+    ['a phone that is no phone, in IN', { kind: 'text', field: 'phone', op: 'in', values: ['+14155550123', '12'] }, [{ field: 'condition.values.1', rule: 'phone must be a valid phone number in international format, such as +14155550123 (found "12")' }]],
+    ['a country that is no country code', { kind: 'text', field: 'country', op: 'neq', values: ['France'] }, [{ field: 'condition.values.0', rule: 'country must be an ISO 3166-1 alpha-2 country code such as FR (found "France")' }]],
+  ])('precise: %s', (_name, tree, problems) => {
+    expect(problemsOf(tree)).toEqual(problems);
+  });
+
+  test.each<[string, string[]]>([
+    ['/promo', []],
+    ['200+', []],
+    ['2024-01-15', []],
+    ['google.com', []],
+    ['a=b "quoted" \\ back', []],
+    ['Ünïcödé 🎉 text', []],
+    [' spaced ', []],
+    ['x'.repeat(256), []],
+  ])('label value %j is accepted as it is', (value) => {
+    const checked = checkCondition({ kind: 'label', key: 'k', op: 'eq', values: [value] });
+    expect(checked).toEqual({ tree: { kind: 'label', key: 'k', op: 'eq', values: [value] } });
+  });
+
+  test('arbitrary printable label values are accepted; any with a control character is refused', () => {
+    const printable = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }).filter((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v) && v.length <= 256);
+    fc.assert(
+      fc.property(printable, (value) => {
+        expect(checkCondition({ kind: 'label', key: 'k', op: 'in', values: [value] })).toEqual({ tree: { kind: 'label', key: 'k', op: 'in', values: [value] } });
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(printable, fc.integer({ min: 0, max: 0x9f }).filter((c) => c < 0x20 || c >= 0x7f), (value, control) => {
+        expect('problems' in checkCondition({ kind: 'label', key: 'k', op: 'eq', values: [value + String.fromCharCode(control)] })).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   test('raw input nested far deeper than any tree is refused before the schema recurses into it', () => {
@@ -183,6 +278,40 @@ describe('model rules', () => {
     expect(conditionProblems({ kind: 'and', conditions: [wide, { kind: 'sendable', channel: 'phone' }] })).toEqual([
       { field: 'condition', rule: `holds ${SEGMENT_LIMITS.conditions + 1} conditions; at most ${SEGMENT_LIMITS.conditions}` },
     ]);
+  });
+});
+
+describe('normalisation like writes (point 8 of issue 11)', () => {
+  const checked = (tree: unknown) => {
+    const result = checkCondition(tree);
+    if ('problems' in result) throw new Error(JSON.stringify(result.problems));
+    return result.tree;
+  };
+
+  test.each<[string, Condition, Condition]>([
+    ['emails lower-cased and trimmed for =', { kind: 'text', field: 'email', op: 'eq', values: [' Ada@Example.COM '] }, { kind: 'text', field: 'email', op: 'eq', values: ['ada@example.com'] }],
+    ['emails for != and IN', { kind: 'text', field: 'email', op: 'in', values: ['A@X.io', 'b@x.io'] }, { kind: 'text', field: 'email', op: 'in', values: ['a@x.io', 'b@x.io'] }],
+    ['email CONTAINS stays as typed (it ignores case already)', { kind: 'text', field: 'email', op: 'contains', values: ['@Example'] }, { kind: 'text', field: 'email', op: 'contains', values: ['@Example'] }],
+    ['countries upper-cased', { kind: 'text', field: 'country', op: 'in', values: ['fr', 'De'] }, { kind: 'text', field: 'country', op: 'in', values: ['FR', 'DE'] }],
+    ['country STARTS WITH stays as typed', { kind: 'text', field: 'country', op: 'starts_with', values: ['f'] }, { kind: 'text', field: 'country', op: 'starts_with', values: ['f'] }],
+    ['phones to E.164', { kind: 'text', field: 'phone', op: 'neq', values: ['+1 (415) 555-0123'] }, { kind: 'text', field: 'phone', op: 'neq', values: ['+14155550123'] }],
+    ['phone fragments lose their separators only', { kind: 'text', field: 'phone', op: 'starts_with', values: ['+33 6 12'] }, { kind: 'text', field: 'phone', op: 'starts_with', values: ['+33612'] }],
+    ['a phone fragment of separators alone stays', { kind: 'text', field: 'phone', op: 'contains', values: [' - '] }, { kind: 'text', field: 'phone', op: 'contains', values: [' - '] }],
+    ['other fields are untouched', { kind: 'text', field: 'city', op: 'eq', values: ['paris '] }, { kind: 'text', field: 'city', op: 'eq', values: ['paris '] }],
+    [
+      'inside groups',
+      { kind: 'not', condition: { kind: 'or', conditions: [{ kind: 'text', field: 'email', op: 'eq', values: ['X@Y.Z'] }, { kind: 'sendable', channel: 'email' }] } },
+      { kind: 'not', condition: { kind: 'or', conditions: [{ kind: 'text', field: 'email', op: 'eq', values: ['x@y.z'] }, { kind: 'sendable', channel: 'email' }] } },
+    ],
+  ])('%s', (_name, tree, expected) => {
+    expect(checked(tree)).toEqual(expected);
+    // The canonical form (what a stored tree goes through before compiling) normalises the same way.
+    expect(normalizeCondition(tree)).toEqual(expected);
+  });
+
+  test('a stored tree with a value no write could store still compiles, unchanged (it matches nothing)', () => {
+    const stored: Condition = { kind: 'text', field: 'phone', op: 'eq', values: ['call me'] };
+    expect(normalizeCondition(stored)).toEqual(stored);
   });
 });
 

@@ -7,9 +7,12 @@
 //   - Text equality is exact except for first and last names (case-insensitive, as indexed);
 //     contains and starts with are case-insensitive on every text field.
 //   - Relative dates count whole UTC days: "in the last 30 days" starts at midnight UTC 30 days ago;
-//     months are calendar months (3 months before May 31 is February 28/29).
+//     months are calendar months (3 months before May 31 is February 28/29). Engagement windows too.
+//   - Values are normalised as contact writes store them before a tree is compiled or stored
+//     (emails lower-cased, phones in E.164, countries upper-cased): normalizeConditionValues.
 import { z } from 'zod';
-import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES, EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES } from '../domain/contact-domain';
+import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES, EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES, SubscriptionCategory } from '../domain/contact-domain';
+import { COUNTRY_RULE, normalizeCountry, normalizeEmail, normalizePhone, PHONE_RULE } from '../domain/contact-normalisers';
 import { ENGAGEMENT_RANKS } from '../search-index/contacts-index';
 
 export const SEGMENT_LIMITS = {
@@ -109,13 +112,25 @@ export const CustomCondition = z.strictObject({
   months: months.optional(),
 });
 
-/** "Opened an email at least K times in the last N days" (K up to ENGAGEMENT_RANKS). */
+/**
+ * "Opened an email at least K times in the last N days" (K up to ENGAGEMENT_RANKS); the window is
+ * N days or N calendar months, exactly one of the two, as relative dates.
+ */
 export const EngagementCondition = z.strictObject({
   kind: z.literal('engagement'),
   channel: z.enum(ACTIVITY_CHANNELS),
   status: z.enum(ACTIVITY_STATUSES),
-  atLeast: z.number().int().min(1, 'must be at least 1').max(ENGAGEMENT_RANKS, `must be at most ${ENGAGEMENT_RANKS} (the times kept per channel and status)`),
-  days: days.min(1, 'must be at least 1'),
+  atLeast: z.number().int('must be a whole number').min(1, 'must be at least 1').max(ENGAGEMENT_RANKS, `must be at most ${ENGAGEMENT_RANKS} (the times kept per channel and status)`),
+  days: days.min(1, 'must be at least 1').optional(),
+  months: months.min(1, 'must be at least 1').optional(),
+});
+
+/** The contact's subscription categories (`subscription:newsletter`): as tags, one or a list. */
+export const SubscriptionCondition = z.strictObject({
+  kind: z.literal('subscription'),
+  /** has: the one category; any / all / none: of the list. Categories match exactly, as stored. */
+  op: z.enum(['has', 'any', 'all', 'none']),
+  categories: values(SubscriptionCategory),
 });
 
 /** Membership of another saved segment: expanded before compiling; cycles are refused. */
@@ -131,6 +146,7 @@ export type SendableCondition = z.infer<typeof SendableCondition>;
 export type CustomCondition = z.infer<typeof CustomCondition>;
 export type EngagementCondition = z.infer<typeof EngagementCondition>;
 export type SegmentCondition = z.infer<typeof SegmentCondition>;
+export type SubscriptionCondition = z.infer<typeof SubscriptionCondition>;
 
 export type LeafCondition =
   | TagCondition
@@ -142,9 +158,28 @@ export type LeafCondition =
   | SendableCondition
   | CustomCondition
   | EngagementCondition
+  | SubscriptionCondition
   | SegmentCondition;
 
 export type Condition = LeafCondition | { kind: 'and'; conditions: Condition[] } | { kind: 'or'; conditions: Condition[] } | { kind: 'not'; condition: Condition };
+
+/** Each leaf's schema by its kind: checkCondition picks the branch by `kind` and reports its issues. */
+const LEAF_SCHEMAS = {
+  tag: TagCondition,
+  label: LabelCondition,
+  text: TextCondition,
+  number: NumberCondition,
+  date: DateCondition,
+  status: StatusCondition,
+  sendable: SendableCondition,
+  custom: CustomCondition,
+  engagement: EngagementCondition,
+  subscription: SubscriptionCondition,
+  segment: SegmentCondition,
+} as const satisfies { [K in LeafCondition['kind']]: z.ZodType<Extract<LeafCondition, { kind: K }>> };
+const GROUP_KINDS = ['and', 'or', 'not'] as const;
+/** Every `kind` a JSON tree may hold. */
+export const CONDITION_KINDS = [...(Object.keys(LEAF_SCHEMAS) as LeafCondition['kind'][]), ...GROUP_KINDS];
 
 const Leaf = z.discriminatedUnion('kind', [
   TagCondition,
@@ -156,6 +191,7 @@ const Leaf = z.discriminatedUnion('kind', [
   SendableCondition,
   CustomCondition,
   EngagementCondition,
+  SubscriptionCondition,
   SegmentCondition,
 ]);
 
@@ -237,15 +273,20 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
         if (node.op === 'between' && dates.length === 2 && dates[0]! > dates[1]!) problems.push({ field: `${at}.dates`, rule: 'between needs the earlier date first' });
         break;
       }
-      case 'status': {
-        const allowed: readonly string[] = node.channel === 'email' ? EMAIL_STATUSES : PHONE_STATUSES;
+      case 'status':
         node.statuses.forEach((s, i) => {
-          if (!allowed.includes(s)) problems.push({ field: `${at}.statuses.${i}`, rule: `is not a ${node.channel} status (${allowed.join(', ')})` });
+          const rule = statusRule(node.channel, s);
+          if (rule) problems.push({ field: `${at}.statuses.${i}`, rule });
         });
         break;
-      }
       case 'tag':
         if (node.op === 'has' && node.tags.length !== 1) problems.push({ field: `${at}.tags`, rule: 'must hold exactly one tag for has' });
+        break;
+      case 'subscription':
+        if (node.op === 'has' && node.categories.length !== 1) problems.push({ field: `${at}.categories`, rule: 'must hold exactly one category for has' });
+        break;
+      case 'engagement':
+        if ((node.days === undefined) === (node.months === undefined)) problems.push({ field: `${at}.days`, rule: 'engagement needs exactly one of days and months' });
         break;
       default:
         break;
@@ -256,7 +297,7 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
   const countValues = (node: Condition): void => {
     if (node.kind === 'and' || node.kind === 'or') return node.conditions.forEach(countValues);
     if (node.kind === 'not') return countValues(node.condition);
-    values += 'values' in node ? node.values.length : 'tags' in node ? node.tags.length : 'statuses' in node ? node.statuses.length : 0;
+    values += 'values' in node ? node.values.length : 'tags' in node ? node.tags.length : 'statuses' in node ? node.statuses.length : 'categories' in node ? node.categories.length : 0;
   };
   countValues(tree);
   if (values > SEGMENT_LIMITS.totalValues) problems.push({ field: path, rule: `holds ${values} values in all; at most ${SEGMENT_LIMITS.totalValues}` });
@@ -280,32 +321,191 @@ export function nestingOf(input: unknown, stopAt: number): number {
   return deepest;
 }
 
-/** Parses and checks a tree (JSON, or what the text parser produced) against the model and its rules. */
-export function checkCondition(input: unknown, path = 'condition'): { tree: Condition } | { problems: { field: string; rule: string }[] } {
-  if (nestingOf(input, MAX_INPUT_NESTING) > MAX_INPUT_NESTING) return { problems: [{ field: path, rule: `nests deeper than ${SEGMENT_LIMITS.depth} levels` }] };
-  const parsed = ConditionShape.safeParse(input);
-  if (!parsed.success) {
-    return { problems: parsed.error.issues.map((i) => ({ field: [path, ...i.path.map(String)].join('.'), rule: i.message })) };
+/** `must be one of ...` for a status of the wrong channel (or none), undefined for a good one. */
+export function statusRule(channel: 'email' | 'phone', status: string): string | undefined {
+  const allowed: readonly string[] = channel === 'email' ? EMAIL_STATUSES : PHONE_STATUSES;
+  return allowed.includes(status) ? undefined : `must be one of ${allowed.join(', ')} (the ${channel} statuses)`;
+}
+
+export interface FieldProblem {
+  field: string;
+  rule: string;
+}
+
+const list = (values: readonly unknown[]) => values.map(String).join(', ');
+/** zod's own wording ("Invalid input", "Too big: ...") is replaced; a schema's own message is kept. */
+const isZodWording = (message: string) => /^(Invalid (input|option)|Too (big|small)|Unrecognized key)/.test(message);
+
+/** The raw value at an issue's path (zod's issues leave the input out). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+/** One zod issue about `input` as a rule a client can act on: the allowed values, the expected type, the bound. */
+function ruleOf(issue: z.core.$ZodIssue, input: unknown): string {
+  if (!isZodWording(issue.message)) return issue.message;
+  switch (issue.code) {
+    case 'invalid_value':
+      return issue.values.length === 1 ? `must be ${String(issue.values[0])}` : `must be one of ${list(issue.values)}`;
+    case 'invalid_type':
+      return input === undefined ? 'is required' : `must be ${issue.expected === 'array' || issue.expected === 'object' ? 'an' : 'a'} ${issue.expected === 'int' ? 'whole number' : issue.expected}`;
+    case 'invalid_union': {
+      const branches = [...new Set(issue.errors.map((branch) => (branch[0] ? ruleOf(branch[0], valueAt(input, branch[0].path)) : 'valid')))];
+      return branches.join(', or ');
+    }
+    case 'too_big':
+      return `must hold at most ${String(issue.maximum)} ${issue.origin === 'array' ? 'values' : issue.origin === 'string' ? 'characters' : ''}`.trim();
+    case 'too_small':
+      return `must hold at least ${String(issue.minimum)} ${issue.origin === 'array' ? 'values' : issue.origin === 'string' ? 'characters' : ''}`.trim();
+    default:
+      return issue.message;
   }
-  const problems = conditionProblems(parsed.data, path);
-  return problems.length > 0 ? { problems } : { tree: parsed.data };
 }
 
 /**
- * The canonical form of a tree: a group of one condition is that condition. Trees are stored and
- * compiled in this form, and it is the form the text syntax round-trips (a parenthesised single
- * condition reads back as the condition).
+ * One node of raw input against the model, picking the schema by `kind` so a problem is reported
+ * where it is (`condition.conditions.1.statuses.0: must be one of ...`), not as the outer union's
+ * "Invalid input". Recursion is bounded: checkCondition measured the nesting first.
+ */
+function parseNode(input: unknown, at: string, problems: FieldProblem[]): Condition | undefined {
+  const kinds = `must be one of ${CONDITION_KINDS.join(', ')}`;
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    problems.push({ field: at, rule: `must be a condition: an object whose kind ${kinds}` });
+    return undefined;
+  }
+  const node = input as Record<string, unknown>;
+  const kind = node.kind;
+  if (kind === 'and' || kind === 'or' || kind === 'not') {
+    const members = kind === 'not' ? 'condition' : 'conditions';
+    for (const key of Object.keys(node)) {
+      if (key !== 'kind' && key !== members) problems.push({ field: `${at}.${key}`, rule: `is not a field of a ${kind} condition (kind, ${members})` });
+    }
+    if (kind === 'not') {
+      if (node.condition === undefined) problems.push({ field: `${at}.condition`, rule: 'is required' });
+      const inner = node.condition === undefined ? undefined : parseNode(node.condition, `${at}.condition`, problems);
+      return inner && { kind, condition: inner };
+    }
+    const raw = node.conditions;
+    if (!Array.isArray(raw)) {
+      problems.push({ field: `${at}.conditions`, rule: raw === undefined ? 'is required' : 'must be an array of conditions' });
+      return undefined;
+    }
+    if (raw.length === 0) problems.push({ field: `${at}.conditions`, rule: 'must hold at least one condition' });
+    if (raw.length > SEGMENT_LIMITS.conditions) {
+      problems.push({ field: `${at}.conditions`, rule: `must hold at most ${SEGMENT_LIMITS.conditions} conditions` });
+      return undefined;
+    }
+    const conditions = raw.map((c, i) => parseNode(c, `${at}.conditions.${i}`, problems));
+    return conditions.every((c) => c !== undefined) && raw.length > 0 ? { kind, conditions: conditions as Condition[] } : undefined;
+  }
+  if (typeof kind !== 'string' || !Object.hasOwn(LEAF_SCHEMAS, kind)) {
+    problems.push({ field: at, rule: kind === undefined ? `needs a kind, which ${kinds}` : `kind ${kinds}` });
+    return undefined;
+  }
+  const schema = LEAF_SCHEMAS[kind as LeafCondition['kind']] as z.ZodType<LeafCondition>;
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fieldOf = (issue: z.core.$ZodIssue) => [at, ...issue.path.map(String)].join('.');
+  // A value of the wrong type is that one problem: not also its bounds (zod checks both).
+  const wrongType = new Set(parsed.error.issues.filter((i) => i.code === 'invalid_type').map(fieldOf));
+  for (const issue of parsed.error.issues) {
+    const field = fieldOf(issue);
+    if (issue.code !== 'invalid_type' && wrongType.has(field)) continue;
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = Object.keys((schema as unknown as z.ZodObject).shape).join(', ');
+      for (const key of issue.keys) problems.push({ field: `${field}.${key}`, rule: `is not a field of a ${kind} condition (${allowed})` });
+    } else if (kind === 'status' && issue.path[0] === 'statuses' && issue.path.length === 2 && (node.channel === 'email' || node.channel === 'phone')) {
+      // The schema accepts either channel's statuses; name this channel's.
+      problems.push({ field, rule: statusRule(node.channel, String(valueAt(input, issue.path))) ?? ruleOf(issue, valueAt(input, issue.path)) });
+    } else problems.push({ field, rule: ruleOf(issue, valueAt(input, issue.path)) });
+  }
+  return undefined;
+}
+
+/**
+ * Parses and checks a tree (JSON, or what the text parser produced) against the model and its
+ * rules, and normalises its values as writes store them (a phone that is no phone is a problem).
+ */
+export function checkCondition(input: unknown, path = 'condition'): { tree: Condition } | { problems: FieldProblem[] } {
+  if (nestingOf(input, MAX_INPUT_NESTING) > MAX_INPUT_NESTING) return { problems: [{ field: path, rule: `nests deeper than ${SEGMENT_LIMITS.depth} levels` }] };
+  const shapeProblems: FieldProblem[] = [];
+  const parsed = parseNode(input, path, shapeProblems);
+  if (!parsed || shapeProblems.length > 0) return { problems: shapeProblems };
+  const problems = conditionProblems(parsed, path);
+  const tree = normalizeConditionValues(parsed, path, (p) => problems.push(p));
+  return problems.length > 0 ? { problems } : { tree };
+}
+
+/** Phone fragments lose the separators people type (`+33 6 12`): stored numbers hold none. */
+const PHONE_SEPARATORS = /[\s().-]/g;
+
+/**
+ * Values as contact writes store them, so a condition compares like with like: emails trimmed and
+ * lower-cased, phones in E.164, countries upper-cased, for =, != and IN. CONTAINS and STARTS WITH
+ * already ignore case; a phone fragment cannot be put in E.164, so it only loses its separators.
+ * `onProblem` hears of values no write could store (a phone that is no phone); without it, such
+ * values stay as they are (trees stored before normalisation still compile, and match nothing).
+ */
+export function normalizeConditionValues(tree: Condition, path = 'condition', onProblem?: (problem: FieldProblem) => void): Condition {
+  const visit = (node: Condition, at: string): Condition => {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        return { kind: node.kind, conditions: node.conditions.map((c, i) => visit(c, `${at}.conditions.${i}`)) };
+      case 'not':
+        return { kind: 'not', condition: visit(node.condition, `${at}.condition`) };
+      case 'text':
+        return { ...node, values: node.values.map((v, i) => normalizeTextValue(node.field, node.op, v, (rule) => onProblem?.({ field: `${at}.values.${i}`, rule }))) };
+      default:
+        return node;
+    }
+  };
+  return visit(tree, path);
+}
+
+function normalizeTextValue(field: TextCondition['field'], op: TextCondition['op'], value: string, refuse: (rule: string) => void): string {
+  const exact = op === 'eq' || op === 'neq' || op === 'in';
+  switch (field) {
+    case 'email':
+      return exact ? normalizeEmail(value) || value : value;
+    case 'phone': {
+      if (!exact) return value.replace(PHONE_SEPARATORS, '') || value;
+      const e164 = normalizePhone(value);
+      if (e164 === undefined) refuse(`phone ${PHONE_RULE} (found ${JSON.stringify(value)})`);
+      return e164 ?? value;
+    }
+    case 'country': {
+      if (!exact) return value;
+      const code = normalizeCountry(value);
+      if (code === undefined) refuse(`country ${COUNTRY_RULE} (found ${JSON.stringify(value)})`);
+      return code ?? value;
+    }
+    default:
+      return value;
+  }
+}
+
+/**
+ * The canonical form of a tree: a group of one condition is that condition, and values are
+ * normalised as writes store them (normalizeConditionValues; a value no write could store is kept
+ * as it is). Trees are stored and compiled in this form, and it is the form the text syntax
+ * round-trips (a parenthesised single condition reads back as the condition).
  */
 export function normalizeCondition(tree: Condition): Condition {
-  switch (tree.kind) {
-    case 'and':
-    case 'or': {
-      const conditions = tree.conditions.map(normalizeCondition);
-      return conditions.length === 1 ? conditions[0]! : { kind: tree.kind, conditions };
+  const flatten = (node: Condition): Condition => {
+    switch (node.kind) {
+      case 'and':
+      case 'or': {
+        const conditions = node.conditions.map(flatten);
+        return conditions.length === 1 ? conditions[0]! : { kind: node.kind, conditions };
+      }
+      case 'not':
+        return { kind: 'not', condition: flatten(node.condition) };
+      default:
+        return node;
     }
-    case 'not':
-      return { kind: 'not', condition: normalizeCondition(tree.condition) };
-    default:
-      return tree;
-  }
+  };
+  return flatten(normalizeConditionValues(tree));
 }

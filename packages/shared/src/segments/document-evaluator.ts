@@ -20,9 +20,12 @@ function monthFrom(now: number, months: number, plusDays = 0): number {
 /** Midnight UTC of a calendar date, plus whole days. */
 const dayOf = (date: string, days = 0) => Date.parse(`${date}T00:00:00Z`) + days * DAY;
 
+/** Midnight UTC N days or N calendar months ago. */
+const spanAgo = (now: number, span: { days?: number; months?: number }) => (span.months !== undefined ? monthFrom(now, -span.months) : dayFrom(now, -span.days!));
+
 function inDateRange(value: number | undefined, op: string, dates: string[], span: { days?: number; months?: number }, now: number): boolean {
   if (value === undefined || Number.isNaN(value)) return false;
-  const back = () => (span.months !== undefined ? monthFrom(now, -span.months) : dayFrom(now, -span.days!));
+  const back = () => spanAgo(now, span);
   const ahead = () => (span.months !== undefined ? monthFrom(now, span.months, 1) : dayFrom(now, span.days! + 1));
   switch (op) {
     case 'before':
@@ -165,8 +168,14 @@ function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
     case 'custom':
       return custom(c, doc, now);
     case 'engagement': {
-      const from = dayFrom(now, -c.days);
+      const from = spanAgo(now, c);
       return (doc.engagement ?? []).some((e) => e.channel === c.channel && e.status === c.status && e.rank === c.atLeast && Date.parse(e.at) >= from);
+    }
+    case 'subscription': {
+      const categories = new Set(doc.subscription_categories ?? []);
+      if (c.op === 'has' || c.op === 'any') return c.categories.some((category) => categories.has(category));
+      if (c.op === 'all') return c.categories.every((category) => categories.has(category));
+      return !c.categories.some((category) => categories.has(category));
     }
     case 'segment':
       throw new Error('saved segment references must be expanded before evaluating');

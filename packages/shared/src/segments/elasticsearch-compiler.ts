@@ -22,9 +22,12 @@ export interface Span {
   months?: number;
 }
 
+/** Midnight UTC N days or N calendar months ago, as date math. */
+const spanAgo = (span: Span) => (span.months !== undefined ? `now-${span.months}M/d` : `now-${span.days}d/d`);
+
 /** The day ranges every date operator means, as date math (UTC days; months are calendar months). */
 function dateRange(field: string, op: string, dates: string[], span: Span): QueryClause {
-  const back = span.months !== undefined ? `now-${span.months}M/d` : `now-${span.days}d/d`;
+  const back = spanAgo(span);
   const ahead = span.months !== undefined ? `now+${span.months}M+1d/d` : `now+${span.days! + 1}d/d`;
   switch (op) {
     case 'before':
@@ -164,10 +167,15 @@ function leaf(c: LeafCondition): QueryClause {
             { term: { 'engagement.channel': c.channel } },
             { term: { 'engagement.status': c.status } },
             { term: { 'engagement.rank': c.atLeast } },
-            { range: { 'engagement.at': { gte: `now-${c.days}d/d` } } },
+            { range: { 'engagement.at': { gte: spanAgo(c) } } },
           ),
         },
       };
+    case 'subscription':
+      if (c.op === 'has') return { term: { subscription_categories: c.categories[0]! } };
+      if (c.op === 'any') return { terms: { subscription_categories: c.categories } };
+      if (c.op === 'all') return and(...c.categories.map((category) => ({ term: { subscription_categories: category } })));
+      return not({ terms: { subscription_categories: c.categories } });
     case 'segment':
       throw new Error('saved segment references must be expanded before compiling');
   }

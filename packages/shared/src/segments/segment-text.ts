@@ -3,10 +3,12 @@
 // parseSegment(text) -> Condition (or a SegmentSyntaxError with line, column and what was
 // expected); printSegment(tree) -> text such that parsing it gives the same tree back (property-
 // tested). Tags are written by name and custom fields without their type: the caller passes how
-// to resolve both (the workspace's tags and custom field definitions). Grammar and every operator:
-// docs/segment-language.md.
+// to resolve both (the workspace's tags and custom field definitions). Fields are read by their
+// language name (first_name) or their JSON name (firstName); the printer writes the language name.
+// Grammar and every operator: docs/segment-language.md.
+import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES } from '../domain/contact-domain';
 import type { Condition, CustomCondition, DateCondition, LeafCondition } from './condition-model';
-import { DATE_FIELDS, NUMBER_FIELDS, TEXT_FIELDS } from './condition-model';
+import { NUMBER_FIELDS, statusRule, TEXT_FIELDS } from './condition-model';
 
 export class SegmentSyntaxError extends Error {
   constructor(
@@ -14,10 +16,74 @@ export class SegmentSyntaxError extends Error {
     readonly column: number,
     readonly expected: string[],
     readonly found: string,
+    /** Said instead of "expected ..., found ..." when there is something more useful to say. */
+    problem?: string,
   ) {
-    super(`line ${line}, column ${column}: expected ${expected.join(' or ')}, found ${found}`);
+    super(`line ${line}, column ${column}: ${problem ?? `expected ${expected.join(' or ')}, found ${found}`}`);
     this.name = 'SegmentSyntaxError';
   }
+}
+
+/** Profile fields by their language name (printed), with the JSON spelling the API answers with. */
+type ProfileField =
+  | { name: (typeof TEXT_FIELDS)[number]; kind: 'text' }
+  | { name: (typeof NUMBER_FIELDS)[number]; kind: 'number' }
+  | { name: string; kind: 'date'; field: DateCondition['field'] }
+  | { name: string; kind: 'status'; channel: 'email' | 'phone' };
+const PROFILE_FIELDS: readonly ProfileField[] = [
+  ...TEXT_FIELDS.map((name) => ({ name, kind: 'text' as const })),
+  ...NUMBER_FIELDS.map((name) => ({ name, kind: 'number' as const })),
+  { name: 'created', kind: 'date', field: 'created_at' },
+  { name: 'updated', kind: 'date', field: 'updated_at' },
+  { name: 'consent', kind: 'date', field: 'consent_at' },
+  { name: 'email_status', kind: 'status', channel: 'email' },
+  { name: 'phone_status', kind: 'status', channel: 'phone' },
+];
+/** The name a field has in the model and the JSON: created_at for the language's created. */
+const modelName = (f: ProfileField) => (f.kind === 'date' ? f.field : f.name);
+
+/** snake_case to the JSON's camelCase: first_name -> firstName. */
+const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Every spelling a field is read by: the language name in any case (as keywords), and exactly as
+ * the JSON writes it (firstName, createdAt, emailStatus; the date fields' JSON and model names
+ * created_at too). Exact JSON case, so `firstname` is a typo to point out, not a third spelling.
+ */
+const FIELD_SPELLINGS: ReadonlyMap<string, ProfileField> = new Map(
+  PROFILE_FIELDS.flatMap((f) => [...new Set([f.name, modelName(f), camelCase(modelName(f))])].map((spelling) => [spelling, f] as const)),
+);
+/** The JSON nests the address: address.city, address.postalCode. */
+const ADDRESS_FIELDS = new Set(['city', 'region', 'postal_code', 'country']);
+/** The prefixes that start a condition (tag:VIP). */
+const PREFIXES = ['tag', 'label', 'custom', 'segment', 'sendable', 'engagement', 'subscription'] as const;
+
+function lookUpField(word: string): ProfileField | undefined {
+  return FIELD_SPELLINGS.get(word) ?? (FIELD_SPELLINGS.get(word.toLowerCase())?.name === word.toLowerCase() ? FIELD_SPELLINGS.get(word.toLowerCase()) : undefined);
+}
+
+/** Levenshtein distance, two rows (names are short). */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The closest of `candidates` (spelled as printed) to a word typed, if it is close enough to be a typo. */
+export function closestName(typed: string, candidates: { compare: string; print: string }[]): string | undefined {
+  const word = typed.toLowerCase();
+  // A third of the word, 1 to 2 edits: `firstname` finds first_name, `zodiac` finds nothing.
+  const allowed = Math.max(1, Math.min(2, Math.floor(word.length / 3)));
+  let best: { print: string; distance: number } | undefined;
+  for (const c of candidates) {
+    const distance = editDistance(word, c.compare.toLowerCase());
+    if (distance <= allowed && (!best || distance < best.distance)) best = { print: c.print, distance };
+  }
+  return best?.print;
 }
 
 export interface SegmentTextContext {
@@ -112,7 +178,6 @@ function lex(source: string): Token[] {
 // ---------------------------------------------------------------------------------------------
 // Parser (recursive descent; keywords are case-insensitive)
 
-const DATE_NAMES: Record<string, DateCondition['field']> = { created: 'created_at', updated: 'updated_at', consent: 'consent_at' };
 const describe = (t: Token) => (t.type === 'eof' ? 'the end of the text' : t.type === 'string' ? `the text ${t.text}` : `"${t.text}"`);
 
 /** Parentheses and NOTs deeper than this are refused before they can exhaust the stack. */
@@ -214,12 +279,6 @@ class Parser {
     this.next();
     return t.value;
   }
-  private days(): number {
-    const n = this.number();
-    if (!Number.isInteger(n) || n < 0) this.fail(['a whole number of days'], this.tokens[this.pos - 1]);
-    this.keyword('DAYS');
-    return n;
-  }
 
   /** N DAYS, N WEEKS (7 days each) or N MONTHS (calendar months). */
   private span(): { days: number } | { months: number } {
@@ -246,10 +305,14 @@ class Parser {
     const t = this.peek();
     if (t.type !== 'word') this.fail(['a condition (tag:, label:, a field, NOT or "(")']);
     const name = t.text.toLowerCase();
-    if (name === 'tag' || name === 'label' || name === 'custom' || name === 'segment' || name === 'sendable' || name === 'engagement') {
+    if ((PREFIXES as readonly string[]).includes(name) && this.peek(1).type === 'op' && this.peek(1).text === ':') {
       this.next();
       this.op(':');
       if (name === 'tag') return this.tag();
+      if (name === 'subscription') {
+        const { op, values } = this.listOrOne('a subscription category');
+        return { kind: 'subscription', op, categories: values };
+      }
       if (name === 'label') return this.label();
       if (name === 'custom') return this.custom();
       if (name === 'sendable') {
@@ -262,30 +325,57 @@ class Parser {
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) this.fail(['a segment id (UUID)'], this.tokens[this.pos - 1]);
       return { kind: 'segment', segmentId: id.toLowerCase() };
     }
-    if (name === 'email_status' || name === 'phone_status') return this.status(name === 'email_status' ? 'email' : 'phone');
-    if (name in DATE_NAMES) {
-      this.next();
-      return this.dateCondition(DATE_NAMES[name]!);
+    const field = this.profileField();
+    if (field) {
+      switch (field.kind) {
+        case 'status':
+          return this.status(field.channel);
+        case 'date':
+          return this.dateCondition(field.field);
+        case 'text':
+          return this.textCondition(field.name);
+        case 'number':
+          return this.numberCondition(field.name);
+      }
     }
-    if ((TEXT_FIELDS as readonly string[]).includes(name)) {
-      this.next();
-      return this.textCondition(name as (typeof TEXT_FIELDS)[number]);
-    }
-    if ((NUMBER_FIELDS as readonly string[]).includes(name)) {
-      this.next();
-      return this.numberCondition(name as (typeof NUMBER_FIELDS)[number]);
-    }
-    return this.fail(['a condition (tag:, label:, custom:, engagement:, sendable:, segment:, a profile field, a status or a date)']);
+    const suggestion = closestName(t.text, [
+      ...[...FIELD_SPELLINGS].map(([spelling, f]) => ({ compare: spelling, print: f.name })),
+      ...PREFIXES.map((p) => ({ compare: p, print: `${p}:` })),
+      ...[...(this.context.customFieldTypes?.keys() ?? [])].map((key) => ({ compare: key, print: `custom:${key}` })),
+    ]);
+    const expected = ['a condition (tag:, label:, custom:, engagement:, sendable:, subscription:, segment:, a profile field, a status or a date)'];
+    if (suggestion) throw new SegmentSyntaxError(t.line, t.column, expected, describe(t), `unknown field ${t.text}; did you mean ${suggestion}?`);
+    return this.fail(expected);
   }
 
-  private tag(): LeafCondition {
+  /** A profile field by either spelling (consumed), or undefined (nothing consumed). */
+  private profileField(): ProfileField | undefined {
+    const t = this.peek();
+    if (t.text === 'address' && this.peek(1).type === 'op' && this.peek(1).text === '.' && this.peek(2).type === 'word') {
+      const inner = lookUpField(this.peek(2).text);
+      if (!inner || !ADDRESS_FIELDS.has(inner.name)) return undefined;
+      this.pos += 3;
+      return inner;
+    }
+    const field = lookUpField(t.text);
+    if (field) this.next();
+    return field;
+  }
+
+  /** `NAME` (has) or `ANY|ALL|NONE [names]`: tags and subscription categories. */
+  private listOrOne(what: string): { op: 'has' | 'any' | 'all' | 'none'; values: string[] } {
     for (const [word, op] of [['ANY', 'any'], ['ALL', 'all'], ['NONE', 'none']] as const) {
       if (this.isKeyword(word) && this.peek(1).type === 'op' && this.peek(1).text === '[') {
         this.next();
-        return { kind: 'tag', op, tags: this.list(() => this.text('a tag name')) };
+        return { op, values: this.list(() => this.text(what)) };
       }
     }
-    return { kind: 'tag', op: 'has', tags: [this.text('a tag name')] };
+    return { op: 'has', values: [this.text(what)] };
+  }
+
+  private tag(): LeafCondition {
+    const { op, values } = this.listOrOne('a tag name');
+    return { kind: 'tag', op, tags: values };
   }
 
   private label(): LeafCondition {
@@ -384,13 +474,20 @@ class Parser {
   }
 
   private status(channel: 'email' | 'phone'): LeafCondition {
-    this.next();
+    /** A status of this channel, named where it is typed: `email_status must be one of active, ...`. */
+    const status = () => {
+      const t = this.peek();
+      const value = this.text('a status');
+      const rule = statusRule(channel, value);
+      if (rule) throw new SegmentSyntaxError(t.line, t.column, [rule], describe(t), `${channel}_status ${rule}, found ${describe(t)}`);
+      return value;
+    };
     if (this.isOp('=') || this.isOp('!=')) {
       const op = this.next().text === '=' ? 'in' : 'not_in';
-      return { kind: 'status', channel, op, statuses: [this.text('a status')] };
+      return { kind: 'status', channel, op, statuses: [status()] };
     }
-    if (this.acceptKeyword('IN')) return { kind: 'status', channel, op: 'in', statuses: this.list(() => this.text('a status')) };
-    if (this.acceptKeyword('NOT', 'IN')) return { kind: 'status', channel, op: 'not_in', statuses: this.list(() => this.text('a status')) };
+    if (this.acceptKeyword('IN')) return { kind: 'status', channel, op: 'in', statuses: this.list(status) };
+    if (this.acceptKeyword('NOT', 'IN')) return { kind: 'status', channel, op: 'not_in', statuses: this.list(status) };
     return this.fail(['=', '!=', 'IN', 'NOT IN']);
   }
 
@@ -398,7 +495,11 @@ class Parser {
     const keyToken = this.peek();
     const key = this.text('a custom field key');
     const type = this.context.customFieldTypes?.get(key);
-    if (!type) throw new SegmentSyntaxError(keyToken.line, keyToken.column, ['a custom field defined in this workspace'], `"${key}"`);
+    if (!type) {
+      const suggestion = closestName(key, [...(this.context.customFieldTypes?.keys() ?? [])].map((k) => ({ compare: k, print: k })));
+      const problem = suggestion ? `unknown custom field ${key}; did you mean ${suggestion}?` : undefined;
+      throw new SegmentSyntaxError(keyToken.line, keyToken.column, ['a custom field defined in this workspace'], `"${key}"`, problem);
+    }
     if (type === 'string') {
       const { op, values } = this.textOperator();
       return { kind: 'custom', key, type, op, values };
@@ -418,11 +519,19 @@ class Parser {
     return this.fail(['IS TRUE', 'IS FALSE', 'IS EMPTY', 'IS NOT EMPTY']);
   }
 
-  /** engagement:email.opened >= 2 IN LAST 7 DAYS (">= K" optional, meaning at least once). */
+  /** One of a closed vocabulary (channels, activity statuses), named where it is typed. */
+  private oneOf(what: string, allowed: readonly string[]): string {
+    const t = this.peek();
+    const value = this.text(`${what} (${allowed.join(', ')})`).toLowerCase();
+    if (!allowed.includes(value)) throw new SegmentSyntaxError(t.line, t.column, allowed.slice(), describe(t), `${what} must be one of ${allowed.join(', ')}, found ${describe(t)}`);
+    return value;
+  }
+
+  /** engagement:email.opened >= 2 IN LAST 7 DAYS (">= K" optional, meaning at least once; DAYS, WEEKS or MONTHS as dates). */
   private engagement(): LeafCondition {
-    const channel = this.text('a channel (email, sms, whatsapp, push, web)').toLowerCase();
+    const channel = this.oneOf('an engagement channel', ACTIVITY_CHANNELS);
     this.op('.');
-    const status = this.text('an activity status (delivered, opened, clicked, undelivered, unsubscribed)').toLowerCase();
+    const status = this.oneOf('an activity status', ACTIVITY_STATUSES);
     let atLeast = 1;
     if (this.isOp('>=')) {
       this.next();
@@ -430,8 +539,7 @@ class Parser {
     }
     this.keyword('IN');
     this.keyword('LAST');
-    const days = this.days();
-    return { kind: 'engagement', channel, status, atLeast, days } as LeafCondition;
+    return { kind: 'engagement', channel, status, atLeast, ...this.span() } as LeafCondition;
   }
 }
 
@@ -538,7 +646,9 @@ function printLeaf(c: LeafCondition, tagName: (id: string) => string): string {
       return `${head} ${{ is_true: 'IS TRUE', is_false: 'IS FALSE', empty: 'IS EMPTY', not_empty: 'IS NOT EMPTY' }[c.op as 'is_true']}`;
     }
     case 'engagement':
-      return `engagement:${c.channel}.${c.status}${c.atLeast > 1 ? ` >= ${c.atLeast}` : ''} IN LAST ${c.days} DAYS`;
+      return `engagement:${c.channel}.${c.status}${c.atLeast > 1 ? ` >= ${c.atLeast}` : ''} IN LAST ${c.months !== undefined ? `${c.months} MONTHS` : `${c.days} DAYS`}`;
+    case 'subscription':
+      return c.op === 'has' ? `subscription:${quote(c.categories[0]!)}` : `subscription:${c.op.toUpperCase()} ${list(c.categories)}`;
     case 'segment':
       return `segment:${quote(c.segmentId)}`;
   }

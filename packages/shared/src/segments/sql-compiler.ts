@@ -28,8 +28,11 @@ const dayOf = (p: Params, date: string, plusDays = 0) => `(((${p.add(date, '::da
 const monthFromToday = (p: Params, months: number, plusDays = 0) =>
   `((${TODAY} + make_interval(months => ${p.add(months, '::int')}) + make_interval(days => ${plusDays})) at time zone 'UTC')`;
 
+/** Midnight UTC N days or N calendar months ago. */
+const spanAgo = (p: Params, span: { days?: number; months?: number }) => (span.months !== undefined ? monthFromToday(p, -span.months) : dayFromToday(p, -span.days!));
+
 function dateRange(p: Params, column: string, op: string, dates: string[], span: { days?: number; months?: number }): string {
-  const back = () => (span.months !== undefined ? monthFromToday(p, -span.months) : dayFromToday(p, -span.days!));
+  const back = () => spanAgo(p, span);
   const ahead = () => (span.months !== undefined ? monthFromToday(p, span.months, 1) : dayFromToday(p, span.days! + 1));
   switch (op) {
     case 'before':
@@ -184,7 +187,14 @@ function leaf(p: Params, c: LeafCondition): string {
     case 'engagement':
       // The reference counts the activities themselves; the index keeps the ten most recent.
       return `(select count(*) from activities a where a.contact_id = c.id and a.channel = ${p.add(c.channel, '::text')} and a.status = ${p.add(c.status, '::text')}
-                and a.occurred_at >= ${dayFromToday(p, -c.days)}) >= ${p.add(c.atLeast, '::int')}`;
+                and a.occurred_at >= ${spanAgo(p, c)}) >= ${p.add(c.atLeast, '::int')}`;
+    case 'subscription': {
+      // subscription_categories is a non-null text[] (default '{}'); && is overlap, @> contains.
+      const categories = p.add(c.categories, '::text[]');
+      if (c.op === 'has' || c.op === 'any') return `c.subscription_categories && ${categories}`;
+      if (c.op === 'all') return `c.subscription_categories @> ${categories}`;
+      return `not (c.subscription_categories && ${categories})`;
+    }
     case 'segment':
       throw new Error('saved segment references must be expanded before compiling');
   }

@@ -1,9 +1,8 @@
 // Contact request and response shapes: the same zod schemas validate requests, type the code and
 // (later) generate the OpenAPI document. Normalisation happens here, once: emails lower-cased,
 // phones to E.164, languages to canonical BCP 47.
-import { parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { z } from 'zod';
-import { ContactSource, CustomFieldValue, EmailStatus, LIMITS, PhoneStatus, TagName } from '@segmenter/shared';
+import { ContactSource, COUNTRY_RULE, CustomFieldValue, EmailStatus, LIMITS, normalizeCountry, normalizeEmail, normalizePhone, PHONE_RULE, PhoneStatus, SubscriptionCategory, TagName } from '@segmenter/shared';
 import { LabelMap } from '../labels/label-schemas';
 import { ContactIdList } from '../tags/tag-schemas';
 
@@ -22,20 +21,17 @@ export const Email = z
   .trim()
   .max(254, 'must be at most 254 characters')
   .pipe(z.email('must be a valid email address'))
-  .transform((e) => e.toLowerCase());
+  .transform(normalizeEmail);
 
 export const Phone = z
   .string()
   .trim()
   .max(32, 'must be at most 32 characters')
   .transform((raw, ctx) => {
-    try {
-      const parsed = parsePhoneNumberWithError(raw);
-      if (parsed.isValid()) return parsed.number;
-    } catch {
-      // fall through to the issue below
-    }
-    ctx.addIssue({ code: 'custom', message: 'must be a valid phone number in international format, such as +14155550123' });
+    // The one normaliser segment conditions use too (packages/shared contact-normalisers).
+    const e164 = normalizePhone(raw);
+    if (e164 !== undefined) return e164;
+    ctx.addIssue({ code: 'custom', message: PHONE_RULE });
     return z.NEVER;
   });
 
@@ -66,14 +62,14 @@ const Address = z.strictObject({
   postalCode: text(20).nullable().optional(),
   country: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as FR')
-    .transform((c) => c.toUpperCase())
+    .regex(/^[A-Za-z]{2}$/, COUNTRY_RULE)
+    .transform((c) => normalizeCountry(c)!)
     .nullable()
     .optional(),
 });
 
 const SubscriptionCategories = z
-  .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"'))
+  .array(SubscriptionCategory)
   .max(LIMITS.subscriptionCategories, `must hold at most ${LIMITS.subscriptionCategories} categories`)
   .transform((cs) => [...new Set(cs)].sort());
 

@@ -19,7 +19,11 @@ describe('label validation names the offending key', () => {
     [{ set: { ['k'.repeat(65)]: 'v' } }, [{ field: `body.set.${'k'.repeat(65)}`, rule: 'key must be at most 64 characters' }]],
     [{ set: { tier: 'v'.repeat(257) } }, [{ field: 'body.set.tier', rule: 'value must be at most 256 characters' }]],
     [{ set: { 'ti er': 'gold' } }, [{ field: 'body.set.ti er', rule: 'key letters, digits, "_" and "-" only' }]],
-    [{ set: { tier: 'gold!' } }, [{ field: 'body.set.tier', rule: 'value letters, digits, "_" and "-" only' }]],
+    // Values are any printable text (issue 11, point 9); control characters are still refused.
+    [{ set: { landing_page: '/promo', ltv_bucket: '200+', utm: 'google.com', signup: '2024-01-15', tier: 'gold!' } }, []],
+    [{ set: { tier: 'gold\u0007' } }, [{ field: 'body.set.tier', rule: 'value must not contain control characters' }]],
+    [{ set: { tier: 'gold\u0085' } }, [{ field: 'body.set.tier', rule: 'value must not contain control characters' }]],
+    [{ set: { tier: 'gold\ud800' } }, [{ field: 'body.set.tier', rule: 'value must not contain a lone UTF-16 surrogate' }]],
     [{ set: { tier: '' } }, [{ field: 'body.set.tier', rule: 'value must not be empty' }]],
     [{ set: { tier: 5 } }, [{ field: 'body.set.tier', rule: 'value Invalid input: expected string, received number' }]],
     [{ set: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, [{ field: 'body.set', rule: 'must hold at most 50 labels' }]],
