@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Job, saveJobState, setJobTotal } from '../jobs/jobs-store';
 import type { ChunkResult } from '../jobs/job-runner';
-import { EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES, PoolClient } from '@segmenter/shared';
+import { EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES, PoolClient, SUPPRESSING_STATUSES } from '@segmenter/shared';
 import { lockLiveContacts, softDeleteContacts } from '../contacts/contacts-store';
 import { emitContactEvents } from '../contacts/contact-changes';
 import { changeLockedContactsLabels } from '../labels/labels-service';
@@ -18,7 +18,7 @@ export const SEGMENT_ACTION_JOB = 'segment.action';
 const APPLY_CHUNK = 500;
 
 /** Suppression statuses: contacts in them are kept by a bulk delete unless the request says otherwise. */
-export const SUPPRESSION_STATUSES = { email: ['unsubscribed', 'spam_report', 'blacklisted'], phone: ['blacklisted'] };
+export const SUPPRESSION_STATUSES = { email: [...SUPPRESSING_STATUSES.email], phone: [...SUPPRESSING_STATUSES.phone] };
 
 export const SegmentAction = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('add_tags'), tagIds: z.array(z.uuid('must be a tag id (UUID)')).min(1).max(100) }),
