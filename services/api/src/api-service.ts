@@ -130,6 +130,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     },
     searchIndex: createSearchIndexAdmin({ pool, es, alias, jobs }),
     jobs,
+    snapshotTtlHours: config.snapshots.ttlHours,
     metrics: { registry, api: metrics },
     readiness: {
       postgres: () => postgresReachable(pool),
@@ -141,7 +142,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   log.info({ url }, 'api listening');
   if (options.relay !== false) relay.start();
   if (options.jobRunner !== false) jobs.start();
-  const housekeeping = createHousekeeping({ pool, log: log.child({ component: 'housekeeping' }), intervalMs: 10 * 60_000 });
+  const housekeeping = createHousekeeping({ pool, log: log.child({ component: 'housekeeping' }), intervalMs: 10 * 60_000, snapshotTtlHours: config.snapshots.ttlHours });
   housekeeping.start();
 
   const stopSteps: StopStep[] = [

@@ -56,6 +56,8 @@ export interface AppDependencies {
   searchIndex: SearchIndexAdmin;
   /** Nudged when a request queues a job, so it starts without waiting for the next poll. */
   jobs?: JobRunner;
+  /** How long audience snapshots live (SNAPSHOT_TTL_HOURS); 168 when not given. */
+  snapshotTtlHours?: number;
   metrics: { registry: Registry; api: ApiMetrics };
 }
 
@@ -90,7 +92,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/imports', importsRoutes(services.imports, pool));
   app.use('/v1/counts', countsRoutes(deps.search));
   app.use('/v1/segments', segmentsRoutes(deps.search, deps.log, deps.jobs));
-  app.use('/v1/snapshots', snapshotsRoutes(pool));
+  app.use('/v1/snapshots', snapshotsRoutes(pool, { ttlHours: deps.snapshotTtlHours }));
   app.use('/v1/exports', exportsRoutes({ ...deps.search, log: deps.log }));
   app.use('/v1/consistency', consistencyRoutes(deps.search));
 

@@ -62,6 +62,9 @@ export const EnvSchema = z.object({
   CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
   CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300000, 'must be at most 300000').default(30000),
   OPERATOR_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  // Audience snapshots are deleted this long after they were taken (a week: a campaign's sends and
+  // retries fit, and a frozen list of millions of ids does not stay forever).
+  SNAPSHOT_TTL_HOURS: positiveInt.max(8760, 'must be at most 8760 (a year)').default(168),
 }).superRefine((e, ctx) => {
   // A fetch that waits for data sends no heartbeat: it must end well inside the session.
   if (e.INDEXER_LINGER_MS * 3 > e.INDEXER_SESSION_TIMEOUT_MS) {
@@ -86,6 +89,7 @@ export interface Config {
   outbox: { batchSize: number; pollIntervalMs: number };
   indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
   consistency: { defaultWaitMs: number; maxWaitMs: number };
+  snapshots: { ttlHours: number };
   shutdownTimeoutMs: number;
 }
 
@@ -137,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTimeoutMs: e.INDEXER_SESSION_TIMEOUT_MS,
     },
     consistency: { defaultWaitMs: Math.min(e.CONSISTENCY_WAIT_MS, e.CONSISTENCY_MAX_WAIT_MS), maxWaitMs: e.CONSISTENCY_MAX_WAIT_MS },
+    snapshots: { ttlHours: e.SNAPSHOT_TTL_HOURS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

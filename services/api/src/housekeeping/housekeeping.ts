@@ -1,9 +1,13 @@
 // Deletes what expires: write receipts (consistency tokens, kept 24 h), idempotency keys
-// (replayed for 24 h) and rows staged by imports that ended without dropping them. In bounded batches, so one pass never holds long locks; several api
+// (replayed for 24 h), rows staged by imports that ended without dropping them, and audience
+// snapshots past their time to live (SNAPSHOT_TTL_HOURS). In bounded batches, so one pass never holds long locks; several api
 // processes may run it at once (the deletes simply find less).
 import { createBackgroundLoop, Logger, Pool } from '@segmenter/shared';
+import { DEFAULT_SNAPSHOT_TTL_HOURS, deleteExpiredSnapshots } from '../segments/audience-snapshots';
 
 const BATCH = 5000;
+/** Snapshots per delete: each holds up to 10,000 ids per chunk row, so a small batch is already many rows. */
+const SNAPSHOT_BATCH = 50;
 const EXPIRED = [
   `delete from write_receipts where id in (
      select id from write_receipts where created_at < now() - interval '24 hours' limit ${BATCH})`,
@@ -16,8 +20,9 @@ const EXPIRED = [
       where i.status in ('succeeded', 'failed', 'cancelled') or j.status = 'failed' limit ${BATCH})`,
 ];
 
-export function createHousekeeping(options: { pool: Pool; log: Logger; intervalMs: number }) {
+export function createHousekeeping(options: { pool: Pool; log: Logger; intervalMs: number; snapshotTtlHours?: number }) {
   const { pool, log } = options;
+  const snapshotTtlHours = options.snapshotTtlHours ?? DEFAULT_SNAPSHOT_TTL_HOURS;
   /** One pass: returns how many rows it deleted. */
   async function runOnce(): Promise<number> {
     let deleted = 0;
@@ -28,13 +33,18 @@ export function createHousekeeping(options: { pool: Pool; log: Logger; intervalM
         if ((rowCount ?? 0) < BATCH) break;
       }
     }
+    for (;;) {
+      const n = await deleteExpiredSnapshots(pool, snapshotTtlHours, SNAPSHOT_BATCH);
+      deleted += n;
+      if (n < SNAPSHOT_BATCH) break;
+    }
     return deleted;
   }
 
   const loop = createBackgroundLoop(async () => {
     try {
       const deleted = await runOnce();
-      if (deleted > 0) log.info({ deleted }, 'expired receipts and idempotency keys deleted');
+      if (deleted > 0) log.info({ deleted }, 'expired receipts, idempotency keys, staged rows and snapshots deleted');
     } catch (err) {
       log.warn({ err }, 'housekeeping failed; will retry');
     }

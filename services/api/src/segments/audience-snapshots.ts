@@ -5,9 +5,12 @@
 import { compileToElasticsearch, Condition, EsClient, PoolClient, workspaceSearch } from '@segmenter/shared';
 import type { ChunkResult } from '../jobs/job-runner';
 import { Job, saveJobState } from '../jobs/jobs-store';
+import { SEGMENT_ACTION_JOB } from './segment-actions';
 
 export const SNAPSHOT_JOB = 'audience.snapshot';
 export const SNAPSHOT_CHUNK = 10_000;
+/** The time to live when none is configured (config: SNAPSHOT_TTL_HOURS, the same default). */
+export const DEFAULT_SNAPSHOT_TTL_HOURS = 168;
 const KEEP_ALIVE = '10m';
 
 export interface SnapshotJobState {
@@ -28,9 +31,12 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
   return async function snapshotChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
     const state = job.params as unknown as SnapshotJobState;
     const workspaceId = job.workspaceId!;
-    const { rows } = await client.query('select condition, status from audience_snapshots where id = $1 and workspace_id = $2', [state.snapshotId, workspaceId]);
+    // Locked for the chunk: a DELETE waits until this chunk commits, then the next chunk finds no
+    // row and stops (rather than this one failing on its chunk insert).
+    const { rows } = await client.query('select condition, status from audience_snapshots where id = $1 and workspace_id = $2 for no key update', [state.snapshotId, workspaceId]);
     if (!rows[0] || rows[0].status !== 'building') {
       if (state.pit) await es.closePointInTime({ id: state.pit }).catch(() => undefined);
+      if (!rows[0]) await saveJobState(client, job.id, { ...state, pit: null }, { snapshotId: state.snapshotId, stopped: 'the snapshot was deleted' });
       return { processed: 0, finished: true };
     }
     const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(rows[0].condition as Condition)]);
@@ -93,4 +99,113 @@ export async function snapshotMembers(client: Pick<PoolClient, 'query'>, snapsho
     if (offset >= rows[0].size) [chunk, offset] = [chunk + 1, 0];
   }
   return { contactIds, nextCursor: `${chunk}.${offset}` };
+}
+
+export interface Snapshot {
+  id: string;
+  segmentId: string | null;
+  status: 'building' | 'ready' | 'failed';
+  total: number;
+  createdAt: string;
+  readyAt: string | null;
+  /** createdAt plus the configured time to live; after it the snapshot is gone (404). */
+  expiresAt: string;
+  error?: string;
+}
+
+type Queryable = Pick<PoolClient, 'query'>;
+
+/** Microseconds: two snapshots taken in the same millisecond still order, and a cursor between them holds. */
+const isoMicros = (column: string) => `to_char((${column}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** A snapshot whose time to live has passed is treated as gone before housekeeping deletes it. */
+const LIVE = 's.created_at > now() - make_interval(hours => $2::int)';
+const SNAPSHOT_COLUMNS = `
+  s.id, s.segment_id, s.total, s.status as own_status, s.created_at, s.ready_at, ${isoMicros('s.created_at')} as created_key,
+  ${isoMicros("s.created_at + make_interval(hours => $2::int)")} as expires_at,
+  j.status as job_status, j.error`;
+// A snapshot whose job gave up (after its retries) is failed, whatever its own row says.
+const SNAPSHOT_JOB_JOIN = `left join lateral (
+    select status, error from jobs j where j.workspace_id = s.workspace_id and j.type = '${SNAPSHOT_JOB}' and j.params->>'snapshotId' = s.id::text limit 1) j on true`;
+
+interface SnapshotRow {
+  id: string;
+  segment_id: string | null;
+  total: number;
+  own_status: Snapshot['status'];
+  created_at: Date;
+  ready_at: Date | null;
+  created_key: string;
+  expires_at: string;
+  job_status: string | null;
+  error: string | null;
+}
+
+function toSnapshot(r: SnapshotRow): Snapshot {
+  const status = r.own_status === 'building' && r.job_status === 'failed' ? 'failed' : r.own_status;
+  return {
+    id: r.id,
+    segmentId: r.segment_id,
+    status,
+    total: r.total,
+    createdAt: r.created_at.toISOString(),
+    readyAt: r.ready_at?.toISOString() ?? null,
+    expiresAt: new Date(r.expires_at).toISOString(),
+    ...(status === 'failed' && r.error ? { error: r.error } : {}),
+  };
+}
+
+/** A live (unexpired) snapshot of the workspace. */
+export async function findSnapshot(client: Queryable, workspaceId: string, id: string, ttlHours: number): Promise<Snapshot | undefined> {
+  const { rows } = await client.query<SnapshotRow>(
+    `select ${SNAPSHOT_COLUMNS} from audience_snapshots s ${SNAPSHOT_JOB_JOIN} where s.workspace_id = $1 and ${LIVE} and s.id = $3`,
+    [workspaceId, ttlHours, id],
+  );
+  return rows[0] ? toSnapshot(rows[0]) : undefined;
+}
+
+/** Live snapshots, newest first, keyset on (created time with microseconds, id); `after` is the last row's key. */
+export async function listSnapshots(
+  client: Queryable,
+  workspaceId: string,
+  ttlHours: number,
+  page: { limit: number; after?: [createdAt: string, id: string] },
+): Promise<{ snapshot: Snapshot; key: [string, string] }[]> {
+  const { rows } = await client.query<SnapshotRow>(
+    `select ${SNAPSHOT_COLUMNS} from audience_snapshots s ${SNAPSHOT_JOB_JOIN}
+      where s.workspace_id = $1 and ${LIVE} and ($3::timestamptz is null or (s.created_at, s.id) < ($3::timestamptz, $4::uuid))
+      order by s.created_at desc, s.id desc limit $5`,
+    [workspaceId, ttlHours, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit],
+  );
+  return rows.map((r) => ({ snapshot: toSnapshot(r), key: [r.created_key, r.id] }));
+}
+
+/**
+ * Deletes a live snapshot and its chunks; a job still building it stops at its next chunk. The
+ * lock waits for a chunk in progress. Answers what happened, for the route to word.
+ */
+export async function deleteSnapshot(client: Queryable, workspaceId: string, id: string, ttlHours: number): Promise<'deleted' | 'not_found' | { usedByJob: string }> {
+  const { rows } = await client.query(`select s.id from audience_snapshots s where s.workspace_id = $1 and ${LIVE} and s.id = $3 for update`, [workspaceId, ttlHours, id]);
+  if (!rows[0]) return 'not_found';
+  // A bulk action applies itself from its snapshot: deleting it under the job would fail the job half done.
+  const { rows: using } = await client.query(
+    `select id from jobs where workspace_id = $1 and type = $2 and status in ('queued', 'running') and params->>'snapshotId' = $3 limit 1`,
+    [workspaceId, SEGMENT_ACTION_JOB, id],
+  );
+  if (using[0]) return { usedByJob: using[0].id };
+  await client.query('delete from audience_snapshots where workspace_id = $1 and id = $2', [workspaceId, id]);
+  return 'deleted';
+}
+
+/** Housekeeping: deletes up to `limit` expired snapshots (their chunks cascade); returns how many. */
+export async function deleteExpiredSnapshots(client: Queryable, ttlHours: number, limit: number): Promise<number> {
+  // Not under a running bulk action: it is deleted once the action ended (the next pass).
+  const { rowCount } = await client.query(
+    `delete from audience_snapshots where id in (
+       select s.id from audience_snapshots s
+        where s.created_at <= now() - make_interval(hours => $1::int)
+          and not exists (select 1 from jobs j where j.workspace_id = s.workspace_id and j.type = $3 and j.status in ('queued', 'running') and j.params->>'snapshotId' = s.id::text)
+        limit $2)`,
+    [ttlHours, limit, SEGMENT_ACTION_JOB],
+  );
+  return rowCount ?? 0;
 }

@@ -1,48 +1,61 @@
-// /v1/snapshots: audience snapshots (a segment's members frozen at one moment) and their members,
-// page by page, for as long as a campaign needs them.
+// /v1/snapshots: audience snapshots (a segment's members frozen at one moment), listed newest
+// first, read, deleted, and their members page by page, until they expire (SNAPSHOT_TTL_HOURS).
+// An expired snapshot answers 404 at once, as a deleted one does; housekeeping deletes its rows.
 import { Router } from 'express';
 import { z } from 'zod';
-import { Pool } from '@segmenter/shared';
+import { inTransaction, Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
-import { ConflictError, NotFoundError } from '../errors/app-error';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
+import { listCursorKey, listPage, ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
-import { SNAPSHOT_JOB, snapshotMembers } from './audience-snapshots';
+import { DEFAULT_SNAPSHOT_TTL_HOURS, deleteSnapshot, findSnapshot, listSnapshots, snapshotMembers } from './audience-snapshots';
+
+const SNAPSHOT_LIST = 'snapshots';
 
 const SnapshotIdParams = z.object({ id: z.uuid('must be a snapshot id (UUID)').transform((s) => s.toLowerCase()) });
 export const SnapshotMembersQuery = z.strictObject({
   cursor: z.string().regex(/^\d{1,9}\.\d{1,6}$/, 'must be a cursor returned by this endpoint').optional(),
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(1000),
 });
+export const SnapshotListQuery = ListQuery;
 
-/** /v1/snapshots/:id and its members, page by page, for as long as the campaign needs them. */
-export function snapshotsRoutes(pool: Pool): Router {
+/** A list cursor's key: a created time with microseconds and an id, checked before they reach SQL casts. */
+const SnapshotListKey = z.tuple([z.iso.datetime({ precision: 6 }), z.uuid()]);
+
+export function snapshotsRoutes(pool: Pool, options: { ttlHours?: number } = {}): Router {
   const router = Router();
   const read = requireApiKey(pool, 'read');
+  const write = requireApiKey(pool, 'write');
+  const ttlHours = options.ttlHours ?? DEFAULT_SNAPSHOT_TTL_HOURS;
   const find = async (workspaceId: string, id: string) => {
-    // A snapshot whose job gave up (after its retries) is failed, whatever its own row says.
-    const { rows } = await pool.query(
-      `select s.id, s.segment_id, case when s.status = 'building' and j.status = 'failed' then 'failed' else s.status end as status,
-              s.total, s.created_at, s.ready_at, j.error
-         from audience_snapshots s left join jobs j on j.workspace_id = s.workspace_id and j.type = $3 and j.params->>'snapshotId' = s.id::text
-        where s.workspace_id = $1 and s.id = $2`,
-      [workspaceId, id, SNAPSHOT_JOB],
-    );
-    if (!rows[0]) throw new NotFoundError(`Snapshot ${id}`);
-    const r = rows[0];
-    return {
-      id: r.id,
-      segmentId: r.segment_id,
-      status: r.status as string,
-      total: r.total,
-      createdAt: r.created_at.toISOString(),
-      readyAt: r.ready_at?.toISOString() ?? null,
-      ...(r.status === 'failed' && r.error ? { error: r.error } : {}),
-    };
+    const snapshot = await findSnapshot(pool, workspaceId, id, ttlHours);
+    if (!snapshot) throw new NotFoundError(`Snapshot ${id}`);
+    return snapshot;
   };
+
+  router.get('/', read, async (req, res) => {
+    const query = parseRequestPart(SnapshotListQuery, 'query', req.query);
+    const key = listCursorKey(query.cursor, SNAPSHOT_LIST, 2);
+    const after = key === undefined ? undefined : SnapshotListKey.safeParse(key);
+    if (after && !after.success) throw new ValidationError([{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]);
+    const rows = await listSnapshots(pool, workspaceOf(res), ttlHours, { limit: query.limit + 1, after: after?.data });
+    const page = listPage(rows, query.limit, SNAPSHOT_LIST, (r) => r.key);
+    res.json({ items: page.items.map((r) => r.snapshot), nextCursor: page.nextCursor });
+  });
+
   router.get('/:id', read, async (req, res) => {
     const { id } = parseRequestPart(SnapshotIdParams, 'params', req.params);
     res.json(await find(workspaceOf(res), id));
   });
+
+  router.delete('/:id', write, async (req, res) => {
+    const { id } = parseRequestPart(SnapshotIdParams, 'params', req.params);
+    const outcome = await inTransaction(pool, (client) => deleteSnapshot(client, workspaceOf(res), id, ttlHours));
+    if (outcome === 'not_found') throw new NotFoundError(`Snapshot ${id}`);
+    if (outcome !== 'deleted') throw new ConflictError(`Snapshot ${id} is used by bulk action job ${outcome.usedByJob}, still running; delete it once the job has ended`);
+    res.status(204).end();
+  });
+
   router.get('/:id/members', read, async (req, res) => {
     const { id } = parseRequestPart(SnapshotIdParams, 'params', req.params);
     const query = parseRequestPart(SnapshotMembersQuery, 'query', req.query);
