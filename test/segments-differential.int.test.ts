@@ -12,6 +12,8 @@ import {
   contactDocument,
   ContactDocument,
   matchesDocument,
+  checkCondition,
+  normalizeCondition,
   EMAIL_STATUSES,
   ensureContactsIndex,
   matchingContactsSql,
@@ -31,13 +33,20 @@ const documentsOf = new Map<string, ContactDocument[]>();
 
 const TAGS = Array.from({ length: 4 }, () => randomUUID());
 const LABEL_KEYS = ['tier', 'source', 'churned'];
-const LABEL_VALUES = ['gold', 'silver', 'bronze', 'fb', 'g-1'];
+// Label values are any printable text (issue 11, point 9): paths, signs, dates, dots, `=` (the
+// index's key=value terms must stay unambiguous), spaces, quotes and non-Latin text.
+const LABEL_VALUES = ['gold', 'silver', 'bronze', 'fb', 'g-1', '/promo', '/promo/summer', '200+', '2024-01-15', 'google.com', 'a=b', ' gold', 'Gold', 'say "hi"', 'Ünïcödé 🎉'];
+const LABEL_PREFIXES = ['g', 'go', 's', 'f', '/', '/promo', '20', '2024-', 'a=', 'goo', ' ', 'Ü', '*', '?'];
+const CATEGORIES = ['newsletter', 'offers', 'Product-Updates'];
 // Unicode names whose lower case differs between naive and per-character folding (İ, final Σ).
 const NAMES = ['Ada', 'ada', 'Grace', 'Bob', 'Ådne', 'İlker', 'ilker', 'ΟΔΥΣΣΕΥΣ', 'οδυσσευσ'];
 const CITIES = ['Paris', 'paris', 'Berlin', 'Saint-Paul'];
 const COUNTRIES = ['FR', 'DE', 'US'];
 const PLANS = ['pro', 'basic', 'Pro Max'];
 const FRAGMENTS = ['a', 'ar', 'AD', 'pa', 'x', 'Pro', 'in', '%', '_', 'İl', 'il', 'ΣΕ', 'σε', 'å'];
+/** Emails, countries and phones spelled otherwise than stored (contact i has c<i>@example.com, +1415555<1000+i>). */
+const TYPED_VALUES = ['GRACE', 'c1@example.com', 'C2@Example.COM', ' c3@example.com ', 'fr', 'De', 'us', '+14155551004', '+1 (415) 555-1005', '+1 415.555.1006'];
+const PHONE_FRAGMENTS = ['+1 415', '555-10', '(415)', '+1415555100'];
 const DAY = 86_400_000;
 
 const dayString = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
@@ -48,6 +57,7 @@ interface GeneratedContact {
   firstName: string | null;
   city: string | null;
   country: string | null;
+  subscriptionCategories: string[];
   emailStatus: string;
   phoneStatus: string;
   emailRating: number | null;
@@ -68,6 +78,7 @@ const contactArb: fc.Arbitrary<GeneratedContact> = fc.record({
   firstName: maybe(fc.constantFrom(...NAMES)),
   city: maybe(fc.constantFrom(...CITIES)),
   country: maybe(fc.constantFrom(...COUNTRIES)),
+  subscriptionCategories: fc.subarray(CATEGORIES),
   emailStatus: fc.constantFrom(...EMAIL_STATUSES),
   phoneStatus: fc.constantFrom(...PHONE_STATUSES),
   emailRating: maybe(fc.integer({ min: 0, max: 100 })),
@@ -97,9 +108,9 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
     const email = c.email || !c.phone ? `c${i}@example.com` : null;
     const phone = c.phone ? `+1415555${String(1000 + i).padStart(4, '0')}` : null;
     const { rows } = await env.pool.query(
-      `insert into contacts (workspace_id, email, phone, first_name, city, country, email_status, phone_status, email_rating, custom_fields, created_at, consent_at, deleted_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() - $11 * interval '1 day', now() - $12 * interval '1 day', case when $13 then now() end) returning id`,
-      [workspaceId, email, phone, c.firstName, c.city, c.country, c.emailStatus, c.phoneStatus, c.emailRating, c.custom, c.createdDaysAgo, c.consentDaysAgo, c.deleted],
+      `insert into contacts (workspace_id, email, phone, first_name, city, country, email_status, phone_status, email_rating, custom_fields, created_at, consent_at, deleted_at, subscription_categories)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() - $11 * interval '1 day', now() - $12 * interval '1 day', case when $13 then now() end, $14) returning id`,
+      [workspaceId, email, phone, c.firstName, c.city, c.country, c.emailStatus, c.phoneStatus, c.emailRating, c.custom, c.createdDaysAgo, c.consentDaysAgo, c.deleted, c.subscriptionCategories],
     );
     const id = rows[0].id as string;
     ids.push(id);
@@ -140,11 +151,13 @@ const leafArb: fc.Arbitrary<Condition> = fc.oneof(
   fc.constantFrom('has', 'any', 'all', 'none').chain((op) =>
     (op === 'has' ? fc.constantFrom(...TAGS).map((t) => [t]) : fc.subarray(TAGS, { minLength: 1 })).map((tags) => ({ kind: 'tag', op, tags }) as Condition),
   ),
-  fc.tuple(fc.constantFrom(...LABEL_KEYS, 'absent'), fc.constantFrom('eq', 'neq', 'in', 'not_in', 'exists', 'not_exists', 'prefix'), fc.subarray(LABEL_VALUES, { minLength: 1 }), fc.constantFrom('g', 'go', 's', 'f')).map(
+  fc.tuple(fc.constantFrom(...LABEL_KEYS, 'absent'), fc.constantFrom('eq', 'neq', 'in', 'not_in', 'exists', 'not_exists', 'prefix'), fc.shuffledSubarray(LABEL_VALUES, { minLength: 1, maxLength: 4 }), fc.constantFrom(...LABEL_PREFIXES)).map(
     ([key, op, list, prefix]) =>
       ({ kind: 'label', key, op, values: op === 'exists' || op === 'not_exists' ? [] : op === 'in' || op === 'not_in' ? list : op === 'prefix' ? [prefix] : [list[0]!] }) as Condition,
   ),
-  fc.tuple(fc.constantFrom('first_name', 'city', 'country', 'email', 'phone'), fc.constantFrom('eq', 'neq', 'in', 'contains', 'starts_with', 'empty', 'not_empty'), fc.subarray([...NAMES, ...CITIES, ...COUNTRIES, 'GRACE', 'c1@example.com'], { minLength: 1, maxLength: 3 }), fc.constantFrom(...FRAGMENTS)).map(
+  // Values as people type them (C1@Example.COM, fr, +1 (415) 555-1001): trees are normalised
+  // like writes before compiling, as the api does (normalizeCondition in sameContacts).
+  fc.tuple(fc.constantFrom('first_name', 'city', 'country', 'email', 'phone'), fc.constantFrom('eq', 'neq', 'in', 'contains', 'starts_with', 'empty', 'not_empty'), fc.shuffledSubarray([...NAMES, ...CITIES, ...COUNTRIES, ...TYPED_VALUES], { minLength: 1, maxLength: 3 }), fc.constantFrom(...FRAGMENTS, ...PHONE_FRAGMENTS)).map(
     ([field, op, list, fragment]) =>
       ({ kind: 'text', field, op, values: op === 'empty' || op === 'not_empty' ? [] : op === 'in' ? list : op === 'contains' || op === 'starts_with' ? [fragment] : [list[0]!] }) as Condition,
   ),
@@ -172,8 +185,13 @@ const leafArb: fc.Arbitrary<Condition> = fc.oneof(
     ),
     fc.constantFrom('is_true', 'is_false', 'empty', 'not_empty').map((op) => ({ kind: 'custom', key: 'vip', type: 'boolean', op, values: [] }) as Condition),
   ),
-  fc.tuple(fc.constantFrom('email', 'sms'), fc.constantFrom('opened', 'clicked'), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 45 })).map(
-    ([channel, status, atLeast, days]) => ({ kind: 'engagement', channel, status, atLeast, days }) as Condition,
+  // Windows in days (weeks are 7 days) or calendar months, as relative dates.
+  fc.tuple(fc.constantFrom('email', 'sms'), fc.constantFrom('opened', 'clicked'), fc.integer({ min: 1, max: 4 }), fc.oneof(fc.integer({ min: 1, max: 45 }).map((days) => ({ days })), fc.integer({ min: 1, max: 2 }).map((months) => ({ months })))).map(
+    ([channel, status, atLeast, span]) => ({ kind: 'engagement', channel, status, atLeast, ...span }) as Condition,
+  ),
+  fc.oneof(
+    fc.constantFrom(...CATEGORIES, 'absent').map((category) => ({ kind: 'subscription', op: 'has', categories: [category] }) as Condition),
+    fc.tuple(fc.constantFrom('any', 'all', 'none'), fc.shuffledSubarray([...CATEGORIES, 'absent'], { minLength: 1, maxLength: 3 })).map(([op, categories]) => ({ kind: 'subscription', op, categories }) as Condition),
   ),
 );
 
@@ -190,7 +208,9 @@ const treeArb: fc.Arbitrary<Condition> = fc.letrec<{ tree: Condition }>((tie) =>
 /** How many trees matched some but not all contacts: a test whose trees all match nothing proves nothing. */
 const outcomes = { informative: 0, total: 0 };
 
-async function sameContacts(workspaceId: string, tree: Condition): Promise<void> {
+async function sameContacts(workspaceId: string, typed: Condition): Promise<void> {
+  // Normalised like writes (emails, countries, phones), as the api does before compiling.
+  const tree = normalizeCondition(typed);
   const { sql, params } = matchingContactsSql(workspaceId, tree);
   const expected = (await env.pool.query(sql, params)).rows.map((r) => r.id as string).sort();
   const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(tree)]);
@@ -238,5 +258,31 @@ test('Elasticsearch, Postgres and the in-memory evaluator return the same contac
 
 test('the generators reach every kind of leaf and every operator family', () => {
   const kinds = new Set(fc.sample(leafArb, { numRuns: 2000, seed: 7 }).map((c) => `${c.kind}`));
-  expect([...kinds].sort()).toEqual(['custom', 'date', 'engagement', 'label', 'number', 'sendable', 'status', 'tag', 'text']);
+  expect([...kinds].sort()).toEqual(['custom', 'date', 'engagement', 'label', 'number', 'sendable', 'status', 'subscription', 'tag', 'text']);
+});
+
+test('conditions typed otherwise than stored find the contacts writes stored, in all three backends', async () => {
+  const workspaceId = await newWorkspace([]);
+  const contacts = fc.sample(contactArb, { numRuns: 12, seed: 7 }).map((c, i) => ({ ...c, tags: [], deleted: false, email: 'e', phone: 'p', country: i % 2 ? 'FR' : 'DE', labels: { landing_page: i % 3 ? '/promo' : '200+' } }));
+  await loadContacts(workspaceId, contacts);
+  const cases: [unknown, string][] = [
+    [{ kind: 'text', field: 'email', op: 'eq', values: ['C3@Example.COM'] }, "email = 'c3@example.com'"],
+    [{ kind: 'text', field: 'email', op: 'in', values: [' C1@EXAMPLE.com', 'c2@example.com'] }, "email in ('c1@example.com', 'c2@example.com')"],
+    [{ kind: 'text', field: 'country', op: 'eq', values: ['fr'] }, "country = 'FR'"],
+    [{ kind: 'text', field: 'country', op: 'neq', values: ['de'] }, "country <> 'DE'"],
+    [{ kind: 'text', field: 'phone', op: 'eq', values: ['+1 (415) 555-1004'] }, "phone = '+14155551004'"],
+    [{ kind: 'text', field: 'phone', op: 'in', values: ['+1 415.555.1005', '+14155551006'] }, "phone in ('+14155551005', '+14155551006')"],
+    [{ kind: 'text', field: 'phone', op: 'starts_with', values: ['+1 415 555-100'] }, "phone like '+1415555100%'"],
+    [{ kind: 'label', key: 'landing_page', op: 'eq', values: ['/promo'] }, "exists (select 1 from contact_labels l where l.contact_id = contacts.id and l.value = '/promo')"],
+    [{ kind: 'label', key: 'landing_page', op: 'prefix', values: ['20'] }, "exists (select 1 from contact_labels l where l.contact_id = contacts.id and l.value = '200+')"],
+  ];
+  for (const [typed, storedForm] of cases) {
+    const checked = checkCondition(typed);
+    if ('problems' in checked) throw new Error(JSON.stringify(checked.problems));
+    const { rows } = await env.pool.query(`select id from contacts where workspace_id = $1 and deleted_at is null and ${storedForm} order by id`, [workspaceId]);
+    expect(rows.length).toBeGreaterThan(0);
+    const { sql, params } = matchingContactsSql(workspaceId, checked.tree);
+    expect((await env.pool.query(sql, params)).rows.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    await sameContacts(workspaceId, checked.tree);
+  }
 });
