@@ -1,6 +1,6 @@
 // Reading a paged list as a client does (`?limit=&cursor=` in, `{ items, nextCursor }` out), and the
 // query checks every list owes its clients: limit bounds, and cursors that are not this list's.
-import type { ApiHarness } from './api-harness';
+import type { ApiHarness, ApiResponse } from './api-harness';
 
 const withQuery = (path: string, query: Record<string, string>) => `${path}${path.includes('?') ? '&' : '?'}${new URLSearchParams(query)}`;
 
@@ -18,7 +18,7 @@ export async function walkList<T = any>(
   const pages: T[][] = [];
   let cursor: string | null = null;
   do {
-    const res = await h.request('GET', withQuery(path, { limit: String(limit), ...(cursor ? { cursor } : {}) }), { key });
+    const res: ApiResponse = await h.request('GET', withQuery(path, { limit: String(limit), ...(cursor ? { cursor } : {}) }), { key });
     if (res.status !== 200) throw new Error(`GET ${path} page ${pages.length + 1}: ${res.status} ${JSON.stringify(res.body)}`);
     expect(res.body.items.length).toBeLessThanOrEqual(limit);
     expect(res.body).toHaveProperty('nextCursor');
