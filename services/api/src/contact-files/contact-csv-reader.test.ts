@@ -338,6 +338,13 @@ describe('rowToContactWrite', () => {
     });
   });
 
+  test('label values are any printable text, kept as the cell holds them (blanks and defused formulas too)', () => {
+    expect(convert(['email', 'label_landing_page', 'label_ltv_bucket', 'label_utm', 'label_note', 'label_calc'], ['a@example.com', '/promo', '200+', 'google.com', ' padded ', "'=1+1"])).toEqual({
+      ok: true,
+      write: { email: 'a@example.com', labels: { landing_page: '/promo', ltv_bucket: '200+', utm: 'google.com', note: ' padded ', calc: '=1+1' } },
+    });
+  });
+
   test('cells missing at the end of a short row are not given', () => {
     expect(convert(['email', 'first_name'], ['a@example.com'])).toEqual({ ok: true, write: { email: 'a@example.com' } });
   });
@@ -406,7 +413,8 @@ describe('rowToContactWrite', () => {
     ['a missing match field names the match column', ['E-mail', 'phone'], ['', '+14155550123'], [{ column: 'E-mail', rule: 'is required to match by email' }]],
     ['a match column absent from the file', ['phone'], ['+14155550123'], [{ column: 'email', rule: 'is required to match by email' }]],
     ['a bad country', ['email', 'Country'], ['a@example.com', 'France'], [{ column: 'Country', rule: 'must be an ISO 3166-1 alpha-2 country code such as FR' }]],
-    ['a bad label value', ['email', 'label_tier'], ['a@example.com', 'gold star'], [{ column: 'label_tier', rule: 'value letters, digits, "_" and "-" only' }]],
+    // Label values are any printable text (issue 11, point 9): a control character is what is bad.
+    ['a bad label value', ['email', 'label_tier'], ['a@example.com', 'gold\u0007star'], [{ column: 'label_tier', rule: 'value must not contain control characters' }]],
     [
       'a bad label among several',
       ['email', 'label_a', 'label_tier'],
@@ -454,13 +462,13 @@ describe('rowToContactWrite', () => {
     [
       'every bad column of one row',
       ['email', 'phone', 'rating', 'country', 'label_tier'],
-      ['nope', '12', 'high', 'FRA', 'a b'],
+      ['nope', '12', 'high', 'FRA', 'a\u0085b'],
       [
         { column: 'rating', rule: 'must be a whole number' },
         { column: 'email', rule: 'must be a valid email address' },
         { column: 'phone', rule: 'must be a valid phone number in international format, such as +14155550123' },
         { column: 'country', rule: 'must be an ISO 3166-1 alpha-2 country code such as FR' },
-        { column: 'label_tier', rule: 'value letters, digits, "_" and "-" only' },
+        { column: 'label_tier', rule: 'value must not contain control characters' },
       ],
     ],
   ])('%s', (_what, headers, cells, problems) => {
@@ -764,7 +772,7 @@ describe('end to end: a 10,000-row file with 5% bad rows', () => {
   // Every 20th row is bad, one kind after another; each kind names the column to fix.
   const BAD_KINDS = [
     { cells: (i: number) => [`user${i}.example.com`, '', 'Ann', 'gold', 'active', '2024-01-01', 'a'], column: 'Email' },
-    { cells: (i: number) => [`user${i}@example.com`, '', 'Ann', 'gold star', 'active', '2024-01-01', 'a'], column: 'label_tier' },
+    { cells: (i: number) => [`user${i}@example.com`, '', 'Ann', 'gold\u0007star', 'active', '2024-01-01', 'a'], column: 'label_tier' },
     { cells: (i: number) => [`user${i}@example.com`, '', 'Ann', 'gold', 'subscribed', '2024-01-01', 'a'], column: 'email_status' },
     { cells: (i: number) => [`user${i}@example.com`, '', 'Ann', 'gold', 'active', '2999-01-01', 'a'], column: 'created' },
     { cells: (i: number) => [`user${i}@example.com`, '', 'Ann', 'gold', 'active', '2024-01-01', 'a', 'stray'], column: '' },

@@ -96,7 +96,8 @@ test('10,000 rows with 5% bad ones: the good ones are imported, each bad one rep
   for (let row = 1; row <= 10_000; row++) {
     const kind = row % 20 === 0 ? (row / 20) % 5 : -1;
     if (kind === 0) bad.set(row, 'email'), lines.push(`not-an-email-${row},N,,,,`);
-    else if (kind === 1) bad.set(row, 'label_tier'), lines.push(`r${row}@example.com,N,,gold plus,,`);
+    // A label value is any printable text (issue 11, point 9): a control character is what is bad.
+    else if (kind === 1) bad.set(row, 'label_tier'), lines.push(`r${row}@example.com,N,,gold\u0007plus,,`);
     else if (kind === 2) bad.set(row, 'email_status'), lines.push(`r${row}@example.com,N,,,bogus,`);
     else if (kind === 3) bad.set(row, 'created_at'), lines.push(`r${row}@example.com,N,,,,2999-01-01`);
     else if (kind === 4) bad.set(row, 'tags'), lines.push(`r${row}@example.com,N,Unknown tag,,,`);
@@ -114,7 +115,7 @@ test('10,000 rows with 5% bad ones: the good ones are imported, each bad one rep
   const csv = (await rejectedRows(ws, done.id)).split('\r\n');
   expect(csv[0]).toBe('row,email,first_name,tags,label_tier,email_status,created_at,error');
   expect(csv).toHaveLength(502); // header, 500 rows, the final line break
-  expect(csv[1]).toBe('20,r20@example.com,N,,gold plus,,,"label_tier: value letters, digits, ""_"" and ""-"" only"');
+  expect(csv[1]).toBe('20,r20@example.com,N,,gold\u0007plus,,,label_tier: value must not contain control characters');
   expect(csv[5]).toBe('100,not-an-email-100,N,,,,,email: must be a valid email address');
   // Bad rows are all even: every odd row is a good gold one.
   expect(await searchableCount(ws, 'label:tier = gold')).toBe(5_000);
