@@ -38,7 +38,8 @@ export async function callEveryOperation(): Promise<void> {
   const list = await api.GET('/v1/contacts', { params: { query: { limit: 50, q: 'ada' } } });
   const next: string | null | undefined = list.data?.nextCursor;
   useContact(list.data?.items[0]);
-  await api.GET('/v1/contacts/deleted', { params: { query: { limit: 10 } } });
+  const deleted = await api.GET('/v1/contacts/deleted', { params: { query: { limit: 10 } } });
+  const deletedReason: string | null | undefined = deleted.data?.items[0]?.deletedReason;
   const created = await api.POST('/v1/contacts', { body: { email: 'ada@example.com', firstName: 'Ada', labels: { tier: 'gold' } } });
   useContact(created.data);
   useProblem(created.error);
@@ -46,6 +47,9 @@ export async function callEveryOperation(): Promise<void> {
   const upsertStatus: 'created' | 'updated' | 'unchanged' | undefined = upserted.data?.status;
   const batch = await api.POST('/v1/contacts/batch-upsert', { body: { matchBy: 'email', contacts: [{ email: 'a@example.com' }, { email: 'b@example.com', labels: { plan: 'pro' } }] } });
   const failed: number | undefined = batch.data?.summary.failed;
+  const read = await api.POST('/v1/contacts/batch-get', { body: { ids: [id] } });
+  const missing: string[] | undefined = read.data?.missing;
+  useContact(read.data?.items[0]);
   await api.POST('/v1/contacts/bulk-status', { body: { contactIds: [id], channel: 'email', status: 'unsubscribed', reason: 'asked' } });
   useContact((await api.GET('/v1/contacts/{id}', { params: { path: { id } } })).data);
   await api.PATCH('/v1/contacts/{id}', { params: { path: { id } }, body: { lastName: 'Lovelace' } });
@@ -91,6 +95,11 @@ export async function callEveryOperation(): Promise<void> {
   const fields = await api.GET('/v1/custom-fields');
   const fieldLimit: number | undefined = fields.data?.limit;
   await api.POST('/v1/custom-fields', { body: { key: 'plan', type: 'string' } });
+  await api.PATCH('/v1/custom-fields/{key}', { params: { path: { key: 'plan' } }, body: { key: 'tier' } });
+  await api.DELETE('/v1/custom-fields/{key}', { params: { path: { key: 'plan' }, query: { force: 'true' } } });
+  const suppressions = await api.GET('/v1/suppressions', { params: { query: { channel: 'email', limit: 100 } } });
+  const suppressed: string | null | undefined = suppressions.data?.items[0]?.address;
+  await api.DELETE('/v1/suppressions/{id}', { params: { path: { id } } });
 
   // Duplicates and jobs
   await api.GET('/v1/duplicates/{field}', { params: { path: { field: 'email' } } });
@@ -113,7 +122,8 @@ export async function callEveryOperation(): Promise<void> {
     },
   });
   const segmentText: string | undefined = segment.data?.text;
-  await api.GET('/v1/segments');
+  const warning: string | undefined = segment.data?.warnings[0]?.rule;
+  const broken: string | undefined = (await api.GET('/v1/segments', { params: { query: { limit: 10 } } })).data?.items[0]?.broken?.reason;
   await api.GET('/v1/segments/{id}', { params: { path: { id } } });
   await api.PATCH('/v1/segments/{id}', { params: { path: { id } }, body: { text: 'tag:VIP' } });
   await api.DELETE('/v1/segments/{id}', { params: { path: { id } } });
@@ -148,5 +158,5 @@ export async function callEveryOperation(): Promise<void> {
   await api.GET('/v1/imports/{id}/rejected-rows', { params: { path: { id } }, parseAs: 'text' });
   await api.POST('/v1/exports/contacts', { body: { segment: { segmentId: id }, columns: ['id', 'email'] }, parseAs: 'text' });
 
-  void [key, prefix, rebuilding, jobStatus, next, upsertStatus, failed, reason, contactCount, done, notFound, labelKey, rejectedRule, activityId, fieldLimit, kept, sendableByEmail, segmentText, total, previewEmail, snapshotId, memberIds, importStatus, rowNumber];
+  void [deletedReason, missing, suppressed, warning, broken, key, prefix, rebuilding, jobStatus, next, upsertStatus, failed, reason, contactCount, done, notFound, labelKey, rejectedRule, activityId, fieldLimit, kept, sendableByEmail, segmentText, total, previewEmail, snapshotId, memberIds, importStatus, rowNumber];
 }

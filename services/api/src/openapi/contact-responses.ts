@@ -9,6 +9,10 @@ import { answer, FieldProblem, itemsOf, pageOf, ref, timestamp, uuid } from './s
 export const Contact = z.looseObject(ContactSnapshot.omit({ workspaceId: true }).shape);
 export const contactRef = ref('Contact');
 export const ContactPage = pageOf(contactRef);
+/** The Deleted view: each contact with why it was deleted and by which API key. */
+export const DeletedContactPage = pageOf(z.intersection(contactRef, answer({ deletedReason: z.string().nullable(), deletedBy: z.string().nullable() })));
+/** Up to 1,000 contacts read by id; ids of no live contact of the workspace are listed in `missing`. */
+export const BatchGetAnswer = answer({ items: z.array(contactRef), missing: z.array(z.string()) });
 
 const WriteStatus = z.enum(['created', 'updated', 'unchanged']);
 export const UpsertAnswer = answer({ status: WriteStatus, contact: contactRef });
@@ -50,8 +54,8 @@ export const BatchActivitiesAnswer = answer({
 });
 
 export const CustomFieldDefinition = answer({ key: z.string(), type: CustomFieldType, createdAt: timestamp });
-/** The definitions and how many a workspace may have. */
-export const CustomFieldList = answer({ items: z.array(CustomFieldDefinition), limit: z.number().int() });
+/** A page of definitions, and how many a workspace may have (`limit`, not the page size). */
+export const CustomFieldList = pageOf(CustomFieldDefinition).extend({ limit: z.number().int() });
 
 export const DuplicateValues = pageOf(answer({ value: z.string(), count: z.number().int() }));
 export const DuplicateContacts = answer({
@@ -59,4 +63,25 @@ export const DuplicateContacts = answer({
   value: z.string(),
   items: z.array(answer({ id: uuid, firstName: z.string().nullable(), lastName: z.string().nullable(), createdAt: timestamp, updatedAt: timestamp })),
 });
-export const DuplicatesResolved = answer({ kept: uuid, deleted: z.array(uuid), labelsLeftBehind: z.array(answer({ contactId: uuid, key: z.string() })) });
+/** What a resolve did: the kept contact, the deleted ones, and (for a merge) what could not be carried over. */
+export const DuplicatesResolved = answer({
+  action: z.enum(['merge', 'remove']),
+  kept: uuid,
+  deleted: z.array(uuid),
+  keptChanged: z.boolean(),
+  notCarriedOver: z.array(answer({ contactId: uuid, field: z.string(), rule: z.string() })),
+  labelsLeftBehind: z.array(answer({ contactId: uuid, key: z.string() })),
+});
+
+/** An entry of the suppression list; `address` is null once its contact was erased (only a hash is kept). */
+export const Suppression = answer({
+  id: uuid,
+  channel: z.enum(['email', 'phone']),
+  address: z.string().nullable(),
+  status: z.string(),
+  reason: z.string().nullable(),
+  contactId: uuid.nullable(),
+  suppressedAt: timestamp,
+  erasedAt: timestamp.nullable(),
+});
+export const SuppressionPage = pageOf(Suppression);

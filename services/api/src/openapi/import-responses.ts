@@ -2,7 +2,7 @@
 // preview shows, and the rejected rows.
 import { z } from 'zod';
 import { IMPORT_STATUSES, ImportOptions } from '../imports/import-schemas';
-import { answer, FieldProblem, timestamp, uuid } from './schema-kit';
+import { answer, FieldProblem, pageOf, timestamp, uuid } from './schema-kit';
 
 /** Where one column of the file goes (contact-csv-reader.ts ColumnTarget). */
 const ColumnTarget = z.union([
@@ -43,7 +43,7 @@ export const Import = answer({
   finishedAt: timestamp.nullable(),
   rejectedRowsUrl: z.string(),
 });
-export const ImportList = answer({ items: z.array(Import) });
+export const ImportList = pageOf(Import);
 
 export const ImportPreview = answer({ headers: z.array(z.string()), mapping: z.array(ColumnMapping), problems: z.array(FieldProblem) });
 

@@ -4,7 +4,11 @@
 // routed, the integration tests check every answer they receive against it (test/support/
 // api-harness.ts), and openapi-client.test.ts generates a typed client from it.
 import { z } from 'zod';
-import { CustomFieldKey, CustomFieldType, LIMITS } from '@segmenter/shared';
+import { LIMITS } from '@segmenter/shared';
+import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField } from '../custom-fields/custom-fields-routes';
+import { BatchGetRequest } from '../contacts/contact-batch-get';
+import { ListQuery } from '../http/list-page';
+import { SuppressionListQuery } from '../suppressions/suppressions-routes';
 import { ActivityFields, ActivityHistoryQuery, BatchActivitiesRequest, BatchActivityItem } from '../activities/activity-schemas';
 import {
   BatchUpsertRequest,
@@ -35,6 +39,7 @@ import {
   ActivityHistory,
   Activity,
   BatchActivitiesAnswer,
+  BatchGetAnswer,
   BatchUpsertAnswer,
   BulkChangeAnswer,
   Contact,
@@ -42,10 +47,13 @@ import {
   contactRef,
   CustomFieldDefinition,
   CustomFieldList,
+  DeletedContactPage,
   DuplicateContacts,
   DuplicatesResolved,
   DuplicateValues,
   StatusHistory,
+  SuppressionPage,
+  Suppression,
   UpsertAnswer,
 } from './contact-responses';
 import { Import, ImportList, ImportPreview, Rejections } from './import-responses';
@@ -59,6 +67,7 @@ import {
   JobList,
   jobRef,
   PreviewAnswer,
+  SavedSegment,
   Segment,
   SegmentList,
   SegmentQuery,
@@ -153,7 +162,7 @@ const ResolveDuplicatesBody = z.strictObject({
   field: duplicateField,
   value: z.string().min(1).max(300),
   keep: z.enum(['earliest', 'latest']),
-  action: z.enum(['merge', 'remove']).default('merge'),
+  action: z.enum(['merge', 'remove']),
 });
 
 const MEMBER_STREAM = file('The members, streamed: one JSON object per line (ndjson) or a CSV file with a header row', 'application/x-ndjson', 'text/csv');
@@ -165,13 +174,14 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/admin/workspaces/{workspaceId}/api-keys', tag: 'workspaces', summary: "A workspace's API keys (prefix only)", scope: 'operator', params: WorkspaceIdParams, responses: { 200: ok(ApiKeyList) } },
   { method: 'delete', path: '/v1/admin/workspaces/{workspaceId}/api-keys/{keyId}', tag: 'workspaces', summary: 'Revoke an API key', scope: 'operator', params: ApiKeyParams, responses: { 204: none('Revoked') } },
   { method: 'get', path: '/v1/contacts', tag: 'contacts', summary: 'List and search live contacts (cursor pagination)', scope: 'read', query: ListContactsQuery, responses: { 200: ok(ContactPage) } },
-  { method: 'get', path: '/v1/contacts/deleted', tag: 'contacts', summary: 'The Deleted view: list and search deleted contacts', scope: 'read', query: ListDeletedQuery, responses: { 200: ok(ContactPage) } },
+  { method: 'get', path: '/v1/contacts/deleted', tag: 'contacts', summary: 'The Deleted view: list and search deleted contacts', scope: 'read', query: ListDeletedQuery, responses: { 200: ok(DeletedContactPage) } },
   { method: 'post', path: '/v1/contacts', tag: 'contacts', summary: 'Create a contact', scope: 'write', body: CreateContactRequest, idempotent: true, errors: [409], responses: { 201: created(contactRef) } },
   { method: 'post', path: '/v1/contacts/upsert', tag: 'contacts', summary: 'Create or update the contact matched by email or phone', scope: 'write', body: UpsertBody, idempotent: true, errors: [409], responses: { 200: ok(UpsertAnswer, 'Updated or unchanged'), 201: created(UpsertAnswer) } },
   { method: 'post', path: '/v1/contacts/batch-upsert', tag: 'contacts', summary: 'Upsert up to 1,000 contacts, a result per item', scope: 'write', body: BatchUpsertBody, idempotent: true, responses: { 200: ok(BatchUpsertAnswer) } },
+  { method: 'post', path: '/v1/contacts/batch-get', tag: 'contacts', summary: 'Read up to 1,000 contacts by id (ids of no live contact are listed in missing)', scope: 'read', body: BatchGetRequest, responses: { 200: ok(BatchGetAnswer) } },
   { method: 'post', path: '/v1/contacts/bulk-status', tag: 'channel status', summary: 'Set an email or phone status on up to 10,000 contacts, with a reason kept in their history', scope: 'write', body: BulkStatusRequest, idempotent: true, responses: { 200: ok(BulkChangeAnswer) } },
   { method: 'post', path: '/v1/imports', tag: 'imports', summary: 'Create a CSV import with its options (matching, tags, labels, column mapping); then send its file', scope: 'write', body: ImportOptions, bodyOptional: true, responses: { 201: ok(Import, 'Created: awaiting its file') } },
-  { method: 'get', path: '/v1/imports', tag: 'imports', summary: 'Recent imports with their progress', scope: 'read', responses: { 200: ok(ImportList) } },
+  { method: 'get', path: '/v1/imports', tag: 'imports', summary: 'Imports with their progress, newest first (paged)', scope: 'read', query: ListQuery, responses: { 200: ok(ImportList) } },
   { method: 'get', path: '/v1/imports/template', tag: 'imports', summary: 'A CSV template: every column, label and custom field columns, one example row', scope: 'read', responses: { 200: file('The template', 'text/csv') } },
   { method: 'get', path: '/v1/imports/{id}', tag: 'imports', summary: 'An import: status, progress (read, imported, rejected, indexed), rows/s and ETA', scope: 'read', params: ImportIdParams, responses: { 200: ok(Import) } },
   { method: 'put', path: '/v1/imports/{id}/file', tag: 'imports', summary: 'Send the file (streamed; answers 202 once every row is staged, while the rows are written)', scope: 'write', params: ImportIdParams, csvBody: 'The CSV file, UTF-8, a header row first', errors: [409], responses: { 202: ok(Import, 'Accepted: the import') } },
@@ -198,30 +208,32 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/contacts/{id}/activities', tag: 'activity', summary: 'Record an engagement event', scope: 'write', params: id, body: ActivityFields, idempotent: true, responses: { 201: created(Activity) } },
   { method: 'get', path: '/v1/contacts/{id}/activities', tag: 'activity', summary: 'Activity history, newest first', scope: 'read', params: id, query: ActivityHistoryQuery, responses: { 200: ok(ActivityHistory) } },
   { method: 'post', path: '/v1/activities/batch', tag: 'activity', summary: 'Record up to 1,000 engagement events, a result per item', scope: 'write', body: BatchActivitiesBody, idempotent: true, responses: { 200: ok(BatchActivitiesAnswer) } },
-  { method: 'get', path: '/v1/custom-fields', tag: 'custom fields', summary: 'Custom field definitions', scope: 'read', responses: { 200: ok(CustomFieldList) } },
-  { method: 'post', path: '/v1/custom-fields', tag: 'custom fields', summary: 'Define a custom field', scope: 'admin', body: z.strictObject({ key: CustomFieldKey, type: CustomFieldType }), errors: [409], responses: { 201: created(CustomFieldDefinition) } },
-  { method: 'get', path: '/v1/tags', tag: 'tags', summary: 'Tags with contact counts', scope: 'read', responses: { 200: ok(TagList) } },
+  { method: 'get', path: '/v1/custom-fields', tag: 'custom fields', summary: 'Custom field definitions (paged), with the per-workspace limit', scope: 'read', query: ListQuery, responses: { 200: ok(CustomFieldList) } },
+  { method: 'post', path: '/v1/custom-fields', tag: 'custom fields', summary: 'Define a custom field', scope: 'admin', body: CreateCustomField, errors: [409], responses: { 201: created(CustomFieldDefinition) } },
+  { method: 'patch', path: '/v1/custom-fields/{key}', tag: 'custom fields', summary: 'Rename a custom field (a job: every contact holding it and the saved segments using it are rewritten)', scope: 'admin', params: CustomFieldParams, body: RenameCustomField, errors: [409], responses: { 202: accepted(jobRef) } },
+  { method: 'delete', path: '/v1/custom-fields/{key}', tag: 'custom fields', summary: 'Delete a custom field (a job); 409 naming the saved segments that use it unless force=true, which marks them broken', scope: 'admin', params: CustomFieldParams, query: DeleteCustomFieldQuery, errors: [409], responses: { 202: accepted(jobRef) } },
+  { method: 'get', path: '/v1/tags', tag: 'tags', summary: 'Tags with contact counts, by name (paged)', scope: 'read', query: ListQuery, responses: { 200: ok(TagList) } },
   { method: 'post', path: '/v1/tags', tag: 'tags', summary: 'Create a tag', scope: 'write', body: CreateTagRequest, idempotent: true, errors: [409], responses: { 201: created(Tag) } },
   { method: 'get', path: '/v1/tags/{id}', tag: 'tags', summary: 'Read a tag', scope: 'read', params: tagId, responses: { 200: ok(Tag) } },
   { method: 'patch', path: '/v1/tags/{id}', tag: 'tags', summary: 'Rename a tag or change its protection', scope: 'write', params: tagId, body: UpdateTagRequest, errors: [409], responses: { 200: ok(Tag) } },
   { method: 'delete', path: '/v1/tags/{id}', tag: 'tags', summary: 'Delete a tag (a job that removes it from every contact)', scope: 'write', params: tagId, errors: [409], responses: { 202: accepted(jobRef) } },
   { method: 'post', path: '/v1/tags/bulk-add', tag: 'tags', summary: 'Add tags to up to 10,000 contacts', scope: 'write', body: BulkTagRequest, idempotent: true, errors: [409], responses: { 200: ok(BulkTagAnswer) } },
   { method: 'post', path: '/v1/tags/bulk-remove', tag: 'tags', summary: 'Remove tags from up to 10,000 contacts', scope: 'write', body: BulkTagRequest, idempotent: true, errors: [409], responses: { 200: ok(BulkTagAnswer) } },
-  { method: 'get', path: '/v1/labels', tag: 'labels', summary: 'Label keys in use with contact counts', scope: 'read', responses: { 200: ok(LabelKeys) } },
-  { method: 'get', path: '/v1/labels/{key}/values', tag: 'labels', summary: "A key's values with contact counts", scope: 'read', params: z.object({ key: z.string() }), responses: { 200: ok(LabelValues) } },
+  { method: 'get', path: '/v1/labels', tag: 'labels', summary: 'Label keys in use with contact counts (paged)', scope: 'read', query: ListQuery, responses: { 200: ok(LabelKeys) } },
+  { method: 'get', path: '/v1/labels/{key}/values', tag: 'labels', summary: "A key's values with contact counts (paged)", scope: 'read', params: z.object({ key: z.string() }), query: ListQuery, responses: { 200: ok(LabelValues) } },
   { method: 'post', path: '/v1/labels/bulk-set', tag: 'labels', summary: 'Set labels on up to 10,000 contacts', scope: 'write', body: BulkSetLabelsRequest, idempotent: true, responses: { 200: ok(BulkLabelAnswer) } },
   { method: 'post', path: '/v1/labels/bulk-remove', tag: 'labels', summary: 'Remove labels from up to 10,000 contacts', scope: 'write', body: BulkRemoveLabelsRequest, idempotent: true, responses: { 200: ok(BulkLabelAnswer) } },
   { method: 'get', path: '/v1/duplicates/{field}', tag: 'duplicates', summary: 'Values (email or phone) shared by several live contacts', scope: 'read', params: z.object({ field: duplicateField }), responses: { 200: ok(DuplicateValues) } },
   { method: 'get', path: '/v1/duplicates/{field}/{value}/contacts', tag: 'duplicates', summary: 'The contacts behind one duplicate value', scope: 'read', params: z.object({ field: duplicateField, value: z.string() }), responses: { 200: ok(DuplicateContacts) } },
   { method: 'post', path: '/v1/duplicates/resolve', tag: 'duplicates', summary: 'Merge or remove the duplicates of one value', scope: 'write', body: ResolveDuplicatesBody, errors: [409], responses: { 200: ok(DuplicatesResolved) } },
-  { method: 'get', path: '/v1/jobs', tag: 'jobs', summary: 'Recent jobs', scope: 'read', responses: { 200: ok(JobList) } },
+  { method: 'get', path: '/v1/jobs', tag: 'jobs', summary: 'Jobs, newest first (paged)', scope: 'read', query: ListQuery, responses: { 200: ok(JobList) } },
   { method: 'get', path: '/v1/jobs/{id}', tag: 'jobs', summary: 'A job with its progress', scope: 'read', params: uuidParams, responses: { 200: ok(jobRef) } },
   { method: 'get', path: '/v1/counts', tag: 'counts', summary: 'Live contacts, sendable by email and phone, per status, tag and label key, from the search index; pass the Consistency-Token a write returned to read your writes', scope: 'read', query: z.object(consistencyFields), waitsForConsistency: true, responses: { 200: ok(Counts) } },
   { method: 'get', path: '/v1/consistency', tag: 'counts', summary: 'Wait until the search index shows the write behind a Consistency-Token (503 if not within waitMs)', scope: 'read', query: z.object({ ...consistencyFields, consistencyToken: consistencyFields.consistencyToken.unwrap().min(1) }), waitsForConsistency: true, responses: { 200: ok(Consistent) } },
-  { method: 'post', path: '/v1/segments', tag: 'segments', summary: 'Save a segment (condition as a JSON tree with tag ids, or text with tag names); unknown tags, custom fields and segments are named in a 400', scope: 'write', idempotent: true, body: CreateSegmentBody, responses: { 201: created(Segment) } },
-  { method: 'get', path: '/v1/segments', tag: 'segments', summary: 'Saved segments, with their text (current tag names)', scope: 'read', responses: { 200: ok(SegmentList) } },
+  { method: 'post', path: '/v1/segments', tag: 'segments', summary: 'Save a segment (condition as a JSON tree with tag ids, or text with tag names); unknown tags, custom fields and segments are named in a 400; label keys no contact has yet are warnings', scope: 'write', idempotent: true, body: CreateSegmentBody, responses: { 201: created(SavedSegment) } },
+  { method: 'get', path: '/v1/segments', tag: 'segments', summary: 'Saved segments by name (paged), with their text (current tag names) and whether they are broken', scope: 'read', query: ListQuery, responses: { 200: ok(SegmentList) } },
   { method: 'get', path: '/v1/segments/{id}', tag: 'segments', summary: 'A saved segment', scope: 'read', params: SegmentIdParams, responses: { 200: ok(Segment) } },
-  { method: 'patch', path: '/v1/segments/{id}', tag: 'segments', summary: 'Rename, describe or change a saved segment (cycles refused)', scope: 'write', params: SegmentIdParams, body: UpdateSegmentBody, responses: { 200: ok(Segment) } },
+  { method: 'patch', path: '/v1/segments/{id}', tag: 'segments', summary: 'Rename, describe or change a saved segment (cycles refused)', scope: 'write', params: SegmentIdParams, body: UpdateSegmentBody, responses: { 200: ok(SavedSegment) } },
   { method: 'delete', path: '/v1/segments/{id}', tag: 'segments', summary: 'Delete a saved segment (409 while other segments use it)', scope: 'write', params: SegmentIdParams, errors: [409], responses: { 204: none('Deleted') } },
   { method: 'get', path: '/v1/contacts/{id}/segments', tag: 'segments', summary: 'The saved segments a contact is in (evaluated against its latest state, one pass, no query per segment)', scope: 'read', params: id, responses: { 200: ok(ContactSegments) } },
   { method: 'post', path: '/v1/segments/count', tag: 'segments', summary: `Count up to ${MAX_COUNTS_PER_REQUEST} segments (saved or ad hoc) in one round trip: per query, its total and sendable by email and phone, or its own problem`, scope: 'read', body: CountBody, errors: [404, 409], waitsForConsistency: true, responses: { 200: ok(CountAnswer) } },
@@ -234,6 +246,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/snapshots/{id}/members', tag: 'segments', summary: 'A page of a ready snapshot (contact ids)', scope: 'read', params: uuidParams, query: SnapshotMembersQuery, errors: [409], responses: { 200: ok(SnapshotMembers) } },
   { method: 'post', path: '/v1/segments/{id}/actions', tag: 'segments', summary: 'Bulk action on the members at this moment (a job): add/remove tags, set/remove labels, delete', scope: 'write', params: SegmentIdParams, body: SegmentAction, errors: [409], responses: { 202: accepted(jobRef) } },
   { method: 'post', path: '/v1/segments/actions', tag: 'segments', summary: 'Bulk action on the members of an ad hoc segment (body: query plus the action)', scope: 'write', body: AdHocSegmentAction, errors: [404, 409], responses: { 202: accepted(jobRef) } },
+  { method: 'get', path: '/v1/suppressions', tag: 'channel status', summary: 'The suppression list (addresses that must not be messaged, kept when contacts are deleted), by channel or one address', scope: 'read', query: SuppressionListQuery, responses: { 200: ok(SuppressionPage) } },
+  { method: 'delete', path: '/v1/suppressions/{id}', tag: 'channel status', summary: 'Lift a suppression (no contact changes)', scope: 'write', params: uuidParams, responses: { 200: ok(Suppression) } },
   { method: 'get', path: '/v1/admin/search-index', tag: 'search index', summary: 'Which indices serve reads and take writes', scope: 'operator', responses: { 200: ok(SearchIndexState) } },
   { method: 'post', path: '/v1/admin/search-index/rebuild', tag: 'search index', summary: 'Rebuild the index from Postgres into a new generation and swap it in (a job)', scope: 'operator', body: RebuildRequest, bodyOptional: true, errors: [409], responses: { 202: accepted(jobRef) } },
   { method: 'post', path: '/v1/admin/search-index/reconcile', tag: 'search index', summary: 'Compare the index with Postgres and optionally repair it (a job with a report)', scope: 'operator', body: ReconcileRequest, bodyOptional: true, responses: { 202: accepted(jobRef) } },

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ConditionTree, EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
 import { SegmentAction } from '../segments/segment-actions';
-import { answer, FieldProblem, itemsOf, ref, timestamp, uuid } from './schema-kit';
+import { answer, FieldProblem, pageOf, ref, timestamp, uuid } from './schema-kit';
 
 export { ConditionTree };
 export const conditionRef = ref('Condition');
@@ -30,10 +30,18 @@ export const Segment = answer({
   /** The same condition in the segment language, with the current tag names. */
   text: z.string(),
   referencesSegments: z.array(uuid),
+  /** Set when a forced delete removed something the condition names: counting or streaming it is a 409 until it is edited. */
+  broken: answer({
+    reason: z.string(),
+    missing: z.array(z.union([answer({ kind: z.literal('tag'), id: uuid, name: z.string() }), answer({ kind: z.literal('customField'), key: z.string() })])),
+    since: timestamp,
+  }).nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
-export const SegmentList = itemsOf(Segment);
+export const SegmentList = pageOf(Segment);
+/** A saved segment as a create or update answers it, with what deserves a look (label keys no contact has yet). */
+export const SavedSegment = Segment.extend({ warnings: z.array(FieldProblem) });
 
 const Sendable = answer({ email: z.number().int(), phone: z.number().int() });
 export const SegmentCount = answer({ total: z.number().int(), sendable: Sendable });
@@ -81,7 +89,7 @@ export const Job = answer({
   finishedAt: timestamp.nullable(),
 });
 export const jobRef = ref('Job');
-export const JobList = itemsOf(jobRef);
+export const JobList = pageOf(jobRef);
 
 const SnapshotStatus = z.enum(['building', 'ready', 'failed']);
 export const SnapshotStarted = answer({ snapshot: answer({ id: uuid, status: SnapshotStatus }), job: jobRef });
