@@ -103,7 +103,8 @@ export async function recordSuppressions(client: Queryable, workspaceId: string,
     const rank = (i: SuppressionInput) => (STATUS_STRICTNESS[i.channel] as readonly string[]).indexOf(i.status);
     if (!seen || rank(input) > rank(seen)) unique.set(key, input);
   }
-  const items = await hashed(client, workspaceId, [...unique.values()]);
+  // In hash order, so two writers upserting overlapping addresses lock the entries in the same order (no deadlock).
+  const items = (await hashed(client, workspaceId, [...unique.values()])).sort((a, b) => a.channel.localeCompare(b.channel) || Buffer.compare(a.hash, b.hash));
   if (items.length === 0) return;
   const rank = (column: string) => `array_position(case ${column}.channel when 'email' then $8::text[] else $9::text[] end, ${column}.status)`;
   const guard = mode === 'replace' ? 'suppressions.status is distinct from excluded.status' : `${rank('excluded')} > ${rank('suppressions')}`;
