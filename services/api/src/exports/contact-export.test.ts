@@ -108,6 +108,14 @@ describe('column names', () => {
       ['body.columns.4', 'is not a column of the contact file'],
     ]);
   });
+
+  test('`labels` stands for a column per label key, sorted, leaving out keys also named alone; twice is a repeat', () => {
+    const checked = checkExportColumns(['email', 'labels', 'label_tier', 'custom_score'], new Set(['score']), 'body.columns', ['utm', 'tier', '__proto__', 'utm']);
+    expect('columns' in checked && checked.columns.map(exportColumnName)).toEqual(['email', 'label___proto__', 'label_utm', 'label_tier', 'custom_score']);
+    expect(checkExportColumns(['labels'], new Set(), 'body.columns', [])).toEqual({ columns: [] });
+    const twice = checkExportColumns(['labels', 'labels'], new Set(), 'body.columns', ['a']);
+    expect('problems' in twice && twice.problems).toEqual([{ field: 'body.columns.1', rule: 'repeats column labels' }]);
+  });
 });
 
 describe('cells', () => {

@@ -35,10 +35,15 @@ import { write } from '../http/write-with-backpressure';
 import { MEMBER_PAGE_SIZE, openMemberPages, streamAnswer } from '../segments/member-stream';
 import { ConditionInput, expandSegments, resolveCondition } from '../segments/segment-resolver';
 import { findSegment } from '../segments/segments-store';
-import { tagsByIds } from '../tags/tags-store';
+import { createTagNameLookup } from '../segments/tag-name-lookup';
 
 /** The first column: the contact's id (an import ignores it). */
 export const ID_COLUMN = 'id';
+/**
+ * Asked for in `columns`, it stands for one `label_<key>` column per label key (a cell holds no
+ * object), as the member stream's `labels` does in CSV: the file itself never has a `labels` header.
+ */
+export const ALL_LABELS_COLUMN = 'labels';
 
 export type ExportColumn =
   | { kind: 'id' }
@@ -112,15 +117,28 @@ export function defaultExportColumns(labelKeys: Iterable<string>, customFieldKey
   ];
 }
 
-/** The columns a client asked for, or the problems (one per bad name, at `<at>.<index>`). */
-export function checkExportColumns(names: readonly string[], customFieldKeys: ReadonlySet<string>, at: string): { columns: ExportColumn[] } | { problems: FieldProblem[] } {
+/**
+ * The columns a client asked for, or the problems (one per bad name, at `<at>.<index>`). `labels`
+ * becomes a column per key of `labelKeys` (sorted) not also named on its own.
+ */
+export function checkExportColumns(
+  names: readonly string[],
+  customFieldKeys: ReadonlySet<string>,
+  at: string,
+  labelKeys: Iterable<string> = [],
+): { columns: ExportColumn[] } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const columns: ExportColumn[] = [];
   const seen = new Set<string>();
+  const named = new Set(names);
   names.forEach((name, i) => {
     const column = parseExportColumn(name);
-    if (!column) {
-      problems.push({ field: `${at}.${i}`, rule: `is not a column of the contact file: use id, ${Object.keys(STANDARD_COLUMNS).join(', ')}, label_<key> or custom_<key>` });
+    if (name === ALL_LABELS_COLUMN && !seen.has(name)) {
+      const keys = [...new Set(labelKeys)].sort(byCodeUnits).filter((key) => !named.has(`${LABEL_COLUMN_PREFIX}${key}`));
+      columns.push(...keys.map((key) => ({ kind: 'label', key }) as const));
+    } else if (!column) {
+      const rule = seen.has(name) ? `repeats column ${name}` : `is not a column of the contact file: use id, ${Object.keys(STANDARD_COLUMNS).join(', ')}, label_<key>, custom_<key> or ${ALL_LABELS_COLUMN} (every label_<key>)`;
+      problems.push({ field: `${at}.${i}`, rule });
     } else if (column.kind === 'custom' && !customFieldKeys.has(column.key)) {
       problems.push({ field: `${at}.${i}`, rule: `names custom field ${column.key}, which is not defined in this workspace` });
     } else if (seen.has(name)) {
@@ -141,7 +159,7 @@ function valueAt(contact: ContactSnapshot, path: string): unknown {
 /** An own entry only: `labels.constructor` of a contact without that label is Object, not empty. */
 const ownValue = (map: Record<string, unknown>, key: string) => (Object.hasOwn(map, key) ? map[key] : null);
 
-function standardCell(contact: ContactSnapshot, column: StandardColumn, tagNames: ReadonlyMap<string, string>): unknown {
+function standardCell(contact: ContactSnapshot, column: StandardColumn, tagNames: ReadonlyMap<string, string | null>): unknown {
   if (column === 'tags') {
     // Names, not ids: the import resolves names. A tag deleted meanwhile has no name, and is left out.
     const names = contact.tagIds.flatMap((id) => tagNames.get(id) ?? []);
@@ -152,7 +170,7 @@ function standardCell(contact: ContactSnapshot, column: StandardColumn, tagNames
 }
 
 /** One contact's cells, unescaped (csvLine quotes and defuses them); null and undefined are empty cells. */
-export function contactCells(contact: ContactSnapshot, columns: readonly ExportColumn[], tagNames: ReadonlyMap<string, string>): unknown[] {
+export function contactCells(contact: ContactSnapshot, columns: readonly ExportColumn[], tagNames: ReadonlyMap<string, string | null>): unknown[] {
   return columns.map((column) => {
     switch (column.kind) {
       case 'id':
@@ -184,7 +202,8 @@ async function segmentTree(pool: Pool, workspaceId: string, query: SegmentQuery,
 async function exportColumns(pool: Pool, workspaceId: string, request: ContactExportOptions): Promise<ExportColumn[]> {
   const definitions = await loadDefinitions(pool, workspaceId);
   if (!request.columns) return defaultExportColumns((await labelKeyCounts(pool, workspaceId)).map((k) => k.key), definitions.keys());
-  const checked = checkExportColumns(request.columns, new Set(definitions.keys()), request.columnsAt);
+  const labelKeys = request.columns.includes(ALL_LABELS_COLUMN) ? (await labelKeyCounts(pool, workspaceId)).map((k) => k.key) : [];
+  const checked = checkExportColumns(request.columns, new Set(definitions.keys()), request.columnsAt, labelKeys);
   if ('problems' in checked) throw new ValidationError(checked.problems);
   return checked.columns;
 }
@@ -238,22 +257,6 @@ async function openContactPages(deps: ContactExportDependencies, workspaceId: st
 }
 
 /**
- * Tag names by id for the export, each read once: a page asks only for ids no earlier page had,
- * so a renamed tag keeps one name through the file and the workspace's tags are not reread per page.
- */
-function tagNamesOf(pool: Pool, workspaceId: string) {
-  const names = new Map<string, string>();
-  const asked = new Set<string>();
-  return async (contacts: readonly ContactSnapshot[]): Promise<ReadonlyMap<string, string>> => {
-    const unseen = [...new Set(contacts.flatMap((c) => c.tagIds))].filter((id) => !asked.has(id));
-    if (unseen.length === 0) return names;
-    for (const id of unseen) asked.add(id);
-    for (const tag of await tagsByIds(pool, workspaceId, unseen)) names.set(tag.id, tag.name);
-    return names;
-  };
-}
-
-/**
  * Streams the export as `text/csv`. Everything that can be refused (the source, the columns, the
  * first page) is settled before the first byte, so it answers with a problem+json status; the
  * header line goes out with the first page. A failure after that cuts the stream.
@@ -262,7 +265,8 @@ export async function exportContacts(deps: ContactExportDependencies, workspaceI
   const { pool, log } = deps;
   const columns = await exportColumns(pool, workspaceId, request);
   const contacts = await openContactPages(deps, workspaceId, request.source);
-  const tagNames = tagNamesOf(pool, workspaceId);
+  // Each tag read once (a renamed tag keeps one name through the file), in bounded memory.
+  const tagNames = createTagNameLookup(pool, workspaceId);
   let sent = 0;
   try {
     await streamAnswer(res, log, { message: 'contact export failed', progress: () => ({ sent, source: request.source.kind }) }, async (gone) => {
@@ -278,7 +282,7 @@ export async function exportContacts(deps: ContactExportDependencies, workspaceI
         await write(res, chunk);
       };
       for await (const page of contacts.pages(gone)) {
-        const names = await tagNames(page);
+        const names = await tagNames(page.flatMap((c) => c.tagIds));
         await send(pending + page.map((contact) => csvLine(contactCells(contact, columns, names))).join(''));
         pending = '';
         sent += page.length;

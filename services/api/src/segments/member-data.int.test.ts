@@ -93,6 +93,17 @@ test('an export of the same contacts names the same data with the same headers',
   expect(members).toBe(await exported.text());
 });
 
+test('`labels` expands to the same label_<key> columns in an export as in a member CSV', async () => {
+  const exported = await fetch(`${h.api.url}/v1/exports/contacts`, {
+    method: 'POST',
+    headers: { 'x-api-key': ws.key, 'content-type': 'application/json' },
+    body: JSON.stringify({ segment: everyone, columns: ['email', 'labels', 'tags'] }),
+  });
+  const file = await exported.text();
+  expect(file.split('\r\n')[0]).toBe('email,label_constructor,label_tier,label_utm,tags');
+  expect(await (await post({ query: everyone, format: 'csv', fields: 'email,labels,tags' })).text()).toBe(file);
+});
+
 describe('refused before the first byte', () => {
   test.each([
     ['an array on POST', { fields: ['id', 'email'] }, 'body.fields', /must be a comma-separated string of field names, such as "id,email,firstName,tags,labels,label:tier,custom:plan" \(not an array\)/],
