@@ -20,7 +20,7 @@ export const ContactExportRequest = z
     search: z.strictObject({ q: ListContactsQuery.shape.q }).optional(),
     /** The Deleted view: soft-deleted contacts. */
     deleted: z.literal(true, 'must be true (the Deleted view)').optional(),
-    /** Header names, in file order: id, standard columns, label_<key>, custom_<key>. Default: all of them. */
+    /** Header names, in file order: id, standard columns, label_<key>, custom_<key>, or labels (every label_<key>). Default: all of them. */
     columns: z
       .array(z.string().max(200, 'must be at most 200 characters'))
       .min(1, 'must hold at least one column')
