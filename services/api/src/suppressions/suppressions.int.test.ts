@@ -3,8 +3,10 @@
 // the history saying why; activities set statuses; the list is paged, looked up and lifted.
 import { randomUUID } from 'node:crypto';
 import { useApiHarness } from '../../../../test/support/api-harness';
+import { eventually } from '../../../../test/support/test-environment';
 
-const t = useApiHarness();
+// The job runner writes CSV imports.
+const t = useApiHarness({ jobRunner: true });
 
 const req = (method: string, path: string, body?: unknown, key = t.ws.key) => t.h.request(method, path, { key, body });
 const email = () => `sup-${randomUUID().slice(0, 8)}@example.com`;
@@ -47,6 +49,23 @@ describe('a suppressed address outlives its contact', () => {
     expect((await history(again.id))[0]).toEqual(
       expect.objectContaining({ channel: 'email', status: 'unsubscribed', reason: `suppressed: unsubscribed on ${TODAY}, kept from a deleted contact` }),
     );
+  });
+
+  test('a CSV import asking for active on an unsubscribed address imports it unsubscribed', async () => {
+    const address = email();
+    await deletedUnsubscribed(address);
+    const created = await req('POST', '/v1/imports', { matchBy: 'email' });
+    expect(created.status).toBe(201);
+    const upload = await fetch(`${t.h.api.url}/v1/imports/${created.body.id}/file`, {
+      method: 'PUT',
+      headers: { 'x-api-key': t.ws.key, 'content-type': 'text/csv' },
+      body: `email,first_name,email_status\n${address},Imported,active\n`,
+    });
+    expect(upload.status).toBe(202);
+    const listed = await eventually(() => req('GET', `/v1/contacts?q=${encodeURIComponent(address)}`), (r) => r.body.items.length === 1, 30_000);
+    const imported = listed.body.items[0];
+    expect(imported).toMatchObject({ firstName: 'Imported', emailStatus: 'unsubscribed' });
+    expect((await history(imported.id))[0]!.reason).toBe(`suppressed: unsubscribed on ${TODAY}, kept from a deleted contact`);
   });
 
   test('a deleted contact with an active status suppresses nothing', async () => {
