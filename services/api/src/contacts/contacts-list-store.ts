@@ -40,7 +40,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function searchCondition(q: string, param: number): { sql: string; value: string } {
   if (UUID.test(q)) return { sql: `c.id = $${param}::uuid`, value: q.toLowerCase() };
   if (q.includes('@')) return { sql: `c.email like $${param}`, value: `${escapeLike(q.toLowerCase())}%` };
-  if (/^\+?[\d\s().-]+$/.test(q)) return { sql: `c.phone like $${param}`, value: `+${escapeLike(q.replace(/\D/g, ''))}%` };
+  // A phone needs at least one digit: "-" or "()" alone is no phone (and would match every phone).
+  if (/^\+?[\d\s().-]+$/.test(q) && /\d/.test(q)) return { sql: `c.phone like $${param}`, value: `+${escapeLike(q.replace(/\D/g, ''))}%` };
   return {
     sql: `(c.first_name ilike $${param} or c.last_name ilike $${param} or (c.first_name || ' ' || c.last_name) ilike $${param})`,
     value: `${escapeLike(q)}%`,

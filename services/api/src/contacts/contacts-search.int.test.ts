@@ -16,6 +16,8 @@ test.each([
   { description: 'first and last name with one space', q: () => 'ada lov', expected: ['ada'] },
   { description: 'not the middle of a name', q: () => 'velace', expected: [] },
   { description: '% and _ are plain characters', q: () => 'a%', expected: [] },
+  { description: 'punctuation without a digit is no phone: it matches no one', q: () => '-', expected: [] },
+  { description: 'parentheses alone match no one either', q: () => '()', expected: [] },
 ])('$description', async ({ q, expected }) => {
   const ws = await t.h.createWorkspace();
   const people = {
