@@ -164,6 +164,12 @@ describe('errors that point at the fix', () => {
     expect((error as Error).message).toBe(`line ${line}, column ${column}: ${message}`);
   });
 
+  test('a huge unknown word is answered at once, without a suggestion', () => {
+    const started = Date.now();
+    expect(() => parse(`${'x'.repeat(200_000)} = 1`)).toThrow(/^line 1, column 1: expected a condition/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   test('JSON spellings are exact: only the language names ignore case', () => {
     expect(() => parse('FIRSTNAME = Ada')).toThrow('did you mean first_name?');
     expect(() => parse('firstname = Ada')).toThrow('did you mean first_name?');

@@ -76,6 +76,9 @@ export function editDistance(a: string, b: string): number {
 /** The closest of `candidates` (spelled as printed) to a word typed, if it is close enough to be a typo. */
 export function closestName(typed: string, candidates: { compare: string; print: string }[]): string | undefined {
   const word = typed.toLowerCase();
+  // Names are at most 64 characters: a longer word is no typo of one, and measuring it against
+  // every candidate would cost its length times theirs.
+  if (word.length > 66) return undefined;
   // A third of the word, 1 to 2 edits: `firstname` finds first_name, `zodiac` finds nothing.
   const allowed = Math.max(1, Math.min(2, Math.floor(word.length / 3)));
   let best: { print: string; distance: number } | undefined;
