@@ -50,7 +50,7 @@ export async function writeIngestFile(file: string, rows: number): Promise<{ bad
       bad++;
       const kind = Math.floor(i / 20) % 5;
       if (kind === 0) cells[0] = `broken-${i}`;
-      else if (kind === 1) cells[11] = 'gold plus';
+      else if (kind === 1) cells[11] = 'gold\u0007plus'; // label values are printable text: a control character is bad
       else if (kind === 2) cells[6] = 'bouncing';
       else if (kind === 3) cells[7] = '2999-01-01';
       else cells[1] = '+1 nonsense';
