@@ -42,7 +42,7 @@ describe('CreateContactRequest', () => {
     { description: 'a rating of 101', body: { email: 'a@b.co', emailRating: 101 }, field: 'body.emailRating', rule: 'must be at most 100' },
     { description: 'a fractional rating', body: { email: 'a@b.co', emailRating: 5.5 }, field: 'body.emailRating', rule: 'must be a whole number' },
     { description: 'an unknown status', body: { email: 'a@b.co', emailStatus: 'bounced' }, field: 'body.emailStatus', rule: 'Invalid option: expected one of "active"|"unsubscribed"|"spam_report"|"blacklisted"|"unconfirmed"' },
-    { description: 'a phone status that only email has', body: { phone: '+14155550123', phoneStatus: 'unsubscribed' }, field: 'body.phoneStatus', rule: 'Invalid option: expected one of "active"|"blacklisted"' },
+    { description: 'a phone status that only email has', body: { phone: '+14155550123', phoneStatus: 'unsubscribed' }, field: 'body.phoneStatus', rule: 'Invalid option: expected one of "active"|"opted_out"|"blacklisted"' },
     { description: 'a consent time without offset', body: { email: 'a@b.co', consentAt: '2026-11-24T10:00:00' }, field: 'body.consentAt', rule: 'must be an ISO 8601 date-time with offset' },
     { description: 'a bad subscription category', body: { email: 'a@b.co', subscriptionCategories: ['a b'] }, field: 'body.subscriptionCategories.0', rule: 'must be 1-64 letters, digits, "_" or "-"' },
     { description: 'a first name of 101 characters', body: { email: 'a@b.co', firstName: 'x'.repeat(101) }, field: 'body.firstName', rule: 'must be at most 100 characters' },
