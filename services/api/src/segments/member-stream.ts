@@ -123,29 +123,20 @@ async function checkCustomFields(pool: Pool, workspaceId: string, fields: Member
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
-type StreamMembersArgs = [deps: MemberStreamDependencies, request: StreamRequest, res: Response, log: Logger] | [es: EsClient, alias: string, request: StreamRequest, res: Response, log: Logger];
-
 /**
  * Streams the members as NDJSON (camelCase keys, exactly the requested fields, in their order) or
  * CSV (the contact file's headers). Whatever can be refused (an undefined custom field) is refused
  * before the first byte.
  */
-export async function streamMembers(deps: MemberStreamDependencies, request: StreamRequest, res: Response, log: Logger): Promise<void>;
-/** @deprecated pass `{ pool, es, alias }`: without Postgres, rows can hold no tag names, custom fields or CSV `labels`. */
-export async function streamMembers(es: EsClient, alias: string, request: StreamRequest, res: Response, log: Logger): Promise<void>;
-export async function streamMembers(...args: StreamMembersArgs): Promise<void> {
-  const [deps, request, res, log]: [Partial<MemberStreamDependencies> & { es: EsClient; alias: string }, StreamRequest, Response, Logger] =
-    args.length === 4 ? args : [{ es: args[0], alias: args[1] }, args[2], args[3], args[4]];
+export async function streamMembers(deps: MemberStreamDependencies, request: StreamRequest, res: Response, log: Logger): Promise<void> {
   const { workspaceId } = request;
   const { fields } = request.fields;
-  const needsPostgres = fields.some((f) => f.kind === 'tags' || f.kind === 'custom' || (f.kind === 'labels' && request.format === 'csv'));
-  const pool = deps.pool;
-  if (needsPostgres && !pool) throw new Error('streamMembers needs { pool, es, alias } for tags, custom fields and CSV labels');
-  if (pool) await checkCustomFields(pool, workspaceId, request.fields);
+  const { pool } = deps;
+  await checkCustomFields(pool, workspaceId, request.fields);
   // `labels` in CSV is one column per label key the workspace has (a cell holds no object).
   const wantsLabelColumns = request.format === 'csv' && fields.some((f) => f.kind === 'labels');
-  const columns = request.format === 'csv' ? csvColumnsOf(fields, wantsLabelColumns ? (await labelKeyCounts(pool!, workspaceId)).map((k) => k.key) : []) : [];
-  const tagNames = fields.some((f) => f.kind === 'tags') ? createTagNameLookup(pool!, workspaceId) : async () => NO_TAG_NAMES;
+  const columns = request.format === 'csv' ? csvColumnsOf(fields, wantsLabelColumns ? (await labelKeyCounts(pool, workspaceId)).map((k) => k.key) : []) : [];
+  const tagNames = fields.some((f) => f.kind === 'tags') ? createTagNameLookup(pool, workspaceId) : async () => NO_TAG_NAMES;
 
   const members = await openMemberPages(deps.es, deps.alias, { tree: request.tree, workspaceId, after: request.after, source: sourceFieldsOf(fields) }, log);
   let sent = 0;

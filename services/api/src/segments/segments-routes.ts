@@ -102,7 +102,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
     const options = parseRequestPart(MembersQuery, 'query', req.query);
     const tree = await treeOf(workspaceId, { segmentId: id }, 'params');
-    await streamMembers(es, alias, { tree, workspaceId, ...options }, res, log);
+    await streamMembers({ pool, es, alias }, { tree, workspaceId, ...options }, res, log);
   });
 
   /** Freezes the members, then applies the action to them chunk by chunk (a job). */
@@ -145,7 +145,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     const workspaceId = workspaceOf(res);
     const body = parseRequestPart(MembersRequest, 'body', req.body);
     const tree = await treeOf(workspaceId, body.query, 'body.query');
-    await streamMembers(es, alias, { tree, workspaceId, format: body.format, fields: body.fields, after: body.after }, res, log);
+    await streamMembers({ pool, es, alias }, { tree, workspaceId, format: body.format, fields: body.fields, after: body.after }, res, log);
   });
 
   router.post('/:id/snapshots', write, async (req, res) => {
