@@ -35,8 +35,8 @@ const TAGS = Array.from({ length: 4 }, () => randomUUID());
 const LABEL_KEYS = ['tier', 'source', 'churned'];
 // Label values are any printable text (issue 11, point 9): paths, signs, dates, dots, `=` (the
 // index's key=value terms must stay unambiguous), spaces, quotes and non-Latin text.
-const LABEL_VALUES = ['gold', 'silver', 'bronze', 'fb', 'g-1', '/promo', '/promo/summer', '200+', '2024-01-15', 'google.com', 'a=b', ' gold', 'Gold', 'say "hi"', 'Ünïcödé 🎉'];
-const LABEL_PREFIXES = ['g', 'go', 's', 'f', '/', '/promo', '20', '2024-', 'a=', 'goo', ' ', 'Ü', '*', '?'];
+const LABEL_VALUES = ['gold', 'silver', 'bronze', 'fb', 'g-1', '/promo', '/promo/summer', '200+', '2024-01-15', 'google.com', 'a=b', 'gold star', 'Gold', 'say "hi"', 'Ünïcödé 🎉'];
+const LABEL_PREFIXES = ['g', 'go', 's', 'f', '/', '/promo', '20', '2024-', 'a=', 'goo', 'gold s', 'Ü', '*', '?'];
 const CATEGORIES = ['newsletter', 'offers', 'Product-Updates'];
 // Unicode names whose lower case differs between naive and per-character folding (İ, final Σ).
 const NAMES = ['Ada', 'ada', 'Grace', 'Bob', 'Ådne', 'İlker', 'ilker', 'ΟΔΥΣΣΕΥΣ', 'οδυσσευσ'];

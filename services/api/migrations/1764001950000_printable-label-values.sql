@@ -1,7 +1,8 @@
 -- Label values become any printable text up to 256 characters (issue 11, point 9): `/promo`,
 -- `200+`, `2024-01-15`. Keys keep the strict alphabet, so the index's `key=value` terms stay
--- unambiguous. The check mirrors LabelValue in packages/shared (no C0, DEL or C1 control
--- characters); Postgres text cannot hold lone surrogates, so that part needs no check here.
+-- unambiguous. The check is the backstop of LabelValue in packages/shared (length, no C0, DEL or
+-- C1 control characters); Postgres text cannot hold lone surrogates, and blanks at the edges
+-- (Unicode white space, as JavaScript trims it) are refused by the schema alone.
 
 -- Up Migration
 alter table contact_labels drop constraint contact_labels_value_check;

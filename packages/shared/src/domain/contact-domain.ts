@@ -71,7 +71,8 @@ export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * Any printable text (`/promo`, `200+`, `2024-01-15`, `google.com`), matched exactly as typed.
+ * Any printable text (`/promo`, `200+`, `2024-01-15`, `google.com`), matched exactly as typed;
+ * inner spaces are fine, blanks at the edges are not.
  * Keys keep the strict alphabet, so the `key=value` terms of the index stay unambiguous: the first
  * `=` always ends the key.
  */
@@ -80,7 +81,10 @@ export const LabelValue = z
   .min(1, 'must not be empty')
   .max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`)
   .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters')
-  .refine((v) => !LONE_SURROGATE.test(v), 'must not contain a lone UTF-16 surrogate');
+  .refine((v) => !LONE_SURROGATE.test(v), 'must not contain a lone UTF-16 surrogate')
+  // Matching is exact: `gold ` and `gold` would be two values no one can tell apart (and a CSV
+  // cell is trimmed), so blanks at the edges are refused, as in tag names.
+  .refine((v) => v.trim() === v, 'must not start or end with white space');
 
 /** Subscription categories a contact has opted into (`newsletter`, `product-updates`), case-sensitive. */
 export const SubscriptionCategory = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');

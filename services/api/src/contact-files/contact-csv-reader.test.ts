@@ -338,10 +338,10 @@ describe('rowToContactWrite', () => {
     });
   });
 
-  test('label values are any printable text, kept as the cell holds them (blanks and defused formulas too)', () => {
-    expect(convert(['email', 'label_landing_page', 'label_ltv_bucket', 'label_utm', 'label_note', 'label_calc'], ['a@example.com', '/promo', '200+', 'google.com', ' padded ', "'=1+1"])).toEqual({
+  test('label values are any printable text, trimmed as other cells, defused formulas restored', () => {
+    expect(convert(['email', 'label_landing_page', 'label_ltv_bucket', 'label_utm', 'label_note', 'label_calc'], ['a@example.com', '/promo', '200+', 'google.com', ' padded cell ', "'=1+1"])).toEqual({
       ok: true,
-      write: { email: 'a@example.com', labels: { landing_page: '/promo', ltv_bucket: '200+', utm: 'google.com', note: ' padded ', calc: '=1+1' } },
+      write: { email: 'a@example.com', labels: { landing_page: '/promo', ltv_bucket: '200+', utm: 'google.com', note: 'padded cell', calc: '=1+1' } },
     });
   });
 

@@ -347,9 +347,8 @@ export function rowToContactWrite(cells: readonly string[], mapping: readonly Co
   for (const { index, header, target } of mapping) {
     const raw = (cells[index] ?? '').trim();
     if (raw === '' || target.kind === 'ignored') continue;
-    // Custom strings and label values keep their blanks, as the API stores them (a label value is
-    // any printable text, matched exactly); every other field trims them anyway.
-    const cell = restoreDefusedCell(target.kind === 'custom' || target.kind === 'label' ? cells[index]! : raw);
+    // Custom strings keep their blanks, as the API stores them; every other field trims them anyway.
+    const cell = restoreDefusedCell(target.kind === 'custom' ? cells[index]! : raw);
     switch (target.kind) {
       case 'label':
         labels.push([target.key, cell]);

@@ -24,6 +24,8 @@ describe('label validation names the offending key', () => {
     [{ set: { tier: 'gold\u0007' } }, [{ field: 'body.set.tier', rule: 'value must not contain control characters' }]],
     [{ set: { tier: 'gold\u0085' } }, [{ field: 'body.set.tier', rule: 'value must not contain control characters' }]],
     [{ set: { tier: 'gold\ud800' } }, [{ field: 'body.set.tier', rule: 'value must not contain a lone UTF-16 surrogate' }]],
+    [{ set: { tier: 'gold ' } }, [{ field: 'body.set.tier', rule: 'value must not start or end with white space' }]],
+    [{ set: { tier: 'gold star' } }, []],
     [{ set: { tier: '' } }, [{ field: 'body.set.tier', rule: 'value must not be empty' }]],
     [{ set: { tier: 5 } }, [{ field: 'body.set.tier', rule: 'value Invalid input: expected string, received number' }]],
     [{ set: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, [{ field: 'body.set', rule: 'must hold at most 50 labels' }]],
