@@ -78,7 +78,7 @@ export async function callEveryOperation(): Promise<void> {
   const tagJob = await api.DELETE('/v1/tags/{id}', { params: { path: { id } } });
   const done: number | undefined = tagJob.data?.done;
   const bulkTags = await api.POST('/v1/tags/bulk-add', { body: { contactIds: [id], tags: ['VIP'] } });
-  const notFound: string[] | undefined = bulkTags.data?.notFound;
+  const notFound: number | undefined = bulkTags.data?.notFound;
   await api.POST('/v1/tags/bulk-remove', { body: { contactIds: [id], tagIds: [id] } });
   const labelKeys = await api.GET('/v1/labels');
   const labelKey: string | undefined = labelKeys.data?.items[0]?.key;

@@ -33,7 +33,7 @@ export const BatchUpsertAnswer = answer({
 });
 
 /** A bulk change over listed contact ids: how many were asked, found live and changed. */
-export const BulkChangeAnswer = answer({ requested: z.number().int(), matched: z.number().int(), changed: z.number().int(), notFound: z.array(uuid) });
+export const BulkChangeAnswer = answer({ requested: z.number().int(), matched: z.number().int(), changed: z.number().int(), notFound: z.number().int().describe('How many of the ids are no live contact of the workspace') });
 
 export const StatusHistory = itemsOf(
   answer({ channel: z.enum(['email', 'phone']), status: z.string(), reason: z.string().nullable(), changedAt: timestamp }),
