@@ -1,0 +1,97 @@
+// Issue 11, row by row: what a campaign tool integrating the API ran into, replayed exactly as a
+// client sends it, with the answer it gets now. Each row's deeper cases live beside the feature
+// (segments-contract, custom-fields, suppressions, member-data, snapshots, contact-batch-get,
+// lists, duplicates, segment-text tests); this file is the table, readable top to bottom.
+import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
+import { expectMirrorConverges } from './support/mirror';
+import { eventually } from './support/test-environment';
+
+let h: ApiHarness;
+let ws: Workspace;
+
+beforeAll(async () => {
+  h = await startApiHarness({ relay: true, jobRunner: true, indexer: true });
+  ws = await h.createWorkspace();
+});
+afterAll(async () => h?.stop());
+
+function call(method: string, path: string, body?: unknown) {
+  return h.request(method, path, { key: ws.key, body });
+}
+const firstCount = async (query: object) => (await call('POST', '/v1/segments/count', { queries: [query] })).body.results[0];
+
+test('row 1: deleting a tag two saved segments use is refused, naming them; forced, they are broken, never silently empty', async () => {
+  const vip = (await call('POST', '/v1/tags', { name: 'VIP' })).body.id;
+  await call('POST', '/v1/tags', { name: 'Hot lead 2026' });
+  const a = (await call('POST', '/v1/segments', { name: 'Row1 A', text: 'tag:ANY [VIP, "Hot lead 2026"]' })).body;
+  const b = (await call('POST', '/v1/segments', { name: 'Row1 B', text: 'tag:VIP' })).body;
+  const refused = await call('DELETE', `/v1/tags/${vip}`);
+  expect(refused.status).toBe(409);
+  expect(refused.body.errors[0].rule).toContain(`"Row1 A" (${a.id}), "Row1 B" (${b.id})`);
+  expect((await call('DELETE', `/v1/tags/${vip}?force=true`)).status).toBe(202);
+  const printed = (await call('GET', `/v1/segments/${a.id}`)).body;
+  expect(printed.text).toBe('tag:ANY [VIP, "Hot lead 2026"]');
+  expect(printed.text).not.toMatch(/[0-9a-f]{8}-/);
+  expect(printed.broken.reason).toBe('tag "VIP" was deleted');
+  expect(await firstCount({ segmentId: a.id })).toMatchObject({ status: 409 });
+  const patched = await call('PATCH', `/v1/segments/${a.id}`, { text: printed.text });
+  expect(patched.body.errors).toEqual([{ field: 'body.text', rule: 'names tags that do not exist in this workspace: "VIP"' }]);
+});
+
+test("row 2: the README's own example saves before any contact has its label keys, with a warning", async () => {
+  const saved = await call('POST', '/v1/segments', { name: 'Row2', text: 'label:tier IN [gold, silver] AND label:churned NOT EXISTS' });
+  expect(saved.status).toBe(201);
+  expect(saved.body.warnings[0].rule).toMatch(/^names label keys no contact in this workspace has yet: tier, churned/);
+});
+
+test('row 3: an unsubscribe outlives the contact; activities and SMS STOP change the status', async () => {
+  const gone = (await call('POST', '/v1/contacts', { email: 'row3@example.com' })).body;
+  await call('POST', `/v1/contacts/${gone.id}/actions/unsubscribe-email`);
+  expect((await call('DELETE', `/v1/contacts/${gone.id}`, { reason: 'cleanup' })).status).toBe(200);
+  const again = await call('POST', '/v1/contacts', { email: 'row3@example.com' });
+  expect(again.body.emailStatus).toBe('unsubscribed');
+  const other = (await call('POST', '/v1/contacts', { email: 'row3b@example.com', phone: '+14155550123' })).body;
+  const occurredAt = new Date().toISOString();
+  await call('POST', `/v1/contacts/${other.id}/activities`, { channel: 'email', status: 'unsubscribed', occurredAt });
+  await call('POST', `/v1/contacts/${other.id}/activities`, { channel: 'sms', status: 'unsubscribed', occurredAt });
+  expect((await call('GET', `/v1/contacts/${other.id}`)).body).toMatchObject({ emailStatus: 'unsubscribed', phoneStatus: 'opted_out' });
+});
+
+test('row 4: a sender gets tags, labels and custom fields in member rows; snapshots list and delete; contacts read in batch', async () => {
+  expect((await call('POST', '/v1/custom-fields', { key: 'plan', type: 'string' })).status).toBe(201);
+  const c = (await call('POST', '/v1/contacts', { email: 'row4@example.com', tags: ['Row4'], createMissing: true, labels: { tier: 'gold' }, customFields: { plan: 'pro' } })).body;
+  await expectMirrorConverges(h.env, ws.id);
+  const segment = (await call('POST', '/v1/segments', { name: 'Row4', text: 'tag:Row4' })).body;
+  const members = await h.request('GET', `/v1/segments/${segment.id}/members?fields=id,email,tags,labels,custom:plan`, { key: ws.key });
+  expect(members.status).toBe(200);
+  expect(JSON.parse(members.body)).toEqual({ id: c.id, email: 'row4@example.com', tags: ['Row4'], labels: { tier: 'gold' }, 'custom:plan': 'pro' });
+  const started = await call('POST', `/v1/segments/${segment.id}/snapshots`);
+  await eventually(async () => (await call('GET', `/v1/snapshots/${started.body.snapshot.id}`)).body.status, (s) => s === 'ready');
+  expect((await call('GET', '/v1/snapshots')).body.items.map((s: { id: string }) => s.id)).toContain(started.body.snapshot.id);
+  const read = await call('POST', '/v1/contacts/batch-get', { ids: [c.id] });
+  expect(read.body.items[0]).toMatchObject({ id: c.id, customFields: { plan: 'pro' } });
+  expect((await call('DELETE', `/v1/snapshots/${started.body.snapshot.id}`)).status).toBe(204);
+  expect((await call('GET', `/v1/snapshots/${started.body.snapshot.id}`)).status).toBe(404);
+});
+
+test('row 10: every list honours limit and gives a cursor', async () => {
+  for (const name of ['Row10 a', 'Row10 b']) await call('POST', '/v1/tags', { name });
+  for (const path of ['/v1/tags', '/v1/segments', '/v1/jobs', '/v1/labels', '/v1/custom-fields', '/v1/snapshots', '/v1/suppressions', '/v1/imports']) {
+    const page = await call('GET', `${path}?limit=1`);
+    expect([path, page.status, page.body.items.length <= 1, 'nextCursor' in page.body]).toEqual([path, 200, true, true]);
+  }
+  const tags = await call('GET', '/v1/tags?limit=1');
+  expect(tags.body.nextCursor).toEqual(expect.any(String));
+  const values = await call('GET', '/v1/labels/tier/values?limit=1');
+  expect([values.status, values.body.items.length]).toEqual([200, 1]);
+});
+
+test('row 11: resolving duplicates needs an action; a merge fills the kept contact from the merged one', async () => {
+  const missing = await call('POST', '/v1/duplicates/resolve', { field: 'phone', value: '+14155550199', keep: 'earliest' });
+  expect(missing.body.errors).toEqual([{ field: 'body.action', rule: 'is required: merge or remove' }]);
+  const kept = (await call('POST', '/v1/contacts', { phone: '+14155550199', firstName: 'Kept' })).body;
+  await call('POST', '/v1/contacts', { phone: '+14155550199', email: 'merged@example.com', lastName: 'Other' });
+  const merged = await call('POST', '/v1/duplicates/resolve', { field: 'phone', value: '+14155550199', keep: 'earliest', action: 'merge' });
+  expect(merged.status).toBe(200);
+  expect((await call('GET', `/v1/contacts/${kept.id}`)).body).toMatchObject({ email: 'merged@example.com', firstName: 'Kept', lastName: 'Other' });
+});
