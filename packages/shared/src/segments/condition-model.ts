@@ -49,10 +49,13 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const days = z.number().int('must be a whole number').min(0, 'must be at least 0').max(SEGMENT_LIMITS.days, `must be at most ${SEGMENT_LIMITS.days}`);
 const months = z.number().int('must be a whole number').min(0, 'must be at least 0').max(SEGMENT_LIMITS.months, `must be at most ${SEGMENT_LIMITS.months}`);
 
+/** Membership of a set the contact holds (tags, subscription categories): one, any, all or none. */
+const MEMBERSHIP_OPS = ['has', 'any', 'all', 'none'] as const;
+
 export const TagCondition = z.strictObject({
   kind: z.literal('tag'),
   /** has: the one tag; any / all / none: of the list. */
-  op: z.enum(['has', 'any', 'all', 'none']),
+  op: z.enum(MEMBERSHIP_OPS),
   /** Tag ids once resolved (saved segments store ids so renames show); names as typed before. */
   tags: values(z.string().min(1).max(100)),
 });
@@ -129,7 +132,7 @@ export const EngagementCondition = z.strictObject({
 export const SubscriptionCondition = z.strictObject({
   kind: z.literal('subscription'),
   /** has: the one category; any / all / none: of the list. Categories match exactly, as stored. */
-  op: z.enum(['has', 'any', 'all', 'none']),
+  op: z.enum(MEMBERSHIP_OPS),
   categories: values(SubscriptionCategory),
 });
 

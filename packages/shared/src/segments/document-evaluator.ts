@@ -114,14 +114,18 @@ function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean 
   }
 }
 
+/** has / any / all / none of `values` among a document's `held` (tag ids, subscription categories). */
+function membership(held: string[] | undefined, op: 'has' | 'any' | 'all' | 'none', values: string[]): boolean {
+  const set = new Set(held ?? []);
+  if (op === 'has' || op === 'any') return values.some((v) => set.has(v));
+  if (op === 'all') return values.every((v) => set.has(v));
+  return !values.some((v) => set.has(v));
+}
+
 function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
   switch (c.kind) {
-    case 'tag': {
-      const tags = new Set(doc.tag_ids ?? []);
-      if (c.op === 'has' || c.op === 'any') return c.tags.some((t) => tags.has(t));
-      if (c.op === 'all') return c.tags.every((t) => tags.has(t));
-      return !c.tags.some((t) => tags.has(t));
-    }
+    case 'tag':
+      return membership(doc.tag_ids, c.op, c.tags);
     case 'label': {
       const labels = new Set(doc.labels ?? []);
       const hasKey = (doc.label_keys ?? []).includes(c.key);
@@ -171,12 +175,8 @@ function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
       const from = spanAgo(now, c);
       return (doc.engagement ?? []).some((e) => e.channel === c.channel && e.status === c.status && e.rank === c.atLeast && Date.parse(e.at) >= from);
     }
-    case 'subscription': {
-      const categories = new Set(doc.subscription_categories ?? []);
-      if (c.op === 'has' || c.op === 'any') return c.categories.some((category) => categories.has(category));
-      if (c.op === 'all') return c.categories.every((category) => categories.has(category));
-      return !c.categories.some((category) => categories.has(category));
-    }
+    case 'subscription':
+      return membership(doc.subscription_categories, c.op, c.categories);
     case 'segment':
       throw new Error('saved segment references must be expanded before evaluating');
   }

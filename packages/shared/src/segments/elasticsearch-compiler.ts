@@ -106,13 +106,18 @@ function dates(c: DateCondition): QueryClause {
   return dateRange(c.field, c.op, c.dates ?? [], c);
 }
 
+/** has / any / all / none of `values` in a keyword array field (tag ids, subscription categories). */
+function membership(field: string, op: 'has' | 'any' | 'all' | 'none', values: string[]): QueryClause {
+  if (op === 'has') return { term: { [field]: values[0]! } };
+  if (op === 'any') return { terms: { [field]: values } };
+  if (op === 'all') return and(...values.map((v) => ({ term: { [field]: v } })));
+  return not({ terms: { [field]: values } });
+}
+
 function leaf(c: LeafCondition): QueryClause {
   switch (c.kind) {
     case 'tag':
-      if (c.op === 'has') return { term: { tag_ids: c.tags[0]! } };
-      if (c.op === 'any') return { terms: { tag_ids: c.tags } };
-      if (c.op === 'all') return and(...c.tags.map((t) => ({ term: { tag_ids: t } })));
-      return not({ terms: { tag_ids: c.tags } });
+      return membership('tag_ids', c.op, c.tags);
     case 'label': {
       const pair = (v: string) => `${c.key}=${v}`;
       const hasKey: QueryClause = { term: { label_keys: c.key } };
@@ -172,10 +177,7 @@ function leaf(c: LeafCondition): QueryClause {
         },
       };
     case 'subscription':
-      if (c.op === 'has') return { term: { subscription_categories: c.categories[0]! } };
-      if (c.op === 'any') return { terms: { subscription_categories: c.categories } };
-      if (c.op === 'all') return and(...c.categories.map((category) => ({ term: { subscription_categories: category } })));
-      return not({ terms: { subscription_categories: c.categories } });
+      return membership('subscription_categories', c.op, c.categories);
     case 'segment':
       throw new Error('saved segment references must be expanded before compiling');
   }
