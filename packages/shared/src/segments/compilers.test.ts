@@ -219,6 +219,8 @@ describe('model rules', () => {
     ['a label value with a control character', { kind: 'label', key: 'utm', op: 'eq', values: ['a\u0007b'] }, [{ field: 'condition.values.0', rule: 'must not contain control characters' }]],
     ['a label value with a C1 control character', { kind: 'label', key: 'utm', op: 'eq', values: ['a\u0085'] }, [{ field: 'condition.values.0', rule: 'must not contain control characters' }]],
     ['a label value with a lone surrogate', { kind: 'label', key: 'utm', op: 'eq', values: ['a\ud800'] }, [{ field: 'condition.values.0', rule: 'must not contain a lone UTF-16 surrogate' }]],
+    ['too many label values', { kind: 'label', key: 'k', op: 'in', values: Array.from({ length: 501 }, (_, i) => `v${i}`) }, [{ field: 'condition.values', rule: 'must hold at most 500 values' }]],
+    ['dates that are not a list', { kind: 'date', field: 'created_at', op: 'on', dates: '2026-01-01' }, [{ field: 'condition.dates', rule: 'must be an array' }]],
     ['a label value with blanks at its edges', { kind: 'label', key: 'utm', op: 'eq', values: [' gold'] }, [{ field: 'condition.values.0', rule: 'must not start or end with white space' }]],
     ['a label value past 256 characters', { kind: 'label', key: 'utm', op: 'eq', values: ['x'.repeat(257)] }, [{ field: 'condition.values.0', rule: 'must be at most 256 characters' }]],
     ['a label key keeps its alphabet', { kind: 'label', key: 'utm source', op: 'exists', values: [] }, [{ field: 'condition.key', rule: 'letters, digits, "_" and "-" only' }]],

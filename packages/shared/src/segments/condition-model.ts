@@ -359,9 +359,11 @@ function ruleOf(issue: z.core.$ZodIssue, input: unknown): string {
       return branches.join(', or ');
     }
     case 'too_big':
-      return `must hold at most ${String(issue.maximum)} ${issue.origin === 'array' ? 'values' : issue.origin === 'string' ? 'characters' : ''}`.trim();
-    case 'too_small':
-      return `must hold at least ${String(issue.minimum)} ${issue.origin === 'array' ? 'values' : issue.origin === 'string' ? 'characters' : ''}`.trim();
+    case 'too_small': {
+      const [bound, limit] = issue.code === 'too_big' ? ['at most', issue.maximum] : ['at least', issue.minimum];
+      if (issue.origin === 'array') return `must hold ${bound} ${String(limit)} values`;
+      return issue.origin === 'string' ? `must be ${bound} ${String(limit)} characters` : `must be ${bound} ${String(limit)}`;
+    }
     default:
       return issue.message;
   }
