@@ -144,6 +144,8 @@ describe('errors that point at the fix', () => {
     ['createdat > now-3d', 1, 1, 'unknown field createdat; did you mean created?'],
     ['tags:VIP', 1, 1, 'unknown field tags; did you mean tag:?'],
     ['subscriptions:newsletter', 1, 1, 'unknown field subscriptions; did you mean subscription:?'],
+    ['subscriptionCategories = newsletter', 1, 1, 'unknown field subscriptionCategories; did you mean subscription:?'],
+    ['customFields.plan = pro', 1, 1, 'unknown field customFields; did you mean custom:?'],
     ['plan = pro', 1, 1, 'unknown field plan; did you mean custom:plan?'],
     ['custom:plam = pro', 1, 8, 'unknown custom field plam; did you mean plan?'],
     ['email_status = bogus', 1, 16, 'email_status must be one of active, unsubscribed, spam_report, blacklisted, unconfirmed (the email statuses), found "bogus"'],

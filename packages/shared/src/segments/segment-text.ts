@@ -57,6 +57,8 @@ const FIELD_SPELLINGS: ReadonlyMap<string, ProfileField> = new Map(
 const ADDRESS_FIELDS = new Set(['city', 'region', 'postal_code', 'country']);
 /** The prefixes that start a condition (tag:VIP). */
 const PREFIXES = ['tag', 'label', 'custom', 'segment', 'sendable', 'engagement', 'subscription'] as const;
+/** The JSON's names for what a prefix reads, pointed at the prefix when typed as a field. */
+const PREFIX_OF_JSON_NAME: Record<string, (typeof PREFIXES)[number]> = { tagIds: 'tag', tags: 'tag', labels: 'label', customFields: 'custom', subscriptionCategories: 'subscription' };
 
 function lookUpField(word: string): ProfileField | undefined {
   return FIELD_SPELLINGS.get(word) ?? (FIELD_SPELLINGS.get(word.toLowerCase())?.name === word.toLowerCase() ? FIELD_SPELLINGS.get(word.toLowerCase()) : undefined);
@@ -344,6 +346,7 @@ class Parser {
     const suggestion = closestName(t.text, [
       ...[...FIELD_SPELLINGS].map(([spelling, f]) => ({ compare: spelling, print: f.name })),
       ...PREFIXES.map((p) => ({ compare: p, print: `${p}:` })),
+      ...Object.entries(PREFIX_OF_JSON_NAME).map(([name, p]) => ({ compare: name, print: `${p}:` })),
       ...[...(this.context.customFieldTypes?.keys() ?? [])].map((key) => ({ compare: key, print: `custom:${key}` })),
     ]);
     const expected = ['a condition (tag:, label:, custom:, engagement:, sendable:, subscription:, segment:, a profile field, a status or a date)'];
