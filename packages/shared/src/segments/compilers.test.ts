@@ -202,7 +202,7 @@ describe('model rules', () => {
     ['no kind at all', { op: 'has' }, [{ field: 'condition', rule: expect.stringMatching(/^needs a kind, which must be one of tag, label, /) }]],
     ['not an object', 'tag:VIP', [{ field: 'condition', rule: expect.stringMatching(/^must be a condition: an object whose kind must be one of tag, /) }]],
     ['an unknown operator', { kind: 'label', key: 'tier', op: 'like', values: ['a'] }, [{ field: 'condition.op', rule: 'must be one of eq, neq, in, not_in, exists, not_exists, prefix' }]],
-    ['an unknown text field', { kind: 'text', field: 'firstName', op: 'eq', values: ['Ada'] }, [{ field: 'condition.field', rule: expect.stringMatching(/^must be one of email, phone, first_name, /) }]],
+    ['an unknown text field', { kind: 'text', field: 'forename', op: 'eq', values: ['Ada'] }, [{ field: 'condition.field', rule: expect.stringMatching(/^must be one of email, phone, first_name, /) }]],
     ['a field the kind does not have', { kind: 'sendable', channel: 'email', values: [] }, [{ field: 'condition.values', rule: 'is not a field of a sendable condition (kind, channel)' }]],
     ['a missing field', { kind: 'tag', op: 'has' }, [{ field: 'condition.tags', rule: 'is required' }]],
     ['a wrong type', { kind: 'number', field: 'email_rating', op: 'eq', values: ['5'] }, [{ field: 'condition.values.0', rule: 'must be a number' }]],
@@ -281,6 +281,24 @@ describe('model rules', () => {
     expect(conditionProblems({ kind: 'and', conditions: [wide, { kind: 'sendable', channel: 'phone' }] })).toEqual([
       { field: 'condition', rule: `holds ${SEGMENT_LIMITS.conditions + 1} conditions; at most ${SEGMENT_LIMITS.conditions}` },
     ]);
+  });
+});
+
+describe('one spelling: JSON trees may name profile fields as the contact JSON does (point 7 of issue 11)', () => {
+  test.each<[string, string]>([
+    ['firstName', 'first_name'],
+    ['postalCode', 'postal_code'],
+  ])('text field %s reads as %s', (typed, model) => {
+    expect(checkCondition({ kind: 'text', field: typed, op: 'eq', values: ['x'] })).toEqual({ tree: { kind: 'text', field: model, op: 'eq', values: ['x'] } });
+  });
+  test('number and date fields too', () => {
+    expect(checkCondition({ kind: 'number', field: 'emailRating', op: 'gte', values: [40] })).toEqual({ tree: { kind: 'number', field: 'email_rating', op: 'gte', values: [40] } });
+    expect(checkCondition({ kind: 'date', field: 'createdAt', op: 'in_last_days', days: 3 })).toEqual({ tree: { kind: 'date', field: 'created_at', op: 'in_last_days', days: 3 } });
+  });
+  test('a name that is neither spelling is still refused, naming the allowed ones', () => {
+    const result = checkCondition({ kind: 'text', field: 'firstname', op: 'eq', values: ['x'] });
+    expect('problems' in result && result.problems[0]!.field).toBe('condition.field');
+    expect('problems' in result && result.problems[0]!.rule).toContain('first_name');
   });
 });
 

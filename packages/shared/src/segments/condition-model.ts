@@ -374,6 +374,19 @@ function ruleOf(issue: z.core.$ZodIssue, input: unknown): string {
  * where it is (`condition.conditions.1.statuses.0: must be one of ...`), not as the outer union's
  * "Invalid input". Recursion is bounded: checkCondition measured the nesting first.
  */
+/** Profile fields a JSON tree may name in the contact JSON's camelCase (firstName, createdAt) as well. */
+const MODEL_FIELDS: ReadonlySet<string> = new Set([...TEXT_FIELDS, ...NUMBER_FIELDS, ...DATE_FIELDS]);
+
+/**
+ * A leaf's `field` in the model's name: `firstName` (the contact JSON's spelling) reads as
+ * `first_name`, as the text language reads it, so a client never has to know two spellings.
+ */
+function withModelFieldName(node: Record<string, unknown>): Record<string, unknown> {
+  if (typeof node.field !== 'string' || MODEL_FIELDS.has(node.field)) return node;
+  const snake = node.field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return MODEL_FIELDS.has(snake) ? { ...node, field: snake } : node;
+}
+
 function parseNode(input: unknown, at: string, problems: FieldProblem[]): Condition | undefined {
   const kinds = `must be one of ${CONDITION_KINDS.join(', ')}`;
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -410,7 +423,7 @@ function parseNode(input: unknown, at: string, problems: FieldProblem[]): Condit
     return undefined;
   }
   const schema = LEAF_SCHEMAS[kind as LeafCondition['kind']] as z.ZodType<LeafCondition>;
-  const parsed = schema.safeParse(input);
+  const parsed = schema.safeParse(withModelFieldName(node));
   if (parsed.success) return parsed.data;
   const fieldOf = (issue: z.core.$ZodIssue) => [at, ...issue.path.map(String)].join('.');
   // A value of the wrong type is that one problem: not also its bounds (zod checks both).
