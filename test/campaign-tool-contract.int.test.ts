@@ -74,6 +74,54 @@ test('row 4: a sender gets tags, labels and custom fields in member rows; snapsh
   expect((await call('GET', `/v1/snapshots/${started.body.snapshot.id}`)).status).toBe(404);
 });
 
+test('row 6: errors name the allowed values, and in a 30-query count each query answers for itself', async () => {
+  const bogus = await firstCount({ text: 'email_status = bogus' });
+  expect(bogus.status).toBe(400);
+  expect(bogus.errors[0].rule).toContain('email_status must be one of active, unsubscribed, spam_report, blacklisted, unconfirmed');
+  const queries = Array.from({ length: 30 }, (_, i) => ({ text: i === 7 || i === 21 ? 'sendable:fax' : 'sendable:email' }));
+  const res = await call('POST', '/v1/segments/count', { queries });
+  expect(res.status).toBe(200);
+  expect(res.body.results.map((r: { status?: number }, i: number) => [i, r.status ?? 200]).filter(([, s]: number[]) => s !== 200)).toEqual([
+    [7, 400],
+    [21, 400],
+  ]);
+  expect(res.body.results[21].errors[0].field).toBe('body.queries.21.text');
+  // 404 and 409 answers have the same problem shape, with errors.
+  const missing = await call('GET', '/v1/segments/00000000-0000-4000-8000-000000000000');
+  expect(missing.body).toMatchObject({ status: 404, errors: expect.any(Array) });
+});
+
+test('row 7: one spelling: the language reads the JSON name, suggests on a typo; fields is one string on GET and POST', async () => {
+  await call('POST', '/v1/contacts', { email: 'ada7@example.com', firstName: 'Ada' });
+  await expectMirrorConverges(h.env, ws.id);
+  expect(await firstCount({ text: 'firstName = Ada' })).toMatchObject({ total: 1 });
+  const typo = await firstCount({ text: 'firstname = Ada' });
+  expect(typo.errors[0].rule).toContain('did you mean first_name?');
+  const post = await h.request('POST', '/v1/segments/members', { key: ws.key, body: { query: { text: 'firstName = Ada' }, fields: 'id,firstName' } });
+  expect(JSON.parse(post.body as unknown as string)).toMatchObject({ firstName: 'Ada' });
+  const asArray = await call('POST', '/v1/segments/members', { query: { text: 'firstName = Ada' }, fields: ['id'] });
+  expect([asArray.status, asArray.body.errors[0].field]).toEqual([400, 'body.fields']);
+});
+
+test('row 8: conditions are normalised like writes: emails lower-cased, countries upper-cased, phones to E.164', async () => {
+  await call('POST', '/v1/contacts', { email: 'Ada8@Example.com', phone: '+1 415 555 0188', address: { country: 'fr' } });
+  await expectMirrorConverges(h.env, ws.id);
+  expect(await firstCount({ text: 'email = "ADA8@example.COM"' })).toMatchObject({ total: 1 });
+  expect(await firstCount({ text: 'country = fr AND email = "ada8@example.com"' })).toMatchObject({ total: 1 });
+  expect(await firstCount({ text: 'phone = "(415) 555-0188"' })).toMatchObject({ status: 400 });
+  expect(await firstCount({ text: 'phone = "+1 (415) 555-0188"' })).toMatchObject({ total: 1 });
+});
+
+test("row 9: label values take the seed products' own examples", async () => {
+  const labels = { landing_page: '/promo', ltv_bucket: '200+', utm: 'google.com', signup: '2024-01-15' };
+  const c = await call('POST', '/v1/contacts', { email: 'row9@example.com', labels });
+  expect([c.status, c.body.labels]).toEqual([201, labels]);
+  await expectMirrorConverges(h.env, ws.id);
+  expect(await firstCount({ text: 'label:landing_page = "/promo" AND label:ltv_bucket = "200+" AND label:utm = "google.com"' })).toMatchObject({ total: 1 });
+  const control = await call('POST', '/v1/contacts', { email: 'row9b@example.com', labels: { bad: 'a\u0007b' } });
+  expect([control.status, control.body.errors[0].field]).toEqual([400, 'body.labels.bad']);
+});
+
 test('row 10: every list honours limit and gives a cursor', async () => {
   for (const name of ['Row10 a', 'Row10 b']) await call('POST', '/v1/tags', { name });
   for (const path of ['/v1/tags', '/v1/segments', '/v1/jobs', '/v1/labels', '/v1/custom-fields', '/v1/snapshots', '/v1/suppressions', '/v1/imports']) {
