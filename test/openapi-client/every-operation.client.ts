@@ -75,7 +75,7 @@ export async function callEveryOperation(): Promise<void> {
   const tag = await api.POST('/v1/tags', { body: { name: 'VIP' } });
   await api.GET('/v1/tags/{id}', { params: { path: { id: tag.data?.id ?? id } } });
   await api.PATCH('/v1/tags/{id}', { params: { path: { id } }, body: { name: 'Gold', protected: true } });
-  const tagJob = await api.DELETE('/v1/tags/{id}', { params: { path: { id } } });
+  const tagJob = await api.DELETE('/v1/tags/{id}', { params: { path: { id }, query: { force: 'true' } } });
   const done: number | undefined = tagJob.data?.done;
   const bulkTags = await api.POST('/v1/tags/bulk-add', { body: { contactIds: [id], tags: ['VIP'] } });
   const notFound: number | undefined = bulkTags.data?.notFound;
@@ -138,7 +138,10 @@ export async function callEveryOperation(): Promise<void> {
   const frozen = await api.POST('/v1/segments/{id}/snapshots', { params: { path: { id } } });
   const snapshotId: string | undefined = frozen.data?.snapshot.id;
   await api.POST('/v1/segments/snapshots', { body: { query: { text: 'tag:VIP' } } });
+  const snapshots = await api.GET('/v1/snapshots', { params: { query: { limit: 20 } } });
+  const expiresAt: string | undefined = snapshots.data?.items[0]?.expiresAt;
   await api.GET('/v1/snapshots/{id}', { params: { path: { id } } });
+  await api.DELETE('/v1/snapshots/{id}', { params: { path: { id } } });
   const members = await api.GET('/v1/snapshots/{id}/members', { params: { path: { id }, query: { limit: 1000 } } });
   const memberIds: string[] | undefined = members.data?.contactIds;
   await api.POST('/v1/segments/{id}/actions', { params: { path: { id } }, body: { action: 'add_tags', tagIds: [id] } });
@@ -158,5 +161,5 @@ export async function callEveryOperation(): Promise<void> {
   await api.GET('/v1/imports/{id}/rejected-rows', { params: { path: { id } }, parseAs: 'text' });
   await api.POST('/v1/exports/contacts', { body: { segment: { segmentId: id }, columns: ['id', 'email'] }, parseAs: 'text' });
 
-  void [deletedReason, missing, suppressed, warning, broken, key, prefix, rebuilding, jobStatus, next, upsertStatus, failed, reason, contactCount, done, notFound, labelKey, rejectedRule, activityId, fieldLimit, kept, sendableByEmail, segmentText, total, previewEmail, snapshotId, memberIds, importStatus, rowNumber];
+  void [expiresAt, deletedReason, missing, suppressed, warning, broken, key, prefix, rebuilding, jobStatus, next, upsertStatus, failed, reason, contactCount, done, notFound, labelKey, rejectedRule, activityId, fieldLimit, kept, sendableByEmail, segmentText, total, previewEmail, snapshotId, memberIds, importStatus, rowNumber];
 }

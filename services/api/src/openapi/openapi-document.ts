@@ -24,7 +24,7 @@ import {
   UpsertContactRequest,
 } from '../contacts/contact-schemas';
 import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, ReplaceLabelsRequest } from '../labels/label-schemas';
-import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest } from '../tags/tag-schemas';
+import { BulkTagRequest, CreateTagRequest, DeleteTagQuery, TagIdParams, TagSelection, UpdateTagRequest } from '../tags/tag-schemas';
 import { ApiKeyParams, CreateApiKeyRequest, CreateWorkspaceRequest, WorkspaceIdParams } from '../workspaces/workspace-schemas';
 import { consistencyQueryFields } from '../consistency/consistency-check';
 import { RebuildRequest, ReconcileRequest } from '../search-index/search-index-routes';
@@ -33,7 +33,7 @@ import { ImportIdParams, ImportOptions, RejectionsQuery } from '../imports/impor
 import { SegmentAction } from '../segments/segment-actions';
 import { CreateSegmentRequest, MAX_COUNTS_PER_REQUEST, MAX_PREVIEW, SegmentIdParams, UpdateSegmentRequest } from '../segments/segments-routes';
 import { MembersQuery, MembersRequest } from '../segments/member-requests';
-import { SnapshotMembersQuery } from '../segments/snapshots-routes';
+import { SnapshotListQuery, SnapshotMembersQuery } from '../segments/snapshots-routes';
 import { ApiKeyList, Consistent, Counts, IssuedKey, SearchIndexState, WorkspaceCreated } from './admin-responses';
 import {
   ActivityHistory,
@@ -72,6 +72,7 @@ import {
   SegmentList,
   SegmentQuery,
   Snapshot,
+  SnapshotPage,
   SnapshotMembers,
   SnapshotStarted,
 } from './segment-responses';
@@ -216,7 +217,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/tags', tag: 'tags', summary: 'Create a tag', scope: 'write', body: CreateTagRequest, idempotent: true, errors: [409], responses: { 201: created(Tag) } },
   { method: 'get', path: '/v1/tags/{id}', tag: 'tags', summary: 'Read a tag', scope: 'read', params: tagId, responses: { 200: ok(Tag) } },
   { method: 'patch', path: '/v1/tags/{id}', tag: 'tags', summary: 'Rename a tag or change its protection', scope: 'write', params: tagId, body: UpdateTagRequest, errors: [409], responses: { 200: ok(Tag) } },
-  { method: 'delete', path: '/v1/tags/{id}', tag: 'tags', summary: 'Delete a tag (a job that removes it from every contact)', scope: 'write', params: tagId, errors: [409], responses: { 202: accepted(jobRef) } },
+  { method: 'delete', path: '/v1/tags/{id}', tag: 'tags', summary: 'Delete a tag (a job that removes it from every contact); 409 naming the saved segments that use it unless force=true, which marks them broken', scope: 'write', params: tagId, query: DeleteTagQuery, errors: [409], responses: { 202: accepted(jobRef) } },
   { method: 'post', path: '/v1/tags/bulk-add', tag: 'tags', summary: 'Add tags to up to 10,000 contacts', scope: 'write', body: BulkTagRequest, idempotent: true, errors: [409], responses: { 200: ok(BulkTagAnswer) } },
   { method: 'post', path: '/v1/tags/bulk-remove', tag: 'tags', summary: 'Remove tags from up to 10,000 contacts', scope: 'write', body: BulkTagRequest, idempotent: true, errors: [409], responses: { 200: ok(BulkTagAnswer) } },
   { method: 'get', path: '/v1/labels', tag: 'labels', summary: 'Label keys in use with contact counts (paged)', scope: 'read', query: ListQuery, responses: { 200: ok(LabelKeys) } },
@@ -230,10 +231,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/v1/jobs/{id}', tag: 'jobs', summary: 'A job with its progress', scope: 'read', params: uuidParams, responses: { 200: ok(jobRef) } },
   { method: 'get', path: '/v1/counts', tag: 'counts', summary: 'Live contacts, sendable by email and phone, per status, tag and label key, from the search index; pass the Consistency-Token a write returned to read your writes', scope: 'read', query: z.object(consistencyFields), waitsForConsistency: true, responses: { 200: ok(Counts) } },
   { method: 'get', path: '/v1/consistency', tag: 'counts', summary: 'Wait until the search index shows the write behind a Consistency-Token (503 if not within waitMs)', scope: 'read', query: z.object({ ...consistencyFields, consistencyToken: consistencyFields.consistencyToken.unwrap().min(1) }), waitsForConsistency: true, responses: { 200: ok(Consistent) } },
-  { method: 'post', path: '/v1/segments', tag: 'segments', summary: 'Save a segment (condition as a JSON tree with tag ids, or text with tag names); unknown tags, custom fields and segments are named in a 400; label keys no contact has yet are warnings', scope: 'write', idempotent: true, body: CreateSegmentBody, responses: { 201: created(SavedSegment) } },
+  { method: 'post', path: '/v1/segments', tag: 'segments', summary: 'Save a segment (condition as a JSON tree with tag ids, or text with tag names); unknown tags, custom fields and segments are named in a 400; label keys no contact has yet are warnings', scope: 'write', idempotent: true, body: CreateSegmentBody, errors: [409], responses: { 201: created(SavedSegment) } },
   { method: 'get', path: '/v1/segments', tag: 'segments', summary: 'Saved segments by name (paged), with their text (current tag names) and whether they are broken', scope: 'read', query: ListQuery, responses: { 200: ok(SegmentList) } },
   { method: 'get', path: '/v1/segments/{id}', tag: 'segments', summary: 'A saved segment', scope: 'read', params: SegmentIdParams, responses: { 200: ok(Segment) } },
-  { method: 'patch', path: '/v1/segments/{id}', tag: 'segments', summary: 'Rename, describe or change a saved segment (cycles refused)', scope: 'write', params: SegmentIdParams, body: UpdateSegmentBody, responses: { 200: ok(SavedSegment) } },
+  { method: 'patch', path: '/v1/segments/{id}', tag: 'segments', summary: 'Rename, describe or change a saved segment (cycles refused)', scope: 'write', params: SegmentIdParams, body: UpdateSegmentBody, errors: [409], responses: { 200: ok(SavedSegment) } },
   { method: 'delete', path: '/v1/segments/{id}', tag: 'segments', summary: 'Delete a saved segment (409 while other segments use it)', scope: 'write', params: SegmentIdParams, errors: [409], responses: { 204: none('Deleted') } },
   { method: 'get', path: '/v1/contacts/{id}/segments', tag: 'segments', summary: 'The saved segments a contact is in (evaluated against its latest state, one pass, no query per segment)', scope: 'read', params: id, responses: { 200: ok(ContactSegments) } },
   { method: 'post', path: '/v1/segments/count', tag: 'segments', summary: `Count up to ${MAX_COUNTS_PER_REQUEST} segments (saved or ad hoc) in one round trip: per query, its total and sendable by email and phone, or its own problem`, scope: 'read', body: CountBody, errors: [404, 409], waitsForConsistency: true, responses: { 200: ok(CountAnswer) } },
@@ -242,7 +243,9 @@ export const OPERATIONS: Operation[] = [
   { method: 'post', path: '/v1/segments/members', tag: 'segments', summary: 'Stream the members of an ad hoc segment', scope: 'read', body: MembersBody, errors: [404, 409], responses: { 200: MEMBER_STREAM } },
   { method: 'post', path: '/v1/segments/{id}/snapshots', tag: 'segments', summary: 'Freeze the members now as an audience snapshot (a job)', scope: 'write', params: SegmentIdParams, errors: [409], responses: { 202: accepted(SnapshotStarted) } },
   { method: 'post', path: '/v1/segments/snapshots', tag: 'segments', summary: 'Freeze the members of an ad hoc segment', scope: 'write', body: z.strictObject({ query: SegmentQuery }), errors: [404, 409], responses: { 202: accepted(SnapshotStarted) } },
-  { method: 'get', path: '/v1/snapshots/{id}', tag: 'segments', summary: 'An audience snapshot: status and total', scope: 'read', params: uuidParams, responses: { 200: ok(Snapshot) } },
+  { method: 'get', path: '/v1/snapshots', tag: 'segments', summary: 'Audience snapshots that have not expired, newest first (paged)', scope: 'read', query: SnapshotListQuery, responses: { 200: ok(SnapshotPage) } },
+  { method: 'get', path: '/v1/snapshots/{id}', tag: 'segments', summary: 'An audience snapshot: status, total and when it expires', scope: 'read', params: uuidParams, responses: { 200: ok(Snapshot) } },
+  { method: 'delete', path: '/v1/snapshots/{id}', tag: 'segments', summary: 'Delete a snapshot (409 while a bulk action job still reads it)', scope: 'write', params: uuidParams, errors: [409], responses: { 204: none('Deleted') } },
   { method: 'get', path: '/v1/snapshots/{id}/members', tag: 'segments', summary: 'A page of a ready snapshot (contact ids)', scope: 'read', params: uuidParams, query: SnapshotMembersQuery, errors: [409], responses: { 200: ok(SnapshotMembers) } },
   { method: 'post', path: '/v1/segments/{id}/actions', tag: 'segments', summary: 'Bulk action on the members at this moment (a job): add/remove tags, set/remove labels, delete', scope: 'write', params: SegmentIdParams, body: SegmentAction, errors: [409], responses: { 202: accepted(jobRef) } },
   { method: 'post', path: '/v1/segments/actions', tag: 'segments', summary: 'Bulk action on the members of an ad hoc segment (body: query plus the action)', scope: 'write', body: AdHocSegmentAction, errors: [404, 409], responses: { 202: accepted(jobRef) } },

@@ -100,6 +100,9 @@ export const Snapshot = answer({
   total: z.number().int().nullable(),
   createdAt: timestamp,
   readyAt: timestamp.nullable(),
+  /** After it the snapshot is gone (404): SNAPSHOT_TTL_HOURS after its creation. */
+  expiresAt: timestamp,
   error: z.string().optional(),
 });
+export const SnapshotPage = pageOf(Snapshot);
 export const SnapshotMembers = answer({ snapshotId: uuid, total: z.number().int().nullable(), contactIds: z.array(uuid), nextCursor: z.string().nullable() });
