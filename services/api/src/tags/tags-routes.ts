@@ -7,7 +7,7 @@ import { ContactIdParams } from '../contacts/contact-schemas';
 import { idempotent } from '../http/idempotency';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
-import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest } from './tag-schemas';
+import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest, DeleteTagQuery } from './tag-schemas';
 import type { TagOperation, TagsService } from './tags-service';
 
 export function tagsRoutes(service: TagsService, pool: Pool): Router {
@@ -40,7 +40,8 @@ export function tagsRoutes(service: TagsService, pool: Pool): Router {
     res.json(await service.updateTag(workspaceOf(res), id, body));
   });
   router.delete('/:id', write, async (req, res) => {
-    const job = await service.deleteTag(workspaceOf(res), idOf(req.params));
+    const { force } = parseRequestPart(DeleteTagQuery, 'query', req.query);
+    const job = await service.deleteTag(workspaceOf(res), idOf(req.params), { force });
     res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });
   return router;

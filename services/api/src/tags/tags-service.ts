@@ -10,6 +10,8 @@ import type { ListQuery } from '../http/list-page';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
 import { insertJob, Job, pendingJobExists } from '../jobs/jobs-store';
 import { appendOutboxEvent } from '../outbox/outbox-store';
+import { dependentsOf, inUseConflict, tagIdsOf } from '../segments/segment-dependencies';
+import { listSegments, lockSegments, markSegmentsBroken } from '../segments/segments-store';
 import type { TagSelection } from './tag-schemas';
 import {
   addContactTags,
@@ -91,11 +93,24 @@ export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
       });
     },
 
-    /** Starts the deletion job; protected tags can be renamed but never deleted. */
-    async deleteTag(workspaceId: string, id: string): Promise<Job> {
+    /**
+     * Starts the deletion job; protected tags can be renamed but never deleted. A tag saved
+     * segments use is refused (409 naming them) unless forced; forced, those segments are marked
+     * broken in the same transaction, so none of them ever silently matches no one.
+     */
+    async deleteTag(workspaceId: string, id: string, options: { force: boolean } = { force: false }): Promise<Job> {
       const job = await inTransaction(pool, async (client) => {
+        // The segments lock first (as saving a segment takes it): no segment can start using the
+        // tag between this check and the job, and saving checks for pending deletions.
+        await lockSegments(client, workspaceId);
         const tag = await requireTag(client, workspaceId, id, true);
         if (tag.protected) throw new ConflictError(`Tag "${tag.name}" is protected: it can be renamed but not deleted`);
+        const dependents = dependentsOf(await listSegments(client, workspaceId), (tree) => tagIdsOf(tree).includes(id));
+        if (dependents.direct.length > 0) {
+          if (!options.force) throw inUseConflict(`Tag "${tag.name}"`, 'params.id', dependents);
+          const missing = { kind: 'tag' as const, id, name: tag.name };
+          await markSegmentsBroken(client, workspaceId, dependents.direct.map((s) => s.id), `tag ${JSON.stringify(tag.name)} was deleted`, missing);
+        }
         return insertJob(client, workspaceId, TAG_DELETE_JOB, { tagId: id, name: tag.name }, await countContactsWithTag(client, workspaceId, id));
       });
       jobs?.nudge();
