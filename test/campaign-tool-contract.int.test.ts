@@ -4,6 +4,7 @@
 // lists, duplicates, segment-text tests); this file is the table, readable top to bottom.
 import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
 import { expectMirrorConverges } from './support/mirror';
+import { expectForgedCursorsRefused } from './support/list-pages';
 import { eventually } from './support/test-environment';
 
 let h: ApiHarness;
@@ -132,6 +133,9 @@ test('row 10: every list honours limit and gives a cursor', async () => {
   expect(tags.body.nextCursor).toEqual(expect.any(String));
   const values = await call('GET', '/v1/labels/tier/values?limit=1');
   expect([values.status, values.body.items.length]).toEqual([200, 1]);
+  // A cursor forged with the list's own name but values no row has is a 400, never a SQL error.
+  const lists: [string, string][] = [['/v1/segments', 'segments'], ['/v1/suppressions', 'suppressions'], ['/v1/snapshots', 'snapshots'], ['/v1/tags', 'tags'], ['/v1/jobs', 'jobs']];
+  for (const [path, name] of lists) await expectForgedCursorsRefused(h, ws.key, path, name);
 });
 
 test('row 11: resolving duplicates needs an action; a merge fills the kept contact from the merged one', async () => {

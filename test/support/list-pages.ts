@@ -49,3 +49,24 @@ export async function expectPagingChecks(h: ApiHarness, key: string, path: strin
   expect(await fieldsOf({ page: '2' })).toEqual(['query']);
   for (const limit of ['1', '1000']) expect((await h.request('GET', withQuery(path, { limit }), { key })).status).toBe(200);
 }
+
+/**
+ * Cursors forged with this list's own name but values no row has (a NUL in a text key, a time
+ * that is not one, year 0, 30 February, an id that is no UUID): each is a 400 naming
+ * query.cursor, never a SQL error.
+ */
+export async function expectForgedCursorsRefused(h: ApiHarness, key: string, path: string, listName: string): Promise<void> {
+  const id = '00000000-0000-4000-8000-000000000000';
+  const forged = [
+    [listName, 'a\u0000'],
+    [listName, 'x', 'y'],
+    [listName, '0000-01-01T00:00:00.000000Z', id],
+    [listName, '2026-02-30T00:00:00.000000Z', id],
+    [listName, '2026-01-01T00:00:00.000000Z', 'not-a-uuid'],
+  ];
+  for (const parts of forged) {
+    const cursor = Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const res = await h.request('GET', withQuery(path, { cursor }), { key });
+    expect([JSON.stringify(parts), res.status, res.body.errors?.[0]?.field]).toEqual([JSON.stringify(parts), 400, 'query.cursor']);
+  }
+}

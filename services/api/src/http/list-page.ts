@@ -24,7 +24,11 @@ export interface ListPage<T> {
   nextCursor: string | null;
 }
 
-/** The last row's key values from a cursor made by `listPage` for the list `list`; undefined without one. */
+/**
+ * The last row's key values from a cursor made by `listPage` for the list `list`; undefined without
+ * one. It checks the cursor's shape only: lists read it through textCursorKey or
+ * timeAndIdCursorKey (http/list-keys.ts), which also check that each value fits its SQL cast.
+ */
 export function listCursorKey(cursor: string | undefined, list: string, keyLength: number): string[] | undefined {
   if (cursor === undefined) return undefined;
   let parsed: unknown[] | undefined;

@@ -8,7 +8,8 @@ import { loadSnapshots } from '../contacts/contacts-store';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from '../consistency/consistency-check';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
-import { listCursorKey, listPage, ListQuery } from '../http/list-page';
+import { textKeyedPage } from '../http/list-keys';
+import { ListQuery } from '../http/list-page';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
 import type { JobRunner } from '../jobs/job-runner';
@@ -182,8 +183,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
   router.get('/', read, async (req, res) => {
     const workspaceId = workspaceOf(res);
     const query = parseRequestPart(ListQuery, 'query', req.query);
-    const [after] = listCursorKey(query.cursor, 'segments', 1) ?? [];
-    const page = listPage(await pageSegments(pool, workspaceId, after, query.limit), query.limit, 'segments', (s) => [s.name]);
+    const page = await textKeyedPage(query, 'segments', (range) => pageSegments(pool, workspaceId, range), (s) => s.name);
     res.json({ items: await Promise.all(page.items.map((s) => present(workspaceId, s))), nextCursor: page.nextCursor });
   });
 

@@ -2,6 +2,7 @@
 import { Condition, lockForTransaction } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import { ConflictError } from '../errors/app-error';
+import type { KeysetRange } from '../http/list-keys';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -95,11 +96,11 @@ export async function listSegments(client: Queryable, workspaceId: string): Prom
   return rows.map(toRow);
 }
 
-/** One page of a workspace's segments by name (unique per workspace), after `afterName`; fetches limit + 1. */
-export async function pageSegments(client: Queryable, workspaceId: string, afterName: string | undefined, limit: number): Promise<SegmentRow[]> {
+/** A page of a workspace's segments by name (unique per workspace): after `range.after`, at most `range.limit`. */
+export async function pageSegments(client: Queryable, workspaceId: string, range: KeysetRange): Promise<SegmentRow[]> {
   const { rows } = await client.query(
     `select ${COLUMNS} from segments where workspace_id = $1 and ($2::text is null or name > $2) order by name limit $3`,
-    [workspaceId, afterName ?? null, limit + 1],
+    [workspaceId, range.after ?? null, range.limit ?? null],
   );
   return rows.map(toRow);
 }

@@ -5,8 +5,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { inTransaction, Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
-import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error';
-import { listCursorKey, listPage, ListQuery } from '../http/list-page';
+import { ConflictError, NotFoundError } from '../errors/app-error';
+import { timeAndIdCursorKey } from '../http/list-keys';
+import { listPage, ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import { DEFAULT_SNAPSHOT_TTL_HOURS, deleteSnapshot, findSnapshot, listSnapshots, snapshotMembers } from './audience-snapshots';
 
@@ -18,9 +19,6 @@ export const SnapshotMembersQuery = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(1000),
 });
 export const SnapshotListQuery = ListQuery;
-
-/** A list cursor's key: a created time with microseconds and an id, checked before they reach SQL casts. */
-const SnapshotListKey = z.tuple([z.iso.datetime({ precision: 6 }), z.uuid()]);
 
 export function snapshotsRoutes(pool: Pool, options: { ttlHours?: number } = {}): Router {
   const router = Router();
@@ -35,10 +33,9 @@ export function snapshotsRoutes(pool: Pool, options: { ttlHours?: number } = {})
 
   router.get('/', read, async (req, res) => {
     const query = parseRequestPart(SnapshotListQuery, 'query', req.query);
-    const key = listCursorKey(query.cursor, SNAPSHOT_LIST, 2);
-    const after = key === undefined ? undefined : SnapshotListKey.safeParse(key);
-    if (after && !after.success) throw new ValidationError([{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]);
-    const rows = await listSnapshots(pool, workspaceOf(res), ttlHours, { limit: query.limit + 1, after: after?.data });
+    // Checked as a real instant and an id before either reaches a SQL cast (year 0, 30 February).
+    const after = timeAndIdCursorKey(query.cursor, SNAPSHOT_LIST);
+    const rows = await listSnapshots(pool, workspaceOf(res), ttlHours, { limit: query.limit + 1, after: after ? [after.time, after.id] : undefined });
     const page = listPage(rows, query.limit, SNAPSHOT_LIST, (r) => r.key);
     res.json({ items: page.items.map((r) => r.snapshot), nextCursor: page.nextCursor });
   });

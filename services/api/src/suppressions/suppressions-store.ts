@@ -2,7 +2,8 @@
 // found by their keyed hash (suppression-hash.ts). Every statement is scoped by workspace id.
 import type { PoolClient } from 'pg';
 import { STATUS_STRICTNESS, StatusChannel } from '@segmenter/shared';
-import { listCursorKey, ListPage, listPage } from '../http/list-page';
+import { timeAndIdCursorKey } from '../http/list-keys';
+import { ListPage, listPage } from '../http/list-page';
 import { addressHash, normaliseAddress } from './suppression-hash';
 import { isSuppressing } from './status-strictness';
 
@@ -195,9 +196,9 @@ export async function listSuppressions(client: Queryable, workspaceId: string, o
     values.push(items.map((i) => i.channel), items.map((i) => i.hash));
     where.push(`(channel, address_hash) in (select * from unnest($${values.length - 1}::text[], $${values.length}::bytea[]))`);
   }
-  const after = listCursorKey(o.cursor, 'suppressions', 2);
+  const after = timeAndIdCursorKey(o.cursor, 'suppressions');
   if (after) {
-    values.push(after[0], after[1]);
+    values.push(after.time, after.id);
     where.push(`(suppressed_at, id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
   }
   values.push(o.limit + 1);
