@@ -25,7 +25,10 @@ export async function keepSuppressionsOf(client: Queryable, workspaceId: string,
 export async function applyExplicitStatus(client: Queryable, workspaceId: string, contactIds: string[], channel: StatusChannel, status: string, reason: string | null): Promise<void> {
   if (contactIds.length === 0) return;
   if (isSuppressing(channel, status)) {
-    await recordSuppressions(client, workspaceId, await suppressionsOfContacts(client, workspaceId, contactIds, () => reason), 'replace');
+    // Only the changed channel's entries: the other channel's status was not asked about, and
+    // replacing its entry could weaken an opt-out another contact with that address gave.
+    const entries = (await suppressionsOfContacts(client, workspaceId, contactIds, () => reason)).filter((e) => e.channel === channel);
+    await recordSuppressions(client, workspaceId, entries, 'replace');
   } else await liftSuppressions(client, workspaceId, await addressesOfContacts(client, workspaceId, contactIds, channel));
 }
 

@@ -110,6 +110,16 @@ describe('a suppressed address outlives its contact', () => {
     expect((await req('POST', '/v1/contacts', { email: address })).body.emailStatus).toBe('active');
   });
 
+  test("an explicit status change on one channel leaves the other channel's entry alone", async () => {
+    const shared = phone();
+    const a = (await req('POST', '/v1/contacts', { email: email(), phone: shared })).body;
+    const b = (await req('POST', '/v1/contacts', { email: email(), phone: shared, phoneStatus: 'opted_out' })).body;
+    await req('POST', `/v1/contacts/${a.id}/status`, { channel: 'phone', status: 'blacklisted', reason: 'fraud' });
+    expect((await lookup(shared, 'phone'))[0]).toMatchObject({ status: 'blacklisted', reason: 'fraud' });
+    await req('POST', `/v1/contacts/${b.id}/status`, { channel: 'email', status: 'unsubscribed', reason: 'email only' });
+    expect((await lookup(shared, 'phone'))[0]).toMatchObject({ status: 'blacklisted', reason: 'fraud' });
+  });
+
   test('the strictest status wins: a create asking for blacklisted on an unsubscribed address is blacklisted', async () => {
     const address = email();
     await deletedUnsubscribed(address);
