@@ -30,6 +30,13 @@ async function lockDefinition(client: PoolClient, workspaceId: string, key: stri
   if (!rows[0]) throw new NotFoundError(`Custom field ${key}`);
   const definition = { key: rows[0].key, type: rows[0].type, pendingChange: rows[0].pending_change };
   if (definition.pendingChange) throw new ConflictError(`Custom field ${key} is being ${definition.pendingChange === 'rename' ? 'renamed' : 'deleted'}; wait for its job to end`);
+  // The new key of a rename still running is receiving values: deleting or renaming it now would
+  // strand the values its job has yet to move.
+  const { rowCount } = await client.query(
+    `select 1 from jobs where workspace_id = $1 and type = $2 and status in ('queued', 'running') and params->>'to' = $3`,
+    [workspaceId, CUSTOM_FIELD_RENAME_JOB, key],
+  );
+  if (rowCount) throw new ConflictError(`Custom field ${key} is the new key of a rename still running; wait for its job to end`);
   return definition;
 }
 

@@ -72,3 +72,24 @@ test('bad renames and deletes are 4xx naming the field and rule', async () => {
   const other = await h.createWorkspace();
   expect((await call('DELETE', '/v1/custom-fields/tier', undefined, other.key)).status).toBe(404);
 });
+
+test('while a rename or delete runs, neither key can be renamed or deleted again', async () => {
+  // No job runner: the jobs stay queued, as a long one would be running.
+  const paused = await startApiHarness({ jobRunner: false });
+  try {
+    const own = await paused.createWorkspace();
+    const ask = (method: string, path: string, body?: unknown) => paused.request(method, path, { key: own.key, body });
+    await ask('POST', '/v1/custom-fields', { key: 'a', type: 'string' });
+    expect((await ask('PATCH', '/v1/custom-fields/a', { key: 'b' })).status).toBe(202);
+    const onTarget = await ask('DELETE', '/v1/custom-fields/b?force=true');
+    expect([onTarget.status, onTarget.body.detail]).toEqual([409, 'Custom field b is the new key of a rename still running; wait for its job to end']);
+    expect((await ask('PATCH', '/v1/custom-fields/b', { key: 'c' })).status).toBe(409);
+    const onSource = await ask('DELETE', '/v1/custom-fields/a');
+    expect([onSource.status, onSource.body.detail]).toEqual([409, 'Custom field a is being renamed; wait for its job to end']);
+    // Writes may already use the new key, never the old one.
+    expect((await ask('POST', '/v1/contacts', { email: 'paused@example.com', customFields: { b: 'x' } })).status).toBe(201);
+    expect((await ask('POST', '/v1/contacts', { email: 'paused2@example.com', customFields: { a: 'x' } })).status).toBe(400);
+  } finally {
+    await paused.stop();
+  }
+});
