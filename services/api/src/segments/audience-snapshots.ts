@@ -5,9 +5,9 @@
 import { compileToElasticsearch, Condition, EsClient, PoolClient, workspaceSearch } from '@segmenter/shared';
 import type { ChunkResult } from '../jobs/job-runner';
 import { Job, saveJobState } from '../jobs/jobs-store';
-import { SEGMENT_ACTION_JOB } from './segment-actions';
+import { SEGMENT_ACTION_JOB, SNAPSHOT_JOB } from './segment-job-types';
 
-export const SNAPSHOT_JOB = 'audience.snapshot';
+export { SNAPSHOT_JOB };
 export const SNAPSHOT_CHUNK = 10_000;
 /** The time to live when none is configured (config: SNAPSHOT_TTL_HOURS, the same default). */
 export const DEFAULT_SNAPSHOT_TTL_HOURS = 168;
@@ -123,9 +123,11 @@ const SNAPSHOT_COLUMNS = `
   s.id, s.segment_id, s.total, s.status as own_status, s.created_at, s.ready_at, ${isoMicros('s.created_at')} as created_key,
   ${isoMicros("s.created_at + make_interval(hours => $2::int)")} as expires_at,
   j.status as job_status, j.error`;
-// A snapshot whose job gave up (after its retries) is failed, whatever its own row says.
+// A snapshot whose job gave up (after its retries) is failed, whatever its own row says: its own
+// job, or the bulk action that froze it (an action's snapshot is built by the action's job).
 const SNAPSHOT_JOB_JOIN = `left join lateral (
-    select status, error from jobs j where j.workspace_id = s.workspace_id and j.type = '${SNAPSHOT_JOB}' and j.params->>'snapshotId' = s.id::text limit 1) j on true`;
+    select status, error from jobs j where j.workspace_id = s.workspace_id and j.type in ('${SNAPSHOT_JOB}', '${SEGMENT_ACTION_JOB}')
+       and j.params->>'snapshotId' = s.id::text limit 1) j on true`;
 
 interface SnapshotRow {
   id: string;

@@ -14,7 +14,7 @@ import { changeLockedContactsLabels } from '../labels/labels-service';
 import { applyTagChange } from '../tags/tags-service';
 import { createSnapshotChunk, snapshotMembers, SnapshotJobState } from './audience-snapshots';
 
-export const SEGMENT_ACTION_JOB = 'segment.action';
+export { SEGMENT_ACTION_JOB } from './segment-job-types';
 const APPLY_CHUNK = 500;
 
 /** Suppression statuses: contacts in them are kept by a bulk delete unless the request says otherwise. */
