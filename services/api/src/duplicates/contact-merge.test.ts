@@ -49,12 +49,23 @@ test('fills empty fields from the oldest merged contact first and reports confli
 
 test('custom fields and tags are added, the strictest status wins', () => {
   const kept = contact({ customFields: { plan: 'pro' }, tagIds: ['t1'], phoneStatus: 'opted_out' });
-  const other = contact({ customFields: { plan: 'free', seats: 3 }, tagIds: ['t1', 't2'], emailStatus: 'unsubscribed', phoneStatus: 'active' });
+  const other = contact({ email: 'b@x.io', customFields: { plan: 'free', seats: 3 }, tagIds: ['t1', 't2'], emailStatus: 'unsubscribed', phoneStatus: 'active' });
   const plan = planMerge(kept, [other]);
   expect(plan.customFields).toEqual({ plan: 'pro', seats: 3 });
   expect(plan.tagIds).toEqual(['t2']);
   expect(plan.statuses).toEqual({ email: { status: 'unsubscribed', from: other.id } });
   expect(plan.notCarriedOver).toEqual([{ contactId: other.id, field: 'customFields.plan', rule: "the kept contact's own value is kept" }]);
+});
+
+test("a status belongs to its address: another address's opt-out does not suppress the kept one", () => {
+  const kept = contact({ email: 'a@x.io' });
+  const other = contact({ email: 'b@x.io', emailStatus: 'unsubscribed', phoneStatus: 'blacklisted' });
+  const plan = planMerge(kept, [other]);
+  // The phone is shared (the merge key), so its strictest status wins; b@x.io stays behind, with its own status.
+  expect(plan.statuses).toEqual({ phone: { status: 'blacklisted', from: other.id } });
+  expect(plan.notCarriedOver).toEqual([{ contactId: other.id, field: 'email', rule: "the kept contact's own value is kept" }]);
+  // A status with no address at all carries nothing.
+  expect(planMerge(contact(), [contact({ emailStatus: 'unsubscribed' })]).statuses).toEqual({});
 });
 
 test('labels named __proto__, constructor and prototype are carried over like any other', () => {

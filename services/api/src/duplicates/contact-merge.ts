@@ -1,6 +1,6 @@
 // What a merge of duplicates carries onto the kept contact, planned without I/O: fields empty on
 // the kept contact are filled from the merged ones (oldest first), its own values always win, the
-// strictest channel status wins, and whatever cannot be carried over is reported, never dropped
+// strictest channel status of the address it ends with wins, and whatever cannot be carried over is reported, never dropped
 // silently. Label keys come from users (`__proto__` is a valid key), so they live in Maps.
 import { ContactSnapshot, LIMITS, StatusChannel } from '@segmenter/shared';
 import type { ContactFields } from '../contacts/contact-schemas';
@@ -100,9 +100,14 @@ export function planMerge(kept: ContactSnapshot, merged: ContactSnapshot[]): Mer
     }
   }
 
+  // A status belongs to its address: a duplicate's status counts only where its address is the
+  // one the kept contact ends with (shared, or carried over). Another address's opt-out stays on
+  // the suppression list with that address, and must not suppress this one.
   for (const channel of ['email', 'phone'] as const) {
     let status: string = channel === 'email' ? kept.emailStatus : kept.phoneStatus;
+    const finalAddress = plan.fields[channel] ?? kept[channel];
     for (const source of merged) {
+      if (source[channel] === null || source[channel] !== finalAddress) continue;
       const theirs = channel === 'email' ? source.emailStatus : source.phoneStatus;
       if (strictnessOf(channel, theirs) > strictnessOf(channel, status)) {
         status = theirs;
