@@ -41,6 +41,7 @@ export async function callEveryOperation(): Promise<void> {
   const deleted = await api.GET('/v1/contacts/deleted', { params: { query: { limit: 10 } } });
   const deletedReason: string | null | undefined = deleted.data?.items[0]?.deletedReason;
   const created = await api.POST('/v1/contacts', { body: { email: 'ada@example.com', firstName: 'Ada', labels: { tier: 'gold' } } });
+  const consistencyToken = created.response.headers.get('Consistency-Token') ?? undefined;
   useContact(created.data);
   useProblem(created.error);
   const upserted = await api.POST('/v1/contacts/upsert', { body: { matchBy: 'email', contact: { email: 'ada@example.com', tags: ['VIP'] } } });
@@ -110,7 +111,7 @@ export async function callEveryOperation(): Promise<void> {
   await api.GET('/v1/jobs/{id}', { params: { path: { id } } });
 
   // Counts and consistency
-  const counts = await api.GET('/v1/counts', { params: { query: { consistencyToken: 'token', waitMs: 1000 } } });
+  const counts = await api.GET('/v1/counts', { params: { query: { consistencyToken, waitMs: 1000 } } });
   const sendableByEmail: number | undefined = counts.data?.sendable.email;
   await api.GET('/v1/consistency', { params: { query: { consistencyToken: 'token' } } });
 

@@ -111,3 +111,12 @@ test('the description says what exists', () => {
   expect(document.info.description).not.toMatch(/soon/i);
   expect(document.info.description).toMatch(/segments/);
 });
+
+test('workspace writes document their Consistency-Token header; reads and operator calls do not', () => {
+  const headersOf = (path: string, method: string, status: number) =>
+    Object.keys((document.paths[path]![method] as { responses: Record<string, { headers?: object }> }).responses[status]!.headers ?? {});
+  expect(headersOf('/v1/contacts', 'post', 201)).toEqual(['Consistency-Token']);
+  expect(headersOf('/v1/contacts/{id}/erase', 'delete', 204)).toEqual(['Consistency-Token']);
+  expect(headersOf('/v1/contacts', 'get', 200)).toEqual([]);
+  expect(headersOf('/v1/admin/workspaces', 'post', 201)).toEqual([]);
+});

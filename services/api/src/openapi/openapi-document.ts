@@ -286,6 +286,15 @@ function requestBody(op: Operation) {
   return {};
 }
 
+/**
+ * Every successful non-GET request of a workspace answers a token to read its own writes with
+ * (consistency/write-tracking.ts), even one that changed nothing; a stream starts before it is known.
+ */
+const answersConsistencyToken = (op: Operation, a: Answer) => op.method !== 'get' && op.scope !== 'operator' && !a.contentTypes;
+const CONSISTENCY_TOKEN_HEADER = {
+  'Consistency-Token': { description: 'Pass as consistencyToken to GET /v1/counts, GET /v1/consistency or a count, to read this write', schema: { type: 'string' } },
+};
+
 const DESCRIPTION = [
   'Contacts (with tags, labels, custom fields, channel statuses and engagement activities), saved and ad hoc segments',
   '(count, preview, member streams, audience snapshots, bulk actions), CSV imports and exports, duplicates, jobs,',
@@ -302,7 +311,9 @@ export function openApiDocument(serverUrl?: string) {
       ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Replays the first answer for 24 h' }]
       : [];
     const responses: Record<string, unknown> = {};
-    for (const [status, a] of Object.entries(op.responses)) responses[status] = responseObject(a);
+    for (const [status, a] of Object.entries(op.responses)) {
+      responses[status] = { ...responseObject(a), ...(answersConsistencyToken(op, a) ? { headers: CONSISTENCY_TOKEN_HEADER } : {}) };
+    }
     for (const status of errorStatuses(op)) responses[status] = problemAnswer(status);
     paths[op.path]![op.method] = {
       operationId: operationId(op),
