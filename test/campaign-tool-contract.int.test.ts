@@ -2,6 +2,7 @@
 // client sends it, with the answer it gets now. Each row's deeper cases live beside the feature
 // (segments-contract, custom-fields, suppressions, member-data, snapshots, contact-batch-get,
 // lists, duplicates, segment-text tests); this file is the table, readable top to bottom.
+import { decodeToken } from '../services/api/src/consistency/consistency-token';
 import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
 import { expectMirrorConverges } from './support/mirror';
 import { expectForgedCursorsRefused } from './support/list-pages';
@@ -146,4 +147,29 @@ test('row 11: resolving duplicates needs an action; a merge fills the kept conta
   const merged = await call('POST', '/v1/duplicates/resolve', { field: 'phone', value: '+14155550199', keep: 'earliest', action: 'merge' });
   expect(merged.status).toBe(200);
   expect((await call('GET', `/v1/contacts/${kept.id}`)).body).toMatchObject({ email: 'merged@example.com', firstName: 'Kept', lastName: 'Other' });
+});
+
+test('point 12: the smaller gaps', async () => {
+  // A write that changes nothing still answers a Consistency-Token, already satisfied.
+  const c = (await call('POST', '/v1/contacts', { email: 'row12@example.com', subscriptionCategories: ['newsletter'] })).body;
+  const same = await call('PATCH', `/v1/contacts/${c.id}`, { email: 'row12@example.com' });
+  const token = same.headers.get('consistency-token');
+  expect(token).toMatch(/^ct1_/);
+  const check = await call('GET', `/v1/consistency?consistencyToken=${encodeURIComponent(token!)}&waitMs=10000`);
+  expect(check.body.consistent).toBe(true);
+  // It names the version the answer showed, so a read with it sees at least that.
+  expect(decodeToken(token!)).toEqual({ workspaceId: ws.id, versions: [{ contactId: c.id, version: same.body.version }] });
+  // A write that touches no contact at all (a tag) answers a token that never waits.
+  const tag = await call('POST', '/v1/tags', { name: 'Row12' });
+  expect(decodeToken(tag.headers.get('consistency-token')!)).toEqual({ workspaceId: ws.id, versions: [] });
+  // Engagement windows take weeks and months; subscription categories are conditions.
+  await call('POST', `/v1/contacts/${c.id}/activities`, { channel: 'email', status: 'opened', occurredAt: new Date(Date.now() - 9 * 86_400_000).toISOString() });
+  await expectMirrorConverges(h.env, ws.id);
+  expect(await firstCount({ text: 'engagement:email.opened IN LAST 2 WEEKS AND subscription:newsletter' })).toMatchObject({ total: 1 });
+  expect(await firstCount({ text: 'engagement:email.opened IN LAST 1 WEEKS' })).toMatchObject({ total: 0 });
+  expect(await firstCount({ text: 'engagement:email.opened IN LAST 1 MONTHS' })).toMatchObject({ total: 1 });
+  // The Deleted view shows the deletion reason.
+  await call('DELETE', `/v1/contacts/${c.id}`, { reason: 'asked to be forgotten later' });
+  const deleted = (await call('GET', '/v1/contacts/deleted')).body.items.find((d: { id: string }) => d.id === c.id);
+  expect(deleted.deletedReason).toBe('asked to be forgotten later');
 });

@@ -18,7 +18,7 @@ const hex = (id: string) => id.replace(/-/g, '');
 const uuidOf = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 
 const TokenBody = z.union([
-  z.strictObject({ w: z.string().regex(/^[0-9a-f]{32}$/), c: z.array(z.tuple([z.string().regex(/^[0-9a-f]{32}$/), z.number().int().positive()])).min(1).max(INLINE_TOKEN_LIMIT) }),
+  z.strictObject({ w: z.string().regex(/^[0-9a-f]{32}$/), c: z.array(z.tuple([z.string().regex(/^[0-9a-f]{32}$/), z.number().int().positive()])).max(INLINE_TOKEN_LIMIT) }),
   z.strictObject({ w: z.string().regex(/^[0-9a-f]{32}$/), r: z.uuid() }),
 ]);
 

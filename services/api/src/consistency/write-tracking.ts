@@ -57,8 +57,19 @@ function tokenOnce(pool: Pool, log: Logger, writes: RequestWrites): Promise<stri
  */
 export function consistencyTokenOf(res: Response): Promise<string | undefined> {
   const tracked = (res as TrackedResponse)[WRITES];
-  if (!tracked || tracked.writes.versions.length === 0 || res.statusCode >= 400) return Promise.resolve(undefined);
+  if (!tracked || res.statusCode >= 400) return Promise.resolve(undefined);
+  if (tracked.writes.versions.length === 0) return Promise.resolve(satisfiedTokenFor(res));
   return tokenOnce(tracked.pool, tracked.log, tracked.writes);
+}
+
+/**
+ * The token of a successful write that changed no contact (and read none back): it names no
+ * version, so a read with it never waits. Clients can pass the token of every write they make,
+ * whatever it did, without special cases.
+ */
+function satisfiedTokenFor(res: Response): string | undefined {
+  const workspaceId = (res.locals.principal as { workspaceId?: string } | undefined)?.workspaceId;
+  return workspaceId ? encodeToken({ workspaceId, versions: [] }) : undefined;
 }
 
 /**
@@ -74,8 +85,15 @@ export function consistencyTokens(pool: Pool, log: Logger) {
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let released = false;
     res.end = ((...args: unknown[]) => {
-      if (released || writes.versions.length === 0 || res.statusCode >= 400 || res.headersSent) {
+      if (released || res.statusCode >= 400 || res.headersSent) {
         released = true;
+        return end(...args);
+      }
+      if (writes.versions.length === 0) {
+        released = true;
+        // A replayed answer (idempotency) already carries the first answer's token: keep it.
+        const token = res.getHeader(CONSISTENCY_TOKEN_HEADER) === undefined ? satisfiedTokenFor(res) : undefined;
+        if (token) res.setHeader(CONSISTENCY_TOKEN_HEADER, token);
         return end(...args);
       }
       released = true;

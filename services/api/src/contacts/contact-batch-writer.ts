@@ -12,6 +12,7 @@ import { ConflictError, FieldProblem } from '../errors/app-error';
 import { ensureTagsByName, tagsByIds, tagsByNames } from '../tags/tags-store';
 import type { ContactWrite, MatchBy } from './contact-schemas';
 import { emitUpsertedEvents } from './contact-changes';
+import { recordWrittenVersions } from '../consistency/write-tracking';
 import { fieldColumns } from './contacts-store';
 import { isSuppressing, strictnessOf } from '../suppressions/status-strictness';
 import { findSuppressions, FoundSuppression, recordSuppressions, suppressionOf } from '../suppressions/suppressions-store';
@@ -400,11 +401,13 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
 
   // One event per created or changed contact, its snapshot built by Postgres from the rows.
   const byId = await emitUpsertedEvents(client, workspaceId, [...created.map((p) => p.contactId), ...changed], new Set(created.map((p) => p.contactId)));
-  // Unchanged contacts answer with their current version.
+  // Unchanged contacts answer with their current version, and the request's Consistency-Token
+  // names it too (a read with the token sees at least what the answer showed).
   const unchanged = matched.filter((p) => !changed.has(p.contactId)).map((p) => p.contactId);
   if (unchanged.length > 0) {
     const { rows } = await client.query('select id, version from contacts where workspace_id = $1 and id = any($2::uuid[])', [workspaceId, unchanged]);
     for (const r of rows) byId.set(r.id, Number(r.version));
+    recordWrittenVersions(client, workspaceId, rows.map((r) => ({ contactId: r.id as string, version: Number(r.version) })));
   }
   return { byId, changed };
 }

@@ -17,6 +17,16 @@ export async function lockLiveContact(client: Pick<PoolClient, 'query'>, workspa
   if (lock.deleted) throw new ConflictError(`Contact ${id} is deleted; restore it before changing it`);
 }
 
+/**
+ * The answer of a write that changed nothing: the contact as it is. Its Consistency-Token still
+ * names this version, so a read with it sees at least what the answer showed (a change an earlier
+ * request made may still be on its way to the index); usually it is satisfied at once.
+ */
+export function answerUnchanged(client: object, workspaceId: string, contact: ContactSnapshot): ContactSnapshot {
+  recordWrittenVersions(client, workspaceId, [{ contactId: contact.id, version: contact.version }]);
+  return contact;
+}
+
 /** Emits `type` for each contact in `ids`; returns the snapshots, in id order. */
 export async function emitContactEvents<T extends Exclude<PendingChangeEvent['type'], 'contact.erased' | 'tag.renamed' | 'tag.deleted'>>(
   client: Pick<PoolClient, 'query'>,

@@ -5,7 +5,7 @@ import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { appendOutboxEvent } from '../outbox/outbox-store';
-import { changeLiveContactsInChunks, emitContactEvents, emitUpsertedEvents, lockLiveContact } from './contact-changes';
+import { answerUnchanged, changeLiveContactsInChunks, emitContactEvents, emitUpsertedEvents, lockLiveContact } from './contact-changes';
 import { ItemOutcome, WriteOptions, WriteStatus, writeContacts } from './contact-batch-writer';
 import type { BulkStatusRequest, ContactFields, ContactWrite, CreateContactRequest, MatchBy, StatusChangeRequest } from './contact-schemas';
 import { listContacts, ListContactsOptions } from './contacts-list-store';
@@ -100,7 +100,7 @@ export function createContactsService(pool: Pool) {
     const current = (await loadSnapshot(client, workspaceId, id))!;
     const customFields = await resolveCustomFields(client, workspaceId, current.customFields, fields.customFields, `${prefix}.customFields`);
     const changed = await updateContactFields(client, workspaceId, id, fields, customFields);
-    if (!changed) return [current, false];
+    if (!changed) return [answerUnchanged(client, workspaceId, current), false];
     const [contact] = await emitContactEvents(client, workspaceId, [id], 'contact.upserted', () => ({ created: false }));
     return [contact!, true];
   }
@@ -201,7 +201,7 @@ export function createContactsService(pool: Pool) {
         const changed = await setChannelStatus(client, workspaceId, id, change.channel, change.status, change.reason ?? null);
         // Explicit, so it moves the suppression list too, even when the status was already this one.
         await applyExplicitStatus(client, workspaceId, [id], change.channel, change.status, change.reason ?? null);
-        if (!changed) return (await loadSnapshot(client, workspaceId, id))!;
+        if (!changed) return answerUnchanged(client, workspaceId, (await loadSnapshot(client, workspaceId, id))!);
         const [contact] = await emitContactEvents(client, workspaceId, [id], 'contact.upserted', () => ({ created: false }));
         return contact!;
       });

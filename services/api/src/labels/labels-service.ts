@@ -3,7 +3,7 @@
 // removals and sets go out as contact.labels_removed then contact.labels_set, both carrying the
 // final snapshot.
 import { ContactSnapshot, inTransaction, LIMITS, Pool, PoolClient } from '@segmenter/shared';
-import { changeLiveContactsInChunks, emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
+import { answerUnchanged, changeLiveContactsInChunks, emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
 import { loadSnapshot, touchContacts } from '../contacts/contacts-store';
 import { ValidationError } from '../errors/app-error';
 import { textKeyedPage } from '../http/list-keys';
@@ -66,7 +66,8 @@ export function createLabelsService(pool: Pool) {
           throw new ValidationError(over.map((key) => ({ field: `body.${replace ? 'labels' : 'set'}.${key}`, rule: `does not fit: a contact holds at most ${LIMITS.labelsPerContact} labels` })));
         }
         await applyLabelChange(client, workspaceId, [contactId], set, remove);
-        return (await loadSnapshot(client, workspaceId, contactId))!;
+        // Changed or not, the answer's version is what a read with its token must see.
+        return answerUnchanged(client, workspaceId, (await loadSnapshot(client, workspaceId, contactId))!);
       });
     },
 

@@ -2,7 +2,7 @@
 // no contact (documents and saved segments hold ids). Deleting a tag is a job: it removes the tag
 // from its contacts in chunks, each contact with its own version bump and event, then the tag.
 import { ContactSnapshot, inTransaction, Pool, PoolClient } from '@segmenter/shared';
-import { changeLiveContactsInChunks, emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
+import { answerUnchanged, changeLiveContactsInChunks, emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
 import { loadSnapshot, touchContacts } from '../contacts/contacts-store';
 import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { textKeyedPage } from '../http/list-keys';
@@ -144,7 +144,7 @@ export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
         const tagIds = await resolveTags(client, workspaceId, selection, operation);
         const [changed] = await applyTagChange(client, workspaceId, [contactId], tagIds, operation);
         if (changed) return changed;
-        return (await loadSnapshot(client, workspaceId, contactId))!;
+        return answerUnchanged(client, workspaceId, (await loadSnapshot(client, workspaceId, contactId))!);
       });
     },
 
