@@ -166,7 +166,7 @@ const ResolveDuplicatesBody = z.strictObject({
   action: z.enum(['merge', 'remove']),
 });
 
-const MEMBER_STREAM = file('The members, streamed: one JSON object per line (ndjson) or a CSV file with a header row', 'application/x-ndjson', 'text/csv');
+const MEMBER_STREAM = file("The members in contact id order, streamed: one JSON object per line (ndjson) holding the requested fields in the contact JSON's spelling (id, email, firstName, ..., tags, labels, label:<key>, custom:<key>), or a CSV file with the export's headers", 'application/x-ndjson', 'text/csv');
 const CSV_STREAM = file('A CSV file, streamed', 'text/csv');
 
 export const OPERATIONS: Operation[] = [
