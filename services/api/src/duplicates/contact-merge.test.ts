@@ -1,37 +1,15 @@
 // The merge plan: fill what the kept contact lacks, keep its own values, the strictest status,
 // and report what could not be carried over.
 import type { ContactSnapshot } from '@segmenter/shared';
+import { contactSnapshot } from '../../../../test/support/contact-events';
 import { labelsLeftBehind, planMerge } from './contact-merge';
 
 let n = 0;
+/** A contact with a phone and nothing else: each test gives it what it needs. */
 function contact(over: Partial<ContactSnapshot> = {}): ContactSnapshot {
   n += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    workspaceId: '00000000-0000-4000-8000-000000000000',
-    email: null,
-    phone: '+14155550100',
-    firstName: null,
-    lastName: null,
-    address: { street: null, city: null, region: null, postalCode: null, country: null },
-    timezone: null,
-    language: null,
-    subscriptionCategories: [],
-    source: 'api',
-    consentAt: null,
-    customFields: {},
-    emailStatus: 'active',
-    phoneStatus: 'active',
-    emailRating: null,
-    tagIds: [],
-    labels: {},
-    engagement: {},
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    deletedAt: null,
-    version: 1,
-    ...over,
-  } as ContactSnapshot;
+  const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  return contactSnapshot('00000000-0000-4000-8000-000000000000', id, 1, { email: null, phone: '+14155550100', firstName: null, ...over });
 }
 
 test('fills empty fields from the oldest merged contact first and reports conflicting values', () => {
