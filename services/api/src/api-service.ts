@@ -24,6 +24,7 @@ import { createJobRunner, JobRunner } from './jobs/job-runner';
 import { createLabelsService } from './labels/labels-service';
 import { createTagsService, TAG_DELETE_JOB } from './tags/tags-service';
 import { createCustomFieldsService, CUSTOM_FIELD_DELETE_JOB, CUSTOM_FIELD_RENAME_JOB } from './custom-fields/custom-fields-service';
+import { backfillSuppressionsChunk, SUPPRESSION_BACKFILL_JOB } from './suppressions/suppression-backfill';
 import { createWorkspacesService } from './workspaces/workspaces-service';
 import { createOutboxRelay } from './outbox/outbox-relay';
 import { createApiMetrics } from './metrics/api-metrics';
@@ -97,6 +98,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [TAG_DELETE_JOB]: (client, job) => services.tags.deleteTagChunk(client, job),
       [CUSTOM_FIELD_DELETE_JOB]: (client, job) => services.customFields.deleteChunk(client, job),
       [CUSTOM_FIELD_RENAME_JOB]: (client, job) => services.customFields.renameChunk(client, job),
+      [SUPPRESSION_BACKFILL_JOB]: backfillSuppressionsChunk,
       [REBUILD_JOB]: createRebuildChunk({ es, alias, log: log.child({ component: 'search-index' }), retireGraceMs: options.retireGraceMs ?? 15_000 }),
       [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
       [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
