@@ -22,7 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MICROSECOND_TIMESTAMP = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** A real calendar instant (Date.parse rolls 30 February over to March; Postgres refuses it, and year 0). */
-function isMicrosecondInstant(value: string): boolean {
+export function isMicrosecondInstant(value: string): boolean {
   const match = MICROSECOND_TIMESTAMP.exec(value);
   if (!match || Number(match[1]) < 1) return false;
   const milliseconds = `${value.slice(0, 23)}Z`;

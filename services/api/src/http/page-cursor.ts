@@ -2,6 +2,7 @@
 // made for. Keyset (not offset) pagination stays stable while contacts are added or removed:
 // no row is returned twice or skipped because another row appeared on an earlier page.
 import { ValidationError } from '../errors/app-error';
+import { isMicrosecondInstant } from './list-keys';
 
 export type CursorValue = string | number;
 
@@ -17,14 +18,14 @@ export function encodeCursor(cursor: PageCursor): string {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const MICROSECOND_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** What the sort value must look like, so a hand-made cursor fails here and not in SQL. */
 export type CursorValueKind = 'timestamp' | 'integer';
 
 function valueFits(value: CursorValue, kind: CursorValueKind): boolean {
   if (kind === 'integer') return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 31;
-  return typeof value === 'string' && MICROSECOND_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+  // A real instant: Date.parse rolls 30 February over to March, and Postgres refuses it (and year 0) as a 500.
+  return typeof value === 'string' && isMicrosecondInstant(value);
 }
 
 export function decodeCursor(raw: string, expected: { sort: string; order: 'asc' | 'desc'; valueKind: CursorValueKind }): PageCursor {
