@@ -1,8 +1,9 @@
 // The one place errors become HTTP answers: AppErrors keep their status, body-parser failures
-// (malformed JSON, oversized body) become 400/413, anything else is a logged 500 with no details.
+// (malformed JSON, oversized body) become 400/413, anything else is a logged 500 with no details but an error id.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { AppError, PayloadTooLargeError, ValidationError } from '../errors/app-error';
+import { errorIdNote, newErrorId } from '../errors/internal-failure';
 
 interface BodyParserError {
   type?: string;
@@ -42,8 +43,19 @@ export function errorHandler(log: Logger, bodyLimit: string) {
       res.status(appError.status).type('application/problem+json').json({ ...appError.toJSON(), instance: req.originalUrl });
       return;
     }
-    log.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    res.status(500).type('application/problem+json').json({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'An unexpected error occurred; it has been logged', instance: req.originalUrl, errors: [] });
+    // The raw error (maybe Elasticsearch's or Postgres's text) stays in the log; the client gets
+    // our words and the id that finds that log line.
+    const errorId = newErrorId();
+    log.error({ err, errorId, method: req.method, path: req.path }, 'unhandled error');
+    res.status(500).type('application/problem+json').json({
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: `An unexpected error occurred; it has been logged (${errorIdNote(errorId)})`,
+      instance: req.originalUrl,
+      errors: [],
+      errorId,
+    });
   };
 }
 

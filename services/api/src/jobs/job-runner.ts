@@ -1,8 +1,10 @@
 // Runs jobs chunk by chunk. A handler processes one chunk inside the runner's transaction (which
 // also holds the job's row lock) and says how many items it did and whether the job is finished.
 // A chunk that throws rolls back whole; after MAX_ATTEMPTS failures in a row the job fails with
-// the error, so a poison job cannot spin forever.
+// the error, so a poison job cannot spin forever. The stored error is ours (see
+// errors/internal-failure.ts): a dependency's raw text stays in the log, under the error id.
 import { createBackgroundLoop, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
+import { newErrorId, tenantFacingMessage } from '../errors/internal-failure';
 import { claimRunnableJob, countJobAttempt, failJob, Job, recordJobProgress } from './jobs-store';
 
 export interface ChunkResult {
@@ -43,8 +45,13 @@ export function createJobRunner(options: { pool: Pool; log: Logger; handlers: Re
     if (failure) {
       const { job, err } = failure;
       const attempts = await countJobAttempt(pool, job.id);
-      log.error({ err, jobId: job.id, type: job.type, attempts }, 'job chunk failed');
-      if (attempts >= MAX_ATTEMPTS) await failJob(pool, job.id, String((err as Error).message ?? err).slice(0, 2000));
+      // Each failed attempt gets its own id; the one that fails the job is the one the tenant sees.
+      const errorId = newErrorId();
+      log.error({ err, errorId, jobId: job.id, type: job.type, attempts }, 'job chunk failed');
+      if (attempts >= MAX_ATTEMPTS) {
+        const message = tenantFacingMessage(err, errorId, `the job stopped after ${MAX_ATTEMPTS} failed attempts in a row because of an internal error`);
+        await failJob(pool, job.id, message.slice(0, 2000));
+      }
       return 'failed';
     }
     return ran ? 'ran' : 'idle';

@@ -38,6 +38,8 @@ export const Problem = z.object({
   instance: z.string().optional(),
   /** What was wrong, field by field; empty when no single field is to blame (an unknown route, a revoked key). */
   errors: z.array(FieldProblem),
+  /** On a 500 only: the id of the log line holding the cause (docs/operations.md, "Error ids"). */
+  errorId: z.string().optional(),
 });
 
 /** Zod to JSON Schema, without `$schema` (the document declares its dialect once). */
