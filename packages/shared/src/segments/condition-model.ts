@@ -28,7 +28,36 @@ export const SEGMENT_LIMITS = {
   days: 36_500,
   /** N in relative dates (months). */
   months: 1200,
+  /**
+   * Characters (UTF-16 units) in a pattern value: CONTAINS, STARTS WITH, label prefix. Elasticsearch
+   * builds an automaton from it, case-insensitive for text: measured on Elasticsearch 8, CONTAINS
+   * fails past 314 characters (any alphabet, escaped `*` and `?` included) and a 1,000-character
+   * STARTS WITH takes 250-400 ms; at 100 either takes about 10 ms. A third of the limit is the margin.
+   */
+  patternLength: 100,
+  /** Pattern conditions in one tree (after saved segments are expanded): each builds an automaton. */
+  patternConditions: 20,
 } as const;
+
+/** Operators whose value is a pattern Elasticsearch turns into an automaton (the expensive leaves). */
+const PATTERN_OPS: ReadonlySet<string> = new Set(['contains', 'starts_with', 'prefix']);
+
+/** Whether a leaf matches by pattern (CONTAINS, STARTS WITH, label prefix): the leaves that cost. */
+export const isPatternLeaf = (node: Condition): boolean =>
+  (node.kind === 'text' || node.kind === 'custom' || node.kind === 'label') && PATTERN_OPS.has(node.op);
+
+/** Pattern leaves in a tree, counted without recursion (trees are depth-bounded, but cheaply so). */
+export function patternLeafCount(tree: Condition): number {
+  let count = 0;
+  const stack: Condition[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.kind === 'and' || node.kind === 'or') stack.push(...node.conditions);
+    else if (node.kind === 'not') stack.push(node.condition);
+    else if (isPatternLeaf(node)) count += 1;
+  }
+  return count;
+}
 
 /** Profile fields compared as text. */
 export const TEXT_FIELDS = ['email', 'phone', 'first_name', 'last_name', 'city', 'region', 'postal_code', 'country', 'timezone', 'language', 'source'] as const;
@@ -234,6 +263,13 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
     if (node.kind === 'and' || node.kind === 'or') return node.conditions.forEach((c, i) => visit(c, `${at}.conditions.${i}`, depth + 1));
     if (node.kind === 'not') return visit(node.condition, `${at}.condition`, depth + 1);
     leaves += 1;
+    if (isPatternLeaf(node) && 'values' in node) {
+      node.values.forEach((v, i) => {
+        if (typeof v === 'string' && v.length > SEGMENT_LIMITS.patternLength) {
+          problems.push({ field: `${at}.values.${i}`, rule: `must be at most ${SEGMENT_LIMITS.patternLength} characters for ${node.op} (found ${v.length})` });
+        }
+      });
+    }
     /** Relative dates take exactly one of days and months; absolute ones neither. */
     const relativeCount = (relative: boolean, node: { op: string; days?: number; months?: number }) => {
       const given = (node.days !== undefined ? 1 : 0) + (node.months !== undefined ? 1 : 0);
@@ -305,6 +341,10 @@ export function conditionProblems(tree: Condition, path = 'condition'): { field:
   countValues(tree);
   if (values > SEGMENT_LIMITS.totalValues) problems.push({ field: path, rule: `holds ${values} values in all; at most ${SEGMENT_LIMITS.totalValues}` });
   if (leaves > SEGMENT_LIMITS.conditions) problems.push({ field: path, rule: `holds ${leaves} conditions; at most ${SEGMENT_LIMITS.conditions}` });
+  const patterns = patternLeafCount(tree);
+  if (patterns > SEGMENT_LIMITS.patternConditions) {
+    problems.push({ field: path, rule: `holds ${patterns} contains, starts with and prefix conditions; at most ${SEGMENT_LIMITS.patternConditions}` });
+  }
   return problems;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ACTIVITY_STATUSES, PHONE_STATUSES } from '../domain/contact-domain';
-import { checkCondition, Condition, normalizeCondition, normalizeConditionValues } from './condition-model';
+import { checkCondition, Condition, normalizeCondition, normalizeConditionValues, SEGMENT_LIMITS } from './condition-model';
 import { parseSegment, printSegment, quote, SegmentSyntaxError } from './segment-text';
 
 const customFieldTypes = new Map([
@@ -218,6 +218,8 @@ const labelValue = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v) && v.trim() === v),
   fc.constantFrom('/promo', '200+', '2024-01-15', 'google.com', 'a=b', 'say "hi"', 'back\\slash', 'inner space', 'AND', 'now-3d', '-5', '1e5', '0.50', 'x'.repeat(256)),
 );
+/** A prefix value within the model's pattern bound (SEGMENT_LIMITS.patternLength); longer ones are refused. */
+const asPattern = (v: string) => (v.length <= SEGMENT_LIMITS.patternLength ? v : 'x'.repeat(SEGMENT_LIMITS.patternLength));
 const category = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
 const date = fc.integer({ min: 0, max: 20_000 }).map((d) => new Date(Date.UTC(2000, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
 const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }).map((v) => (Object.is(v, -0) ? 0 : v));
@@ -248,7 +250,7 @@ const leaf: fc.Arbitrary<Condition> = fc.oneof(
     kind: 'label',
     key,
     op,
-    values: op === 'exists' || op === 'not_exists' ? [] : op === 'in' || op === 'not_in' ? values : [values[0]!],
+    values: op === 'exists' || op === 'not_exists' ? [] : op === 'in' || op === 'not_in' ? values : op === 'prefix' ? [asPattern(values[0]!)] : [values[0]!],
   })),
   fc.tuple(fc.constantFrom('email', 'first_name', 'city', 'country', 'language'), textOp).map(([field, o]) => ({ kind: 'text', field, ...o })),
   fc.tuple(fc.constant('email_rating'), numberOp(fc.integer({ min: 0, max: 100 }))).map(([field, o]) => ({ kind: 'number', field, ...o })),
