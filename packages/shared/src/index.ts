@@ -5,6 +5,8 @@ export * from './db/queue-table-vacuum';
 export * from './elasticsearch/es-client';
 export * from './domain/contact-domain';
 export * from './domain/contact-normalisers';
+export * from './domain/user-key-record';
+export * from './domain/visible-text';
 export * from './events/change-events';
 export * from './kafka/kafka-client';
 export * from './logging/logger';

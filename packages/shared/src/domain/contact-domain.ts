@@ -1,6 +1,7 @@
 // The vocabulary of contacts shared by the api (validation), the indexer (documents) and, later,
 // the segment compilers: statuses, label and tag rules, limits. One definition, one place.
 import { z } from 'zod';
+import { visibleText } from './visible-text';
 
 export const EMAIL_STATUSES = ['active', 'unsubscribed', 'spam_report', 'blacklisted', 'unconfirmed'] as const;
 export const EmailStatus = z.enum(EMAIL_STATUSES);
@@ -38,7 +39,7 @@ export const ACTIVITY_STATUSES = ['delivered', 'opened', 'clicked', 'undelivered
 export const CUSTOM_FIELD_TYPES = ['string', 'number', 'date', 'boolean'] as const;
 export const CustomFieldType = z.enum(CUSTOM_FIELD_TYPES);
 export type CustomFieldType = z.infer<typeof CustomFieldType>;
-export const CustomFieldValue = z.union([z.string(), z.number(), z.boolean()]);
+export const CustomFieldValue = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, a number, true or false' });
 export type CustomFieldValue = z.infer<typeof CustomFieldValue>;
 
 export const LIMITS = {
@@ -62,26 +63,17 @@ export const LabelKey = z
   .max(LIMITS.labelKeyLength, `must be at most ${LIMITS.labelKeyLength} characters`)
   .regex(LABEL_ALPHABET, LABEL_RULE);
 /**
- * Control characters: C0, DEL and C1. They print as nothing (or move the cursor) in every UI, CSV
- * cell and log line a value reaches, so a value holding one cannot be read back as typed.
- */
-// eslint-disable-next-line no-control-regex
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
-/** A UTF-16 surrogate without its pair: not a character, and not valid UTF-8 for Postgres or Elasticsearch. */
-export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/**
  * Any printable text (`/promo`, `200+`, `2024-01-15`, `google.com`), matched exactly as typed;
  * inner spaces are fine, blanks at the edges are not.
  * Keys keep the strict alphabet, so the `key=value` terms of the index stay unambiguous: the first
  * `=` always ends the key.
  */
-export const LabelValue = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`)
-  .refine((v) => !CONTROL_CHARACTERS.test(v), 'must not contain control characters')
-  .refine((v) => !LONE_SURROGATE.test(v), 'must not contain a lone UTF-16 surrogate')
+export const LabelValue = visibleText(
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`),
+)
   // Matching is exact: `gold ` and `gold` would be two values no one can tell apart (and a CSV
   // cell is trimmed), so blanks at the edges are refused, as in tag names.
   .refine((v) => v.trim() === v, 'must not start or end with white space');
@@ -89,14 +81,17 @@ export const LabelValue = z
 /** Subscription categories a contact has opted into (`newsletter`, `product-updates`), case-sensitive. */
 export const SubscriptionCategory = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
 
-/** Tag names are case-sensitive and kept as typed, so only invisible edge cases are refused. */
-export const TagName = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(LIMITS.tagNameLength, `must be at most ${LIMITS.tagNameLength} characters`)
-  .refine((n) => n.trim() === n, 'must not start or end with white space')
-  // eslint-disable-next-line no-control-regex
-  .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'must not contain control characters');
+/**
+ * Tag names are case-sensitive and kept as typed, so only what cannot be seen is refused: blanks
+ * at the edges and invisible characters (visible-text.ts), so two names that look alike are one.
+ */
+export const TagName = visibleText(
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(LIMITS.tagNameLength, `must be at most ${LIMITS.tagNameLength} characters`)
+    .refine((n) => n.trim() === n, 'must not start or end with white space'),
+);
 
 export const CustomFieldKey = z
   .string()

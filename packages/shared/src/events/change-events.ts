@@ -4,10 +4,16 @@
 // document, and the version orders it. Documented for consumers in docs/events.md.
 import { z } from 'zod';
 import { CustomFieldValue, EmailStatus, PhoneStatus } from '../domain/contact-domain';
+import { userKeyRecord } from '../domain/user-key-record';
 
 export const CONTACT_EVENT_SCHEMA_VERSION = 1;
 
 const timestamp = z.iso.datetime({ offset: true });
+
+// Label and custom-field keys come from users: not z.record, which drops a "__proto__" key, so a
+// label the api stored would be missing from the document the indexer builds from this event.
+const Labels = userKeyRecord(z.string(), z.string(), { noun: 'labels' });
+const CustomFields = userKeyRecord(z.string(), CustomFieldValue, { noun: 'custom fields' });
 
 export const ContactAddress = z.object({
   street: z.string().nullable(),
@@ -30,13 +36,13 @@ export const ContactSnapshot = z.object({
   subscriptionCategories: z.array(z.string()),
   source: z.string(),
   consentAt: timestamp.nullable(),
-  customFields: z.record(z.string(), CustomFieldValue),
+  customFields: CustomFields,
   emailStatus: EmailStatus,
   phoneStatus: PhoneStatus,
   emailRating: z.number().int().min(0).max(100).nullable(),
   /** Tag ids, sorted: tags are referenced by id so a rename touches no contact. */
   tagIds: z.array(z.uuid()),
-  labels: z.record(z.string(), z.string()),
+  labels: Labels,
   /**
    * Per `channel.status`, the most recent activity times, newest first (at most 10). Optional so
    * events written before engagement was indexed still parse.
@@ -66,7 +72,7 @@ export const ContactRestored = z.object({ ...contactEnvelope, type: z.literal('c
 export const ContactErased = z.object({ ...envelope, type: z.literal('contact.erased'), contactId: z.uuid(), version: z.number().int().positive() });
 export const ContactTagsAdded = z.object({ ...contactEnvelope, type: z.literal('contact.tags_added'), tagIds: z.array(z.uuid()).min(1) });
 export const ContactTagsRemoved = z.object({ ...contactEnvelope, type: z.literal('contact.tags_removed'), tagIds: z.array(z.uuid()).min(1) });
-export const ContactLabelsSet = z.object({ ...contactEnvelope, type: z.literal('contact.labels_set'), labels: z.record(z.string(), z.string()) });
+export const ContactLabelsSet = z.object({ ...contactEnvelope, type: z.literal('contact.labels_set'), labels: Labels });
 export const ContactLabelsRemoved = z.object({ ...contactEnvelope, type: z.literal('contact.labels_removed'), keys: z.array(z.string()).min(1) });
 /** New activities changed the contact's engagement summary (which bumps its version). */
 export const ContactEngagementRecorded = z.object({ ...contactEnvelope, type: z.literal('contact.engagement_recorded'), activities: z.number().int().positive() });

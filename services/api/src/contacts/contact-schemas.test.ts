@@ -55,3 +55,40 @@ describe('CreateContactRequest', () => {
     expect(problemsOf(body)).toContainEqual({ field, rule });
   });
 });
+
+describe('custom field keys follow the custom field key rule, "__proto__" included', () => {
+  const KEY_RULE = 'key must start with a lower-case letter and hold at most 64 lower-case letters, digits and "_"';
+
+  test('"constructor" and "prototype" are keys like any other, kept as own keys', () => {
+    const parsed = parse({ email: 'a@b.co', customFields: JSON.parse('{"constructor":"c","prototype":1,"plan":null}') });
+    expect(Object.entries(parsed.customFields!)).toEqual([['constructor', 'c'], ['prototype', 1], ['plan', null]]);
+  });
+
+  test.each([
+    ['"__proto__" (z.record used to drop it silently)', '{"__proto__":"x"}', 'body.customFields.__proto__', KEY_RULE],
+    ['an upper-case key', '{"Plan":"x"}', 'body.customFields.Plan', KEY_RULE],
+    ['an object value', '{"plan":{"a":1}}', 'body.customFields.plan', 'value must be a string, a number, true or false'],
+  ])('refuses %s, naming the key', (_what, customFields, field, rule) => {
+    expect(problemsOf({ email: 'a@b.co', customFields: JSON.parse(customFields) })).toEqual([{ field, rule }]);
+  });
+});
+
+describe('profile text holds only characters people can see', () => {
+  test.each([
+    ['firstName', { firstName: 'Ad\u202ea' }, 'body.firstName', 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
+    ['lastName', { lastName: 'Love\u200blace' }, 'body.lastName', 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
+    ['a street', { address: { street: '1 Main\nSt' } }, 'body.address.street', 'must not contain control characters'],
+    ['a city', { address: { city: 'Par\u0085is' } }, 'body.address.city', 'must not contain control characters'],
+    ['a region', { address: { region: 'Île\u00ad-de-France' } }, 'body.address.region', 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
+    ['a postal code', { address: { postalCode: '75001\ud800' } }, 'body.address.postalCode', 'must not contain a lone UTF-16 surrogate'],
+    ['a status reason', { statusReason: 'asked\u2066' }, 'body.statusReason', 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
+    ['a tag name', { tags: ['VIP\u200d'] }, 'body.tags.0', 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
+    ['a label value', { labels: { tier: 'gold\u2060' } }, 'body.labels.tier', 'value must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
+  ])('refuses invisible characters in %s', (_what, fields, field, rule) => {
+    expect(problemsOf({ email: 'a@b.co', ...fields })).toEqual([{ field, rule }]);
+  });
+
+  test('a byte order mark or blank at the edges is trimmed away, as any white space', () => {
+    expect(parse({ email: 'a@b.co', firstName: '\ufeffAda ' })).toMatchObject({ firstName: 'Ada' });
+  });
+});

@@ -2,7 +2,7 @@
 // (later) generate the OpenAPI document. Normalisation happens here, once: emails lower-cased,
 // phones to E.164, languages to canonical BCP 47.
 import { z } from 'zod';
-import { ContactSource, COUNTRY_RULE, CustomFieldValue, EmailStatus, LIMITS, normalizeCountry, normalizeEmail, normalizePhone, PHONE_RULE, PhoneStatus, SubscriptionCategory, TagName } from '@segmenter/shared';
+import { ContactSource, COUNTRY_RULE, CustomFieldKey, CustomFieldValue, EmailStatus, LIMITS, normalizeCountry, normalizeEmail, normalizePhone, PHONE_RULE, PhoneStatus, SubscriptionCategory, TagName, userKeyRecord, visibleText } from '@segmenter/shared';
 import { LabelMap } from '../labels/label-schemas';
 import { ContactIdList } from '../tags/tag-schemas';
 
@@ -14,7 +14,15 @@ export const Timestamp = z.iso
     return year >= 1900 && year <= 9999;
   }, 'must be between the years 1900 and 9999');
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** Profile text (names, address lines, reasons): trimmed, and only characters people can see (visible-text.ts). */
+const text = (max: number) => visibleText(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+
+/**
+ * Custom field values by key; null clears a field. Keys follow CustomFieldKey, so "constructor"
+ * and "prototype" are fields like any other and "__proto__" is refused by name (z.record would
+ * drop it silently). Whether a key is defined, and its type, is checked by custom-field-values.ts.
+ */
+const CustomFieldChanges = userKeyRecord(CustomFieldKey, CustomFieldValue.nullable(), { noun: 'custom fields' });
 
 export const Email = z
   .string()
@@ -85,7 +93,7 @@ const contactFields = {
   subscriptionCategories: SubscriptionCategories.optional(),
   source: ContactSource.optional(),
   consentAt: Timestamp.nullable().optional(),
-  customFields: z.record(z.string(), CustomFieldValue.nullable()).optional(),
+  customFields: CustomFieldChanges.optional(),
   emailRating: z.number().int('must be a whole number').min(0, 'must be at least 0').max(100, 'must be at most 100').nullable().optional(),
 };
 

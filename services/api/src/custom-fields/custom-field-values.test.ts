@@ -34,3 +34,31 @@ describe('mergeCustomFields', () => {
     expect(mergeCustomFields(definitions, {}, changes as never, 'body.customFields')).toEqual({ problems: [{ field, rule }] });
   });
 });
+
+describe('custom dates hold the years segment dates hold (1000 to 9999)', () => {
+  const RULE = 'must be a date in the years 1000 to 9999';
+  test.each([
+    ['year 0', '0000-01-01', RULE],
+    ['year 999', '0999-12-31', RULE],
+    ['year 10000 as a date-time', '+010000-01-01T00:00:00Z', 'must be an ISO 8601 date (2026-11-24) or date-time (2026-11-24T10:00:00Z)'],
+    ['year 0 as a date-time', '0000-06-01T00:00:00Z', RULE],
+    ['a date-time that is year 10000 in UTC', '9999-12-31T23:00:00-02:00', RULE],
+  ])('refuses %s', (_what, renewal, rule) => {
+    expect(mergeCustomFields(definitions, {}, { renewal }, 'body.customFields')).toEqual({ problems: [{ field: 'body.customFields.renewal', rule }] });
+  });
+
+  test.each([
+    ['1000-01-01', '1000-01-01'],
+    ['9999-12-31', '9999-12-31'],
+    ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000Z'],
+  ])('accepts %s', (renewal, stored) => {
+    expect(mergeCustomFields(definitions, {}, { renewal }, 'body.customFields')).toEqual({ fields: { renewal: stored } });
+  });
+});
+
+test('merging keeps "__proto__", "constructor" and "prototype" already stored as own keys', () => {
+  // As pg parses jsonb: JSON.parse makes "__proto__" an own key.
+  const current = JSON.parse('{"__proto__":"old","constructor":"c"}');
+  const merged = mergeCustomFields(new Map([['constructor', 'string'], ['prototype', 'number']] as const), current, { constructor: null, prototype: 2 });
+  expect('fields' in merged && Object.entries(merged.fields)).toEqual([['__proto__', 'old'], ['prototype', 2]]);
+});

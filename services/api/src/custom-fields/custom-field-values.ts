@@ -9,6 +9,15 @@ export type CustomFieldDefinitions = ReadonlyMap<string, CustomFieldType>;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * The years a segment condition's dates may hold (isRealDate in the shared condition model), so
+ * every stored custom date can be compared in a segment and is one Postgres and Elasticsearch
+ * read alike. Year 0 and 10000 are not dates anyone means.
+ */
+const DATE_YEARS = { min: 1000, max: 9999 } as const;
+const DATE_YEARS_RULE = `must be a date in the years ${DATE_YEARS.min} to ${DATE_YEARS.max}`;
+const inDateYears = (year: number) => year >= DATE_YEARS.min && year <= DATE_YEARS.max;
+
 function checkValue(type: CustomFieldType, value: CustomFieldValue): { value: CustomFieldValue } | { rule: string } {
   switch (type) {
     case 'string':
@@ -24,10 +33,13 @@ function checkValue(type: CustomFieldType, value: CustomFieldValue): { value: Cu
     case 'date': {
       if (typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
         // A calendar date stays a date: 2026-02-30 parses in some engines, so round-trip it.
-        return new Date(`${value}T00:00:00Z`).toISOString().startsWith(value) ? { value } : { rule: 'must be a real calendar date' };
+        if (!new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)) return { rule: 'must be a real calendar date' };
+        return inDateYears(Number(value.slice(0, 4))) ? { value } : { rule: DATE_YEARS_RULE };
       }
       if (typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))) {
-        return { value: new Date(value).toISOString() };
+        // The year that counts is the stored (UTC) one: 9999-12-31T23:00-02:00 is in year 10000.
+        const utc = new Date(value);
+        return inDateYears(utc.getUTCFullYear()) ? { value: utc.toISOString() } : { rule: DATE_YEARS_RULE };
       }
       return { rule: 'must be an ISO 8601 date (2026-11-24) or date-time (2026-11-24T10:00:00Z)' };
     }
@@ -44,7 +56,9 @@ export function mergeCustomFields(
   changes: Record<string, CustomFieldValue | null>,
   prefix = 'body.customFields',
 ): { fields: Record<string, CustomFieldValue> } | { problems: FieldProblem[] } {
-  const fields = { ...current };
+  // A Map while merging: keys come from users, and `fields[key] = value` on a plain object would
+  // treat a "__proto__" key as the prototype. fromEntries turns it back into own properties.
+  const fields = new Map(Object.entries(current));
   const problems: FieldProblem[] = [];
   for (const [key, raw] of Object.entries(changes)) {
     const type = definitions.get(key);
@@ -53,12 +67,12 @@ export function mergeCustomFields(
       continue;
     }
     if (raw === null) {
-      delete fields[key];
+      fields.delete(key);
       continue;
     }
     const checked = checkValue(type, raw);
     if ('rule' in checked) problems.push({ field: `${prefix}.${key}`, rule: checked.rule });
-    else fields[key] = checked.value;
+    else fields.set(key, checked.value);
   }
-  return problems.length > 0 ? { problems } : { fields };
+  return problems.length > 0 ? { problems } : { fields: Object.fromEntries(fields) };
 }

@@ -1,37 +1,14 @@
 // Label request shapes. Keys and values are checked entry by entry so an error names the
 // offending key (`body.set.tier`), not just "labels".
 import { z } from 'zod';
-import { LabelKey, LabelValue, LIMITS } from '@segmenter/shared';
+import { LabelKey, LabelValue, LIMITS, userKeyRecord } from '@segmenter/shared';
 import { ContactIdList } from '../tags/tag-schemas';
 
-/** A key -> value map whose every entry is checked, with at most `LIMITS.labelsPerContact` entries. */
-// z.custom, not z.record: a record copies keys by assignment, which would turn a "__proto__" key
-// into a prototype change and drop it.
-export const LabelMap = z
-  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'must be an object of key: value labels')
-  .transform((map, ctx) => {
-  const entries = Object.entries(map);
-  if (entries.length > LIMITS.labelsPerContact) {
-    ctx.addIssue({ code: 'custom', message: `must hold at most ${LIMITS.labelsPerContact} labels` });
-    return z.NEVER;
-  }
-  const labels: [string, string][] = [];
-  for (const [key, value] of entries) {
-    const keyCheck = LabelKey.safeParse(key);
-    if (!keyCheck.success) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `key ${keyCheck.error.issues[0]!.message}` });
-      continue;
-    }
-    const valueCheck = LabelValue.safeParse(value);
-    if (!valueCheck.success) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `value ${valueCheck.error.issues[0]!.message}` });
-      continue;
-    }
-    labels.push([key, valueCheck.data]);
-  }
-  // fromEntries defines own properties, so a key such as "__proto__" stays a plain label.
-  return Object.fromEntries(labels) as Record<string, string>;
-});
+/**
+ * A key -> value map whose every entry is checked, with at most `LIMITS.labelsPerContact` entries.
+ * userKeyRecord, not z.record: "__proto__", "constructor" and "prototype" are ordinary label keys.
+ */
+export const LabelMap = userKeyRecord(LabelKey, LabelValue, { noun: 'labels', maxEntries: LIMITS.labelsPerContact });
 
 const LabelKeys = z.array(LabelKey).min(1, 'must hold at least one key').max(LIMITS.labelsPerContact, `must hold at most ${LIMITS.labelsPerContact} keys`);
 

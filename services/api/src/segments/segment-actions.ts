@@ -7,10 +7,11 @@
 import { z } from 'zod';
 import { Job, saveJobState, setJobTotal } from '../jobs/jobs-store';
 import type { ChunkResult } from '../jobs/job-runner';
-import { EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES, PoolClient, SUPPRESSING_STATUSES } from '@segmenter/shared';
+import { EMAIL_STATUSES, LabelKey, PHONE_STATUSES, PoolClient, SUPPRESSING_STATUSES } from '@segmenter/shared';
 import { lockLiveContacts, softDeleteContacts } from '../contacts/contacts-store';
 import { emitContactEvents } from '../contacts/contact-changes';
 import { changeLockedContactsLabels } from '../labels/labels-service';
+import { LabelMap } from '../labels/label-schemas';
 import { applyTagChange } from '../tags/tags-service';
 import { createSnapshotChunk, snapshotMembers, SnapshotJobState } from './audience-snapshots';
 
@@ -23,7 +24,8 @@ export const SUPPRESSION_STATUSES = { email: [...SUPPRESSING_STATUSES.email], ph
 export const SegmentAction = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('add_tags'), tagIds: z.array(z.uuid('must be a tag id (UUID)')).min(1).max(100) }),
   z.strictObject({ action: z.literal('remove_tags'), tagIds: z.array(z.uuid('must be a tag id (UUID)')).min(1).max(100) }),
-  z.strictObject({ action: z.literal('set_labels'), labels: z.record(LabelKey, LabelValue).refine((l) => Object.keys(l).length > 0, 'must set at least one label') }),
+  // LabelMap, not z.record: a "__proto__" label is set like any other, never dropped.
+  z.strictObject({ action: z.literal('set_labels'), labels: LabelMap.refine((l) => Object.keys(l).length > 0, 'must set at least one label') }),
   z.strictObject({ action: z.literal('remove_labels'), keys: z.array(LabelKey).min(1).max(50) }),
   z.strictObject({
     action: z.literal('delete'),

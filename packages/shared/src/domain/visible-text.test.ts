@@ -1,0 +1,64 @@
+import { INVISIBLE_TEXT_RULES, invisibleTextProblem } from './visible-text';
+import { LabelValue, TagName } from './contact-domain';
+
+const { control, format, surrogate } = INVISIBLE_TEXT_RULES;
+
+describe('the visible-text rule', () => {
+  test.each([
+    ['plain text', 'VIP customers'],
+    ['accents and other scripts', 'Café 東京 مرحبا'],
+    ['an emoji (a surrogate pair)', 'fans 😀'],
+    ['a combining accent', 'Cafe\u0301'],
+    ['a non-breaking space inside', 'a\u00a0b'],
+  ])('accepts %s', (_what, text) => {
+    expect(invisibleTextProblem(text)).toBeUndefined();
+  });
+
+  test.each([
+    ['NUL', 'a\u0000b', control],
+    ['a BEL (C0)', 'a\u0007b', control],
+    ['a line break', 'a\nb', control],
+    ['DEL', 'a\u007fb', control],
+    ['NEL (C1)', 'a\u0085b', control],
+    ['a C1 control', 'a\u009bb', control],
+    ['a right-to-left override', 'abc\u202etxt.exe', format],
+    ['a left-to-right embedding', '\u202aabc', format],
+    ['a first-strong isolate', 'a\u2068b', format],
+    ['a pop directional isolate', 'a\u2069b', format],
+    ['a zero-width space', 'V\u200bIP', format],
+    ['a zero-width non-joiner', 'V\u200cIP', format],
+    ['a zero-width joiner', 'V\u200dIP', format],
+    ['a left-to-right mark', 'V\u200eIP', format],
+    ['a right-to-left mark', 'V\u200fIP', format],
+    ['a word joiner', 'V\u2060IP', format],
+    ['a byte order mark inside', 'V\ufeffIP', format],
+    ['a soft hyphen', 'V\u00adIP', format],
+    ['an invisible tag character', 'VIP\u{e0041}', format],
+    ['a lone high surrogate', 'a\ud800', surrogate],
+    ['a lone low surrogate', 'a\udc00', surrogate],
+    ['two halves in the wrong order', 'a\udc00\ud800', surrogate],
+  ])('refuses %s', (_what, text, rule) => {
+    expect(invisibleTextProblem(text)).toBe(rule);
+  });
+});
+
+describe('tag names and label values follow it', () => {
+  test.each([
+    ['V\u202eIP', format],
+    ['V\u200bIP', format],
+    ['VIP\u0085', control],
+    ['VIP\ud800', surrogate],
+    ['VIP\udc00', surrogate],
+  ])('%j is refused with its rule', (text, rule) => {
+    for (const schema of [TagName, LabelValue]) {
+      const result = schema.safeParse(text);
+      expect(result.success ? [] : result.error.issues.map((i) => i.message)).toEqual([rule]);
+    }
+  });
+
+  test('names that differ only by an invisible character cannot both exist: the second is refused', () => {
+    expect(TagName.safeParse('VIP').success).toBe(true);
+    expect(TagName.safeParse('VI\u200bP').success).toBe(false);
+    expect(TagName.safeParse('VIP\u2060').success).toBe(false);
+  });
+});

@@ -1,0 +1,42 @@
+// The one rule for text people read back (tag names, label values, profile text): every character
+// must be one a person can see or type, so two values that look equal are equal (docs/contacts.md).
+import { z } from 'zod';
+
+/**
+ * What is refused, by Unicode general category, with the rule each answers:
+ * - Cc, control characters (C0, DEL, C1): they print as nothing or move the cursor in UIs, CSV
+ *   cells and log lines.
+ * - Cf, format characters: bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069), zero-width
+ *   characters (U+200B-U+200F, U+2060), the byte order mark (U+FEFF), the soft hyphen (U+00AD)...
+ *   They are invisible, so `VIP` and `V\u200bIP` would be two tags no one can tell apart, and a
+ *   bidi override makes text read differently from what it holds. (This also refuses the
+ *   zero-width joiner of emoji sequences: the price of one rule with no exceptions.)
+ * - Cs, a UTF-16 surrogate without its pair: not a character, and not valid UTF-8, so Postgres
+ *   and Elasticsearch would store every lone surrogate as the same U+FFFD.
+ * The `u` flag makes a paired surrogate one code point (an emoji), so only lone halves match Cs.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+
+export const INVISIBLE_TEXT_RULES = {
+  control: 'must not contain control characters',
+  format: 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)',
+  surrogate: 'must not contain a lone UTF-16 surrogate',
+} as const;
+
+/** The rule the first invisible character of `text` breaks, or undefined when all of it is visible. */
+export function invisibleTextProblem(text: string): string | undefined {
+  const found = INVISIBLE.exec(text);
+  if (!found) return undefined;
+  const char = found[0];
+  if (/\p{Cc}/u.test(char)) return INVISIBLE_TEXT_RULES.control;
+  if (/\p{Cf}/u.test(char)) return INVISIBLE_TEXT_RULES.format;
+  return INVISIBLE_TEXT_RULES.surrogate;
+}
+
+/** A string schema that also refuses invisible characters, naming which rule was broken. */
+export function visibleText<S extends z.ZodType<string>>(schema: S) {
+  return schema.superRefine((text, ctx) => {
+    const problem = invisibleTextProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
