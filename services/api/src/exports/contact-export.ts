@@ -9,7 +9,6 @@
 import type { Response } from 'express';
 import {
   assertNever,
-  Condition,
   ContactSnapshot,
   CustomFieldKey,
   EsClient,
@@ -29,12 +28,11 @@ import {
 import { loadSnapshots } from '../contacts/contacts-store';
 import { listContacts } from '../contacts/contacts-list-store';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
-import { FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
+import { FieldProblem, ValidationError } from '../errors/app-error';
 import { labelKeyCounts } from '../labels/labels-store';
 import { write } from '../http/write-with-backpressure';
 import { MEMBER_PAGE_SIZE, openMemberPages, streamAnswer } from '../segments/member-stream';
-import { ConditionInput, expandSegments, resolveCondition } from '../segments/segment-resolver';
-import { findSegment } from '../segments/segments-store';
+import { ConditionInput, treeOfQuery } from '../segments/segment-resolver';
 import { createTagNameLookup } from '../segments/tag-name-lookup';
 
 /** The first column: the contact's id (an import ignores it). */
@@ -189,15 +187,6 @@ export function contactCells(contact: ContactSnapshot, columns: readonly ExportC
 
 export const exportFileName = (now: Date) => `contacts-${now.toISOString().slice(0, 10)}.csv`;
 
-/** The tree a segment query stands for: a saved segment (expanded) or an ad hoc condition. */
-async function segmentTree(pool: Pool, workspaceId: string, query: SegmentQuery, at: string): Promise<Condition> {
-  if ('segmentId' in query) {
-    const saved = await findSegment(pool, workspaceId, query.segmentId);
-    if (!saved) throw new NotFoundError(`Segment ${query.segmentId}`);
-    return expandSegments(pool, workspaceId, saved.condition, `${at}.segmentId`);
-  }
-  return (await resolveCondition(pool, workspaceId, query, { at })).expanded;
-}
 
 async function exportColumns(pool: Pool, workspaceId: string, request: ContactExportOptions): Promise<ExportColumn[]> {
   const definitions = await loadDefinitions(pool, workspaceId);
@@ -218,7 +207,7 @@ async function openContactPages(deps: ContactExportDependencies, workspaceId: st
   const { pool } = deps;
   switch (source.kind) {
     case 'segment': {
-      const tree = await segmentTree(pool, workspaceId, source.query, source.at);
+      const tree = await treeOfQuery(pool, workspaceId, source.query, source.at);
       const members = await openMemberPages(deps.es, deps.alias, { tree, workspaceId, source: ['contact_id'] }, deps.log);
       return {
         async *pages(stop) {

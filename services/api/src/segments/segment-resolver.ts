@@ -14,10 +14,10 @@ import {
   SegmentSyntaxError,
 } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
-import { FieldProblem, ValidationError } from '../errors/app-error';
+import { FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { brokenSegmentConflict, labelKeysOf, leavesOf, mapLeaves, tagIdsOf } from './segment-dependencies';
-import { listSegments, SegmentBreak } from './segments-store';
+import { findSegment, listSegments, SegmentBreak } from './segments-store';
 import { TAG_DELETE_JOB } from '../tags/tags-service';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -200,6 +200,21 @@ export async function resolveCondition(
   }
   const expanded = await expandSegments(client, workspaceId, stored, field, options.selfId);
   return { stored, references: referencedSegments(stored), expanded, warnings };
+}
+
+/**
+ * The tree a segment query stands for, ready to compile: a saved segment (expanded; a broken one,
+ * or one using a broken one, is a 409 naming what is missing) or an ad hoc condition. Every
+ * reader of segments (counts, previews, streams, snapshots, actions, exports) goes through here.
+ */
+export async function treeOfQuery(client: Queryable, workspaceId: string, query: { segmentId: string } | ConditionInput, at: string): Promise<Condition> {
+  if ('segmentId' in query && query.segmentId !== undefined) {
+    const saved = await findSegment(client, workspaceId, query.segmentId);
+    if (!saved) throw new NotFoundError(`Segment ${query.segmentId}`);
+    if (saved.broken) throw brokenSegmentConflict({ ...saved, broken: saved.broken }, `${at}.segmentId`);
+    return expandSegments(client, workspaceId, saved.condition, `${at}.segmentId`, saved.id);
+  }
+  return (await resolveCondition(client, workspaceId, query as ConditionInput, { at })).expanded;
 }
 
 /**

@@ -70,6 +70,11 @@ describe('deleting a tag that saved segments use', () => {
     expect((await call('POST', '/v1/segments/preview', { query: { segmentId: direct.id } })).status).toBe(409);
     expect((await call('GET', `/v1/segments/${direct.id}/members`)).status).toBe(409);
     expect((await call('POST', `/v1/segments/${indirect.id}/snapshots`)).status).toBe(409);
+    expect((await call('POST', `/v1/segments/${direct.id}/snapshots`)).status).toBe(409);
+    expect((await call('POST', `/v1/segments/${direct.id}/actions`, { action: 'add_tags', tagIds: [] })).status).toBeGreaterThanOrEqual(400);
+    // An export of it too: never a file with only its header.
+    const exported = await call('POST', '/v1/exports/contacts', { segment: { segmentId: direct.id } });
+    expect([exported.status, exported.body.errors?.[0]?.field]).toEqual([409, 'body.segment.segmentId']);
     expect((await call('POST', '/v1/segments/count', { queries: [{ text: `segment:${direct.id}` }] })).body.results[0].status).toBe(409);
     // A contact's segment list leaves broken segments out rather than guessing.
     expect((await call('GET', `/v1/contacts/${contactIds[4]}/segments`)).body.items).toEqual([]);

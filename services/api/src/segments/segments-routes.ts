@@ -20,8 +20,7 @@ import { SEGMENT_ACTION_JOB, SegmentAction, SegmentActionState } from './segment
 import { streamMembers } from './member-stream';
 import { MembersQuery, MembersRequest } from './member-requests';
 import { countSegments, previewSegment } from './segment-counts';
-import { checkSegmentsUsing, ConditionInput, expandFrom, expandSegments, resolveCondition, segmentText } from './segment-resolver';
-import { brokenSegmentConflict } from './segment-dependencies';
+import { checkSegmentsUsing, expandFrom, resolveCondition, segmentText, treeOfQuery } from './segment-resolver';
 import { deleteSegment, findSegment, insertSegment, listSegments, lockSegments, pageSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
@@ -65,14 +64,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
 
   /** A saved segment (expanded) or an ad hoc condition, as the tree to compile. */
   async function treeOf(workspaceId: string, raw: unknown, at: string) {
-    const query = parseRequestPart(SegmentQuery, at, raw);
-    if ('segmentId' in query) {
-      const saved = await findSegment(pool, workspaceId, query.segmentId);
-      if (!saved) throw new NotFoundError(`Segment ${query.segmentId}`);
-      if (saved.broken) throw brokenSegmentConflict({ ...saved, broken: saved.broken }, `${at}.segmentId`);
-      return expandSegments(pool, workspaceId, saved.condition, `${at}.segmentId`, saved.id);
-    }
-    return (await resolveCondition(pool, workspaceId, query as ConditionInput, { at })).expanded;
+    return treeOfQuery(pool, workspaceId, parseRequestPart(SegmentQuery, at, raw), at);
   }
 
   router.post('/count', read, async (req, res) => {
