@@ -68,3 +68,18 @@ test('row 4: a list cursor holding 30 February or year 0 is a 400 naming query.c
     expect((await h.request('GET', `/v1/contacts/deleted?sort=deleted&order=desc&cursor=${deleted}`, { key: ws.key })).status).toBe(400);
   }
 });
+
+test('a body that is neither JSON nor CSV is a 415 saying what to send, on JSON routes and bodiless actions alike', async () => {
+  const contact = (await h.request('POST', '/v1/contacts', { key: ws.key, body: { email: 'typed@example.com' } })).body;
+  for (const [method, path] of [
+    ['POST', '/v1/contacts/batch-get'],
+    ['POST', '/v1/contacts'],
+    ['POST', `/v1/contacts/${contact.id}/actions/unsubscribe-email`],
+  ]) {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const res = await raw(method as string, path as string, { key: ws.key, headers: { 'content-type': type }, body: 'ids=1' });
+      expect([path, type, res.status, res.body.errors]).toEqual([path, type, 415, [{ field: 'headers.content-type', rule: 'must be application/json (text/csv for file uploads)' }]]);
+    }
+  }
+  expect((await h.request('GET', `/v1/contacts/${contact.id}`, { key: ws.key })).body.emailStatus).toBe('active');
+});

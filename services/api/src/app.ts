@@ -20,6 +20,7 @@ import { duplicatesRoutes } from './duplicates/duplicates-routes';
 import { suppressionsRoutes } from './suppressions/suppressions-routes';
 import type { DuplicatesService } from './duplicates/duplicates-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { jsonBodiesOnly } from './http/json-bodies-only';
 import { refuseNulCharacters } from './http/refuse-nul';
 import type { JobRunner } from './jobs/job-runner';
 import { jobsRoutes } from './jobs/jobs-routes';
@@ -67,6 +68,7 @@ export function createApp(deps: AppDependencies): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(jsonBodiesOnly);
   app.use(refuseNulCharacters);
   app.use(httpMetrics(deps.metrics.api));
 

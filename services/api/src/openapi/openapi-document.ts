@@ -136,7 +136,8 @@ export function errorStatuses(op: Operation): number[] {
   const statuses = new Set<number>([400, 401, 403, ...(op.errors ?? [])]);
   if (op.params) statuses.add(404); // the resource named in the path
   if (op.body || op.csvBody) statuses.add(413);
-  if (op.csvBody) statuses.add(415);
+  // A body that is neither JSON nor (for uploads) CSV is refused before any route reads it.
+  if (op.body || op.csvBody || op.method !== 'get') statuses.add(415);
   if (op.idempotent) statuses.add(422); // an Idempotency-Key reused for a different request
   if (op.waitsForConsistency) statuses.add(503);
   return [...statuses].sort();
