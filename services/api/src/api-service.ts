@@ -18,6 +18,7 @@ import {
   StopStep,
 } from '@segmenter/shared';
 import { AppServices, createApp } from './app';
+import { limitSearchTime } from './http/search-timeouts';
 import { createContactsService } from './contacts/contacts-service';
 import { createDuplicatesService } from './duplicates/duplicates-service';
 import { createJobRunner, JobRunner } from './jobs/job-runner';
@@ -63,7 +64,7 @@ export interface ApiServiceOptions {
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
   const pool = createPgPool(config.database.url, config.database.poolSize, (err) => log.warn({ err }, 'idle postgres client failed'));
-  const es = createEsClient(config.elasticsearch.url);
+  const es = limitSearchTime(createEsClient(config.elasticsearch.url), config.limits.search);
   const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` };
 
   await ensureTopics(kafkaSettings, log, [
@@ -134,6 +135,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     jobs,
     snapshotTtlHours: config.snapshots.ttlHours,
     metrics: { registry, api: metrics },
+    limits: config.limits,
     readiness: {
       postgres: () => postgresReachable(pool),
       kafka: () => kafkaReachable(kafkaSettings, log),

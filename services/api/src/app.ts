@@ -1,7 +1,7 @@
 // The express application: JSON under /v1, one error handler, health endpoints. Built from its
 // services so tests run the real app against their own database and topics.
 import express, { Express } from 'express';
-import { healthzHandler, Logger, metricsHandler, Pool, readyzHandler, ReadinessCheck, Registry } from '@segmenter/shared';
+import { healthzHandler, Logger, metricsHandler, Pool, readyzHandler, ReadinessCheck, Registry, RequestLimits } from '@segmenter/shared';
 import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { consistencyRoutes } from './consistency/consistency-routes';
 import { consistencyTokens } from './consistency/write-tracking';
@@ -22,6 +22,7 @@ import type { DuplicatesService } from './duplicates/duplicates-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { jsonBodiesOnly } from './http/json-bodies-only';
 import { refuseNulCharacters } from './http/refuse-nul';
+import { requestLimits } from './http/rate-limits';
 import type { JobRunner } from './jobs/job-runner';
 import { jobsRoutes } from './jobs/jobs-routes';
 import { importsRoutes } from './imports/imports-routes';
@@ -60,6 +61,8 @@ export interface AppDependencies {
   /** How long audience snapshots live (SNAPSHOT_TTL_HOURS); 168 when not given. */
   snapshotTtlHours?: number;
   metrics: { registry: Registry; api: ApiMetrics };
+  /** Per-key rate and search cost, failed authentications per IP (config: RequestLimits). */
+  limits: Omit<RequestLimits, 'search'>;
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -75,6 +78,7 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.readiness));
   app.get('/metrics', metricsHandler(deps.metrics.registry));
+  app.use('/v1', requestLimits(deps.limits));
   app.use('/v1', consistencyTokens(pool, deps.log));
   app.use(openApiRoutes());
   app.use('/v1/admin', workspacesRoutes(services.workspaces, deps.operatorKey));

@@ -65,7 +65,26 @@ export const EnvSchema = z.object({
   // Audience snapshots are deleted this long after they were taken (a week: a campaign's sends and
   // retries fit, and a frozen list of millions of ids does not stay forever).
   SNAPSHOT_TTL_HOURS: positiveInt.max(8760, 'must be at most 8760 (a year)').default(168),
+  // Limits of a request's cost (docs/operations.md, Limits). Each api process counts on its own,
+  // in memory: with N processes a key may make N times these. The defaults are generous: a client
+  // meets them only by hammering one key (the test suite never does).
+  // Elasticsearch's own search timeout (partial results come back marked timed_out, answered as
+  // 503) and the client's, a little longer so the search's own answer usually arrives first.
+  SEARCH_TIMEOUT_MS: positiveInt.max(300000, 'must be at most 300000').default(10000),
+  SEARCH_REQUEST_TIMEOUT_MS: positiveInt.max(600000, 'must be at most 600000').default(15000),
+  // Requests per API key per window.
+  RATE_LIMIT_REQUESTS: positiveInt.default(6000),
+  RATE_LIMIT_WINDOW_SECONDS: positiveInt.max(86400, 'must be at most 86400').default(60),
+  // Search cost points per API key per window (a count query costs 1, more with CONTAINS, STARTS
+  // WITH and PREFIX conditions; member streams, exports and snapshots cost more: http/search-cost.ts).
+  SEARCH_COST_BUDGET: positiveInt.default(30000),
+  // Presented API keys that failed per client IP per window; past it the IP gets 429 before any lookup.
+  AUTH_FAILURE_LIMIT: positiveInt.default(100),
+  AUTH_FAILURE_WINDOW_SECONDS: positiveInt.max(86400, 'must be at most 86400').default(60),
 }).superRefine((e, ctx) => {
+  if (e.SEARCH_REQUEST_TIMEOUT_MS < e.SEARCH_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['SEARCH_REQUEST_TIMEOUT_MS'], message: 'must be at least SEARCH_TIMEOUT_MS (the client would give up before the search answers)' });
+  }
   // A fetch that waits for data sends no heartbeat: it must end well inside the session.
   if (e.INDEXER_LINGER_MS * 3 > e.INDEXER_SESSION_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['INDEXER_LINGER_MS'], message: 'must be at most a third of INDEXER_SESSION_TIMEOUT_MS (a fetch waiting for data sends no heartbeat)' });
@@ -90,7 +109,16 @@ export interface Config {
   indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
   consistency: { defaultWaitMs: number; maxWaitMs: number };
   snapshots: { ttlHours: number };
+  limits: RequestLimits;
   shutdownTimeoutMs: number;
+}
+
+/** What a request may cost: search timeouts, per-key rate and search cost, failed authentications per IP. */
+export interface RequestLimits {
+  search: { timeoutMs: number; requestTimeoutMs: number };
+  rate: { requests: number; windowSeconds: number };
+  searchCost: { points: number; windowSeconds: number };
+  authFailures: { attempts: number; windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -142,6 +170,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     consistency: { defaultWaitMs: Math.min(e.CONSISTENCY_WAIT_MS, e.CONSISTENCY_MAX_WAIT_MS), maxWaitMs: e.CONSISTENCY_MAX_WAIT_MS },
     snapshots: { ttlHours: e.SNAPSHOT_TTL_HOURS },
+    limits: {
+      search: { timeoutMs: e.SEARCH_TIMEOUT_MS, requestTimeoutMs: e.SEARCH_REQUEST_TIMEOUT_MS },
+      rate: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+      searchCost: { points: e.SEARCH_COST_BUDGET, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
+      authFailures: { attempts: e.AUTH_FAILURE_LIMIT, windowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS },
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
 }

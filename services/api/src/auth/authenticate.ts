@@ -6,6 +6,7 @@ import type { Pool } from 'pg';
 import { ForbiddenError, UnauthorizedError } from '../errors/app-error';
 import { ApiKeyScope, keyMatches, prefixOf, sha256 } from './api-keys';
 import { findApiKeyByPrefix } from './api-keys-store';
+import { admitApiKey, recordFailedAuthentication, refuseThrottledClient } from '../http/rate-limits';
 
 export interface Principal {
   workspaceId: string;
@@ -28,13 +29,17 @@ export function requireApiKey(pool: Pool, scope: ApiKeyScope) {
     const key = req.header('x-api-key');
     const prefix = key ? prefixOf(key) : undefined;
     if (!key || !prefix) throw new UnauthorizedError();
+    // Guessing keys costs the guesser: past the limit of failures, no lookup at all (429).
+    await refuseThrottledClient();
     const stored = await findApiKeyByPrefix(pool, prefix);
     if (!stored || stored.revoked || !keyMatches(key, stored.secretSha256)) {
+      await recordFailedAuthentication();
       throw new UnauthorizedError('The API key is unknown or revoked');
     }
     if (!stored.scopes.includes(scope) && !stored.scopes.includes('admin')) {
       throw new ForbiddenError(`This API key lacks the "${scope}" scope`, [{ field: 'headers.x-api-key', rule: `must have the "${scope}" scope` }]);
     }
+    await admitApiKey(stored.id);
     res.locals.principal = { workspaceId: stored.workspaceId, apiKeyId: stored.id, scopes: stored.scopes } satisfies Principal;
     next();
   };

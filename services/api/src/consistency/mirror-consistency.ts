@@ -3,6 +3,7 @@
 // is what counts and searches will see. Polls every 50 ms, then every 200 ms.
 import { EsClient, workspaceSearch } from '@segmenter/shared';
 import type { WrittenVersion } from './consistency-token';
+import { searchTime, withinSearchTime } from '../http/search-timeouts';
 
 export interface ConsistencyOutcome {
   consistent: boolean;
@@ -19,7 +20,9 @@ export async function notYetSearchable(es: EsClient, alias: string, workspaceId:
   for (let i = 0; i < versions.length; i += CHUNK) {
     const chunk = versions.slice(i, i + CHUNK);
     const search = workspaceSearch(alias, workspaceId, [{ ids: { values: chunk.map((v) => v.contactId) } }], { documents: 'all' });
-    const response = await es.search({ ...search, size: chunk.length, version: true, _source: false });
+    // A timed-out (partial) answer only makes contacts look behind: the wait goes on, bounded.
+    const time = searchTime(es);
+    const response = await withinSearchTime(() => es.search({ ...time.body, ...search, size: chunk.length, version: true, _source: false }, time.options));
     const seen = new Map(response.hits.hits.map((h) => [h._id!, h._version ?? 0]));
     behind.push(...chunk.filter((v) => (seen.get(v.contactId) ?? 0) < v.version));
   }

@@ -7,6 +7,7 @@ import { EsClient, estypes, Pool, workspaceSearch } from '@segmenter/shared';
 import { workspaceOf, requireApiKey } from '../auth/authenticate';
 import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from '../consistency/consistency-check';
 import { parseRequestPart } from '../http/validate';
+import { completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
 
 /** Sendable by a channel: its status is active and the contact has the address. */
 export const SENDABLE_BY_EMAIL: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { email_status: 'active' } }, { exists: { field: 'email' } }] } };
@@ -27,7 +28,9 @@ export function countsRoutes(deps: ConsistencyDependencies & { es: EsClient; poo
     // The workspace's tags first, so every one of them is counted (not only the top buckets).
     const { rows: tags } = await deps.pool.query('select id, name from tags where workspace_id = $1 order by name', [workspaceId]);
     const started = performance.now();
-    const response = await deps.es.search({
+    const time = searchTime(deps.es);
+    const response = completeOrThrow(await withinSearchTime(() => deps.es.search({
+      ...time.body,
       ...workspaceSearch(deps.alias, workspaceId, []),
       size: 0,
       track_total_hits: true, // exact, never "10,000+"
@@ -39,7 +42,7 @@ export function countsRoutes(deps: ConsistencyDependencies & { es: EsClient; poo
         tags: { terms: { field: 'tag_ids', size: Math.max(1, tags.length), include: tags.length > 0 ? tags.map((t) => t.id as string) : ['none'] } },
         label_keys: { terms: { field: 'label_keys', size: MAX_LABEL_KEYS } },
       },
-    });
+    }, time.options)));
     const tookMs = Math.round(performance.now() - started);
     const aggs = response.aggregations as Record<string, unknown> & { sendable_email: { doc_count: number }; sendable_phone: { doc_count: number } };
     const tagCounts = countsOf(aggs.tags);

@@ -89,8 +89,13 @@ test('errors: every operation lists 400, 401 and 403 as problems; path ids 404; 
     const expected = [400, 401, 403, ...(op.path.includes('{') ? [404] : []), ...(op.body || op.csvBody ? [413] : []), ...(op.idempotent ? [422] : [])];
     for (const status of expected) expect([op.method, op.path, status, Object.keys(responses[status]?.content ?? {})]).toEqual([op.method, op.path, status, ['application/problem+json']]);
   }
-  expect(errorStatuses(OPERATIONS.find((op) => op.path === '/v1/imports/{id}/file')!)).toEqual([400, 401, 403, 404, 409, 413, 415]);
-  expect(errorStatuses(OPERATIONS.find((op) => op.path === '/v1/counts')!)).toEqual([400, 401, 403, 503]);
+  expect(errorStatuses(OPERATIONS.find((op) => op.path === '/v1/imports/{id}/file')!)).toEqual([400, 401, 403, 404, 409, 413, 415, 429]);
+  expect(errorStatuses(OPERATIONS.find((op) => op.path === '/v1/counts')!)).toEqual([400, 401, 403, 429, 503]);
+  // Limits (http/rate-limits) answer 429 with Retry-After on every keyed operation, never on the operator's.
+  const count = (document.paths['/v1/segments/count']!.post as { responses: Record<string, { headers?: Record<string, unknown> }> }).responses;
+  expect(Object.keys(count['429']?.headers ?? {})).toEqual(['Retry-After']);
+  expect(count['503']).toBeDefined();
+  expect(errorStatuses(OPERATIONS.find((op) => op.path === '/v1/admin/search-index')!)).not.toContain(429);
 });
 
 test('one Problem schema: type, title, status, detail and errors [{ field, rule }] always', () => {

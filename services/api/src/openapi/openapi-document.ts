@@ -131,6 +131,9 @@ export interface Operation {
   csvBody?: string;
 }
 
+/** Operations that search the index while the request waits: 503 when the search times out (http/search-timeouts). */
+const SEARCHES_IN_REQUEST = new Set(['get /v1/counts', 'post /v1/segments/count', 'post /v1/segments/preview', 'get /v1/segments/{id}/members', 'post /v1/segments/members', 'post /v1/exports/contacts']);
+
 /** Which errors an operation can answer, from what it takes; each is a Problem. */
 export function errorStatuses(op: Operation): number[] {
   const statuses = new Set<number>([400, 401, 403, ...(op.errors ?? [])]);
@@ -139,7 +142,9 @@ export function errorStatuses(op: Operation): number[] {
   // A body that is neither JSON nor (for uploads) CSV is refused before any route reads it.
   if (op.body || op.csvBody || op.method !== 'get') statuses.add(415);
   if (op.idempotent) statuses.add(422); // an Idempotency-Key reused for a different request
-  if (op.waitsForConsistency) statuses.add(503);
+  if (op.waitsForConsistency || SEARCHES_IN_REQUEST.has(`${op.method} ${op.path}`)) statuses.add(503);
+  // Every keyed operation: its key's rate, its search cost budget, failed keys from its client IP.
+  if (op.scope !== 'operator') statuses.add(429);
   return [...statuses].sort();
 }
 
@@ -267,11 +272,15 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'The body is too large',
   415: 'Unsupported media type',
   422: 'This Idempotency-Key was used for a different request',
-  503: 'The search index has not shown the write yet within waitMs (Retry-After)',
+  429: 'Too many requests: the key\'s rate or search cost budget, or failed keys from this client (Retry-After)',
+  503: 'The search index has not shown the write yet within waitMs, or did not answer within the search timeout',
 };
+
+const RETRY_AFTER_HEADER = { 'Retry-After': { description: 'Seconds until the limit lets the request in again', schema: { type: 'integer', minimum: 1 } } };
 
 const problemAnswer = (status: number) => ({
   description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
+  ...(status === 429 ? { headers: RETRY_AFTER_HEADER } : {}),
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 

@@ -5,6 +5,9 @@
 import { compileToElasticsearch, Condition, EsClient, PoolClient, workspaceSearch } from '@segmenter/shared';
 import type { ChunkResult } from '../jobs/job-runner';
 import { Job, saveJobState } from '../jobs/jobs-store';
+import { chargeSearchCost } from '../http/rate-limits';
+import { memberPassCost } from '../http/search-cost';
+import { completeOrThrow, searchTime } from '../http/search-timeouts';
 import { SEGMENT_ACTION_JOB, SNAPSHOT_JOB } from './segment-job-types';
 
 export { SNAPSHOT_JOB };
@@ -20,7 +23,9 @@ export interface SnapshotJobState {
   chunk: number;
 }
 
+/** Records a snapshot to build; the freeze (a pass over every member) is charged to the request's key. */
 export async function insertSnapshot(client: Pick<PoolClient, 'query'>, workspaceId: string, segmentId: string | null, condition: Condition): Promise<string> {
+  await chargeSearchCost(memberPassCost(condition), 'body');
   const { rows } = await client.query('insert into audience_snapshots (workspace_id, segment_id, condition) values ($1, $2, $3) returning id', [workspaceId, segmentId, JSON.stringify(condition)]);
   return rows[0].id;
 }
@@ -41,9 +46,12 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
     }
     const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(rows[0].condition as Condition)]);
     const opened = state.pit === null;
-    const pit = state.pit ?? (await es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE })).id;
+    const time = searchTime(es);
+    const pit = state.pit ?? (await es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE }, time.options)).id;
     try {
-      const page = await es.search({
+      // A page that timed out is partial: it throws (the chunk runs again) rather than freeze a short list.
+      const page = completeOrThrow(await es.search({
+        ...time.body,
         pit: { id: pit, keep_alive: KEEP_ALIVE },
         size: chunkSize,
         query: search.query,
@@ -51,7 +59,7 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
         _source: false,
         track_total_hits: false,
         ...(state.after ? { search_after: [state.after] } : {}),
-      });
+      }, time.options));
       const ids = page.hits.hits.map((h) => h._id!);
       if (ids.length > 0) {
         await client.query('insert into audience_snapshot_chunks (snapshot_id, chunk, contact_ids) values ($1, $2, $3::uuid[]) on conflict do nothing', [state.snapshotId, state.chunk, ids]);

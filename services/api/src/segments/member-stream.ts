@@ -13,6 +13,9 @@ import { csvLine } from '../contact-files/contact-csv-format';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ValidationError } from '../errors/app-error';
 import { write } from '../http/write-with-backpressure';
+import { chargeSearchCost } from '../http/rate-limits';
+import { memberPassCost } from '../http/search-cost';
+import { completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
 import { labelKeyCounts } from '../labels/labels-store';
 import { compileToElasticsearch, Condition, EsClient, estypes, Logger, Pool, workspaceSearch } from '@segmenter/shared';
 import { csvColumnsOf, csvHeaderOf, customFieldsNamed, memberCsvCells, memberJsonRow, MemberFieldList, sourceFieldsOf } from './member-fields';
@@ -54,16 +57,24 @@ export interface MemberPages {
   close(): Promise<void>;
 }
 
-/** Opens a point in time over the segment's members; its pages all read that one view of the index. */
+/**
+ * Opens a point in time over the segment's members; its pages all read that one view of the index.
+ * The pass is charged to the request's key first (many pages: a member pass costs more than a
+ * count). Each page is bounded in time; a page that timed out is partial, so it is never sent: the
+ * stream fails (a 503 before the first byte, a cut stream after it).
+ */
 export async function openMemberPages(es: EsClient, alias: string, request: MemberPagesRequest, log: Logger): Promise<MemberPages> {
+  await chargeSearchCost(memberPassCost(request.tree), 'body');
   const search = workspaceSearch(alias, request.workspaceId, [compileToElasticsearch(request.tree)]);
-  let pit = (await es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE })).id;
+  const time = searchTime(es);
+  let pit = (await withinSearchTime(() => es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE }, time.options))).id;
   return {
     async *pages(stop) {
       let searchAfter: estypes.SortResults | undefined = request.after ? [request.after] : undefined;
       for (;;) {
         if (stop()) return;
-        const page: estypes.SearchResponse = await es.search({
+        const body = {
+          ...time.body,
           pit: { id: pit, keep_alive: KEEP_ALIVE },
           size: MEMBER_PAGE_SIZE,
           query: search.query,
@@ -71,7 +82,8 @@ export async function openMemberPages(es: EsClient, alias: string, request: Memb
           _source: request.source,
           track_total_hits: false,
           ...(searchAfter ? { search_after: searchAfter } : {}),
-        });
+        } satisfies estypes.SearchRequest;
+        const page: estypes.SearchResponse = completeOrThrow(await withinSearchTime(() => es.search(body, time.options)));
         const hits = page.hits.hits;
         if (page.pit_id) pit = page.pit_id;
         if (hits.length === 0) return;

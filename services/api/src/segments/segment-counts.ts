@@ -5,6 +5,9 @@ import { compileToElasticsearch, Condition, EsClient, estypes, workspaceSearch }
 import { SENDABLE_BY_EMAIL, SENDABLE_BY_PHONE } from '../counts/counts-routes';
 import { MemberField, memberJsonRow, sourceFieldsOf } from './member-fields';
 import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
+import { chargeSearchCost } from '../http/rate-limits';
+import { countCost, queryCost } from '../http/search-cost';
+import { SearchTimeoutError, completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
 
 export interface SegmentCount {
   total: number;
@@ -17,11 +20,12 @@ const PREVIEW_ROW: MemberField[] = (['id', 'email', 'phone', 'firstName', 'lastN
 const PREVIEW_FIELDS = sourceFieldsOf(PREVIEW_ROW);
 const NO_TAG_NAMES = new Map<string, string | null>();
 
-function countBody(alias: string, workspaceId: string, tree: Condition, previewSize = 0) {
+function countBody(es: EsClient, alias: string, workspaceId: string, tree: Condition, previewSize = 0) {
   const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(tree)]);
   return {
     header: { index: search.index, routing: search.routing },
     body: {
+      ...searchTime(es).body,
       size: previewSize,
       track_total_hits: true,
       query: search.query,
@@ -50,6 +54,8 @@ const problemOf = (err: AppError): QueryProblem => ({ status: err.status, title:
  * Counts every tree in one _msearch; a query that failed before (an AppError in its place) or that
  * Elasticsearch refuses answers its problem in its place, and the others are counted regardless.
  * Elasticsearch's own message is not shown to the tenant (it names index internals), only its type.
+ * A query that timed out answers 503 in its place (its total would be a partial one); the request's
+ * search cost is charged to its key first (429 past the budget).
  */
 export async function countSegments(
   es: EsClient,
@@ -59,25 +65,29 @@ export async function countSegments(
   fieldOf: (index: number) => string,
 ): Promise<(SegmentCount | QueryProblem)[]> {
   const runnable = queries.flatMap((q, i) => (q instanceof AppError ? [] : [{ i, tree: q }]));
+  await chargeSearchCost(countCost(runnable.map((r) => r.tree)), 'body.queries');
   const searches = runnable.flatMap(({ tree }) => {
-    const { header, body } = countBody(alias, workspaceId, tree);
+    const { header, body } = countBody(es, alias, workspaceId, tree);
     return [header, body];
   });
-  const { responses } = runnable.length > 0 ? await es.msearch({ searches }) : { responses: [] };
+  const { responses } = runnable.length > 0 ? await withinSearchTime(() => es.msearch({ searches }, searchTime(es).options), 'body.queries') : { responses: [] };
   const results: (SegmentCount | QueryProblem)[] = queries.map((q) => (q instanceof AppError ? problemOf(q) : { total: 0, sendable: { email: 0, phone: 0 } }));
   responses.forEach((r, n) => {
     const { i } = runnable[n]!;
     results[i] =
       'error' in r
         ? problemOf(new ValidationError([{ field: fieldOf(i), rule: `could not be evaluated by the search index (${r.error.type}); simplify the condition` }]))
-        : countOf(r);
+        : r.timed_out
+          ? problemOf(new SearchTimeoutError(fieldOf(i)))
+          : countOf(r);
   });
   return results;
 }
 
 export async function previewSegment(es: EsClient, alias: string, workspaceId: string, tree: Condition, limit: number) {
-  const { header, body } = countBody(alias, workspaceId, tree, limit);
-  const response = await es.search({ index: header.index, routing: header.routing, ...body });
+  await chargeSearchCost(queryCost(tree), 'body');
+  const { header, body } = countBody(es, alias, workspaceId, tree, limit);
+  const response = completeOrThrow(await withinSearchTime(() => es.search({ index: header.index, routing: header.routing, ...body }, searchTime(es).options)));
   const contacts = response.hits.hits.map((h) => memberJsonRow(h._source as Record<string, unknown>, PREVIEW_ROW, NO_TAG_NAMES));
   return { ...countOf(response as unknown as estypes.MsearchMultiSearchItem), contacts };
 }

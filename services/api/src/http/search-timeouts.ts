@@ -1,0 +1,64 @@
+// Every search the api makes is bounded in time: Elasticsearch's own `timeout` in the body (it
+// answers what it found so far, marked timed_out) and the client's request timeout beyond it. A
+// timed-out or partial answer is never reported as a number: it becomes a 503 (SearchTimeoutError).
+import type { EsClient } from '@segmenter/shared';
+import { AppError } from '../errors/app-error';
+
+export interface SearchTimeouts {
+  /** Elasticsearch's own search timeout (the body's `timeout`). */
+  timeoutMs: number;
+  /** The client's: how long the api waits for the answer at all. */
+  requestTimeoutMs: number;
+}
+
+/** The client's defaults (es-client: 30 s) for a client nobody configured (scripts, some tests). */
+const DEFAULT_TIMEOUTS: SearchTimeouts = { timeoutMs: 30_000, requestTimeoutMs: 30_000 };
+
+// Per client, not per module: several apps (tests) run side by side in one process, each with its own.
+const configured = new WeakMap<EsClient, SearchTimeouts>();
+
+/** Sets the timeouts every search through `es` uses (api-service, from config). */
+export function limitSearchTime(es: EsClient, timeouts: SearchTimeouts): EsClient {
+  configured.set(es, timeouts);
+  return es;
+}
+
+/**
+ * What a search through `es` adds: `body` to the request body, `options` as the transport options.
+ * One retry, not the client's three: a search that timed out once would only time out again, at
+ * four times the cost.
+ */
+export function searchTime(es: EsClient): { body: { timeout: string }; options: { requestTimeout: number; maxRetries: number } } {
+  const t = configured.get(es) ?? DEFAULT_TIMEOUTS;
+  return { body: { timeout: `${t.timeoutMs}ms` }, options: { requestTimeout: t.requestTimeoutMs, maxRetries: 1 } };
+}
+
+/** The search index did not answer within the configured time: retry later, or simplify the condition. */
+export class SearchTimeoutError extends AppError {
+  constructor(field = 'body') {
+    super(503, 'Search timed out', 'The search index did not answer in time; retry later, or simplify the condition', [
+      { field, rule: 'must be answerable by the search index within the configured search timeout' },
+    ]);
+  }
+}
+
+/** A response that may be partial: timed_out means some shards' matches are missing. */
+export function completeOrThrow<T extends { timed_out?: boolean }>(response: T, field?: string): T {
+  if (response.timed_out) throw new SearchTimeoutError(field);
+  return response;
+}
+
+/** The client gave up waiting (TimeoutError from the transport): the same 503, never a 500. */
+export function isSearchTimeout(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'TimeoutError';
+}
+
+/** Runs a search call, turning the client's timeout into SearchTimeoutError. */
+export async function withinSearchTime<T>(search: () => Promise<T>, field?: string): Promise<T> {
+  try {
+    return await search();
+  } catch (err) {
+    if (isSearchTimeout(err)) throw new SearchTimeoutError(field);
+    throw err;
+  }
+}
