@@ -2,6 +2,7 @@
 // tests read as requests and answers. With `relay: false` the outbox keeps every event, so a test
 // can assert exactly which events each write committed.
 import { randomUUID } from 'node:crypto';
+import type { Config } from '@segmenter/shared';
 import { RunningApi, startApiService } from '../../services/api/src/api-service';
 import { RunningIndexer, startIndexerService } from '../../services/indexer/src/indexer-service';
 import { responseCheckEnabled, responseViolation } from './openapi-response-check';
@@ -25,6 +26,8 @@ export interface HarnessOptions {
   indexer?: boolean;
   retireGraceMs?: number;
   snapshotChunkSize?: number;
+  /** Changes the test environment's config for this api (e.g. low limits or tiny search timeouts). */
+  configure?: (config: Config) => Config;
 }
 
 export interface ApiHarness {
@@ -43,7 +46,7 @@ export interface ApiHarness {
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const env = await createTestEnvironment();
-  const api = await startApiService(env.config, env.log, {
+  const api = await startApiService(options.configure ? options.configure(env.config) : env.config, env.log, {
     relay: options.relay ?? false,
     jobRunner: options.jobRunner ?? false,
     retireGraceMs: options.retireGraceMs,
