@@ -3,7 +3,7 @@
 // or search budget gets 429 with Retry-After and recovers, bad keys from one client IP get 429
 // before any lookup, and a search that times out answers 503, never a count.
 import { SEGMENT_LIMITS } from '@segmenter/shared';
-import { startApiHarness, ApiHarness } from '../../../../test/support/api-harness';
+import { ApiHarness, ApiResponse, startApiHarness } from '../../../../test/support/api-harness';
 
 const atBound = 'a'.repeat(SEGMENT_LIMITS.patternLength);
 const pastBound = 'b'.repeat(SEGMENT_LIMITS.patternLength + 1);
@@ -47,7 +47,7 @@ describe('with low limits', () => {
   test('a key past its request rate gets 429 with Retry-After, and is let in again after it', async () => {
     const ws = await h.createWorkspace();
     const statuses: number[] = [];
-    let refused: Awaited<ReturnType<ApiHarness['request']>> | undefined;
+    let refused: ApiResponse | undefined;
     for (let i = 0; i < 7; i++) {
       const res = await h.request('GET', '/v1/tags', { key: ws.key });
       statuses.push(res.status);
