@@ -49,7 +49,7 @@ export async function createTestEnvironment(overrides: Record<string, string> = 
     ...overrides,
   });
   const pool = createPgPool(config.database.url, 4);
-  const es = createEsClient(config.elasticsearch.url);
+  const es = createEsClient(config.elasticsearch);
   const log = createLogger(`test-${id}`, config.logLevel);
   return {
     id,

@@ -3,7 +3,7 @@
 import {
   closeHttpServer,
   Config,
-  createEsClient,
+  connectElasticsearch,
   createEventPublisher,
   createMetricsRegistry,
   createPgPool,
@@ -12,10 +12,12 @@ import {
   ensureTopics,
   kafkaReachable,
   listenHttp,
+  listenMetricsPort,
   Logger,
   postgresReachable,
   runStopSteps,
   StopStep,
+  warnIfMetricsOpen,
 } from '@segmenter/shared';
 import { AppServices, createApp } from './app';
 import { limitSearchTime } from './http/search-timeouts';
@@ -40,6 +42,8 @@ import { createImportsService } from './imports/imports-service';
 
 export interface RunningApi {
   url: string;
+  /** Where /metrics is served when it has a port of its own (API_METRICS_PORT). */
+  metricsUrl?: string;
   services: AppServices;
   jobs: JobRunner;
   housekeeping: ReturnType<typeof createHousekeeping>;
@@ -64,8 +68,9 @@ export interface ApiServiceOptions {
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
   const pool = createPgPool(config.database.url, config.database.poolSize, (err) => log.warn({ err }, 'idle postgres client failed'));
-  const es = limitSearchTime(createEsClient(config.elasticsearch.url), config.limits.search);
+  const es = limitSearchTime(await connectElasticsearch(config.elasticsearch), config.limits.search);
   const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` };
+  const metricsEndpoint = { token: config.metrics.token, port: config.metrics.apiPort, host: config.metrics.host };
 
   await ensureTopics(kafkaSettings, log, [
     { topic: config.kafka.topics.contactEvents, partitions: config.kafka.partitions },
@@ -134,7 +139,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     searchIndex: createSearchIndexAdmin({ pool, es, alias, jobs }),
     jobs,
     snapshotTtlHours: config.snapshots.ttlHours,
-    metrics: { registry, api: metrics },
+    metrics: { registry, api: metrics, endpoint: metricsEndpoint },
     limits: config.limits,
     readiness: {
       postgres: () => postgresReachable(pool),
@@ -144,6 +149,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   });
   const { server, url } = await listenHttp(app, config.api.port, config.api.host);
   log.info({ url }, 'api listening');
+  const metricsListener = await listenMetricsPort(registry, metricsEndpoint, log);
+  warnIfMetricsOpen(metricsEndpoint, config.env, log);
   if (options.relay !== false) relay.start();
   if (options.jobRunner !== false) jobs.start();
   const housekeeping = createHousekeeping({ pool, log: log.child({ component: 'housekeeping' }), intervalMs: 10 * 60_000, snapshotTtlHours: config.snapshots.ttlHours });
@@ -151,6 +158,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
 
   const stopSteps: StopStep[] = [
     { name: 'http', stop: () => closeHttpServer(server) },
+    ...(metricsListener ? [{ name: 'http-metrics', stop: () => closeHttpServer(metricsListener.server) }] : []),
     { name: 'job-runner', stop: () => jobs.stop() },
     { name: 'housekeeping', stop: () => housekeeping.stop() },
     { name: 'outbox-relay', stop: () => relay.stop() },
@@ -160,6 +168,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   ];
   return {
     url,
+    metricsUrl: metricsListener?.url,
     services,
     jobs,
     housekeeping,

@@ -1,7 +1,7 @@
 // The express application: JSON under /v1, one error handler, health endpoints. Built from its
 // services so tests run the real app against their own database and topics.
 import express, { Express } from 'express';
-import { healthzHandler, Logger, metricsHandler, Pool, readyzHandler, ReadinessCheck, Registry, RequestLimits } from '@segmenter/shared';
+import { healthzHandler, Logger, MetricsEndpointSettings, mountMetrics, Pool, readyzHandler, ReadinessCheck, Registry, RequestLimits } from '@segmenter/shared';
 import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { consistencyRoutes } from './consistency/consistency-routes';
 import { consistencyTokens } from './consistency/write-tracking';
@@ -60,7 +60,8 @@ export interface AppDependencies {
   jobs?: JobRunner;
   /** How long audience snapshots live (SNAPSHOT_TTL_HOURS); 168 when not given. */
   snapshotTtlHours?: number;
-  metrics: { registry: Registry; api: ApiMetrics };
+  /** `endpoint`: where /metrics is served and its token (config METRICS_*); open on this app when absent. */
+  metrics: { registry: Registry; api: ApiMetrics; endpoint?: MetricsEndpointSettings };
   /** Per-key rate and search cost, failed authentications per IP (config: RequestLimits). */
   limits: Omit<RequestLimits, 'search'>;
 }
@@ -77,7 +78,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.readiness));
-  app.get('/metrics', metricsHandler(deps.metrics.registry));
+  mountMetrics(app, deps.metrics.registry, deps.metrics.endpoint ?? { host: '' });
   app.use('/v1', requestLimits(deps.limits));
   app.use('/v1', consistencyTokens(pool, deps.log));
   app.use(openApiRoutes());

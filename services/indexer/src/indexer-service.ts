@@ -5,7 +5,7 @@ import express from 'express';
 import {
   closeHttpServer,
   Config,
-  createEsClient,
+  connectElasticsearch,
   createConsumerLagProbe,
   createEventConsumer,
   createMetricsRegistry,
@@ -16,12 +16,14 @@ import {
   ensureTopics,
   healthzHandler,
   listenHttp,
+  listenMetricsPort,
   Logger,
+  mountMetrics,
   postgresReachable,
-  metricsHandler,
   readyzHandler,
   runStopSteps,
   StopStep,
+  warnIfMetricsOpen,
 } from '@segmenter/shared';
 import { createEventBatchHandler } from './event-batch-handler';
 import { createIndexerMetrics } from './indexer-metrics';
@@ -29,12 +31,15 @@ import { createSearchableTracker } from './searchable-tracker';
 
 export interface RunningIndexer {
   url: string;
+  /** Where /metrics is served when it has a port of its own (INDEXER_METRICS_PORT). */
+  metricsUrl?: string;
   stopSteps: StopStep[];
   stop(): Promise<void>;
 }
 
 export async function startIndexerService(config: Config, log: Logger): Promise<RunningIndexer> {
-  const es = createEsClient(config.elasticsearch.url);
+  // Fails the start with a plain message when the cluster refuses our credentials or certificate.
+  const es = await connectElasticsearch(config.elasticsearch);
   // The indexer reads no contact data from Postgres; the pool serves readiness now and
   // reindex/reconcile later.
   const pool = createPgPool(config.database.url, 2, (err) => log.warn({ err }, 'idle postgres client failed'));
@@ -83,7 +88,8 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
 
   const app = express();
   app.get('/healthz', healthzHandler);
-  app.get('/metrics', metricsHandler(registry));
+  const metricsEndpoint = { token: config.metrics.token, port: config.metrics.indexerPort, host: config.metrics.host };
+  mountMetrics(app, registry, metricsEndpoint);
   app.get('/readyz', readyzHandler({
     postgres: () => postgresReachable(pool),
     kafka: async () => consumer.connected(),
@@ -91,6 +97,8 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   }));
   const { server, url } = await listenHttp(app, config.indexer.httpPort, config.api.host);
   log.info({ url, alias, topic: config.kafka.topics.contactEvents }, 'indexer running');
+  const metricsListener = await listenMetricsPort(registry, metricsEndpoint, log);
+  warnIfMetricsOpen(metricsEndpoint, config.env, log);
 
   const stopSteps: StopStep[] = [
     { name: 'kafka-consumer', stop: () => consumer.close() },
@@ -98,11 +106,13 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
     { name: 'searchable-tracker', stop: () => searchable.stop() },
     { name: 'consumer-lag-probe', stop: () => lagProbe.close() },
     { name: 'http', stop: () => closeHttpServer(server) },
+    ...(metricsListener ? [{ name: 'http-metrics', stop: () => closeHttpServer(metricsListener.server) }] : []),
     { name: 'elasticsearch', stop: () => es.close() },
     { name: 'postgres', stop: () => pool.end() },
   ];
   return {
     url,
+    metricsUrl: metricsListener?.url,
     stopSteps,
     stop: () => runStopSteps(stopSteps),
   };

@@ -34,9 +34,21 @@ export const EnvSchema = z.object({
   KAFKA_PARTITIONS: positiveInt.max(1000, 'must be at most 1000').default(6),
   ELASTICSEARCH_URL: url(['http:', 'https:']).default('http://127.0.0.1:9200'),
   ELASTICSEARCH_INDEX_PREFIX: namePrefix.default('segmenter-'),
+  // A secured cluster: an API key (the base64 "id:api_key" Kibana shows as "encoded"), or a user
+  // and password; and the CA that signed its certificate when it is not a public one.
+  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
+  ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
+  ELASTICSEARCH_PASSWORD: z.string().min(1).optional(),
+  ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
   INDEXER_HTTP_PORT: port.default(8081),
+  // GET /metrics: behind a bearer token when set, and on a port of its own when set (then not on
+  // the service port). Unset, it is open on the service port, as `./dev up` expects.
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  API_METRICS_PORT: port.optional(),
+  INDEXER_METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).optional(),
   // Events per relay transaction. 2,000, not 500: at a million-row import the relay's per-batch
   // cost (claim, publish, delete) dominated with 500 (100k-row bench: 1.5k rows/s end to end with
   // 500, 1.9k with 2,000). Publishes are chunked by bytes, so a large batch never exceeds Kafka's limit.
@@ -85,6 +97,12 @@ export const EnvSchema = z.object({
   if (e.SEARCH_REQUEST_TIMEOUT_MS < e.SEARCH_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['SEARCH_REQUEST_TIMEOUT_MS'], message: 'must be at least SEARCH_TIMEOUT_MS (the client would give up before the search answers)' });
   }
+  if (e.ELASTICSEARCH_API_KEY && (e.ELASTICSEARCH_USERNAME || e.ELASTICSEARCH_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: ['ELASTICSEARCH_API_KEY'], message: 'must not be set together with ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD (choose one way to authenticate)' });
+  }
+  if (Boolean(e.ELASTICSEARCH_USERNAME) !== Boolean(e.ELASTICSEARCH_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: [e.ELASTICSEARCH_USERNAME ? 'ELASTICSEARCH_PASSWORD' : 'ELASTICSEARCH_USERNAME'], message: 'must be set together with the other of ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD' });
+  }
   // A fetch that waits for data sends no heartbeat: it must end well inside the session.
   if (e.INDEXER_LINGER_MS * 3 > e.INDEXER_SESSION_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['INDEXER_LINGER_MS'], message: 'must be at most a third of INDEXER_SESSION_TIMEOUT_MS (a fetch waiting for data sends no heartbeat)' });
@@ -102,7 +120,8 @@ export interface Config {
     partitions: number;
     topics: { contactEvents: string; deadLetter: string };
   };
-  elasticsearch: { url: string; indexPrefix: string; contactsAlias: string };
+  elasticsearch: ElasticsearchSettings & { indexPrefix: string; contactsAlias: string };
+  metrics: { token?: string; apiPort?: number; indexerPort?: number; host: string };
   api: { host: string; port: number; bodyLimit: string; operatorKey?: string };
   imports: { maxBytes: number; chunkRows: number; writers: number };
   outbox: { batchSize: number; pollIntervalMs: number };
@@ -119,6 +138,14 @@ export interface RequestLimits {
   rate: { requests: number; windowSeconds: number };
   searchCost: { points: number; windowSeconds: number };
   authFailures: { attempts: number; windowSeconds: number };
+}
+
+/** How to reach Elasticsearch: the node, how to authenticate, and which CA to trust (es-client.ts). */
+export interface ElasticsearchSettings {
+  url: string;
+  auth?: { apiKey: string } | { username: string; password: string };
+  /** A PEM file with the CA certificate(s) that signed the cluster's certificate. */
+  caFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -154,9 +181,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     elasticsearch: {
       url: e.ELASTICSEARCH_URL,
+      auth: e.ELASTICSEARCH_API_KEY
+        ? { apiKey: e.ELASTICSEARCH_API_KEY }
+        : e.ELASTICSEARCH_USERNAME && e.ELASTICSEARCH_PASSWORD
+          ? { username: e.ELASTICSEARCH_USERNAME, password: e.ELASTICSEARCH_PASSWORD }
+          : undefined,
+      caFile: e.ELASTICSEARCH_CA_FILE,
       indexPrefix: e.ELASTICSEARCH_INDEX_PREFIX,
       contactsAlias: `${e.ELASTICSEARCH_INDEX_PREFIX}contacts`,
     },
+    metrics: { token: e.METRICS_TOKEN, apiPort: e.API_METRICS_PORT, indexerPort: e.INDEXER_METRICS_PORT, host: e.METRICS_HOST ?? e.API_HOST },
     api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.REQUEST_BODY_LIMIT, operatorKey: e.OPERATOR_KEY },
     imports: { maxBytes: e.IMPORT_MAX_BYTES, chunkRows: e.IMPORT_CHUNK_ROWS, writers: e.IMPORT_WRITERS },
     outbox: { batchSize: e.OUTBOX_BATCH_SIZE, pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS },

@@ -8,6 +8,10 @@ test.each([
   ['/v1/counts?consistencyToken=ct1_x', '/', '/v1/counts'],
   ['/v1/admin/search-index/jobs/1', '/jobs/:id', '/v1/admin/search-index/jobs/:id'],
   ['/nowhere', undefined, 'unmatched'],
+  // Express matches mount paths case-insensitively: every spelling is one series.
+  ['/V1/CONTACTS', '/', '/v1/contacts'],
+  ['/v1/Contacts/ABC/Tags/add', '/:id/tags/add', '/v1/contacts/:id/tags/add'],
+  ['/V1/Admin/Search-Index/jobs/1', '/jobs/:id', '/v1/admin/search-index/jobs/:id'],
 ])('%s matched by %s is reported as %s', (url, route, expected) => {
   expect(routePattern(url, route)).toBe(expected);
 });

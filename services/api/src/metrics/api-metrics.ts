@@ -65,14 +65,18 @@ export function createApiMetrics(registry: Registry, pool: Pool, log: Logger) {
 
 /**
  * The route pattern a request matched (`/v1/contacts/:id`, never the raw path, which would make
- * one series per contact). When an error answered, express has already reset baseUrl, so the
- * mount path is taken from the URL: its leading segments, as many as the pattern does not cover.
+ * one series per contact); 'unmatched' for every path no route took (404s), so a scan of made-up
+ * paths adds one series, not one each. When an error answered, express has already reset
+ * baseUrl, so the mount path is taken from the URL: its leading segments, as many as the pattern
+ * does not cover. Our mount paths are literal and express matches them case-insensitively (and
+ * not percent-decoded), so the URL's segments are the mount path up to case: lower-casing folds
+ * `/V1/CONTACTS` and `/v1/Contacts` into `/v1/contacts`.
  */
 export function routePattern(originalUrl: string, routePath: string | undefined): string {
-  if (!routePath) return 'unmatched';
+  if (typeof routePath !== 'string') return 'unmatched';
   const segments = originalUrl.split('?')[0]!.split('/').filter(Boolean);
   const routeSegments = routePath.split('/').filter(Boolean);
-  const base = segments.slice(0, Math.max(0, segments.length - routeSegments.length));
+  const base = segments.slice(0, Math.max(0, segments.length - routeSegments.length)).map((s) => s.toLowerCase());
   return `/${[...base, ...routeSegments].join('/')}`;
 }
 
