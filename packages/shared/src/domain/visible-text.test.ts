@@ -1,7 +1,7 @@
 import { INVISIBLE_TEXT_RULES, invisibleTextProblem } from './visible-text';
 import { LabelValue, TagName } from './contact-domain';
 
-const { control, format, surrogate } = INVISIBLE_TEXT_RULES;
+const { control, format, surrogate, replacement } = INVISIBLE_TEXT_RULES;
 
 describe('the visible-text rule', () => {
   test.each([
@@ -37,9 +37,18 @@ describe('the visible-text rule', () => {
     ['a lone high surrogate', 'a\ud800', surrogate],
     ['a lone low surrogate', 'a\udc00', surrogate],
     ['two halves in the wrong order', 'a\udc00\ud800', surrogate],
+    ['the replacement character a decoder leaves for bad bytes', 'a\ufffdb', replacement],
   ])('refuses %s', (_what, text, rule) => {
     expect(invisibleTextProblem(text)).toBe(rule);
   });
+});
+
+test('a multi-line field keeps its line breaks, and nothing else invisible', () => {
+  expect(invisibleTextProblem('1 Main St\nFlat 2', { lineBreaks: true })).toBeUndefined();
+  expect(invisibleTextProblem('1 Main St\r\nFlat 2', { lineBreaks: true })).toBeUndefined();
+  expect(invisibleTextProblem('1 Main St\tFlat 2', { lineBreaks: true })).toBe(control);
+  expect(invisibleTextProblem('1 Main St\u2028Flat 2', { lineBreaks: true })).toBeUndefined(); // U+2028 is Zl, a visible break
+  expect(invisibleTextProblem('1 Main\u200bSt', { lineBreaks: true })).toBe(format);
 });
 
 describe('tag names and label values follow it', () => {

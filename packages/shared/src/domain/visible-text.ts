@@ -13,30 +13,43 @@ import { z } from 'zod';
  *   zero-width joiner of emoji sequences: the price of one rule with no exceptions.)
  * - Cs, a UTF-16 surrogate without its pair: not a character, and not valid UTF-8, so Postgres
  *   and Elasticsearch would store every lone surrogate as the same U+FFFD.
+ * - U+FFFD, the replacement character: the body parser puts it where a request's bytes were not
+ *   valid UTF-8 (a surrogate encoded as bytes, a Latin-1 file), so what the client meant is lost,
+ *   and two different byte sequences would become one name.
  * The `u` flag makes a paired surrogate one code point (an emoji), so only lone halves match Cs.
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\uFFFD]/u;
 
 export const INVISIBLE_TEXT_RULES = {
   control: 'must not contain control characters',
   format: 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)',
   surrogate: 'must not contain a lone UTF-16 surrogate',
+  replacement: 'must not contain U+FFFD, which stands for bytes that were not valid UTF-8',
 } as const;
 
+export interface VisibleTextOptions {
+  /**
+   * Multi-line fields (a street address: "1 Main St\nFlat 2") keep their line breaks, LF and CR:
+   * a line break is seen, as a new line. Every other control character is still refused.
+   */
+  lineBreaks?: boolean;
+}
+
 /** The rule the first invisible character of `text` breaks, or undefined when all of it is visible. */
-export function invisibleTextProblem(text: string): string | undefined {
-  const found = INVISIBLE.exec(text);
+export function invisibleTextProblem(text: string, options: VisibleTextOptions = {}): string | undefined {
+  const found = INVISIBLE.exec(options.lineBreaks ? text.replace(/[\r\n]/g, ' ') : text);
   if (!found) return undefined;
   const char = found[0];
   if (/\p{Cc}/u.test(char)) return INVISIBLE_TEXT_RULES.control;
   if (/\p{Cf}/u.test(char)) return INVISIBLE_TEXT_RULES.format;
+  if (char === '\uFFFD') return INVISIBLE_TEXT_RULES.replacement;
   return INVISIBLE_TEXT_RULES.surrogate;
 }
 
 /** A string schema that also refuses invisible characters, naming which rule was broken. */
-export function visibleText<S extends z.ZodType<string>>(schema: S) {
+export function visibleText<S extends z.ZodType<string>>(schema: S, options: VisibleTextOptions = {}) {
   return schema.superRefine((text, ctx) => {
-    const problem = invisibleTextProblem(text);
+    const problem = invisibleTextProblem(text, options);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 }

@@ -77,7 +77,8 @@ describe('profile text holds only characters people can see', () => {
   test.each([
     ['firstName', { firstName: 'Ad\u202ea' }, 'body.firstName', 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
     ['lastName', { lastName: 'Love\u200blace' }, 'body.lastName', 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
-    ['a street', { address: { street: '1 Main\nSt' } }, 'body.address.street', 'must not contain control characters'],
+    ['a street', { address: { street: '1 Main\tSt' } }, 'body.address.street', 'must not contain control characters'],
+    ['a first name (only the street is multi-line)', { firstName: 'Ann\nMarie' }, 'body.firstName', 'must not contain control characters'],
     ['a city', { address: { city: 'Par\u0085is' } }, 'body.address.city', 'must not contain control characters'],
     ['a region', { address: { region: 'Île\u00ad-de-France' } }, 'body.address.region', 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
     ['a postal code', { address: { postalCode: '75001\ud800' } }, 'body.address.postalCode', 'must not contain a lone UTF-16 surrogate'],
@@ -86,6 +87,10 @@ describe('profile text holds only characters people can see', () => {
     ['a label value', { labels: { tier: 'gold\u2060' } }, 'body.labels.tier', 'value must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)'],
   ])('refuses invisible characters in %s', (_what, fields, field, rule) => {
     expect(problemsOf({ email: 'a@b.co', ...fields })).toEqual([{ field, rule }]);
+  });
+
+  test('a street keeps its line breaks', () => {
+    expect(parse({ email: 'a@b.co', address: { street: '1 Main St\nFlat 2' } })).toMatchObject({ address: { street: '1 Main St\nFlat 2' } });
   });
 
   test('a byte order mark or blank at the edges is trimmed away, as any white space', () => {
