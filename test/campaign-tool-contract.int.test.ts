@@ -48,7 +48,10 @@ test("row 2: the README's own example saves before any contact has its label key
 
 test('row 3: an unsubscribe outlives the contact; activities and SMS STOP change the status', async () => {
   const gone = (await call('POST', '/v1/contacts', { email: 'row3@example.com' })).body;
-  await call('POST', `/v1/contacts/${gone.id}/actions/unsubscribe-email`);
+  expect((await call('POST', `/v1/contacts/${gone.id}/actions/unsubscribe-email`, { why: 'x' })).body.errors[0].field).toBe('body');
+  await call('POST', `/v1/contacts/${gone.id}/actions/unsubscribe-email`, { reason: 'clicked unsubscribe in the footer' });
+  const history = (await call('GET', `/v1/contacts/${gone.id}/status-history`)).body.items;
+  expect(history[0]).toMatchObject({ status: 'unsubscribed', reason: 'clicked unsubscribe in the footer' });
   expect((await call('DELETE', `/v1/contacts/${gone.id}`, { reason: 'cleanup' })).status).toBe(200);
   const again = await call('POST', '/v1/contacts', { email: 'row3@example.com' });
   expect(again.body.emailStatus).toBe('unsubscribed');
@@ -144,7 +147,16 @@ test('row 11: resolving duplicates needs an action; a merge fills the kept conta
   expect(missing.body.errors).toEqual([{ field: 'body.action', rule: 'is required: merge or remove' }]);
   const kept = (await call('POST', '/v1/contacts', { phone: '+14155550199', firstName: 'Kept' })).body;
   await call('POST', '/v1/contacts', { phone: '+14155550199', email: 'merged@example.com', lastName: 'Other' });
-  const merged = await call('POST', '/v1/duplicates/resolve', { field: 'phone', value: '+14155550199', keep: 'earliest', action: 'merge' });
+  // The value is read as contacts store it: a phone typed with spaces finds the E.164 one.
+  const listed = await call('GET', `/v1/duplicates/phone/${encodeURIComponent('+1 (415) 555-0199')}/contacts`);
+  expect(listed.body.items).toHaveLength(2);
+  expect((await call('POST', '/v1/duplicates/resolve', { field: 'phone', value: 'call me', keep: 'earliest', action: 'merge' })).body.errors).toEqual([
+    { field: 'body.value', rule: 'must be a valid phone number in international format, such as +14155550123' },
+  ]);
+  expect((await call('POST', '/v1/duplicates/resolve', { field: 'phone', value: '+14155550199', keep: 'first', action: 'merge' })).body.errors).toEqual([
+    { field: 'body.keep', rule: 'must be one of earliest, latest' },
+  ]);
+  const merged = await call('POST', '/v1/duplicates/resolve', { field: 'phone', value: '+1 415 555 0199', keep: 'earliest', action: 'merge' });
   expect(merged.status).toBe(200);
   expect((await call('GET', `/v1/contacts/${kept.id}`)).body).toMatchObject({ email: 'merged@example.com', firstName: 'Kept', lastName: 'Other' });
 });

@@ -162,6 +162,8 @@ export const BatchUpsertRequest = z.strictObject({
 });
 
 export const DeleteContactRequest = z.strictObject({ reason: text(500).optional() }).default({});
+/** A one-click action's optional body: why (kept in the status history); anything else is refused. */
+export const OneClickActionRequest = z.strictObject({ reason: text(500).optional() }).default({});
 
 export const BulkStatusRequest = z.discriminatedUnion('channel', [
   z.strictObject({ contactIds: ContactIdList, channel: z.literal('email'), status: EmailStatus, reason: text(500).optional() }),

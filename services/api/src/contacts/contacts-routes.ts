@@ -12,6 +12,7 @@ import {
   DeleteContactRequest,
   ListContactsQuery,
   ListDeletedQuery,
+  OneClickActionRequest,
   StatusChangeRequest,
   UpdateContactRequest,
   upsertContact,
@@ -130,7 +131,9 @@ export function contactsRoutes(service: ContactsService, pool: Pool): Router {
 
   for (const [action, change] of Object.entries(ONE_CLICK_ACTIONS)) {
     router.post(`/:id/actions/${action}`, write, async (req, res) => {
-      res.json(publicContact(await service.changeStatus(workspaceOf(res), idOf(req.params), { ...change, reason: `one-click ${action}` })));
+      const id = idOf(req.params);
+      const { reason } = parseRequestPart(OneClickActionRequest, 'body', req.body);
+      res.json(publicContact(await service.changeStatus(workspaceOf(res), id, { ...change, reason: reason ?? `one-click ${action}` })));
     });
   }
   return router;

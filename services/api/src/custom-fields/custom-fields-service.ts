@@ -112,7 +112,11 @@ export function createCustomFieldsService(pool: Pool, jobs?: Pick<JobRunner, 'nu
         if (to === key) throw new ConflictError(`Custom field ${key} already has that key`, [{ field: 'body.key', rule: 'must differ from the current key' }]);
         const taken = await client.query('select 1 from custom_field_definitions where workspace_id = $1 and key = $2', [workspaceId, to]);
         if (taken.rowCount) throw new ConflictError(`Custom field "${to}" already exists`, [{ field: 'body.key', rule: 'must be unique in the workspace' }]);
-        await client.query('insert into custom_field_definitions (workspace_id, key, type) values ($1, $2, $3)', [workspaceId, to, definition.type]);
+        // The same field under a new key: it keeps its type and when it was created.
+        await client.query(
+          'insert into custom_field_definitions (workspace_id, key, type, created_at) select workspace_id, $3, type, created_at from custom_field_definitions where workspace_id = $1 and key = $2',
+          [workspaceId, key, to],
+        );
         await client.query(`update custom_field_definitions set pending_change = 'rename' where workspace_id = $1 and key = $2`, [workspaceId, key]);
         const users = dependentsOf(await listSegments(client, workspaceId), (tree) => customFieldKeysOf(tree).includes(key)).direct;
         await replaceConditions(client, workspaceId, new Map(users.map((s) => [s.id, renameCustomFieldIn(s.condition, key, to)])));

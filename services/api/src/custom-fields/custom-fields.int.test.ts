@@ -30,6 +30,7 @@ const count = async (query: object) => (await call('POST', '/v1/segments/count',
 
 test('a rename moves every value and rewrites the saved segments that use the field', async () => {
   const segment = (await call('POST', '/v1/segments', { name: 'Pro', text: 'custom:plan = pro' })).body;
+  const createdAt = (await call('GET', '/v1/custom-fields')).body.items.find((d: { key: string }) => d.key === 'plan').createdAt;
   const started = await call('PATCH', '/v1/custom-fields/plan', { key: 'tier' });
   expect(started.status).toBe(202);
   expect(started.headers.get('location')).toBe(`/v1/jobs/${started.body.id}`);
@@ -39,8 +40,10 @@ test('a rename moves every value and rewrites the saved segments that use the fi
   expect([job.status, job.done]).toEqual(['succeeded', 5]);
   const contact = (await call('GET', `/v1/contacts/${ids[0]}`)).body;
   expect(contact.customFields).toEqual({ tier: 'pro', seats: 10 });
-  const keys = (await call('GET', '/v1/custom-fields')).body.items.map((d: { key: string }) => d.key);
-  expect(keys).toEqual(['seats', 'tier']);
+  const definitions = (await call('GET', '/v1/custom-fields')).body.items;
+  expect(definitions.map((d: { key: string }) => d.key)).toEqual(['seats', 'tier']);
+  // The same field under a new key: its type and creation time stay.
+  expect(definitions.find((d: { key: string }) => d.key === 'tier')).toMatchObject({ type: 'string', createdAt });
   await expectMirrorConverges(h.env, ws.id);
   expect(await count({ segmentId: segment.id })).toMatchObject({ total: 3 });
   // The old key is gone for writes and for segments.

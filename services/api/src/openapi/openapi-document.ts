@@ -22,6 +22,7 @@ import {
   StatusChangeRequest,
   UpdateContactRequest,
   UpsertContactRequest,
+  OneClickActionRequest,
 } from '../contacts/contact-schemas';
 import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, ReplaceLabelsRequest } from '../labels/label-schemas';
 import { BulkTagRequest, CreateTagRequest, DeleteTagQuery, TagIdParams, TagSelection, UpdateTagRequest } from '../tags/tag-schemas';
@@ -204,7 +205,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/v1/contacts/{id}/erase', tag: 'contacts', summary: 'Erase a contact on a privacy request (irreversible)', scope: 'admin', params: id, responses: { 204: none('Erased') } },
   { method: 'post', path: '/v1/contacts/{id}/status', tag: 'channel status', summary: 'Change an email or phone status, with a reason', scope: 'write', params: id, body: StatusChangeRequest, errors: [409], responses: { 200: ok(contactRef) } },
   ...['blacklist-email', 'blacklist-phone', 'unsubscribe-email', 'clear-spam-report'].map(
-    (action): Operation => ({ method: 'post', path: `/v1/contacts/{id}/actions/${action}`, tag: 'channel status', summary: `One-click: ${action.replace(/-/g, ' ')}`, scope: 'write', params: id, errors: [409], responses: { 200: ok(contactRef) } }),
+    (action): Operation => ({ method: 'post', path: `/v1/contacts/{id}/actions/${action}`, tag: 'channel status', summary: `One-click: ${action.replace(/-/g, ' ')} (optional body: the reason kept in the status history)`, scope: 'write', params: id, body: OneClickActionRequest, bodyOptional: true, errors: [409], responses: { 200: ok(contactRef) } }),
   ),
   { method: 'get', path: '/v1/contacts/{id}/status-history', tag: 'channel status', summary: 'Status changes, newest first', scope: 'read', params: id, responses: { 200: ok(StatusHistory) } },
   { method: 'post', path: '/v1/contacts/{id}/tags/add', tag: 'tags', summary: 'Add tags to a contact', scope: 'write', params: id, body: TagSelection, errors: [409], responses: { 200: ok(contactRef) } },

@@ -29,7 +29,7 @@ describe('parseMemberFields', () => {
     ['id,first_name', 'query.fields.1', /did you mean firstName\?/],
     ['id,password', 'query.fields.1', /is not a member field: use id, email/],
     ['id,constructor', 'query.fields.1', /is not a member field/],
-    ['custom:Plan', 'query.fields.0', /names custom field key "Plan", which must start with a lower-case letter/],
+    ['custom:Plan', 'query.fields.0', /names custom field key "Plan", refused: must start with a lower-case letter/],
     ['label:a b', 'query.fields.0', /names label key "a b"/],
     ['id,email,id', 'query.fields.2', /repeats field id/],
     ['id,', 'query.fields.1', /is not a member field/],

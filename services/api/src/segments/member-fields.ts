@@ -70,7 +70,7 @@ export function parseMemberField(name: string): MemberField | string {
     if (!name.startsWith(prefix)) continue;
     const key = name.slice(prefix.length);
     const checked = schema.safeParse(key);
-    return checked.success ? { kind, name, key } : `names ${kind === 'label' ? 'label' : 'custom field'} key ${JSON.stringify(key)}, which ${checked.error.issues[0]!.message}`;
+    return checked.success ? { kind, name, key } : `names ${kind === 'label' ? 'label' : 'custom field'} key ${JSON.stringify(key)}, refused: ${checked.error.issues[0]!.message}`;
   }
   // The CSV header (first_name) or the old stream spelling: point to the JSON name.
   const jsonName = Object.entries(STANDARD_MEMBER_FIELDS).find(([, f]) => f.csv === name)?.[0];

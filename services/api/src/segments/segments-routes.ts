@@ -212,7 +212,9 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
       await lockSegments(client, workspaceId);
       const referring = await segmentsReferring(client, workspaceId, id);
       if (referring.length > 0) {
-        throw new ConflictError(`Segment ${id} is used by other segments: ${referring.map((r) => r.name).join(', ')}; change them first`);
+        throw new ConflictError(`Segment ${id} is used by other segments: ${referring.map((r) => r.name).join(', ')}; change them first`, [
+          { field: 'params.id', rule: `is used by saved segments ${referring.map((r) => `${JSON.stringify(r.name)} (${r.id})`).join(', ')}; change them first` },
+        ]);
       }
       if (!(await deleteSegment(client, workspaceId, id))) throw new NotFoundError(`Segment ${id}`);
     });
