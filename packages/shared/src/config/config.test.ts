@@ -60,6 +60,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ INDEXER_LINGER_MS: '4000', INDEXER_SESSION_TIMEOUT_MS: '12000' }).indexer.lingerMs).toBe(4000);
   });
 
+  test('metrics: open on the service port by default; a token and ports of their own when set', () => {
+    expect(loadConfig({}).metrics).toEqual({ token: undefined, apiPort: undefined, indexerPort: undefined, host: '127.0.0.1' });
+    const token = 'm'.repeat(24);
+    expect(loadConfig({ METRICS_TOKEN: token, API_METRICS_PORT: '9464', INDEXER_METRICS_PORT: '9465', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ token, apiPort: 9464, indexerPort: 9465, host: '10.0.0.5' });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 24 characters/);
+  });
+
+  test('Elasticsearch: an API key, or a user with a password, never both; a CA file', () => {
+    expect(loadConfig({}).elasticsearch.auth).toBeUndefined();
+    expect(loadConfig({ ELASTICSEARCH_API_KEY: 'aWQ6a2V5' }).elasticsearch.auth).toEqual({ apiKey: 'aWQ6a2V5' });
+    const basic = loadConfig({ ELASTICSEARCH_USERNAME: 'svc', ELASTICSEARCH_PASSWORD: 'pw', ELASTICSEARCH_CA_FILE: '/etc/ca.pem' }).elasticsearch;
+    expect(basic).toMatchObject({ auth: { username: 'svc', password: 'pw' }, caFile: '/etc/ca.pem' });
+    expect(() => loadConfig({ ELASTICSEARCH_USERNAME: 'svc' })).toThrow(/ELASTICSEARCH_PASSWORD: must be set together/);
+    expect(() => loadConfig({ ELASTICSEARCH_PASSWORD: 'pw' })).toThrow(/ELASTICSEARCH_USERNAME: must be set together/);
+    expect(() => loadConfig({ ELASTICSEARCH_API_KEY: 'k', ELASTICSEARCH_USERNAME: 'svc', ELASTICSEARCH_PASSWORD: 'pw' })).toThrow(/ELASTICSEARCH_API_KEY: must not be set together/);
+  });
+
   test('reports every bad variable at once', () => {
     expect(() => loadConfig({ API_PORT: '-1', KAFKA_BROKERS: 'x' })).toThrow(/API_PORT:[\s\S]*KAFKA_BROKERS:|KAFKA_BROKERS:[\s\S]*API_PORT:/);
   });
