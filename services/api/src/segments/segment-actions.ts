@@ -14,6 +14,7 @@ import { changeLockedContactsLabels } from '../labels/labels-service';
 import { LabelMap } from '../labels/label-schemas';
 import { applyTagChange } from '../tags/tags-service';
 import { createSnapshotChunk, snapshotMembers, SnapshotJobState } from './audience-snapshots';
+import { ConflictError } from '../errors/app-error';
 
 export { SEGMENT_ACTION_JOB } from './segment-job-types';
 const APPLY_CHUNK = 500;
@@ -85,7 +86,8 @@ export function createSegmentActionChunk(options: Parameters<typeof createSnapsh
       const result = await freeze(client, job);
       if (!result.finished) return { processed: 0, finished: false };
       const { rows } = await client.query('select status, total from audience_snapshots where id = $1', [state.snapshotId]);
-      if (rows[0]?.status !== 'ready') throw new Error(`the members could not be frozen (snapshot ${rows[0]?.status ?? 'missing'})`);
+      // A ConflictError (ours, not a dependency's): the job's stored error keeps these words.
+      if (rows[0]?.status !== 'ready') throw new ConflictError(`the members could not be frozen (snapshot ${rows[0]?.status ?? 'missing'})`);
       await setJobTotal(client, job.id, rows[0].total);
       await saveJobState(client, job.id, { ...state, phase: 'apply', applyCursor: null });
       return { processed: 0, finished: false };
