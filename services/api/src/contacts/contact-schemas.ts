@@ -2,7 +2,7 @@
 // (later) generate the OpenAPI document. Normalisation happens here, once: emails lower-cased,
 // phones to E.164, languages to canonical BCP 47.
 import { z } from 'zod';
-import { ContactSource, COUNTRY_RULE, CustomFieldKey, CustomFieldValue, EmailStatus, LIMITS, normalizeCountry, normalizeEmail, normalizePhone, PHONE_RULE, PhoneStatus, SubscriptionCategory, TagName, userKeyRecord, visibleText } from '@segmenter/shared';
+import { ContactSource, COUNTRY_RULE, CustomFieldKey, CustomFieldValue, EmailStatus, LIMITS, normalizeCountry, normalizeEmail, normalizePhone, PHONE_RULE, PhoneStatus, SubscriptionCategory, TagName, userKeyRecord, visibleText, VisibleTextOptions } from '@segmenter/shared';
 import { LabelMap } from '../labels/label-schemas';
 import { ContactIdList } from '../tags/tag-schemas';
 
@@ -14,8 +14,12 @@ export const Timestamp = z.iso
     return year >= 1900 && year <= 9999;
   }, 'must be between the years 1900 and 9999');
 
-/** Profile text (names, address lines, reasons): trimmed, and only characters people can see (visible-text.ts). */
-const text = (max: number) => visibleText(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`));
+/**
+ * Profile text (names, address fields, reasons): trimmed, and only characters people can see
+ * (visible-text.ts). `lineBreaks` for the one multi-line field, the street ("1 Main St\nFlat 2").
+ */
+const text = (max: number, options: VisibleTextOptions = {}) =>
+  visibleText(z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`), options);
 
 /**
  * Custom field values by key; null clears a field. Keys follow CustomFieldKey, so "constructor"
@@ -64,7 +68,7 @@ export const Language = z.string().transform((tag, ctx) => {
 });
 
 const Address = z.strictObject({
-  street: text(200).nullable().optional(),
+  street: text(200, { lineBreaks: true }).nullable().optional(),
   city: text(100).nullable().optional(),
   region: text(100).nullable().optional(),
   postalCode: text(20).nullable().optional(),

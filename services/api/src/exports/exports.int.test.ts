@@ -37,9 +37,8 @@ const ok = async (method: string, path: string, body?: unknown, key = ws.key) =>
 };
 
 /**
- * Waits until every write made with `key` is searchable (read-your-writes tokens). Not
- * expectMirrorConverges: the "__proto__" label is dropped from the indexed document (the event's
- * snapshot schema parses labels with z.record), so the mirror never equals Postgres for ann.
+ * Waits until every write made with `key` is searchable (read-your-writes tokens). Ann's
+ * "__proto__" label reaches the index too (test/special-keys.int.test.ts checks the mirror).
  */
 async function searchable(key = ws.key) {
   for (const token of unseenWrites.get(key) ?? []) {

@@ -64,10 +64,11 @@ test('a file with tags, labels, statuses, custom fields and created dates become
   expect((await h.request('POST', '/v1/custom-fields', { key: ws.key, body: { key: 'plan', type: 'string' } })).status).toBe(201);
   expect((await h.request('POST', '/v1/custom-fields', { key: ws.key, body: { key: 'seats', type: 'number' } })).status).toBe(201);
   const file = [
-    '\uFEFFEmail,First Name,phone_number,tags,label_source,label_tier,email_status,created_at,custom_plan,seats',
-    'ada@example.com,Ada,+14155550101,VIP|Hot Lead,facebook,gold,active,2019-05-01,pro,3',
-    'bob@example.com,"Bob ""the builder""",,Hot Lead,google,silver,unsubscribed,2020-01-02T10:00:00Z,,',
-    '"cy@example.com","Cy\r\nMulti",,,import,,,,,',
+    '\uFEFFEmail,First Name,phone_number,tags,label_source,label_tier,email_status,created_at,custom_plan,seats,street',
+    'ada@example.com,Ada,+14155550101,VIP|Hot Lead,facebook,gold,active,2019-05-01,pro,3,',
+    'bob@example.com,"Bob ""the builder""",,Hot Lead,google,silver,unsubscribed,2020-01-02T10:00:00Z,,,',
+    // A quoted multi-line cell: the street is the one field that may hold line breaks.
+    '"cy@example.com","Cy",,,import,,,,,,"1 Main St\r\nFlat 2"',
   ].join('\r\n');
   const done = await importFile(ws, file, { createMissingTags: true });
   expect(done).toMatchObject({ status: 'succeeded', error: null });
@@ -76,8 +77,9 @@ test('a file with tags, labels, statuses, custom fields and created dates become
   expect(contacts.map((c) => [c.email, c.first_name, c.tags, c.labels, c.email_status])).toEqual([
     ['ada@example.com', 'Ada', ['Hot Lead', 'VIP'], { source: 'facebook', tier: 'gold' }, 'active'],
     ['bob@example.com', 'Bob "the builder"', ['Hot Lead'], { source: 'google', tier: 'silver' }, 'unsubscribed'],
-    ['cy@example.com', 'Cy\r\nMulti', [], { source: 'import' }, 'active'],
+    ['cy@example.com', 'Cy', [], { source: 'import' }, 'active'],
   ]);
+  expect((await h.env.pool.query('select street from contacts where email = $1 and workspace_id = $2', ['cy@example.com', ws.id])).rows[0].street).toBe('1 Main St\r\nFlat 2');
   expect(contacts[0].created_at.toISOString()).toBe('2019-05-01T00:00:00.000Z');
   expect(contacts[0].custom_fields).toEqual({ plan: 'pro', seats: 3 });
   expect(contacts[0].phone).toBe('+14155550101');
