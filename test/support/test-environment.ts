@@ -59,7 +59,10 @@ export async function createTestEnvironment(overrides: Record<string, string> = 
     log,
     async cleanup() {
       await pool.end();
-      await es.indices.delete({ index: `${config.elasticsearch.indexPrefix}*`, ignore_unavailable: true }).catch(() => undefined);
+      // By name: Elasticsearch 8 refuses to delete by wildcard (action.destructive_requires_name),
+      // which left every test's indices behind while the refusal was swallowed here.
+      const indices = Object.keys(await es.indices.get({ index: `${config.elasticsearch.indexPrefix}*`, expand_wildcards: 'all' }).catch(() => ({})));
+      if (indices.length > 0) await es.indices.delete({ index: indices, ignore_unavailable: true }).catch(() => undefined);
       await es.close();
       const admin = new Kafka({ brokers: config.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
       await admin.connect();
