@@ -1,10 +1,11 @@
 // Counting segments in Elasticsearch: many trees in one _msearch round trip, each answering its
 // total (exact, never "10,000+") and, in the same request, how many are sendable by email and by
 // phone. A preview adds the first contacts.
-import { compileToElasticsearch, Condition, EsClient, estypes, workspaceSearch } from '@segmenter/shared';
+import { compileToElasticsearch, Condition, EsClient, estypes, Logger, workspaceSearch } from '@segmenter/shared';
 import { SENDABLE_BY_EMAIL, SENDABLE_BY_PHONE } from '../counts/counts-routes';
 import { MemberField, memberJsonRow, sourceFieldsOf } from './member-fields';
 import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
+import { errorIdNote, newErrorId } from '../errors/internal-failure';
 import { chargeSearchCost } from '../http/rate-limits';
 import { countCost, queryCost } from '../http/search-cost';
 import { SearchTimeoutError, completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
@@ -48,12 +49,25 @@ export interface QueryProblem {
   errors: FieldProblem[];
 }
 
+/**
+ * The search index refused one query: our words and an error id for the tenant, the raw error in
+ * the log. A 400 from Elasticsearch is the query's own (too complex for it); anything else (an
+ * index missing, a node down or overloaded) is the index's, and the query may be retried.
+ */
+function refusedBySearchIndex(field: string, item: { status?: number; error: unknown }, log: Logger): AppError {
+  const errorId = newErrorId();
+  log.warn({ errorId, err: item.error, status: item.status, field }, 'the search index refused a count query');
+  if (item.status === 400) return new ValidationError([{ field, rule: `could not be evaluated by the search index; simplify the condition (${errorIdNote(errorId)})` }]);
+  return new AppError(503, 'Search index unavailable', `The search index could not answer this query; retry later (${errorIdNote(errorId)})`, [{ field, rule: `could not be counted now (${errorIdNote(errorId)})` }]);
+}
+
 const problemOf = (err: AppError): QueryProblem => ({ status: err.status, title: err.title, detail: err.message, errors: err.problems });
 
 /**
  * Counts every tree in one _msearch; a query that failed before (an AppError in its place) or that
  * Elasticsearch refuses answers its problem in its place, and the others are counted regardless.
- * Elasticsearch's own message is not shown to the tenant (it names index internals), only its type.
+ * Elasticsearch's own words are never shown to the tenant (they name index internals): the query
+ * answers ours with an error id, and the log holds the raw error under the same id.
  * A query that timed out answers 503 in its place (its total would be a partial one); the request's
  * search cost is charged to its key first (429 past the budget).
  */
@@ -63,6 +77,7 @@ export async function countSegments(
   workspaceId: string,
   queries: readonly (Condition | AppError)[],
   fieldOf: (index: number) => string,
+  log: Logger,
 ): Promise<(SegmentCount | QueryProblem)[]> {
   const runnable = queries.flatMap((q, i) => (q instanceof AppError ? [] : [{ i, tree: q }]));
   await chargeSearchCost(countCost(runnable.map((r) => r.tree)), 'body.queries');
@@ -76,7 +91,7 @@ export async function countSegments(
     const { i } = runnable[n]!;
     results[i] =
       'error' in r
-        ? problemOf(new ValidationError([{ field: fieldOf(i), rule: `could not be evaluated by the search index (${r.error.type}); simplify the condition` }]))
+        ? problemOf(refusedBySearchIndex(fieldOf(i), r, log))
         : r.timed_out
           ? problemOf(new SearchTimeoutError(fieldOf(i)))
           : countOf(r);

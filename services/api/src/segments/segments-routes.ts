@@ -76,7 +76,7 @@ export function segmentsRoutes(deps: ConsistencyDependencies, log: Logger, jobs?
     for (const [i, q] of body.queries.entries()) resolved.push(await treeOf(workspaceId, q, `body.queries.${i}`).catch(asQueryProblem));
     const consistency = await ensureConsistent(deps, workspaceId, body, res);
     const started = performance.now();
-    const results = await countSegments(es, alias, workspaceId, resolved, (i) => `body.queries.${i}`);
+    const results = await countSegments(es, alias, workspaceId, resolved, (i) => `body.queries.${i}`, log);
     res.json({ results, tookMs: Math.round(performance.now() - started), ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) });
   });
 
