@@ -68,6 +68,7 @@ describe('custom field keys follow the custom field key rule, "__proto__" includ
     ['"__proto__" (z.record used to drop it silently)', '{"__proto__":"x"}', 'body.customFields.__proto__', KEY_RULE],
     ['an upper-case key', '{"Plan":"x"}', 'body.customFields.Plan', KEY_RULE],
     ['an object value', '{"plan":{"a":1}}', 'body.customFields.plan', 'value must be a string, a number, true or false'],
+    ['more keys than a workspace may define', JSON.stringify(Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`f${i}`, 1]))), 'body.customFields', 'must hold at most 100 custom fields'],
   ])('refuses %s, naming the key', (_what, customFields, field, rule) => {
     expect(problemsOf({ email: 'a@b.co', customFields: JSON.parse(customFields) })).toEqual([{ field, rule }]);
   });

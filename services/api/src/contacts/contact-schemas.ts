@@ -26,7 +26,7 @@ const text = (max: number, options: VisibleTextOptions = {}) =>
  * and "prototype" are fields like any other and "__proto__" is refused by name (z.record would
  * drop it silently). Whether a key is defined, and its type, is checked by custom-field-values.ts.
  */
-const CustomFieldChanges = userKeyRecord(CustomFieldKey, CustomFieldValue.nullable(), { noun: 'custom fields' });
+const CustomFieldChanges = userKeyRecord(CustomFieldKey, CustomFieldValue.nullable(), { noun: 'custom fields', maxEntries: LIMITS.customFieldsPerWorkspace });
 
 export const Email = z
   .string()
