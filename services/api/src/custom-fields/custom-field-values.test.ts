@@ -10,6 +10,7 @@ const definitions = new Map([
 describe('mergeCustomFields', () => {
   test.each([
     ['a string', { plan: 'pro' }, { plan: 'pro' }],
+    ['a string with line breaks (a note)', { plan: 'pro\nsince May' }, { plan: 'pro\nsince May' }],
     ['a number, zero and negative included', { seats: -0.5 }, { seats: -0.5 }],
     ['a calendar date stays a date', { renewal: '2028-02-29' }, { renewal: '2028-02-29' }],
     ['a date-time becomes UTC ISO', { renewal: '2027-01-31T10:00:00+02:00' }, { renewal: '2027-01-31T08:00:00.000Z' }],
@@ -24,6 +25,9 @@ describe('mergeCustomFields', () => {
   test.each([
     [{ plan: 5 }, 'body.customFields.plan', 'must be a string'],
     [{ plan: 'x'.repeat(1001) }, 'body.customFields.plan', 'must be at most 1000 characters'],
+    [{ plan: 'pro\u202e' }, 'body.customFields.plan', expect.stringMatching(/^must not contain/)],
+    [{ plan: 'p\u200bro' }, 'body.customFields.plan', expect.stringMatching(/^must not contain/)],
+    [{ plan: 'pro\u0007' }, 'body.customFields.plan', 'must not contain control characters'],
     [{ seats: '12' }, 'body.customFields.seats', 'must be a number'],
     [{ vip: 'yes' }, 'body.customFields.vip', 'must be true or false'],
     [{ renewal: '2027-02-29' }, 'body.customFields.renewal', 'must be a real calendar date'],

@@ -1,7 +1,7 @@
 // Checks custom field values against the workspace's definitions: pure, so every type rule is
 // unit-tested. Dates are stored as ISO strings (a date, or a date-time in UTC) so Postgres and
 // Elasticsearch compare them the same way.
-import { CustomFieldType, CustomFieldValue, LIMITS } from '@segmenter/shared';
+import { CustomFieldType, CustomFieldValue, invisibleTextProblem, LIMITS } from '@segmenter/shared';
 import type { FieldProblem } from '../errors/app-error';
 
 export type CustomFieldDefinitions = ReadonlyMap<string, CustomFieldType>;
@@ -25,6 +25,12 @@ function checkValue(type: CustomFieldType, value: CustomFieldValue): { value: Cu
       // An empty string would read back as "no value" from a CSV export: null clears a field.
       if (value.length === 0) return { rule: 'must not be empty (null removes the field)' };
       if (value.length > LIMITS.customFieldStringLength) return { rule: `must be at most ${LIMITS.customFieldStringLength} characters` };
+      {
+        // Profile text like any other (visible-text.ts): what people cannot see is refused; a
+        // custom text may hold line breaks (notes, addresses), as the street does.
+        const invisible = invisibleTextProblem(value, { lineBreaks: true });
+        if (invisible) return { rule: invisible };
+      }
       return { value };
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? { value } : { rule: 'must be a number' };
