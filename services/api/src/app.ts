@@ -71,10 +71,11 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // First, so every answer is timed, the body parser's and the input checks' refusals too.
+  app.use(httpMetrics(deps.metrics.api));
   app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));
   app.use(jsonBodiesOnly);
   app.use(refuseNulCharacters);
-  app.use(httpMetrics(deps.metrics.api));
 
   app.get('/healthz', healthzHandler);
   app.get('/readyz', readyzHandler(deps.readiness));

@@ -12,6 +12,10 @@ test.each([
   ['/V1/CONTACTS', '/', '/v1/contacts'],
   ['/v1/Contacts/ABC/Tags/add', '/:id/tags/add', '/v1/contacts/:id/tags/add'],
   ['/V1/Admin/Search-Index/jobs/1', '/jobs/:id', '/v1/admin/search-index/jobs/:id'],
+  // A request target in absolute form, or with a made-up authority: the host never makes a series.
+  ['http://evil-1.example/v1/tags/abc', '/:id', '/v1/tags/:id'],
+  ['http://evil-2.example:81/v1/tags/abc?x=1', '/:id', '/v1/tags/:id'],
+  ['//evil-3.example/v1/tags/abc', '/:id', '/v1/tags/:id'],
 ])('%s matched by %s is reported as %s', (url, route, expected) => {
   expect(routePattern(url, route)).toBe(expected);
 });

@@ -74,7 +74,15 @@ export function createApiMetrics(registry: Registry, pool: Pool, log: Logger) {
  */
 export function routePattern(originalUrl: string, routePath: string | undefined): string {
   if (typeof routePath !== 'string') return 'unmatched';
-  const segments = originalUrl.split('?')[0]!.split('/').filter(Boolean);
+  // Only the path counts: a request target in absolute form (`GET http://any.host/v1/tags/x`)
+  // or with a made-up authority must not put its host into the label (one series per host).
+  let path: string;
+  try {
+    path = new URL(originalUrl, 'http://local').pathname;
+  } catch {
+    return 'unmatched';
+  }
+  const segments = path.split('/').filter(Boolean);
   const routeSegments = routePath.split('/').filter(Boolean);
   const base = segments.slice(0, Math.max(0, segments.length - routeSegments.length)).map((s) => s.toLowerCase());
   return `/${[...base, ...routeSegments].join('/')}`;

@@ -1,12 +1,25 @@
 // /metrics as an operator configures it: behind a token on the service port, or on a port of its
 // own; and HTTP series labelled by route pattern, so any spelling or made-up path adds no series.
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { RunningApi, startApiService } from '../api-service';
 import { RunningIndexer, startIndexerService } from '../../../indexer/src/indexer-service';
 import { createTestEnvironment, TestEnvironment } from '../../../../test/support/test-environment';
 
 const token = `metrics-${randomBytes(16).toString('hex')}`;
 const bearer = (value: string) => ({ authorization: `Bearer ${value}` });
+
+/** Sends one request line as written (fetch would normalise it) and waits for the answer. */
+function rawRequest(baseUrl: string, requestLine: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`${requestLine}\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
 
 /** The route labels of the HTTP latency series, as Prometheus would scrape them. */
 const routeLabels = (text: string) =>
@@ -38,6 +51,10 @@ describe('a token on the service port', () => {
   test('every spelling of a route is one series, and every unknown path is "unmatched"', async () => {
     for (const path of ['/V1/CONTACTS', '/v1/Contacts', '/v1/contacts', '/V1/Contacts/00000000-0000-4000-8000-000000000000', '/nowhere', '/NOWHERE/else', '/v1/contacts/x/y/z'])
       await fetch(`${api.url}${path}`);
+    // Request targets in absolute form, each naming another host: still the one route series.
+    for (const host of ['evil-1.example', 'evil-2.example']) await rawRequest(api.url, `GET http://${host}/v1/contacts/abc HTTP/1.1`);
+    // A body the parser refuses is timed too.
+    await fetch(`${api.url}/v1/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     const text = await (await fetch(`${api.url}/metrics`, { headers: bearer(token) })).text();
     expect(routeLabels(text)).toEqual(['/metrics', '/v1/contacts', '/v1/contacts/:id', 'unmatched']);
   });
