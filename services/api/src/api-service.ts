@@ -128,6 +128,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     services,
     bodyLimit: config.api.bodyLimit,
     operatorKey: config.api.operatorKey,
+    trustProxy: config.api.trustProxy,
     search: {
       pool,
       es,

@@ -52,6 +52,8 @@ export interface AppDependencies {
   services: AppServices;
   bodyLimit: string;
   operatorKey?: string;
+  /** express's "trust proxy" (API_TRUST_PROXY): which proxies may name the client address. */
+  trustProxy?: number | string;
   readiness: Record<string, ReadinessCheck>;
   /** Reads served by Elasticsearch, and how long they may wait for read-your-writes. */
   search: ConsistencyDependencies;
@@ -71,6 +73,7 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   // First, so every answer is timed, the body parser's and the input checks' refusals too.
   app.use(httpMetrics(deps.metrics.api));
   app.use(express.json({ limit: deps.bodyLimit, type: ['application/json', 'application/*+json'] }));

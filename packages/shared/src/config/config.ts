@@ -42,6 +42,11 @@ export const EnvSchema = z.object({
   ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(8080),
+  // Which proxies in front of the api to believe about the client address (X-Forwarded-For), as
+  // express's "trust proxy": a hop count (1) or addresses and subnets ("loopback, 10.0.0.0/8").
+  // Unset, the socket's address is the client: right without a proxy; behind one, every client
+  // would share the proxy's address in the failed-authentication throttle.
+  API_TRUST_PROXY: z.string().min(1).max(500).optional(),
   INDEXER_HTTP_PORT: port.default(8081),
   // GET /metrics: behind a bearer token when set, and on a port of its own when set (then not on
   // the service port). Unset, it is open on the service port, as `./dev up` expects.
@@ -122,7 +127,7 @@ export interface Config {
   };
   elasticsearch: ElasticsearchSettings & { indexPrefix: string; contactsAlias: string };
   metrics: { token?: string; apiPort?: number; indexerPort?: number; host: string };
-  api: { host: string; port: number; bodyLimit: string; operatorKey?: string };
+  api: { host: string; port: number; bodyLimit: string; operatorKey?: string; trustProxy?: number | string };
   imports: { maxBytes: number; chunkRows: number; writers: number };
   outbox: { batchSize: number; pollIntervalMs: number };
   indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
@@ -191,7 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       contactsAlias: `${e.ELASTICSEARCH_INDEX_PREFIX}contacts`,
     },
     metrics: { token: e.METRICS_TOKEN, apiPort: e.API_METRICS_PORT, indexerPort: e.INDEXER_METRICS_PORT, host: e.METRICS_HOST ?? e.API_HOST },
-    api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.REQUEST_BODY_LIMIT, operatorKey: e.OPERATOR_KEY },
+    api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.REQUEST_BODY_LIMIT, operatorKey: e.OPERATOR_KEY, trustProxy: e.API_TRUST_PROXY && /^\d+$/.test(e.API_TRUST_PROXY) ? Number(e.API_TRUST_PROXY) : e.API_TRUST_PROXY },
     imports: { maxBytes: e.IMPORT_MAX_BYTES, chunkRows: e.IMPORT_CHUNK_ROWS, writers: e.IMPORT_WRITERS },
     outbox: { batchSize: e.OUTBOX_BATCH_SIZE, pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS },
     indexer: {

@@ -29,11 +29,13 @@ export function requireApiKey(pool: Pool, scope: ApiKeyScope) {
     const key = req.header('x-api-key');
     const prefix = key ? prefixOf(key) : undefined;
     if (!key || !prefix) throw new UnauthorizedError();
-    // Guessing keys costs the guesser: past the limit of failures, no lookup at all (429).
-    await refuseThrottledClient();
     const stored = await findApiKeyByPrefix(pool, prefix);
     if (!stored || stored.revoked || !keyMatches(key, stored.secretSha256)) {
+      // Guessing keys costs the guesser: past the limit of failures from one client, a failed key
+      // is a 429. A valid key always passes (the lookup is one indexed row), so a client sharing
+      // an address with a guesser (behind one proxy or NAT) is never locked out.
       await recordFailedAuthentication();
+      await refuseThrottledClient();
       throw new UnauthorizedError('The API key is unknown or revoked');
     }
     if (!stored.scopes.includes(scope) && !stored.scopes.includes('admin')) {

@@ -58,6 +58,22 @@ function refuse(ctx: RequestContext, rejected: RateLimiterRes, detail: string, p
   throw new TooManyRequestsError(`${detail}; retry after ${retryAfter} s`, problem, retryAfter);
 }
 
+/**
+ * The address the failed-authentication throttle counts under: an IPv4 address as it is, an IPv6
+ * one by its /64 (one subscriber's network: rotating through it would otherwise dodge the
+ * throttle and grow the limiter's memory by one entry per address).
+ */
+export function clientGroup(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') && tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
 /** The middleware that puts every request under the limits (mounted on /v1 in app.ts). */
 export function requestLimits(limits: Omit<RequestLimits, 'search'>) {
   const limiters: Limiters = {
@@ -67,19 +83,19 @@ export function requestLimits(limits: Omit<RequestLimits, 'search'>) {
     authFailures: new RateLimiterMemory({ keyPrefix: 'auth-failures', points: limits.authFailures.attempts, duration: limits.authFailures.windowSeconds }),
   };
   return (req: Request, res: Response, next: NextFunction): void => {
-    context.run({ limiters, res, clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown' }, next);
+    context.run({ limiters, res, clientIp: clientGroup(req.ip ?? req.socket.remoteAddress ?? 'unknown') }, next);
   };
 }
 
 const API_KEY_FIELD = 'headers.x-api-key';
 
-/** Before a key lookup: a client IP that failed authentication too often is refused outright. */
+/** After a failed key: a client that failed more often than the limit gets a 429, not a 401. */
 export async function refuseThrottledClient(): Promise<void> {
   const ctx = context.getStore();
   if (!ctx) return;
   const failures = await ctx.limiters.authFailures.get(ctx.clientIp);
   const { attempts, windowSeconds } = ctx.limiters.limits.authFailures;
-  if (failures && failures.consumedPoints >= attempts) {
+  if (failures && failures.consumedPoints > attempts) {
     refuse(ctx, failures, `Too many failed authentications from this client`, {
       field: API_KEY_FIELD,
       rule: `must not fail more than ${attempts} times per ${windowSeconds} s from one client`,

@@ -83,15 +83,16 @@ describe('with low limits', () => {
   });
 
   // Last in this harness: it throttles the client IP (127.0.0.1) every test here shares.
-  test('bad keys from one client get 429 before any lookup, even for a good key after them', async () => {
+  test('bad keys from one client get 429 past the limit; a good key from that client still passes (no lockout)', async () => {
     const ws = await h.createWorkspace();
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await h.request('GET', '/v1/tags', { key: unknownKey(i) })).status);
-    expect(statuses).toEqual([401, 401, 401, 429]);
-    const good = await h.request('GET', '/v1/tags', { key: ws.key });
-    expect(good.status).toBe(429);
-    expect(good.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(good.body.errors).toEqual([{ field: 'headers.x-api-key', rule: 'must not fail more than 3 times per 60 s from one client' }]);
+    for (let i = 0; i < 5; i++) statuses.push((await h.request('GET', '/v1/tags', { key: unknownKey(i) })).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    const bad = await h.request('GET', '/v1/tags', { key: unknownKey(9) });
+    expect(bad.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(bad.body.errors).toEqual([{ field: 'headers.x-api-key', rule: 'must not fail more than 3 times per 60 s from one client' }]);
+    // Another tenant behind the same address (a proxy, a NAT) is not locked out by the guesser.
+    expect((await h.request('GET', '/v1/tags', { key: ws.key })).status).toBe(200);
   });
 });
 
