@@ -36,15 +36,24 @@ export function searchTime(es: EsClient): { body: { timeout: string }; options: 
 /** The search index did not answer within the configured time: retry later, or simplify the condition. */
 export class SearchTimeoutError extends AppError {
   constructor(field = 'body') {
-    super(503, 'Search timed out', 'The search index did not answer in time; retry later, or simplify the condition', [
+    super(503, 'Search timed out', 'The search index did not answer in full in time (timed out, or a shard failed); retry later, or simplify the condition', [
       { field, rule: 'must be answerable by the search index within the configured search timeout' },
     ]);
   }
 }
 
-/** A response that may be partial: timed_out means some shards' matches are missing. */
-export function completeOrThrow<T extends { timed_out?: boolean }>(response: T, field?: string): T {
-  if (response.timed_out) throw new SearchTimeoutError(field);
+/**
+ * Whether a response holds every match: not timed out, and no shard failed. Elasticsearch answers
+ * 200 with what the other shards found when one fails (allow_partial_search_results), and that
+ * lower total must never be reported as an exact count or freeze a snapshot missing members.
+ */
+export function isPartial(response: { timed_out?: boolean; _shards?: { failed?: number } }): boolean {
+  return response.timed_out === true || (response._shards?.failed ?? 0) > 0;
+}
+
+/** A response that may be partial (timed out, or a shard failed) becomes the 503, never a number. */
+export function completeOrThrow<T extends { timed_out?: boolean; _shards?: { failed?: number } }>(response: T, field?: string): T {
+  if (isPartial(response)) throw new SearchTimeoutError(field);
   return response;
 }
 

@@ -8,7 +8,7 @@ import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
 import { errorIdNote, newErrorId } from '../errors/internal-failure';
 import { chargeSearchCost } from '../http/rate-limits';
 import { countCost, queryCost } from '../http/search-cost';
-import { SearchTimeoutError, completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
+import { SearchTimeoutError, completeOrThrow, isPartial, searchTime, withinSearchTime } from '../http/search-timeouts';
 
 export interface SegmentCount {
   total: number;
@@ -92,7 +92,7 @@ export async function countSegments(
     results[i] =
       'error' in r
         ? problemOf(refusedBySearchIndex(fieldOf(i), r, log))
-        : r.timed_out
+        : isPartial(r)
           ? problemOf(new SearchTimeoutError(fieldOf(i)))
           : countOf(r);
   });
