@@ -16,7 +16,7 @@ import {
 import type { PoolClient } from 'pg';
 import { FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
-import { brokenSegmentConflict, labelKeysOf, leavesOf, mapLeaves, tagIdsOf } from './segment-dependencies';
+import { brokenSegmentConflict, dependentsOf, labelKeysOf, leavesOf, mapLeaves, tagIdsOf } from './segment-dependencies';
 import { findSegment, listSegments, SegmentBreak } from './segments-store';
 import { TAG_DELETE_JOB } from '../tags/tags-service';
 
@@ -81,6 +81,9 @@ async function resolveTags(client: Queryable, workspaceId: string, tree: Conditi
   return mapLeaves(tree, (leaf) => (leaf.kind === 'tag' ? { ...leaf, tags: leaf.tags.map((t) => idOf.get(tagsBy === 'name' ? t : t.toLowerCase())!) } : leaf));
 }
 
+/** How long a chain of saved segment references may be (A uses B uses C ...). */
+export const MAX_REFERENCE_CHAIN = 16;
+
 /** The saved segments a tree refers to, directly. */
 export const referencedSegments = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'segment' ? [l.segmentId] : [])))];
 
@@ -101,6 +104,10 @@ export function expandFrom(segments: ReadonlyMap<string, { id: string; name: str
       case 'not':
         return { kind: 'not', condition: expand(node.condition, path, depth + 1) };
       case 'segment': {
+        // References cost no depth of their own, so their chain is bounded on its own: a chain of
+        // thousands would recurse past the stack and cost seconds per count.
+        // The chain counts references followed, not the segment being evaluated (the path's root when selfId is given).
+        if (path.length - (selfId ? 1 : 0) >= MAX_REFERENCE_CHAIN) throw new ValidationError([{ field, rule: `refers to saved segments more than ${MAX_REFERENCE_CHAIN} deep (a segment using one that uses another, and so on)` }]);
         const target = segments.get(node.segmentId);
         if (!target) throw new ValidationError([{ field, rule: `refers to segments that do not exist in this workspace: ${node.segmentId}` }]);
         if (node.segmentId === selfId || path.includes(node.segmentId)) {
@@ -139,9 +146,9 @@ export async function expandSegments(client: Queryable, workspaceId: string, tre
 export async function checkSegmentsUsing(client: Queryable, workspaceId: string, changedId: string, field: string): Promise<void> {
   const all = await listSegments(client, workspaceId);
   const byId = new Map(all.map((s) => [s.id, s]));
-  const uses = (s: { referencesSegments: string[] }, seen = new Set<string>()): boolean =>
-    s.referencesSegments.some((r) => r === changedId || (!seen.has(r) && byId.has(r) && (seen.add(r), uses(byId.get(r)!, seen))));
-  for (const user of all.filter((s) => s.id !== changedId && uses(s))) {
+  // Who uses it, directly or through others: walked iteratively (no recursion over stored data).
+  const { direct, indirect } = dependentsOf(all, (tree) => referencedSegments(tree).includes(changedId));
+  for (const user of [...direct, ...indirect].filter((s) => s.id !== changedId)) {
     try {
       expandFrom(byId, user.condition, field, user.id);
     } catch (err) {

@@ -159,3 +159,17 @@ test('a tag whose deletion job has not finished cannot be used by a segment save
     await paused.stop();
   }
 });
+
+test('a chain of saved segment references is bounded (16): a longer one is a 400 when saved, never a stack overflow', async () => {
+  const other = await h.createWorkspace();
+  let previous = (await call('POST', '/v1/segments', { name: 'chain 0', text: 'sendable:email' }, other.key)).body;
+  for (let i = 1; i <= 16; i++) {
+    const saved = await call('POST', '/v1/segments', { name: `chain ${i}`, text: `segment:${previous.id}` }, other.key);
+    expect([i, saved.status]).toEqual([i, 201]);
+    previous = saved.body;
+  }
+  const tooLong = await call('POST', '/v1/segments', { name: 'chain 17', text: `segment:${previous.id}` }, other.key);
+  expect([tooLong.status, tooLong.body.errors[0].rule]).toEqual([400, 'refers to saved segments more than 16 deep (a segment using one that uses another, and so on)']);
+  const counted = await call('POST', '/v1/segments/count', { queries: [{ segmentId: previous.id }] }, other.key);
+  expect(counted.body.results[0]).toMatchObject({ total: 0 });
+});
