@@ -10,6 +10,12 @@ describe('the visible-text rule', () => {
     ['an emoji (a surrogate pair)', 'fans 😀'],
     ['a combining accent', 'Cafe\u0301'],
     ['a non-breaking space inside', 'a\u00a0b'],
+    ['a Persian name with its non-joiner (ZWNJ between Arabic letters)', 'حسین\u200cزاده'],
+    ['Sinhala "Sri" with its joiner (ZWJ between Sinhala letters and marks)', 'ශ්\u200dරී'],
+    ['a Devanagari half form (ZWJ after a virama)', 'क्\u200dष'],
+    ['an emoji family (ZWJ between emoji)', '👨\u200d👩\u200d👧'],
+    ['an emoji with a skin tone and a ZWJ sequence', '🧑🏽\u200d💻'],
+    ["Scotland's flag (tag characters after the black flag)", '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}'],
   ])('accepts %s', (_what, text) => {
     expect(invisibleTextProblem(text)).toBeUndefined();
   });
@@ -34,6 +40,10 @@ describe('the visible-text rule', () => {
     ['a byte order mark inside', 'V\ufeffIP', format],
     ['a soft hyphen', 'V\u00adIP', format],
     ['an invisible tag character', 'VIP\u{e0041}', format],
+    ['tag characters not closing a flag', '🏴\u{E0067}\u{E0062}', format],
+    ['a joiner between Latin letters (never needed there: VIP and VI+ZWNJ+P would collide)', 'VI\u200cP', format],
+    ['a joiner at the start of Persian text', '\u200cحسین', format],
+    ['a joiner ending an emoji', '👋🏽\u200d', format],
     ['a lone high surrogate', 'a\ud800', surrogate],
     ['a lone low surrogate', 'a\udc00', surrogate],
     ['two halves in the wrong order', 'a\udc00\ud800', surrogate],

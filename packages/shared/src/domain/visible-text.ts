@@ -9,8 +9,12 @@ import { z } from 'zod';
  * - Cf, format characters: bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069), zero-width
  *   characters (U+200B-U+200F, U+2060), the byte order mark (U+FEFF), the soft hyphen (U+00AD)...
  *   They are invisible, so `VIP` and `V\u200bIP` would be two tags no one can tell apart, and a
- *   bidi override makes text read differently from what it holds. (This also refuses the
- *   zero-width joiner of emoji sequences: the price of one rule with no exceptions.)
+ *   bidi override makes text read differently from what it holds. Three uses are part of how
+ *   text is written, and pass (WRITTEN_SEQUENCES): the joiners (U+200C, U+200D) between letters
+ *   of scripts that need them (Persian `حسین‌زاده`, Sinhala `ශ්‍රී`, Devanagari conjuncts), the
+ *   zero-width joiner inside an emoji sequence (👨‍👩‍👧), and the tag characters of a
+ *   subdivision flag (🏴 + tags, Scotland's and Wales's flags). Latin, Greek and Cyrillic never
+ *   join with them, so `VIP` and `VI‌P` still cannot be two tags.
  * - Cs, a UTF-16 surrogate without its pair: not a character, and not valid UTF-8, so Postgres
  *   and Elasticsearch would store every lone surrogate as the same U+FFFD.
  * - U+FFFD, the replacement character: the body parser puts it where a request's bytes were not
@@ -19,6 +23,19 @@ import { z } from 'zod';
  * The `u` flag makes a paired surrogate one code point (an emoji), so only lone halves match Cs.
  */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\uFFFD]/u;
+
+/** A letter or mark of a script that joins with U+200C/U+200D (not Latin, Greek or Cyrillic). */
+const JOINING_LETTER = String.raw`(?:(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}])`;
+const EMOJI_PART = String.raw`[\p{Extended_Pictographic}\p{Emoji_Modifier}\uFE0F]`;
+/** The format characters that are part of written text in these places (see above). */
+const WRITTEN_SEQUENCES = new RegExp(
+  [
+    String.raw`(?<=${JOINING_LETTER})[\u200C\u200D](?=${JOINING_LETTER})`,
+    String.raw`(?<=${EMOJI_PART})\u200D(?=\p{Extended_Pictographic})`,
+    String.raw`(?<=\u{1F3F4})[\u{E0020}-\u{E007E}]+\u{E007F}`,
+  ].join('|'),
+  'gu',
+);
 
 export const INVISIBLE_TEXT_RULES = {
   control: 'must not contain control characters',
@@ -37,7 +54,8 @@ export interface VisibleTextOptions {
 
 /** The rule the first invisible character of `text` breaks, or undefined when all of it is visible. */
 export function invisibleTextProblem(text: string, options: VisibleTextOptions = {}): string | undefined {
-  const found = INVISIBLE.exec(options.lineBreaks ? text.replace(/[\r\n]/g, ' ') : text);
+  const written = text.replace(WRITTEN_SEQUENCES, '');
+  const found = INVISIBLE.exec(options.lineBreaks ? written.replace(/[\r\n]/g, ' ') : written);
   if (!found) return undefined;
   const char = found[0];
   if (/\p{Cc}/u.test(char)) return INVISIBLE_TEXT_RULES.control;
