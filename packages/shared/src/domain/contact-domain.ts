@@ -1,7 +1,7 @@
 // The vocabulary of contacts shared by the api (validation), the indexer (documents) and, later,
 // the segment compilers: statuses, label and tag rules, limits. One definition, one place.
 import { z } from 'zod';
-import { visibleText } from './visible-text';
+import { isNfc, NFC_RULE, visibleText } from './visible-text';
 
 export const EMAIL_STATUSES = ['active', 'unsubscribed', 'spam_report', 'blacklisted', 'unconfirmed'] as const;
 export const EmailStatus = z.enum(EMAIL_STATUSES);
@@ -75,8 +75,10 @@ export const LabelValue = visibleText(
     .max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`),
 )
   // Matching is exact: `gold ` and `gold` would be two values no one can tell apart (and a CSV
-  // cell is trimmed), so blanks at the edges are refused, as in tag names.
-  .refine((v) => v.trim() === v, 'must not start or end with white space');
+  // cell is trimmed), so blanks at the edges are refused, as in tag names; so is a second way
+  // to write the same letters (NFC).
+  .refine((v) => v.trim() === v, 'must not start or end with white space')
+  .refine(isNfc, NFC_RULE);
 
 /** Subscription categories a contact has opted into (`newsletter`, `product-updates`), case-sensitive. */
 export const SubscriptionCategory = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "_" or "-"');
@@ -90,7 +92,8 @@ export const TagName = visibleText(
     .string()
     .min(1, 'must not be empty')
     .max(LIMITS.tagNameLength, `must be at most ${LIMITS.tagNameLength} characters`)
-    .refine((n) => n.trim() === n, 'must not start or end with white space'),
+    .refine((n) => n.trim() === n, 'must not start or end with white space')
+    .refine(isNfc, NFC_RULE),
 );
 
 export const CustomFieldKey = z

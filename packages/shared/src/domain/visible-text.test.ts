@@ -1,4 +1,4 @@
-import { INVISIBLE_TEXT_RULES, invisibleTextProblem } from './visible-text';
+import { INVISIBLE_TEXT_RULES, invisibleTextProblem, NFC_RULE } from './visible-text';
 import { LabelValue, TagName } from './contact-domain';
 
 const { control, format, surrogate, replacement } = INVISIBLE_TEXT_RULES;
@@ -15,6 +15,8 @@ describe('the visible-text rule', () => {
     ['a Devanagari half form (ZWJ after a virama)', 'क्\u200dष'],
     ['an emoji family (ZWJ between emoji)', '👨\u200d👩\u200d👧'],
     ['an emoji with a skin tone and a ZWJ sequence', '🧑🏽\u200d💻'],
+    ['an emoji in emoji presentation (a variation selector after it)', '❤️ fans'],
+    ['a keycap', '1️⃣'],
     ["Scotland's flag (tag characters after the black flag)", '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}'],
   ])('accepts %s', (_what, text) => {
     expect(invisibleTextProblem(text)).toBeUndefined();
@@ -40,6 +42,10 @@ describe('the visible-text rule', () => {
     ['a byte order mark inside', 'V\ufeffIP', format],
     ['a soft hyphen', 'V\u00adIP', format],
     ['an invisible tag character', 'VIP\u{e0041}', format],
+    ['a combining grapheme joiner (default-ignorable, not Cf)', 'VIP\u034f', format],
+    ['a variation selector on a letter', 'VIP\ufe00', format],
+    ['the Hangul filler, which renders as nothing', 'VIP\u3164', format],
+    ['an invisible Khmer vowel', 'VIP\u17b4', format],
     ['tag characters not closing a flag', '🏴\u{E0067}\u{E0062}', format],
     ['a joiner between Latin letters (never needed there: VIP and VI+ZWNJ+P would collide)', 'VI\u200cP', format],
     ['a joiner at the start of Persian text', '\u200cحسین', format],
@@ -72,6 +78,14 @@ describe('tag names and label values follow it', () => {
     for (const schema of [TagName, LabelValue]) {
       const result = schema.safeParse(text);
       expect(result.success ? [] : result.error.issues.map((i) => i.message)).toEqual([rule]);
+    }
+  });
+
+  test('one name written two ways (NFC and decomposed) cannot be two names: the decomposed one is refused', () => {
+    for (const schema of [TagName, LabelValue]) {
+      expect(schema.safeParse('Café').success).toBe(true);
+      const decomposed = schema.safeParse('Cafe\u0301');
+      expect(decomposed.success ? [] : decomposed.error.issues.map((i) => i.message)).toEqual([NFC_RULE]);
     }
   });
 

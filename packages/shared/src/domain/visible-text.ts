@@ -22,7 +22,7 @@ import { z } from 'zod';
  *   and two different byte sequences would become one name.
  * The `u` flag makes a paired surrogate one code point (an emoji), so only lone halves match Cs.
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\uFFFD]/u;
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Default_Ignorable_Code_Point}\uFFFD]/u;
 
 /** A letter or mark of a script that joins with U+200C/U+200D (not Latin, Greek or Cyrillic). */
 const JOINING_LETTER = String.raw`(?:(?![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])[\p{L}\p{M}])`;
@@ -33,6 +33,8 @@ const WRITTEN_SEQUENCES = new RegExp(
     String.raw`(?<=${JOINING_LETTER})[\u200C\u200D](?=${JOINING_LETTER})`,
     String.raw`(?<=${EMOJI_PART})\u200D(?=\p{Extended_Pictographic})`,
     String.raw`(?<=\u{1F3F4})[\u{E0020}-\u{E007E}]+\u{E007F}`,
+    // Text or emoji presentation of a character that has both (❤️ is U+2764 U+FE0F).
+    String.raw`(?<=\p{Emoji})[\uFE0E\uFE0F]`,
   ].join('|'),
   'gu',
 );
@@ -59,10 +61,16 @@ export function invisibleTextProblem(text: string, options: VisibleTextOptions =
   if (!found) return undefined;
   const char = found[0];
   if (/\p{Cc}/u.test(char)) return INVISIBLE_TEXT_RULES.control;
-  if (/\p{Cf}/u.test(char)) return INVISIBLE_TEXT_RULES.format;
+  // Default-ignorable characters outside Cf (U+034F, variation selectors on letters, the Hangul
+  // filler U+3164, U+17B4): rendered as nothing, so as invisible as a format character.
+  if (/[\p{Cf}\p{Default_Ignorable_Code_Point}]/u.test(char)) return INVISIBLE_TEXT_RULES.format;
   if (char === '\uFFFD') return INVISIBLE_TEXT_RULES.replacement;
   return INVISIBLE_TEXT_RULES.surrogate;
 }
+
+/** Names compared for equality (tag names, label values) are in Unicode NFC, or `Café` written two ways would be two names. */
+export const NFC_RULE = 'must be in Unicode normalization form C (é as one character, not e followed by a combining accent)';
+export const isNfc = (text: string) => text.normalize('NFC') === text;
 
 /** A string schema that also refuses invisible characters, naming which rule was broken. */
 export function visibleText<S extends z.ZodType<string>>(schema: S, options: VisibleTextOptions = {}) {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { ACTIVITY_STATUSES, PHONE_STATUSES } from '../domain/contact-domain';
+import { invisibleTextProblem, isNfc } from '../domain/visible-text';
 import { checkCondition, Condition, normalizeCondition, normalizeConditionValues, SEGMENT_LIMITS } from './condition-model';
 import { parseSegment, printSegment, quote, SegmentSyntaxError } from './segment-text';
 
@@ -212,10 +213,10 @@ describe('printing', () => {
 const word = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,8}$/);
 const anyText = fc.oneof(word, fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('AND', 'now-3d', '2024', 'a "b"', 'x\\y', 'two\nlines', 'é€'));
 const labelText = fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/);
-/** Label values: any printable text (no C0, DEL or C1, no blanks at the edges), up to 256 characters, as LabelValue allows. */
+/** Label values: any visible text in NFC (no blanks at the edges), up to 256 characters, as LabelValue allows. */
 const labelValue = fc.oneof(
   labelText,
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((v) => !/[\u0000-\u001f\u007f-\u009f]/.test(v) && v.trim() === v),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((v) => invisibleTextProblem(v) === undefined && isNfc(v) && v.trim() === v),
   fc.constantFrom('/promo', '200+', '2024-01-15', 'google.com', 'a=b', 'say "hi"', 'back\\slash', 'inner space', 'AND', 'now-3d', '-5', '1e5', '0.50', 'x'.repeat(256)),
 );
 /** A prefix value within the model's pattern bound (SEGMENT_LIMITS.patternLength); longer ones are refused. */
