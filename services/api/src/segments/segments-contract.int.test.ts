@@ -173,3 +173,11 @@ test('a chain of saved segment references is bounded (16): a longer one is a 400
   const counted = await call('POST', '/v1/segments/count', { queries: [{ segmentId: previous.id }] }, other.key);
   expect(counted.body.results[0]).toMatchObject({ total: 0 });
 });
+
+test('segment names and descriptions hold only characters people can see', async () => {
+  const bidi = await call('POST', '/v1/segments', { name: 'VIP\u202e', text: 'sendable:email' });
+  expect([bidi.status, bidi.body.errors]).toEqual([400, [{ field: 'body.name', rule: 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)' }]]);
+  const described = await call('POST', '/v1/segments', { name: 'Described', description: 'line one\nline two', text: 'sendable:email' });
+  expect(described.status).toBe(201);
+  expect((await call('PATCH', `/v1/segments/${described.body.id}`, { description: 'zero\u200bwidth' })).body.errors[0].field).toBe('body.description');
+});

@@ -2,7 +2,7 @@
 // segments, saved or ad hoc (a JSON tree or the text language), from the search index.
 import { Router } from 'express';
 import { z } from 'zod';
-import { Condition, contactDocument, inTransaction, Logger, matchesDocument, onCommit, Pool } from '@segmenter/shared';
+import { Condition, contactDocument, inTransaction, Logger, matchesDocument, onCommit, Pool, visibleText } from '@segmenter/shared';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { loadSnapshots } from '../contacts/contacts-store';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
@@ -23,8 +23,9 @@ import { countSegments, previewSegment } from './segment-counts';
 import { checkSegmentsUsing, expandFrom, resolveCondition, segmentText, treeOfQuery } from './segment-resolver';
 import { deleteSegment, findSegment, insertSegment, listSegments, lockSegments, pageSegments, SegmentRow, segmentsReferring, updateSegment } from './segments-store';
 
-const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
-const description = z.string().max(2000, 'must be at most 2000 characters');
+// Names people read back (lists, 409 details): only characters they can see (visible-text.ts).
+const name = visibleText(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'));
+const description = visibleText(z.string().max(2000, 'must be at most 2000 characters'), { lineBreaks: true });
 const text = z.string().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters');
 /** Either a JSON tree (tag ids) or text (tag names); the resolver checks exactly one is there. */
 const conditionInput = { condition: z.unknown().optional(), text: text.optional() };
