@@ -56,6 +56,8 @@ export interface VisibleTextOptions {
 
 /** The rule the first invisible character of `text` breaks, or undefined when all of it is visible. */
 export function invisibleTextProblem(text: string, options: VisibleTextOptions = {}): string | undefined {
+  // Most text holds no invisible character at all: then there is no written sequence to allow either.
+  if (!INVISIBLE.test(text)) return undefined;
   const written = text.replace(WRITTEN_SEQUENCES, '');
   const found = INVISIBLE.exec(options.lineBreaks ? written.replace(/[\r\n]/g, ' ') : written);
   if (!found) return undefined;

@@ -39,10 +39,21 @@ export interface FoundSuppression extends Suppression {
 
 const addressKey = (a: SuppressedAddress) => `${a.channel}:${normaliseAddress(a.channel, a.address)}`;
 
+/**
+ * Keys known to be committed, by workspace: a key never changes once committed, so every write
+ * after the first reads it from here instead of two statements. 32 bytes per workspace.
+ */
+const committedKeys = new Map<string, Buffer>();
+
 /** The workspace's HMAC key, created on first use (in the caller's transaction: a rollback takes it back with the hashes made with it). */
 export async function suppressionKey(client: Queryable, workspaceId: string): Promise<Buffer> {
-  await client.query('insert into suppression_keys (workspace_id) values ($1) on conflict do nothing', [workspaceId]);
+  const known = committedKeys.get(workspaceId);
+  if (known) return known;
+  const inserted = await client.query('insert into suppression_keys (workspace_id) values ($1) on conflict do nothing', [workspaceId]);
   const { rows } = await client.query('select key from suppression_keys where workspace_id = $1', [workspaceId]);
+  // Cached only when the row was already there: ON CONFLICT waits for a concurrent insert to end,
+  // so a conflict means a committed key; one this transaction inserted may still roll back.
+  if (inserted.rowCount === 0) committedKeys.set(workspaceId, rows[0].key);
   return rows[0].key;
 }
 
