@@ -7,6 +7,12 @@ import type { ContactWrite } from '../contacts/contact-schemas';
 export const TAG_LIST_SEPARATOR = '|';
 export const LABEL_COLUMN_PREFIX = 'label_';
 export const CUSTOM_FIELD_COLUMN_PREFIX = 'custom_';
+export const labelColumn = (key: string) => `${LABEL_COLUMN_PREFIX}${key}`;
+export const customFieldColumn = (key: string) => `${CUSTOM_FIELD_COLUMN_PREFIX}${key}`;
+/** Names and keys in a file are ordered by code units, so the same data makes the same file whatever the locale. */
+export const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Keys once each, in the file's order. */
+export const sortedKeys = (keys: Iterable<string>) => [...new Set(keys)].sort(byCodeUnits);
 /** The column of the rejected-rows file that says why each row was refused. */
 export const REJECTION_COLUMN = 'error';
 /** The column of the rejected-rows file that holds each row's number in the imported file. */

@@ -7,9 +7,9 @@ import { type ContactWrite, LABELS_MODES, type MatchBy, upsertContact } from '..
 import { AppError, type FieldProblem } from '../errors/app-error';
 import {
   csvLine,
-  CUSTOM_FIELD_COLUMN_PREFIX,
+  customFieldColumn,
   decodeList,
-  LABEL_COLUMN_PREFIX,
+  labelColumn,
   LIST_COLUMNS,
   REJECTION_COLUMN,
   restoreDefusedCell,
@@ -656,8 +656,8 @@ export function importTemplateCsv(customFields: readonly string[] | ReadonlyMap<
   return (
     csvLine([
       ...standard,
-      ...TEMPLATE_LABELS.map(([key]) => `${LABEL_COLUMN_PREFIX}${key}`),
-      ...custom.map(([key]) => `${CUSTOM_FIELD_COLUMN_PREFIX}${key}`),
+      ...TEMPLATE_LABELS.map(([key]) => labelColumn(key)),
+      ...custom.map(([key]) => customFieldColumn(key)),
     ]) + csvLine([...standard.map((column) => TEMPLATE_EXAMPLE[column]), ...TEMPLATE_LABELS.map(([, value]) => value), ...custom.map(([, value]) => value)])
   );
 }

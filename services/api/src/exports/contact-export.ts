@@ -18,10 +18,14 @@ import {
 } from '@segmenter/shared';
 import {
   CUSTOM_FIELD_COLUMN_PREFIX,
+  byCodeUnits,
   csvLine,
+  customFieldColumn,
   encodeList,
   LABEL_COLUMN_PREFIX,
+  labelColumn,
   LIST_COLUMNS,
+  sortedKeys,
   STANDARD_COLUMNS,
   StandardColumn,
 } from '../contact-files/contact-csv-format';
@@ -92,15 +96,13 @@ export function exportColumnName(column: ExportColumn): string {
     case 'standard':
       return column.column;
     case 'label':
-      return `${LABEL_COLUMN_PREFIX}${column.key}`;
+      return labelColumn(column.key);
     case 'custom':
-      return `${CUSTOM_FIELD_COLUMN_PREFIX}${column.key}`;
+      return customFieldColumn(column.key);
     default:
       return assertNever(column);
   }
 }
-
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Every column: the id, the standard columns in the format's order, then one per label key and
@@ -110,8 +112,8 @@ export function defaultExportColumns(labelKeys: Iterable<string>, customFieldKey
   return [
     { kind: 'id' },
     ...(Object.keys(STANDARD_COLUMNS) as StandardColumn[]).map((column) => ({ kind: 'standard', column }) as const),
-    ...[...new Set(labelKeys)].sort(byCodeUnits).map((key) => ({ kind: 'label', key }) as const),
-    ...[...new Set(customFieldKeys)].sort(byCodeUnits).map((key) => ({ kind: 'custom', key }) as const),
+    ...sortedKeys(labelKeys).map((key) => ({ kind: 'label', key }) as const),
+    ...sortedKeys(customFieldKeys).map((key) => ({ kind: 'custom', key }) as const),
   ];
 }
 
@@ -132,7 +134,7 @@ export function checkExportColumns(
   names.forEach((name, i) => {
     const column = parseExportColumn(name);
     if (name === ALL_LABELS_COLUMN && !seen.has(name)) {
-      const keys = [...new Set(labelKeys)].sort(byCodeUnits).filter((key) => !named.has(`${LABEL_COLUMN_PREFIX}${key}`));
+      const keys = sortedKeys(labelKeys).filter((key) => !named.has(labelColumn(key)));
       columns.push(...keys.map((key) => ({ kind: 'label', key }) as const));
     } else if (!column) {
       const rule = seen.has(name) ? `repeats column ${name}` : `is not a column of the contact file: use id, ${Object.keys(STANDARD_COLUMNS).join(', ')}, label_<key>, custom_<key> or ${ALL_LABELS_COLUMN} (every label_<key>)`;

@@ -3,7 +3,7 @@
 // export and the import use them. Pure: parsing `fields`, and building a row from an index document.
 import { assertNever, CustomFieldKey, LabelKey } from '@segmenter/shared';
 import type { FieldProblem } from '../errors/app-error';
-import { CUSTOM_FIELD_COLUMN_PREFIX, encodeList, LABEL_COLUMN_PREFIX } from '../contact-files/contact-csv-format';
+import { byCodeUnits, customFieldColumn, encodeList, labelColumn, sortedKeys } from '../contact-files/contact-csv-format';
 
 /**
  * The contact's own fields: the JSON name, the index document's field, and the CSV header (the
@@ -130,8 +130,6 @@ function customValueOf(doc: SourceDocument, key: string): string | number | bool
   return entry.number ?? entry.boolean ?? entry.string ?? null;
 }
 
-const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** Tag names of a document, sorted; a tag deleted meanwhile has no name and is left out. */
 export function tagNamesOfDocument(doc: SourceDocument, tagNames: ReadonlyMap<string, string | null>): string[] {
   return (doc.tag_ids ?? []).flatMap((id) => tagNames.get(id) ?? []).sort(byCodeUnits);
@@ -169,7 +167,7 @@ export type MemberColumn = Exclude<MemberField, { kind: 'labels' }>;
 export function csvColumnsOf(fields: readonly MemberField[], labelKeys: readonly string[]): MemberColumn[] {
   const named = new Set(fields.flatMap((f) => (f.kind === 'label' ? [f.key] : [])));
   return fields.flatMap((f): MemberColumn[] =>
-    f.kind === 'labels' ? [...labelKeys].sort(byCodeUnits).filter((k) => !named.has(k)).map((key) => ({ kind: 'label', name: `${LABEL_FIELD_PREFIX}${key}`, key })) : [f],
+    f.kind === 'labels' ? sortedKeys(labelKeys).filter((k) => !named.has(k)).map((key) => ({ kind: 'label', name: `${LABEL_FIELD_PREFIX}${key}`, key })) : [f],
   );
 }
 
@@ -181,9 +179,9 @@ export function csvHeaderOf(column: MemberColumn): string {
     case 'tags':
       return TAGS_FIELD;
     case 'label':
-      return `${LABEL_COLUMN_PREFIX}${column.key}`;
+      return labelColumn(column.key);
     case 'custom':
-      return `${CUSTOM_FIELD_COLUMN_PREFIX}${column.key}`;
+      return customFieldColumn(column.key);
     default:
       return assertNever(column);
   }
