@@ -14,7 +14,7 @@ import type { ContactWrite, MatchBy } from './contact-schemas';
 import { emitUpsertedEvents } from './contact-changes';
 import { recordWrittenVersions } from '../consistency/write-tracking';
 import { fieldColumns } from './contacts-store';
-import { isSuppressing, strictnessOf } from '../suppressions/status-strictness';
+import { isSuppressing, stricterStatus, strictnessOf } from '../suppressions/status-strictness';
 import { findSuppressions, FoundSuppression, recordSuppressions, suppressionOf } from '../suppressions/suppressions-store';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -449,8 +449,7 @@ async function carryOverSuppressions(client: Queryable, workspaceId: string, pla
     const column = CHANNEL_COLUMNS[channel].status;
     const before = plan.existing ? (channel === 'email' ? plan.existing.emailStatus : plan.existing.phoneStatus) : undefined;
     const asked = (plan.columns[column] as string | undefined) ?? before ?? 'active';
-    let status = asked;
-    if (before !== undefined && isSuppressing(channel, before) && strictnessOf(channel, before) > strictnessOf(channel, status)) status = before;
+    let status = before !== undefined && isSuppressing(channel, before) ? stricterStatus(channel, asked, before) : asked;
     const entry = address ? suppressionOf(found, { channel, address }) : undefined;
     if (entry && strictnessOf(channel, entry.status) > strictnessOf(channel, status)) {
       status = entry.status;

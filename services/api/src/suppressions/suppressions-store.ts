@@ -2,10 +2,10 @@
 // found by their keyed hash (suppression-hash.ts). Every statement is scoped by workspace id.
 import type { PoolClient } from 'pg';
 import { STATUS_STRICTNESS, StatusChannel } from '@segmenter/shared';
-import { timeAndIdCursorKey } from '../http/list-keys';
+import { microsecondIso, timeAndIdCursorKey } from '../http/list-keys';
 import { ListPage, listPage } from '../http/list-page';
 import { addressHash, normaliseAddress } from './suppression-hash';
-import { isSuppressing } from './status-strictness';
+import { isSuppressing, strictnessOf } from './status-strictness';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -112,8 +112,7 @@ export async function recordSuppressions(client: Queryable, workspaceId: string,
   for (const input of inputs.filter((i) => isSuppressing(i.channel, i.status))) {
     const key = addressKey(input);
     const seen = unique.get(key);
-    const rank = (i: SuppressionInput) => (STATUS_STRICTNESS[i.channel] as readonly string[]).indexOf(i.status);
-    if (!seen || rank(input) > rank(seen)) unique.set(key, input);
+    if (!seen || strictnessOf(input.channel, input.status) > strictnessOf(seen.channel, seen.status)) unique.set(key, input);
   }
   // In hash order, so two writers upserting overlapping addresses lock the entries in the same order (no deadlock).
   const items = (await hashed(client, workspaceId, [...unique.values()])).sort((a, b) => a.channel.localeCompare(b.channel) || Buffer.compare(a.hash, b.hash));
@@ -214,7 +213,7 @@ export async function listSuppressions(client: Queryable, workspaceId: string, o
   }
   values.push(o.limit + 1);
   const { rows } = await client.query(
-    `select *, to_char(suppressed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at from suppressions
+    `select *, ${microsecondIso('suppressed_at')} as cursor_at from suppressions
       where ${where.join(' and ')} order by suppressed_at desc, id desc limit $${values.length}`,
     values,
   );
