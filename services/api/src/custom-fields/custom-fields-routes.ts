@@ -10,12 +10,13 @@ import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import type { CustomFieldsService } from './custom-fields-service';
 import { insertDefinition, listDefinitions } from './custom-fields-store';
+import { ForceDeletionQuery } from '../segments/deletion-guard';
 
 export const CreateCustomField = z.strictObject({ key: CustomFieldKey, type: CustomFieldType });
 export const CustomFieldParams = z.object({ key: CustomFieldKey });
 export const RenameCustomField = z.strictObject({ key: CustomFieldKey });
 /** `?force=true` deletes a field saved segments use, marking them broken; without it that is a 409. */
-export const DeleteCustomFieldQuery = z.strictObject({ force: z.enum(['true', 'false'], 'must be true or false').default('false').transform((f) => f === 'true') });
+export const DeleteCustomFieldQuery = ForceDeletionQuery;
 
 export function customFieldsRoutes(pool: Pool, service: CustomFieldsService): Router {
   const router = Router();

@@ -5,13 +5,14 @@
 // ends. Saved segments are never broken silently: a delete they depend on is refused unless
 // forced (then they are marked broken), and a rename rewrites their conditions in the same
 // transaction that starts the job.
-import { CustomFieldType, inTransaction, lockForTransaction, Pool, PoolClient } from '@segmenter/shared';
+import { Condition, CustomFieldType, inTransaction, lockForTransaction, Pool, PoolClient } from '@segmenter/shared';
 import { emitUpsertedEvents } from '../contacts/contact-changes';
 import { ConflictError, NotFoundError } from '../errors/app-error';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
-import { insertJob, Job, saveJobState } from '../jobs/jobs-store';
-import { customFieldKeysOf, dependentsOf, inUseConflict, renameCustomFieldIn } from '../segments/segment-dependencies';
-import { listSegments, lockSegments, markSegmentsBroken, replaceConditions } from '../segments/segments-store';
+import { insertJob, Job, pendingJobExists, saveJobState } from '../jobs/jobs-store';
+import { guardSegmentsUsing } from '../segments/deletion-guard';
+import { customFieldKeysOf, dependentsOf, renameCustomFieldIn } from '../segments/segment-dependencies';
+import { listSegments, lockSegments, replaceConditions } from '../segments/segments-store';
 
 export const CUSTOM_FIELD_DELETE_JOB = 'custom_field.delete';
 export const CUSTOM_FIELD_RENAME_JOB = 'custom_field.rename';
@@ -32,13 +33,11 @@ async function lockDefinition(client: PoolClient, workspaceId: string, key: stri
   if (definition.pendingChange) throw new ConflictError(`Custom field ${key} is being ${definition.pendingChange === 'rename' ? 'renamed' : 'deleted'}; wait for its job to end`);
   // The new key of a rename still running is receiving values: deleting or renaming it now would
   // strand the values its job has yet to move.
-  const { rowCount } = await client.query(
-    `select 1 from jobs where workspace_id = $1 and type = $2 and status in ('queued', 'running') and params->>'to' = $3`,
-    [workspaceId, CUSTOM_FIELD_RENAME_JOB, key],
-  );
-  if (rowCount) throw new ConflictError(`Custom field ${key} is the new key of a rename still running; wait for its job to end`);
+  if (await pendingJobExists(client, workspaceId, CUSTOM_FIELD_RENAME_JOB, { to: key })) throw new ConflictError(`Custom field ${key} is the new key of a rename still running; wait for its job to end`);
   return definition;
 }
+
+const usesField = (key: string) => (tree: Condition) => customFieldKeysOf(tree).includes(key);
 
 const contactCount = async (client: PoolClient, workspaceId: string, key: string) =>
   (await client.query('select count(*)::int as n from contacts where workspace_id = $1 and custom_fields ? $2', [workspaceId, key])).rows[0].n as number;
@@ -90,11 +89,13 @@ export function createCustomFieldsService(pool: Pool, jobs?: Pick<JobRunner, 'nu
       return start(async (client) => {
         await lockSegments(client, workspaceId);
         await lockDefinition(client, workspaceId, key);
-        const dependents = dependentsOf(await listSegments(client, workspaceId), (tree) => customFieldKeysOf(tree).includes(key));
-        if (dependents.direct.length > 0) {
-          if (!options.force) throw inUseConflict(`Custom field ${key}`, 'params.key', dependents);
-          await markSegmentsBroken(client, workspaceId, dependents.direct.map((s) => s.id), `custom field ${key} was deleted`, { kind: 'customField', key });
-        }
+        await guardSegmentsUsing(client, workspaceId, usesField(key), {
+          what: `Custom field ${key}`,
+          field: 'params.key',
+          force: options.force,
+          reason: `custom field ${key} was deleted`,
+          missing: { kind: 'customField', key },
+        });
         await client.query(`update custom_field_definitions set pending_change = 'delete' where workspace_id = $1 and key = $2`, [workspaceId, key]);
         return insertJob(client, workspaceId, CUSTOM_FIELD_DELETE_JOB, { key }, await contactCount(client, workspaceId, key));
       });
@@ -118,7 +119,7 @@ export function createCustomFieldsService(pool: Pool, jobs?: Pick<JobRunner, 'nu
           [workspaceId, key, to],
         );
         await client.query(`update custom_field_definitions set pending_change = 'rename' where workspace_id = $1 and key = $2`, [workspaceId, key]);
-        const users = dependentsOf(await listSegments(client, workspaceId), (tree) => customFieldKeysOf(tree).includes(key)).direct;
+        const users = dependentsOf(await listSegments(client, workspaceId), usesField(key)).direct;
         await replaceConditions(client, workspaceId, new Map(users.map((s) => [s.id, renameCustomFieldIn(s.condition, key, to)])));
         return insertJob(client, workspaceId, CUSTOM_FIELD_RENAME_JOB, { key, to, segmentsRewritten: users.map((s) => s.name) }, await contactCount(client, workspaceId, key));
       });

@@ -2,6 +2,7 @@
 // survives a rename); names are case-sensitive: "VIP" and "vip" are two tags.
 import { z } from 'zod';
 import { LIMITS, TagName } from '@segmenter/shared';
+import { ForceDeletionQuery } from '../segments/deletion-guard';
 
 export const CreateTagRequest = z.strictObject({ name: TagName, protected: z.boolean().optional() });
 export const UpdateTagRequest = z
@@ -36,4 +37,4 @@ export const BulkTagRequest = z
 export type BulkTagRequest = z.infer<typeof BulkTagRequest>;
 
 /** `?force=true` deletes a tag saved segments use, marking them broken; without it that is a 409. */
-export const DeleteTagQuery = z.strictObject({ force: z.enum(['true', 'false'], 'must be true or false').default('false').transform((f) => f === 'true') });
+export const DeleteTagQuery = ForceDeletionQuery;

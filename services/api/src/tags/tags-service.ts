@@ -10,8 +10,9 @@ import type { ListQuery } from '../http/list-page';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
 import { insertJob, Job, pendingJobExists } from '../jobs/jobs-store';
 import { appendOutboxEvent } from '../outbox/outbox-store';
-import { dependentsOf, inUseConflict, tagIdsOf } from '../segments/segment-dependencies';
-import { listSegments, lockSegments, markSegmentsBroken } from '../segments/segments-store';
+import { guardSegmentsUsing } from '../segments/deletion-guard';
+import { tagIdsOf } from '../segments/segment-dependencies';
+import { lockSegments } from '../segments/segments-store';
 import type { TagSelection } from './tag-schemas';
 import {
   addContactTags,
@@ -105,12 +106,13 @@ export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
         await lockSegments(client, workspaceId);
         const tag = await requireTag(client, workspaceId, id, true);
         if (tag.protected) throw new ConflictError(`Tag "${tag.name}" is protected: it can be renamed but not deleted`);
-        const dependents = dependentsOf(await listSegments(client, workspaceId), (tree) => tagIdsOf(tree).includes(id));
-        if (dependents.direct.length > 0) {
-          if (!options.force) throw inUseConflict(`Tag "${tag.name}"`, 'params.id', dependents);
-          const missing = { kind: 'tag' as const, id, name: tag.name };
-          await markSegmentsBroken(client, workspaceId, dependents.direct.map((s) => s.id), `tag ${JSON.stringify(tag.name)} was deleted`, missing);
-        }
+        await guardSegmentsUsing(client, workspaceId, (tree) => tagIdsOf(tree).includes(id), {
+          what: `Tag "${tag.name}"`,
+          field: 'params.id',
+          force: options.force,
+          reason: `tag ${JSON.stringify(tag.name)} was deleted`,
+          missing: { kind: 'tag', id, name: tag.name },
+        });
         return insertJob(client, workspaceId, TAG_DELETE_JOB, { tagId: id, name: tag.name }, await countContactsWithTag(client, workspaceId, id));
       });
       jobs?.nudge();
