@@ -8,6 +8,8 @@ import { Job, saveJobState } from '../jobs/jobs-store';
 import { chargeSearchCost } from '../http/rate-limits';
 import { memberPassCost } from '../http/search-cost';
 import { completeOrThrow, searchTime } from '../http/search-timeouts';
+import { microsecondIso, newestFirstPage, newestFirstSql } from '../http/list-keys';
+import type { ListPage, ListQuery } from '../http/list-page';
 import { SEGMENT_ACTION_JOB, SNAPSHOT_JOB } from './segment-job-types';
 
 export { SNAPSHOT_JOB };
@@ -123,13 +125,14 @@ export interface Snapshot {
 
 type Queryable = Pick<PoolClient, 'query'>;
 
-/** Microseconds: two snapshots taken in the same millisecond still order, and a cursor between them holds. */
-const isoMicros = (column: string) => `to_char((${column}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** The name list cursors carry, so one made for another list is refused. */
+const SNAPSHOT_LIST = 'snapshots';
+
 /** A snapshot whose time to live has passed is treated as gone before housekeeping deletes it. */
 const LIVE = 's.created_at > now() - make_interval(hours => $2::int)';
 const SNAPSHOT_COLUMNS = `
-  s.id, s.segment_id, s.total, s.status as own_status, s.created_at, s.ready_at, ${isoMicros('s.created_at')} as created_key,
-  ${isoMicros("s.created_at + make_interval(hours => $2::int)")} as expires_at,
+  s.id, s.segment_id, s.total, s.status as own_status, s.created_at, s.ready_at,
+  ${microsecondIso('(s.created_at + make_interval(hours => $2::int))')} as expires_at,
   j.status as job_status, j.error`;
 // A snapshot whose job gave up (after its retries) is failed, whatever its own row says: its own
 // job, or the bulk action that froze it (an action's snapshot is built by the action's job).
@@ -144,7 +147,6 @@ interface SnapshotRow {
   own_status: Snapshot['status'];
   created_at: Date;
   ready_at: Date | null;
-  created_key: string;
   expires_at: string;
   job_status: string | null;
   error: string | null;
@@ -173,20 +175,18 @@ export async function findSnapshot(client: Queryable, workspaceId: string, id: s
   return rows[0] ? toSnapshot(rows[0]) : undefined;
 }
 
-/** Live snapshots, newest first, keyset on (created time with microseconds, id); `after` is the last row's key. */
-export async function listSnapshots(
-  client: Queryable,
-  workspaceId: string,
-  ttlHours: number,
-  page: { limit: number; after?: [createdAt: string, id: string] },
-): Promise<{ snapshot: Snapshot; key: [string, string] }[]> {
-  const { rows } = await client.query<SnapshotRow>(
-    `select ${SNAPSHOT_COLUMNS} from audience_snapshots s ${SNAPSHOT_JOB_JOIN}
-      where s.workspace_id = $1 and ${LIVE} and ($3::timestamptz is null or (s.created_at, s.id) < ($3::timestamptz, $4::uuid))
-      order by s.created_at desc, s.id desc limit $5`,
-    [workspaceId, ttlHours, page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit],
-  );
-  return rows.map((r) => ({ snapshot: toSnapshot(r), key: [r.created_key, r.id] }));
+/** A page of the workspace's live snapshots, newest first (creation time to the microsecond, then id). */
+export async function listSnapshots(client: Queryable, workspaceId: string, ttlHours: number, page: ListQuery): Promise<ListPage<Snapshot>> {
+  const sql = newestFirstSql('s.', 3, 4);
+  const { items, nextCursor } = await newestFirstPage(page, SNAPSHOT_LIST, async (after, limit) => {
+    const { rows } = await client.query<SnapshotRow & { list_time: string }>(
+      `select ${SNAPSHOT_COLUMNS}, ${sql.cursorColumn} from audience_snapshots s ${SNAPSHOT_JOB_JOIN}
+        where s.workspace_id = $1 and ${LIVE} and ${sql.after} order by ${sql.orderBy} limit $5`,
+      [workspaceId, ttlHours, after.time, after.id, limit],
+    );
+    return rows;
+  });
+  return { items: items.map(toSnapshot), nextCursor };
 }
 
 /**

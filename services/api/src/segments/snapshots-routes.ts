@@ -6,12 +6,9 @@ import { z } from 'zod';
 import { inTransaction, Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { ConflictError, NotFoundError } from '../errors/app-error';
-import { timeAndIdCursorKey } from '../http/list-keys';
-import { listPage, ListQuery } from '../http/list-page';
+import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import { DEFAULT_SNAPSHOT_TTL_HOURS, deleteSnapshot, findSnapshot, listSnapshots, snapshotMembers } from './audience-snapshots';
-
-const SNAPSHOT_LIST = 'snapshots';
 
 const SnapshotIdParams = z.object({ id: z.uuid('must be a snapshot id (UUID)').transform((s) => s.toLowerCase()) });
 export const SnapshotMembersQuery = z.strictObject({
@@ -33,11 +30,7 @@ export function snapshotsRoutes(pool: Pool, options: { ttlHours?: number } = {})
 
   router.get('/', read, async (req, res) => {
     const query = parseRequestPart(SnapshotListQuery, 'query', req.query);
-    // Checked as a real instant and an id before either reaches a SQL cast (year 0, 30 February).
-    const after = timeAndIdCursorKey(query.cursor, SNAPSHOT_LIST);
-    const rows = await listSnapshots(pool, workspaceOf(res), ttlHours, { limit: query.limit + 1, after: after ? [after.time, after.id] : undefined });
-    const page = listPage(rows, query.limit, SNAPSHOT_LIST, (r) => r.key);
-    res.json({ items: page.items.map((r) => r.snapshot), nextCursor: page.nextCursor });
+    res.json(await listSnapshots(pool, workspaceOf(res), ttlHours, query));
   });
 
   router.get('/:id', read, async (req, res) => {
