@@ -1,5 +1,6 @@
-// Checks every body, query string and path parameter once, before any route reads it, for what
-// would otherwise fail deep inside as a 500:
+// Checks every body and query string once, before any route reads it, for what would otherwise
+// fail deep inside as a 500 (path parameters exist only once a route matched: parseRequestPart
+// checks them, in http/validate.ts):
 //   - the NUL character, which Postgres cannot store in text or jsonb;
 //   - nesting deeper than any request of ours needs (a 20 KB body can nest 10,000 levels, and a
 //     recursive walk over it, ours or a schema's, would overflow the stack).
@@ -40,7 +41,7 @@ export function inputProblem(root: unknown, rootPath: string): Finding | undefin
 }
 
 export function refuseNulCharacters(req: Request, _res: Response, next: NextFunction): void {
-  const problem = inputProblem(req.body, 'body') ?? inputProblem(req.query, 'query') ?? inputProblem(req.params, 'params');
+  const problem = inputProblem(req.body, 'body') ?? inputProblem(req.query, 'query');
   if (problem) throw new ValidationError([problem]);
   next();
 }

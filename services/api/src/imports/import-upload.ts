@@ -20,7 +20,7 @@ const STAGE_BATCH_BYTES = 8 * 1024 * 1024;
 /** And time: a slow upload still shows progress, and its heartbeat keeps it from being taken for dead. */
 const STAGE_BATCH_MS = 5000;
 
-export class ImportTooLargeError extends AppError {
+class ImportTooLargeError extends AppError {
   constructor(limit: number) {
     super(413, 'Payload too large', `The file exceeds the import size limit of ${limit} bytes (IMPORT_MAX_BYTES)`);
   }
@@ -40,7 +40,7 @@ function byteCounter(limit: number) {
 }
 
 /** The partition of a match value (FNV-1a): every row of one contact lands in the same one. */
-export function partitionOf(value: string, partitions: number): number {
+function partitionOf(value: string, partitions: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < value.length; i++) hash = Math.imul(hash ^ value.charCodeAt(i), 0x01000193);
   return (hash >>> 0) % partitions;
@@ -52,14 +52,15 @@ function typedCustomFields(write: ContactWrite, mapping: readonly ColumnMapping[
   if (!write.customFields) return problems;
   const typed: [string, unknown][] = [];
   for (const [key, value] of Object.entries(write.customFields)) {
-    const column = mapping.find((c) => c.target.kind === 'custom' && c.target.key === key)?.header ?? key;
+    // The column's header is needed only to name a problem: not looked up for every valid cell.
+    const column = () => mapping.find((c) => c.target.kind === 'custom' && c.target.key === key)?.header ?? key;
     const type = definitions.get(key);
     if (!type) {
-      problems.push({ column, rule: 'is not a custom field defined in this workspace' });
+      problems.push({ column: column(), rule: 'is not a custom field defined in this workspace' });
       continue;
     }
     const coerced = coerceCustomFieldCell(type as never, String(value));
-    if ('rule' in coerced) problems.push({ column, rule: coerced.rule });
+    if ('rule' in coerced) problems.push({ column: column(), rule: coerced.rule });
     else typed.push([key, coerced.value]);
   }
   write.customFields = Object.fromEntries(typed) as ContactWrite['customFields'];

@@ -67,7 +67,7 @@ const lowerCaseIds = (tree: Condition) => mapLeaves(tree, (leaf) => (leaf.kind =
 
 /** Tag names (text) or ids (JSON) to this workspace's tag ids; unknown ones are named in a 400. */
 async function resolveTags(client: Queryable, workspaceId: string, tree: Condition, tagsBy: 'id' | 'name', field: string): Promise<Condition> {
-  const refs = [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'tag' ? l.tags : [])))];
+  const refs = tagIdsOf(tree);
   if (refs.length === 0) return tree;
   const { rows } =
     tagsBy === 'name'
