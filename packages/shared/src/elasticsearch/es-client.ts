@@ -39,7 +39,7 @@ const TLS_TRUST_FAILURE = /self[- ]signed|unable to (get|verify)|certificate|CER
  * certificate is not trusted. An unreachable cluster is not refused: readiness reports that, and
  * the service waits for it as it always has.
  */
-export async function checkElasticsearchAccess(client: Client, settings: string | ElasticsearchSettings): Promise<void> {
+async function checkElasticsearchAccess(client: Client, settings: string | ElasticsearchSettings): Promise<void> {
   const url = typeof settings === 'string' ? settings : settings.url;
   const how = typeof settings === 'string' || !settings.auth ? 'no credentials' : 'apiKey' in settings.auth ? 'ELASTICSEARCH_API_KEY' : `ELASTICSEARCH_USERNAME "${settings.auth.username}"`;
   try {

@@ -39,7 +39,7 @@ export interface MetricsEndpointSettings {
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /** Refuses a scrape without the token with a 401 (Prometheus: `authorization: { credentials: ... }`). */
-export function requireMetricsToken(token: string | undefined) {
+function requireMetricsToken(token: string | undefined) {
   const expected = token === undefined ? undefined : digest(token);
   return (req: Request, res: Response, next: NextFunction): void => {
     if (!expected) return next();

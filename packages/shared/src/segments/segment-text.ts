@@ -65,7 +65,7 @@ function lookUpField(word: string): ProfileField | undefined {
 }
 
 /** Levenshtein distance, two rows (names are short). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -76,7 +76,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The closest of `candidates` (spelled as printed) to a word typed, if it is close enough to be a typo. */
-export function closestName(typed: string, candidates: { compare: string; print: string }[]): string | undefined {
+function closestName(typed: string, candidates: { compare: string; print: string }[]): string | undefined {
   const word = typed.toLowerCase();
   // Names are at most 64 characters: a longer word is no typo of one, and measuring it against
   // every candidate would cost its length times theirs.

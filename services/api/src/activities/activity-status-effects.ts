@@ -12,7 +12,7 @@ import type { ActivityFields } from './activity-schemas';
 
 type Effect = { channel: StatusChannel; status: string };
 
-export const ACTIVITY_STATUS_EFFECTS: Partial<Record<ActivityFields['channel'], Partial<Record<ActivityFields['status'], Effect>>>> = {
+const ACTIVITY_STATUS_EFFECTS: Partial<Record<ActivityFields['channel'], Partial<Record<ActivityFields['status'], Effect>>>> = {
   email: { unsubscribed: { channel: 'email', status: 'unsubscribed' }, spam_report: { channel: 'email', status: 'spam_report' } },
   sms: { unsubscribed: { channel: 'phone', status: 'opted_out' }, spam_report: { channel: 'phone', status: 'opted_out' } },
 };

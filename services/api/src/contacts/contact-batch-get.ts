@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import { loadSnapshots } from './contacts-store';
 
 /** A snapshot page's size at most, so one page of ids is one call. */
-export const MAX_BATCH_GET_IDS = 1000;
+const MAX_BATCH_GET_IDS = 1000;
 
 export const BatchGetRequest = z
   .strictObject({

@@ -67,7 +67,7 @@ export async function emitUpsertedEvents(client: Pick<PoolClient, 'query'>, work
 }
 
 /** Contacts per transaction in a bulk change by id list. */
-export const BULK_CHUNK = 1000;
+const BULK_CHUNK = 1000;
 
 /**
  * Runs a bulk change by id list in chunks that commit one by one (each is idempotent, so a retry

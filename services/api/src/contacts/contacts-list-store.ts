@@ -26,7 +26,7 @@ export interface ListContactsOptions {
 }
 
 /** A contact of the Deleted view carries why, and by which API key, it was deleted (null when not recorded). */
-export type ListedContact = ContactSnapshot & { deletedReason?: string | null; deletedBy?: string | null };
+type ListedContact = ContactSnapshot & { deletedReason?: string | null; deletedBy?: string | null };
 
 export interface ContactPage {
   items: ListedContact[];

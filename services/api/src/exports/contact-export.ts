@@ -40,7 +40,7 @@ import { ConditionInput, treeOfQuery } from '../segments/segment-resolver';
 import { createTagNameLookup } from '../segments/tag-name-lookup';
 
 /** The first column: the contact's id (an import ignores it). */
-export const ID_COLUMN = 'id';
+const ID_COLUMN = 'id';
 /**
  * Asked for in `columns`, it stands for one `label_<key>` column per label key (a cell holds no
  * object), as the member stream's `labels` does in CSV: the file itself never has a `labels` header.

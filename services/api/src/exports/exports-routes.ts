@@ -9,7 +9,7 @@ import { SegmentQuery } from '../segments/segments-routes';
 import { ContactExportDependencies, ExportSource, exportContacts } from './contact-export';
 
 /** More than any file needs (id, 19 standard columns, 100 custom fields and hundreds of label keys). */
-export const MAX_EXPORT_COLUMNS = 1000;
+const MAX_EXPORT_COLUMNS = 1000;
 const EXPORT_SOURCES = ['segment', 'search', 'deleted'] as const;
 
 export const ContactExportRequest = z
