@@ -1,9 +1,10 @@
 // Collects, per HTTP request, the contact versions its committed transactions produced, and hands
-// the caller a `Consistency-Token` header with the answer. The outbox is the one place every write
-// passes through, so it reports there; onCommit drops what a rolled-back transaction wrote.
+// the caller a `Consistency-Token` header with the answer. The write path reports what the outbox
+// says it wrote (contacts/contact-changes.ts); onCommit drops what a rolled-back transaction wrote.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger, onCommit, Pool } from '@segmenter/shared';
+import { CONSISTENCY_TOKEN_HEADER, provideAnswerToken } from '../http/answer-token';
 import { encodeToken, INLINE_TOKEN_LIMIT, newestVersions, WrittenVersion } from './consistency-token';
 
 interface RequestWrites {
@@ -19,9 +20,7 @@ type TrackedResponse = Response & { [WRITES]?: { pool: Pool; log: Logger; writes
 
 const requestWrites = new AsyncLocalStorage<RequestWrites>();
 
-export const CONSISTENCY_TOKEN_HEADER = 'Consistency-Token';
-
-/** Called by the outbox for each appended contact event: remembered only once `client` commits. */
+/** Called by the write path with the versions a transaction wrote: remembered only once `client` commits. */
 export function recordWrittenVersions(client: object, workspaceId: string, versions: WrittenVersion[]): void {
   const writes = requestWrites.getStore();
   if (!writes || versions.length === 0) return;
@@ -52,10 +51,10 @@ function tokenOnce(pool: Pool, log: Logger, writes: RequestWrites): Promise<stri
 
 /**
  * The token for what this request has committed so far, or undefined when it wrote nothing. The
- * idempotency store asks for it before the answer goes out so a replay can carry the same token;
- * the answer then reuses it (one receipt per request, never two).
+ * idempotency store asks for it (http/answer-token.ts) before the answer goes out so a replay can
+ * carry the same token; the answer then reuses it (one receipt per request, never two).
  */
-export function consistencyTokenOf(res: Response): Promise<string | undefined> {
+function consistencyTokenOf(res: Response): Promise<string | undefined> {
   const tracked = (res as TrackedResponse)[WRITES];
   if (!tracked || res.statusCode >= 400) return Promise.resolve(undefined);
   if (tracked.writes.versions.length === 0) return Promise.resolve(satisfiedTokenFor(res));
@@ -82,6 +81,7 @@ export function consistencyTokens(pool: Pool, log: Logger) {
     if (req.method === 'GET' || req.method === 'HEAD') return next();
     const writes: RequestWrites = { versions: [] };
     (res as TrackedResponse)[WRITES] = { pool, log, writes };
+    provideAnswerToken(res, () => consistencyTokenOf(res));
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     let released = false;
     res.end = ((...args: unknown[]) => {

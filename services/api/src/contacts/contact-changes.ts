@@ -27,6 +27,14 @@ export function answerUnchanged(client: object, workspaceId: string, contact: Co
   return contact;
 }
 
+/**
+ * Appends contact events to the outbox and remembers the versions they wrote for the request's
+ * Consistency-Token (kept only if the transaction commits).
+ */
+export async function appendContactEvents(client: Pick<PoolClient, 'query'>, workspaceId: string, events: PendingChangeEvent[]): Promise<void> {
+  recordWrittenVersions(client, workspaceId, await appendOutboxEvents(client, events));
+}
+
 /** Emits `type` for each contact in `ids`; returns the snapshots, in id order. */
 export async function emitContactEvents<T extends Exclude<PendingChangeEvent['type'], 'contact.erased' | 'tag.renamed' | 'tag.deleted'>>(
   client: Pick<PoolClient, 'query'>,
@@ -36,8 +44,9 @@ export async function emitContactEvents<T extends Exclude<PendingChangeEvent['ty
   extra: (snapshot: ContactSnapshot) => Extra<T>,
 ): Promise<ContactSnapshot[]> {
   const snapshots = await loadSnapshots(client, workspaceId, ids);
-  await appendOutboxEvents(
+  await appendContactEvents(
     client,
+    workspaceId,
     snapshots.map((contact) => ({ type, workspaceId, contactId: contact.id, contact, ...extra(contact) }) as unknown as PendingChangeEvent),
   );
   return snapshots;

@@ -4,8 +4,7 @@ import { ContactSnapshot, CustomFieldValue, inTransaction, Pool, PoolClient } fr
 import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
-import { appendOutboxEvent } from '../outbox/outbox-store';
-import { answerUnchanged, changeLiveContactsInChunks, emitContactEvents, emitUpsertedEvents, lockLiveContact } from './contact-changes';
+import { answerUnchanged, appendContactEvents, changeLiveContactsInChunks, emitContactEvents, emitUpsertedEvents, lockLiveContact } from './contact-changes';
 import { ItemOutcome, WriteOptions, WriteStatus, writeContacts } from './contact-batch-writer';
 import type { BulkStatusRequest, ContactFields, ContactWrite, CreateContactRequest, MatchBy, StatusChangeRequest } from './contact-schemas';
 import { listContacts, ListContactsOptions } from './contacts-list-store';
@@ -191,7 +190,7 @@ export function createContactsService(pool: Pool) {
       await inTransaction(pool, async (client) => {
         const version = await eraseContact(client, workspaceId, id);
         if (version === undefined) throw new NotFoundError(`Contact ${id}`);
-        await appendOutboxEvent(client, { type: 'contact.erased', workspaceId, contactId: id, version });
+        await appendContactEvents(client, workspaceId, [{ type: 'contact.erased', workspaceId, contactId: id, version }]);
       });
     },
 

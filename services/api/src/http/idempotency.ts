@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from '@segmenter/shared';
 import { principalOf } from '../auth/authenticate';
-import { CONSISTENCY_TOKEN_HEADER, consistencyTokenOf } from '../consistency/write-tracking';
 import { AppError, ConflictError, ValidationError } from '../errors/app-error';
+import { answerTokenOf, CONSISTENCY_TOKEN_HEADER } from './answer-token';
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const IN_PROGRESS = 0;
@@ -59,7 +59,7 @@ export function idempotent(pool: Pool) {
       const store =
         status >= 500
           ? pool.query('delete from idempotency_keys where workspace_id = $1 and key = $2 and created_at = $3::timestamptz', [workspaceId, key, claimedAt])
-          : consistencyTokenOf(res).then((token) =>
+          : answerTokenOf(res).then((token) =>
               pool.query(
                 'update idempotency_keys set status = $3, body = $4, consistency_token = $5 where workspace_id = $1 and key = $2 and created_at = $6::timestamptz',
                 [workspaceId, key, status, JSON.stringify(body ?? null), token ?? null, claimedAt],

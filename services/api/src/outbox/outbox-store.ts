@@ -3,7 +3,7 @@
 // after Kafka acknowledged, so the table holds only the unpublished backlog.
 import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
-import { recordWrittenVersions } from '../consistency/write-tracking';
+import type { WrittenVersion } from '../consistency/consistency-token';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -28,8 +28,12 @@ export function completeEvent(event: PendingChangeEvent, eventId: string, occurr
   return ChangeEvent.parse({ ...event, schemaVersion: CONTACT_EVENT_SCHEMA_VERSION, eventId, occurredAt: occurredAt.toISOString() });
 }
 
-export async function appendOutboxEvents(client: Queryable, events: PendingChangeEvent[]): Promise<void> {
-  if (events.length === 0) return;
+/**
+ * Appends events in the writer's transaction; returns the contact versions they carry, for the
+ * caller to report (the request's Consistency-Token): a store knows nothing of requests.
+ */
+export async function appendOutboxEvents(client: Queryable, events: PendingChangeEvent[]): Promise<WrittenVersion[]> {
+  if (events.length === 0) return [];
   // Validated before it is written: an invalid event fails its own transaction instead of
   // reaching the relay, where it would block every row behind it.
   for (const event of events) completeEvent(event, '0', new Date());
@@ -40,10 +44,9 @@ export async function appendOutboxEvents(client: Queryable, events: PendingChang
     return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
   });
   await client.query(`insert into outbox (workspace_id, aggregate_id, event_type, payload) values ${rows.join(', ')}`, values);
-  const written = events.flatMap((e) =>
+  return events.flatMap((e) =>
     'contact' in e ? [{ contactId: e.contactId, version: e.contact.version }] : e.type === 'contact.erased' ? [{ contactId: e.contactId, version: e.version }] : [],
   );
-  if (written.length > 0) recordWrittenVersions(client, events[0]!.workspaceId, written);
 }
 
 export const appendOutboxEvent = (client: Queryable, event: PendingChangeEvent) => appendOutboxEvents(client, [event]);
