@@ -2,7 +2,6 @@
 // write returned (and how long it may wait); the read then waits until the mirror shows that
 // write, or answers 503 "not yet consistent" with Retry-After.
 import type { Response } from 'express';
-import { z } from 'zod';
 import type { EsClient, Pool } from '@segmenter/shared';
 import { NotYetConsistentError, ValidationError } from '../errors/app-error';
 import { decodeToken, WrittenVersion } from './consistency-token';
@@ -18,10 +17,8 @@ export interface ConsistencyDependencies {
   observeWait?: (outcome: 'consistent' | 'timed_out', seconds: number) => void;
 }
 
-export const consistencyQueryFields = (maxWaitMs: number) => ({
-  consistencyToken: z.string().max(16_384, 'must be a token returned in a Consistency-Token header').optional(),
-  waitMs: z.coerce.number().int('must be a whole number').min(0, 'must be at least 0').max(maxWaitMs, `must be at most ${maxWaitMs}`).optional(),
-});
+// The request fields moved to consistency-schemas.ts; kept here until segments-routes.ts imports them from there.
+export { consistencyQueryFields } from './consistency-schemas';
 
 async function versionsOf(pool: Pool, workspaceId: string, text: string): Promise<WrittenVersion[]> {
   const token = decodeToken(text);

@@ -1,15 +1,14 @@
 // GET /v1/consistency?consistencyToken=...: waits (bounded) until the mirror shows a write, for
 // clients that read elsewhere (or just want to know).
 import { Router } from 'express';
-import { z } from 'zod';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { parseRequestPart } from '../http/validate';
-import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from './consistency-check';
+import { ConsistencyDependencies, ensureConsistent } from './consistency-check';
+import { ConsistencyQuery } from './consistency-schemas';
 
 export function consistencyRoutes(deps: ConsistencyDependencies): Router {
   const router = Router();
-  const fields = consistencyQueryFields(deps.maxWaitMs);
-  const Query = z.strictObject({ ...fields, consistencyToken: fields.consistencyToken.unwrap().min(1, 'is required') });
+  const Query = ConsistencyQuery(deps.maxWaitMs);
   router.get('/', requireApiKey(deps.pool, 'read'), async (req, res) => {
     const query = parseRequestPart(Query, 'query', req.query);
     const outcome = (await ensureConsistent(deps, workspaceOf(res), query, res))!;

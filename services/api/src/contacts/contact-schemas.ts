@@ -198,3 +198,23 @@ export type ListContactsQuery = z.infer<typeof ListContactsQuery>;
 export const ListDeletedQuery = z.strictObject({ ...pageQuery, sort: z.enum(DELETED_SORTS).default('deleted') });
 export type ListDeletedQuery = z.infer<typeof ListDeletedQuery>;
 
+/** A snapshot page's size at most, so one page of ids is one call. */
+const MAX_BATCH_GET_IDS = 1000;
+
+export const BatchGetRequest = z
+  .strictObject({
+    ids: z
+      .array(z.uuid('must be a contact id (UUID)').transform((id) => id.toLowerCase()), 'must be an array of contact ids')
+      .min(1, 'must hold at least one id')
+      .max(MAX_BATCH_GET_IDS, `must hold at most ${MAX_BATCH_GET_IDS} ids`),
+  })
+  .superRefine((body, ctx) => {
+    // A repeated id is a caller's bug (its answer would be ambiguous): named where it repeats.
+    const first = new Map<string, number>();
+    body.ids.forEach((id, i) => {
+      const at = first.get(id);
+      if (at === undefined) first.set(id, i);
+      else ctx.addIssue({ code: 'custom', path: ['ids', i], message: `repeats the id at body.ids.${at}` });
+    });
+  });
+export type BatchGetRequest = z.infer<typeof BatchGetRequest>;

@@ -5,6 +5,7 @@ import { principalOf, requireApiKey, workspaceOf } from '../auth/authenticate';
 import { idempotent } from '../http/idempotency';
 import { checkRequestPart, parseRequestPart } from '../http/validate';
 import {
+  BatchGetRequest,
   BatchUpsertRequest,
   BulkStatusRequest,
   ContactIdParams,
@@ -19,7 +20,7 @@ import {
   UpsertContactRequest,
 } from './contact-schemas';
 import type { ContactsService } from './contacts-service';
-import { BatchGetRequest, batchGetContacts } from './contact-batch-get';
+import { batchGetContacts } from './contact-batch-get';
 
 /** The API's view of a contact: the snapshot without the workspace id (implied by the key). */
 export function publicContact({ workspaceId: _workspaceId, ...contact }: ContactSnapshot) {

@@ -2,10 +2,10 @@
 // contacts, how many are sendable by email and by phone, per channel status, per tag and per
 // label key. Accepts a consistency token to read its own writes.
 import { Router } from 'express';
-import { z } from 'zod';
 import { EsClient, estypes, Pool, workspaceSearch } from '@segmenter/shared';
 import { workspaceOf, requireApiKey } from '../auth/authenticate';
-import { ConsistencyDependencies, consistencyQueryFields, ensureConsistent } from '../consistency/consistency-check';
+import { ConsistencyDependencies, ensureConsistent } from '../consistency/consistency-check';
+import { CountsQuery } from './counts-schemas';
 import { parseRequestPart } from '../http/validate';
 import { completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
 
@@ -20,10 +20,10 @@ const countsOf = (agg: unknown) => Object.fromEntries((agg as Buckets).buckets.m
 
 export function countsRoutes(deps: ConsistencyDependencies & { es: EsClient; pool: Pool }): Router {
   const router = Router();
-  const CountsQuery = z.strictObject(consistencyQueryFields(deps.maxWaitMs));
+  const Query = CountsQuery(deps.maxWaitMs);
   router.get('/', requireApiKey(deps.pool, 'read'), async (req, res) => {
     const workspaceId = workspaceOf(res);
-    const query = parseRequestPart(CountsQuery, 'query', req.query);
+    const query = parseRequestPart(Query, 'query', req.query);
     const consistency = await ensureConsistent(deps, workspaceId, query, res);
     // The workspace's tags first, so every one of them is counted (not only the top buckets).
     const { rows: tags } = await deps.pool.query('select id, name from tags where workspace_id = $1 order by name', [workspaceId]);

@@ -2,21 +2,14 @@
 // Renaming and deleting one rewrites every contact holding it, so both are jobs (202, progress
 // at /v1/jobs/:id); see custom-fields-service.ts for how saved segments are kept whole.
 import { Router } from 'express';
-import { z } from 'zod';
-import { CustomFieldKey, CustomFieldType, inTransaction, LIMITS, Pool } from '@segmenter/shared';
+import { inTransaction, LIMITS, Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { textKeyedPage } from '../http/list-keys';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import type { CustomFieldsService } from './custom-fields-service';
 import { insertDefinition, listDefinitions } from './custom-fields-store';
-import { ForceDeletionQuery } from '../segments/deletion-guard';
-
-export const CreateCustomField = z.strictObject({ key: CustomFieldKey, type: CustomFieldType });
-export const CustomFieldParams = z.object({ key: CustomFieldKey });
-export const RenameCustomField = z.strictObject({ key: CustomFieldKey });
-/** `?force=true` deletes a field saved segments use, marking them broken; without it that is a 409. */
-export const DeleteCustomFieldQuery = ForceDeletionQuery;
+import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField } from './custom-field-schemas';
 
 export function customFieldsRoutes(pool: Pool, service: CustomFieldsService): Router {
   const router = Router();

@@ -1,14 +1,12 @@
 // /v1/jobs: progress of long work (tag deletion now; imports and bulk actions later).
 import { Router } from 'express';
-import { z } from 'zod';
 import type { Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { NotFoundError } from '../errors/app-error';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
+import { JobIdParams } from './job-schemas';
 import { findJob, listJobs } from './jobs-store';
-
-const JobIdParams = z.object({ id: z.uuid('must be a job id (UUID)') });
 
 export function jobsRoutes(pool: Pool): Router {
   const router = Router();

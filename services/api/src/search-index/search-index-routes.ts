@@ -4,19 +4,13 @@
 //   POST /v1/admin/search-index/reconcile  202 + job: compare with Postgres, `repair` to fix
 //   GET  /v1/admin/search-index/jobs/:id   progress and, for a reconcile, its report
 import { Router } from 'express';
-import { z } from 'zod';
 import { requireOperator } from '../auth/authenticate';
 import { NotFoundError } from '../errors/app-error';
 import { parseRequestPart } from '../http/validate';
+import { JobIdParams } from '../jobs/job-schemas';
 import { findSystemJob } from '../jobs/jobs-store';
 import type { SearchIndexAdmin } from './search-index-admin';
-
-export const ReconcileRequest = z.strictObject({
-  workspaceId: z.uuid('must be a workspace id (UUID)').optional(),
-  repair: z.boolean().default(false),
-});
-export const RebuildRequest = z.strictObject({});
-const JobIdParams = z.object({ id: z.uuid('must be a job id (UUID)') });
+import { RebuildRequest, ReconcileRequest } from './search-index-schemas';
 
 export function searchIndexRoutes(admin: SearchIndexAdmin, operatorKey: string | undefined): Router {
   const router = Router();

@@ -1,0 +1,51 @@
+// The /v1/custom-fields endpoints as the OpenAPI document lists them, with the request schemas the
+// routes validate with; openapi-document.ts joins every feature's table.
+import { CustomFieldDefinition, CustomFieldList } from '../openapi/contact-responses';
+import { accepted, created, ok, type Operation } from '../openapi/operation';
+import { jobRef } from '../openapi/segment-responses';
+import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField } from './custom-field-schemas';
+import { ListQuery } from '../http/list-page';
+
+export const CUSTOM_FIELDS_OPERATIONS: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/custom-fields',
+    tag: 'custom fields',
+    summary: 'Custom field definitions (paged), with the per-workspace limit',
+    scope: 'read',
+    query: ListQuery,
+    responses: { 200: ok(CustomFieldList) },
+  },
+  {
+    method: 'post',
+    path: '/v1/custom-fields',
+    tag: 'custom fields',
+    summary: 'Define a custom field',
+    scope: 'admin',
+    body: CreateCustomField,
+    errors: [409],
+    responses: { 201: created(CustomFieldDefinition) },
+  },
+  {
+    method: 'patch',
+    path: '/v1/custom-fields/{key}',
+    tag: 'custom fields',
+    summary: 'Rename a custom field (a job: every contact holding it and the saved segments using it are rewritten)',
+    scope: 'admin',
+    params: CustomFieldParams,
+    body: RenameCustomField,
+    errors: [409],
+    responses: { 202: accepted(jobRef) },
+  },
+  {
+    method: 'delete',
+    path: '/v1/custom-fields/{key}',
+    tag: 'custom fields',
+    summary: 'Delete a custom field (a job); 409 naming the saved segments that use it unless force=true, which marks them broken',
+    scope: 'admin',
+    params: CustomFieldParams,
+    query: DeleteCustomFieldQuery,
+    errors: [409],
+    responses: { 202: accepted(jobRef) },
+  },
+];

@@ -1,0 +1,95 @@
+// The /v1/imports endpoints as the OpenAPI document lists them, with the request schemas the routes
+// validate with; openapi-document.ts joins every feature's table.
+import { Import, ImportList, ImportPreview, Rejections } from '../openapi/import-responses';
+import { CSV_STREAM, file, ok, type Operation } from '../openapi/operation';
+import { ListQuery } from '../http/list-page';
+import { ImportIdParams, ImportOptions, RejectionsQuery } from './import-schemas';
+
+export const IMPORTS_OPERATIONS: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/imports',
+    tag: 'imports',
+    summary: 'Create a CSV import with its options (matching, tags, labels, column mapping); then send its file',
+    scope: 'write',
+    body: ImportOptions,
+    bodyOptional: true,
+    responses: { 201: ok(Import, 'Created: awaiting its file') },
+  },
+  {
+    method: 'get',
+    path: '/v1/imports',
+    tag: 'imports',
+    summary: 'Imports with their progress, newest first (paged)',
+    scope: 'read',
+    query: ListQuery,
+    responses: { 200: ok(ImportList) },
+  },
+  {
+    method: 'get',
+    path: '/v1/imports/template',
+    tag: 'imports',
+    summary: 'A CSV template: every column, label and custom field columns, one example row',
+    scope: 'read',
+    responses: { 200: file('The template', 'text/csv') },
+  },
+  {
+    method: 'get',
+    path: '/v1/imports/{id}',
+    tag: 'imports',
+    summary: 'An import: status, progress (read, imported, rejected, indexed), rows/s and ETA',
+    scope: 'read',
+    params: ImportIdParams,
+    responses: { 200: ok(Import) },
+  },
+  {
+    method: 'put',
+    path: '/v1/imports/{id}/file',
+    tag: 'imports',
+    summary: 'Send the file (streamed; answers 202 once every row is staged, while the rows are written)',
+    scope: 'write',
+    params: ImportIdParams,
+    csvBody: 'The CSV file, UTF-8, a header row first',
+    errors: [409],
+    responses: { 202: ok(Import, 'Accepted: the import') },
+  },
+  {
+    method: 'post',
+    path: '/v1/imports/{id}/preview',
+    tag: 'imports',
+    summary: 'How the header of a file would map, before anything is imported',
+    scope: 'read',
+    params: ImportIdParams,
+    csvBody: 'The start of the CSV file (the header row is enough)',
+    responses: { 200: ok(ImportPreview) },
+  },
+  {
+    method: 'post',
+    path: '/v1/imports/{id}/cancel',
+    tag: 'imports',
+    summary: 'Cancel an import (rows already written stay)',
+    scope: 'write',
+    params: ImportIdParams,
+    errors: [409],
+    responses: { 200: ok(Import) },
+  },
+  {
+    method: 'get',
+    path: '/v1/imports/{id}/rejections',
+    tag: 'imports',
+    summary: 'Rejected rows: row number, column and rule',
+    scope: 'read',
+    params: ImportIdParams,
+    query: RejectionsQuery,
+    responses: { 200: ok(Rejections) },
+  },
+  {
+    method: 'get',
+    path: '/v1/imports/{id}/rejected-rows',
+    tag: 'imports',
+    summary: 'Every rejected row as uploaded, plus an error column (fix and import again)',
+    scope: 'read',
+    params: ImportIdParams,
+    responses: { 200: CSV_STREAM },
+  },
+];

@@ -1,0 +1,100 @@
+// The /v1/tags endpoints and the tag actions on one contact as the OpenAPI document lists them,
+// with the request schemas the routes validate with; openapi-document.ts joins every feature's
+// table.
+import { contactRef } from '../openapi/contact-responses';
+import { accepted, created, ok, type Operation } from '../openapi/operation';
+import { jobRef } from '../openapi/segment-responses';
+import { BulkTagAnswer, Tag, TagList } from '../openapi/tag-label-responses';
+import { ContactIdParams } from '../contacts/contact-schemas';
+import { ListQuery } from '../http/list-page';
+import { BulkTagRequest, CreateTagRequest, DeleteTagQuery, TagIdParams, TagSelection, UpdateTagRequest } from './tag-schemas';
+
+export const TAGS_OPERATIONS: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/contacts/{id}/tags/add',
+    tag: 'tags',
+    summary: 'Add tags to a contact',
+    scope: 'write',
+    params: ContactIdParams,
+    body: TagSelection,
+    errors: [409],
+    responses: { 200: ok(contactRef) },
+  },
+  {
+    method: 'post',
+    path: '/v1/contacts/{id}/tags/remove',
+    tag: 'tags',
+    summary: 'Remove tags from a contact',
+    scope: 'write',
+    params: ContactIdParams,
+    body: TagSelection,
+    errors: [409],
+    responses: { 200: ok(contactRef) },
+  },
+  {
+    method: 'get',
+    path: '/v1/tags',
+    tag: 'tags',
+    summary: 'Tags with contact counts, by name (paged)',
+    scope: 'read',
+    query: ListQuery,
+    responses: { 200: ok(TagList) },
+  },
+  {
+    method: 'post',
+    path: '/v1/tags',
+    tag: 'tags',
+    summary: 'Create a tag',
+    scope: 'write',
+    body: CreateTagRequest,
+    idempotent: true,
+    errors: [409],
+    responses: { 201: created(Tag) },
+  },
+  { method: 'get', path: '/v1/tags/{id}', tag: 'tags', summary: 'Read a tag', scope: 'read', params: TagIdParams, responses: { 200: ok(Tag) } },
+  {
+    method: 'patch',
+    path: '/v1/tags/{id}',
+    tag: 'tags',
+    summary: 'Rename a tag or change its protection',
+    scope: 'write',
+    params: TagIdParams,
+    body: UpdateTagRequest,
+    errors: [409],
+    responses: { 200: ok(Tag) },
+  },
+  {
+    method: 'delete',
+    path: '/v1/tags/{id}',
+    tag: 'tags',
+    summary: 'Delete a tag (a job that removes it from every contact); 409 naming the saved segments that use it unless force=true, which marks them broken',
+    scope: 'write',
+    params: TagIdParams,
+    query: DeleteTagQuery,
+    errors: [409],
+    responses: { 202: accepted(jobRef) },
+  },
+  {
+    method: 'post',
+    path: '/v1/tags/bulk-add',
+    tag: 'tags',
+    summary: 'Add tags to up to 10,000 contacts',
+    scope: 'write',
+    body: BulkTagRequest,
+    idempotent: true,
+    errors: [409],
+    responses: { 200: ok(BulkTagAnswer) },
+  },
+  {
+    method: 'post',
+    path: '/v1/tags/bulk-remove',
+    tag: 'tags',
+    summary: 'Remove tags from up to 10,000 contacts',
+    scope: 'write',
+    body: BulkTagRequest,
+    idempotent: true,
+    errors: [409],
+    responses: { 200: ok(BulkTagAnswer) },
+  },
+];
