@@ -1,6 +1,6 @@
 // /v1/contacts: parse, call one service method, shape the answer.
 import { Router } from 'express';
-import type { ContactSnapshot, Pool } from '@segmenter/shared';
+import type { Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey, workspaceOf } from '../auth/authenticate';
 import { idempotent } from '../http/idempotency';
 import { checkRequestPart, parseRequestPart } from '../http/validate';
@@ -20,12 +20,8 @@ import {
   UpsertContactRequest,
 } from './contact-schemas';
 import type { ContactsService } from './contacts-service';
+import { publicContact } from './public-contact';
 import { batchGetContacts } from './contact-batch-get';
-
-/** The API's view of a contact: the snapshot without the workspace id (implied by the key). */
-export function publicContact({ workspaceId: _workspaceId, ...contact }: ContactSnapshot) {
-  return contact;
-}
 
 const ONE_CLICK_ACTIONS = {
   'blacklist-email': { channel: 'email', status: 'blacklisted' },

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
 import { ContactIdParams } from '../contacts/contact-schemas';
-import { publicContact } from '../contacts/contacts-routes';
+import { publicContact } from '../contacts/public-contact';
 import { idempotent } from '../http/idempotency';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';

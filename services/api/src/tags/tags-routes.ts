@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
-import { publicContact } from '../contacts/contacts-routes';
+import { publicContact } from '../contacts/public-contact';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { idempotent } from '../http/idempotency';
 import { ListQuery } from '../http/list-page';
