@@ -34,7 +34,10 @@ import { createApiMetrics } from './metrics/api-metrics';
 import { createHousekeeping } from './housekeeping/housekeeping';
 import { createRebuildChunk, REBUILD_JOB } from './search-index/rebuild-job';
 import { createReconcileChunk, RECONCILE_JOB } from './search-index/reconcile-job';
-import { createSearchIndexAdmin } from './search-index/search-index-admin';
+import { createSearchIndexService } from './search-index/search-index-service';
+import { createActivitiesService } from './activities/activities-service';
+import { createJobsService } from './jobs/jobs-service';
+import { createSuppressionsService } from './suppressions/suppressions-service';
 import { createSnapshotChunk, SNAPSHOT_JOB } from './segments/audience-snapshots';
 import { createSegmentActionChunk, SEGMENT_ACTION_JOB } from './segments/segment-actions';
 import { createImportChunk, IMPORT_JOB } from './imports/import-job';
@@ -113,12 +116,16 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     },
   });
   const services: AppServices = {
-    contacts: createContactsService(pool),
-    tags: createTagsService(pool, jobs),
-    customFields: createCustomFieldsService(pool, jobs),
-    labels: createLabelsService(pool),
-    duplicates: createDuplicatesService(pool),
-    workspaces: createWorkspacesService(pool),
+    contacts: createContactsService({ pool }),
+    tags: createTagsService({ pool, jobs }),
+    customFields: createCustomFieldsService({ pool, jobs }),
+    labels: createLabelsService({ pool }),
+    duplicates: createDuplicatesService({ pool }),
+    workspaces: createWorkspacesService({ pool }),
+    activities: createActivitiesService({ pool }),
+    suppressions: createSuppressionsService({ pool }),
+    jobs: createJobsService({ pool }),
+    searchIndex: createSearchIndexService({ pool, es, alias, jobs }),
     imports: createImportsService({ pool, log: log.child({ component: 'imports' }), maxBytes: config.imports.maxBytes, partitions: config.imports.writers, nudgeJobs: () => jobs.nudge() }),
   };
 
@@ -137,7 +144,6 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       maxWaitMs: config.consistency.maxWaitMs,
       observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
     },
-    searchIndex: createSearchIndexAdmin({ pool, es, alias, jobs }),
     jobs,
     snapshotTtlHours: config.snapshots.ttlHours,
     metrics: { registry, api: metrics, endpoint: metricsEndpoint },

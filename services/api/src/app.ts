@@ -10,14 +10,16 @@ import { contactSegmentsRoutes, segmentsRoutes } from './segments/segments-route
 import { snapshotsRoutes } from './segments/snapshots-routes';
 import { ApiMetrics, httpMetrics } from './metrics/api-metrics';
 import { searchIndexRoutes } from './search-index/search-index-routes';
-import type { SearchIndexAdmin } from './search-index/search-index-admin';
+import type { SearchIndexService } from './search-index/search-index-service';
 import { activitiesRoutes, contactActivitiesRoutes } from './activities/activities-routes';
+import type { ActivitiesService } from './activities/activities-service';
 import { contactsRoutes } from './contacts/contacts-routes';
 import type { ContactsService } from './contacts/contacts-service';
 import { customFieldsRoutes } from './custom-fields/custom-fields-routes';
 import type { CustomFieldsService } from './custom-fields/custom-fields-service';
 import { duplicatesRoutes } from './duplicates/duplicates-routes';
 import { suppressionsRoutes } from './suppressions/suppressions-routes';
+import type { SuppressionsService } from './suppressions/suppressions-service';
 import type { DuplicatesService } from './duplicates/duplicates-service';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { jsonBodiesOnly } from './http/json-bodies-only';
@@ -25,6 +27,7 @@ import { refuseNulCharacters } from './http/refuse-nul';
 import { requestLimits } from './http/rate-limits';
 import type { JobRunner } from './jobs/job-runner';
 import { jobsRoutes } from './jobs/jobs-routes';
+import type { JobsService } from './jobs/jobs-service';
 import { importsRoutes } from './imports/imports-routes';
 import { exportsRoutes } from './exports/exports-routes';
 import type { ImportsService } from './imports/imports-service';
@@ -44,6 +47,10 @@ export interface AppServices {
   workspaces: WorkspacesService;
   imports: ImportsService;
   customFields: CustomFieldsService;
+  activities: ActivitiesService;
+  suppressions: SuppressionsService;
+  jobs: JobsService;
+  searchIndex: SearchIndexService;
 }
 
 export interface AppDependencies {
@@ -57,7 +64,6 @@ export interface AppDependencies {
   readiness: Record<string, ReadinessCheck>;
   /** Reads served by Elasticsearch, and how long they may wait for read-your-writes. */
   search: ConsistencyDependencies;
-  searchIndex: SearchIndexAdmin;
   /** Nudged when a request queues a job, so it starts without waiting for the next poll. */
   jobs?: JobRunner;
   /** How long audience snapshots live (SNAPSHOT_TTL_HOURS); 168 when not given. */
@@ -87,19 +93,19 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1', consistencyTokens(pool, deps.log));
   app.use(openApiRoutes());
   app.use('/v1/admin', workspacesRoutes(services.workspaces, deps.operatorKey));
-  app.use('/v1/admin/search-index', searchIndexRoutes(deps.searchIndex, deps.operatorKey));
+  app.use('/v1/admin/search-index', searchIndexRoutes(services.searchIndex, deps.operatorKey));
   app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));
   app.use('/v1/contacts', contactLabelsRoutes(services.labels, pool));
-  app.use('/v1/contacts', contactActivitiesRoutes(pool));
+  app.use('/v1/contacts', contactActivitiesRoutes(services.activities, pool));
   app.use('/v1/contacts', contactSegmentsRoutes(pool));
   app.use('/v1/contacts', contactsRoutes(services.contacts, pool));
-  app.use('/v1/custom-fields', customFieldsRoutes(pool, services.customFields));
+  app.use('/v1/custom-fields', customFieldsRoutes(services.customFields, pool));
   app.use('/v1/tags', tagsRoutes(services.tags, pool));
   app.use('/v1/labels', labelsRoutes(services.labels, pool));
-  app.use('/v1/activities', activitiesRoutes(pool));
+  app.use('/v1/activities', activitiesRoutes(services.activities, pool));
   app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
-  app.use('/v1/suppressions', suppressionsRoutes(pool));
-  app.use('/v1/jobs', jobsRoutes(pool));
+  app.use('/v1/suppressions', suppressionsRoutes(services.suppressions, pool));
+  app.use('/v1/jobs', jobsRoutes(services.jobs, pool));
   app.use('/v1/imports', importsRoutes(services.imports, pool));
   app.use('/v1/counts', countsRoutes(deps.search));
   app.use('/v1/segments', segmentsRoutes(deps.search, deps.log, deps.jobs));

@@ -15,6 +15,7 @@ export const ActivityFields = z.strictObject({
 export type ActivityFields = z.infer<typeof ActivityFields>;
 
 export const BatchActivityItem = ActivityFields.extend({ contactId: z.uuid('must be a contact id (UUID)') });
+export type BatchActivityItem = z.infer<typeof BatchActivityItem>;
 export const BatchActivitiesRequest = z.strictObject({
   activities: z.array(z.unknown()).min(1, 'must hold at least one activity').max(LIMITS.batchUpsert, `must hold at most ${LIMITS.batchUpsert} activities`),
 });

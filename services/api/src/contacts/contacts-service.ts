@@ -92,7 +92,8 @@ export async function writeBatch(client: PoolClient, workspaceId: string, items:
   return outcomes;
 }
 
-export function createContactsService(pool: Pool) {
+export function createContactsService(deps: { pool: Pool }) {
+  const { pool } = deps;
   /** Returns the contact after the change, and whether anything changed. */
   async function updateIn(client: PoolClient, workspaceId: string, id: string, fields: ContactFields, prefix: string): Promise<[ContactSnapshot, boolean]> {
     await lockLiveContact(client, workspaceId, id);

@@ -2,28 +2,22 @@
 // Renaming and deleting one rewrites every contact holding it, so both are jobs (202, progress
 // at /v1/jobs/:id); see custom-fields-service.ts for how saved segments are kept whole.
 import { Router } from 'express';
-import { inTransaction, LIMITS, Pool } from '@segmenter/shared';
+import type { Pool } from '@segmenter/shared';
 import { principalOf, requireApiKey } from '../auth/authenticate';
-import { textKeyedPage } from '../http/list-keys';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
-import type { CustomFieldsService } from './custom-fields-service';
-import { insertDefinition, listDefinitions } from './custom-fields-store';
 import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField } from './custom-field-schemas';
+import type { CustomFieldsService } from './custom-fields-service';
 
-export function customFieldsRoutes(pool: Pool, service: CustomFieldsService): Router {
+export function customFieldsRoutes(service: CustomFieldsService, pool: Pool): Router {
   const router = Router();
   router.get('/', requireApiKey(pool, 'read'), async (req, res) => {
     const page = parseRequestPart(ListQuery, 'query', req.query);
-    const workspaceId = principalOf(res).workspaceId;
-    const definitions = await textKeyedPage(page, 'custom-fields', (range) => listDefinitions(pool, workspaceId, range), (d) => d.key);
-    // `limit` stays what it always was in this answer: how many definitions a workspace may hold (not the page size).
-    res.json({ ...definitions, limit: LIMITS.customFieldsPerWorkspace });
+    res.json(await service.list(principalOf(res).workspaceId, page));
   });
   router.post('/', requireApiKey(pool, 'admin'), async (req, res) => {
     const body = parseRequestPart(CreateCustomField, 'body', req.body);
-    const workspaceId = principalOf(res).workspaceId;
-    res.status(201).json(await inTransaction(pool, (c) => insertDefinition(c, workspaceId, body.key, body.type, LIMITS.customFieldsPerWorkspace)));
+    res.status(201).json(await service.define(principalOf(res).workspaceId, body.key, body.type));
   });
   router.patch('/:key', requireApiKey(pool, 'admin'), async (req, res) => {
     const { key } = parseRequestPart(CustomFieldParams, 'params', req.params);

@@ -1,18 +1,21 @@
-// Renaming and deleting custom field definitions. Contacts keep their values under the key, so
+// Custom field definitions: listing and defining them, renaming and deleting them. Contacts keep their values under the key, so
 // either change is a job that rewrites every contact holding it, in chunks (each contact with
 // its own version bump and event, so the index follows). While the job runs, the old key is
 // hidden from the definitions (no write or new segment can use it) and is freed when the job
 // ends. Saved segments are never broken silently: a delete they depend on is refused unless
 // forced (then they are marked broken), and a rename rewrites their conditions in the same
 // transaction that starts the job.
-import { Condition, CustomFieldType, inTransaction, lockForTransaction, Pool, PoolClient } from '@segmenter/shared';
+import { Condition, CustomFieldType, inTransaction, LIMITS, lockForTransaction, Pool, PoolClient } from '@segmenter/shared';
 import { emitUpsertedEvents } from '../contacts/contact-changes';
 import { ConflictError, NotFoundError } from '../errors/app-error';
+import { textKeyedPage } from '../http/list-keys';
+import type { ListQuery } from '../http/list-page';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
 import { insertJob, Job, pendingJobExists, saveJobState } from '../jobs/jobs-store';
 import { guardSegmentsUsing } from '../segments/deletion-guard';
 import { customFieldKeysOf, dependentsOf, renameCustomFieldIn } from '../segments/segment-dependencies';
 import { listSegments, lockSegments, replaceConditions } from '../segments/segments-store';
+import { insertDefinition, listDefinitions } from './custom-fields-store';
 
 export const CUSTOM_FIELD_DELETE_JOB = 'custom_field.delete';
 export const CUSTOM_FIELD_RENAME_JOB = 'custom_field.rename';
@@ -42,7 +45,8 @@ const usesField = (key: string) => (tree: Condition) => customFieldKeysOf(tree).
 const contactCount = async (client: PoolClient, workspaceId: string, key: string) =>
   (await client.query('select count(*)::int as n from contacts where workspace_id = $1 and custom_fields ? $2', [workspaceId, key])).rows[0].n as number;
 
-export function createCustomFieldsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
+export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRunner, 'nudge'> }) {
+  const { pool, jobs } = deps;
   async function start(build: (client: PoolClient) => Promise<Job>): Promise<Job> {
     const job = await inTransaction(pool, build);
     jobs?.nudge();
@@ -84,6 +88,17 @@ export function createCustomFieldsService(pool: Pool, jobs?: Pick<JobRunner, 'nu
   }
 
   return {
+    /** A page of definitions, with the per-workspace limit. */
+    async list(workspaceId: string, page: ListQuery) {
+      const definitions = await textKeyedPage(page, 'custom-fields', (range) => listDefinitions(pool, workspaceId, range), (d) => d.key);
+      // `limit` stays what it always was in this answer: how many definitions a workspace may hold (not the page size).
+      return { ...definitions, limit: LIMITS.customFieldsPerWorkspace };
+    },
+
+    define(workspaceId: string, key: string, type: CustomFieldType) {
+      return inTransaction(pool, (c) => insertDefinition(c, workspaceId, key, type, LIMITS.customFieldsPerWorkspace));
+    },
+
     /** Starts deleting a definition and every value under it; 409 naming the saved segments that use it, unless forced. */
     deleteDefinition(workspaceId: string, key: string, options: { force: boolean }): Promise<Job> {
       return start(async (client) => {

@@ -40,7 +40,8 @@ async function applyMerge(client: PoolClient, workspaceId: string, keptId: strin
   return true;
 }
 
-export function createDuplicatesService(pool: Pool) {
+export function createDuplicatesService(deps: { pool: Pool }) {
+  const { pool } = deps;
   return {
     values: (workspaceId: string, field: DuplicateField, limit: number, cursor?: string) => duplicateValues(pool, workspaceId, field, limit, cursor),
     contacts: (workspaceId: string, field: DuplicateField, value: string) => contactsWithValue(pool, workspaceId, field, value),

@@ -52,7 +52,8 @@ export async function changeLockedContactsLabels(client: PoolClient, workspaceId
   return { changed: (await applyLabelChange(client, workspaceId, fitting, set, remove)).length, rejected };
 }
 
-export function createLabelsService(pool: Pool) {
+export function createLabelsService(deps: { pool: Pool }) {
+  const { pool } = deps;
   return {
     /** Sets and removes labels on one contact; with `replace`, every label not in `set` is removed. */
     async changeLabels(workspaceId: string, contactId: string, change: { set?: Record<string, string>; remove?: string[] }, replace = false): Promise<ContactSnapshot> {

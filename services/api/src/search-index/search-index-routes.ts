@@ -5,32 +5,28 @@
 //   GET  /v1/admin/search-index/jobs/:id   progress and, for a reconcile, its report
 import { Router } from 'express';
 import { requireOperator } from '../auth/authenticate';
-import { NotFoundError } from '../errors/app-error';
 import { parseRequestPart } from '../http/validate';
 import { JobIdParams } from '../jobs/job-schemas';
-import { findSystemJob } from '../jobs/jobs-store';
-import type { SearchIndexAdmin } from './search-index-admin';
+import type { SearchIndexService } from './search-index-service';
 import { RebuildRequest, ReconcileRequest } from './search-index-schemas';
 
-export function searchIndexRoutes(admin: SearchIndexAdmin, operatorKey: string | undefined): Router {
+export function searchIndexRoutes(service: SearchIndexService, operatorKey: string | undefined): Router {
   const router = Router();
   router.use(requireOperator(operatorKey));
   router.get('/', async (_req, res) => {
-    res.json(await admin.state());
+    res.json(await service.state());
   });
   router.post('/rebuild', async (req, res) => {
     parseRequestPart(RebuildRequest, 'body', req.body ?? {});
-    res.status(202).json(await admin.startRebuild());
+    res.status(202).json(await service.startRebuild());
   });
   router.post('/reconcile', async (req, res) => {
     const body = parseRequestPart(ReconcileRequest, 'body', req.body ?? {});
-    res.status(202).json(await admin.startReconcile(body));
+    res.status(202).json(await service.startReconcile(body));
   });
   router.get('/jobs/:id', async (req, res) => {
     const { id } = parseRequestPart(JobIdParams, 'params', req.params);
-    const job = await findSystemJob(admin.pool, id);
-    if (!job) throw new NotFoundError(`Job ${id}`);
-    res.json(job);
+    res.json(await service.job(id));
   });
   return router;
 }

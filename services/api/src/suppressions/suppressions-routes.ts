@@ -3,23 +3,20 @@
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
-import { NotFoundError } from '../errors/app-error';
 import { parseRequestPart } from '../http/validate';
 import { SuppressionIdParams, SuppressionListQuery } from './suppression-schemas';
-import { deleteSuppression, listSuppressions } from './suppressions-store';
+import type { SuppressionsService } from './suppressions-service';
 
-export function suppressionsRoutes(pool: Pool): Router {
+export function suppressionsRoutes(service: SuppressionsService, pool: Pool): Router {
   const router = Router();
   router.get('/', requireApiKey(pool, 'read'), async (req, res) => {
     const query = parseRequestPart(SuppressionListQuery, 'query', req.query);
-    res.json(await listSuppressions(pool, workspaceOf(res), query));
+    res.json(await service.list(workspaceOf(res), query));
   });
   // Lifting an entry changes no contact: a live contact keeps its status until it is changed.
   router.delete('/:id', requireApiKey(pool, 'write'), async (req, res) => {
     const { id } = parseRequestPart(SuppressionIdParams, 'params', req.params);
-    const lifted = await deleteSuppression(pool, workspaceOf(res), id);
-    if (!lifted) throw new NotFoundError(`Suppression ${id}`);
-    res.json(lifted);
+    res.json(await service.lift(workspaceOf(res), id));
   });
   return router;
 }

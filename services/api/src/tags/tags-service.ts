@@ -68,7 +68,8 @@ export async function applyTagChange(client: PoolClient, workspaceId: string, co
   return emitContactEvents(client, workspaceId, ids, type, (c) => ({ tagIds: changed.get(c.id)! }));
 }
 
-export function createTagsService(pool: Pool, jobs?: Pick<JobRunner, 'nudge'>) {
+export function createTagsService(deps: { pool: Pool; jobs?: Pick<JobRunner, 'nudge'> }) {
+  const { pool, jobs } = deps;
   async function requireTag(client: PoolClient | Pool, workspaceId: string, id: string, lock = false): Promise<Tag> {
     const tag = await findTag(client, workspaceId, id, lock);
     if (!tag) throw new NotFoundError(`Tag ${id}`);

@@ -22,7 +22,8 @@ async function issueKey(client: PoolClient, workspaceId: string, name: string, s
   return { id, name, key: generated.key, prefix: generated.prefix, scopes };
 }
 
-export function createWorkspacesService(pool: Pool) {
+export function createWorkspacesService(deps: { pool: Pool }) {
+  const { pool } = deps;
   async function requireWorkspace(client: PoolClient | Pool, workspaceId: string): Promise<void> {
     if (!(await workspaceExists(client, workspaceId))) throw new NotFoundError(`Workspace ${workspaceId}`);
   }

@@ -1,6 +1,6 @@
 // Operator actions on the search index: its state (which indices serve reads and take writes),
 // starting a rebuild (a new index generation filled from Postgres, then swapped in) and starting
-// a reconcile (compare with Postgres, optionally repair). Both run as system jobs.
+// a reconcile (compare with Postgres, optionally repair), and following either. Both run as system jobs.
 import {
   createContactsIndex,
   EsClient,
@@ -14,9 +14,9 @@ import {
   Pool,
   writeAliasOf,
 } from '@segmenter/shared';
-import { ConflictError } from '../errors/app-error';
+import { ConflictError, NotFoundError } from '../errors/app-error';
 import type { JobRunner } from '../jobs/job-runner';
-import { insertJob, Job, pendingSystemJob } from '../jobs/jobs-store';
+import { findSystemJob, insertJob, Job, pendingSystemJob } from '../jobs/jobs-store';
 import { REBUILD_JOB, RebuildState } from './rebuild-job';
 import { RECONCILE_JOB, ReconcileState } from './reconcile-job';
 
@@ -28,9 +28,9 @@ export interface SearchIndexState {
   rebuilding: boolean;
 }
 
-export type SearchIndexAdmin = ReturnType<typeof createSearchIndexAdmin>;
+export type SearchIndexService = ReturnType<typeof createSearchIndexService>;
 
-export function createSearchIndexAdmin(options: { pool: Pool; es: EsClient; alias: string; jobs?: JobRunner }) {
+export function createSearchIndexService(options: { pool: Pool; es: EsClient; alias: string; jobs?: JobRunner }) {
   const { pool, es, alias } = options;
   const writeAlias = writeAliasOf(alias);
 
@@ -47,8 +47,14 @@ export function createSearchIndexAdmin(options: { pool: Pool; es: EsClient; alia
   }
 
   return {
-    pool,
     state,
+
+    /** A rebuild or reconcile job with its progress and report. */
+    async job(id: string): Promise<Job> {
+      const job = await findSystemJob(pool, id);
+      if (!job) throw new NotFoundError(`Job ${id}`);
+      return job;
+    },
 
     /**
      * Creates the next index generation, puts it behind the write alias (from now on every event
