@@ -40,6 +40,9 @@ import { createJobsService } from './jobs/jobs-service';
 import { createSuppressionsService } from './suppressions/suppressions-service';
 import { createSnapshotChunk, SNAPSHOT_JOB } from './segments/audience-snapshots';
 import { createSegmentActionChunk, SEGMENT_ACTION_JOB } from './segments/segment-actions';
+import { createSegmentsService } from './segments/segments-service';
+import { createSnapshotsService } from './segments/snapshots-service';
+import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { createImportChunk, IMPORT_JOB } from './imports/import-job';
 import { createImportsService } from './imports/imports-service';
 
@@ -115,6 +118,15 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [IMPORT_JOB]: createImportChunk({ pool, es, alias, log: log.child({ component: 'imports' }), chunkRows: config.imports.chunkRows, uploadStallMs: options.uploadStallMs, indexWaitMs: options.importIndexWaitMs }),
     },
   });
+  // Reads served by Elasticsearch, and how long they may wait for read-your-writes.
+  const search: ConsistencyDependencies = {
+    pool,
+    es,
+    alias,
+    defaultWaitMs: config.consistency.defaultWaitMs,
+    maxWaitMs: config.consistency.maxWaitMs,
+    observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
+  };
   const services: AppServices = {
     contacts: createContactsService({ pool }),
     tags: createTagsService({ pool, jobs }),
@@ -127,6 +139,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     jobs: createJobsService({ pool }),
     searchIndex: createSearchIndexService({ pool, es, alias, jobs }),
     imports: createImportsService({ pool, log: log.child({ component: 'imports' }), maxBytes: config.imports.maxBytes, partitions: config.imports.writers, nudgeJobs: () => jobs.nudge() }),
+    segments: createSegmentsService({ search, log, jobs }),
+    snapshots: createSnapshotsService({ pool, ttlHours: config.snapshots.ttlHours }),
   };
 
   const app = createApp({
@@ -136,16 +150,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     bodyLimit: config.api.bodyLimit,
     operatorKey: config.api.operatorKey,
     trustProxy: config.api.trustProxy,
-    search: {
-      pool,
-      es,
-      alias,
-      defaultWaitMs: config.consistency.defaultWaitMs,
-      maxWaitMs: config.consistency.maxWaitMs,
-      observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
-    },
-    jobs,
-    snapshotTtlHours: config.snapshots.ttlHours,
+    search,
     metrics: { registry, api: metrics, endpoint: metricsEndpoint },
     limits: config.limits,
     readiness: {

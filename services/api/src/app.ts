@@ -7,7 +7,9 @@ import { consistencyRoutes } from './consistency/consistency-routes';
 import { consistencyTokens } from './consistency/write-tracking';
 import { countsRoutes } from './counts/counts-routes';
 import { contactSegmentsRoutes, segmentsRoutes } from './segments/segments-routes';
+import type { SegmentsService } from './segments/segments-service';
 import { snapshotsRoutes } from './segments/snapshots-routes';
+import type { SnapshotsService } from './segments/snapshots-service';
 import { ApiMetrics, httpMetrics } from './metrics/api-metrics';
 import { searchIndexRoutes } from './search-index/search-index-routes';
 import type { SearchIndexService } from './search-index/search-index-service';
@@ -25,7 +27,6 @@ import { errorHandler, notFoundHandler } from './http/error-handler';
 import { jsonBodiesOnly } from './http/json-bodies-only';
 import { refuseNulCharacters } from './http/refuse-nul';
 import { requestLimits } from './http/rate-limits';
-import type { JobRunner } from './jobs/job-runner';
 import { jobsRoutes } from './jobs/jobs-routes';
 import type { JobsService } from './jobs/jobs-service';
 import { importsRoutes } from './imports/imports-routes';
@@ -51,6 +52,8 @@ export interface AppServices {
   suppressions: SuppressionsService;
   jobs: JobsService;
   searchIndex: SearchIndexService;
+  segments: SegmentsService;
+  snapshots: SnapshotsService;
 }
 
 export interface AppDependencies {
@@ -64,10 +67,6 @@ export interface AppDependencies {
   readiness: Record<string, ReadinessCheck>;
   /** Reads served by Elasticsearch, and how long they may wait for read-your-writes. */
   search: ConsistencyDependencies;
-  /** Nudged when a request queues a job, so it starts without waiting for the next poll. */
-  jobs?: JobRunner;
-  /** How long audience snapshots live (SNAPSHOT_TTL_HOURS); 168 when not given. */
-  snapshotTtlHours?: number;
   /** `endpoint`: where /metrics is served and its token (config METRICS_*); open on this app when absent. */
   metrics: { registry: Registry; api: ApiMetrics; endpoint?: MetricsEndpointSettings };
   /** Per-key rate and search cost, failed authentications per IP (config: RequestLimits). */
@@ -97,7 +96,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));
   app.use('/v1/contacts', contactLabelsRoutes(services.labels, pool));
   app.use('/v1/contacts', contactActivitiesRoutes(services.activities, pool));
-  app.use('/v1/contacts', contactSegmentsRoutes(pool));
+  app.use('/v1/contacts', contactSegmentsRoutes(services.segments, pool));
   app.use('/v1/contacts', contactsRoutes(services.contacts, pool));
   app.use('/v1/custom-fields', customFieldsRoutes(services.customFields, pool));
   app.use('/v1/tags', tagsRoutes(services.tags, pool));
@@ -108,8 +107,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/jobs', jobsRoutes(services.jobs, pool));
   app.use('/v1/imports', importsRoutes(services.imports, pool));
   app.use('/v1/counts', countsRoutes(deps.search));
-  app.use('/v1/segments', segmentsRoutes(deps.search, deps.log, deps.jobs));
-  app.use('/v1/snapshots', snapshotsRoutes(pool, { ttlHours: deps.snapshotTtlHours }));
+  app.use('/v1/segments', segmentsRoutes(services.segments, pool, deps.search.maxWaitMs));
+  app.use('/v1/snapshots', snapshotsRoutes(services.snapshots, pool));
   app.use('/v1/exports', exportsRoutes({ ...deps.search, log: deps.log }));
   app.use('/v1/consistency', consistencyRoutes(deps.search));
 

@@ -31,11 +31,11 @@ import {
 } from '../contact-files/contact-csv-format';
 import { loadSnapshots } from '../contacts/contacts-store';
 import { listContacts } from '../contacts/contacts-list-store';
-import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { FieldProblem, ValidationError } from '../errors/app-error';
 import { labelKeyCounts } from '../labels/labels-store';
 import { write } from '../http/write-with-backpressure';
 import { MEMBER_PAGE_SIZE, openMemberPages, streamAnswer } from '../segments/member-stream';
+import { createResolutionContext, ResolutionContext } from '../segments/resolution-context';
 import { ConditionInput, treeOfQuery } from '../segments/segment-resolver';
 import { createTagNameLookup } from '../segments/tag-name-lookup';
 
@@ -190,8 +190,9 @@ export function contactCells(contact: ContactSnapshot, columns: readonly ExportC
 export const exportFileName = (now: Date) => `contacts-${now.toISOString().slice(0, 10)}.csv`;
 
 
-async function exportColumns(pool: Pool, workspaceId: string, request: ContactExportOptions): Promise<ExportColumn[]> {
-  const definitions = await loadDefinitions(pool, workspaceId);
+async function exportColumns(pool: Pool, context: ResolutionContext, request: ContactExportOptions): Promise<ExportColumn[]> {
+  const { workspaceId } = context;
+  const definitions = await context.definitions();
   if (!request.columns) return defaultExportColumns((await labelKeyCounts(pool, workspaceId)).map((k) => k.key), definitions.keys());
   const labelKeys = request.columns.includes(ALL_LABELS_COLUMN) ? (await labelKeyCounts(pool, workspaceId)).map((k) => k.key) : [];
   const checked = checkExportColumns(request.columns, new Set(definitions.keys()), request.columnsAt, labelKeys);
@@ -205,11 +206,12 @@ interface ContactPages {
   close(): Promise<void>;
 }
 
-async function openContactPages(deps: ContactExportDependencies, workspaceId: string, source: ExportSource): Promise<ContactPages> {
+async function openContactPages(deps: ContactExportDependencies, context: ResolutionContext, source: ExportSource): Promise<ContactPages> {
   const { pool } = deps;
+  const { workspaceId } = context;
   switch (source.kind) {
     case 'segment': {
-      const tree = await treeOfQuery(pool, workspaceId, source.query, source.at);
+      const tree = await treeOfQuery(context, source.query, source.at);
       const members = await openMemberPages(deps.es, deps.alias, { tree, workspaceId, source: ['contact_id'] }, deps.log);
       return {
         async *pages(stop) {
@@ -254,8 +256,10 @@ async function openContactPages(deps: ContactExportDependencies, workspaceId: st
  */
 export async function exportContacts(deps: ContactExportDependencies, workspaceId: string, request: ContactExportOptions, res: Response): Promise<void> {
   const { pool, log } = deps;
-  const columns = await exportColumns(pool, workspaceId, request);
-  const contacts = await openContactPages(deps, workspaceId, request.source);
+  // One resolution context: the custom-field definitions serve the columns and the segment alike.
+  const context = createResolutionContext(workspaceId, pool);
+  const columns = await exportColumns(pool, context, request);
+  const contacts = await openContactPages(deps, context, request.source);
   // Each tag read once (a renamed tag keeps one name through the file), in bounded memory.
   const tagNames = createTagNameLookup(pool, workspaceId);
   let sent = 0;

@@ -2,7 +2,7 @@
 // contacts or the Deleted view) and, optionally, which columns in which order.
 import { z } from 'zod';
 import { ListContactsQuery } from '../contacts/contact-schemas';
-import { SegmentQuery } from '../segments/segments-routes';
+import { SegmentQuery } from '../segments/segment-schemas';
 
 /** More than any file needs (id, 19 standard columns, 100 custom fields and hundreds of label keys). */
 const MAX_EXPORT_COLUMNS = 1000;

@@ -22,10 +22,18 @@ import { SUPPRESSIONS_OPERATIONS } from '../suppressions/suppressions-operations
 import { TAGS_OPERATIONS } from '../tags/tags-operations';
 import { WORKSPACES_OPERATIONS } from '../workspaces/workspaces-operations';
 import { consistencyQueryFields } from '../consistency/consistency-check';
-import { SegmentAction } from '../segments/segment-actions';
-import { CreateSegmentRequest, MAX_COUNTS_PER_REQUEST, MAX_PREVIEW, SegmentIdParams, UpdateSegmentRequest } from '../segments/segments-routes';
-import { MembersQuery, MembersRequest } from '../segments/member-requests';
-import { SnapshotListQuery, SnapshotMembersQuery } from '../segments/snapshots-routes';
+import {
+  CreateSegmentRequest,
+  MAX_COUNTS_PER_REQUEST,
+  MAX_PREVIEW,
+  MembersQuery,
+  MembersRequest,
+  SegmentAction,
+  SegmentIdParams,
+  SnapshotListQuery,
+  SnapshotMembersQuery,
+  UpdateSegmentRequest,
+} from '../segments/segment-schemas';
 import { Contact } from './contact-responses';
 import {
   AdHocSegmentAction,

@@ -3,7 +3,7 @@
 // segments/, snapshots and jobs/.
 import { z } from 'zod';
 import { ConditionTree, EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
-import { SegmentAction } from '../segments/segment-actions';
+import { SegmentAction } from '../segments/segment-schemas';
 import { answer, FieldProblem, pageOf, ref, timestamp, uuid } from './schema-kit';
 
 export { ConditionTree };

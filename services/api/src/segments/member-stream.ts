@@ -10,7 +10,6 @@
 // names from Postgres page by page.
 import type { Response } from 'express';
 import { csvLine } from '../contact-files/contact-csv-format';
-import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ValidationError } from '../errors/app-error';
 import { write } from '../http/write-with-backpressure';
 import { chargeSearchCost } from '../http/rate-limits';
@@ -19,6 +18,7 @@ import { completeOrThrow, searchTime, withinSearchTime } from '../http/search-ti
 import { labelKeyCounts } from '../labels/labels-store';
 import { compileToElasticsearch, Condition, EsClient, estypes, Logger, Pool, workspaceSearch } from '@segmenter/shared';
 import { csvColumnsOf, csvHeaderOf, customFieldsNamed, memberCsvCells, memberJsonRow, MemberFieldList, sourceFieldsOf } from './member-fields';
+import type { ResolutionContext } from './resolution-context';
 import { createTagNameLookup } from './tag-name-lookup';
 
 export const MEMBER_PAGE_SIZE = 1000;
@@ -26,9 +26,10 @@ const KEEP_ALIVE = '2m';
 
 export interface StreamRequest {
   tree: Condition;
-  workspaceId: string;
+  /** The request's resolution context: its workspace, and the definitions the tree was resolved with. */
+  context: ResolutionContext;
   format: 'ndjson' | 'csv';
-  /** Parsed by member-requests; `at` names the request field in errors. */
+  /** Parsed by segment-schemas; `at` names the request field in errors. */
   fields: MemberFieldList;
   /** Resume after this contact id. */
   after?: string;
@@ -127,10 +128,10 @@ export async function streamAnswer(
 const NO_TAG_NAMES: ReadonlyMap<string, string | null> = new Map();
 
 /** Refuses custom fields the workspace does not define, naming each at `<at>.<index>`. */
-async function checkCustomFields(pool: Pool, workspaceId: string, fields: MemberFieldList): Promise<void> {
+async function checkCustomFields(context: ResolutionContext, fields: MemberFieldList): Promise<void> {
   const named = customFieldsNamed(fields);
   if (named.length === 0) return;
-  const defined = await loadDefinitions(pool, workspaceId);
+  const defined = await context.definitions();
   const problems = named.filter((n) => !defined.has(n.key)).map((n) => ({ field: n.field, rule: `names custom field ${n.key}, which is not defined in this workspace` }));
   if (problems.length > 0) throw new ValidationError(problems);
 }
@@ -141,10 +142,10 @@ async function checkCustomFields(pool: Pool, workspaceId: string, fields: Member
  * before the first byte.
  */
 export async function streamMembers(deps: MemberStreamDependencies, request: StreamRequest, res: Response, log: Logger): Promise<void> {
-  const { workspaceId } = request;
+  const { workspaceId } = request.context;
   const { fields } = request.fields;
   const { pool } = deps;
-  await checkCustomFields(pool, workspaceId, request.fields);
+  await checkCustomFields(request.context, request.fields);
   // `labels` in CSV is one column per label key the workspace has (a cell holds no object).
   const wantsLabelColumns = request.format === 'csv' && fields.some((f) => f.kind === 'labels');
   const columns = request.format === 'csv' ? csvColumnsOf(fields, wantsLabelColumns ? (await labelKeyCounts(pool, workspaceId)).map((k) => k.key) : []) : [];

@@ -4,42 +4,19 @@
 // Postgres transaction whose changes leave through the outbox like any other write. A contact
 // whose change the action makes no longer a member is still changed (it was a member at the
 // freeze); one deleted meanwhile is skipped.
-import { z } from 'zod';
 import { Job, saveJobState, setJobTotal } from '../jobs/jobs-store';
 import type { ChunkResult } from '../jobs/job-runner';
-import { EMAIL_STATUSES, LabelKey, PHONE_STATUSES, PoolClient, SUPPRESSING_STATUSES } from '@segmenter/shared';
+import type { PoolClient } from '@segmenter/shared';
 import { lockLiveContacts, softDeleteContacts } from '../contacts/contacts-store';
 import { emitContactEvents } from '../contacts/contact-changes';
 import { changeLockedContactsLabels } from '../labels/labels-service';
-import { LabelMap } from '../labels/label-schemas';
 import { applyTagChange } from '../tags/tags-service';
 import { createSnapshotChunk, snapshotMembers, SnapshotJobState } from './audience-snapshots';
 import { ConflictError } from '../errors/app-error';
+import type { SegmentAction } from './segment-schemas';
 
 export { SEGMENT_ACTION_JOB } from './segment-job-types';
 const APPLY_CHUNK = 500;
-
-/** Suppression statuses: contacts in them are kept by a bulk delete unless the request says otherwise. */
-export const SUPPRESSION_STATUSES = { email: [...SUPPRESSING_STATUSES.email], phone: [...SUPPRESSING_STATUSES.phone] };
-
-export const SegmentAction = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('add_tags'), tagIds: z.array(z.uuid('must be a tag id (UUID)')).min(1).max(100) }),
-  z.strictObject({ action: z.literal('remove_tags'), tagIds: z.array(z.uuid('must be a tag id (UUID)')).min(1).max(100) }),
-  // LabelMap, not z.record: a "__proto__" label is set like any other, never dropped.
-  z.strictObject({ action: z.literal('set_labels'), labels: LabelMap.refine((l) => Object.keys(l).length > 0, 'must set at least one label') }),
-  z.strictObject({ action: z.literal('remove_labels'), keys: z.array(LabelKey).min(1).max(50) }),
-  z.strictObject({
-    action: z.literal('delete'),
-    reason: z.string().max(500).optional(),
-    /**
-     * Contacts with these statuses are kept: deleting a suppressed contact would forget that it
-     * must not be messaged. Defaults to the suppression statuses; [] deletes every member.
-     */
-    keepEmailStatuses: z.array(z.enum(EMAIL_STATUSES)).default(SUPPRESSION_STATUSES.email as (typeof EMAIL_STATUSES)[number][]),
-    keepPhoneStatuses: z.array(z.enum(PHONE_STATUSES)).default(SUPPRESSION_STATUSES.phone as (typeof PHONE_STATUSES)[number][]),
-  }),
-]);
-export type SegmentAction = z.infer<typeof SegmentAction>;
 
 export interface SegmentActionState extends SnapshotJobState {
   phase: 'freeze' | 'apply';

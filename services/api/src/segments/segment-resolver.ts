@@ -14,11 +14,12 @@ import {
   SegmentSyntaxError,
 } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
-import { FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
-import { loadDefinitions } from '../custom-fields/custom-fields-store';
-import { brokenSegmentConflict, dependentsOf, labelKeysOf, leavesOf, mapLeaves, tagIdsOf } from './segment-dependencies';
-import { findSegment, listSegments, SegmentBreak } from './segments-store';
+import { AppError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { TAG_DELETE_JOB } from '../tags/tags-service';
+import type { ResolutionContext } from './resolution-context';
+import type { SegmentQuery } from './segment-schemas';
+import { brokenSegmentConflict, dependentsOf, labelKeysOf, leavesOf, mapLeaves, tagIdsOf } from './segment-dependencies';
+import { labelKeysInUse, listSegments, SegmentBreak, tagsBeingDeleted } from './segments-store';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -29,12 +30,19 @@ export interface ConditionInput {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A condition parsed and checked, its tags not resolved yet; `field` names it in later errors. */
+interface ParsedCondition {
+  tree: Condition;
+  tagsBy: 'id' | 'name';
+  field: string;
+}
+
 /** Parses the input (exactly one of condition or text) into a checked, canonical tree. */
-async function parseInput(client: Queryable, workspaceId: string, input: ConditionInput, at: string): Promise<{ tree: Condition; tagsBy: 'id' | 'name' }> {
+async function parseInput(context: ResolutionContext, input: ConditionInput, at: string): Promise<ParsedCondition> {
   if ((input.condition === undefined) === (input.text === undefined)) {
     throw new ValidationError([{ field: at, rule: 'must hold either condition (a JSON tree) or text (the segment language), not both' }]);
   }
-  const definitions = await loadDefinitions(client, workspaceId);
+  const definitions = await context.definitions();
   if (input.text !== undefined) {
     let tree: Condition;
     try {
@@ -47,7 +55,7 @@ async function parseInput(client: Queryable, workspaceId: string, input: Conditi
     // "mail"): the same schema as JSON input decides, so nothing unchecked reaches a compiler.
     const checked = checkCondition(tree, `${at}.text`);
     if ('problems' in checked) throw new ValidationError(checked.problems.map((p) => ({ field: `${at}.text`, rule: `${p.field.slice(`${at}.text`.length + 1) || 'condition'}: ${p.rule}` })));
-    return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'name' };
+    return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'name', field: `${at}.text` };
   }
   const checked = checkCondition(input.condition, `${at}.condition`);
   if ('problems' in checked) throw new ValidationError(checked.problems);
@@ -59,26 +67,28 @@ async function parseInput(client: Queryable, workspaceId: string, input: Conditi
     }
   }
   if (problems.length > 0) throw new ValidationError(problems);
-  return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'id' };
+  return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'id', field: `${at}.condition` };
 }
 
 /** Ids compare lower-cased everywhere (a UUID typed in capitals is the same segment). */
 const lowerCaseIds = (tree: Condition) => mapLeaves(tree, (leaf) => (leaf.kind === 'segment' ? { ...leaf, segmentId: leaf.segmentId.toLowerCase() } : leaf));
 
+/** The refs of a JSON tree that can be tag ids at all, lower-cased (the others are unknown without asking). */
+const tagIdRefs = (refs: readonly string[]) => refs.filter((r) => UUID.test(r)).map((r) => r.toLowerCase());
+
 /** Tag names (text) or ids (JSON) to this workspace's tag ids; unknown ones are named in a 400. */
-async function resolveTags(client: Queryable, workspaceId: string, tree: Condition, tagsBy: 'id' | 'name', field: string): Promise<Condition> {
+async function resolveTags(context: ResolutionContext, { tree, tagsBy, field }: ParsedCondition): Promise<Condition> {
   const refs = tagIdsOf(tree);
   if (refs.length === 0) return tree;
-  const { rows } =
-    tagsBy === 'name'
-      ? await client.query('select id, name from tags where workspace_id = $1 and name = any($2::text[])', [workspaceId, refs])
-      : await client.query('select id, name from tags where workspace_id = $1 and id = any($2::uuid[])', [workspaceId, refs.filter((r) => UUID.test(r))]);
-  const idOf = new Map<string, string>(rows.map((r) => [tagsBy === 'name' ? r.name : r.id, r.id]));
-  const unknown = refs.filter((r) => !idOf.has(tagsBy === 'name' ? r : r.toLowerCase()));
+  const key = (ref: string) => (tagsBy === 'name' ? ref : ref.toLowerCase());
+  const idOf = new Map<string, string>();
+  if (tagsBy === 'name') for (const [name, id] of await context.tagIdsByName(refs)) idOf.set(name, id);
+  else for (const id of (await context.tagNamesById(tagIdRefs(refs))).keys()) idOf.set(id, id);
+  const unknown = refs.filter((r) => !idOf.has(key(r)));
   if (unknown.length > 0) {
     throw new ValidationError([{ field, rule: `names tags that do not exist in this workspace: ${unknown.map((u) => JSON.stringify(u)).join(', ')}` }]);
   }
-  return mapLeaves(tree, (leaf) => (leaf.kind === 'tag' ? { ...leaf, tags: leaf.tags.map((t) => idOf.get(tagsBy === 'name' ? t : t.toLowerCase())!) } : leaf));
+  return mapLeaves(tree, (leaf) => (leaf.kind === 'tag' ? { ...leaf, tags: leaf.tags.map((t) => idOf.get(key(t))!) } : leaf));
 }
 
 /** How long a chain of saved segment references may be (A uses B uses C ...). */
@@ -132,11 +142,10 @@ export function expandFrom(segments: ReadonlyMap<string, { id: string; name: str
   return result;
 }
 
-/** Loads the workspace's saved segments and expands `tree` (see expandFrom). */
-export async function expandSegments(client: Queryable, workspaceId: string, tree: Condition, field: string, selfId?: string): Promise<Condition> {
+/** Expands `tree` with the workspace's saved segments, read only when it refers to any (see expandFrom). */
+async function expandSegments(context: ResolutionContext, tree: Condition, field: string, selfId?: string): Promise<Condition> {
   if (referencedSegments(tree).length === 0) return expandFrom(new Map(), tree, field, selfId);
-  const all = await listSegments(client, workspaceId);
-  return expandFrom(new Map(all.map((s) => [s.id, s])), tree, field, selfId);
+  return expandFrom(await context.savedSegments(), tree, field, selfId);
 }
 
 /**
@@ -158,15 +167,6 @@ export async function checkSegmentsUsing(client: Queryable, workspaceId: string,
   }
 }
 
-/** Label keys the tree names that no contact of the workspace has yet (a warning when saving: keys are free-form). */
-async function unknownLabelKeys(client: Queryable, workspaceId: string, tree: Condition): Promise<string[]> {
-  const keys = labelKeysOf(tree);
-  if (keys.length === 0) return [];
-  const { rows } = await client.query('select distinct key from contact_labels where workspace_id = $1 and key = any($2::text[])', [workspaceId, keys]);
-  const known = new Set(rows.map((r) => r.key));
-  return keys.filter((k) => !known.has(k));
-}
-
 export interface ResolvedCondition {
   /** With tag ids and segment references: what a saved segment stores. */
   stored: Condition;
@@ -177,36 +177,43 @@ export interface ResolvedCondition {
   warnings: FieldProblem[];
 }
 
-/** Tags named by the tree whose deletion job is under way: a segment saved now would break at once. */
-async function tagsBeingDeleted(client: Queryable, workspaceId: string, tree: Condition): Promise<string[]> {
-  const ids = tagIdsOf(tree);
-  if (ids.length === 0) return [];
-  const { rows } = await client.query(
-    `select params->>'name' as name from jobs
-      where workspace_id = $1 and type = $2 and status in ('queued', 'running') and params->>'tagId' = any($3::text[])`,
-    [workspaceId, TAG_DELETE_JOB, ids],
-  );
-  return rows.map((r) => r.name);
-}
-
-export async function resolveCondition(
-  client: Queryable,
-  workspaceId: string,
-  input: ConditionInput,
-  options: { at: string; forSaving?: boolean; selfId?: string },
-): Promise<ResolvedCondition> {
-  const { tree, tagsBy } = await parseInput(client, workspaceId, input, options.at);
-  const field = `${options.at}.${input.text !== undefined ? 'text' : 'condition'}`;
-  const stored = await resolveTags(client, workspaceId, tree, tagsBy, field);
+export async function resolveCondition(context: ResolutionContext, input: ConditionInput, options: { at: string; forSaving?: boolean; selfId?: string }): Promise<ResolvedCondition> {
+  const parsed = await parseInput(context, input, options.at);
+  const { field } = parsed;
+  const stored = await resolveTags(context, parsed);
   const warnings: FieldProblem[] = [];
   if (options.forSaving) {
-    const deleting = await tagsBeingDeleted(client, workspaceId, stored);
+    const { workspaceId, db } = context;
+    // Tags whose deletion job is under way: a segment saved now would break at once.
+    const deleting = await tagsBeingDeleted(db, workspaceId, TAG_DELETE_JOB, tagIdsOf(stored));
     if (deleting.length > 0) throw new ValidationError([{ field, rule: `names tags that are being deleted: ${deleting.map((n) => JSON.stringify(n)).join(', ')}` }]);
-    const unknown = await unknownLabelKeys(client, workspaceId, stored);
+    // Label keys are free-form: one no contact has yet is accepted, with a warning.
+    const keys = labelKeysOf(stored);
+    const known = await labelKeysInUse(db, workspaceId, keys);
+    const unknown = keys.filter((k) => !known.has(k));
     if (unknown.length > 0) warnings.push({ field, rule: `names label keys no contact in this workspace has yet: ${unknown.join(', ')}; the segment matches no one on them until some contact does` });
   }
-  const expanded = await expandSegments(client, workspaceId, stored, field, options.selfId);
+  const expanded = await expandSegments(context, stored, field, options.selfId);
   return { stored, references: referencedSegments(stored), expanded, warnings };
+}
+
+/** A segment query checked as far as it can be alone: a saved segment's id, or a parsed condition. */
+type ParsedQuery = { segmentId: string; at: string } | ParsedCondition;
+
+async function parseQuery(context: ResolutionContext, query: SegmentQuery, at: string): Promise<ParsedQuery> {
+  if ('segmentId' in query) return { segmentId: query.segmentId, at };
+  return parseInput(context, query, at);
+}
+
+async function treeOfParsed(context: ResolutionContext, parsed: ParsedQuery): Promise<Condition> {
+  if ('segmentId' in parsed) {
+    const { segmentId, at } = parsed;
+    const saved = await context.savedSegment(segmentId);
+    if (!saved) throw new NotFoundError(`Segment ${segmentId}`);
+    if (saved.broken) throw brokenSegmentConflict({ ...saved, broken: saved.broken }, `${at}.segmentId`);
+    return expandSegments(context, saved.condition, `${at}.segmentId`, saved.id);
+  }
+  return expandSegments(context, await resolveTags(context, parsed), parsed.field);
 }
 
 /**
@@ -214,14 +221,37 @@ export async function resolveCondition(
  * or one using a broken one, is a 409 naming what is missing) or an ad hoc condition. Every
  * reader of segments (counts, previews, streams, snapshots, actions, exports) goes through here.
  */
-export async function treeOfQuery(client: Queryable, workspaceId: string, query: { segmentId: string } | ConditionInput, at: string): Promise<Condition> {
-  if ('segmentId' in query && query.segmentId !== undefined) {
-    const saved = await findSegment(client, workspaceId, query.segmentId);
-    if (!saved) throw new NotFoundError(`Segment ${query.segmentId}`);
-    if (saved.broken) throw brokenSegmentConflict({ ...saved, broken: saved.broken }, `${at}.segmentId`);
-    return expandSegments(client, workspaceId, saved.condition, `${at}.segmentId`, saved.id);
-  }
-  return (await resolveCondition(client, workspaceId, query as ConditionInput, { at })).expanded;
+export async function treeOfQuery(context: ResolutionContext, query: SegmentQuery, at: string): Promise<Condition> {
+  return treeOfParsed(context, await parseQuery(context, query, at));
+}
+
+/** A query's own failure, kept in its place among many; anything else is our bug. */
+function asQueryProblem(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  throw err;
+}
+
+/**
+ * The trees of many queries (a count), each standing alone: one that cannot be resolved is its
+ * own problem in its place (so is one refused before, passed in as an AppError), and the others
+ * resolve regardless, each refused exactly as treeOfQuery would. Every query is parsed first, so
+ * the tags all of them name are read in one statement, and the saved segments in one when several
+ * are named.
+ */
+export async function treesOfQueries(context: ResolutionContext, queries: readonly { query: SegmentQuery | AppError; at: string }[]): Promise<(Condition | AppError)[]> {
+  const parsed: (ParsedQuery | AppError)[] = [];
+  for (const { query, at } of queries) parsed.push(query instanceof AppError ? query : await parseQuery(context, query, at).catch(asQueryProblem));
+  const conditions = parsed.filter((p): p is ParsedCondition => !(p instanceof AppError) && !('segmentId' in p));
+  const refsBy = (tagsBy: ParsedCondition['tagsBy']) => conditions.filter((c) => c.tagsBy === tagsBy).flatMap((c) => tagIdsOf(c.tree));
+  const names = refsBy('name');
+  if (names.length > 0) await context.tagIdsByName(names);
+  const ids = tagIdRefs(refsBy('id'));
+  if (ids.length > 0) await context.tagNamesById(ids);
+  const savedIds = new Set(parsed.flatMap((p) => (p instanceof AppError ? [] : 'segmentId' in p ? [p.segmentId] : referencedSegments(p.tree))));
+  if (savedIds.size > 1) await context.savedSegments();
+  const trees: (Condition | AppError)[] = [];
+  for (const p of parsed) trees.push(p instanceof AppError ? p : await treeOfParsed(context, p).catch(asQueryProblem));
+  return trees;
 }
 
 /**
@@ -229,10 +259,9 @@ export async function treeOfQuery(client: Queryable, workspaceId: string, query:
  * prints with the name it had, never as a raw id, so the text reads as written and editing it
  * names the missing tag plainly.
  */
-export async function segmentText(client: Queryable, workspaceId: string, tree: Condition, broken?: SegmentBreak | null): Promise<string> {
+export async function segmentText(context: ResolutionContext, tree: Condition, broken?: SegmentBreak | null): Promise<string> {
   const ids = tagIdsOf(tree);
-  const { rows } = ids.length > 0 ? await client.query('select id, name from tags where workspace_id = $1 and id = any($2::uuid[])', [workspaceId, ids]) : { rows: [] };
-  const names = new Map<string, string>(rows.map((r: { id: string; name: string }) => [r.id, r.name]));
+  const names = new Map<string, string>(ids.length > 0 ? await context.tagNamesById(ids) : []);
   for (const m of broken?.missing ?? []) if (m.kind === 'tag' && !names.has(m.id)) names.set(m.id, m.name);
   return printSegment(tree, { tagName: (id) => names.get(id) ?? 'deleted tag' });
 }

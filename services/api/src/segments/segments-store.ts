@@ -86,9 +86,22 @@ export async function findSegment(client: Queryable, workspaceId: string, id: st
   return rows[0] ? toRow(rows[0]) : undefined;
 }
 
-export async function findSegments(client: Queryable, workspaceId: string, ids: string[]): Promise<Map<string, SegmentRow>> {
-  const { rows } = await client.query(`select ${COLUMNS} from segments where workspace_id = $1 and id = any($2::uuid[])`, [workspaceId, ids]);
-  return new Map(rows.map((r) => [r.id, toRow(r)]));
+/** Of the tag ids given, the names of those a job of type `deletionJob` (queued or running) is deleting. */
+export async function tagsBeingDeleted(client: Queryable, workspaceId: string, deletionJob: string, tagIds: string[]): Promise<string[]> {
+  if (tagIds.length === 0) return [];
+  const { rows } = await client.query(
+    `select params->>'name' as name from jobs
+      where workspace_id = $1 and type = $2 and status in ('queued', 'running') and params->>'tagId' = any($3::text[])`,
+    [workspaceId, deletionJob, tagIds],
+  );
+  return rows.map((r) => r.name);
+}
+
+/** Of the label keys given, those some contact of the workspace has. */
+export async function labelKeysInUse(client: Queryable, workspaceId: string, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const { rows } = await client.query('select distinct key from contact_labels where workspace_id = $1 and key = any($2::text[])', [workspaceId, keys]);
+  return new Set(rows.map((r) => r.key));
 }
 
 export async function listSegments(client: Queryable, workspaceId: string): Promise<SegmentRow[]> {
