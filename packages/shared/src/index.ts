@@ -14,6 +14,7 @@ export * from './lifecycle/shutdown';
 export * from './http/health-routes';
 export * from './search-index/contacts-index';
 export * from './search-index/contact-document';
+export * from './search-index/contact-document-writer';
 export * from './metrics/metrics';
 export * from './search-index/workspace-search';
 export * from './segments/condition-model';

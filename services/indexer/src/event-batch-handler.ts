@@ -10,9 +10,9 @@ import {
   Logger,
   parseChangeEvent,
   secondsSince,
+  writeChangeEvents,
   writeTargets,
 } from '@segmenter/shared';
-import { writeChangeEvents } from './bulk-writer';
 import type { IndexerMetrics } from './indexer-metrics';
 import type { SearchableSample } from './searchable-tracker';
 

@@ -2,6 +2,7 @@
 // see just these few functions and types; swapping the client means rewriting this file alone.
 import { Admin, CompressionTypes, Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { chunkBySize } from '../lang/chunk-by-size';
 
 export interface KafkaSettings {
   brokers: string[];
@@ -63,21 +64,7 @@ export async function ensureTopics(
 const PUBLISH_CHUNK_BYTES = 512 * 1024;
 
 export function chunkByBytes(messages: OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
-  const chunks: OutgoingMessage[][] = [];
-  let current: OutgoingMessage[] = [];
-  let size = 0;
-  for (const message of messages) {
-    const bytes = Buffer.byteLength(message.value) + Buffer.byteLength(message.key) + 64;
-    if (current.length > 0 && size + bytes > maxBytes) {
-      chunks.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(message);
-    size += bytes;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkBySize(messages, maxBytes, (message) => Buffer.byteLength(message.value) + Buffer.byteLength(message.key) + 64);
 }
 
 export interface EventPublisher {

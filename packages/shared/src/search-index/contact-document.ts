@@ -60,6 +60,17 @@ export interface IndexOperation {
   contactId: string;
   version: number;
   document: ContactDocument;
+  /**
+   * How Elasticsearch compares the version: 'external' (the default) takes only a higher one; a
+   * reconcile repair's 'external_gte' also overwrites a document of the same version whose
+   * content drifted, while a later event still wins over it.
+   */
+  versionType?: 'external' | 'external_gte';
+}
+
+/** Writing a whole document (a rebuild's copy, a repair): its own ids and version. */
+export function documentOperation(document: ContactDocument, versionType?: IndexOperation['versionType']): IndexOperation {
+  return { workspaceId: document.workspace_id, contactId: document.contact_id, version: document.version, document, ...(versionType ? { versionType } : {}) };
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/;

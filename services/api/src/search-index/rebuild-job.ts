@@ -5,7 +5,20 @@
 // event is newer wins, in either order. When the copy is done, one atomic alias update points
 // reads and writes at the new index; after a grace period every other generation no alias uses
 // is deleted (a write still naming one fails, by require_alias, instead of recreating it).
-import { contactDocument, ContactDocument, EsClient, indicesOf, Logger, PoolClient, strayGenerations, targetAliasOf, tombstoneDocument, writeAliasOf } from '@segmenter/shared';
+import {
+  contactDocument,
+  ContactDocument,
+  documentOperation,
+  EsClient,
+  indicesOf,
+  Logger,
+  PoolClient,
+  strayGenerations,
+  targetAliasOf,
+  tombstoneDocument,
+  writeAliasOf,
+  writeContactDocumentsOrThrow,
+} from '@segmenter/shared';
 import { SNAPSHOT_SELECT, toSnapshot } from '../contacts/contacts-store';
 import type { ChunkResult } from '../jobs/job-runner';
 import { Job, saveJobState } from '../jobs/jobs-store';
@@ -30,19 +43,12 @@ export interface RebuildOptions {
 
 /**
  * Writes documents to one generation (through its target alias, so a deleted index is never
- * recreated) with external versions; anything but success or "already newer" throws.
+ * recreated) with external versions, by the one document writer: items that fail with 429/5xx
+ * are retried with backoff; anything but success or "already newer" throws, failing the chunk.
  */
 export async function copyDocuments(es: EsClient, index: string, documents: ContactDocument[]): Promise<void> {
-  if (documents.length === 0) return;
-  const response = await es.bulk({
-    require_alias: true,
-    operations: documents.flatMap((d) => [
-      { index: { _index: targetAliasOf(index), _id: d.contact_id, routing: d.workspace_id, version: d.version, version_type: 'external' } },
-      d,
-    ]),
-  });
-  const failed = response.items.map((i) => i.index!).filter((r) => r.status >= 300 && r.status !== 409);
-  if (failed.length > 0) throw new Error(`copy failed for ${failed.length} documents: ${failed[0]!.status} ${failed[0]!.error?.reason}`);
+  const writes = documents.map((d) => ({ operation: documentOperation(d) }));
+  await writeContactDocumentsOrThrow(es, writes, { resolveTargets: async () => [targetAliasOf(index)] }, 'copy');
 }
 
 export function createRebuildChunk(options: RebuildOptions) {

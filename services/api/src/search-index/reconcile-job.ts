@@ -13,9 +13,22 @@
 //               not repaired: Elasticsearch keeps refusing lower versions, so a rebuild fixes it)
 //   extra       a live document with neither a contact nor an erasure in Postgres
 // Repairs write the Postgres state (a tombstone for extra documents) to every index behind the
-// write alias, with versions chosen so that the repair wins and later events still win over it.
+// write alias, with versions chosen so that the repair wins and later events still win over it,
+// one bulk write per page through the document writer (contact-document-writer.ts).
 import { isDeepStrictEqual } from 'node:util';
-import { contactDocument, ContactDocument, EsClient, estypes, PoolClient, tombstoneDocument, workspaceSearch, writeTargets } from '@segmenter/shared';
+import {
+  contactDocument,
+  ContactDocument,
+  documentOperation,
+  DocumentWrite,
+  EsClient,
+  estypes,
+  PoolClient,
+  tombstoneDocument,
+  workspaceSearch,
+  writeContactDocumentsOrThrow,
+  writeTargets,
+} from '@segmenter/shared';
 import { SNAPSHOT_SELECT, toSnapshot } from '../contacts/contacts-store';
 import type { ChunkResult } from '../jobs/job-runner';
 import { Job, saveJobState } from '../jobs/jobs-store';
@@ -98,28 +111,26 @@ async function documentsInRange(es: EsClient, alias: string, workspaceId: string
   }
 }
 
-/** Writes Postgres's answer to every index behind the write alias; false when one refused it. */
-async function repair(es: EsClient, alias: string, kind: DriftKind, expected: ContactDocument | undefined, found: Found | undefined): Promise<boolean> {
-  // Through each generation's target alias with require_alias: never recreates a retired index.
-  const targets = await writeTargets(es, alias);
-  let repaired = true;
-  for (const index of targets) {
-    // A newer event may land first (409): then the index is already past what we would write.
-    const conflict = (err: unknown) => {
-      if ((err as { meta?: { statusCode?: number } }).meta?.statusCode !== 409) throw err;
-      repaired = false;
-    };
-    if (kind === 'extra') {
-      const f = found!;
-      const tombstone = tombstoneDocument(f.source.workspace_id, f.id, f.version + 1);
-      await es.index({ index, id: f.id, routing: tombstone.workspace_id, version: tombstone.version, version_type: 'external', document: tombstone, require_alias: true }).catch(conflict);
-      continue;
-    }
-    const doc = expected!;
-    // external_gte: equal versions with different content are overwritten; newer events still win.
-    await es.index({ index, id: doc.contact_id, routing: doc.workspace_id, version: doc.version, version_type: 'external_gte', document: doc, require_alias: true }).catch(conflict);
+/** Postgres's answer for one drifted id: its document, or a tombstone for a document with no contact. */
+export function repairWrite(kind: Exclude<DriftKind, 'ahead'>, expected: ContactDocument | undefined, found: Found | undefined): DocumentWrite {
+  if (kind === 'extra') {
+    const f = found!;
+    // One above the document's version, compared as external: the tombstone wins over the
+    // document, and an event that lands first with that version is not overwritten (409).
+    return { operation: documentOperation(tombstoneDocument(f.source.workspace_id, f.id, f.version + 1)) };
   }
-  return repaired;
+  // external_gte: equal versions with different content are overwritten; newer events still win.
+  return { operation: documentOperation(expected!, 'external_gte') };
+}
+
+/**
+ * Writes the repairs to every index behind the write alias (through each generation's target
+ * alias with require_alias: never recreates a retired index), in bulk. A newer event may land
+ * first (409): that index is already past what we would write, and the repair counts as not done.
+ */
+export async function repairDrift(es: EsClient, alias: string, writes: DocumentWrite[]): Promise<{ repaired: number; unrepaired: number }> {
+  const { conflicts } = await writeContactDocumentsOrThrow(es, writes, { resolveTargets: () => writeTargets(es, alias) }, 'repair');
+  return { repaired: writes.length - conflicts.length, unrepaired: conflicts.length };
 }
 
 async function nextWorkspace(client: PoolClient, after: string | null): Promise<string | undefined> {
@@ -167,16 +178,19 @@ export function createReconcileChunk(options: { es: EsClient; alias: string }) {
     report.checked += page.length;
     report.documents += found.length;
     let drifted = false;
+    const repairs: DocumentWrite[] = [];
     for (const id of [...new Set([...expected.keys(), ...foundById.keys()])].sort()) {
       const kind = driftOf(expected.get(id), foundById.get(id));
       if (!kind) continue;
       drifted = true;
       report.drift[kind] += 1;
       if (report.samples[kind].length < SAMPLE) report.samples[kind].push(id);
-      if (state.repair && kind !== 'ahead') {
-        if (await repair(es, alias, kind, expected.get(id), foundById.get(id))) report.repaired += 1;
-        else report.unrepaired += 1;
-      }
+      if (state.repair && kind !== 'ahead') repairs.push(repairWrite(kind, expected.get(id), foundById.get(id)));
+    }
+    if (repairs.length > 0) {
+      const { repaired, unrepaired } = await repairDrift(es, alias, repairs);
+      report.repaired += repaired;
+      report.unrepaired += unrepaired;
     }
     if (drifted || state.cursor.counts.postgres !== state.cursor.counts.elasticsearch) report.workspaces[workspaceId] = state.cursor.counts;
 

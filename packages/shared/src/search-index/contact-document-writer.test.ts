@@ -1,9 +1,10 @@
-// The bulk writer against a scripted client: asserts the exact bulk lines it sends and how each
-// item status is counted, retried or handed back for dead-lettering.
-import type { ChangeEvent, EsClient } from '@segmenter/shared';
-import { contactUpserted } from '../../../test/support/contact-events';
-import { bulkOperations, newestPerContact, RetryableBulkError, writeChangeEvents } from './bulk-writer';
-import { indexOperationOf } from '@segmenter/shared';
+// The document writer against a scripted client: asserts the exact bulk lines it sends and how
+// each item status is counted, retried or handed to the dead-letter hook.
+import type { EsClient } from '../elasticsearch/es-client';
+import type { ChangeEvent } from '../events/change-events';
+import { contactSnapshot, contactUpserted } from '../../../../test/support/contact-events';
+import { contactDocument, documentOperation, indexOperationOf, tombstoneDocument } from './contact-document';
+import { bulkOperations, newestPerContact, RetryableBulkError, writeChangeEvents, writeContactDocuments } from './contact-document-writer';
 
 const WS = '7c0e8f4a-1b2c-4d3e-8f9a-0b1c2d3e4f50';
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -82,13 +83,24 @@ test('only the newest version of each contact in a batch is sent, whatever the o
 
 test('tag events change no document and send nothing', async () => {
   const { es, calls } = scriptedClient([]);
-  const renamed: ChangeEvent = { schemaVersion: 1, eventId: '9', occurredAt: '2026-11-24T10:00:00.000Z', workspaceId: WS, type: 'tag.renamed', tagId: id(99), name: 'New', previousName: 'Old' };
+  const renamed: ChangeEvent = {
+    schemaVersion: 1,
+    eventId: '9',
+    occurredAt: '2026-11-24T10:00:00.000Z',
+    workspaceId: WS,
+    type: 'tag.renamed',
+    tagId: id(99),
+    name: 'New',
+    previousName: 'Old',
+  };
   expect(await writeChangeEvents(es, [renamed], options)).toEqual({ indexed: 0, stale: 0, skipped: 1, failed: [] });
   expect(calls).toHaveLength(0);
 });
 
 test('created and version conflicts count as done; nothing is retried', async () => {
-  const { es, calls } = scriptedClient([[{ index: { status: 201 } }, { index: { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'stale' } } }]]);
+  const { es, calls } = scriptedClient([
+    [{ index: { status: 201 } }, { index: { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'stale' } } }],
+  ]);
   const outcome = await writeChangeEvents(es, [upserted(1, 1), upserted(2, 1)], options);
   expect(outcome).toEqual({ indexed: 1, stale: 1, skipped: 0, failed: [] });
   expect(calls).toHaveLength(1);
@@ -103,7 +115,6 @@ test('429 and 5xx items are retried alone until they succeed', async () => {
   expect(outcome).toEqual({ indexed: 2, stale: 0, skipped: 0, failed: [] });
   expect(calls[1]).toEqual(bulkOperations([indexOperationOf(upserted(2, 1))!], ['contacts-v1']));
 });
-
 
 test('items Elasticsearch can never accept are handed back with the reason', async () => {
   const { es } = scriptedClient([[{ index: { status: 201 } }, bad]]);
@@ -121,6 +132,92 @@ test('retryable items that keep failing fail the call, so the batch is retried, 
 });
 
 test('a request-level failure propagates so the caller retries the whole batch', async () => {
-  const es = { bulk: async () => { throw new Error('connect ECONNREFUSED'); } } as unknown as EsClient;
+  const es = {
+    bulk: async () => {
+      throw new Error('connect ECONNREFUSED');
+    },
+  } as unknown as EsClient;
   await expect(writeChangeEvents(es, [upserted(1, 1)], options)).rejects.toThrow('ECONNREFUSED');
+});
+
+describe('writing documents (rebuild, repair)', () => {
+  const documentWrite = (n: number, version: number) => ({ operation: documentOperation(contactDocument(contactSnapshot(WS, id(n), version))) });
+  const created: Item = { index: { status: 201 } };
+  const conflict: Item = { index: { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'current version [9] is higher' } } };
+
+  test('no request carries more than flushBytes; a single larger write goes alone', async () => {
+    const writes = [1, 2, 3, 4, 5].map((n) => documentWrite(n, 1));
+    const bytesOf = (lines: object[]) => lines.reduce((sum: number, line) => sum + Buffer.byteLength(JSON.stringify(line)) + 1, 0);
+    const oneWrite = bytesOf(bulkOperations([writes[0]!.operation], ['contacts-v1']));
+    const { es, calls } = scriptedClient([[created, created], [created, created], [created]]);
+    const outcome = await writeContactDocuments(es, writes, { ...options, flushBytes: 2 * oneWrite + 1, onDrop: () => undefined });
+    expect(outcome).toEqual({ indexed: 5, stale: 0, conflicts: [] });
+    expect(calls.map((lines) => lines.length / 2)).toEqual([2, 2, 1]);
+    expect(calls.flat()).toEqual(
+      bulkOperations(
+        writes.map((w) => w.operation),
+        ['contacts-v1'],
+      ),
+    );
+    for (const lines of calls) expect(bytesOf(lines)).toBeLessThanOrEqual(2 * oneWrite + 1);
+
+    const tiny = scriptedClient([[created], [created]]);
+    await writeContactDocuments(tiny.es, writes.slice(0, 2), { ...options, flushBytes: 10, onDrop: () => undefined });
+    expect(tiny.calls.map((lines) => lines.length / 2)).toEqual([1, 1]);
+  });
+
+  test('a repair overwrites the same version (external_gte); a tombstone keeps external', () => {
+    const repair = documentOperation(contactDocument(contactSnapshot(WS, id(1), 4)), 'external_gte');
+    const tombstone = documentOperation(tombstoneDocument(WS, id(2), 8));
+    expect(bulkOperations([repair, tombstone], ['contacts-v1']).filter((_, i) => i % 2 === 0)).toEqual([
+      { index: { _index: 'contacts-v1', _id: id(1), routing: WS, version: 4, version_type: 'external_gte' } },
+      { index: { _index: 'contacts-v1', _id: id(2), routing: WS, version: 8, version_type: 'external' } },
+    ]);
+  });
+
+  test('conflicts lists every write a target refused as older, even when another target took it', async () => {
+    const twoTargets = { ...options, resolveTargets: async () => ['contacts-v1', 'contacts-v2'] };
+    const writes = [1, 2, 3].map((n) => documentWrite(n, 1));
+    const { es } = scriptedClient([[created, created, created, conflict, conflict, conflict]]);
+    const outcome = await writeContactDocuments(es, writes, { ...twoTargets, onDrop: () => undefined });
+    expect(outcome.indexed).toBe(2);
+    expect(outcome.stale).toBe(1);
+    expect(outcome.conflicts).toEqual([writes[1], writes[2]]);
+  });
+
+  test('the dead-letter hook gets the write itself and the reason; the rest is counted', async () => {
+    const writes = [1, 2].map((n) => documentWrite(n, 1));
+    const dropped: unknown[] = [];
+    const { es } = scriptedClient([[bad, created]]);
+    const outcome = await writeContactDocuments(es, writes, { ...options, onDrop: (d) => dropped.push(d) });
+    expect(dropped).toEqual([{ write: writes[0], reason: '400 document_parsing_exception: strict mapping' }]);
+    expect(outcome).toEqual({ indexed: 1, stale: 0, conflicts: [] });
+  });
+
+  test('retries back off: each wait doubles the one before', async () => {
+    const waits: number[] = [];
+    const realSetTimeout = global.setTimeout;
+    jest.spyOn(global, 'setTimeout').mockImplementation(((fn: () => void, ms: number) => {
+      waits.push(ms);
+      return realSetTimeout(fn, 0);
+    }) as typeof setTimeout);
+    try {
+      const { es } = scriptedClient([[busy], [busy], [busy], [created]]);
+      await writeContactDocuments(es, [documentWrite(1, 1)], { ...options, maxItemRetries: 3, retryBaseMs: 100, onDrop: () => undefined });
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(waits).toEqual([100, 200, 400]);
+  });
+});
+
+test('a retry answered 409 by a target that took the write on an earlier attempt counts as indexed, not as a conflict', async () => {
+  const twoTargets = { ...options, resolveTargets: async () => ['contacts-v1', 'contacts-v2'] };
+  const conflict: Item = { index: { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'current version [1] is higher or equal' } } };
+  const { es } = scriptedClient([
+    [{ index: { status: 201 } }, busy],
+    [conflict, { index: { status: 201 } }],
+  ]);
+  const write = { operation: indexOperationOf(upserted(1, 1))! };
+  expect(await writeContactDocuments(es, [write], { ...twoTargets, onDrop: () => undefined })).toEqual({ indexed: 1, stale: 0, conflicts: [] });
 });
