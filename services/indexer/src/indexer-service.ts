@@ -95,7 +95,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
     kafka: async () => consumer.connected(),
     elasticsearch: () => elasticsearchReachable(es),
   }));
-  const { server, url } = await listenHttp(app, config.indexer.httpPort, config.api.host);
+  const { server, url } = await listenHttp(app, config.indexer.httpPort, config.indexer.host);
   log.info({ url, alias, topic: config.kafka.topics.contactEvents }, 'indexer running');
   const metricsListener = await listenMetricsPort(registry, metricsEndpoint, log);
   warnIfMetricsOpen(metricsEndpoint, config.env, log);

@@ -21,6 +21,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ API_PORT: '' }).api.port).toBe(8080);
   });
 
+  test("the indexer listens on its own host, the api's when unset", () => {
+    expect(loadConfig({}).indexer.host).toBe('127.0.0.1');
+    expect(loadConfig({ API_HOST: '0.0.0.0' }).indexer.host).toBe('0.0.0.0');
+    expect(loadConfig({ API_HOST: '0.0.0.0', INDEXER_HOST: '10.0.0.5' }).indexer.host).toBe('10.0.0.5');
+    expect(loadConfig({ INDEXER_HOST: '10.0.0.5' }).api.host).toBe('127.0.0.1');
+  });
+
   test('lists of brokers are split', () => {
     expect(loadConfig({ KAFKA_BROKERS: 'a:1,b:2' }).kafka.brokers).toEqual(['a:1', 'b:2']);
   });

@@ -48,6 +48,8 @@ export const EnvSchema = z.object({
   // would share the proxy's address in the failed-authentication throttle.
   API_TRUST_PROXY: z.string().min(1).max(500).optional(),
   INDEXER_HTTP_PORT: port.default(8081),
+  // The address the indexer's health port binds to; unset, the api's (API_HOST), as before it had its own.
+  INDEXER_HOST: z.string().min(1).optional(),
   // GET /metrics: behind a bearer token when set, and on a port of its own when set (then not on
   // the service port). Unset, it is open on the service port, as `./dev up` expects.
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
@@ -130,7 +132,7 @@ export interface Config {
   api: { host: string; port: number; bodyLimit: string; operatorKey?: string; trustProxy?: number | string };
   imports: { maxBytes: number; chunkRows: number; writers: number };
   outbox: { batchSize: number; pollIntervalMs: number };
-  indexer: { httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
+  indexer: { host: string; httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
   consistency: { defaultWaitMs: number; maxWaitMs: number };
   snapshots: { ttlHours: number };
   limits: RequestLimits;
@@ -200,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     imports: { maxBytes: e.IMPORT_MAX_BYTES, chunkRows: e.IMPORT_CHUNK_ROWS, writers: e.IMPORT_WRITERS },
     outbox: { batchSize: e.OUTBOX_BATCH_SIZE, pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS },
     indexer: {
+      host: e.INDEXER_HOST ?? e.API_HOST,
       httpPort: e.INDEXER_HTTP_PORT,
       consumerGroup: e.INDEXER_CONSUMER_GROUP,
       maxBatchBytes: e.INDEXER_MAX_BATCH_BYTES,
