@@ -8,6 +8,9 @@ const transform = {
   ],
 };
 const roots = ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/test', '<rootDir>/infra'];
+// Tests run the shared package from its sources (like tsc and tsx, through tsconfig's `paths`);
+// its package.json entry is the compiled dist/, which only `npm run build` produces.
+const moduleNameMapper = { '^@segmenter/shared$': '<rootDir>/packages/shared/src/index.ts' };
 
 module.exports = {
   projects: [
@@ -15,6 +18,7 @@ module.exports = {
       displayName: 'unit',
       roots,
       transform,
+      moduleNameMapper,
       testEnvironment: 'node',
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'],
@@ -23,6 +27,7 @@ module.exports = {
       displayName: 'integration',
       roots,
       transform,
+      moduleNameMapper,
       testEnvironment: 'node',
       testMatch: ['**/*.int.test.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
