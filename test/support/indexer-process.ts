@@ -23,6 +23,8 @@ export function environmentOf(config: Config): Record<string, string> {
     ELASTICSEARCH_INDEX_PREFIX: config.elasticsearch.indexPrefix,
     INDEXER_CONSUMER_GROUP: config.indexer.consumerGroup,
     INDEXER_HTTP_PORT: '0',
+    OUTBOX_POLL_INTERVAL_MS: String(config.outbox.pollIntervalMs),
+    ...(config.api.operatorKey ? { OPERATOR_KEY: config.api.operatorKey } : {}),
   };
 }
 
