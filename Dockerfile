@@ -1,16 +1,57 @@
 # One image for both services (and the migration step); docker-compose.yml picks the command.
+# Three stages: `build` installs every dependency and compiles the workspaces with tsc;
+# `production-dependencies` installs production dependencies only; the final stage holds those,
+# the compiled dist/ folders, the migrations and the CLI's bin (the same tree that
+# `./dev build --production DIR` stages and .ci/run tests end to end), owned by root and run as
+# the unprivileged `node` user, so the process cannot rewrite its own code.
 # Not built on the development machine (no Docker engine there): kept correct by review and by
 # test/docker-compose.test.ts.
-FROM node:20-bookworm-slim
+
+# Node 24: of the LTS lines the code runs on (20, 22, 24), the one supported longest (until April
+# 2028; 22 until April 2027; 20 ended in April 2026). bookworm-slim: Debian's glibc without the
+# full image's compilers and tools, which nothing here needs at run time. Every stage uses the same
+# image, so the dependencies are installed by the Node and npm that run them.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/shared/package.json packages/shared/
+COPY packages/cli/package.json packages/cli/
 COPY services/api/package.json services/api/
 COPY services/indexer/package.json services/indexer/
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+# Compiling needs neither install scripts nor optional packages (the launcher's embedded Postgres,
+# the test transpiler's native binaries).
+RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY packages packages
 COPY services services
-USER node
+RUN npm run build
+
+FROM ${NODE_IMAGE} AS production-dependencies
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/shared/package.json packages/shared/
+COPY packages/cli/package.json packages/cli/
+COPY services/api/package.json services/api/
+COPY services/indexer/package.json services/indexer/
+RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
+
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
-CMD ["node", "--import", "tsx", "services/api/src/main.ts"]
+WORKDIR /app
+COPY --from=production-dependencies /app/node_modules node_modules
+COPY package.json package-lock.json ./
+COPY packages/shared/package.json packages/shared/
+COPY --from=build /app/packages/shared/dist packages/shared/dist
+COPY packages/cli/package.json packages/cli/
+COPY packages/cli/bin packages/cli/bin
+COPY --from=build /app/packages/cli/dist packages/cli/dist
+COPY services/api/package.json services/api/
+COPY services/api/migrations services/api/migrations
+COPY --from=build /app/services/api/dist services/api/dist
+COPY services/indexer/package.json services/indexer/
+COPY --from=build /app/services/indexer/dist services/indexer/dist
+USER node
+EXPOSE 8080 8081
+CMD ["node", "services/api/dist/main.js"]
