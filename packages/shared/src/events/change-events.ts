@@ -108,6 +108,5 @@ export function parseChangeEvent(value: Buffer | string | null): ChangeEvent {
   return ChangeEvent.parse(JSON.parse(value.toString()));
 }
 
-export function assertNever(value: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
-}
+// Kept here for its existing importers; the one definition is the shared lang module.
+export { assertNever } from '../lang/assert-never';

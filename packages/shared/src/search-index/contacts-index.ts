@@ -5,9 +5,6 @@
 // Each choice is explained in docs/index.md.
 import type { EsClient, estypes } from '../elasticsearch/es-client';
 
-/** How many most-recent times per channel and status a document keeps (engagement conditions). */
-export const ENGAGEMENT_RANKS = 10;
-
 export const CONTACTS_MAPPING: estypes.MappingTypeMapping = {
   // strict: a field the document builder did not mean to send is a bug, not a new mapping.
   dynamic: 'strict',

@@ -4,7 +4,11 @@
 import fc from 'fast-check';
 import { PHONE_STATUSES } from '../domain/contact-domain';
 import { invisibleTextProblem, isNfc } from '../domain/visible-text';
-import { checkCondition, Condition, conditionProblems, normalizeCondition, SEGMENT_LIMITS } from './condition-model';
+import { checkCondition } from './condition-check';
+import type { Condition } from './condition-model';
+import { conditionProblems } from './condition-rules';
+import { normalizeCondition } from './normalize-condition';
+import { SEGMENT_LIMITS } from './segment-limits';
 import { compileToElasticsearch, escapeWildcard } from './elasticsearch-compiler';
 import { compileToSql, matchingContactsSql } from './sql-compiler';
 import { foldCase, matchesDocument } from './document-evaluator';

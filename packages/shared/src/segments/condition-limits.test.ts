@@ -1,7 +1,9 @@
 // The bound on pattern values (CONTAINS, STARTS WITH, label prefix) and on pattern leaves per tree:
 // the model refuses what Elasticsearch could not answer (or only slowly), from JSON and from text.
-import { checkCondition, isPatternLeaf, patternLeafCount, SEGMENT_LIMITS } from './condition-model';
-import { parseSegment } from './segment-text';
+import { checkCondition } from './condition-check';
+import { isPatternLeaf, patternLeafCount } from './condition-rules';
+import { parseSegment } from './segment-parser';
+import { SEGMENT_LIMITS } from './segment-limits';
 
 const atBound = 'a'.repeat(SEGMENT_LIMITS.patternLength);
 const pastBound = 'a'.repeat(SEGMENT_LIMITS.patternLength + 1);

@@ -3,7 +3,9 @@
 // (the role Elasticsearch's percolator would play; the integ-test distribution ships without the
 // percolator module). Its meaning is the compilers': the differential test checks all three agree.
 import type { ContactDocument, CustomFieldEntry } from '../search-index/contact-document';
-import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, LeafCondition } from './condition-model';
+import { assertNever } from '../lang/assert-never';
+import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, LeafCondition, NumberCondition } from './condition-model';
+import type { DateOperator } from './operator-table';
 
 const DAY = 86_400_000;
 /** Midnight UTC of `now`'s day, plus whole days. */
@@ -23,7 +25,7 @@ const dayOf = (date: string, days = 0) => Date.parse(`${date}T00:00:00Z`) + days
 /** Midnight UTC N days or N calendar months ago. */
 const spanAgo = (now: number, span: { days?: number; months?: number }) => (span.months !== undefined ? monthFrom(now, -span.months) : dayFrom(now, -span.days!));
 
-function inDateRange(value: number | undefined, op: string, dates: string[], span: { days?: number; months?: number }, now: number): boolean {
+function inDateRange(value: number | undefined, op: DateOperator, dates: string[], span: { days?: number; months?: number }, now: number): boolean {
   if (value === undefined || Number.isNaN(value)) return false;
   const back = () => spanAgo(now, span);
   const ahead = () => (span.months !== undefined ? monthFrom(now, span.months, 1) : dayFrom(now, span.days! + 1));
@@ -43,11 +45,11 @@ function inDateRange(value: number | undefined, op: string, dates: string[], spa
     case 'in_next_days':
       return value >= dayFrom(now, 0) && value < ahead();
     default:
-      throw new Error(`not a date operator: ${op}`);
+      return assertNever(op, 'date operator');
   }
 }
 
-function compare(value: number | string | boolean | null | undefined, op: string, values: (string | number)[]): boolean {
+function compare(value: number | string | boolean | null | undefined, op: NumberCondition['op'] | 'in', values: (string | number)[]): boolean {
   const present = value !== null && value !== undefined;
   switch (op) {
     case 'empty':
@@ -71,7 +73,7 @@ function compare(value: number | string | boolean | null | undefined, op: string
     case 'between':
       return present && (value as number) >= (values[0] as number) && (value as number) <= (values[1] as number);
     default:
-      throw new Error(`not a comparison: ${op}`);
+      return assertNever(op, 'comparison');
   }
 }
 
@@ -95,6 +97,7 @@ const lower = foldCase;
 function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean {
   const entry: CustomFieldEntry | undefined = doc.custom_fields?.find((e) => e.key === c.key);
   const value = entry?.[c.type];
+  const time = () => (typeof value === 'string' ? Date.parse(value) : undefined);
   switch (c.op) {
     case 'contains':
       return typeof value === 'string' && lower(value).includes(lower(String(c.values[0])));
@@ -108,9 +111,25 @@ function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean 
       return value === undefined;
     case 'not_empty':
       return value !== undefined;
-    default:
-      if (c.type === 'date') return inDateRange(typeof value === 'string' ? Date.parse(value) : undefined, c.op, c.values.map(String), c, now);
+    case 'before':
+    case 'after':
+    case 'on':
+    case 'in_last_days':
+    case 'more_than_days_ago':
+    case 'in_next_days':
+      return inDateRange(time(), c.op, c.values.map(String), c, now);
+    case 'between':
+      return c.type === 'date' ? inDateRange(time(), c.op, c.values.map(String), c, now) : compare(value, c.op, c.values);
+    case 'eq':
+    case 'neq':
+    case 'in':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
       return compare(value, c.op, c.values);
+    default:
+      return assertNever(c.op, 'operator');
   }
 }
 
@@ -145,8 +164,9 @@ function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
           return !hasKey;
         case 'prefix':
           return [...labels].some((l) => l.startsWith(pair(c.values[0]!)));
+        default:
+          return assertNever(c, 'operator');
       }
-      break;
     }
     case 'text': {
       const raw = doc[c.field] as string | null | undefined;
@@ -179,24 +199,19 @@ function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
       return membership(doc.subscription_categories, c.op, c.categories);
     case 'segment':
       throw new Error('saved segment references must be expanded before evaluating');
+    default:
+      return assertNever(c, 'condition');
   }
-  throw new Error(`unhandled condition ${JSON.stringify(c)}`);
 }
 
 /** Whether a live contact's document matches; deleted contacts and tombstones match nothing. */
 export function matchesDocument(tree: Condition, doc: ContactDocument, now: Date = new Date()): boolean {
   if (doc.deleted) return false;
   const evaluate = (node: Condition): boolean => {
-    switch (node.kind) {
-      case 'and':
-        return node.conditions.every(evaluate);
-      case 'or':
-        return node.conditions.some(evaluate);
-      case 'not':
-        return !evaluate(node.condition);
-      default:
-        return leaf(node, doc, now.getTime());
-    }
+    if (node.kind === 'and') return node.conditions.every(evaluate);
+    if (node.kind === 'or') return node.conditions.some(evaluate);
+    if (node.kind === 'not') return !evaluate(node.condition);
+    return leaf(node, doc, now.getTime());
   };
   return evaluate(tree);
 }

@@ -4,7 +4,9 @@
 // Every operator's meaning is fixed by the SQL compiler beside it (the reference semantics); the
 // differential test holds the two to the same answers.
 import type { QueryClause } from '../search-index/workspace-search';
-import type { Condition, CustomCondition, DateCondition, LeafCondition } from './condition-model';
+import { assertNever } from '../lang/assert-never';
+import type { Condition, CustomCondition, DateCondition, LeafCondition, NumberCondition } from './condition-model';
+import type { DateOperator } from './operator-table';
 
 const and = (...filter: QueryClause[]): QueryClause => ({ bool: { filter } });
 const not = (clause: QueryClause): QueryClause => ({ bool: { must_not: [clause] } });
@@ -26,7 +28,7 @@ export interface Span {
 const spanAgo = (span: Span) => (span.months !== undefined ? `now-${span.months}M/d` : `now-${span.days}d/d`);
 
 /** The day ranges every date operator means, as date math (UTC days; months are calendar months). */
-function dateRange(field: string, op: string, dates: string[], span: Span): QueryClause {
+function dateRange(field: string, op: DateOperator, dates: string[], span: Span): QueryClause {
   const back = spanAgo(span);
   const ahead = span.months !== undefined ? `now+${span.months}M+1d/d` : `now+${span.days! + 1}d/d`;
   switch (op) {
@@ -45,11 +47,11 @@ function dateRange(field: string, op: string, dates: string[], span: Span): Quer
     case 'in_next_days':
       return { range: { [field]: { gte: 'now/d', lt: ahead } } };
     default:
-      throw new Error(`not a date operator: ${op}`);
+      return assertNever(op, 'date operator');
   }
 }
 
-function comparison(field: string, op: string, values: (string | number)[]): QueryClause {
+function comparison(field: string, op: NumberCondition['op'], values: (string | number)[]): QueryClause {
   switch (op) {
     case 'eq':
       return { term: { [field]: values[0]! } };
@@ -67,17 +69,14 @@ function comparison(field: string, op: string, values: (string | number)[]): Que
     case 'not_empty':
       return exists(field);
     default:
-      throw new Error(`not a comparison: ${op}`);
+      return assertNever(op, 'comparison');
   }
 }
-
-const DATE_OPS = ['before', 'after', 'on', 'between', 'in_last_days', 'more_than_days_ago', 'in_next_days'];
 
 function custom(c: CustomCondition): QueryClause {
   const field = `custom_fields.${c.type}`;
   const entry = (...filter: QueryClause[]): QueryClause => ({ nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': c.key } }, ...filter) } });
   const values = c.values;
-  if (c.type === 'date' && DATE_OPS.includes(c.op)) return entry(dateRange(field, c.op, values.map(String), c));
   switch (c.op) {
     case 'empty':
       return not(entry(exists(field)));
@@ -95,8 +94,23 @@ function custom(c: CustomCondition): QueryClause {
     case 'is_true':
     case 'is_false':
       return entry({ term: { [field]: c.op === 'is_true' } });
-    default:
+    case 'before':
+    case 'after':
+    case 'on':
+    case 'in_last_days':
+    case 'more_than_days_ago':
+    case 'in_next_days':
+      return entry(dateRange(field, c.op, values.map(String), c));
+    case 'between':
+      return entry(c.type === 'date' ? dateRange(field, c.op, values.map(String), c) : comparison(field, c.op, values));
+    case 'eq':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
       return entry(comparison(field, c.op, values));
+    default:
+      return assertNever(c.op, 'operator');
   }
 }
 
@@ -136,8 +150,9 @@ function leaf(c: LeafCondition): QueryClause {
           return not(hasKey);
         case 'prefix':
           return { prefix: { labels: pair(c.values[0]!) } };
+        default:
+          return assertNever(c, 'operator');
       }
-      break;
     }
     case 'text':
       switch (c.op) {
@@ -147,9 +162,14 @@ function leaf(c: LeafCondition): QueryClause {
           return contains(c.field, c.values[0]!);
         case 'starts_with':
           return startsWith(c.field, c.values[0]!);
-        default:
+        case 'eq':
+        case 'neq':
+        case 'empty':
+        case 'not_empty':
           // eq / neq: names are indexed lower-cased, and a term query on them is normalised too.
           return comparison(c.field, c.op, c.values);
+        default:
+          return assertNever(c, 'operator');
       }
     case 'number':
       return comparison(c.field, c.op, c.values);
@@ -180,19 +200,14 @@ function leaf(c: LeafCondition): QueryClause {
       return membership('subscription_categories', c.op, c.categories);
     case 'segment':
       throw new Error('saved segment references must be expanded before compiling');
+    default:
+      return assertNever(c, 'condition');
   }
-  throw new Error(`unhandled condition ${JSON.stringify(c)}`);
 }
 
 export function compileToElasticsearch(tree: Condition): QueryClause {
-  switch (tree.kind) {
-    case 'and':
-      return and(...tree.conditions.map(compileToElasticsearch));
-    case 'or':
-      return { bool: { should: tree.conditions.map(compileToElasticsearch), minimum_should_match: 1 } };
-    case 'not':
-      return not(compileToElasticsearch(tree.condition));
-    default:
-      return leaf(tree);
-  }
+  if (tree.kind === 'and') return and(...tree.conditions.map(compileToElasticsearch));
+  if (tree.kind === 'or') return { bool: { should: tree.conditions.map(compileToElasticsearch), minimum_should_match: 1 } };
+  if (tree.kind === 'not') return not(compileToElasticsearch(tree.condition));
+  return leaf(tree);
 }

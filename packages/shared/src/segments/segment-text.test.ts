@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { ACTIVITY_STATUSES, PHONE_STATUSES } from '../domain/contact-domain';
 import { invisibleTextProblem, isNfc } from '../domain/visible-text';
-import { checkCondition, Condition, normalizeCondition, normalizeConditionValues, SEGMENT_LIMITS } from './condition-model';
-import { parseSegment, printSegment, quote, SegmentSyntaxError } from './segment-text';
+import { checkCondition } from './condition-check';
+import type { Condition } from './condition-model';
+import { normalizeCondition, normalizeConditionValues } from './normalize-condition';
+import { parseSegment } from './segment-parser';
+import { printSegment, quote } from './segment-printer';
+import { SegmentSyntaxError } from './segment-syntax-error';
+import { SEGMENT_LIMITS } from './segment-limits';
 
 const customFieldTypes = new Map([
   ['score', 'number'],

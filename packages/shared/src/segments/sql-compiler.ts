@@ -2,7 +2,9 @@
 // semantics of the segment language, and the baseline the Elasticsearch compiler is measured and
 // differentially tested against. Values only ever travel as parameters; identifiers (columns)
 // come from the model's closed enums, never from input.
-import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, DateCondition, LeafCondition } from './condition-model';
+import { assertNever } from '../lang/assert-never';
+import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, DateCondition, LeafCondition, NumberCondition } from './condition-model';
+import type { DateOperator } from './operator-table';
 
 export interface SqlPredicate {
   sql: string;
@@ -31,7 +33,7 @@ const monthFromToday = (p: Params, months: number, plusDays = 0) =>
 /** Midnight UTC N days or N calendar months ago. */
 const spanAgo = (p: Params, span: { days?: number; months?: number }) => (span.months !== undefined ? monthFromToday(p, -span.months) : dayFromToday(p, -span.days!));
 
-function dateRange(p: Params, column: string, op: string, dates: string[], span: { days?: number; months?: number }): string {
+function dateRange(p: Params, column: string, op: DateOperator, dates: string[], span: { days?: number; months?: number }): string {
   const back = () => spanAgo(p, span);
   const ahead = () => (span.months !== undefined ? monthFromToday(p, span.months, 1) : dayFromToday(p, span.days! + 1));
   switch (op) {
@@ -50,15 +52,13 @@ function dateRange(p: Params, column: string, op: string, dates: string[], span:
     case 'in_next_days':
       return `(${column} >= ${dayFromToday(p, 0)} and ${column} < ${ahead()})`;
     default:
-      throw new Error(`not a date operator: ${op}`);
+      return assertNever(op, 'date operator');
   }
 }
 
-const DATE_OPS = ['before', 'after', 'on', 'between', 'in_last_days', 'more_than_days_ago', 'in_next_days'];
-
 const OPERATORS: Record<string, string> = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 
-function comparison(p: Params, column: string, op: string, values: unknown[], cast: string): string {
+function comparison(p: Params, column: string, op: NumberCondition['op'], values: unknown[], cast: string): string {
   switch (op) {
     case 'eq':
     case 'gt':
@@ -75,7 +75,7 @@ function comparison(p: Params, column: string, op: string, values: unknown[], ca
     case 'not_empty':
       return `${column} is not null`;
     default:
-      throw new Error(`not a comparison: ${op}`);
+      return assertNever(op, 'comparison');
   }
 }
 
@@ -98,7 +98,7 @@ function custom(p: Params, c: CustomCondition): string {
   };
   const value = typed[c.type];
   const values = c.values;
-  if (c.type === 'date' && DATE_OPS.includes(c.op)) return dateRange(p, value, c.op, values.map(String), c);
+  const cast = c.type === 'number' ? '::double precision' : '::text';
   switch (c.op) {
     case 'in':
       return `${value} = any(${p.add(values.map(String), '::text[]')})`;
@@ -110,8 +110,26 @@ function custom(p: Params, c: CustomCondition): string {
       return `${value} is true`;
     case 'is_false':
       return `${value} is false`;
+    case 'before':
+    case 'after':
+    case 'on':
+    case 'in_last_days':
+    case 'more_than_days_ago':
+    case 'in_next_days':
+      return dateRange(p, value, c.op, values.map(String), c);
+    case 'between':
+      return c.type === 'date' ? dateRange(p, value, c.op, values.map(String), c) : comparison(p, value, c.op, values, cast);
+    case 'eq':
+    case 'neq':
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+    case 'empty':
+    case 'not_empty':
+      return comparison(p, value, c.op, values, cast);
     default:
-      return comparison(p, value, c.op, values, c.type === 'number' ? '::double precision' : '::text');
+      return assertNever(c.op, 'operator');
   }
 }
 
@@ -147,8 +165,9 @@ function leaf(p: Params, c: LeafCondition): string {
           return `not ${label('')}`;
         case 'prefix':
           return label(` and left(l.value, length(${p.add(c.values[0], '::text')})) = ${p.add(c.values[0], '::text')}`);
+        default:
+          return assertNever(c, 'operator');
       }
-      break;
     }
     case 'text': {
       // Names compare case-insensitively: both sides through Postgres's lower(), never JS's.
@@ -168,8 +187,11 @@ function leaf(p: Params, c: LeafCondition): string {
           const value = folded ? `lower(${p.add(c.values[0], '::text')})` : p.add(c.values[0], '::text');
           return c.op === 'eq' ? `${column} = ${value}` : `(${column} is not null and ${column} <> ${value})`;
         }
-        default:
+        case 'empty':
+        case 'not_empty':
           return comparison(p, column, c.op, c.values, '::text');
+        default:
+          return assertNever(c, 'operator');
       }
     }
     case 'number':
@@ -197,23 +219,18 @@ function leaf(p: Params, c: LeafCondition): string {
     }
     case 'segment':
       throw new Error('saved segment references must be expanded before compiling');
+    default:
+      return assertNever(c, 'condition');
   }
-  throw new Error(`unhandled condition ${JSON.stringify(c)}`);
 }
 
 function compile(p: Params, tree: Condition): string {
-  switch (tree.kind) {
-    case 'and':
-      return `(${tree.conditions.map((c) => compile(p, c)).join(' and ')})`;
-    case 'or':
-      return `(${tree.conditions.map((c) => compile(p, c)).join(' or ')})`;
-    case 'not':
-      // coalesce: a comparison with a missing value is NULL in SQL, and NOT NULL is NULL; the
-      // language's NOT means "does not match", which a missing value does not.
-      return `not coalesce(${compile(p, tree.condition)}, false)`;
-    default:
-      return `coalesce(${leaf(p, tree)}, false)`;
-  }
+  if (tree.kind === 'and') return `(${tree.conditions.map((c) => compile(p, c)).join(' and ')})`;
+  if (tree.kind === 'or') return `(${tree.conditions.map((c) => compile(p, c)).join(' or ')})`;
+  // coalesce: a comparison with a missing value is NULL in SQL, and NOT NULL is NULL; the
+  // language's NOT means "does not match", which a missing value does not.
+  if (tree.kind === 'not') return `not coalesce(${compile(p, tree.condition)}, false)`;
+  return `coalesce(${leaf(p, tree)}, false)`;
 }
 
 /**
