@@ -8,10 +8,7 @@ import { ConsistencyDependencies, ensureConsistent } from '../consistency/consis
 import { CountsQuery } from './counts-schemas';
 import { parseRequestPart } from '../http/validate';
 import { completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
-
-/** Sendable by a channel: its status is active and the contact has the address. */
-export const SENDABLE_BY_EMAIL: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { email_status: 'active' } }, { exists: { field: 'email' } }] } };
-export const SENDABLE_BY_PHONE: estypes.QueryDslQueryContainer = { bool: { filter: [{ term: { phone_status: 'active' } }, { exists: { field: 'phone' } }] } };
+import { SENDABLE_AGGREGATIONS, SendableAggregations, sendableCounts } from '../segments/segment-counts';
 
 const MAX_LABEL_KEYS = 1000;
 
@@ -35,8 +32,7 @@ export function countsRoutes(deps: ConsistencyDependencies & { es: EsClient; poo
       size: 0,
       track_total_hits: true, // exact, never "10,000+"
       aggs: {
-        sendable_email: { filter: SENDABLE_BY_EMAIL },
-        sendable_phone: { filter: SENDABLE_BY_PHONE },
+        ...SENDABLE_AGGREGATIONS,
         email_status: { terms: { field: 'email_status', size: 20 } },
         phone_status: { terms: { field: 'phone_status', size: 20 } },
         tags: { terms: { field: 'tag_ids', size: Math.max(1, tags.length), include: tags.length > 0 ? tags.map((t) => t.id as string) : ['none'] } },
@@ -44,12 +40,12 @@ export function countsRoutes(deps: ConsistencyDependencies & { es: EsClient; poo
       },
     }, time.options)));
     const tookMs = Math.round(performance.now() - started);
-    const aggs = response.aggregations as Record<string, unknown> & { sendable_email: { doc_count: number }; sendable_phone: { doc_count: number } };
+    const aggs = response.aggregations as Record<string, unknown> & SendableAggregations;
     const tagCounts = countsOf(aggs.tags);
     const labelKeys = aggs.label_keys as Buckets & { sum_other_doc_count: number };
     res.json({
       total: (response.hits.total as estypes.SearchTotalHits).value,
-      sendable: { email: aggs.sendable_email.doc_count, phone: aggs.sendable_phone.doc_count },
+      sendable: sendableCounts(aggs),
       emailStatus: countsOf(aggs.email_status),
       phoneStatus: countsOf(aggs.phone_status),
       tags: tags.map((t) => ({ id: t.id, name: t.name, count: tagCounts[t.id] ?? 0 })),

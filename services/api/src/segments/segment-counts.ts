@@ -2,7 +2,6 @@
 // total (exact, never "10,000+") and, in the same request, how many are sendable by email and by
 // phone. A preview adds the first contacts.
 import { compileToElasticsearch, Condition, EsClient, estypes, Logger, workspaceSearch } from '@segmenter/shared';
-import { SENDABLE_BY_EMAIL, SENDABLE_BY_PHONE } from '../counts/counts-routes';
 import { MemberField, memberJsonRow, sourceFieldsOf } from './member-fields';
 import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
 import { errorIdNote, newErrorId } from '../errors/internal-failure';
@@ -14,6 +13,18 @@ export interface SegmentCount {
   total: number;
   sendable: { email: number; phone: number };
 }
+
+/**
+ * Sendable by email and by phone (status active and the address present), as filter aggregations:
+ * compiled from the language's own `sendable:` condition, so a count and a segment never disagree.
+ */
+export const SENDABLE_AGGREGATIONS = {
+  sendable_email: { filter: compileToElasticsearch({ kind: 'sendable', channel: 'email' }) },
+  sendable_phone: { filter: compileToElasticsearch({ kind: 'sendable', channel: 'phone' }) },
+};
+export type SendableAggregations = { sendable_email: { doc_count: number }; sendable_phone: { doc_count: number } };
+/** The two sendable counts from an answer that ran SENDABLE_AGGREGATIONS. */
+export const sendableCounts = (aggs: SendableAggregations): SegmentCount['sendable'] => ({ email: aggs.sendable_email.doc_count, phone: aggs.sendable_phone.doc_count });
 
 const PREVIEW_SORT: estypes.Sort = [{ created_at: 'desc' }, { contact_id: 'asc' }];
 /** A preview row: the member stream's fields in its camelCase spelling (one table spells both). */
@@ -30,15 +41,14 @@ function countBody(es: EsClient, alias: string, workspaceId: string, tree: Condi
       size: previewSize,
       track_total_hits: true,
       query: search.query,
-      aggs: { sendable_email: { filter: SENDABLE_BY_EMAIL }, sendable_phone: { filter: SENDABLE_BY_PHONE } },
+      aggs: SENDABLE_AGGREGATIONS,
       ...(previewSize > 0 ? { _source: PREVIEW_FIELDS, sort: PREVIEW_SORT } : {}),
     },
   };
 }
 
 function countOf(response: estypes.MsearchMultiSearchItem): SegmentCount {
-  const aggs = response.aggregations as { sendable_email: { doc_count: number }; sendable_phone: { doc_count: number } };
-  return { total: (response.hits.total as estypes.SearchTotalHits).value, sendable: { email: aggs.sendable_email.doc_count, phone: aggs.sendable_phone.doc_count } };
+  return { total: (response.hits.total as estypes.SearchTotalHits).value, sendable: sendableCounts(response.aggregations as SendableAggregations) };
 }
 
 /** A query that could not be counted, in its place among the results: its own problem. */
