@@ -17,9 +17,6 @@ export interface ConsistencyDependencies {
   observeWait?: (outcome: 'consistent' | 'timed_out', seconds: number) => void;
 }
 
-// The request fields moved to consistency-schemas.ts; kept here until segments-routes.ts imports them from there.
-export { consistencyQueryFields } from './consistency-schemas';
-
 async function versionsOf(pool: Pool, workspaceId: string, text: string): Promise<WrittenVersion[]> {
   const token = decodeToken(text);
   const field = 'query.consistencyToken';

@@ -21,7 +21,7 @@ import { SEARCH_INDEX_OPERATIONS } from '../search-index/search-index-operations
 import { SUPPRESSIONS_OPERATIONS } from '../suppressions/suppressions-operations';
 import { TAGS_OPERATIONS } from '../tags/tags-operations';
 import { WORKSPACES_OPERATIONS } from '../workspaces/workspaces-operations';
-import { consistencyQueryFields } from '../consistency/consistency-check';
+import { consistencyQueryFields } from '../consistency/consistency-schemas';
 import {
   CreateSegmentRequest,
   MAX_COUNTS_PER_REQUEST,
