@@ -1,9 +1,9 @@
 # One image for both services (and the migration step); docker-compose.yml picks the command.
-# Three stages: `build` installs every dependency and compiles the workspaces with tsc;
-# `production-dependencies` installs production dependencies only; the final stage holds those,
-# the compiled dist/ folders, the migrations and the CLI's bin (the same tree that
-# `./dev build --production DIR` stages and .ci/run tests end to end), owned by root and run as
-# the unprivileged `node` user, so the process cannot rewrite its own code.
+# Stages: `manifests` holds the package.json files and the lock; `build` installs every dependency
+# and compiles the workspaces with tsc; `production-dependencies` installs production dependencies
+# only; the final stage holds those, the compiled dist/ folders, the migrations and the CLI's bin
+# (the same tree that `./dev build --production DIR` stages and .ci/run tests end to end), owned
+# by root and run as the unprivileged `node` user, so the process cannot rewrite its own code.
 # Not built on the development machine (no Docker engine there): kept correct by review and by
 # test/docker-compose.test.ts.
 
@@ -13,13 +13,16 @@
 # image, so the dependencies are installed by the Node and npm that run them.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
+# The manifests alone, so each install below is cached until a package.json or the lock changes.
+FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/shared/package.json packages/shared/
 COPY packages/cli/package.json packages/cli/
 COPY services/api/package.json services/api/
 COPY services/indexer/package.json services/indexer/
+
+FROM manifests AS build
 # Compiling needs neither install scripts nor optional packages (the launcher's embedded Postgres,
 # the test transpiler's native binaries).
 RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
@@ -28,29 +31,20 @@ COPY packages packages
 COPY services services
 RUN npm run build
 
-FROM ${NODE_IMAGE} AS production-dependencies
-WORKDIR /app
-COPY package.json package-lock.json ./
-COPY packages/shared/package.json packages/shared/
-COPY packages/cli/package.json packages/cli/
-COPY services/api/package.json services/api/
-COPY services/indexer/package.json services/indexer/
+FROM manifests AS production-dependencies
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=production-dependencies /app/node_modules node_modules
-COPY package.json package-lock.json ./
-COPY packages/shared/package.json packages/shared/
-COPY --from=build /app/packages/shared/dist packages/shared/dist
-COPY packages/cli/package.json packages/cli/
+# The whole tree, not only the root node_modules: npm nests a workspace's dependency under the
+# workspace when its version differs from another's (services/api/node_modules/uuid).
+COPY --from=production-dependencies /app ./
 COPY packages/cli/bin packages/cli/bin
-COPY --from=build /app/packages/cli/dist packages/cli/dist
-COPY services/api/package.json services/api/
 COPY services/api/migrations services/api/migrations
+COPY --from=build /app/packages/shared/dist packages/shared/dist
+COPY --from=build /app/packages/cli/dist packages/cli/dist
 COPY --from=build /app/services/api/dist services/api/dist
-COPY services/indexer/package.json services/indexer/
 COPY --from=build /app/services/indexer/dist services/indexer/dist
 USER node
 EXPOSE 8080 8081

@@ -72,62 +72,91 @@ test('dependencies wait on health checks that exist', () => {
 });
 
 describe('Dockerfile', () => {
+  // A small model of the Dockerfile: what each stage holds under its WORKDIR (/app), path by path,
+  // and where each path came from (the build context, another stage, or a RUN in the stage).
   interface Stage {
-    image: string;
     name?: string;
+    /** The image, or the earlier stage it starts from. */
+    base: string;
     instructions: { keyword: string; args: string }[];
   }
   const text = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
-  const lines = text
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line && !line.startsWith('#'));
   const args = new Map<string, string>();
   const stages: Stage[] = [];
-  for (const line of lines) {
+  for (const line of text.split('\n').map((l) => l.trim())) {
+    if (!line || line.startsWith('#')) continue;
     const [, keyword, rest] = /^(\w+)\s+(.*)$/.exec(line)!;
     if (keyword === 'ARG' && stages.length === 0) {
       const [name, value] = rest!.split('=');
       args.set(name!, value!);
     } else if (keyword === 'FROM') {
-      const [image, , name] = rest!.replace(/\$\{(\w+)\}/g, (_, arg: string) => args.get(arg) ?? '').split(/\s+/);
-      stages.push({ image: image!, name, instructions: [] });
+      const [base, , name] = rest!.replace(/\$\{(\w+)\}/g, (_, arg: string) => args.get(arg) ?? '').split(/\s+/);
+      stages.push({ base: base!, name, instructions: [] });
     } else {
       stages.at(-1)!.instructions.push({ keyword: keyword!, args: rest! });
     }
   }
   const runtime = stages.at(-1)!;
-  const stageNamed = (name: string) => stages.find((stage) => stage.name === name)!;
-  /** [source, destination, from-stage] of every COPY in a stage. */
-  const copies = (stage: Stage) =>
-    stage.instructions
-      .filter((i) => i.keyword === 'COPY')
-      .map((i) => {
-        const from = /--from=(\S+)/.exec(i.args)?.[1];
-        const paths = i.args.replace(/--\S+/g, '').trim().split(/\s+/);
-        return paths.slice(0, -1).map((source) => ({ source, destination: paths.at(-1)!, from }));
-      })
-      .flat();
+  const stageNamed = (name: string) => stages.find((stage) => stage.name === name);
+  const imageOf = (stage: Stage): string => (stageNamed(stage.base) ? imageOf(stageNamed(stage.base)!) : stage.base);
   const rootPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
   const workspaces = rootPackage.workspaces.map((dir) => ({
     dir,
     files: (JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as { files?: string[] }).files ?? [],
   }));
+  const manifests = ['package.json', 'package-lock.json', ...workspaces.map((w) => `${w.dir}/package.json`)];
 
-  test('every stage uses one supported Node LTS image, slim Debian', () => {
+  /** A COPY's sources (paths in the context, or under /app in another stage) with their destinations. */
+  function copiedBy(copy: string) {
+    const from = /--from=(\S+)/.exec(copy)?.[1];
+    const parts = copy.replace(/--\S+/g, '').trim().split(/\s+/);
+    const target = parts.at(-1)!;
+    return parts.slice(0, -1).map((source) => {
+      const relative = from ? path.posix.relative('/app', source) : source;
+      const destination = target.endsWith('/') ? path.posix.join(target, path.posix.basename(relative)) : target;
+      return { from, source, relative, destination: path.posix.normalize(destination) };
+    });
+  }
+  const copiesOf = (stage: Stage) => stage.instructions.filter((i) => i.keyword === 'COPY').flatMap((i) => copiedBy(i.args));
+
+  /** Path -> origin for everything a stage holds once its instructions ran; `seen` records what each RUN saw. */
+  function contentsOf(stage: Stage, seen = new Map<string, Map<string, string>>()): Map<string, string> {
+    const base = stageNamed(stage.base);
+    const contents = new Map(base ? contentsOf(base, seen) : []);
+    for (const i of stage.instructions) {
+      if (i.keyword === 'COPY') {
+        for (const c of copiedBy(i.args)) {
+          if (c.from && c.relative === '') for (const [p, origin] of contentsOf(stageNamed(c.from)!)) contents.set(p, origin);
+          else contents.set(c.destination, c.from ? `stage ${c.from}` : 'context');
+        }
+      } else if (i.keyword === 'RUN') {
+        seen.set(i.args, new Map(contents));
+        if (/^npm ci\b/.test(i.args)) contents.set('node_modules', i.args);
+        if (/^npm run build\b/.test(i.args)) for (const w of workspaces) contents.set(`${w.dir}/dist`, i.args);
+      }
+    }
+    return contents;
+  }
+  const holds = (contents: Map<string, string>, file: string) => [...contents.keys()].some((p) => file === p || file.startsWith(`${p}/`));
+  const image = contentsOf(runtime);
+
+  test('every stage starts from one supported Node LTS image, slim Debian', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.image).toBe(runtime.image);
-    const [, major] = /^node:(\d+)-bookworm-slim$/.exec(runtime.image) ?? [];
+    for (const stage of stages) expect(imageOf(stage)).toBe(imageOf(runtime));
+    const [, major] = /^node:(\d+)-bookworm-slim$/.exec(imageOf(runtime)) ?? [];
     expect(['22', '24']).toContain(major); // LTS lines still supported; 20 ended in April 2026
   });
 
   test('the running image holds compiled code and production dependencies only, and runs as a non-root user', () => {
     expect(runtime.instructions.filter((i) => i.keyword === 'RUN')).toEqual([]); // nothing installed or built in it
-    const modules = copies(runtime).filter((c) => c.destination.startsWith('node_modules'));
-    expect(modules).toHaveLength(1);
-    const installs = stageNamed(modules[0]!.from!).instructions.filter((i) => i.keyword === 'RUN');
-    expect(installs.map((i) => i.args)).toEqual([expect.stringMatching(/^npm ci .*--omit=dev/)]);
+    expect(image.get('node_modules')).toMatch(/^npm ci .*--omit=dev/);
+    // From the build stage only compiled output, never its sources or its dev node_modules.
+    const fromBuild = [...image].filter(([, origin]) => origin === 'stage build').map(([p]) => p);
+    expect(fromBuild.length).toBeGreaterThan(0);
+    for (const p of fromBuild) expect(p).toMatch(/\/dist$/);
+    // From the build context only the manifests and what a package.json ships (no sources).
+    const shipped = [...manifests, ...workspaces.flatMap((w) => w.files.map((f) => `${w.dir}/${f}`))];
+    for (const [p, origin] of image) if (origin === 'context') expect([p, shipped.includes(p)]).toEqual([p, true]);
     expect(text).not.toMatch(/tsx|src\/main\.ts/);
     const users = runtime.instructions.filter((i) => i.keyword === 'USER').map((i) => i.args);
     expect(users).toHaveLength(1);
@@ -136,30 +165,27 @@ describe('Dockerfile', () => {
     expect([last.keyword, JSON.parse(last.args)]).toEqual(['CMD', services.api!.command]); // the image's default is the api
   });
 
-  test("every workspace's manifest reaches each install, and what its package.json ships reaches the image", () => {
-    for (const stage of stages.filter((s) => s.instructions.some((i) => /^npm ci/.test(i.args)))) {
-      const copied = copies(stage).map((c) => c.source);
-      expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', ...workspaces.map((w) => `${w.dir}/package.json`)]));
-    }
-    const inImage = copies(runtime).map((c) => c.destination.replace(/\/$/, ''));
-    for (const { dir, files } of workspaces) {
-      expect(inImage).toContain(dir); // its package.json
-      for (const file of files) expect(inImage).toContain(`${dir}/${file}`);
-    }
+  test("every install sees every workspace's manifest, and what each package.json ships reaches the image", () => {
+    const seen = new Map<string, Map<string, string>>();
+    for (const stage of stages) contentsOf(stage, seen);
+    const installs = [...seen].filter(([run]) => /^npm ci\b/.test(run));
+    expect(installs.length).toBeGreaterThanOrEqual(2); // the build's and the production one
+    for (const [run, contents] of installs) for (const file of manifests) expect([run, file, contents.has(file)]).toEqual([run, file, true]);
+    for (const file of manifests) expect([file, image.has(file)]).toEqual([file, true]);
+    for (const { dir, files } of workspaces) for (const file of files) expect([dir, file, holds(image, `${dir}/${file}`)]).toEqual([dir, file, true]);
   });
 
   test('every file a compose command runs is in the image', () => {
-    const inImage = copies(runtime).map((c) => c.destination.replace(/\/$/, ''));
     for (const name of ['api', 'indexer', 'migrate']) {
       for (const file of services[name]!.command!.filter((part) => /\.js$|^services\//.test(part))) {
-        expect([name, inImage.some((dir) => file === dir || file.startsWith(`${dir}/`))]).toEqual([name, true]);
+        expect([name, file, holds(image, file)]).toEqual([name, file, true]);
       }
     }
   });
 
   test('what the build context lends exists, and nothing built or installed on the host is sent', () => {
     for (const stage of stages) {
-      for (const { source, from } of copies(stage)) if (!from) expect([source, fs.existsSync(path.join(root, source))]).toEqual([source, true]);
+      for (const { source, from } of copiesOf(stage)) if (!from) expect([source, fs.existsSync(path.join(root, source))]).toEqual([source, true]);
     }
     const ignored = fs.readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist']));
