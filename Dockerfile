@@ -13,12 +13,14 @@
 # image, so the dependencies are installed by the Node and npm that run them.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# The manifests alone, so each install below is cached until a package.json or the lock changes.
+# The manifests (and the CLI's bin, which npm links into node_modules/.bin), so each install
+# below is cached until a package.json or the lock changes.
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/shared/package.json packages/shared/
 COPY packages/cli/package.json packages/cli/
+COPY packages/cli/bin packages/cli/bin
 COPY services/api/package.json services/api/
 COPY services/indexer/package.json services/indexer/
 
@@ -40,7 +42,6 @@ WORKDIR /app
 # The whole tree, not only the root node_modules: npm nests a workspace's dependency under the
 # workspace when its version differs from another's (services/api/node_modules/uuid).
 COPY --from=production-dependencies /app ./
-COPY packages/cli/bin packages/cli/bin
 COPY services/api/migrations services/api/migrations
 COPY --from=build /app/packages/shared/dist packages/shared/dist
 COPY --from=build /app/packages/cli/dist packages/cli/dist
