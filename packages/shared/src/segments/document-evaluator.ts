@@ -5,7 +5,7 @@
 import type { ContactDocument, CustomFieldEntry } from '../search-index/contact-document';
 import { assertNever } from '../lang/assert-never';
 import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, LeafCondition, NumberCondition } from './condition-model';
-import type { DateOperator } from './operator-table';
+import { isDateOperator, type DateOperator } from './operator-table';
 
 const DAY = 86_400_000;
 /** Midnight UTC of `now`'s day, plus whole days. */
@@ -97,7 +97,11 @@ const lower = foldCase;
 function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean {
   const entry: CustomFieldEntry | undefined = doc.custom_fields?.find((e) => e.key === c.key);
   const value = entry?.[c.type];
-  const time = () => (typeof value === 'string' ? Date.parse(value) : undefined);
+  // Date operators compare whole UTC days; BETWEEN compares numbers on a number field.
+  if (isDateOperator(c.op)) {
+    if (c.op === 'between' && c.type !== 'date') return compare(value, c.op, c.values);
+    return inDateRange(typeof value === 'string' ? Date.parse(value) : undefined, c.op, c.values.map(String), c, now);
+  }
   switch (c.op) {
     case 'contains':
       return typeof value === 'string' && lower(value).includes(lower(String(c.values[0])));
@@ -111,15 +115,6 @@ function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean 
       return value === undefined;
     case 'not_empty':
       return value !== undefined;
-    case 'before':
-    case 'after':
-    case 'on':
-    case 'in_last_days':
-    case 'more_than_days_ago':
-    case 'in_next_days':
-      return inDateRange(time(), c.op, c.values.map(String), c, now);
-    case 'between':
-      return c.type === 'date' ? inDateRange(time(), c.op, c.values.map(String), c, now) : compare(value, c.op, c.values);
     case 'eq':
     case 'neq':
     case 'in':

@@ -6,7 +6,7 @@
 import type { QueryClause } from '../search-index/workspace-search';
 import { assertNever } from '../lang/assert-never';
 import type { Condition, CustomCondition, DateCondition, LeafCondition, NumberCondition } from './condition-model';
-import type { DateOperator } from './operator-table';
+import { isDateOperator, type DateOperator } from './operator-table';
 
 const and = (...filter: QueryClause[]): QueryClause => ({ bool: { filter } });
 const not = (clause: QueryClause): QueryClause => ({ bool: { must_not: [clause] } });
@@ -77,6 +77,8 @@ function custom(c: CustomCondition): QueryClause {
   const field = `custom_fields.${c.type}`;
   const entry = (...filter: QueryClause[]): QueryClause => ({ nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': c.key } }, ...filter) } });
   const values = c.values;
+  // Date operators compare whole UTC days; BETWEEN compares numbers on a number field.
+  if (isDateOperator(c.op)) return entry(c.op === 'between' && c.type !== 'date' ? comparison(field, c.op, values) : dateRange(field, c.op, values.map(String), c));
   switch (c.op) {
     case 'empty':
       return not(entry(exists(field)));
@@ -94,15 +96,6 @@ function custom(c: CustomCondition): QueryClause {
     case 'is_true':
     case 'is_false':
       return entry({ term: { [field]: c.op === 'is_true' } });
-    case 'before':
-    case 'after':
-    case 'on':
-    case 'in_last_days':
-    case 'more_than_days_ago':
-    case 'in_next_days':
-      return entry(dateRange(field, c.op, values.map(String), c));
-    case 'between':
-      return entry(c.type === 'date' ? dateRange(field, c.op, values.map(String), c) : comparison(field, c.op, values));
     case 'eq':
     case 'gt':
     case 'gte':

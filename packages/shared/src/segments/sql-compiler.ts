@@ -4,7 +4,7 @@
 // come from the model's closed enums, never from input.
 import { assertNever } from '../lang/assert-never';
 import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, DateCondition, LeafCondition, NumberCondition } from './condition-model';
-import type { DateOperator } from './operator-table';
+import { isDateOperator, type DateOperator } from './operator-table';
 
 export interface SqlPredicate {
   sql: string;
@@ -99,6 +99,8 @@ function custom(p: Params, c: CustomCondition): string {
   const value = typed[c.type];
   const values = c.values;
   const cast = c.type === 'number' ? '::double precision' : '::text';
+  // Date operators compare whole UTC days; BETWEEN compares numbers on a number field.
+  if (isDateOperator(c.op)) return c.op === 'between' && c.type !== 'date' ? comparison(p, value, c.op, values, cast) : dateRange(p, value, c.op, values.map(String), c);
   switch (c.op) {
     case 'in':
       return `${value} = any(${p.add(values.map(String), '::text[]')})`;
@@ -110,15 +112,6 @@ function custom(p: Params, c: CustomCondition): string {
       return `${value} is true`;
     case 'is_false':
       return `${value} is false`;
-    case 'before':
-    case 'after':
-    case 'on':
-    case 'in_last_days':
-    case 'more_than_days_ago':
-    case 'in_next_days':
-      return dateRange(p, value, c.op, values.map(String), c);
-    case 'between':
-      return c.type === 'date' ? dateRange(p, value, c.op, values.map(String), c) : comparison(p, value, c.op, values, cast);
     case 'eq':
     case 'neq':
     case 'gt':
