@@ -14,6 +14,7 @@ export const COUNTS_OPERATIONS: Operation[] = [
     scope: 'read',
     query: CountsQuery(DOCUMENTED_MAX_WAIT_MS),
     waitsForConsistency: true,
+    searchesInRequest: true,
     responses: { 200: ok(Counts) },
   },
 ];

@@ -17,6 +17,7 @@ export const EXPORTS_OPERATIONS: Operation[] = [
     scope: 'read',
     body: ExportBody,
     errors: [404, 409],
+    searchesInRequest: true,
     responses: { 200: CSV_STREAM },
   },
 ];

@@ -39,6 +39,8 @@ export interface Operation {
   idempotent?: boolean;
   /** Waits for a Consistency-Token: 503 when the index has not caught up within waitMs. */
   waitsForConsistency?: boolean;
+  /** Searches the index while the request waits: 503 when the search times out (http/search-timeouts). */
+  searchesInRequest?: boolean;
   /** A raw text/csv request body (file uploads), described in words. */
   csvBody?: string;
 }

@@ -1,0 +1,197 @@
+// The /v1/segments endpoints and a contact's segments as the OpenAPI document lists them, with the
+// request schemas the routes validate with; openapi-document.ts joins every feature's table.
+import { z } from 'zod';
+import { consistencyQueryFields } from '../consistency/consistency-schemas';
+import { ContactIdParams } from '../contacts/contact-schemas';
+import { ListQuery } from '../http/list-page';
+import { accepted, created, DOCUMENTED_MAX_WAIT_MS, file, none, ok, type Operation } from '../openapi/operation';
+import {
+  AdHocSegmentAction,
+  conditionRef,
+  ContactSegments,
+  CountAnswer,
+  jobRef,
+  PreviewAnswer,
+  SavedSegment,
+  Segment,
+  SegmentList,
+  SegmentQuery,
+  SnapshotStarted,
+} from '../openapi/segment-responses';
+import {
+  CreateSegmentRequest,
+  MAX_COUNTS_PER_REQUEST,
+  MAX_PREVIEW,
+  MembersQuery,
+  MembersRequest,
+  SegmentAction,
+  SegmentIdParams,
+  UpdateSegmentRequest,
+} from './segment-schemas';
+
+const consistencyFields = consistencyQueryFields(DOCUMENTED_MAX_WAIT_MS);
+
+// Request bodies the routes take loosely (`unknown`, then checked item by item or resolved): the
+// document shows what each item must be.
+const CreateSegmentBody = CreateSegmentRequest.extend({ condition: conditionRef.optional() });
+const UpdateSegmentBody = UpdateSegmentRequest.extend({ condition: conditionRef.optional() });
+const CountBody = z.strictObject({ queries: z.array(SegmentQuery).min(1).max(MAX_COUNTS_PER_REQUEST), ...consistencyFields });
+const PreviewBody = z.strictObject({ query: SegmentQuery, limit: z.number().int().min(1).max(MAX_PREVIEW).default(20), ...consistencyFields });
+const MembersBody = MembersRequest.extend({ query: SegmentQuery });
+
+const MEMBER_STREAM = file(
+  "The members in contact id order, streamed: one JSON object per line (ndjson) holding the requested fields in the contact JSON's spelling (id, email, firstName, ..., tags, labels, label:<key>, custom:<key>), or a CSV file with the export's headers",
+  'application/x-ndjson',
+  'text/csv',
+);
+
+export const SEGMENTS_OPERATIONS: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/segments',
+    tag: 'segments',
+    summary:
+      'Save a segment (condition as a JSON tree with tag ids, or text with tag names); unknown tags, custom fields and segments are named in a 400; label keys no contact has yet are warnings',
+    scope: 'write',
+    idempotent: true,
+    body: CreateSegmentBody,
+    errors: [409],
+    responses: { 201: created(SavedSegment) },
+  },
+  {
+    method: 'get',
+    path: '/v1/segments',
+    tag: 'segments',
+    summary: 'Saved segments by name (paged), with their text (current tag names) and whether they are broken',
+    scope: 'read',
+    query: ListQuery,
+    responses: { 200: ok(SegmentList) },
+  },
+  {
+    method: 'get',
+    path: '/v1/segments/{id}',
+    tag: 'segments',
+    summary: 'A saved segment',
+    scope: 'read',
+    params: SegmentIdParams,
+    responses: { 200: ok(Segment) },
+  },
+  {
+    method: 'patch',
+    path: '/v1/segments/{id}',
+    tag: 'segments',
+    summary: 'Rename, describe or change a saved segment (cycles refused)',
+    scope: 'write',
+    params: SegmentIdParams,
+    body: UpdateSegmentBody,
+    errors: [409],
+    responses: { 200: ok(SavedSegment) },
+  },
+  {
+    method: 'delete',
+    path: '/v1/segments/{id}',
+    tag: 'segments',
+    summary: 'Delete a saved segment (409 while other segments use it)',
+    scope: 'write',
+    params: SegmentIdParams,
+    errors: [409],
+    responses: { 204: none('Deleted') },
+  },
+  {
+    method: 'get',
+    path: '/v1/contacts/{id}/segments',
+    tag: 'segments',
+    summary: 'The saved segments a contact is in (evaluated against its latest state, one pass, no query per segment)',
+    scope: 'read',
+    params: ContactIdParams,
+    responses: { 200: ok(ContactSegments) },
+  },
+  {
+    method: 'post',
+    path: '/v1/segments/count',
+    tag: 'segments',
+    summary: `Count up to ${MAX_COUNTS_PER_REQUEST} segments (saved or ad hoc) in one round trip: per query, its total and sendable by email and phone, or its own problem`,
+    scope: 'read',
+    body: CountBody,
+    errors: [404, 409],
+    waitsForConsistency: true,
+    searchesInRequest: true,
+    responses: { 200: ok(CountAnswer) },
+  },
+  {
+    method: 'post',
+    path: '/v1/segments/preview',
+    tag: 'segments',
+    summary: `Count a segment and list its first contacts (up to ${MAX_PREVIEW})`,
+    scope: 'read',
+    body: PreviewBody,
+    errors: [404, 409],
+    waitsForConsistency: true,
+    searchesInRequest: true,
+    responses: { 200: ok(PreviewAnswer) },
+  },
+  {
+    method: 'get',
+    path: '/v1/segments/{id}/members',
+    tag: 'segments',
+    summary: 'Stream every member (NDJSON or CSV) from one point in time, in contact id order; resume with after=<last id>',
+    scope: 'read',
+    params: SegmentIdParams,
+    query: MembersQuery,
+    errors: [409],
+    searchesInRequest: true,
+    responses: { 200: MEMBER_STREAM },
+  },
+  {
+    method: 'post',
+    path: '/v1/segments/members',
+    tag: 'segments',
+    summary: 'Stream the members of an ad hoc segment',
+    scope: 'read',
+    body: MembersBody,
+    errors: [404, 409],
+    searchesInRequest: true,
+    responses: { 200: MEMBER_STREAM },
+  },
+  {
+    method: 'post',
+    path: '/v1/segments/{id}/snapshots',
+    tag: 'segments',
+    summary: 'Freeze the members now as an audience snapshot (a job)',
+    scope: 'write',
+    params: SegmentIdParams,
+    errors: [409],
+    responses: { 202: accepted(SnapshotStarted) },
+  },
+  {
+    method: 'post',
+    path: '/v1/segments/snapshots',
+    tag: 'segments',
+    summary: 'Freeze the members of an ad hoc segment',
+    scope: 'write',
+    body: z.strictObject({ query: SegmentQuery }),
+    errors: [404, 409],
+    responses: { 202: accepted(SnapshotStarted) },
+  },
+  {
+    method: 'post',
+    path: '/v1/segments/{id}/actions',
+    tag: 'segments',
+    summary: 'Bulk action on the members at this moment (a job): add/remove tags, set/remove labels, delete',
+    scope: 'write',
+    params: SegmentIdParams,
+    body: SegmentAction,
+    errors: [409],
+    responses: { 202: accepted(jobRef) },
+  },
+  {
+    method: 'post',
+    path: '/v1/segments/actions',
+    tag: 'segments',
+    summary: 'Bulk action on the members of an ad hoc segment (body: query plus the action)',
+    scope: 'write',
+    body: AdHocSegmentAction,
+    errors: [404, 409],
+    responses: { 202: accepted(jobRef) },
+  },
+];
