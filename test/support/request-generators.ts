@@ -3,7 +3,7 @@
 // the workspace's real ids), then one part of it made hostile (path, query, body, raw body, auth,
 // headers). Everything the generators know about the API comes from the document.
 import fc from 'fast-check';
-import type { Operation } from '../../services/api/src/openapi/openapi-document';
+import type { Operation } from '../../services/api/src/http/operation';
 import { deepValue, hostileValue, HUGE_NUMBERS, ODD_DATES, oddCursor, oddText, RawJson, segmentText, specialKeyObject, toJsonText, wrongType } from './fuzz-values';
 
 type JsonSchema = Record<string, any>;

@@ -2,8 +2,8 @@
 // request schemas the routes validate with; openapi-document.ts joins every feature's table.
 import { z } from 'zod';
 import { LIMITS } from '@segmenter/shared';
-import { Activity, ActivityHistory, BatchActivitiesAnswer } from '../openapi/contact-responses';
-import { created, ok, type Operation } from '../openapi/operation';
+import { Activity, ActivityHistory, BatchActivitiesAnswer } from './activity-responses';
+import { created, ok, type Operation } from '../http/operation';
 import { ActivityFields, ActivityHistoryQuery, BatchActivitiesRequest, BatchActivityItem } from './activity-schemas';
 import { ContactIdParams } from '../contacts/contact-schemas';
 

@@ -1,7 +1,7 @@
 // GET /v1/consistency as the OpenAPI document lists it, with the request schemas the routes
 // validate with; openapi-document.ts joins every feature's table.
-import { Consistent } from '../openapi/admin-responses';
-import { DOCUMENTED_MAX_WAIT_MS, ok, type Operation } from '../openapi/operation';
+import { Consistent } from './consistency-responses';
+import { DOCUMENTED_MAX_WAIT_MS, ok, type Operation } from '../http/operation';
 import { ConsistencyQuery } from './consistency-schemas';
 
 export const CONSISTENCY_OPERATIONS: Operation[] = [

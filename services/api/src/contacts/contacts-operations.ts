@@ -12,8 +12,8 @@ import {
   DeletedContactPage,
   StatusHistory,
   UpsertAnswer,
-} from '../openapi/contact-responses';
-import { created, none, ok, type Operation } from '../openapi/operation';
+} from './contact-responses';
+import { created, none, ok, type Operation } from '../http/operation';
 import {
   BatchGetRequest,
   BatchUpsertRequest,

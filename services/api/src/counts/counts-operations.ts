@@ -1,7 +1,7 @@
 // GET /v1/counts as the OpenAPI document lists it, with the request schemas the routes validate
 // with; openapi-document.ts joins every feature's table.
-import { Counts } from '../openapi/admin-responses';
-import { DOCUMENTED_MAX_WAIT_MS, ok, type Operation } from '../openapi/operation';
+import { Counts } from './counts-responses';
+import { DOCUMENTED_MAX_WAIT_MS, ok, type Operation } from '../http/operation';
 import { CountsQuery } from './counts-schemas';
 
 export const COUNTS_OPERATIONS: Operation[] = [

@@ -1,8 +1,8 @@
 // The /v1/custom-fields endpoints as the OpenAPI document lists them, with the request schemas the
 // routes validate with; openapi-document.ts joins every feature's table.
-import { CustomFieldDefinition, CustomFieldList } from '../openapi/contact-responses';
-import { accepted, created, ok, type Operation } from '../openapi/operation';
-import { jobRef } from '../openapi/segment-responses';
+import { CustomFieldDefinition, CustomFieldList } from './custom-field-responses';
+import { jobRef } from '../jobs/job-responses';
+import { accepted, created, ok, type Operation } from '../http/operation';
 import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField } from './custom-field-schemas';
 import { ListQuery } from '../http/list-page';
 

@@ -1,8 +1,8 @@
 // The /v1/duplicates endpoints as the OpenAPI document lists them, with the request schemas the
 // routes validate with; openapi-document.ts joins every feature's table.
 import { z } from 'zod';
-import { DuplicateContacts, DuplicatesResolved, DuplicateValues } from '../openapi/contact-responses';
-import { ok, type Operation } from '../openapi/operation';
+import { DuplicateContacts, DuplicatesResolved, DuplicateValues } from './duplicate-responses';
+import { ok, type Operation } from '../http/operation';
 import { DuplicateField, DuplicateFieldParams, ResolveDuplicatesRequest } from './duplicate-schemas';
 
 // The value is documented as any string: the route normalizes it (DuplicateValueParams) before

@@ -1,5 +1,5 @@
 // Every AppError renders the one problem shape, `errors` included (empty when no field is to blame).
-import { Problem } from '../openapi/schema-kit';
+import { Problem } from './problem';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, NotYetConsistentError, PayloadTooLargeError, UnauthorizedError, ValidationError } from './app-error';
 
 test.each([

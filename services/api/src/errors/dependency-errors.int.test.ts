@@ -4,7 +4,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { RunningApi, startApiService } from '../api-service';
-import { Problem } from '../openapi/schema-kit';
+import { Problem } from './problem';
 import { responseViolation } from '../../../../test/support/openapi-response-check';
 import { createTestEnvironment, TestEnvironment } from '../../../../test/support/test-environment';
 

@@ -1,8 +1,8 @@
 // The /v1/exports endpoints as the OpenAPI document lists them, with the request schemas the routes
 // validate with; openapi-document.ts joins every feature's table.
 import { z } from 'zod';
-import { CSV_STREAM, type Operation } from '../openapi/operation';
-import { SegmentQuery } from '../openapi/segment-responses';
+import { CSV_STREAM, type Operation } from '../http/operation';
+import { SegmentQuery } from '../segments/segment-responses';
 import { ContactExportRequest } from './export-schemas';
 
 // The route resolves the segment itself: the document shows a segment as a saved one or an ad hoc condition.

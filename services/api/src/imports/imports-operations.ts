@@ -1,7 +1,7 @@
 // The /v1/imports endpoints as the OpenAPI document lists them, with the request schemas the routes
 // validate with; openapi-document.ts joins every feature's table.
-import { Import, ImportList, ImportPreview, Rejections } from '../openapi/import-responses';
-import { CSV_STREAM, file, ok, type Operation } from '../openapi/operation';
+import { Import, ImportList, ImportPreview, Rejections } from './import-responses';
+import { CSV_STREAM, file, ok, type Operation } from '../http/operation';
 import { ListQuery } from '../http/list-page';
 import { ImportIdParams, ImportOptions, RejectionsQuery } from './import-schemas';
 

@@ -1,7 +1,7 @@
 // The /v1/jobs endpoints as the OpenAPI document lists them, with the request schemas the routes
 // validate with; openapi-document.ts joins every feature's table.
-import { ok, type Operation } from '../openapi/operation';
-import { JobList, jobRef } from '../openapi/segment-responses';
+import { ok, type Operation } from '../http/operation';
+import { JobList, jobRef } from './job-responses';
 import { ListQuery } from '../http/list-page';
 import { JobIdParams } from './job-schemas';
 

@@ -2,9 +2,9 @@
 // them, with the request schemas the routes validate with; openapi-document.ts joins every
 // feature's table.
 import { z } from 'zod';
-import { contactRef } from '../openapi/contact-responses';
-import { ok, type Operation } from '../openapi/operation';
-import { BulkLabelAnswer, LabelKeys, LabelValues } from '../openapi/tag-label-responses';
+import { contactRef } from '../contacts/contact-responses';
+import { BulkLabelAnswer, LabelKeys, LabelValues } from './label-responses';
+import { ok, type Operation } from '../http/operation';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { ListQuery } from '../http/list-page';
 import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, ReplaceLabelsRequest } from './label-schemas';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { LabelKey, LabelValue, LIMITS } from '@segmenter/shared';
 import { LabelMap } from '../labels/label-schemas';
 import { ImportOptions } from '../imports/import-schemas';
-import { toJsonSchema } from './schema-kit';
+import { toJsonSchema } from './json-schema';
 
 let described = false;
 

@@ -1,18 +1,23 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, and from
-// the answer schemas beside it (*-responses.ts), so the reference cannot drift from what the code
+// the answer schemas of each feature (<feature>-responses.ts), so the reference cannot drift from what the code
 // checks. Each feature lists its operations next to its routes (<feature>-operations.ts) and this
 // module joins them; openapi.int.test.ts checks that every listed one is routed, the integration
 // tests check every answer they receive against it (test/support/api-harness.ts), and
 // openapi-client.test.ts generates a typed client from it.
 import { z } from 'zod';
+import { ConditionTree } from '@segmenter/shared';
 import { ACTIVITIES_OPERATIONS } from '../activities/activities-operations';
 import { CONSISTENCY_OPERATIONS } from '../consistency/consistency-operations';
+import { Contact } from '../contacts/contact-responses';
 import { CONTACTS_OPERATIONS } from '../contacts/contacts-operations';
 import { COUNTS_OPERATIONS } from '../counts/counts-operations';
 import { CUSTOM_FIELDS_OPERATIONS } from '../custom-fields/custom-fields-operations';
 import { DUPLICATES_OPERATIONS } from '../duplicates/duplicates-operations';
+import { Problem } from '../errors/problem';
 import { EXPORTS_OPERATIONS } from '../exports/exports-operations';
+import type { Answer, Operation } from '../http/operation';
 import { IMPORTS_OPERATIONS } from '../imports/imports-operations';
+import { Job } from '../jobs/job-responses';
 import { JOBS_OPERATIONS } from '../jobs/jobs-operations';
 import { LABELS_OPERATIONS } from '../labels/labels-operations';
 import { SEARCH_INDEX_OPERATIONS } from '../search-index/search-index-operations';
@@ -21,13 +26,8 @@ import { SNAPSHOTS_OPERATIONS } from '../segments/snapshots-operations';
 import { SUPPRESSIONS_OPERATIONS } from '../suppressions/suppressions-operations';
 import { TAGS_OPERATIONS } from '../tags/tags-operations';
 import { WORKSPACES_OPERATIONS } from '../workspaces/workspaces-operations';
-import { Contact } from './contact-responses';
-import { ConditionTree, Job } from './segment-responses';
 import { describeCustomSchemas } from './custom-schema-shapes';
-import type { Answer, Operation } from './operation';
-import { JsonSchema, Problem, recursiveComponent, toJsonSchema } from './schema-kit';
-
-export type { Operation } from './operation';
+import { JsonSchema, recursiveComponent, toJsonSchema } from './json-schema';
 
 function parameters(schema: z.ZodObject | undefined, where: 'path' | 'query') {
   if (!schema) return [];

@@ -1,8 +1,8 @@
 // The operator's search index endpoints as the OpenAPI document lists them, with the request
 // schemas the routes validate with; openapi-document.ts joins every feature's table.
-import { SearchIndexState } from '../openapi/admin-responses';
-import { accepted, ok, type Operation } from '../openapi/operation';
-import { jobRef } from '../openapi/segment-responses';
+import { jobRef } from '../jobs/job-responses';
+import { SearchIndexState } from './search-index-responses';
+import { accepted, ok, type Operation } from '../http/operation';
 import { JobIdParams } from '../jobs/job-schemas';
 import { RebuildRequest, ReconcileRequest } from './search-index-schemas';
 

@@ -4,20 +4,20 @@ import { z } from 'zod';
 import { consistencyQueryFields } from '../consistency/consistency-schemas';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { ListQuery } from '../http/list-page';
-import { accepted, created, DOCUMENTED_MAX_WAIT_MS, file, none, ok, type Operation } from '../openapi/operation';
+import { accepted, created, DOCUMENTED_MAX_WAIT_MS, file, none, ok, type Operation } from '../http/operation';
+import { jobRef } from '../jobs/job-responses';
 import {
   AdHocSegmentAction,
   conditionRef,
   ContactSegments,
   CountAnswer,
-  jobRef,
   PreviewAnswer,
   SavedSegment,
   Segment,
   SegmentList,
   SegmentQuery,
-  SnapshotStarted,
-} from '../openapi/segment-responses';
+} from './segment-responses';
+import { SnapshotStarted } from './snapshot-responses';
 import {
   CreateSegmentRequest,
   MAX_COUNTS_PER_REQUEST,

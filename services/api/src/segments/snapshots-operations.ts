@@ -1,7 +1,7 @@
 // The /v1/snapshots endpoints (audience snapshots) as the OpenAPI document lists them, with the
 // request schemas the routes validate with; openapi-document.ts joins every feature's table.
-import { none, ok, type Operation } from '../openapi/operation';
-import { Snapshot, SnapshotMembers, SnapshotPage } from '../openapi/segment-responses';
+import { none, ok, type Operation } from '../http/operation';
+import { Snapshot, SnapshotMembers, SnapshotPage } from './snapshot-responses';
 import { SnapshotIdParams, SnapshotListQuery, SnapshotMembersQuery } from './segment-schemas';
 
 export const SNAPSHOTS_OPERATIONS: Operation[] = [

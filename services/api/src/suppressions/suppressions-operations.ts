@@ -1,7 +1,7 @@
 // The /v1/suppressions endpoints as the OpenAPI document lists them, with the request schemas the
 // routes validate with; openapi-document.ts joins every feature's table.
-import { Suppression, SuppressionPage } from '../openapi/contact-responses';
-import { ok, type Operation } from '../openapi/operation';
+import { Suppression, SuppressionPage } from './suppression-responses';
+import { ok, type Operation } from '../http/operation';
 import { SuppressionIdParams, SuppressionListQuery } from './suppression-schemas';
 
 export const SUPPRESSIONS_OPERATIONS: Operation[] = [

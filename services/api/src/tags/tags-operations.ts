@@ -1,10 +1,10 @@
 // The /v1/tags endpoints and the tag actions on one contact as the OpenAPI document lists them,
 // with the request schemas the routes validate with; openapi-document.ts joins every feature's
 // table.
-import { contactRef } from '../openapi/contact-responses';
-import { accepted, created, ok, type Operation } from '../openapi/operation';
-import { jobRef } from '../openapi/segment-responses';
-import { BulkTagAnswer, Tag, TagList } from '../openapi/tag-label-responses';
+import { contactRef } from '../contacts/contact-responses';
+import { jobRef } from '../jobs/job-responses';
+import { BulkTagAnswer, Tag, TagList } from './tag-responses';
+import { accepted, created, ok, type Operation } from '../http/operation';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { ListQuery } from '../http/list-page';
 import { BulkTagRequest, CreateTagRequest, DeleteTagQuery, TagIdParams, TagSelection, UpdateTagRequest } from './tag-schemas';

@@ -1,7 +1,7 @@
 // The operator's workspace and API key endpoints as the OpenAPI document lists them, with the
 // request schemas the routes validate with; openapi-document.ts joins every feature's table.
-import { ApiKeyList, IssuedKey, WorkspaceCreated } from '../openapi/admin-responses';
-import { created, none, ok, type Operation } from '../openapi/operation';
+import { ApiKeyList, IssuedKey, WorkspaceCreated } from './workspace-responses';
+import { created, none, ok, type Operation } from '../http/operation';
 import { ApiKeyParams, CreateApiKeyRequest, CreateWorkspaceRequest, WorkspaceIdParams } from './workspace-schemas';
 
 export const WORKSPACES_OPERATIONS: Operation[] = [

@@ -1,5 +1,6 @@
-// What the OpenAPI document says about one operation, and the answer helpers its tables use. Each
-// feature lists its operations next to its routes (<feature>-operations.ts); openapi-document.ts joins them.
+// What a route is, as its description: one operation (method, path, scope, what it takes and what it
+// answers) and the answer helpers the tables use. Each feature lists its operations next to its
+// routes (<feature>-operations.ts); openapi/openapi-document.ts joins them.
 import { z } from 'zod';
 
 /** One answer of an operation: a JSON body (its schema), a stream or file (content types), or none. */

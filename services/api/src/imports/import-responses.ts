@@ -1,8 +1,9 @@
 // Answers of the import endpoints (imports/): an import with its progress, the header mapping a
 // preview shows, and the rejected rows.
 import { z } from 'zod';
-import { IMPORT_STATUSES, ImportOptions } from '../imports/import-schemas';
-import { answer, FieldProblem, pageOf, timestamp, uuid } from './schema-kit';
+import { FieldProblem } from '../errors/problem';
+import { answer, pageOf, timestamp, uuid } from '../http/answer-schemas';
+import { IMPORT_STATUSES, ImportOptions } from './import-schemas';
 
 /** Where one column of the file goes (contact-csv-reader.ts ColumnTarget). */
 const ColumnTarget = z.union([

@@ -1,12 +1,13 @@
-// The segment side of the document: the condition tree (one recursive component), the request
-// shapes whose `condition` the routes take as unknown and resolve themselves, and the answers of
-// segments/, snapshots and jobs/.
+// The segment side of the document: the request shapes whose `condition` the routes take as unknown
+// and resolve themselves (shown as the one recursive Condition component), and the answers of
+// segments/ (saved segments, counts, previews, a contact's segments).
 import { z } from 'zod';
-import { ConditionTree, EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
-import { SegmentAction } from '../segments/segment-schemas';
-import { answer, FieldProblem, pageOf, ref, timestamp, uuid } from './schema-kit';
+import { EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
+import { Waited } from '../consistency/consistency-responses';
+import { FieldProblem } from '../errors/problem';
+import { answer, pageOf, ref, timestamp, uuid } from '../http/answer-schemas';
+import { SegmentAction } from './segment-schemas';
 
-export { ConditionTree };
 export const conditionRef = ref('Condition');
 
 /** Text in the segment language (tag names), the alternative to a JSON condition tree. */
@@ -47,11 +48,10 @@ const Sendable = answer({ email: z.number().int(), phone: z.number().int() });
 export const SegmentCount = answer({ total: z.number().int(), sendable: Sendable });
 /** A query of a multi-query count that could not be counted: its own problem, in its place. */
 export const QueryProblem = answer({ status: z.number().int(), title: z.string(), detail: z.string(), errors: z.array(FieldProblem) });
-const waited = answer({ waitedMs: z.number().int() });
 export const CountAnswer = answer({
   results: z.array(z.union([SegmentCount, QueryProblem])),
   tookMs: z.number().int(),
-  consistency: waited.optional(),
+  consistency: Waited.optional(),
 });
 export const PreviewAnswer = SegmentCount.extend({
   contacts: z.array(
@@ -70,39 +70,3 @@ export const PreviewAnswer = SegmentCount.extend({
 });
 
 export const ContactSegments = answer({ contactId: uuid, deleted: z.boolean(), items: z.array(answer({ id: uuid, name: z.string() })) });
-
-/** A job (jobs-store.ts): long work followed at /v1/jobs/{id}. System jobs have no workspace. */
-export const Job = answer({
-  id: uuid,
-  workspaceId: uuid.nullable(),
-  type: z.string(),
-  params: z.record(z.string(), z.unknown()),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
-  total: z.number().int().nullable(),
-  done: z.number().int(),
-  error: z.string().nullable(),
-  /** What a finished job found (a reconcile's report), when it reports anything. */
-  result: z.unknown().describe('Any JSON: the report of the job type, or null'),
-  attempts: z.number().int(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-  finishedAt: timestamp.nullable(),
-});
-export const jobRef = ref('Job');
-export const JobList = pageOf(jobRef);
-
-const SnapshotStatus = z.enum(['building', 'ready', 'failed']);
-export const SnapshotStarted = answer({ snapshot: answer({ id: uuid, status: SnapshotStatus }), job: jobRef });
-export const Snapshot = answer({
-  id: uuid,
-  segmentId: uuid.nullable(),
-  status: SnapshotStatus,
-  total: z.number().int().nullable(),
-  createdAt: timestamp,
-  readyAt: timestamp.nullable(),
-  /** After it the snapshot is gone (404): SNAPSHOT_TTL_HOURS after its creation. */
-  expiresAt: timestamp,
-  error: z.string().optional(),
-});
-export const SnapshotPage = pageOf(Snapshot);
-export const SnapshotMembers = answer({ snapshotId: uuid, total: z.number().int().nullable(), contactIds: z.array(uuid), nextCursor: z.string().nullable() });
