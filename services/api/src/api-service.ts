@@ -43,6 +43,9 @@ import { createSegmentActionChunk, SEGMENT_ACTION_JOB } from './segments/segment
 import { createSegmentsService } from './segments/segments-service';
 import { createSnapshotsService } from './segments/snapshots-service';
 import type { ConsistencyDependencies } from './consistency/consistency-check';
+import { createConsistencyService } from './consistency/consistency-service';
+import { createCountsService } from './counts/counts-service';
+import { createExportsService } from './exports/exports-service';
 import { createImportChunk, IMPORT_JOB } from './imports/import-job';
 import { createImportsService } from './imports/imports-service';
 
@@ -141,6 +144,9 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     imports: createImportsService({ pool, log: log.child({ component: 'imports' }), maxBytes: config.imports.maxBytes, partitions: config.imports.writers, nudgeJobs: () => jobs.nudge() }),
     segments: createSegmentsService({ search, log, jobs }),
     snapshots: createSnapshotsService({ pool, ttlHours: config.snapshots.ttlHours }),
+    counts: createCountsService({ search }),
+    consistency: createConsistencyService(search),
+    exports: createExportsService({ pool, es, alias, log }),
   };
 
   const app = createApp({
@@ -150,7 +156,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     bodyLimit: config.api.bodyLimit,
     operatorKey: config.api.operatorKey,
     trustProxy: config.api.trustProxy,
-    search,
+    consistencyMaxWaitMs: search.maxWaitMs,
     metrics: { registry, api: metrics, endpoint: metricsEndpoint },
     limits: config.limits,
     readiness: {

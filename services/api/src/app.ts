@@ -2,10 +2,11 @@
 // services so tests run the real app against their own database and topics.
 import express, { Express } from 'express';
 import { healthzHandler, Logger, MetricsEndpointSettings, mountMetrics, Pool, readyzHandler, ReadinessCheck, Registry, RequestLimits } from '@segmenter/shared';
-import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { consistencyRoutes } from './consistency/consistency-routes';
+import type { ConsistencyService } from './consistency/consistency-service';
 import { consistencyTokens } from './consistency/write-tracking';
 import { countsRoutes } from './counts/counts-routes';
+import type { CountsService } from './counts/counts-service';
 import { contactSegmentsRoutes, segmentsRoutes } from './segments/segments-routes';
 import type { SegmentsService } from './segments/segments-service';
 import { snapshotsRoutes } from './segments/snapshots-routes';
@@ -31,6 +32,7 @@ import { jobsRoutes } from './jobs/jobs-routes';
 import type { JobsService } from './jobs/jobs-service';
 import { importsRoutes } from './imports/imports-routes';
 import { exportsRoutes } from './exports/exports-routes';
+import type { ExportsService } from './exports/exports-service';
 import type { ImportsService } from './imports/imports-service';
 import { openApiRoutes } from './openapi/openapi-routes';
 import { contactLabelsRoutes, labelsRoutes } from './labels/labels-routes';
@@ -54,6 +56,9 @@ export interface AppServices {
   searchIndex: SearchIndexService;
   segments: SegmentsService;
   snapshots: SnapshotsService;
+  counts: CountsService;
+  consistency: ConsistencyService;
+  exports: ExportsService;
 }
 
 export interface AppDependencies {
@@ -65,8 +70,8 @@ export interface AppDependencies {
   /** express's "trust proxy" (API_TRUST_PROXY): which proxies may name the client address. */
   trustProxy?: number | string;
   readiness: Record<string, ReadinessCheck>;
-  /** Reads served by Elasticsearch, and how long they may wait for read-your-writes. */
-  search: ConsistencyDependencies;
+  /** How long reads served by Elasticsearch may wait for read-your-writes (CONSISTENCY_MAX_WAIT_MS). */
+  consistencyMaxWaitMs: number;
   /** `endpoint`: where /metrics is served and its token (config METRICS_*); open on this app when absent. */
   metrics: { registry: Registry; api: ApiMetrics; endpoint?: MetricsEndpointSettings };
   /** Per-key rate and search cost, failed authentications per IP (config: RequestLimits). */
@@ -106,11 +111,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/suppressions', suppressionsRoutes(services.suppressions, pool));
   app.use('/v1/jobs', jobsRoutes(services.jobs, pool));
   app.use('/v1/imports', importsRoutes(services.imports, pool));
-  app.use('/v1/counts', countsRoutes(deps.search));
-  app.use('/v1/segments', segmentsRoutes(services.segments, pool, deps.search.maxWaitMs));
+  app.use('/v1/counts', countsRoutes(services.counts, pool, deps.consistencyMaxWaitMs));
+  app.use('/v1/segments', segmentsRoutes(services.segments, pool, deps.consistencyMaxWaitMs));
   app.use('/v1/snapshots', snapshotsRoutes(services.snapshots, pool));
-  app.use('/v1/exports', exportsRoutes({ ...deps.search, log: deps.log }));
-  app.use('/v1/consistency', consistencyRoutes(deps.search));
+  app.use('/v1/exports', exportsRoutes(services.exports, pool));
+  app.use('/v1/consistency', consistencyRoutes(services.consistency, pool, deps.consistencyMaxWaitMs));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log, deps.bodyLimit));

@@ -1,7 +1,6 @@
 // Read-your-writes for reads served by Elasticsearch: a request may pass the consistency token a
 // write returned (and how long it may wait); the read then waits until the mirror shows that
-// write, or answers 503 "not yet consistent" with Retry-After.
-import type { Response } from 'express';
+// write, or fails with NotYetConsistentError (503; its route adds Retry-After, retry-after-not-yet-consistent.ts).
 import type { EsClient, Pool } from '@segmenter/shared';
 import { NotYetConsistentError, ValidationError } from '../errors/app-error';
 import { decodeToken, WrittenVersion } from './consistency-token';
@@ -33,15 +32,11 @@ export async function ensureConsistent(
   deps: ConsistencyDependencies,
   workspaceId: string,
   query: { consistencyToken?: string; waitMs?: number },
-  res: Response,
 ): Promise<ConsistencyOutcome | undefined> {
   if (query.consistencyToken === undefined) return undefined;
   const versions = await versionsOf(deps.pool, workspaceId, query.consistencyToken);
   const outcome = await awaitSearchable(deps.es, deps.alias, workspaceId, versions, query.waitMs ?? deps.defaultWaitMs);
   deps.observeWait?.(outcome.consistent ? 'consistent' : 'timed_out', outcome.waitedMs / 1000);
-  if (!outcome.consistent) {
-    res.setHeader('Retry-After', '1');
-    throw new NotYetConsistentError(outcome.pending, outcome.waitedMs);
-  }
+  if (!outcome.consistent) throw new NotYetConsistentError(outcome.pending, outcome.waitedMs);
   return outcome;
 }

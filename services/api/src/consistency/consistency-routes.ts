@@ -1,18 +1,20 @@
 // GET /v1/consistency?consistencyToken=...: waits (bounded) until the mirror shows a write, for
-// clients that read elsewhere (or just want to know).
+// clients that read elsewhere (or just want to know). The route parses, calls the service and answers.
 import { Router } from 'express';
+import type { Pool } from '@segmenter/shared';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { parseRequestPart } from '../http/validate';
-import { ConsistencyDependencies, ensureConsistent } from './consistency-check';
 import { ConsistencyQuery } from './consistency-schemas';
+import type { ConsistencyService } from './consistency-service';
+import { retryAfterIfNotYetConsistent } from './retry-after-not-yet-consistent';
 
-export function consistencyRoutes(deps: ConsistencyDependencies): Router {
+/** `maxWaitMs` bounds how long a request may wait for its writes (config). */
+export function consistencyRoutes(consistency: ConsistencyService, pool: Pool, maxWaitMs: number): Router {
   const router = Router();
-  const Query = ConsistencyQuery(deps.maxWaitMs);
-  router.get('/', requireApiKey(deps.pool, 'read'), async (req, res) => {
+  const Query = ConsistencyQuery(maxWaitMs);
+  router.get('/', requireApiKey(pool, 'read'), async (req, res) => {
     const query = parseRequestPart(Query, 'query', req.query);
-    const outcome = (await ensureConsistent(deps, workspaceOf(res), query, res))!;
-    res.json({ consistent: true, waitedMs: outcome.waitedMs });
+    res.json(await retryAfterIfNotYetConsistent(res, () => consistency.waitForWrites(workspaceOf(res), query)));
   });
   return router;
 }

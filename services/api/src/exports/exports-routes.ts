@@ -1,10 +1,12 @@
 // /v1/exports: files of contacts for people to download. The route validates the request and
-// hands it to the streaming writer (contact-export), which owns paging, cells and the stream.
+// hands it to the exports service, which streams the file.
 import { Router } from 'express';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
 import { parseRequestPart } from '../http/validate';
-import { ContactExportDependencies, ExportSource, exportContacts } from './contact-export';
+import type { Pool } from '@segmenter/shared';
+import type { ExportSource } from './contact-export';
 import { ContactExportRequest } from './export-schemas';
+import type { ExportsService } from './exports-service';
 
 function sourceOf(body: ContactExportRequest): ExportSource {
   if (body.segment) return { kind: 'segment', query: body.segment, at: 'body.segment' };
@@ -12,11 +14,11 @@ function sourceOf(body: ContactExportRequest): ExportSource {
   return { kind: 'deleted' };
 }
 
-export function exportsRoutes(deps: ContactExportDependencies): Router {
+export function exportsRoutes(contactExports: ExportsService, pool: Pool): Router {
   const router = Router();
-  router.post('/contacts', requireApiKey(deps.pool, 'read'), async (req, res) => {
+  router.post('/contacts', requireApiKey(pool, 'read'), async (req, res) => {
     const body = parseRequestPart(ContactExportRequest, 'body', req.body);
-    await exportContacts(deps, workspaceOf(res), { source: sourceOf(body), columns: body.columns, columnsAt: 'body.columns' }, res);
+    await contactExports.exportContacts(workspaceOf(res), { source: sourceOf(body), columns: body.columns, columnsAt: 'body.columns' }, res);
   });
   return router;
 }

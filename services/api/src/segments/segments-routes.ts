@@ -5,6 +5,7 @@ import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { retryAfterIfNotYetConsistent } from '../consistency/retry-after-not-yet-consistent';
 import { ListQuery } from '../http/list-page';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
@@ -21,12 +22,12 @@ export function segmentsRoutes(segments: SegmentsService, pool: Pool, maxWaitMs:
 
   router.post('/count', read, async (req, res) => {
     const body = parseRequestPart(CountRequest, 'body', req.body);
-    res.json(await segments.count(workspaceOf(res), body, res));
+    res.json(await retryAfterIfNotYetConsistent(res, () => segments.count(workspaceOf(res), body)));
   });
 
   router.post('/preview', read, async (req, res) => {
     const body = parseRequestPart(PreviewRequest, 'body', req.body);
-    res.json(await segments.preview(workspaceOf(res), body, res));
+    res.json(await retryAfterIfNotYetConsistent(res, () => segments.preview(workspaceOf(res), body)));
   });
 
   router.get('/:id/members', read, async (req, res) => {

@@ -68,24 +68,24 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
     /**
      * Counts up to MAX_COUNTS_PER_REQUEST queries in one search. Each query stands alone: one that
      * cannot be counted answers its own problem (status and errors) in its place, and the others
-     * are still counted. `res` carries Retry-After when the wait for the token's writes runs out.
+     * are still counted. NotYetConsistentError when the token's writes are not searchable within the wait.
      */
-    async count(workspaceId: string, body: CountRequest, res: Response) {
+    async count(workspaceId: string, body: CountRequest) {
       const fieldOf = (i: number) => `body.queries.${i}`;
       const queries = body.queries.map((raw, i) => {
         const checked = checkRequestPart(SegmentQuery, fieldOf(i), raw);
         return { query: checked.ok ? checked.data : new ValidationError(checked.problems), at: fieldOf(i) };
       });
       const resolved = await treesOfQueries(createResolutionContext(workspaceId, pool), queries);
-      const consistency = await ensureConsistent(deps.search, workspaceId, body, res);
+      const consistency = await ensureConsistent(deps.search, workspaceId, body);
       const started = performance.now();
       const results = await countSegments(es, alias, workspaceId, resolved, fieldOf, log);
       return { results, tookMs: Math.round(performance.now() - started), ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) };
     },
 
-    async preview(workspaceId: string, body: PreviewRequest, res: Response) {
+    async preview(workspaceId: string, body: PreviewRequest) {
       const tree = await treeOf(createResolutionContext(workspaceId, pool), body.query, 'body.query');
-      await ensureConsistent(deps.search, workspaceId, body, res);
+      await ensureConsistent(deps.search, workspaceId, body);
       const started = performance.now();
       const preview = await previewSegment(es, alias, workspaceId, tree, body.limit);
       return { ...preview, tookMs: Math.round(performance.now() - started) };

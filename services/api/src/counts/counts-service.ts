@@ -1,0 +1,69 @@
+// The counts feature behind GET /v1/counts: the dashboard's numbers from the mirror in one
+// Elasticsearch round trip (live contacts, sendable by email and by phone, per channel status, per
+// tag and per label key), after waiting for the writes behind a consistency token when one is given.
+import { estypes, workspaceSearch } from '@segmenter/shared';
+import { ConsistencyDependencies, ensureConsistent } from '../consistency/consistency-check';
+import { completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
+import { SENDABLE_AGGREGATIONS, SendableAggregations, sendableCounts } from '../segments/segment-counts';
+
+const MAX_LABEL_KEYS = 1000;
+
+type Buckets = { buckets: { key: string; doc_count: number }[] };
+const countsOf = (agg: unknown) => Object.fromEntries((agg as Buckets).buckets.map((b) => [b.key, b.doc_count]));
+
+export interface CountsServiceDependencies {
+  /** Postgres, the index, and how long reads may wait for read-your-writes. */
+  search: ConsistencyDependencies;
+}
+
+export type CountsService = ReturnType<typeof createCountsService>;
+
+export function createCountsService(deps: CountsServiceDependencies) {
+  const { pool, es, alias } = deps.search;
+  return {
+    /** The workspace's numbers; NotYetConsistentError when the token's writes are not searchable within the wait. */
+    async count(workspaceId: string, query: { consistencyToken?: string; waitMs?: number }) {
+      const consistency = await ensureConsistent(deps.search, workspaceId, query);
+      // The workspace's tags first, so every one of them is counted (not only the top buckets).
+      const { rows: tags } = await pool.query('select id, name from tags where workspace_id = $1 order by name', [workspaceId]);
+      const started = performance.now();
+      const time = searchTime(es);
+      const response = completeOrThrow(
+        await withinSearchTime(() =>
+          es.search(
+            {
+              ...time.body,
+              ...workspaceSearch(alias, workspaceId, []),
+              size: 0,
+              track_total_hits: true, // exact, never "10,000+"
+              aggs: {
+                ...SENDABLE_AGGREGATIONS,
+                email_status: { terms: { field: 'email_status', size: 20 } },
+                phone_status: { terms: { field: 'phone_status', size: 20 } },
+                tags: { terms: { field: 'tag_ids', size: Math.max(1, tags.length), include: tags.length > 0 ? tags.map((t) => t.id as string) : ['none'] } },
+                label_keys: { terms: { field: 'label_keys', size: MAX_LABEL_KEYS } },
+              },
+            },
+            time.options,
+          ),
+        ),
+      );
+      const tookMs = Math.round(performance.now() - started);
+      const aggs = response.aggregations as Record<string, unknown> & SendableAggregations;
+      const tagCounts = countsOf(aggs.tags);
+      const labelKeys = aggs.label_keys as Buckets & { sum_other_doc_count: number };
+      return {
+        total: (response.hits.total as estypes.SearchTotalHits).value,
+        sendable: sendableCounts(aggs),
+        emailStatus: countsOf(aggs.email_status),
+        phoneStatus: countsOf(aggs.phone_status),
+        tags: tags.map((t) => ({ id: t.id, name: t.name, count: tagCounts[t.id] ?? 0 })),
+        labelKeys: countsOf(labelKeys),
+        // More label keys than listed: the rest are counted in GET /v1/labels.
+        labelKeysTruncated: labelKeys.sum_other_doc_count > 0,
+        tookMs,
+        ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}),
+      };
+    },
+  };
+}
