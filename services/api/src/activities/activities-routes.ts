@@ -2,7 +2,8 @@
 // newest first: parse, call the activities service, answer.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { principalOf, requireApiKey } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { principalOf } from '../http/request-principal';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { AppError } from '../errors/app-error';
 import { idempotent } from '../http/idempotency';

@@ -7,22 +7,7 @@ import { ForbiddenError, UnauthorizedError } from '../errors/app-error';
 import { ApiKeyScope, keyMatches, prefixOf, sha256 } from './api-keys';
 import { findApiKeyByPrefix } from './api-keys-store';
 import { admitApiKey, recordFailedAuthentication, refuseThrottledClient } from '../http/rate-limits';
-
-export interface Principal {
-  workspaceId: string;
-  apiKeyId: string;
-  scopes: ApiKeyScope[];
-}
-
-export function principalOf(res: Response): Principal {
-  const principal = res.locals.principal as Principal | undefined;
-  // Routes are mounted behind requireApiKey; reaching here without one is a wiring bug.
-  if (!principal) throw new Error('route reached without authentication');
-  return principal;
-}
-
-/** The workspace of the authenticated key: every query of a request is scoped by it. */
-export const workspaceOf = (res: Response): string => principalOf(res).workspaceId;
+import type { Principal } from '../http/request-principal';
 
 export function requireApiKey(pool: Pool, scope: ApiKeyScope) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {

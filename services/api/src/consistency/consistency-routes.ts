@@ -2,7 +2,8 @@
 // clients that read elsewhere (or just want to know). The route parses, calls the service and answers.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { workspaceOf } from '../http/request-principal';
 import { parseRequestPart } from '../http/validate';
 import { ConsistencyQuery } from './consistency-schemas';
 import type { ConsistencyService } from './consistency-service';

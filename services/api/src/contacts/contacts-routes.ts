@@ -1,7 +1,8 @@
 // /v1/contacts: parse, call one service method, shape the answer.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { principalOf, requireApiKey, workspaceOf } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { principalOf, workspaceOf } from '../http/request-principal';
 import { idempotent } from '../http/idempotency';
 import { checkRequestPart, parseRequestPart } from '../http/validate';
 import {

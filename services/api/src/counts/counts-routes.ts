@@ -2,7 +2,8 @@
 // token to read its own writes. The route parses, calls the service and answers.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { workspaceOf, requireApiKey } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { workspaceOf } from '../http/request-principal';
 import { retryAfterIfNotYetConsistent } from '../consistency/retry-after-not-yet-consistent';
 import { parseRequestPart } from '../http/validate';
 import { CountsQuery } from './counts-schemas';

@@ -3,7 +3,8 @@
 // at /v1/jobs/:id); see custom-fields-service.ts for how saved segments are kept whole.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { principalOf, requireApiKey } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { principalOf } from '../http/request-principal';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField } from './custom-field-schemas';

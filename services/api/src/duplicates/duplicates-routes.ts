@@ -2,7 +2,8 @@
 // resolving a value by merging or removing the others.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { principalOf, requireApiKey } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { principalOf } from '../http/request-principal';
 import { parseRequestPart } from '../http/validate';
 import { DuplicateFieldParams, DuplicateListQuery, DuplicateValueParams, ResolveDuplicatesRequest } from './duplicate-schemas';
 import type { DuplicatesService } from './duplicates-service';

@@ -1,7 +1,8 @@
 // /v1/exports: files of contacts for people to download. The route validates the request and
 // hands it to the exports service, which streams the file.
 import { Router } from 'express';
-import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { workspaceOf } from '../http/request-principal';
 import { parseRequestPart } from '../http/validate';
 import type { Pool } from '@segmenter/shared';
 import type { ExportSource } from './contact-export';

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { principalOf } from '../auth/authenticate';
+import { principalOf } from './request-principal';
 import { AppError, ConflictError, ValidationError } from '../errors/app-error';
 import { answerTokenOf, CONSISTENCY_TOKEN_HEADER } from './answer-token';
 

@@ -2,7 +2,8 @@
 // cancel it, download what it refused. Parse, call one service method, answer.
 import { Router, Request } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { workspaceOf } from '../http/request-principal';
 import { rejectedRowLine, rejectedRowsHeader } from '../contact-files/contact-csv-reader';
 import { AppError } from '../errors/app-error';
 import { ListQuery } from '../http/list-page';

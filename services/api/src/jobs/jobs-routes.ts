@@ -1,7 +1,8 @@
 // /v1/jobs: progress of long work (tag deletion now; imports and bulk actions later).
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { principalOf, requireApiKey } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { principalOf } from '../http/request-principal';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
 import { JobIdParams } from './job-schemas';

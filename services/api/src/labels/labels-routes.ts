@@ -1,7 +1,8 @@
 // /v1/labels (keys and values in use, bulk changes) and the label endpoints of one contact.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { principalOf, requireApiKey } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { principalOf } from '../http/request-principal';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { publicContact } from '../contacts/public-contact';
 import { idempotent } from '../http/idempotency';

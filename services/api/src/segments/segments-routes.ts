@@ -4,7 +4,8 @@
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
 import { ContactIdParams } from '../contacts/contact-schemas';
-import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { workspaceOf } from '../http/request-principal';
 import { retryAfterIfNotYetConsistent } from '../consistency/retry-after-not-yet-consistent';
 import { ListQuery } from '../http/list-page';
 import { idempotent } from '../http/idempotency';

@@ -2,7 +2,8 @@
 // first, read, deleted, and their members page by page, until they expire (snapshots-service).
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { workspaceOf } from '../http/request-principal';
 import { parseRequestPart } from '../http/validate';
 import { SnapshotIdParams, SnapshotListQuery, SnapshotMembersQuery } from './segment-schemas';
 import type { SnapshotsService } from './snapshots-service';

@@ -2,7 +2,8 @@
 // up) and lifting one entry. Erased entries answer with a null address: only their hash is kept.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { workspaceOf } from '../http/request-principal';
 import { parseRequestPart } from '../http/validate';
 import { SuppressionIdParams, SuppressionListQuery } from './suppression-schemas';
 import type { SuppressionsService } from './suppressions-service';

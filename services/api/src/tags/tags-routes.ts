@@ -1,7 +1,8 @@
 // /v1/tags and the tag actions on contacts: parse, call one service method, shape the answer.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';
-import { requireApiKey, workspaceOf } from '../auth/authenticate';
+import { requireApiKey } from '../auth/authenticate';
+import { workspaceOf } from '../http/request-principal';
 import { publicContact } from '../contacts/public-contact';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { idempotent } from '../http/idempotency';
