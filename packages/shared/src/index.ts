@@ -6,6 +6,7 @@ export * from './elasticsearch/es-client';
 export * from './domain/contact-domain';
 export * from './domain/contact-normalisers';
 export * from './domain/user-key-record';
+export * from './domain/uuid';
 export * from './domain/visible-text';
 export * from './events/change-events';
 export * from './kafka/kafka-client';

@@ -3,6 +3,9 @@ import { Pool, PoolClient } from 'pg';
 
 export type { Pool, PoolClient };
 
+/** What a store needs to run statements: the pool itself, or a client inside a transaction. */
+export type Queryable = Pick<PoolClient, 'query'>;
+
 export function createPgPool(url: string, max: number, onIdleError?: (err: Error) => void): Pool {
   const pool = new Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection (Postgres restart, terminated backend) emits 'error' on
@@ -47,7 +50,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
  * Holds a lock on `name` until the transaction ends: serialises work no row lock covers, such as
  * a check followed by an insert. Must run inside a transaction (outside one it is released at once).
  */
-export async function lockForTransaction(client: Pick<PoolClient, 'query'>, name: string): Promise<void> {
+export async function lockForTransaction(client: Queryable, name: string): Promise<void> {
   await client.query('select pg_advisory_xact_lock(hashtext($1))', [name]);
 }
 

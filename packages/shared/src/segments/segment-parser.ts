@@ -4,6 +4,7 @@
 // both. Fields are read by their language name (first_name) or their JSON name (firstName).
 // Grammar and every operator: docs/segment-language.md.
 import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES } from '../domain/contact-domain';
+import { isUuid } from '../domain/uuid';
 import { assertNever } from '../lang/assert-never';
 import type { Condition, CustomCondition, DateCondition, LeafCondition } from './condition-model';
 import { NUMBER_FIELDS, TEXT_FIELDS } from './condition-model';
@@ -318,7 +319,7 @@ class Parser {
 
   segment(): Extract<LeafCondition, { kind: 'segment' }> {
     const id = this.text('a segment id');
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) this.fail(['a segment id (UUID)'], this.tokens[this.pos - 1]);
+    if (!isUuid(id)) this.fail(['a segment id (UUID)'], this.tokens[this.pos - 1]);
     return { kind: 'segment', segmentId: id.toLowerCase() };
   }
 

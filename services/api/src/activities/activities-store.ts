@@ -1,11 +1,8 @@
 // SQL for activities. History pages newest first by (occurred_at, id); the cursor is the last id
 // seen, whose time is looked up, so it stays exact to the microsecond.
-import { ENGAGEMENT_RANKS } from '@segmenter/shared';
+import { ENGAGEMENT_RANKS, type Queryable } from '@segmenter/shared';
 import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES } from './activity-schemas';
-import type { PoolClient } from 'pg';
 import type { ActivityFields } from './activity-schemas';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export interface Activity extends ActivityFields {
   id: string;

@@ -2,8 +2,7 @@
 // SMS STOP reply (an sms `unsubscribed`) or SMS complaint, which opt the phone out. One table, read
 // by the activity routes and docs/sendability.md. Other channels (whatsapp, push, web) have no
 // status of their own on the contact, so their activities change none.
-import type { PoolClient } from 'pg';
-import type { StatusChannel } from '@segmenter/shared';
+import type { Queryable, StatusChannel } from '@segmenter/shared';
 import { emitContactEvents } from '../contacts/contact-changes';
 import { setChannelStatuses } from '../contacts/contacts-store';
 import { lessStrictThan } from '../suppressions/status-strictness';
@@ -22,7 +21,7 @@ const ACTIVITY_STATUS_EFFECTS: Partial<Record<ActivityFields['channel'], Partial
  * path every status change takes: history, version bump, event. A status only gets stricter (an
  * unsubscribe leaves a blacklisted contact blacklisted), and goes on the suppression list.
  */
-export async function applyActivityStatusEffects(client: Pick<PoolClient, 'query'>, workspaceId: string, items: (ActivityFields & { contactId: string })[]): Promise<void> {
+export async function applyActivityStatusEffects(client: Queryable, workspaceId: string, items: (ActivityFields & { contactId: string })[]): Promise<void> {
   const changed = new Set<string>();
   for (const item of items) {
     const effect = ACTIVITY_STATUS_EFFECTS[item.channel]?.[item.status];

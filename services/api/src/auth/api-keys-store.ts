@@ -1,5 +1,6 @@
 // SQL for API keys. Lookups go by the public prefix; the hash comparison happens in code.
 import type { Pool, PoolClient } from 'pg';
+import type { Queryable } from '@segmenter/shared';
 import type { ApiKeyScope } from './api-keys';
 
 export interface StoredApiKey {
@@ -42,7 +43,7 @@ export interface ApiKeySummary {
   revokedAt: string | null;
 }
 
-export async function listApiKeys(client: Pick<PoolClient, 'query'>, workspaceId: string): Promise<ApiKeySummary[]> {
+export async function listApiKeys(client: Queryable, workspaceId: string): Promise<ApiKeySummary[]> {
   const { rows } = await client.query(
     'select id, name, prefix, scopes, created_at, revoked_at from api_keys where workspace_id = $1 order by created_at, id',
     [workspaceId],
@@ -51,7 +52,7 @@ export async function listApiKeys(client: Pick<PoolClient, 'query'>, workspaceId
 }
 
 /** Revokes a key of the workspace; returns false when there is no such key. */
-export async function revokeApiKey(client: Pick<PoolClient, 'query'>, workspaceId: string, id: string): Promise<boolean> {
+export async function revokeApiKey(client: Queryable, workspaceId: string, id: string): Promise<boolean> {
   const { rowCount } = await client.query('update api_keys set revoked_at = coalesce(revoked_at, now()) where workspace_id = $1 and id = $2', [workspaceId, id]);
   return rowCount === 1;
 }

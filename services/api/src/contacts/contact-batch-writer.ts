@@ -5,7 +5,7 @@
 // of the new contacts, one of their tags, one of their labels, one update of the matched contacts,
 // one insert of status history and one of the outbox events, built by Postgres from the rows.
 import { v7 as timeOrderedUuid } from 'uuid';
-import { CustomFieldValue, LIMITS, lockForTransaction, PoolClient, StatusChannel } from '@segmenter/shared';
+import { CustomFieldValue, LIMITS, lockForTransaction, PoolClient, type Queryable, StatusChannel } from '@segmenter/shared';
 import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, FieldProblem } from '../errors/app-error';
@@ -16,8 +16,6 @@ import { recordWrittenVersions } from '../consistency/write-tracking';
 import { fieldColumns } from './contacts-store';
 import { isSuppressing, stricterStatus, strictnessOf } from '../suppressions/status-strictness';
 import { findSuppressions, FoundSuppression, recordSuppressions, suppressionOf } from '../suppressions/suppressions-store';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'skipped';
 

@@ -1,6 +1,6 @@
 // The one way a contact change leaves a transaction: load the changed contacts' snapshots (with
 // their new versions) and append one event per contact to the outbox, in the same transaction.
-import { ContactSnapshot, inTransaction, Pool } from '@segmenter/shared';
+import { ContactSnapshot, inTransaction, Pool, type Queryable } from '@segmenter/shared';
 import type { PoolClient } from 'pg';
 import { ConflictError, NotFoundError } from '../errors/app-error';
 import { appendOutboxEvents, PendingChangeEvent } from '../outbox/outbox-store';
@@ -11,7 +11,7 @@ type ContactEventOf<T extends PendingChangeEvent['type']> = Extract<PendingChang
 type Extra<T extends PendingChangeEvent['type']> = Omit<ContactEventOf<T>, 'type' | 'workspaceId' | 'contactId' | 'contact'>;
 
 /** Locks a contact for the transaction; 404 when it is not the workspace's, 409 when it is deleted. */
-export async function lockLiveContact(client: Pick<PoolClient, 'query'>, workspaceId: string, id: string): Promise<void> {
+export async function lockLiveContact(client: Queryable, workspaceId: string, id: string): Promise<void> {
   const lock = await lockContact(client, workspaceId, id);
   if (!lock) throw new NotFoundError(`Contact ${id}`);
   if (lock.deleted) throw new ConflictError(`Contact ${id} is deleted; restore it before changing it`);
@@ -31,13 +31,13 @@ export function answerUnchanged(client: object, workspaceId: string, contact: Co
  * Appends contact events to the outbox and remembers the versions they wrote for the request's
  * Consistency-Token (kept only if the transaction commits).
  */
-export async function appendContactEvents(client: Pick<PoolClient, 'query'>, workspaceId: string, events: PendingChangeEvent[]): Promise<void> {
+export async function appendContactEvents(client: Queryable, workspaceId: string, events: PendingChangeEvent[]): Promise<void> {
   recordWrittenVersions(client, workspaceId, await appendOutboxEvents(client, events));
 }
 
 /** Emits `type` for each contact in `ids`; returns the snapshots, in id order. */
 export async function emitContactEvents<T extends Exclude<PendingChangeEvent['type'], 'contact.erased' | 'tag.renamed' | 'tag.deleted'>>(
-  client: Pick<PoolClient, 'query'>,
+  client: Queryable,
   workspaceId: string,
   ids: string[],
   type: T,
@@ -57,7 +57,7 @@ export async function emitContactEvents<T extends Exclude<PendingChangeEvent['ty
  * SNAPSHOT_JSON_SQL): the set-wise path for writes of thousands of contacts. Returns each
  * contact's version as written.
  */
-export async function emitUpsertedEvents(client: Pick<PoolClient, 'query'>, workspaceId: string, ids: string[], created: ReadonlySet<string> = new Set()): Promise<Map<string, number>> {
+export async function emitUpsertedEvents(client: Queryable, workspaceId: string, ids: string[], created: ReadonlySet<string> = new Set()): Promise<Map<string, number>> {
   const versions = new Map<string, number>();
   if (ids.length === 0) return versions;
   const { rows } = await client.query(

@@ -1,6 +1,6 @@
 // Listing and searching contacts with keyset pagination. Sort values travel in cursors as exact
 // text (timestamps to the microsecond), so the next page starts exactly after the last row.
-import type { ContactSnapshot } from '@segmenter/shared';
+import { type ContactSnapshot, isUuid } from '@segmenter/shared';
 import type { Pool } from 'pg';
 import { CursorValue, decodeCursor, encodeCursor } from '../http/page-cursor';
 import { ContactRow, SNAPSHOT_SELECT, toSnapshot } from './contacts-store';
@@ -34,11 +34,10 @@ export interface ContactPage {
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The search term decides the field: an id, an email (prefix), a phone (prefix) or a name (prefix). */
 function searchCondition(q: string, param: number): { sql: string; value: string } {
-  if (UUID.test(q)) return { sql: `c.id = $${param}::uuid`, value: q.toLowerCase() };
+  if (isUuid(q)) return { sql: `c.id = $${param}::uuid`, value: q.toLowerCase() };
   if (q.includes('@')) return { sql: `c.email like $${param}`, value: `${escapeLike(q.toLowerCase())}%` };
   // A phone needs at least one digit: "-" or "()" alone is no phone (and would match every phone).
   if (/^\+?[\d\s().-]+$/.test(q) && /\d/.test(q)) return { sql: `c.phone like $${param}`, value: `+${escapeLike(q.replace(/\D/g, ''))}%` };

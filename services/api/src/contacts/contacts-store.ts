@@ -1,12 +1,10 @@
 // SQL for contacts. Every statement is scoped by workspace id. Snapshots (the row with its tag ids
 // and labels) are what events carry and what the API returns, so they are loaded one way only.
-import type { ContactSnapshot, CustomFieldValue } from '@segmenter/shared';
-import type { Pool, PoolClient } from 'pg';
+import type { ContactSnapshot, CustomFieldValue, Queryable } from '@segmenter/shared';
+import type { Pool } from 'pg';
 import { ConflictError, ValidationError } from '../errors/app-error';
 import type { ContactFields } from './contact-schemas';
 import { keepErasedContactSuppressions, keepSuppressionsOf } from '../suppressions/suppression-sync';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export const SNAPSHOT_SELECT = `
   select c.id, c.workspace_id, c.email, c.phone, c.first_name, c.last_name,

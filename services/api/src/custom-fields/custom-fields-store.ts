@@ -1,11 +1,8 @@
 // SQL for custom field definitions.
-import { CustomFieldType, lockForTransaction } from '@segmenter/shared';
-import type { PoolClient } from 'pg';
+import { CustomFieldType, lockForTransaction, type Queryable } from '@segmenter/shared';
 import { ConflictError } from '../errors/app-error';
 import type { KeysetRange } from '../http/list-keys';
 import type { CustomFieldDefinitions } from './custom-field-values';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export interface CustomFieldDefinition {
   key: string;

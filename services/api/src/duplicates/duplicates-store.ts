@@ -1,8 +1,7 @@
 // SQL for duplicate detection: values of a field held by more than one live contact. Emails are
 // unique among live contacts (a partial unique index), so in practice duplicates are phones.
-import type { PoolClient } from 'pg';
+import type { Queryable } from '@segmenter/shared';
 
-type Queryable = Pick<PoolClient, 'query'>;
 export type DuplicateField = 'email' | 'phone';
 
 export async function duplicateValues(client: Queryable, workspaceId: string, field: DuplicateField, limit: number, after?: string) {

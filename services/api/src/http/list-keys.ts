@@ -1,6 +1,7 @@
 // The checked key of a list cursor, for the two kinds of sort key lists use: one text (a name, a
 // key, a value) or a time and an id (newest first). A hand-made cursor fails here as a 400 naming
 // query.cursor, never later in SQL as a 500.
+import { isLowercaseUuid } from '@segmenter/shared';
 import { ValidationError } from '../errors/app-error';
 import { listCursorKey, listPage, ListPage, ListQuery } from './list-page';
 
@@ -18,7 +19,6 @@ export interface KeysetRange {
 
 const notOurs = () => new ValidationError([{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MICROSECOND_TIMESTAMP = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** A real calendar instant (Date.parse rolls 30 February over to March; Postgres refuses it, and year 0). */
@@ -44,7 +44,7 @@ export function timeAndIdCursorKey(cursor: string | undefined, list: string): { 
   const key = listCursorKey(cursor, list, 2);
   if (key === undefined) return undefined;
   const [time, id] = key as [string, string];
-  if (!isMicrosecondInstant(time) || !UUID.test(id)) throw notOurs();
+  if (!isMicrosecondInstant(time) || !isLowercaseUuid(id)) throw notOurs();
   return { time, id };
 }
 

@@ -1,6 +1,7 @@
 // Opaque keyset cursors: the last row's sort value and id, bound to the sort and order they were
 // made for. Keyset (not offset) pagination stays stable while contacts are added or removed:
 // no row is returned twice or skipped because another row appeared on an earlier page.
+import { isLowercaseUuid } from '@segmenter/shared';
 import { ValidationError } from '../errors/app-error';
 import { isMicrosecondInstant } from './list-keys';
 
@@ -16,8 +17,6 @@ export interface PageCursor {
 export function encodeCursor(cursor: PageCursor): string {
   return Buffer.from(JSON.stringify([cursor.sort, cursor.order, cursor.value, cursor.id])).toString('base64url');
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What the sort value must look like, so a hand-made cursor fails here and not in SQL. */
 export type CursorValueKind = 'timestamp' | 'integer';
@@ -43,7 +42,7 @@ export function decodeCursor(raw: string, expected: { sort: string; order: 'asc'
     (parsed[1] !== 'asc' && parsed[1] !== 'desc') ||
     (typeof parsed[2] !== 'string' && typeof parsed[2] !== 'number') ||
     typeof parsed[3] !== 'string' ||
-    !UUID.test(parsed[3])
+    !isLowercaseUuid(parsed[3])
   ) {
     throw invalid('must be a cursor returned by this endpoint');
   }

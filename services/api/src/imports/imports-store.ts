@@ -4,12 +4,11 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
+import type { Queryable } from '@segmenter/shared';
 import type { RowProblem } from '../contact-files/contact-csv-reader';
 import { newestFirstPage, newestFirstSql } from '../http/list-keys';
 import type { ListPage, ListQuery } from '../http/list-page';
 import { FINAL_IMPORT_STATUSES, ImportOptions, ImportStatus } from './import-schemas';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export interface ImportRecord {
   id: string;

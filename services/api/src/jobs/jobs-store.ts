@@ -1,10 +1,8 @@
 // SQL for jobs. The runner claims a job with FOR UPDATE SKIP LOCKED for the length of one chunk,
 // so several api processes share the work without running one chunk twice.
-import type { PoolClient } from 'pg';
+import type { Queryable } from '@segmenter/shared';
 import { newestFirstPage, newestFirstSql } from '../http/list-keys';
 import type { ListPage, ListQuery } from '../http/list-page';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 

@@ -1,9 +1,7 @@
 // SQL for contact labels. Writes return only what actually changed, so an unchanged label
 // produces no version bump and no event.
-import type { PoolClient } from 'pg';
+import type { Queryable } from '@segmenter/shared';
 import type { KeysetRange } from '../http/list-keys';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export async function labelKeysOf(client: Queryable, workspaceId: string, contactIds: string[]): Promise<Map<string, Set<string>>> {
   const { rows } = await client.query('select contact_id, key from contact_labels where workspace_id = $1 and contact_id = any($2::uuid[])', [workspaceId, contactIds]);

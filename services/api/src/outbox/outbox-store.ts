@@ -1,11 +1,8 @@
 // SQL for the transactional outbox: append inside the writer's transaction; the relay claims
 // rows with FOR UPDATE SKIP LOCKED (several relays never take the same row) and deletes them
 // after Kafka acknowledged, so the table holds only the unpublished backlog.
-import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent } from '@segmenter/shared';
-import type { PoolClient } from 'pg';
+import { ChangeEvent, CONTACT_EVENT_SCHEMA_VERSION, type Queryable } from '@segmenter/shared';
 import type { WrittenVersion } from '../consistency/consistency-token';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 /** An event as the writer knows it: the outbox row id and commit time complete it at publish time. */
 export type PendingChangeEvent = ChangeEvent extends infer E ? (E extends ChangeEvent ? Omit<E, 'eventId' | 'occurredAt' | 'schemaVersion'> : never) : never;

@@ -2,7 +2,7 @@
 // however the segment changes. Built by a job that walks one point in time of the index (a
 // consistent view for the whole freeze) 10,000 ids per chunk, each chunk committed on its own with
 // the cursor, so a restart resumes; ids are stored as uuid[] rows, 10,000 to a row.
-import { compileToElasticsearch, Condition, EsClient, PoolClient, workspaceSearch } from '@segmenter/shared';
+import { compileToElasticsearch, Condition, EsClient, PoolClient, type Queryable, workspaceSearch } from '@segmenter/shared';
 import type { ChunkResult } from '../jobs/job-runner';
 import { Job, saveJobState } from '../jobs/jobs-store';
 import { chargeSearchCost } from '../http/rate-limits';
@@ -26,7 +26,7 @@ export interface SnapshotJobState {
 }
 
 /** Records a snapshot to build; the freeze (a pass over every member) is charged to the request's key. */
-export async function insertSnapshot(client: Pick<PoolClient, 'query'>, workspaceId: string, segmentId: string | null, condition: Condition): Promise<string> {
+export async function insertSnapshot(client: Queryable, workspaceId: string, segmentId: string | null, condition: Condition): Promise<string> {
   await chargeSearchCost(memberPassCost(condition), 'body');
   const { rows } = await client.query('insert into audience_snapshots (workspace_id, segment_id, condition) values ($1, $2, $3) returning id', [workspaceId, segmentId, JSON.stringify(condition)]);
   return rows[0].id;
@@ -94,7 +94,7 @@ export interface SnapshotPage {
 }
 
 /** A page of a ready snapshot: `cursor` is "<chunk>.<offset>", opaque to clients. */
-export async function snapshotMembers(client: Pick<PoolClient, 'query'>, snapshotId: string, cursor: string | undefined, limit: number): Promise<SnapshotPage> {
+export async function snapshotMembers(client: Queryable, snapshotId: string, cursor: string | undefined, limit: number): Promise<SnapshotPage> {
   let [chunk, offset] = cursor ? (cursor.split('.').map(Number) as [number, number]) : [0, 0];
   const contactIds: string[] = [];
   while (contactIds.length < limit) {
@@ -122,8 +122,6 @@ export interface Snapshot {
   expiresAt: string;
   error?: string;
 }
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 /** The name list cursors carry, so one made for another list is refused. */
 const SNAPSHOT_LIST = 'snapshots';

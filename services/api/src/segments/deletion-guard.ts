@@ -3,8 +3,7 @@
 // forced; forced, the segments that name it are marked broken in the caller's transaction. The
 // caller holds the segments lock (lockSegments), so no segment starts using it meanwhile.
 import { z } from 'zod';
-import type { Condition } from '@segmenter/shared';
-import type { PoolClient } from 'pg';
+import type { Condition, Queryable } from '@segmenter/shared';
 import { dependentsOf, inUseConflict } from './segment-dependencies';
 import { listSegments, markSegmentsBroken, MissingReference } from './segments-store';
 
@@ -19,7 +18,7 @@ export interface Deletion {
   missing: MissingReference;
 }
 
-export async function guardSegmentsUsing(client: Pick<PoolClient, 'query'>, workspaceId: string, uses: (tree: Condition) => boolean, deletion: Deletion): Promise<void> {
+export async function guardSegmentsUsing(client: Queryable, workspaceId: string, uses: (tree: Condition) => boolean, deletion: Deletion): Promise<void> {
   const dependents = dependentsOf(await listSegments(client, workspaceId), uses);
   if (dependents.direct.length === 0) return;
   if (!deletion.force) throw inUseConflict(deletion.what, deletion.field, dependents);

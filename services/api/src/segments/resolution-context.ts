@@ -1,12 +1,10 @@
 // What resolving segment queries reads from Postgres, read at most once per request: the
 // workspace's custom-field definitions, the tags its queries name and its saved segments.
-import type { PoolClient } from 'pg';
+import type { Queryable } from '@segmenter/shared';
 import type { CustomFieldDefinitions } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { tagsByIds, tagsByNames } from '../tags/tags-store';
 import { findSegment, listSegments, SegmentRow } from './segments-store';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 /** The store functions the context reads through (a test counts calls with fakes). */
 export interface ResolutionStores {

@@ -7,13 +7,14 @@ import {
   checkCondition,
   Condition,
   conditionProblems,
+  isUuid,
   normalizeCondition,
   parseSegment,
   printSegment,
+  type Queryable,
   SEGMENT_LIMITS,
   SegmentSyntaxError,
 } from '@segmenter/shared';
-import type { PoolClient } from 'pg';
 import { AppError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { TAG_DELETE_JOB } from '../tags/tags-service';
 import type { ResolutionContext } from './resolution-context';
@@ -21,14 +22,11 @@ import type { SegmentQuery } from './segment-schemas';
 import { brokenSegmentConflict, dependentsOf, labelKeysOf, leavesOf, mapLeaves, tagIdsOf } from './segment-dependencies';
 import { labelKeysInUse, listSegments, SegmentBreak, tagsBeingDeleted } from './segments-store';
 
-type Queryable = Pick<PoolClient, 'query'>;
-
 export interface ConditionInput {
   condition?: unknown;
   text?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A condition parsed and checked, its tags not resolved yet; `field` names it in later errors. */
 interface ParsedCondition {
@@ -74,7 +72,7 @@ async function parseInput(context: ResolutionContext, input: ConditionInput, at:
 const lowerCaseIds = (tree: Condition) => mapLeaves(tree, (leaf) => (leaf.kind === 'segment' ? { ...leaf, segmentId: leaf.segmentId.toLowerCase() } : leaf));
 
 /** The refs of a JSON tree that can be tag ids at all, lower-cased (the others are unknown without asking). */
-const tagIdRefs = (refs: readonly string[]) => refs.filter((r) => UUID.test(r)).map((r) => r.toLowerCase());
+const tagIdRefs = (refs: readonly string[]) => refs.filter((r) => isUuid(r)).map((r) => r.toLowerCase());
 
 /** Tag names (text) or ids (JSON) to this workspace's tag ids; unknown ones are named in a 400. */
 async function resolveTags(context: ResolutionContext, { tree, tagsBy, field }: ParsedCondition): Promise<Condition> {

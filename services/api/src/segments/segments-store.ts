@@ -1,10 +1,7 @@
 // SQL for saved segments. Every statement is scoped by workspace id.
-import { Condition, lockForTransaction } from '@segmenter/shared';
-import type { PoolClient } from 'pg';
+import { Condition, lockForTransaction, type Queryable } from '@segmenter/shared';
 import { ConflictError } from '../errors/app-error';
 import type { KeysetRange } from '../http/list-keys';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 /**
  * Serialises changes to a workspace's segments until the transaction ends: two updates cannot

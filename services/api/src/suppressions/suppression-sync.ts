@@ -1,11 +1,8 @@
 // Keeps the suppression list in step with contacts: what a contact's suppressing status puts on
 // the list when it is set, deleted or erased, and what an explicit status change takes off it.
-import type { PoolClient } from 'pg';
-import type { StatusChannel } from '@segmenter/shared';
+import type { Queryable, StatusChannel } from '@segmenter/shared';
 import { isSuppressing } from './status-strictness';
 import { addressesOfContacts, forgetSuppressedAddresses, liftSuppressions, recordSuppressions, suppressionsOfContacts } from './suppressions-store';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 /**
  * Puts the suppressing statuses of these contacts on the list (an entry only ever gets stricter

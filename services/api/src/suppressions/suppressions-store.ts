@@ -1,13 +1,10 @@
 // SQL for the suppression list: per workspace and channel, the addresses that must not be messaged,
 // found by their keyed hash (suppression-hash.ts). Every statement is scoped by workspace id.
-import type { PoolClient } from 'pg';
-import { STATUS_STRICTNESS, StatusChannel } from '@segmenter/shared';
+import { type Queryable, STATUS_STRICTNESS, StatusChannel } from '@segmenter/shared';
 import { microsecondIso, timeAndIdCursorKey } from '../http/list-keys';
 import { ListPage, listPage } from '../http/list-page';
 import { addressHash, normaliseAddress } from './suppression-hash';
 import { isSuppressing, strictnessOf } from './status-strictness';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export interface SuppressedAddress {
   channel: StatusChannel;

@@ -1,10 +1,8 @@
 // SQL for tags and contact tags. Contact tag rows carry the workspace id, and composite foreign
 // keys make a cross-workspace tag impossible even for a buggy caller.
-import type { PoolClient } from 'pg';
+import type { Queryable } from '@segmenter/shared';
 import { ConflictError } from '../errors/app-error';
 import type { KeysetRange } from '../http/list-keys';
-
-type Queryable = Pick<PoolClient, 'query'>;
 
 export interface Tag {
   id: string;

@@ -1,5 +1,6 @@
 // SQL for workspaces.
 import type { PoolClient } from 'pg';
+import type { Queryable } from '@segmenter/shared';
 
 export interface Workspace {
   id: string;
@@ -12,7 +13,7 @@ export async function insertWorkspace(client: PoolClient, name: string): Promise
   return { id: rows[0].id, name: rows[0].name, createdAt: rows[0].created_at.toISOString() };
 }
 
-export async function workspaceExists(client: Pick<PoolClient, 'query'>, id: string): Promise<boolean> {
+export async function workspaceExists(client: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await client.query('select 1 from workspaces where id = $1', [id]);
   return rowCount === 1;
 }
