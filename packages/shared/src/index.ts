@@ -4,6 +4,7 @@ export * from './db/pg-pool';
 export * from './db/queue-table-vacuum';
 export * from './elasticsearch/es-client';
 export * from './domain/contact-domain';
+export * from './domain/contact-fields';
 export * from './domain/contact-normalisers';
 export * from './domain/user-key-record';
 export * from './domain/uuid';

@@ -2,30 +2,20 @@
 // Postgres, so an event replayed a year later still produces the same document. Erased contacts
 // become tombstones (no personal data) so a late, older event cannot resurrect them.
 import type { CustomFieldValue } from '../domain/contact-domain';
+import { type ColumnOf, CONTACT_FIELDS, type ContactFieldName, contactFieldsWithout, type FieldsWhere, type SnapshotValueOf, snapshotValueOf } from '../domain/contact-fields';
 import { assertNever, ChangeEvent, ContactSnapshot } from '../events/change-events';
 
-export interface ContactDocument {
+type IndexedField = Exclude<ContactFieldName, FieldsWhere<{ index: null }>>;
+const INDEXED_FIELDS: readonly IndexedField[] = contactFieldsWithout({ index: null });
+/** The standard fields as the document holds them: under their column name, with the snapshot's value. */
+type StandardDocumentFields = { [K in IndexedField as ColumnOf<K>]?: SnapshotValueOf<K> };
+
+export interface ContactDocument extends StandardDocumentFields {
   workspace_id: string;
   contact_id: string;
   version: number;
   deleted: boolean;
   erased?: true;
-  email?: string | null;
-  phone?: string | null;
-  first_name?: string | null;
-  last_name?: string | null;
-  city?: string | null;
-  region?: string | null;
-  postal_code?: string | null;
-  country?: string | null;
-  timezone?: string | null;
-  language?: string | null;
-  subscription_categories?: string[];
-  source?: string;
-  consent_at?: string | null;
-  email_status?: string;
-  phone_status?: string;
-  email_rating?: number | null;
   tag_ids?: string[];
   /** `key=value` terms: `=`, `IN` and prefix conditions are single term lookups. */
   labels?: string[];
@@ -33,8 +23,6 @@ export interface ContactDocument {
   custom_fields?: CustomFieldEntry[];
   custom_field_keys?: string[];
   engagement?: EngagementEntry[];
-  created_at?: string;
-  updated_at?: string;
   deleted_at?: string | null;
 }
 
@@ -103,6 +91,10 @@ export function engagementEntries(engagement: Record<string, string[]> | undefin
     });
 }
 
+function standardDocumentFields(c: ContactSnapshot): StandardDocumentFields {
+  return Object.fromEntries(INDEXED_FIELDS.map((name) => [CONTACT_FIELDS[name].column, snapshotValueOf(c, name)]));
+}
+
 export function contactDocument(c: ContactSnapshot): ContactDocument {
   const labelKeys = Object.keys(c.labels).sort();
   return {
@@ -110,30 +102,13 @@ export function contactDocument(c: ContactSnapshot): ContactDocument {
     contact_id: c.id,
     version: c.version,
     deleted: c.deletedAt !== null,
-    email: c.email,
-    phone: c.phone,
-    first_name: c.firstName,
-    last_name: c.lastName,
-    city: c.address.city,
-    region: c.address.region,
-    postal_code: c.address.postalCode,
-    country: c.address.country,
-    timezone: c.timezone,
-    language: c.language,
-    subscription_categories: c.subscriptionCategories,
-    source: c.source,
-    consent_at: c.consentAt,
-    email_status: c.emailStatus,
-    phone_status: c.phoneStatus,
-    email_rating: c.emailRating,
+    ...standardDocumentFields(c),
     tag_ids: c.tagIds,
     labels: labelKeys.map((k) => `${k}=${c.labels[k]}`),
     label_keys: labelKeys,
     custom_fields: customFieldEntries(c.customFields),
     custom_field_keys: Object.keys(c.customFields).sort(),
     engagement: engagementEntries(c.engagement),
-    created_at: c.createdAt,
-    updated_at: c.updatedAt,
     deleted_at: c.deletedAt,
   };
 }

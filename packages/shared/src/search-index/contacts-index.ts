@@ -3,7 +3,12 @@
 // index except during a rebuild, when the write alias names the old and the new index, so events
 // that arrive while the new index fills reach both and the swap loses nothing.
 // Each choice is explained in docs/index.md.
+import { CONTACT_FIELDS, contactFieldsWithout } from '../domain/contact-fields';
 import type { EsClient, estypes } from '../elasticsearch/es-client';
+
+const STANDARD_FIELD_MAPPINGS: Record<string, estypes.MappingProperty> = Object.fromEntries(
+  contactFieldsWithout({ index: null }).map((name) => [CONTACT_FIELDS[name].column, CONTACT_FIELDS[name].index]),
+);
 
 export const CONTACTS_MAPPING: estypes.MappingTypeMapping = {
   // strict: a field the document builder did not mean to send is a bug, not a new mapping.
@@ -17,22 +22,8 @@ export const CONTACTS_MAPPING: estypes.MappingTypeMapping = {
     // versioning keeps refusing older events; every segment query filters `deleted: false`.
     deleted: { type: 'boolean' },
     erased: { type: 'boolean' },
-    email: { type: 'keyword' },
-    phone: { type: 'keyword' },
-    first_name: { type: 'keyword', normalizer: 'lowercase' }, // the built-in normalizer
-    last_name: { type: 'keyword', normalizer: 'lowercase' },
-    city: { type: 'keyword' },
-    region: { type: 'keyword' },
-    postal_code: { type: 'keyword' },
-    country: { type: 'keyword' },
-    timezone: { type: 'keyword' },
-    language: { type: 'keyword' },
-    subscription_categories: { type: 'keyword' },
-    source: { type: 'keyword' },
-    consent_at: { type: 'date' },
-    email_status: { type: 'keyword' },
-    phone_status: { type: 'keyword' },
-    email_rating: { type: 'short' },
+    // The standard fields, from the contact field table (street is not indexed).
+    ...STANDARD_FIELD_MAPPINGS,
     tag_ids: { type: 'keyword' },
     labels: { type: 'keyword' },
     label_keys: { type: 'keyword' },
@@ -62,8 +53,6 @@ export const CONTACTS_MAPPING: estypes.MappingTypeMapping = {
         at: { type: 'date' },
       },
     },
-    created_at: { type: 'date' },
-    updated_at: { type: 'date' },
     deleted_at: { type: 'date' },
   },
 };

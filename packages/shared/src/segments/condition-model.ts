@@ -13,16 +13,23 @@
 // Operators come from the operator table; the rules zod cannot say are in condition-rules.ts.
 import { z } from 'zod';
 import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES, CUSTOM_FIELD_TYPES, EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES, SubscriptionCategory } from '../domain/contact-domain';
+import { type ColumnOf, CONTACT_FIELD_NAMES, CONTACT_FIELDS, contactColumnsWith, type FieldsWhere } from '../domain/contact-fields';
+import type { estypes } from '../elasticsearch/es-client';
 import { ENGAGEMENT_RANKS } from '../domain/engagement-ranks';
 import { CUSTOM_OPERATORS, FIELD_KINDS } from './operator-table';
 import { SEGMENT_LIMITS } from './segment-limits';
 
-/** Profile fields compared as text. */
-export const TEXT_FIELDS = ['email', 'phone', 'first_name', 'last_name', 'city', 'region', 'postal_code', 'country', 'timezone', 'language', 'source'] as const;
-/** Text fields that compare case-insensitively for equality (indexed with a lowercase normalizer). */
-export const CASE_INSENSITIVE_FIELDS: readonly string[] = ['first_name', 'last_name'];
-export const NUMBER_FIELDS = ['email_rating'] as const;
-export const DATE_FIELDS = ['created_at', 'updated_at', 'consent_at'] as const;
+/** Profile fields compared as text (from the contact field table, in its order). */
+export const TEXT_FIELDS: readonly TextField[] = contactColumnsWith({ segment: 'text' });
+type TextField = ColumnOf<FieldsWhere<{ segment: 'text' }>>;
+/** Text fields that compare case-insensitively for equality: those indexed with a lowercase normalizer. */
+export const CASE_INSENSITIVE_FIELDS: readonly string[] = CONTACT_FIELD_NAMES.filter((name) => {
+  const index: estypes.MappingProperty | null = CONTACT_FIELDS[name].index;
+  return index !== null && 'normalizer' in index && index.normalizer === 'lowercase';
+}).map((name) => CONTACT_FIELDS[name].column);
+export const NUMBER_FIELDS: readonly ColumnOf<FieldsWhere<{ segment: 'number' }>>[] = contactColumnsWith({ segment: 'number' });
+/** Written out, not derived: the API has always listed them in this order (not the table's); a test holds it to the table. */
+export const DATE_FIELDS = ['created_at', 'updated_at', 'consent_at'] as const satisfies readonly ColumnOf<FieldsWhere<{ segment: 'date' }>>[];
 
 const values = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'must hold at least one value').max(SEGMENT_LIMITS.values, `must hold at most ${SEGMENT_LIMITS.values} values`);
 const text = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');

@@ -1,5 +1,6 @@
 // The names the segment language reads profile fields by: the language name (first_name, created,
 // email_status), which the printer writes, and the JSON spelling the API answers with (firstName).
+import { contactColumnsWith } from '../domain/contact-fields';
 import type { DateCondition } from './condition-model';
 import { NUMBER_FIELDS, TEXT_FIELDS } from './condition-model';
 
@@ -35,7 +36,7 @@ export const FIELD_SPELLINGS: ReadonlyMap<string, ProfileField> = new Map(
   PROFILE_FIELDS.flatMap((f) => [...new Set([f.name, modelName(f), camelCase(modelName(f))])].map((spelling) => [spelling, f] as const)),
 );
 /** The JSON nests the address: address.city, address.postalCode. */
-export const ADDRESS_FIELDS: ReadonlySet<string> = new Set(['city', 'region', 'postal_code', 'country']);
+export const ADDRESS_FIELDS: ReadonlySet<string> = new Set(contactColumnsWith({ inAddress: true, segment: 'text' }));
 
 export function lookUpField(word: string): ProfileField | undefined {
   return (

@@ -1,6 +1,7 @@
 // The contact file format shared by CSV import and export, so that an export imports back
 // unchanged: one column per contact field (snake_case), tags as one list column, labels as
 // `label_<key>` columns, custom fields as `custom_<key>` columns. Pure: no I/O.
+import { byColumn, type ColumnOf, type ContactFieldName, contactFieldsWithout, type FieldsWhere, pathOf, type PathOf } from '@segmenter/shared';
 import type { ContactWrite } from '../contacts/contact-schemas';
 
 /** Tags in one cell: names joined by `|`; a `|` or `\` inside a name is escaped with `\`. */
@@ -18,31 +19,18 @@ export const REJECTION_COLUMN = 'error';
 /** The column of the rejected-rows file that holds each row's number in the imported file. */
 export const ROW_NUMBER_COLUMN = 'row';
 
+type FileField = Exclude<ContactFieldName, FieldsWhere<{ file: null }>>;
+/** The contact field table's fields that have a column in the file, in its order (the export's). */
+export const FILE_FIELDS: readonly FileField[] = contactFieldsWithout({ file: null });
+
 /**
- * The standard columns, in export order, and where each lands in a contact write. `tags` is the
- * list column; address fields sit under `address`.
+ * The standard columns, in export order, and where each lands in a contact write: the contact
+ * field table's file columns, then `tags`, the list column. Address fields sit under `address`.
  */
 export const STANDARD_COLUMNS = {
-  email: 'email',
-  phone: 'phone',
-  first_name: 'firstName',
-  last_name: 'lastName',
-  street: 'address.street',
-  city: 'address.city',
-  region: 'address.region',
-  postal_code: 'address.postalCode',
-  country: 'address.country',
-  timezone: 'timezone',
-  language: 'language',
-  email_status: 'emailStatus',
-  phone_status: 'phoneStatus',
-  email_rating: 'emailRating',
-  source: 'source',
-  consent_at: 'consentAt',
-  subscription_categories: 'subscriptionCategories',
-  created_at: 'createdAt',
+  ...(byColumn(FILE_FIELDS, pathOf) as unknown as { [K in FileField as ColumnOf<K>]: PathOf<K> }),
   tags: 'tags',
-} as const satisfies Record<string, string>;
+} as const;
 export type StandardColumn = keyof typeof STANDARD_COLUMNS;
 /** The list columns: one cell holds many values, separated as tags are. */
 export const LIST_COLUMNS: ReadonlySet<StandardColumn> = new Set(['tags', 'subscription_categories']);

@@ -2,13 +2,14 @@
 // by the API's own schema), and writes the rejected-rows file and the template. Pure: no I/O of its own.
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { assertNever, CustomFieldKey, LabelKey, type CustomFieldType, type CustomFieldValue } from '@segmenter/shared';
+import { assertNever, byColumn, CONTACT_FIELDS, CustomFieldKey, LabelKey, type CustomFieldType, type CustomFieldValue } from '@segmenter/shared';
 import { type ContactWrite, LABELS_MODES, type MatchBy, upsertContact } from '../contacts/contact-schemas';
 import { AppError, type FieldProblem } from '../errors/app-error';
 import {
   csvLine,
   customFieldColumn,
   decodeList,
+  FILE_FIELDS,
   labelColumn,
   LIST_COLUMNS,
   REJECTION_COLUMN,
@@ -53,28 +54,10 @@ export interface ColumnMappingOptions {
 
 /**
  * Header spellings that real files use, per standard column, written as people write them: they
- * go through the same normalisation as the file's headers. Typed by StandardColumn so that a new
- * column fails to compile until it is listed here.
+ * go through the same normalisation as the file's headers. The contact field table's, and the tags'.
  */
 export const HEADER_ALIASES: Readonly<Record<StandardColumn, readonly string[]>> = {
-  email: ['e-mail', 'e-mail address', 'email_address', 'emailaddress', 'mail'],
-  phone: ['phone_number', 'phonenumber', 'mobile', 'mobile_phone', 'mobile_number', 'cell', 'cell_phone', 'cellphone', 'telephone', 'tel', 'sms', 'msisdn'],
-  first_name: ['firstname', 'first', 'given_name', 'forename', 'fname'],
-  last_name: ['lastname', 'last', 'surname', 'family_name', 'lname'],
-  street: ['address', 'address_line_1', 'address_line1', 'address1', 'street_address', 'address.street'],
-  city: ['town', 'address.city'],
-  region: ['state', 'province', 'address.region'],
-  postal_code: ['zip', 'zip_code', 'zipcode', 'postcode', 'post_code', 'postalcode', 'address.postalCode'],
-  country: ['country_code', 'address.country'],
-  timezone: ['tz', 'time_zone'],
-  language: ['lang', 'locale'],
-  email_status: [],
-  phone_status: [],
-  email_rating: ['rating'],
-  source: [],
-  consent_at: ['consent', 'consent_date', 'opt_in_date', 'optin_date', 'opted_in_at'],
-  subscription_categories: ['categories'],
-  created_at: ['created', 'created_date', 'created_on', 'signup_date', 'sign_up_date', 'date_added'],
+  ...byColumn(FILE_FIELDS, (name): readonly string[] => CONTACT_FIELDS[name].file.aliases),
   tags: ['tag', 'tag_list'],
 };
 
@@ -617,24 +600,7 @@ export function rejectedRowLine(rowNumber: number, cells: readonly string[], pro
 }
 
 const TEMPLATE_EXAMPLE: Readonly<Record<StandardColumn, string>> = {
-  email: 'jane.doe@example.com',
-  phone: '+14155550123',
-  first_name: 'Jane',
-  last_name: 'Doe',
-  street: '1 Market Street',
-  city: 'San Francisco',
-  region: 'CA',
-  postal_code: '94105',
-  country: 'US',
-  timezone: 'America/Los_Angeles',
-  language: 'en-US',
-  email_status: 'active',
-  phone_status: 'active',
-  email_rating: '80',
-  source: 'import',
-  consent_at: '2024-05-01T09:30:00Z',
-  subscription_categories: 'newsletter|offers',
-  created_at: '2024-05-01',
+  ...byColumn(FILE_FIELDS, (name): string => CONTACT_FIELDS[name].file.example),
   tags: 'customer|vip',
 };
 const TEMPLATE_LABELS = [

@@ -5,7 +5,7 @@
 // of the new contacts, one of their tags, one of their labels, one update of the matched contacts,
 // one insert of status history and one of the outbox events, built by Postgres from the rows.
 import { v7 as timeOrderedUuid } from 'uuid';
-import { CustomFieldValue, LIMITS, lockForTransaction, PoolClient, type Queryable, StatusChannel } from '@segmenter/shared';
+import { assertNever, CONTACT_FIELDS, type ContactFieldSpec, contactFieldsWithout, CustomFieldValue, LIMITS, lockForTransaction, PoolClient, type Queryable, StatusChannel } from '@segmenter/shared';
 import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, FieldProblem } from '../errors/app-error';
@@ -39,15 +39,28 @@ export interface WriteOptions {
   ownContacts?: (ids: string[]) => Promise<Set<string>>;
 }
 
-/** The contact columns a write may set, with the SQL to read each from the write's jsonb document. */
+/** SQL reading a column of a given Postgres type from a jsonb document keyed by column names. */
+function readFromDocument(sqlType: ContactFieldSpec['sqlType'], column: string): (doc: string) => string {
+  switch (sqlType) {
+    case 'text':
+      return (doc) => `${doc}->>'${column}'`;
+    case 'smallint':
+    case 'timestamptz':
+      return (doc) => `(${doc}->>'${column}')::${sqlType}`;
+    case 'text[]':
+      return (doc) => `array(select jsonb_array_elements_text(${doc}->'${column}'))`;
+    default:
+      return assertNever(sqlType);
+  }
+}
+
+/** The contact columns a write may set (the table's fields and statuses, and custom fields), with the SQL to read each from the write's jsonb document. */
 const WRITABLE_COLUMNS: { column: string; read: (doc: string) => string }[] = [
-  ...['email', 'phone', 'first_name', 'last_name', 'street', 'city', 'region', 'postal_code', 'country', 'timezone', 'language', 'source', 'email_status', 'phone_status'].map(
-    (column) => ({ column, read: (doc: string) => `${doc}->>'${column}'` }),
-  ),
-  { column: 'subscription_categories', read: (doc) => `array(select jsonb_array_elements_text(${doc}->'subscription_categories'))` },
-  { column: 'consent_at', read: (doc) => `(${doc}->>'consent_at')::timestamptz` },
+  ...contactFieldsWithout({ writtenAs: 'service' }).map((name) => {
+    const { column, sqlType } = CONTACT_FIELDS[name];
+    return { column, read: readFromDocument(sqlType, column) };
+  }),
   { column: 'custom_fields', read: (doc) => `${doc}->'custom_fields'` },
-  { column: 'email_rating', read: (doc) => `(${doc}->>'email_rating')::smallint` },
 ];
 
 /** The column values an item gives (undefined = not given; null = cleared), as snake_case keys. */

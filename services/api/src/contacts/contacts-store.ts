@@ -1,22 +1,40 @@
 // SQL for contacts. Every statement is scoped by workspace id. Snapshots (the row with its tag ids
 // and labels) are what events carry and what the API returns, so they are loaded one way only.
-import type { ContactSnapshot, CustomFieldValue, Queryable } from '@segmenter/shared';
+import {
+  type ColumnOf,
+  CONTACT_FIELD_NAMES,
+  CONTACT_FIELDS,
+  type ContactFieldName,
+  contactFieldsWith,
+  type ContactSnapshot,
+  type CustomFieldValue,
+  type Queryable,
+  type SnapshotValueOf,
+} from '@segmenter/shared';
 import type { Pool } from 'pg';
 import { ConflictError, ValidationError } from '../errors/app-error';
 import type { ContactFields } from './contact-schemas';
 import { keepErasedContactSuppressions, keepSuppressionsOf } from '../suppressions/suppression-sync';
 
 export const SNAPSHOT_SELECT = `
-  select c.id, c.workspace_id, c.email, c.phone, c.first_name, c.last_name,
-         c.street, c.city, c.region, c.postal_code, c.country, c.timezone, c.language,
-         c.subscription_categories, c.source, c.consent_at, c.custom_fields,
-         c.email_status, c.phone_status, c.email_rating, c.engagement, c.created_at, c.updated_at, c.deleted_at, c.version,
+  select c.id, c.workspace_id, ${CONTACT_FIELD_NAMES.map((name) => `c.${CONTACT_FIELDS[name].column}`).join(', ')},
+         c.custom_fields, c.engagement, c.deleted_at, c.version,
          array(select t.tag_id::text from contact_tags t where t.contact_id = c.id order by t.tag_id) as tag_ids,
          coalesce((select jsonb_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}'::jsonb) as labels
     from contacts c`;
 
 /** An ISO 8601 UTC time with milliseconds, exactly as `Date.toISOString()` writes it. */
 const isoSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** `'firstName', c.first_name, ...`: standard fields as jsonb_build_object arguments, valued as toSnapshot values them. */
+function snapshotJsonPairs(names: readonly ContactFieldName[]): string {
+  return names
+    .map((name) => {
+      const { column, sqlType } = CONTACT_FIELDS[name];
+      return `'${name}', ${sqlType === 'timestamptz' ? isoSql(`c.${column}`) : sqlType === 'text[]' ? `to_jsonb(c.${column})` : `c.${column}`}`;
+    })
+    .join(', ');
+}
 
 /**
  * The contact's snapshot built by Postgres itself, as jsonb, for writes that emit events for
@@ -25,42 +43,25 @@ const isoSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-
  * relay validates every event before it publishes (an invalid one is dead-lettered, not sent).
  */
 export const SNAPSHOT_JSON_SQL = `jsonb_build_object(
-    'id', c.id, 'workspaceId', c.workspace_id, 'email', c.email, 'phone', c.phone,
-    'firstName', c.first_name, 'lastName', c.last_name,
-    'address', jsonb_build_object('street', c.street, 'city', c.city, 'region', c.region, 'postalCode', c.postal_code, 'country', c.country),
-    'timezone', c.timezone, 'language', c.language, 'subscriptionCategories', to_jsonb(c.subscription_categories),
-    'source', c.source, 'consentAt', ${isoSql('c.consent_at')}, 'customFields', c.custom_fields,
-    'emailStatus', c.email_status, 'phoneStatus', c.phone_status, 'emailRating', c.email_rating,
+    'id', c.id, 'workspaceId', c.workspace_id,
+    ${snapshotJsonPairs(contactFieldsWith({ inAddress: false }))},
+    'address', jsonb_build_object(${snapshotJsonPairs(contactFieldsWith({ inAddress: true }))}),
+    'customFields', c.custom_fields,
     'tagIds', to_jsonb(array(select t.tag_id::text from contact_tags t where t.contact_id = c.id order by t.tag_id)),
     'labels', coalesce((select jsonb_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}'::jsonb),
-    'engagement', c.engagement,
-    'createdAt', ${isoSql('c.created_at')}, 'updatedAt', ${isoSql('c.updated_at')}, 'deletedAt', ${isoSql('c.deleted_at')},
+    'engagement', c.engagement, 'deletedAt', ${isoSql('c.deleted_at')},
     'version', c.version)`;
 
-export interface ContactRow {
+/** The standard fields as Postgres returns them (timestamps as Dates), by column. */
+type StandardColumnValues = {
+  [K in ContactFieldName as ColumnOf<K>]: (typeof CONTACT_FIELDS)[K]['sqlType'] extends 'timestamptz' ? (null extends SnapshotValueOf<K> ? Date | null : Date) : SnapshotValueOf<K>;
+};
+
+export interface ContactRow extends StandardColumnValues {
   id: string;
   workspace_id: string;
-  email: string | null;
-  phone: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  street: string | null;
-  city: string | null;
-  region: string | null;
-  postal_code: string | null;
-  country: string | null;
-  timezone: string | null;
-  language: string | null;
-  subscription_categories: string[];
-  source: string;
-  consent_at: Date | null;
   custom_fields: Record<string, CustomFieldValue>;
-  email_status: ContactSnapshot['emailStatus'];
-  phone_status: ContactSnapshot['phoneStatus'];
-  email_rating: number | null;
   engagement: Record<string, string[]>;
-  created_at: Date;
-  updated_at: Date;
   deleted_at: Date | null;
   version: string; // bigint comes back as a string
   tag_ids: string[];
@@ -95,28 +96,22 @@ export function toSnapshot(row: ContactRow): ContactSnapshot {
   };
 }
 
+/** The table's fields a write sets among its fields; tsc holds them to the write schema's, both ways. */
+const WRITTEN_FIELDS = contactFieldsWith({ writtenAs: 'field' });
+type WrittenField = (typeof WRITTEN_FIELDS)[number];
+type WriteKey = Exclude<keyof ContactFields, 'address' | 'customFields'> | keyof NonNullable<ContactFields['address']>;
+const everyWriteKeyInTable: [Exclude<WriteKey, WrittenField>] extends [never] ? true : Exclude<WriteKey, WrittenField> = true;
+const everyTableFieldWritable: [Exclude<WrittenField, WriteKey>] extends [never] ? true : Exclude<WrittenField, WriteKey> = true;
+void everyWriteKeyInTable;
+void everyTableFieldWritable;
+
 /** Column name and value for each writable field present in `fields` (undefined = leave as is). */
 export function fieldColumns(fields: ContactFields): [string, unknown][] {
-  const columns: [string, unknown][] = [];
-  const put = (column: string, value: unknown) => {
-    if (value !== undefined) columns.push([column, value]);
-  };
-  put('email', fields.email);
-  put('phone', fields.phone);
-  put('first_name', fields.firstName);
-  put('last_name', fields.lastName);
-  put('street', fields.address?.street);
-  put('city', fields.address?.city);
-  put('region', fields.address?.region);
-  put('postal_code', fields.address?.postalCode);
-  put('country', fields.address?.country);
-  put('timezone', fields.timezone);
-  put('language', fields.language);
-  put('subscription_categories', fields.subscriptionCategories);
-  put('source', fields.source);
-  put('consent_at', fields.consentAt);
-  put('email_rating', fields.emailRating);
-  return columns;
+  return WRITTEN_FIELDS.flatMap((name): [string, unknown][] => {
+    const holder: Record<string, unknown> | undefined = CONTACT_FIELDS[name].inAddress ? fields.address : fields;
+    const value = holder?.[name];
+    return value === undefined ? [] : [[CONTACT_FIELDS[name].column, value]];
+  });
 }
 
 function mapUniqueViolation(err: unknown): never {

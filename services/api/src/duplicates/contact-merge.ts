@@ -2,7 +2,7 @@
 // the kept contact are filled from the merged ones (oldest first), its own values always win, the
 // strictest channel status of the address it ends with wins, and whatever cannot be carried over is reported, never dropped
 // silently. Label keys come from users (`__proto__` is a valid key), so they live in Maps.
-import { ContactSnapshot, LIMITS, StatusChannel } from '@segmenter/shared';
+import { CONTACT_FIELDS, contactFieldsWith, ContactSnapshot, LIMITS, pathOf, snapshotValueOf, StatusChannel } from '@segmenter/shared';
 import type { ContactFields } from '../contacts/contact-schemas';
 import { strictnessOf } from '../suppressions/status-strictness';
 
@@ -24,32 +24,15 @@ export interface MergePlan {
   notCarriedOver: NotCarriedOver[];
 }
 
-type Path = { field: string; read: (c: ContactSnapshot) => string | null; write: (f: ContactFields, v: string) => void };
-const address = (key: keyof ContactSnapshot['address']): Path => ({
-  field: `address.${key}`,
-  read: (c) => c.address[key],
-  write: (f, v) => (f.address = { ...f.address, [key]: v }),
-});
-const simple = <K extends 'email' | 'phone' | 'firstName' | 'lastName' | 'timezone' | 'language'>(key: K): Path => ({
-  field: key,
-  read: (c) => c[key],
-  write: (f, v) => ((f as Record<string, unknown>)[key] = v),
-});
+/** The profile fields a merge fills when the kept contact has none: the contact field table's, in its order. */
+const FILLED_FIELDS = contactFieldsWith({ fillOnMerge: true });
 
-/** The profile fields a merge fills when the kept contact has none. */
-const FILLED_FIELDS: Path[] = [
-  simple('email'),
-  simple('phone'),
-  simple('firstName'),
-  simple('lastName'),
-  address('street'),
-  address('city'),
-  address('region'),
-  address('postalCode'),
-  address('country'),
-  simple('timezone'),
-  simple('language'),
-];
+/** A filled field's value on a contact, and the write that sets it (address fields under `address`). */
+const readField = (c: ContactSnapshot, name: (typeof FILLED_FIELDS)[number]): string | null => snapshotValueOf(c, name);
+function writeField(f: ContactFields, name: (typeof FILLED_FIELDS)[number], value: string) {
+  if (CONTACT_FIELDS[name].inAddress) f.address = { ...f.address, [name]: value };
+  else (f as Record<string, unknown>)[name] = value;
+}
 
 const OWN_VALUE_KEPT = "the kept contact's own value is kept";
 const LABELS_FULL = `does not fit: a contact holds at most ${LIMITS.labelsPerContact} labels`;
@@ -58,15 +41,15 @@ export function planMerge(kept: ContactSnapshot, merged: ContactSnapshot[]): Mer
   const plan: MergePlan = { fields: {}, tagIds: [], labels: new Map(), statuses: {}, notCarriedOver: [] };
   const skip = (contactId: string, field: string, rule: string) => plan.notCarriedOver.push({ contactId, field, rule });
 
-  for (const path of FILLED_FIELDS) {
-    let value = path.read(kept);
+  for (const name of FILLED_FIELDS) {
+    let value = readField(kept, name);
     for (const source of merged) {
-      const theirs = path.read(source);
+      const theirs = readField(source, name);
       if (theirs === null || theirs === '') continue;
       if (value === null || value === '') {
         value = theirs;
-        path.write(plan.fields, theirs);
-      } else if (theirs !== value) skip(source.id, path.field, OWN_VALUE_KEPT);
+        writeField(plan.fields, name, theirs);
+      } else if (theirs !== value) skip(source.id, pathOf(name), OWN_VALUE_KEPT);
     }
   }
 

@@ -1,9 +1,38 @@
 // The fields a member row may carry, and how each is spelled: in NDJSON (and every JSON answer) the
 // API's camelCase, as in the contact JSON; in CSV the contact file's snake_case headers, as the
 // export and the import use them. Pure: parsing `fields`, and building a row from an index document.
-import { assertNever, CustomFieldKey, LabelKey } from '@segmenter/shared';
+import { assertNever, type ColumnOf, CONTACT_FIELDS, CustomFieldKey, type FieldsWhere, LabelKey } from '@segmenter/shared';
 import type { FieldProblem } from '../errors/app-error';
 import { byCodeUnits, customFieldColumn, encodeList, labelColumn, sortedKeys } from '../contact-files/contact-csv-format';
+
+type ContactMemberField = FieldsWhere<{ member: true }>;
+/**
+ * The contact field table's member fields, in the order the API has always listed them (error
+ * messages, documentation), which is not the table's: tsc refuses a list that misses one.
+ */
+const MEMBER_FIELD_ORDER = [
+  'email',
+  'phone',
+  'firstName',
+  'lastName',
+  'emailStatus',
+  'phoneStatus',
+  'emailRating',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'language',
+  'timezone',
+  'source',
+  'consentAt',
+  'subscriptionCategories',
+  'createdAt',
+  'updatedAt',
+] as const satisfies readonly ContactMemberField[];
+type Unordered = Exclude<ContactMemberField, (typeof MEMBER_FIELD_ORDER)[number]>;
+const everyMemberFieldOrdered: [Unordered] extends [never] ? true : Unordered = true;
+void everyMemberFieldOrdered;
 
 /**
  * The contact's own fields: the JSON name, the index document's field, and the CSV header (the
@@ -12,32 +41,17 @@ import { byCodeUnits, customFieldColumn, encodeList, labelColumn, sortedKeys } f
  */
 export const STANDARD_MEMBER_FIELDS = {
   id: { source: 'contact_id', csv: 'id' },
-  email: { source: 'email', csv: 'email' },
-  phone: { source: 'phone', csv: 'phone' },
-  firstName: { source: 'first_name', csv: 'first_name' },
-  lastName: { source: 'last_name', csv: 'last_name' },
-  emailStatus: { source: 'email_status', csv: 'email_status' },
-  phoneStatus: { source: 'phone_status', csv: 'phone_status' },
-  emailRating: { source: 'email_rating', csv: 'email_rating' },
-  city: { source: 'city', csv: 'city' },
-  region: { source: 'region', csv: 'region' },
-  postalCode: { source: 'postal_code', csv: 'postal_code' },
-  country: { source: 'country', csv: 'country' },
-  language: { source: 'language', csv: 'language' },
-  timezone: { source: 'timezone', csv: 'timezone' },
-  source: { source: 'source', csv: 'source' },
-  consentAt: { source: 'consent_at', csv: 'consent_at' },
-  subscriptionCategories: { source: 'subscription_categories', csv: 'subscription_categories' },
-  createdAt: { source: 'created_at', csv: 'created_at' },
-  updatedAt: { source: 'updated_at', csv: 'updated_at' },
-} as const satisfies Record<string, { source: string; csv: string }>;
+  ...(Object.fromEntries(MEMBER_FIELD_ORDER.map((name) => [name, { source: CONTACT_FIELDS[name].column, csv: CONTACT_FIELDS[name].column }])) as {
+    [K in ContactMemberField]: { source: ColumnOf<K>; csv: ColumnOf<K> };
+  }),
+} as const;
 export type StandardMemberField = keyof typeof STANDARD_MEMBER_FIELDS;
 
 export const TAGS_FIELD = 'tags';
 export const LABELS_FIELD = 'labels';
 export const LABEL_FIELD_PREFIX = 'label:';
 export const CUSTOM_FIELD_PREFIX = 'custom:';
-/** More than any row needs (19 standard fields, tags, labels, 100 custom fields, label keys). */
+/** More than any row needs (the standard fields, tags, labels, 100 custom fields, label keys). */
 export const MAX_MEMBER_FIELDS = 500;
 export const FIELDS_EXAMPLE = 'id,email,firstName,tags,labels,label:tier,custom:plan';
 
