@@ -4,7 +4,7 @@
 // lists, duplicates, segment-text tests); this file is the table, readable top to bottom.
 import { decodeToken } from '../services/api/src/consistency/consistency-token';
 import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
-import { expectMirrorConverges } from './support/mirror';
+import { expectSearchIndexConverges } from './support/search-index-equality';
 import { expectForgedCursorsRefused } from './support/list-pages';
 import { eventually } from './support/test-environment';
 
@@ -65,7 +65,7 @@ test('row 3: an unsubscribe outlives the contact; activities and SMS STOP change
 test('row 4: a sender gets tags, labels and custom fields in member rows; snapshots list and delete; contacts read in batch', async () => {
   expect((await call('POST', '/v1/custom-fields', { key: 'plan', type: 'string' })).status).toBe(201);
   const c = (await call('POST', '/v1/contacts', { email: 'row4@example.com', tags: ['Row4'], createMissing: true, labels: { tier: 'gold' }, customFields: { plan: 'pro' } })).body;
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   const segment = (await call('POST', '/v1/segments', { name: 'Row4', text: 'tag:Row4' })).body;
   const members = await h.request('GET', `/v1/segments/${segment.id}/members?fields=id,email,tags,labels,custom:plan`, { key: ws.key });
   expect(members.status).toBe(200);
@@ -98,7 +98,7 @@ test('row 6: errors name the allowed values, and in a 30-query count each query 
 
 test('row 7: one spelling: the language reads the JSON name, suggests on a typo; fields is one string on GET and POST', async () => {
   await call('POST', '/v1/contacts', { email: 'ada7@example.com', firstName: 'Ada' });
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   expect(await firstCount({ text: 'firstName = Ada' })).toMatchObject({ total: 1 });
   const typo = await firstCount({ text: 'firstname = Ada' });
   expect(typo.errors[0].rule).toContain('did you mean first_name?');
@@ -110,7 +110,7 @@ test('row 7: one spelling: the language reads the JSON name, suggests on a typo;
 
 test('row 8: conditions are normalised like writes: emails lower-cased, countries upper-cased, phones to E.164', async () => {
   await call('POST', '/v1/contacts', { email: 'Ada8@Example.com', phone: '+1 415 555 0188', address: { country: 'fr' } });
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   expect(await firstCount({ text: 'email = "ADA8@example.COM"' })).toMatchObject({ total: 1 });
   expect(await firstCount({ text: 'country = fr AND email = "ada8@example.com"' })).toMatchObject({ total: 1 });
   expect(await firstCount({ text: 'phone = "(415) 555-0188"' })).toMatchObject({ status: 400 });
@@ -121,7 +121,7 @@ test("row 9: label values take the seed products' own examples", async () => {
   const labels = { landing_page: '/promo', ltv_bucket: '200+', utm: 'google.com', signup: '2024-01-15' };
   const c = await call('POST', '/v1/contacts', { email: 'row9@example.com', labels });
   expect([c.status, c.body.labels]).toEqual([201, labels]);
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   expect(await firstCount({ text: 'label:landing_page = "/promo" AND label:ltv_bucket = "200+" AND label:utm = "google.com"' })).toMatchObject({ total: 1 });
   const control = await call('POST', '/v1/contacts', { email: 'row9b@example.com', labels: { bad: 'a\u0007b' } });
   expect([control.status, control.body.errors[0].field]).toEqual([400, 'body.labels.bad']);
@@ -176,7 +176,7 @@ test('point 12: the smaller gaps', async () => {
   expect(decodeToken(tag.headers.get('consistency-token')!)).toEqual({ workspaceId: ws.id, versions: [] });
   // Engagement windows take weeks and months; subscription categories are conditions.
   await call('POST', `/v1/contacts/${c.id}/activities`, { channel: 'email', status: 'opened', occurredAt: new Date(Date.now() - 9 * 86_400_000).toISOString() });
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   expect(await firstCount({ text: 'engagement:email.opened IN LAST 2 WEEKS AND subscription:newsletter' })).toMatchObject({ total: 1 });
   expect(await firstCount({ text: 'engagement:email.opened IN LAST 1 WEEKS' })).toMatchObject({ total: 0 });
   expect(await firstCount({ text: 'engagement:email.opened IN LAST 1 MONTHS' })).toMatchObject({ total: 1 });

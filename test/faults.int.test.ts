@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { RunningApi, startApiService } from '../services/api/src/api-service';
 import { IndexerProcess, spawnIndexer } from './support/indexer-process';
-import { expectMirrorConverges } from './support/mirror';
+import { expectSearchIndexConverges } from './support/search-index-equality';
 import { PrivateStack, startPrivateStack } from './support/private-stack';
 import { createTestEnvironment, eventually, TestEnvironment } from './support/test-environment';
 
@@ -93,13 +93,13 @@ describeWithLocalStack('faults', () => {
   /** What each fault did, written to .cache/test-reports/faults.json for the record. */
   const report: Record<string, Record<string, unknown>> = {};
 
-  /** The fault is over: stop writing, then the mirror must equal Postgres and the outbox be empty. */
+  /** The fault is over: stop writing, then the search index must equal Postgres and the outbox be empty. */
   async function expectConverged(fault: string, facts: Record<string, unknown>): Promise<void> {
     const writes = await stopWriter();
     expect(writer.failures).toEqual([]);
     const started = Date.now();
     await eventually(outboxBacklog, (n) => n === 0, CONVERGE_MS);
-    await expectMirrorConverges(env, workspace.id, CONVERGE_MS);
+    await expectSearchIndexConverges(env, workspace.id, CONVERGE_MS);
     const contacts = (await env.pool.query('select count(*)::int as n from contacts where workspace_id = $1', [workspace.id])).rows[0].n;
     report[fault] = { ...facts, acceptedWritesSoFar: writes, contactsCompared: contacts, secondsToConvergeAfterWritesStopped: (Date.now() - started) / 1000 };
   }

@@ -4,7 +4,7 @@
 // The tests run in order: the last two check the import the third one runs.
 import { parse } from 'csv-parse/sync';
 import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
-import { expectMirrorConverges } from './support/mirror';
+import { expectSearchIndexConverges } from './support/search-index-equality';
 import { eventually } from './support/test-environment';
 
 let h: ApiHarness;
@@ -136,7 +136,7 @@ beforeAll(async () => {
     const res = await h.request('POST', '/v1/contacts', { key: source.key, body: { ...contact, createMissing: true } });
     if (res.status !== 201) throw new Error(`creating ${contact.email}: ${res.status} ${JSON.stringify(res.body)}`);
   }
-  await expectMirrorConverges(h.env, source.id);
+  await expectSearchIndexConverges(h.env, source.id);
 });
 afterAll(async () => h?.stop());
 
@@ -176,7 +176,7 @@ test('the export imports into a new workspace with nothing rejected, and exports
   const done = await importCsv(target, exported, { createMissingTags: true });
   expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: null });
   expect(done.progress).toMatchObject({ rowsRead: CONTACTS.length, created: CONTACTS.length, rejected: 0, indexed: CONTACTS.length });
-  await expectMirrorConverges(h.env, target.id);
+  await expectSearchIndexConverges(h.env, target.id);
 
   const reexported = await exportCsv(target, { segment: { text: 'created IS NOT EMPTY' } });
   expect(withoutIds(reexported)).toEqual(withoutIds(exported));

@@ -1,11 +1,11 @@
-// The mirror's own features on the whole real path (HTTP -> Postgres -> relay -> Kafka -> indexer
+// The search index's own features on the whole real path (HTTP -> Postgres -> relay -> Kafka -> indexer
 // -> Elasticsearch): custom fields and engagement in documents, read-your-writes tokens, counts,
 // metrics, a rebuild with writes racing it, and reconcile finding and repairing drift.
 import { contactDocument, contactsIndexName, ContactDocument, indicesOf, workspaceSearch, writeAliasOf } from '@segmenter/shared';
 import { SNAPSHOT_SELECT, toSnapshot } from '../services/api/src/contacts/contacts-store';
 import { encodeToken } from '../services/api/src/consistency/consistency-token';
 import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
-import { expectMirrorConverges, mirrorDifferences } from './support/mirror';
+import { expectSearchIndexConverges, searchIndexDifferences } from './support/search-index-equality';
 import { eventually } from './support/test-environment';
 
 let h: ApiHarness;
@@ -46,7 +46,7 @@ test('custom fields are typed: number and date ranges compare values, not string
   for (const [i, customFields] of values.entries()) {
     ids.push((await call('POST', '/v1/contacts', { email: `typed${i}@example.com`, customFields })).body.id);
   }
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   const nested = (query: object) => ({ nested: { path: 'custom_fields', query: { bool: { filter: query } } } });
   // As strings "9" > "10" > "100"; as numbers 9 < 10 < 100.
   expect(await searchIds([nested([{ term: { 'custom_fields.key': 'score' } }, { range: { 'custom_fields.number': { gte: 10 } } }])])).toEqual([ids[1], ids[2]].sort());
@@ -66,7 +66,7 @@ test('engagement: "opened an email at least twice in the last 7 days" is one nes
     { contactId: longAgo, channel: 'email', status: 'opened', occurredAt: daysAgo(30) },
   ];
   expect((await call('POST', '/v1/activities/batch', { activities })).body.summary).toEqual({ stored: 6, failed: 0 });
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   const atLeast = (k: number, days: number) => ({
     nested: {
       path: 'engagement',
@@ -82,20 +82,20 @@ test('a tag rename rewrites no document; a tag deletion reaches every tagged doc
   const ids = await newContacts(40, 'tagged');
   const tag = (await call('POST', '/v1/tags', { name: 'Doomed' })).body.id;
   await call('POST', '/v1/tags/bulk-add', { contactIds: ids, tagIds: [tag] });
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   const versionsOf = async () => {
     const res = await h.env.es.search({ ...workspaceSearch(alias, ws.id, [{ ids: { values: ids } }]), size: 100, version: true, _source: false });
     return Object.fromEntries(res.hits.hits.map((hit) => [hit._id, hit._version]));
   };
   const before = await versionsOf();
   expect((await call('PATCH', `/v1/tags/${tag}`, { name: 'Renamed' })).status).toBe(200);
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   expect(await versionsOf()).toEqual(before);
   expect(await searchIds([{ term: { tag_ids: tag } }])).toHaveLength(40);
   const deletion = await call('DELETE', `/v1/tags/${tag}`);
   expect(deletion.status).toBe(202);
   await eventually(async () => (await call('GET', `/v1/jobs/${deletion.body.id}`)).body.status, (s) => s === 'succeeded');
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   expect(await searchIds([{ term: { tag_ids: tag } }])).toEqual([]);
 });
 
@@ -123,7 +123,7 @@ describe('read-your-writes', () => {
     expect(counts.body.tags.find((t: { id: string }) => t.id === tag).count).toBe(150);
   });
 
-  test('a write the mirror never shows answers 503 "not yet consistent" after the wait, with Retry-After', async () => {
+  test('a write the search index never shows answers 503 "not yet consistent" after the wait, with Retry-After', async () => {
     const [id] = await newContacts(1, 'never');
     const token = encodeToken({ workspaceId: ws.id, versions: [{ contactId: id!, version: 999 }] });
     const res = await call('GET', `/v1/counts?consistencyToken=${token}&waitMs=300`);
@@ -178,7 +178,7 @@ describe('read-your-writes', () => {
 test('counts: total, sendable by channel, statuses, tags and label keys, for this workspace only', async () => {
   const other = await h.createWorkspace();
   await newContacts(7, 'elsewhere', other.key);
-  await expectMirrorConverges(h.env, ws.id); // earlier tests' writes are all in
+  await expectSearchIndexConverges(h.env, ws.id); // earlier tests' writes are all in
   const before = (await call('GET', '/v1/counts')).body;
   const [a, b, c] = await newContacts(3, 'counted');
   await call('POST', `/v1/contacts/${a}/actions/unsubscribe-email`);
@@ -259,7 +259,7 @@ test('a rebuild fills a new index from Postgres while writes continue, swaps the
   expect(await indicesOf(h.env.es, writeAliasOf(alias))).toEqual([target]);
   expect(generationBefore).toEqual([contactsIndexName(alias, 1)]);
   expect(await h.env.es.indices.exists({ index: generationBefore[0] })).toBe(false);
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   const tombstone = await h.env.es.get({ index: target, id: erased!, routing: ws.id });
   expect(tombstone._source).toEqual({ workspace_id: ws.id, contact_id: erased, version: tombstone._version, deleted: true, erased: true });
 });
@@ -270,16 +270,16 @@ describe('reconcile', () => {
     return contactDocument(toSnapshot(rows[0]));
   }
 
-  test('finds each kind of drift exactly, and repairs it so the mirror equals Postgres', async () => {
+  test('finds each kind of drift exactly, and repairs it so the search index equals Postgres', async () => {
     const other = await h.createWorkspace();
     const ids = await newContacts(5, 'drift', other.key);
-    await expectMirrorConverges(h.env, other.id);
+    await expectSearchIndexConverges(h.env, other.id);
     const index = (await indicesOf(h.env.es, alias))[0]!;
     const [missing, stale, mismatched, untouched] = ids;
     const stray = '00000000-0000-4000-8000-00000000beef';
     await call('PATCH', `/v1/contacts/${stale}/labels`, { set: { moved: 'on' } }, other.key);
     await call('PATCH', `/v1/contacts/${mismatched}/labels`, { set: { moved: 'on' } }, other.key);
-    await expectMirrorConverges(h.env, other.id);
+    await expectSearchIndexConverges(h.env, other.id);
     // Drift made behind the indexer's back, the ways a lost or dead-lettered event would leave it.
     // (Deleted at its own version, as if it had never been written: a plain delete would leave a
     // higher version behind for 60 s that refuses the repair; see `unrepaired`.)
@@ -290,7 +290,7 @@ describe('reconcile', () => {
     await h.env.es.index({ index, id: mismatched!, routing: other.id, version: mismatchedDoc.version, version_type: 'external_gte', document: { ...mismatchedDoc, labels: [] } });
     await h.env.es.index({ index, id: stray, routing: other.id, version: 3, version_type: 'external', document: { ...(await documentOf(untouched!)), contact_id: stray, version: 3 } });
     await h.env.es.indices.refresh({ index });
-    expect((await mirrorDifferences(h.env, other.id)).length).toBe(4);
+    expect((await searchIndexDifferences(h.env, other.id)).length).toBe(4);
 
     const check = await h.operator('POST', '/v1/admin/search-index/reconcile', { workspaceId: other.id });
     expect(check.status).toBe(202);
@@ -302,11 +302,11 @@ describe('reconcile', () => {
       samples: { missing: [missing], stale: [stale], mismatched: [mismatched], extra: [stray] },
       workspaces: { [other.id]: { postgres: 5, elasticsearch: 5 } },
     });
-    expect((await mirrorDifferences(h.env, other.id)).length).toBe(4); // a check changes nothing
+    expect((await searchIndexDifferences(h.env, other.id)).length).toBe(4); // a check changes nothing
 
     const fix = await h.operator('POST', '/v1/admin/search-index/reconcile', { workspaceId: other.id, repair: true });
     expect((await waitForJob(fix.body.id)).result).toMatchObject({ repaired: 4, unrepaired: 0 });
-    expect(await mirrorDifferences(h.env, other.id)).toEqual([]);
+    expect(await searchIndexDifferences(h.env, other.id)).toEqual([]);
     const again = await h.operator('POST', '/v1/admin/search-index/reconcile', {});
     expect((await waitForJob(again.body.id)).result).toMatchObject({ drift: { missing: 0, stale: 0, mismatched: 0, ahead: 0, extra: 0 } });
   });

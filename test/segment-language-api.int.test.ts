@@ -3,7 +3,7 @@
 // engagement windows in weeks and months, and subscription categories. Counts come from
 // Elasticsearch on the whole real path (outbox, Kafka, indexer).
 import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
-import { expectMirrorConverges } from './support/mirror';
+import { expectSearchIndexConverges } from './support/search-index-equality';
 
 let h: ApiHarness;
 let ws: Workspace;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   // Opens: Ada 10 days ago and 40 days ago, Grace 40 days ago, Alan 100 days ago.
   const open = (id: string, daysAgo: number) => call('POST', `/v1/contacts/${id}/activities`, { channel: 'email', status: 'opened', occurredAt: new Date(Date.now() - daysAgo * DAY).toISOString() });
   for (const [id, daysAgo] of [[ids[0]!, 10], [ids[0]!, 40], [ids[1]!, 40], [ids[2]!, 100]] as const) expect((await open(id, daysAgo)).status).toBe(201);
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
 });
 afterAll(async () => h?.stop());
 

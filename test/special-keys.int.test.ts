@@ -3,7 +3,7 @@
 // client sees it: the API, the change events and the index, reconcile, export, the member stream,
 // batch-get, bulk set and remove, a segment action and an import. Issue 12, point 2.
 import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
-import { expectMirrorConverges } from './support/mirror';
+import { expectSearchIndexConverges } from './support/search-index-equality';
 import { eventually } from './support/test-environment';
 
 let h: ApiHarness;
@@ -48,8 +48,8 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
     const { rows } = await h.env.pool.query('select key, value from contact_labels where contact_id = $1 order by key', [ann.id]);
     expect(rows.map((r) => [r.key, r.value])).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['prototype', 't']]);
 
-    // The mirror equals Postgres exactly, document content included (it used to miss "__proto__").
-    await expectMirrorConverges(h.env, ws.id);
+    // The search index equals Postgres exactly, document content included (it used to miss "__proto__").
+    await expectSearchIndexConverges(h.env, ws.id);
     expect(await count('label:__proto__ = p')).toBe(1);
     expect(await count('label:constructor = c')).toBe(1);
     expect(await count('label:prototype EXISTS')).toBe(1);
@@ -70,7 +70,7 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
     expect(exported.status).toBe(200);
     expect((await exported.text()).trim().split('\r\n')).toEqual(['email,label___proto__,label_constructor,label_prototype,custom_constructor,custom_prototype', 'ann@example.com,p,c,t,built,7']);
 
-    await expectMirrorConverges(h.env, ws.id);
+    await expectSearchIndexConverges(h.env, ws.id);
     const stream = await fetch(`${h.api.url}/v1/segments/members`, {
       method: 'POST',
       headers: { 'x-api-key': ws.key, 'content-type': 'application/json' },
@@ -92,24 +92,24 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
     const cat = await ok('POST', '/v1/contacts', { email: 'cat@example.com' });
     expect(await ok('POST', '/v1/labels/bulk-set', { contactIds: [bob.id, cat.id], labels: JSON.parse('{"__proto__":"bulk","prototype":"bulk"}') })).toMatchObject({ changed: 2 });
     expect(await labelEntries(bob.id)).toEqual([['__proto__', 'bulk'], ['prototype', 'bulk']]);
-    await expectMirrorConverges(h.env, ws.id);
+    await expectSearchIndexConverges(h.env, ws.id);
     expect(await count('label:__proto__ = bulk')).toBe(2);
 
     expect(await ok('POST', '/v1/labels/bulk-remove', { contactIds: [bob.id], keys: ['__proto__'] })).toMatchObject({ changed: 1 });
     expect(await labelEntries(bob.id)).toEqual([['prototype', 'bulk']]);
-    await expectMirrorConverges(h.env, ws.id);
+    await expectSearchIndexConverges(h.env, ws.id);
     expect(await count('label:__proto__ = bulk')).toBe(1);
   });
 
   test('a segment action sets them (set_labels used to drop "__proto__")', async () => {
     const dan = await ok('POST', '/v1/contacts', { email: 'dan@segment-action.example' });
-    await expectMirrorConverges(h.env, ws.id);
+    await expectSearchIndexConverges(h.env, ws.id);
     const started = await call('POST', '/v1/segments/actions', { query: { text: 'email = "dan@segment-action.example"' }, action: 'set_labels', labels: JSON.parse('{"__proto__":"seg","constructor":"seg"}') });
     expect(started.status).toBe(202);
     const job = await waitForJob(started.body.id);
     expect([job.status, job.result]).toEqual(['succeeded', expect.objectContaining({ changed: 1 })]);
     expect(await labelEntries(dan.id)).toEqual([['__proto__', 'seg'], ['constructor', 'seg']]);
-    await expectMirrorConverges(h.env, ws.id);
+    await expectSearchIndexConverges(h.env, ws.id);
     expect(await count('label:__proto__ = seg')).toBe(1);
   });
 
@@ -123,7 +123,7 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
     const { rows } = await h.env.pool.query("select id, custom_fields from contacts where workspace_id = $1 and email = 'eve@example.com'", [ws.id]);
     expect(await labelEntries(rows[0].id)).toEqual([['__proto__', 'imp'], ['constructor', 'imp-c'], ['prototype', 'imp-t']]);
     expect(Object.entries(rows[0].custom_fields).sort()).toEqual([['constructor', 'made'], ['prototype', 3]]);
-    await expectMirrorConverges(h.env, ws.id);
+    await expectSearchIndexConverges(h.env, ws.id);
     expect(await count('label:__proto__ = imp')).toBe(1);
   });
 });

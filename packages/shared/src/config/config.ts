@@ -76,7 +76,7 @@ export const EnvSchema = z.object({
   IMPORT_CHUNK_ROWS: positiveInt.max(20000, 'must be at most 20000').default(5000),
   // Side-by-side writers per import (each a Postgres connection): about the cores Postgres may use.
   IMPORT_WRITERS: positiveInt.max(16, 'must be at most 16').default(2),
-  // Read-your-writes: how long a request carrying a consistency token may wait for the mirror by
+  // Read-your-writes: how long a request carrying a consistency token may wait for the search index by
   // default, and the most a request may ask for.
   CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
   CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300000, 'must be at most 300000').default(30000),

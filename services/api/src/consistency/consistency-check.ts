@@ -1,10 +1,10 @@
 // Read-your-writes for reads served by Elasticsearch: a request may pass the consistency token a
-// write returned (and how long it may wait); the read then waits until the mirror shows that
+// write returned (and how long it may wait); the read then waits until the search index shows that
 // write, or fails with NotYetConsistentError (503; its route adds Retry-After, retry-after-not-yet-consistent.ts).
 import type { EsClient, Pool } from '@segmenter/shared';
 import { NotYetConsistentError, ValidationError } from '../errors/app-error';
 import { decodeToken, WrittenVersion } from './consistency-token';
-import { awaitSearchable, ConsistencyOutcome } from './mirror-consistency';
+import { awaitSearchable, ConsistencyOutcome } from './await-searchable';
 
 export interface ConsistencyDependencies {
   pool: Pool;

@@ -1,4 +1,4 @@
-// GET /v1/consistency?consistencyToken=...: waits (bounded) until the mirror shows a write, for
+// GET /v1/consistency?consistencyToken=...: waits (bounded) until the search index shows a write, for
 // clients that read elsewhere (or just want to know). The route parses, calls the service and answers.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';

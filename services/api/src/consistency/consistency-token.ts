@@ -1,4 +1,4 @@
-// Consistency tokens: what a write hands back so a later count or search can wait until the mirror
+// Consistency tokens: what a write hands back so a later count or search can wait until the search index
 // shows it. A token names the versions the write produced, per contact: the check is then exact
 // ("each of these contacts is searchable at this version or newer") whatever partitions and
 // commit order did. Small writes carry the versions in the token itself; larger ones store them as

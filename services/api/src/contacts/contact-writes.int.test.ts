@@ -3,7 +3,7 @@
 // items that reach one contact, per-item failures, and the snapshot it builds in SQL.
 import { randomUUID } from 'node:crypto';
 import { useApiHarness } from '../../../../test/support/api-harness';
-import { mirrorDifferences } from '../../../../test/support/mirror';
+import { searchIndexDifferences } from '../../../../test/support/search-index-equality';
 
 const STATUS_RULE = 'Invalid option: expected one of "active"|"unsubscribed"|"spam_report"|"blacklisted"|"unconfirmed"';
 const LABEL_LIMIT_RULE = 'does not fit: a contact holds at most 50 labels';
@@ -801,6 +801,6 @@ describe('read-your-writes after a batch upsert', () => {
     const consistency = await m.h.request('GET', `/v1/consistency?consistencyToken=${encodeURIComponent(token!)}&waitMs=10000`, { key: m.ws.key });
     expect([consistency.status, consistency.body]).toEqual([200, { consistent: true, waitedMs: expect.any(Number) }]);
     // Consistent means the index holds exactly what Postgres holds, versions included.
-    expect(await mirrorDifferences(m.h.env, m.ws.id)).toEqual([]);
+    expect(await searchIndexDifferences(m.h.env, m.ws.id)).toEqual([]);
   });
 });

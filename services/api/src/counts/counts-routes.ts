@@ -1,4 +1,4 @@
-// GET /v1/counts: the dashboard's numbers from the mirror (counts-service). Accepts a consistency
+// GET /v1/counts: the dashboard's numbers from the search index (counts-service). Accepts a consistency
 // token to read its own writes. The route parses, calls the service and answers.
 import { Router } from 'express';
 import type { Pool } from '@segmenter/shared';

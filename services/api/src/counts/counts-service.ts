@@ -1,4 +1,4 @@
-// The counts feature behind GET /v1/counts: the dashboard's numbers from the mirror in one
+// The counts feature behind GET /v1/counts: the dashboard's numbers from the search index in one
 // Elasticsearch round trip (live contacts, sendable by email and by phone, per channel status, per
 // tag and per label key), after waiting for the writes behind a consistency token when one is given.
 import { estypes, workspaceSearch } from '@segmenter/shared';

@@ -2,7 +2,7 @@
 // segments that use the field are rewritten (rename) or guarded (delete: 409 unless forced, then
 // marked broken); every contact's value moves or goes, and the index follows.
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
-import { expectMirrorConverges } from '../../../../test/support/mirror';
+import { expectSearchIndexConverges } from '../../../../test/support/search-index-equality';
 import { eventually } from '../../../../test/support/test-environment';
 
 let h: ApiHarness;
@@ -18,7 +18,7 @@ beforeAll(async () => {
     contacts: Array.from({ length: 5 }, (_, i) => ({ email: `f${i}@example.com`, customFields: { plan: i < 3 ? 'pro' : 'free', ...(i === 0 ? { seats: 10 } : {}) } })),
   });
   ids = batch.body.results.map((r: { id: string }) => r.id);
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
 });
 afterAll(async () => h?.stop());
 
@@ -44,7 +44,7 @@ test('a rename moves every value and rewrites the saved segments that use the fi
   expect(definitions.map((d: { key: string }) => d.key)).toEqual(['seats', 'tier']);
   // The same field under a new key: its type and creation time stay.
   expect(definitions.find((d: { key: string }) => d.key === 'tier')).toMatchObject({ type: 'string', createdAt });
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
   expect(await count({ segmentId: segment.id })).toMatchObject({ total: 3 });
   // The old key is gone for writes and for segments.
   const write = await call('PATCH', `/v1/contacts/${ids[1]}`, { customFields: { plan: 'x' } });

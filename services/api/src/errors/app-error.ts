@@ -69,7 +69,7 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
-/** The mirror has not shown a write yet within the wait the request allowed. */
+/** The search index has not shown a write yet within the wait the request allowed. */
 export class NotYetConsistentError extends AppError {
   constructor(pending: number, waitedMs: number) {
     super(

@@ -1,9 +1,9 @@
-// Contact exports over HTTP on the whole real path: contacts written through the API, mirrored to
+// Contact exports over HTTP on the whole real path: contacts written through the API, indexed into
 // Elasticsearch by the relay and the indexer, exported as CSV from each source; the cells are
 // checked one by one against what was written.
 import { randomUUID } from 'node:crypto';
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
-import { expectMirrorConverges } from '../../../../test/support/mirror';
+import { expectSearchIndexConverges } from '../../../../test/support/search-index-equality';
 import { eventually } from '../../../../test/support/test-environment';
 
 let h: ApiHarness;
@@ -38,7 +38,7 @@ const ok = async (method: string, path: string, body?: unknown, key = ws.key) =>
 
 /**
  * Waits until every write made with `key` is searchable (read-your-writes tokens). Ann's
- * "__proto__" label reaches the index too (test/special-keys.int.test.ts checks the mirror).
+ * "__proto__" label reaches the index too (test/special-keys.int.test.ts checks the search index).
  */
 async function searchable(key = ws.key) {
   for (const token of unseenWrites.get(key) ?? []) {
@@ -231,7 +231,7 @@ describe('a large segment', () => {
       bigIds.push(...batch.results.map((r: { id: string }) => r.id));
     }
     bigIds.sort();
-    await expectMirrorConverges(h.env, big.id);
+    await expectSearchIndexConverges(h.env, big.id);
   });
 
   test('streams every member once, in id order, across pages', async () => {

@@ -6,7 +6,7 @@
 import { createQueueTableVacuum, EsClient, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
 import { writeBatch } from '../contacts/contacts-service';
 import type { ContactWrite } from '../contacts/contact-schemas';
-import { notYetSearchable } from '../consistency/mirror-consistency';
+import { notYetSearchable } from '../consistency/await-searchable';
 import type { FieldProblem } from '../errors/app-error';
 import type { ChunkResult } from '../jobs/job-runner';
 import type { Job } from '../jobs/jobs-store';

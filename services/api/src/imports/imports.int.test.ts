@@ -1,5 +1,5 @@
 // CSV imports end to end on the real stack: a file goes in through the API, its rows reach
-// Postgres set-wise, the mirror shows them, and every refused row is reported with its row
+// Postgres set-wise, the search index shows them, and every refused row is reported with its row
 // number, column and rule.
 import { RunningApi, startApiService } from '../api-service';
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';

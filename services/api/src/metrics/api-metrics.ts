@@ -55,7 +55,7 @@ export function createApiMetrics(registry: Registry, pool: Pool, log: Logger) {
     relayFailures: new Counter({ name: 'segmenter_outbox_publish_failures_total', help: 'Relay batches that failed and were retried', registers }),
     consistencyWaitSeconds: new Histogram({
       name: 'segmenter_consistency_wait_seconds',
-      help: 'How long reads carrying a consistency token waited for the mirror, by outcome',
+      help: 'How long reads carrying a consistency token waited for the search index, by outcome',
       labelNames: ['outcome'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers,

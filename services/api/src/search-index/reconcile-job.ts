@@ -1,4 +1,4 @@
-// Reconcile: compares the mirror with Postgres, workspace by workspace, one id range at a time,
+// Reconcile: compares the search index with Postgres, workspace by workspace, one id range at a time,
 // and (with repair) fixes what differs. For each page of contacts in id order it reads the
 // documents of the id range, then Postgres's contacts and erasures of the same range, and
 // compares whole documents, not just versions: a change that forgot to bump the version shows up

@@ -2,7 +2,7 @@
 // NDJSON (camelCase keys, as asked) and CSV (the export's headers), over HTTP on the whole real
 // path (writes flow through the outbox, Kafka and the indexer; members come from Elasticsearch).
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
-import { expectMirrorConverges } from '../../../../test/support/mirror';
+import { expectSearchIndexConverges } from '../../../../test/support/search-index-equality';
 
 let h: ApiHarness;
 let ws: Workspace;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   });
   expect(batch.body.summary).toMatchObject({ created: 3, failed: 0 });
   ids.push(...batch.body.results.map((r: { id: string }) => r.id));
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
 });
 afterAll(async () => h?.stop());
 

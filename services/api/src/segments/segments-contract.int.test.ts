@@ -2,7 +2,7 @@
 // can be written before the data exists, a multi-query count answers per query, and the list
 // pages. Written as a client calls the API, on the whole real path to Elasticsearch.
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
-import { expectMirrorConverges } from '../../../../test/support/mirror';
+import { expectSearchIndexConverges } from '../../../../test/support/search-index-equality';
 import { eventually } from '../../../../test/support/test-environment';
 
 let h: ApiHarness;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   });
   expect(batch.status).toBe(200);
   contactIds = batch.body.results.map((r: { id: string }) => r.id);
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
 });
 afterAll(async () => h?.stop());
 

@@ -1,7 +1,7 @@
 // Saved segments, counts and previews over HTTP on the whole real path (writes flow through the
 // outbox, Kafka and the indexer; counts come from Elasticsearch).
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
-import { expectMirrorConverges } from '../../../../test/support/mirror';
+import { expectSearchIndexConverges } from '../../../../test/support/search-index-equality';
 import { eventually } from '../../../../test/support/test-environment';
 
 let h: ApiHarness;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   await call('POST', '/v1/labels/bulk-set', { contactIds: ids.slice(4, 8), labels: { tier: 'silver' } });
   await call('POST', '/v1/labels/bulk-set', { contactIds: [ids[0]!], labels: { churned: 'yes' } });
   lastToken = (await call('POST', `/v1/contacts/${ids[1]}/actions/unsubscribe-email`)).headers.get('consistency-token')!;
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
 });
 afterAll(async () => h?.stop());
 
@@ -202,7 +202,7 @@ describe('streaming members', () => {
       bigIds.push(...res.body.results.map((r: { id: string }) => r.id));
     }
     bigIds.sort();
-    await expectMirrorConverges(h.env, big.id);
+    await expectSearchIndexConverges(h.env, big.id);
   });
 
   const stream = (body: object, key = big.key) =>
@@ -304,12 +304,12 @@ describe('bulk actions on members', () => {
       members.push(...created.body.results.map((r: { id: string }) => r.id));
     }
     const tag = (await call('POST', '/v1/tags', { name: 'Contacted' }, own.key)).body.id;
-    await expectMirrorConverges(h.env, own.id);
+    await expectSearchIndexConverges(h.env, own.id);
     const started = await call('POST', '/v1/segments/actions', { query: { text: 'NOT tag:Contacted' }, action: 'add_tags', tagIds: [tag] }, own.key);
     expect(started.status).toBe(202);
     const job = await waitForJob(started.body.id, own.key);
     expect(job).toMatchObject({ status: 'succeeded', total: 1500, done: 1500, result: { changed: 1500, skipped: 0 } });
-    await expectMirrorConverges(h.env, own.id);
+    await expectSearchIndexConverges(h.env, own.id);
     const counts = await call('POST', '/v1/segments/count', { queries: [{ text: 'tag:Contacted' }, { text: 'NOT tag:Contacted' }] }, own.key);
     expect(counts.body.results.map((r: { total: number }) => r.total)).toEqual([members.length, 0]);
   });
@@ -320,15 +320,15 @@ describe('bulk actions on members', () => {
     const members: string[] = created.body.results.map((r: { id: string }) => r.id);
     await call('POST', `/v1/contacts/${members[0]}/actions/unsubscribe-email`, undefined, own.key);
     await call('POST', `/v1/contacts/${members[1]}/actions/blacklist-phone`, undefined, own.key);
-    await expectMirrorConverges(h.env, own.id);
+    await expectSearchIndexConverges(h.env, own.id);
     const labelled = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'sendable:phone' }, action: 'set_labels', labels: { wave: 'w1' } }, own.key)).body.id, own.key);
     expect(labelled.result).toMatchObject({ changed: 5, skipped: 0 });
-    await expectMirrorConverges(h.env, own.id);
+    await expectSearchIndexConverges(h.env, own.id);
     const deleted = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'created IN LAST 1 DAYS' }, action: 'delete', reason: 'cleanup' }, own.key)).body.id, own.key);
     expect(deleted.result).toMatchObject({ changed: 4, skipped: 2 });
     const kept = (await call('GET', '/v1/contacts?limit=100', undefined, own.key)).body.items.map((c: { id: string }) => c.id).sort();
     expect(kept).toEqual([members[0], members[1]].sort());
-    await expectMirrorConverges(h.env, own.id);
+    await expectSearchIndexConverges(h.env, own.id);
     const everyone = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'created IN LAST 1 DAYS' }, action: 'delete', keepEmailStatuses: [], keepPhoneStatuses: [] }, own.key)).body.id, own.key);
     expect(everyone.result).toMatchObject({ changed: 2, skipped: 0 });
   });

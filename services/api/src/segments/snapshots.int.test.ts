@@ -2,7 +2,7 @@
 // building one stops its job), and gone once their time to live has passed. The job runner is
 // driven by hand, so a snapshot can be caught while it is building.
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
-import { expectMirrorConverges } from '../../../../test/support/mirror';
+import { expectSearchIndexConverges } from '../../../../test/support/search-index-equality';
 
 let h: ApiHarness;
 let ws: Workspace;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   other = await h.createWorkspace();
   const batch = await call('POST', '/v1/contacts/batch-upsert', { matchBy: 'email', contacts: Array.from({ length: 5 }, (_, i) => ({ email: `p${i}@example.com` })) });
   expect(batch.body.summary.created).toBe(5);
-  await expectMirrorConverges(h.env, ws.id);
+  await expectSearchIndexConverges(h.env, ws.id);
 });
 afterAll(async () => h?.stop());
 

@@ -1,4 +1,4 @@
-// Compares the mirror with the truth, exactly: every contact of a workspace in Postgres must be a
+// Compares the search index with the truth, exactly: every contact of a workspace in Postgres must be a
 // document with the same version and the same content (as the pure document builder makes it
 // from the contact's snapshot), every erased contact a tombstone at its erasure's version, and
 // any other document a tombstone (one reconcile wrote for a document that should not exist).
@@ -8,7 +8,7 @@ import { SNAPSHOT_SELECT, toSnapshot } from '../../services/api/src/contacts/con
 import { eventually, TestEnvironment } from './test-environment';
 
 /** Human-readable differences; [] when Elasticsearch equals Postgres for the workspace. */
-export async function mirrorDifferences(env: TestEnvironment, workspaceId: string, index = env.config.elasticsearch.contactsAlias): Promise<string[]> {
+export async function searchIndexDifferences(env: TestEnvironment, workspaceId: string, index = env.config.elasticsearch.contactsAlias): Promise<string[]> {
   const { rows } = await env.pool.query(`${SNAPSHOT_SELECT} where c.workspace_id = $1 order by c.id`, [workspaceId]);
   const expected = new Map<string, ContactDocument>(rows.map((r) => [r.id, contactDocument(toSnapshot(r))]));
   // Erased contacts must be tombstones at their erasure's version.
@@ -42,12 +42,12 @@ export async function mirrorDifferences(env: TestEnvironment, workspaceId: strin
   return differences;
 }
 
-/** Waits until the mirror equals Postgres for the workspace; fails with the differences left. */
-export async function expectMirrorConverges(env: TestEnvironment, workspaceId: string, timeoutMs = 60_000): Promise<void> {
+/** Waits until the search index equals Postgres for the workspace; fails with the differences left. */
+export async function expectSearchIndexConverges(env: TestEnvironment, workspaceId: string, timeoutMs = 60_000): Promise<void> {
   let last: string[] = [];
   try {
-    await eventually(async () => (last = await mirrorDifferences(env, workspaceId)), (d) => d.length === 0, timeoutMs);
+    await eventually(async () => (last = await searchIndexDifferences(env, workspaceId)), (d) => d.length === 0, timeoutMs);
   } catch {
-    throw new Error(`the mirror did not converge in ${timeoutMs} ms; ${last.length} differences, first: ${last.slice(0, 5).join('; ')}`);
+    throw new Error(`the search index did not converge in ${timeoutMs} ms; ${last.length} differences, first: ${last.slice(0, 5).join('; ')}`);
   }
 }

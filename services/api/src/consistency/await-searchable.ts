@@ -1,4 +1,4 @@
-// Waits, bounded, until the mirror's searchable state shows given contact versions. A plain
+// Waits, bounded, until the search index's searchable state shows given contact versions. A plain
 // search (not a GET, which reads the translog in real time) sees only refreshed documents, which
 // is what counts and searches will see. Polls every 50 ms, then every 200 ms.
 import { EsClient, workspaceSearch } from '@segmenter/shared';

@@ -1,4 +1,4 @@
-// `npm run bench`: the mirror's speed, measured on the real stack with ratios against baselines
+// `npm run bench`: the search index's speed, measured on the real stack with ratios against baselines
 // taken in the same run (the machine is shared and noisy, so absolute numbers drift; ratios less).
 //
 //   seed        N contacts straight into Postgres (SQL), one large workspace and a small one
@@ -13,7 +13,7 @@
 //   ingest      a CSV file through the import API until every row is searchable, each stage's rate,
 //               and batch upsert vs one upsert per request (bench/ingest-bench.ts)
 //
-// BENCH_SECTIONS (default "mirror,ingest") picks the parts; BENCH_INGEST_ROWS (default 100000)
+// BENCH_SECTIONS (default "indexing,ingest") picks the parts; BENCH_INGEST_ROWS (default 100000)
 // the file sizes, comma-separated (the issue's figures: 100000,1000000).
 // BENCH_CONTACTS (default 200000) sizes the large workspace; BENCH_EVENTS (default 50000) the
 // indexer run. Results print as one JSON document (every section side by side) and go to
@@ -110,12 +110,12 @@ async function sampleDocuments(env: TestEnvironment, workspaceId: string, limit:
   return rows.map((r) => contactDocument(toSnapshot(r)));
 }
 
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'mirror,ingest').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'indexing,ingest').split(','));
 
 async function main(): Promise<void> {
   await globalSetup();
   try {
-    if (SECTIONS.has('mirror')) await mirrorSections();
+    if (SECTIONS.has('indexing')) await indexingSections();
     if (SECTIONS.has('ingest')) Object.assign(results, await runIngestBench((process.env.BENCH_INGEST_ROWS ?? '100000').split(',').map(Number)));
   } finally {
     await globalTeardown();
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   log(`written to ${file}`);
 }
 
-async function mirrorSections(): Promise<void> {
+async function indexingSections(): Promise<void> {
   const env = await createTestEnvironment({ LOG_LEVEL: 'error', OUTBOX_POLL_INTERVAL_MS: '20' });
   await ensureTestTopics(env.config, env.log);
   const api = await startApiService(env.config, env.log, { retireGraceMs: 1000 });
