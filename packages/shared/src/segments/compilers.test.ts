@@ -12,7 +12,6 @@ import { SEGMENT_LIMITS } from './segment-limits';
 import { compileToElasticsearch, escapeWildcard } from './elasticsearch-compiler';
 import { compileToSql, matchingContactsSql } from './sql-compiler';
 import { foldCase, matchesDocument } from './document-evaluator';
-import { csvCell } from '../../../../services/api/src/contact-files/contact-csv-format';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';
@@ -350,20 +349,6 @@ describe('case folding in memory', () => {
     ['MiXeD', 'mixed'],
   ])('%s folds to %s, as the index does', (text, folded) => {
     expect(foldCase(text)).toBe(folded);
-  });
-});
-
-describe('CSV cells', () => {
-  test.each([
-    ['plain', 'plain'],
-    ['Smith, "Jo"', '"Smith, ""Jo"""'],
-    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
-    ['+14155550100', '+14155550100'],
-    ['+1 415', "'+1 415"],
-    ['@cmd', "'@cmd"],
-    [null, ''],
-  ])('%j -> %s', (value, cell) => {
-    expect(csvCell(value)).toBe(cell);
   });
 });
 

@@ -18,3 +18,17 @@ test.each([['=1+1', "'=1+1"], ['+14155550123', '+14155550123'], ["'=x", "''=x"],
 test.each([[['a', 'b|c', 'd\\e', '|', '\\|']], [['Hot Lead', 'VIP']], [[]]])('encodeList and decodeList round-trip %j', (values) => {
   expect(decodeList(encodeList(values))).toEqual(values.filter((v) => v.trim() !== ''));
 });
+
+describe('CSV cells', () => {
+  test.each([
+    ['plain', 'plain'],
+    ['Smith, "Jo"', '"Smith, ""Jo"""'],
+    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    ['+14155550100', '+14155550100'],
+    ['+1 415', "'+1 415"],
+    ['@cmd', "'@cmd"],
+    [null, ''],
+  ])('%j -> %s', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
+  });
+});
