@@ -93,9 +93,7 @@ export const ChangeEvent = z.discriminatedUnion('type', [
   TagDeleted,
 ]);
 export type ChangeEvent = z.infer<typeof ChangeEvent>;
-export type ChangeEventType = ChangeEvent['type'];
 export type ContactSnapshotEvent = Extract<ChangeEvent, { contact: ContactSnapshot }>;
-export type TagEvent = Extract<ChangeEvent, { tagId: string }>;
 
 /** The Kafka key of an event: events of one aggregate stay in one partition, in order. */
 export function aggregateIdOf(event: ChangeEvent): string {
@@ -107,6 +105,3 @@ export function parseChangeEvent(value: Buffer | string | null): ChangeEvent {
   if (value === null) throw new Error('empty message value');
   return ChangeEvent.parse(JSON.parse(value.toString()));
 }
-
-// Kept here for its existing importers; the one definition is the shared lang module.
-export { assertNever } from '../lang/assert-never';

@@ -3,7 +3,8 @@
 // become tombstones (no personal data) so a late, older event cannot resurrect them.
 import type { CustomFieldValue } from '../domain/contact-domain';
 import { type ColumnOf, CONTACT_FIELDS, type ContactFieldName, contactFieldsWithout, type FieldsWhere, type SnapshotValueOf, snapshotValueOf } from '../domain/contact-fields';
-import { assertNever, ChangeEvent, ContactSnapshot } from '../events/change-events';
+import { ChangeEvent, ContactSnapshot } from '../events/change-events';
+import { assertNever } from '../lang/assert-never';
 
 type IndexedField = Exclude<ContactFieldName, FieldsWhere<{ index: null }>>;
 const INDEXED_FIELDS: readonly IndexedField[] = contactFieldsWithout({ index: null });

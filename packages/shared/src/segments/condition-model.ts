@@ -168,15 +168,14 @@ export const CONDITION_KINDS = [...(Object.keys(LEAF_SCHEMAS) as LeafCondition['
 
 const Leaf = z.discriminatedUnion('kind', Object.values(LEAF_SCHEMAS) as unknown as [typeof TagCondition, ...(typeof TagCondition)[]]);
 
-const groupMembers = z.array(z.lazy(() => ConditionShape)).min(1, 'must hold at least one condition').max(SEGMENT_LIMITS.conditions);
+const groupMembers = z.array(z.lazy(() => ConditionTree)).min(1, 'must hold at least one condition').max(SEGMENT_LIMITS.conditions);
 
-const ConditionShape: z.ZodType<Condition> = z.lazy(() =>
+export const ConditionTree: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     Leaf,
     z.strictObject({ kind: z.literal('and'), conditions: groupMembers }),
     z.strictObject({ kind: z.literal('or'), conditions: groupMembers }),
-    z.strictObject({ kind: z.literal('not'), condition: ConditionShape }),
+    z.strictObject({ kind: z.literal('not'), condition: ConditionTree }),
   ]),
 ) as z.ZodType<Condition>;
 
-export const ConditionTree = ConditionShape;
