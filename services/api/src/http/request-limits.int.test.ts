@@ -4,6 +4,8 @@
 // before any lookup, and a search that times out answers 503, never a count.
 import { SEGMENT_LIMITS } from '@segmenter/shared';
 import { ApiHarness, ApiResponse, startApiHarness } from '../../../../test/support/api-harness';
+import { infraEndpoints } from '../../../../test/support/infra-endpoints';
+import { SlowElasticsearchProxy, startSlowElasticsearchProxy } from '../../../../test/support/slow-elasticsearch-proxy';
 
 const atBound = 'a'.repeat(SEGMENT_LIMITS.patternLength);
 const pastBound = 'b'.repeat(SEGMENT_LIMITS.patternLength + 1);
@@ -98,13 +100,26 @@ describe('with low limits', () => {
 
 describe('with a search timeout too short to meet', () => {
   let h: ApiHarness;
+  let slowNode: SlowElasticsearchProxy;
   beforeAll(async () => {
-    h = await startApiHarness({ configure: (c) => ({ ...c, limits: { ...c.limits, search: { timeoutMs: 1, requestTimeoutMs: 1 } } }) });
+    slowNode = await startSlowElasticsearchProxy(infraEndpoints().elasticsearchUrl);
+    h = await startApiHarness({
+      configure: (c) => ({
+        ...c,
+        elasticsearch: { ...c.elasticsearch, url: slowNode.url },
+        limits: { ...c.limits, search: { timeoutMs: 50, requestTimeoutMs: 100 } },
+      }),
+    });
   });
-  afterAll(async () => h?.stop());
+  afterAll(async () => {
+    await h?.stop();
+    await slowNode?.stop();
+  });
 
   test('counts, previews and member streams answer 503, never a number', async () => {
     const ws = await h.createWorkspace();
+    // Every answer from the node now arrives well after the request timeout.
+    slowNode.setDelayMs(400);
     const query = { text: `first_name CONTAINS "${atBound}"` };
     const count = await h.request('POST', '/v1/segments/count', { key: ws.key, body: { queries: [query] } });
     expect(count.status).toBe(503);
