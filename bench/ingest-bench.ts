@@ -84,7 +84,7 @@ async function parseRate(file: string): Promise<number> {
 export function cpuSecondsByService(indexerPid?: number): Record<string, number> {
   const tick = 100; // USER_HZ on Linux
   const totals: Record<string, number> = {};
-  let pids: string[] = [];
+  let pids: string[];
   try {
     pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   } catch {

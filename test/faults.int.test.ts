@@ -194,7 +194,7 @@ describeWithLocalStack('faults', () => {
     await stopIndexer('SIGTERM');
     const admin = new Kafka({ brokers: env.config.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    let eventsReplayed = 0;
+    let eventsReplayed: number;
     try {
       await admin.resetOffsets({ groupId: env.config.indexer.consumerGroup, topic: env.config.kafka.topics.contactEvents, earliest: true });
       const [committed] = await admin.fetchOffsets({ groupId: env.config.indexer.consumerGroup, topics: [env.config.kafka.topics.contactEvents] });

@@ -169,7 +169,7 @@ describe('route fuzz: no generated input gets a 5xx, every 4xx is a problem, a r
       await fc.assert(property, { seed: SEED, numRuns: RUNS, endOnFailure: !SHRINK, includeErrorInReport: true });
     } catch (err) {
       const reproduce = `FUZZ_SEED=${SEED} npx jest test/route-fuzz.int.test.ts -t '${op.method.toUpperCase()} ${op.path}'`;
-      throw new Error(`${operationId(op)} failed with seed ${SEED}; reproduce: ${reproduce}\n${(err as Error).message}`);
+      throw new Error(`${operationId(op)} failed with seed ${SEED}; reproduce: ${reproduce}\n${(err as Error).message}`, { cause: err });
     }
   });
 });

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   const flags = new Set(rest);
   const s = loadStackSettings();
-  switch (command) {
+  switch (command ?? '') {
     case 'up':
       return up(s, flags);
     case 'down':

@@ -17,7 +17,7 @@ function runMaven(args: string[], what: string): void {
     execFileSync('mvn', ['-B', '-q', '-Dstyle.color=never', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     const e = err as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`Maven failed to fetch ${what}:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
+    throw new Error(`Maven failed to fetch ${what}:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`, { cause: err });
   }
 }
 

@@ -18,6 +18,6 @@ export async function runMigrations(databaseUrl: string): Promise<void> {
     );
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`Migrations failed on ${new URL(databaseUrl).pathname}: ${e.stderr || e.stdout || e.message}`);
+    throw new Error(`Migrations failed on ${new URL(databaseUrl).pathname}: ${e.stderr || e.stdout || e.message}`, { cause: err });
   }
 }

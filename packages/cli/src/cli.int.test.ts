@@ -57,12 +57,16 @@ describe('import', () => {
   test('a file with bad rows: imported but for them, exit 2, the bad rows saved next to the file with their error', async () => {
     const lines = ['email,first_name,tags,label_tier,email_status'];
     const bad = new Map<number, string>();
+    const addBad = (row: number, column: string, line: string) => {
+      bad.set(row, column);
+      lines.push(line);
+    };
     for (let row = 1; row <= 300; row++) {
       const kind = row % 30 === 0 ? (row / 30) % 3 : -1;
-      if (kind === 0) bad.set(row, 'email'), lines.push(`not-an-email-${row},Bad,,gold,active`);
+      if (kind === 0) addBad(row, 'email', `not-an-email-${row},Bad,,gold,active`);
       // Label values may hold any printable text, up to 256 characters.
-      else if (kind === 1) bad.set(row, 'label_tier'), lines.push(`row${row}@example.com,Bad,,${'g'.repeat(257)},active`);
-      else if (kind === 2) bad.set(row, 'email_status'), lines.push(`row${row}@example.com,Bad,,gold,bogus`);
+      else if (kind === 1) addBad(row, 'label_tier', `row${row}@example.com,Bad,,${'g'.repeat(257)},active`);
+      else if (kind === 2) addBad(row, 'email_status', `row${row}@example.com,Bad,,gold,bogus`);
       else {
         const tier = row % 2 ? 'gold' : 'silver';
         if (tier === 'gold') gold++;
@@ -98,8 +102,8 @@ describe('import', () => {
     gold += 40;
     const result = await segmenter(['import', file]);
     expect([result.code, result.stderr]).toEqual([ExitCode.success, expect.not.stringContaining('error')]);
-    expect(result.stdout).toMatch(/^  created +40$/m);
-    expect(result.stdout).toMatch(/^  rejected +0$/m);
+    expect(result.stdout).toMatch(/^ {2}created +40$/m);
+    expect(result.stdout).toMatch(/^ {2}rejected +0$/m);
     expect(await exists(join(dir, 'clean.rejected.csv'))).toBe(false);
   });
 

@@ -97,7 +97,7 @@ export function consistencyTokens(pool: Pool, log: Logger) {
         return end(...args);
       }
       released = true;
-      tokenOnce(pool, log, writes)
+      void tokenOnce(pool, log, writes)
         .then((token) => {
           if (token && !res.headersSent) res.setHeader(CONSISTENCY_TOKEN_HEADER, token);
         })

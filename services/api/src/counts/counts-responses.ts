@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
 import { Waited } from '../consistency/consistency-responses';
-import { answer, timestamp, uuid } from '../http/answer-schemas';
+import { answer, uuid } from '../http/answer-schemas';
 
 const countsBy = (keys: readonly string[]) => z.record(z.string(), z.number().int()).describe(`Count per status (${keys.join(', ')})`);
 export const Counts = answer({

@@ -124,7 +124,7 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
     renameDefinition(workspaceId: string, key: string, to: string): Promise<Job> {
       return start(async (client) => {
         await lockSegments(client, workspaceId);
-        const definition = await lockDefinition(client, workspaceId, key);
+        await lockDefinition(client, workspaceId, key);
         if (to === key) throw new ConflictError(`Custom field ${key} already has that key`, [{ field: 'body.key', rule: 'must differ from the current key' }]);
         const taken = await client.query('select 1 from custom_field_definitions where workspace_id = $1 and key = $2', [workspaceId, to]);
         if (taken.rowCount) throw new ConflictError(`Custom field "${to}" already exists`, [{ field: 'body.key', rule: 'must be unique in the workspace' }]);

@@ -1,5 +1,5 @@
 // Duplicate detection and resolution over HTTP against real Postgres.
-import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness } from '../../../../test/support/api-harness';
 
 const t = useApiHarness();
 

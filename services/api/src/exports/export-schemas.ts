@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ListContactsQuery } from '../contacts/contact-schemas';
 import { SegmentQuery } from '../segments/segment-schemas';
 
-/** More than any file needs (id, 19 standard columns, 100 custom fields and hundreds of label keys). */
+/** More than any file needs (id, the standard columns, 100 custom fields and hundreds of label keys). */
 const MAX_EXPORT_COLUMNS = 1000;
 const EXPORT_SOURCES = ['segment', 'search', 'deleted'] as const;
 

@@ -1,6 +1,6 @@
 // Idempotency-Key over HTTP against real Postgres: a retry replays the first answer and writes
 // nothing twice; the key with another request is refused.
-import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness } from '../../../../test/support/api-harness';
 
 const t = useApiHarness();
 

@@ -95,14 +95,18 @@ test('10,000 rows with 5% bad ones: the good ones are imported, each bad one rep
   await h.request('POST', '/v1/tags', { key: ws.key, body: { name: 'Known' } });
   const lines = ['email,first_name,tags,label_tier,email_status,created_at'];
   const bad = new Map<number, string>();
+  const addBad = (row: number, column: string, line: string) => {
+    bad.set(row, column);
+    lines.push(line);
+  };
   for (let row = 1; row <= 10_000; row++) {
     const kind = row % 20 === 0 ? (row / 20) % 5 : -1;
-    if (kind === 0) bad.set(row, 'email'), lines.push(`not-an-email-${row},N,,,,`);
+    if (kind === 0) addBad(row, 'email', `not-an-email-${row},N,,,,`);
     // A label value is any printable text (issue 11, point 9): a control character is what is bad.
-    else if (kind === 1) bad.set(row, 'label_tier'), lines.push(`r${row}@example.com,N,,gold\u0007plus,,`);
-    else if (kind === 2) bad.set(row, 'email_status'), lines.push(`r${row}@example.com,N,,,bogus,`);
-    else if (kind === 3) bad.set(row, 'created_at'), lines.push(`r${row}@example.com,N,,,,2999-01-01`);
-    else if (kind === 4) bad.set(row, 'tags'), lines.push(`r${row}@example.com,N,Unknown tag,,,`);
+    else if (kind === 1) addBad(row, 'label_tier', `r${row}@example.com,N,,gold\u0007plus,,`);
+    else if (kind === 2) addBad(row, 'email_status', `r${row}@example.com,N,,,bogus,`);
+    else if (kind === 3) addBad(row, 'created_at', `r${row}@example.com,N,,,,2999-01-01`);
+    else if (kind === 4) addBad(row, 'tags', `r${row}@example.com,N,Unknown tag,,,`);
     else lines.push(`r${row}@example.com,Name ${row},${row % 3 === 0 ? 'Known' : ''},${row % 2 ? 'gold' : 'silver'},active,2024-01-0${1 + (row % 9)}`);
   }
   const done = await importFile(ws, lines.join('\n'));

@@ -1,5 +1,5 @@
 // Label endpoints over HTTP against real Postgres.
-import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness } from '../../../../test/support/api-harness';
 import { expectPagingChecks, walkList } from '../../../../test/support/list-pages';
 
 const t = useApiHarness();

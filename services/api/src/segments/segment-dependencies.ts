@@ -2,7 +2,7 @@
 // segments they refer to. Deleting or renaming something a segment names must never break that
 // segment silently: these answer "who uses it" (directly, or through a segment that uses one
 // that does) and rewrite trees for renames. Pure functions over stored trees.
-import { Condition } from '@segmenter/shared';
+import type { Condition, LeafCondition } from '@segmenter/shared';
 import { ConflictError, FieldProblem } from '../errors/app-error';
 import type { MissingReference, SegmentBreak } from './segments-store';
 
@@ -15,7 +15,8 @@ export function mapLeaves(tree: Condition, visit: (leaf: Condition) => Condition
     case 'not':
       return { kind: 'not', condition: mapLeaves(tree.condition, visit) };
     default:
-      return visit(tree);
+      // Every leaf is visited alike; `satisfies` stops a new group kind from being taken for a leaf.
+      return visit(tree satisfies LeafCondition);
   }
 }
 

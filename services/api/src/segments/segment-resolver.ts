@@ -8,6 +8,7 @@ import {
   Condition,
   conditionProblems,
   isUuid,
+  type LeafCondition,
   normalizeCondition,
   parseSegment,
   printSegment,
@@ -131,7 +132,8 @@ export function expandFrom(segments: ReadonlyMap<string, { id: string; name: str
         if (++leafCount > SEGMENT_LIMITS.conditions) {
           throw new ValidationError([{ field, rule: `once saved segments are expanded, holds more than ${SEGMENT_LIMITS.conditions} conditions` }]);
         }
-        return node;
+        // Every other leaf is kept as it is; `satisfies` stops a new group kind from passing as one.
+        return node satisfies LeafCondition;
     }
   };
   const result = normalizeCondition(expand(tree, selfId ? [selfId] : [], 1));

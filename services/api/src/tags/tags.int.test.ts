@@ -1,7 +1,7 @@
 // Tag endpoints over HTTP against real Postgres: names are case-sensitive and unique, renames
 // touch no contact, deletion is a job that reaches every contact, tagging is append-only and
 // idempotent, and unknown tags are refused by name.
-import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
+import { useApiHarness } from '../../../../test/support/api-harness';
 import { expectPagingChecks, walkList } from '../../../../test/support/list-pages';
 
 const t = useApiHarness();
