@@ -2,10 +2,7 @@
 // Elasticsearch that test/global-setup.ts brings up (or finds running). swc only strips types:
 // type-checking is `tsc --noEmit`, run first by `npm test`.
 const transform = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-  ],
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
 const roots = ['<rootDir>/packages', '<rootDir>/services', '<rootDir>/test', '<rootDir>/infra'];
 // Tests run the shared package from its sources (like tsc and tsx, through tsconfig's `paths`);

@@ -26,7 +26,9 @@ export async function writeIngestFile(file: string, rows: number): Promise<{ bad
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, 'drain');
   };
-  await write('email,phone_number,first_name,last_name,city,country,email_status,created_at,tags,label_source,label_campaign,label_tier,label_region,label_plan\r\n');
+  await write(
+    'email,phone_number,first_name,last_name,city,country,email_status,created_at,tags,label_source,label_campaign,label_tier,label_region,label_plan\r\n',
+  );
   let bad = 0;
   for (let i = 1; i <= rows; i++) {
     const tags = [TAG_POOL[i % 40]!, TAG_POOL[(i * 7) % 40]!, ...(i % 10 === 0 ? [TAG_POOL[(i * 13) % 40]!] : [])].filter((t, k, all) => all.indexOf(t) === k);
@@ -50,7 +52,8 @@ export async function writeIngestFile(file: string, rows: number): Promise<{ bad
       bad++;
       const kind = Math.floor(i / 20) % 5;
       if (kind === 0) cells[0] = `broken-${i}`;
-      else if (kind === 1) cells[11] = 'gold\u0007plus'; // label values are printable text: a control character is bad
+      else if (kind === 1)
+        cells[11] = 'gold\u0007plus'; // label values are printable text: a control character is bad
       else if (kind === 2) cells[6] = 'bouncing';
       else if (kind === 3) cells[7] = '2999-01-01';
       else cells[1] = '+1 nonsense';
@@ -98,12 +101,17 @@ export function cpuSecondsByService(indexerPid?: number): Record<string, number>
       // utime + stime, plus cutime + cstime: a postmaster's reaped backends keep counting there.
       const seconds = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / tick;
       const service =
-        Number(pid) === process.pid ? 'api (this process: upload, writer, relay)'
-        : Number(pid) === indexerPid ? 'indexer'
-        : /org\.elasticsearch|elasticsearch/.test(cmdline) && /java/.test(cmdline) ? 'elasticsearch'
-        : /kafka/.test(cmdline) && /java/.test(cmdline) ? 'kafka'
-        : /^postgres/.test(cmdline) ? 'postgres'
-        : undefined;
+        Number(pid) === process.pid
+          ? 'api (this process: upload, writer, relay)'
+          : Number(pid) === indexerPid
+            ? 'indexer'
+            : /org\.elasticsearch|elasticsearch/.test(cmdline) && /java/.test(cmdline)
+              ? 'elasticsearch'
+              : /kafka/.test(cmdline) && /java/.test(cmdline)
+                ? 'kafka'
+                : /^postgres/.test(cmdline)
+                  ? 'postgres'
+                  : undefined;
       if (service) totals[service] = (totals[service] ?? 0) + seconds;
     } catch {
       // the process ended meanwhile
@@ -126,13 +134,18 @@ interface Sample {
 export async function runIngestBench(rowCounts: number[]): Promise<Record<string, unknown>> {
   const results: Record<string, unknown> = {};
   // The services' own defaults, unless a variable asks otherwise (to compare settings).
-  const env = await createTestEnvironment({ LOG_LEVEL: 'error', ...(process.env.BENCH_OUTBOX_BATCH ? { OUTBOX_BATCH_SIZE: process.env.BENCH_OUTBOX_BATCH } : {}) });
+  const env = await createTestEnvironment({
+    LOG_LEVEL: 'error',
+    ...(process.env.BENCH_OUTBOX_BATCH ? { OUTBOX_BATCH_SIZE: process.env.BENCH_OUTBOX_BATCH } : {}),
+  });
   await ensureTestTopics(env.config, env.log);
   const api = await startApiService(env.config, env.log);
   const indexer = spawnIndexer(env.config, process.env.BENCH_INDEXER_BATCH ? { INDEXER_MAX_BATCH_EVENTS: process.env.BENCH_INDEXER_BATCH } : {});
   const operator = { authorization: `Bearer ${env.config.api.operatorKey}`, 'content-type': 'application/json' };
   const newWorkspace = async (name: string) => {
-    const created = (await (await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: operator, body: JSON.stringify({ name }) })).json()) as any;
+    const created = (await (
+      await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: operator, body: JSON.stringify({ name }) })
+    ).json()) as any;
     return { id: created.workspace.id as string, key: created.apiKey.key as string };
   };
   try {
@@ -146,7 +159,9 @@ export async function runIngestBench(rowCounts: number[]): Promise<Record<string
 
       const ws = await newWorkspace(`ingest-${rows}`);
       const headers = { 'x-api-key': ws.key, 'content-type': 'application/json' };
-      const created = (await (await fetch(`${api.url}/v1/imports`, { method: 'POST', headers, body: JSON.stringify({ createMissingTags: true, fileName: path.basename(file) }) })).json()) as any;
+      const created = (await (
+        await fetch(`${api.url}/v1/imports`, { method: 'POST', headers, body: JSON.stringify({ createMissingTags: true, fileName: path.basename(file) }) })
+      ).json()) as any;
       const samples: Sample[] = [];
       const cpuBefore = cpuSecondsByService(indexer.child.pid);
       const started = performance.now();
@@ -223,9 +238,11 @@ export async function runIngestBench(rowCounts: number[]): Promise<Record<string
     for (const name of TAG_POOL) await fetch(`${api.url}/v1/tags`, { method: 'POST', headers, body: JSON.stringify({ name }) });
     const inFlight = async (calls: number, call: (n: number) => Promise<void>) => {
       let next = 0;
-      await Promise.all(Array.from({ length: 4 }, async () => {
-        while (next < calls) await call(next++);
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < calls) await call(next++);
+        }),
+      );
     };
     const batchCount = Number(process.env.BENCH_BATCH_CONTACTS ?? 40_000);
     const batchStarted = performance.now();
@@ -239,7 +256,11 @@ export async function runIngestBench(rowCounts: number[]): Promise<Record<string
     const singleCount = 2000;
     const singleStarted = performance.now();
     await inFlight(singleCount, async (n) => {
-      const res = await fetch(`${api.url}/v1/contacts/upsert`, { method: 'POST', headers, body: JSON.stringify({ matchBy: 'email', contact: contact(1_000_000 + n) }) });
+      const res = await fetch(`${api.url}/v1/contacts/upsert`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ matchBy: 'email', contact: contact(1_000_000 + n) }),
+      });
       if (res.status !== 201) throw new Error(`upsert ${res.status}`);
       await res.arrayBuffer();
     });

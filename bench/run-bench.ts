@@ -50,10 +50,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
 
 /** Seeds `count` contacts with 20 tags of the workspace's own; returns the tag ids. */
 async function seed(env: TestEnvironment, workspaceId: string, count: number): Promise<string[]> {
-  const { rows: tags } = await env.pool.query(
-    `insert into tags (workspace_id, name) select $1, 'Tag ' || i from generate_series(0, 19) i returning id`,
-    [workspaceId],
-  );
+  const { rows: tags } = await env.pool.query(`insert into tags (workspace_id, name) select $1, 'Tag ' || i from generate_series(0, 19) i returning id`, [
+    workspaceId,
+  ]);
   const tagIds = tags.map((t) => t.id as string);
   // Realistic shape: 20 tags (each contact has 2), 3 labels, custom fields, engagement, statuses.
   await env.pool.query(
@@ -136,10 +135,14 @@ async function indexingSections(): Promise<void> {
   const operator = { authorization: `Bearer ${env.config.api.operatorKey}`, 'content-type': 'application/json' };
   const alias = env.config.elasticsearch.contactsAlias;
   try {
-    const created = (await (await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: operator, body: JSON.stringify({ name: 'bench' }) })).json()) as any;
+    const created = (await (
+      await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: operator, body: JSON.stringify({ name: 'bench' }) })
+    ).json()) as any;
     const workspaceId: string = created.workspace.id;
     const key: string = created.apiKey.key;
-    const small = (await (await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: operator, body: JSON.stringify({ name: 'small' }) })).json()) as any;
+    const small = (await (
+      await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: operator, body: JSON.stringify({ name: 'small' }) })
+    ).json()) as any;
     let tagIds: string[] = [];
 
     log(`seeding ${CONTACTS} contacts (+${CONTACTS / 10} in another workspace)`);
@@ -166,7 +169,13 @@ async function indexingSections(): Promise<void> {
     });
     if (rebuild.value.status !== 'succeeded') throw new Error(`rebuild ${rebuild.value.status}`);
     const rebuildRate = total / (rebuild.ms / 1000);
-    results.rebuild = { contacts: total, seconds: round(rebuild.ms / 1000), contactsPerSecond: Math.round(rebuildRate), rawBulkDocsPerSecond: Math.round(rawRate), ratioToRawBulk: round(rebuildRate / rawRate, 2) };
+    results.rebuild = {
+      contacts: total,
+      seconds: round(rebuild.ms / 1000),
+      contactsPerSecond: Math.round(rebuildRate),
+      rawBulkDocsPerSecond: Math.round(rawRate),
+      ratioToRawBulk: round(rebuildRate / rawRate, 2),
+    };
 
     // Counts: the dashboard numbers from Elasticsearch vs the same numbers from Postgres.
     const countsMs: number[] = [];
@@ -182,13 +191,24 @@ async function indexingSections(): Promise<void> {
               [workspaceId],
             );
             await env.pool.query('select email_status, count(*) from contacts where workspace_id = $1 and deleted_at is null group by 1', [workspaceId]);
-            await env.pool.query('select t.tag_id, count(*) from contact_tags t join contacts c on c.id = t.contact_id where t.workspace_id = $1 and c.deleted_at is null group by 1', [workspaceId]);
-            await env.pool.query('select l.key, count(*) from contact_labels l join contacts c on c.id = l.contact_id where l.workspace_id = $1 and c.deleted_at is null group by 1', [workspaceId]);
+            await env.pool.query(
+              'select t.tag_id, count(*) from contact_tags t join contacts c on c.id = t.contact_id where t.workspace_id = $1 and c.deleted_at is null group by 1',
+              [workspaceId],
+            );
+            await env.pool.query(
+              'select l.key, count(*) from contact_labels l join contacts c on c.id = l.contact_id where l.workspace_id = $1 and c.deleted_at is null group by 1',
+              [workspaceId],
+            );
           })
         ).ms,
       );
     }
-    results.counts = { esP50Ms: round(percentile(countsMs.slice(5), 50)), esP95Ms: round(percentile(countsMs.slice(5), 95)), sqlP50Ms: round(percentile(sqlCountsMs, 50)), ratioEsToSql: round(percentile(countsMs.slice(5), 50) / percentile(sqlCountsMs, 50), 3) };
+    results.counts = {
+      esP50Ms: round(percentile(countsMs.slice(5), 50)),
+      esP95Ms: round(percentile(countsMs.slice(5), 95)),
+      sqlP50Ms: round(percentile(sqlCountsMs, 50)),
+      ratioEsToSql: round(percentile(countsMs.slice(5), 50) / percentile(sqlCountsMs, 50), 3),
+    };
 
     // A segment-like filter: label:tier IN [gold, silver] AND tag AND label:churned NOT EXISTS AND created in the last 90 days.
     const filter = [
@@ -235,7 +255,16 @@ async function indexingSections(): Promise<void> {
     const apiMs: number[] = [];
     let apiTotal = 0;
     for (let i = 0; i < 25; i++) {
-      const { ms, value } = await timed(async () => (await fetch(`${api.url}/v1/segments/count`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ queries: [{ text: segmentText }] }) })).json() as Promise<any>);
+      const { ms, value } = await timed(
+        async () =>
+          (
+            await fetch(`${api.url}/v1/segments/count`, {
+              method: 'POST',
+              headers: { 'x-api-key': key, 'content-type': 'application/json' },
+              body: JSON.stringify({ queries: [{ text: segmentText }] }),
+            })
+          ).json() as Promise<any>,
+      );
       apiMs.push(ms);
       apiTotal = value.results[0].total;
     }
@@ -265,7 +294,11 @@ async function indexingSections(): Promise<void> {
     let rssMax = rssStart;
     const rssSampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 100);
     const streamed = await timed(async () => {
-      const res = await fetch(`${api.url}/v1/segments/members`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ query: { text: 'sendable:email' } }) });
+      const res = await fetch(`${api.url}/v1/segments/members`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: { text: 'sendable:email' } }),
+      });
       let lines = 0;
       const decoder = new TextDecoder();
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) lines += (decoder.decode(chunk, { stream: true }).match(/\n/g) ?? []).length;
@@ -278,7 +311,15 @@ async function indexingSections(): Promise<void> {
       let after: (string | number)[] | undefined;
       let n = 0;
       for (;;) {
-        const page: any = await env.es.search({ pit: { id: pit, keep_alive: '2m' }, size: 1000, query: search.query, sort: [{ contact_id: 'asc' }], _source: ['contact_id'], track_total_hits: false, ...(after ? { search_after: after } : {}) });
+        const page: any = await env.es.search({
+          pit: { id: pit, keep_alive: '2m' },
+          size: 1000,
+          query: search.query,
+          sort: [{ contact_id: 'asc' }],
+          _source: ['contact_id'],
+          track_total_hits: false,
+          ...(after ? { search_after: after } : {}),
+        });
         pit = page.pit_id ?? pit;
         n += page.hits.hits.length;
         if (page.hits.hits.length < 1000) break;
@@ -299,31 +340,46 @@ async function indexingSections(): Promise<void> {
 
     log('reconcile (check only)');
     const reconcile = await timed(async () => {
-      const job = (await (await fetch(`${api.url}/v1/admin/search-index/reconcile`, { method: 'POST', headers: operator, body: JSON.stringify({ workspaceId }) })).json()) as { id: string };
+      const job = (await (
+        await fetch(`${api.url}/v1/admin/search-index/reconcile`, { method: 'POST', headers: operator, body: JSON.stringify({ workspaceId }) })
+      ).json()) as { id: string };
       return eventually(
         async () => (await (await fetch(`${api.url}/v1/admin/search-index/jobs/${job.id}`, { headers: operator })).json()) as { status: string; result: any },
         (j) => j.status === 'succeeded' || j.status === 'failed',
         60 * 60_000,
       );
     });
-    results.reconcile = { contacts: CONTACTS, seconds: round(reconcile.ms / 1000), contactsPerSecond: Math.round(CONTACTS / (reconcile.ms / 1000)), drift: reconcile.value.result?.drift };
+    results.reconcile = {
+      contacts: CONTACTS,
+      seconds: round(reconcile.ms / 1000),
+      contactsPerSecond: Math.round(CONTACTS / (reconcile.ms / 1000)),
+      drift: reconcile.value.result?.drift,
+    };
 
     // The indexer: events already in Kafka, then one indexer drains them.
     log(`indexer: ${EVENTS} events`);
     const eventWorkspace = newId();
     const ids = Array.from({ length: EVENTS }, newId);
-    for (let i = 0; i < ids.length; i += 5000) await publishEvents(env.config, ids.slice(i, i + 5000).map((id) => contactUpserted(eventWorkspace, id, 1, { labels: { tier: 'gold' }, tagIds: [tagIds[1]!] })));
+    for (let i = 0; i < ids.length; i += 5000)
+      await publishEvents(
+        env.config,
+        ids.slice(i, i + 5000).map((id) => contactUpserted(eventWorkspace, id, 1, { labels: { tier: 'gold' }, tagIds: [tagIds[1]!] })),
+      );
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 200);
     const indexed = await timed(async () => {
       const indexer = await startIndexerService(env.config, env.log);
       try {
-        await eventually(async () => {
-          const search = workspaceSearch(alias, eventWorkspace, []);
-          await env.es.indices.refresh({ index: alias });
-          return (await env.es.count({ index: search.index, routing: search.routing, query: search.query })).count;
-        }, (n) => n === EVENTS, 60 * 60_000);
+        await eventually(
+          async () => {
+            const search = workspaceSearch(alias, eventWorkspace, []);
+            await env.es.indices.refresh({ index: alias });
+            return (await env.es.count({ index: search.index, routing: search.routing, query: search.query })).count;
+          },
+          (n) => n === EVENTS,
+          60 * 60_000,
+        );
       } finally {
         // The indexer keeps running for the read-your-writes round below.
         (globalThis as any).__benchIndexer = indexer;
@@ -331,20 +387,37 @@ async function indexingSections(): Promise<void> {
     });
     clearInterval(sampler);
     const indexerRate = EVENTS / (indexed.ms / 1000);
-    results.indexer = { events: EVENTS, seconds: round(indexed.ms / 1000), eventsPerSecond: Math.round(indexerRate), ratioToRawBulk: round(indexerRate / rawRate, 2), rssGrowthMiB: Math.round((rssPeak - rssBefore) / 2 ** 20) };
+    results.indexer = {
+      events: EVENTS,
+      seconds: round(indexed.ms / 1000),
+      eventsPerSecond: Math.round(indexerRate),
+      ratioToRawBulk: round(indexerRate / rawRate, 2),
+      rssGrowthMiB: Math.round((rssPeak - rssBefore) / 2 ** 20),
+    };
 
     log('read-your-writes');
     const waits: number[] = [];
     const contactIds = (await env.pool.query('select id from contacts where workspace_id = $1 limit 30', [workspaceId])).rows.map((r) => r.id);
     for (const [i, id] of contactIds.entries()) {
-      const write = await fetch(`${api.url}/v1/contacts/${id}/labels`, { method: 'PATCH', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ set: { ryw: `v${i}` } }) });
+      const write = await fetch(`${api.url}/v1/contacts/${id}/labels`, {
+        method: 'PATCH',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ set: { ryw: `v${i}` } }),
+      });
       const token = write.headers.get('consistency-token');
-      const { ms } = await timed(() => fetch(`${api.url}/v1/consistency?consistencyToken=${token}&waitMs=30000`, { headers: { 'x-api-key': key } }).then((r) => r.json()));
+      const { ms } = await timed(() =>
+        fetch(`${api.url}/v1/consistency?consistencyToken=${token}&waitMs=30000`, { headers: { 'x-api-key': key } }).then((r) => r.json()),
+      );
       waits.push(ms);
     }
-    results.readYourWrites = { writes: waits.length, p50Ms: Math.round(percentile(waits, 50)), p95Ms: Math.round(percentile(waits, 95)), refreshIntervalMs: 1000, ratioP50ToRefresh: round(percentile(waits, 50) / 1000, 2) };
+    results.readYourWrites = {
+      writes: waits.length,
+      p50Ms: Math.round(percentile(waits, 50)),
+      p95Ms: Math.round(percentile(waits, 95)),
+      refreshIntervalMs: 1000,
+      ratioP50ToRefresh: round(percentile(waits, 50) / 1000, 2),
+    };
     await (globalThis as any).__benchIndexer?.stop();
-
   } finally {
     await api.stop();
     await env.cleanup();

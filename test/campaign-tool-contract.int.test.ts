@@ -64,14 +64,25 @@ test('row 3: an unsubscribe outlives the contact; activities and SMS STOP change
 
 test('row 4: a sender gets tags, labels and custom fields in member rows; snapshots list and delete; contacts read in batch', async () => {
   expect((await call('POST', '/v1/custom-fields', { key: 'plan', type: 'string' })).status).toBe(201);
-  const c = (await call('POST', '/v1/contacts', { email: 'row4@example.com', tags: ['Row4'], createMissing: true, labels: { tier: 'gold' }, customFields: { plan: 'pro' } })).body;
+  const c = (
+    await call('POST', '/v1/contacts', {
+      email: 'row4@example.com',
+      tags: ['Row4'],
+      createMissing: true,
+      labels: { tier: 'gold' },
+      customFields: { plan: 'pro' },
+    })
+  ).body;
   await expectSearchIndexConverges(h.env, ws.id);
   const segment = (await call('POST', '/v1/segments', { name: 'Row4', text: 'tag:Row4' })).body;
   const members = await h.request('GET', `/v1/segments/${segment.id}/members?fields=id,email,tags,labels,custom:plan`, { key: ws.key });
   expect(members.status).toBe(200);
   expect(JSON.parse(members.body)).toEqual({ id: c.id, email: 'row4@example.com', tags: ['Row4'], labels: { tier: 'gold' }, 'custom:plan': 'pro' });
   const started = await call('POST', `/v1/segments/${segment.id}/snapshots`);
-  await eventually(async () => (await call('GET', `/v1/snapshots/${started.body.snapshot.id}`)).body.status, (s) => s === 'ready');
+  await eventually(
+    async () => (await call('GET', `/v1/snapshots/${started.body.snapshot.id}`)).body.status,
+    (s) => s === 'ready',
+  );
   expect((await call('GET', '/v1/snapshots')).body.items.map((s: { id: string }) => s.id)).toContain(started.body.snapshot.id);
   const read = await call('POST', '/v1/contacts/batch-get', { ids: [c.id] });
   expect(read.body.items[0]).toMatchObject({ id: c.id, customFields: { plan: 'pro' } });
@@ -138,7 +149,13 @@ test('row 10: every list honours limit and gives a cursor', async () => {
   const values = await call('GET', '/v1/labels/tier/values?limit=1');
   expect([values.status, values.body.items.length]).toEqual([200, 1]);
   // A cursor forged with the list's own name but values no row has is a 400, never a SQL error.
-  const lists: [string, string][] = [['/v1/segments', 'segments'], ['/v1/suppressions', 'suppressions'], ['/v1/snapshots', 'snapshots'], ['/v1/tags', 'tags'], ['/v1/jobs', 'jobs']];
+  const lists: [string, string][] = [
+    ['/v1/segments', 'segments'],
+    ['/v1/suppressions', 'suppressions'],
+    ['/v1/snapshots', 'snapshots'],
+    ['/v1/tags', 'tags'],
+    ['/v1/jobs', 'jobs'],
+  ];
   for (const [path, name] of lists) await expectForgedCursorsRefused(h, ws.key, path, name);
 });
 
@@ -175,7 +192,11 @@ test('point 12: the smaller gaps', async () => {
   const tag = await call('POST', '/v1/tags', { name: 'Row12' });
   expect(decodeToken(tag.headers.get('consistency-token')!)).toEqual({ workspaceId: ws.id, versions: [] });
   // Engagement windows take weeks and months; subscription categories are conditions.
-  await call('POST', `/v1/contacts/${c.id}/activities`, { channel: 'email', status: 'opened', occurredAt: new Date(Date.now() - 9 * 86_400_000).toISOString() });
+  await call('POST', `/v1/contacts/${c.id}/activities`, {
+    channel: 'email',
+    status: 'opened',
+    occurredAt: new Date(Date.now() - 9 * 86_400_000).toISOString(),
+  });
   await expectSearchIndexConverges(h.env, ws.id);
   expect(await firstCount({ text: 'engagement:email.opened IN LAST 2 WEEKS AND subscription:newsletter' })).toMatchObject({ total: 1 });
   expect(await firstCount({ text: 'engagement:email.opened IN LAST 1 WEEKS' })).toMatchObject({ total: 0 });

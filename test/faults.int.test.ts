@@ -85,7 +85,11 @@ describeWithLocalStack('faults', () => {
   /** Lets the writer make at least `count` more writes. */
   const writesGoOn = async (count: number, timeoutMs = 60_000) => {
     const target = writer.done + count;
-    await eventually(async () => writer.done, (n) => n >= target, timeoutMs);
+    await eventually(
+      async () => writer.done,
+      (n) => n >= target,
+      timeoutMs,
+    );
   };
 
   const outboxBacklog = async () => (await env.pool.query('select count(*)::int as n from outbox')).rows[0].n as number;

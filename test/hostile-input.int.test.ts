@@ -23,8 +23,16 @@ const isProblem = (r: { type: string; body: any }) => r.type.startsWith('applica
 
 test('row 1: a body that says it is compressed but is not is a 400, on any route, without a key', async () => {
   for (const encoding of ['gzip', 'deflate', 'br']) {
-    for (const [path, key] of [['/healthz', undefined], ['/v1/contacts', undefined], ['/v1/contacts', ws.key]] as const) {
-      const res = await raw('POST', path, { key, headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: '{"email":"z@example.com"}' });
+    for (const [path, key] of [
+      ['/healthz', undefined],
+      ['/v1/contacts', undefined],
+      ['/v1/contacts', ws.key],
+    ] as const) {
+      const res = await raw('POST', path, {
+        key,
+        headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+        body: '{"email":"z@example.com"}',
+      });
       expect([encoding, path, res.status < 500, res.status >= 400]).toEqual([encoding, path, true, true]);
       if (res.status !== 404) expect(isProblem(res)).toBe(true);
     }
@@ -32,7 +40,15 @@ test('row 1: a body that says it is compressed but is not is a 400, on any route
 });
 
 test('row 2: a path parameter that is not valid percent-encoding is a 400, with or without a key', async () => {
-  for (const path of ['/v1/tags/%ZZ', '/v1/segments/%ZZ', '/v1/jobs/%ZZ', '/v1/duplicates/%ZZ', '/v1/contacts/%E0%A4%A', '/v1/snapshots/%ZZ', '/v1/suppressions/%ZZ']) {
+  for (const path of [
+    '/v1/tags/%ZZ',
+    '/v1/segments/%ZZ',
+    '/v1/jobs/%ZZ',
+    '/v1/duplicates/%ZZ',
+    '/v1/contacts/%E0%A4%A',
+    '/v1/snapshots/%ZZ',
+    '/v1/suppressions/%ZZ',
+  ]) {
     for (const key of [undefined, ws.key]) {
       const res = await raw('GET', path, { key });
       expect([path, res.status]).toEqual([path, 400]);
@@ -78,7 +94,12 @@ test('a body that is neither JSON nor CSV is a 415 saying what to send, on JSON 
   ]) {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
       const res = await raw(method as string, path as string, { key: ws.key, headers: { 'content-type': type }, body: 'ids=1' });
-      expect([path, type, res.status, res.body.errors]).toEqual([path, type, 415, [{ field: 'headers.content-type', rule: 'must be application/json (text/csv for file uploads)' }]]);
+      expect([path, type, res.status, res.body.errors]).toEqual([
+        path,
+        type,
+        415,
+        [{ field: 'headers.content-type', rule: 'must be application/json (text/csv for file uploads)' }],
+      ]);
     }
   }
   expect((await h.request('GET', `/v1/contacts/${contact.id}`, { key: ws.key })).body.emailStatus).toBe('active');

@@ -47,7 +47,7 @@ const CONTACTS = [
     email: 'bob@example.com',
     phone: '+442071838750',
     firstName: 'Bob',
-    lastName: "O'Neil \"Bob\"",
+    lastName: 'O\'Neil "Bob"',
     // Line breaks live in the street, the one multi-line profile field (docs: text people cannot see).
     address: { street: 'Line\nBreak', city: 'Αθήνα', country: 'GR' },
     timezone: 'Europe/Athens',
@@ -83,12 +83,19 @@ async function contactsOf(ws: Workspace) {
   const list = await h.request('GET', '/v1/contacts?limit=500', { key: ws.key });
   expect(list.body.nextCursor).toBeNull();
   return (list.body.items as any[])
-    .map(({ id: _id, tagIds, updatedAt: _updatedAt, version: _version, ...contact }) => ({ ...contact, tags: tagIds.map((id: string) => nameOf.get(id)).sort() }))
+    .map(({ id: _id, tagIds, updatedAt: _updatedAt, version: _version, ...contact }) => ({
+      ...contact,
+      tags: tagIds.map((id: string) => nameOf.get(id)).sort(),
+    }))
     .sort((a, b) => (a.email < b.email ? -1 : 1));
 }
 
 async function exportCsv(ws: Workspace, body: unknown): Promise<string> {
-  const res = await fetch(`${h.api.url}/v1/exports/contacts`, { method: 'POST', headers: { 'x-api-key': ws.key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${h.api.url}/v1/exports/contacts`, {
+    method: 'POST',
+    headers: { 'x-api-key': ws.key, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8']);
   return res.text();
 }
@@ -112,7 +119,11 @@ function recordsByEmail(csv: string): Record<string, Record<string, string>> {
 async function importCsv(ws: Workspace, file: string, options: Record<string, unknown>) {
   const created = await h.request('POST', '/v1/imports', { key: ws.key, body: options });
   expect(created.status).toBe(201);
-  const sent = await fetch(`${h.api.url}/v1/imports/${created.body.id}/file`, { method: 'PUT', headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' }, body: file });
+  const sent = await fetch(`${h.api.url}/v1/imports/${created.body.id}/file`, {
+    method: 'PUT',
+    headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' },
+    body: file,
+  });
   expect(sent.status).toBe(202);
   const done = await eventually(
     () => h.request('GET', `/v1/imports/${created.body.id}`, { key: ws.key }),
@@ -163,7 +174,7 @@ test('the export imports into a new workspace with nothing rejected, and exports
   expect(cells['ann@example.com']).toMatchObject({
     phone: '+14155550101',
     last_name: "'-Dash",
-    tags: "'=SUM(1,2)|A\\|B|Café Ünïcödé|Smith, Jo|back\\\\slash|say \"hi\"|trailing\\\\|Ελληνικά|日本語",
+    tags: '\'=SUM(1,2)|A\\|B|Café Ünïcödé|Smith, Jo|back\\\\slash|say "hi"|trailing\\\\|Ελληνικά|日本語',
     label_code: "'-neg",
     custom_plan: `'=HYPERLINK("http://x")`,
     custom_seats: "'-3.5",
@@ -196,5 +207,10 @@ test('every contact comes back exactly: tags by name, labels, custom fields, sta
     phoneStatus: 'blacklisted',
     createdAt: '2019-05-01T10:20:30.123Z',
   });
-  expect(imported.find((c) => c.email === 'cy@example.com')).toMatchObject({ firstName: 'Cy', address: { street: '2 Rue\r\nBis' }, lastName: '@handle', labels: { code: '-', tier: 'gold' } });
+  expect(imported.find((c) => c.email === 'cy@example.com')).toMatchObject({
+    firstName: 'Cy',
+    address: { street: '2 Rue\r\nBis' },
+    lastName: '@handle',
+    labels: { code: '-', tier: 'gold' },
+  });
 });

@@ -141,7 +141,8 @@ async function violation(r: FuzzRequest, a: Answer, writes: boolean): Promise<st
   if (a.status >= 500) return `answered ${a.status}: ${JSON.stringify(a.body).slice(0, 300)}`;
   if (a.status >= 400) {
     if (!a.contentType.startsWith('application/problem+json')) return `answered ${a.status} as "${a.contentType}", not application/problem+json`;
-    if (!Array.isArray((a.body as { errors?: unknown })?.errors)) return `answered ${a.status} without an errors array: ${JSON.stringify(a.body).slice(0, 300)}`;
+    if (!Array.isArray((a.body as { errors?: unknown })?.errors))
+      return `answered ${a.status} without an errors array: ${JSON.stringify(a.body).slice(0, 300)}`;
   }
   if (responseCheckEnabled()) {
     // The path as the server saw it: the URL parser folds `/v1/tags/.` into `/v1/tags/` (the list).

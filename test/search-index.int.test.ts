@@ -21,7 +21,12 @@ afterAll(async () => h?.stop());
 
 const call = (method: string, path: string, body?: unknown, key = ws.key) => h.request(method, path, { key, body });
 const newContacts = async (n: number, prefix: string, key = ws.key) => {
-  const res = await call('POST', '/v1/contacts/batch-upsert', { matchBy: 'email', contacts: Array.from({ length: n }, (_, i) => ({ email: `${prefix}${i}@example.com` })) }, key);
+  const res = await call(
+    'POST',
+    '/v1/contacts/batch-upsert',
+    { matchBy: 'email', contacts: Array.from({ length: n }, (_, i) => ({ email: `${prefix}${i}@example.com` })) },
+    key,
+  );
   expect(res.status).toBe(200);
   return res.body.results.map((r: { id: string }) => r.id) as string[];
 };
@@ -31,10 +36,18 @@ const searchIds = async (filters: object[]) => {
   return res.hits.hits.map((hit) => hit._id).sort();
 };
 const waitForJob = (id: string) =>
-  eventually(async () => (await h.operator('GET', `/v1/admin/search-index/jobs/${id}`)).body, (job) => job.status === 'succeeded' || job.status === 'failed', 60_000);
+  eventually(
+    async () => (await h.operator('GET', `/v1/admin/search-index/jobs/${id}`)).body,
+    (job) => job.status === 'succeeded' || job.status === 'failed',
+    60_000,
+  );
 
 test('custom fields are typed: number and date ranges compare values, not strings', async () => {
-  for (const [key, type] of [['score', 'number'], ['renews', 'date'], ['plan', 'string']]) {
+  for (const [key, type] of [
+    ['score', 'number'],
+    ['renews', 'date'],
+    ['plan', 'string'],
+  ]) {
     expect((await call('POST', '/v1/custom-fields', { key, type })).status).toBe(201);
   }
   const values = [
@@ -49,7 +62,9 @@ test('custom fields are typed: number and date ranges compare values, not string
   await expectSearchIndexConverges(h.env, ws.id);
   const nested = (query: object) => ({ nested: { path: 'custom_fields', query: { bool: { filter: query } } } });
   // As strings "9" > "10" > "100"; as numbers 9 < 10 < 100.
-  expect(await searchIds([nested([{ term: { 'custom_fields.key': 'score' } }, { range: { 'custom_fields.number': { gte: 10 } } }])])).toEqual([ids[1], ids[2]].sort());
+  expect(await searchIds([nested([{ term: { 'custom_fields.key': 'score' } }, { range: { 'custom_fields.number': { gte: 10 } } }])])).toEqual(
+    [ids[1], ids[2]].sort(),
+  );
   expect(await searchIds([nested([{ term: { 'custom_fields.key': 'renews' } }, { range: { 'custom_fields.date': { lt: '2026-12-01' } } }])])).toEqual([ids[2]]);
   expect(await searchIds([nested([{ term: { 'custom_fields.key': 'plan' } }, { term: { 'custom_fields.string': 'pro' } }])])).toEqual([ids[0], ids[2]].sort());
 });
@@ -70,7 +85,16 @@ test('engagement: "opened an email at least twice in the last 7 days" is one nes
   const atLeast = (k: number, days: number) => ({
     nested: {
       path: 'engagement',
-      query: { bool: { filter: [{ term: { 'engagement.channel': 'email' } }, { term: { 'engagement.status': 'opened' } }, { term: { 'engagement.rank': k } }, { range: { 'engagement.at': { gte: `now-${days}d/d` } } }] } },
+      query: {
+        bool: {
+          filter: [
+            { term: { 'engagement.channel': 'email' } },
+            { term: { 'engagement.status': 'opened' } },
+            { term: { 'engagement.rank': k } },
+            { range: { 'engagement.at': { gte: `now-${days}d/d` } } },
+          ],
+        },
+      },
     },
   });
   expect(await searchIds([atLeast(2, 7)])).toEqual([often]);
@@ -94,7 +118,10 @@ test('a tag rename rewrites no document; a tag deletion reaches every tagged doc
   expect(await searchIds([{ term: { tag_ids: tag } }])).toHaveLength(40);
   const deletion = await call('DELETE', `/v1/tags/${tag}`);
   expect(deletion.status).toBe(202);
-  await eventually(async () => (await call('GET', `/v1/jobs/${deletion.body.id}`)).body.status, (s) => s === 'succeeded');
+  await eventually(
+    async () => (await call('GET', `/v1/jobs/${deletion.body.id}`)).body.status,
+    (s) => s === 'succeeded',
+  );
   await expectSearchIndexConverges(h.env, ws.id);
   expect(await searchIds([{ term: { tag_ids: tag } }])).toEqual([]);
 });
@@ -139,7 +166,10 @@ describe('read-your-writes', () => {
     for (const [token, rule] of [
       [theirs, 'was issued for a write in another workspace'],
       ['ct1_garbage', 'must be a token returned in a Consistency-Token header'],
-      [encodeToken({ workspaceId: ws.id, receiptId: '0b9e1a52-58c4-4d3a-9a1e-3f0e2b7c9d11' }), 'names a write receipt that does not exist or has expired (kept 24 hours)'],
+      [
+        encodeToken({ workspaceId: ws.id, receiptId: '0b9e1a52-58c4-4d3a-9a1e-3f0e2b7c9d11' }),
+        'names a write receipt that does not exist or has expired (kept 24 hours)',
+      ],
     ]) {
       const res = await call('GET', `/v1/counts?consistencyToken=${token}`);
       expect(res.status).toBe(400);
@@ -219,7 +249,9 @@ test('both services serve Prometheus metrics', async () => {
   const api = await (await fetch(`${h.api.url}/metrics`)).text();
   expect(sample(api, 'segmenter_outbox_backlog', {})).toBeGreaterThanOrEqual(0);
   expect(sample(api, 'segmenter_outbox_published_total', {})).toBeGreaterThan(0);
-  expect(sample(api, 'segmenter_http_request_duration_seconds_count', { method: 'POST', route: '/v1/contacts/batch-upsert', status: '200' })).toBeGreaterThan(0);
+  expect(sample(api, 'segmenter_http_request_duration_seconds_count', { method: 'POST', route: '/v1/contacts/batch-upsert', status: '200' })).toBeGreaterThan(
+    0,
+  );
   expect(sample(api, 'segmenter_consistency_wait_seconds_count', { outcome: 'consistent' })).toBeGreaterThan(0);
 });
 
@@ -239,7 +271,10 @@ test('a rebuild fills a new index from Postgres while writes continue, swaps the
       writes += 1;
     }
   })();
-  await eventually(async () => writes, (n) => n >= 5);
+  await eventually(
+    async () => writes,
+    (n) => n >= 5,
+  );
   // A generation an earlier failed run left in no alias is cleaned up, not counted.
   await h.env.es.indices.create({ index: contactsIndexName(alias, 5) });
   const started = await h.operator('POST', '/v1/admin/search-index/rebuild', {});
@@ -287,8 +322,22 @@ describe('reconcile', () => {
     // A change whose event never arrived: Postgres moves on, the document stays behind.
     await h.env.pool.query("update contacts set version = version + 1, first_name = 'Lost' where id = $1", [stale]);
     const mismatchedDoc = await documentOf(mismatched!);
-    await h.env.es.index({ index, id: mismatched!, routing: other.id, version: mismatchedDoc.version, version_type: 'external_gte', document: { ...mismatchedDoc, labels: [] } });
-    await h.env.es.index({ index, id: stray, routing: other.id, version: 3, version_type: 'external', document: { ...(await documentOf(untouched!)), contact_id: stray, version: 3 } });
+    await h.env.es.index({
+      index,
+      id: mismatched!,
+      routing: other.id,
+      version: mismatchedDoc.version,
+      version_type: 'external_gte',
+      document: { ...mismatchedDoc, labels: [] },
+    });
+    await h.env.es.index({
+      index,
+      id: stray,
+      routing: other.id,
+      version: 3,
+      version_type: 'external',
+      document: { ...(await documentOf(untouched!)), contact_id: stray, version: 3 },
+    });
     await h.env.es.indices.refresh({ index });
     expect((await searchIndexDifferences(h.env, other.id)).length).toBe(4);
 

@@ -34,10 +34,17 @@ afterAll(async () => {
   await proxy?.stop();
 });
 
-const withElasticsearch = (changes: Partial<Config['elasticsearch']>): Config => ({ ...env.config, elasticsearch: { ...env.config.elasticsearch, ...changes } });
+const withElasticsearch = (changes: Partial<Config['elasticsearch']>): Config => ({
+  ...env.config,
+  elasticsearch: { ...env.config.elasticsearch, ...changes },
+});
 
 async function call(url: string, method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const res = await fetch(`${url}${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -45,7 +52,11 @@ test('with user and password and the CA file, contacts are indexed and counted t
   const created = await call(api.url, 'POST', '/v1/admin/workspaces', { authorization: `Bearer ${env.config.api.operatorKey}` }, { name: 'secured' });
   const key = { 'x-api-key': created.body.apiKey.key };
   for (const email of ['a@example.com', 'b@example.com']) expect((await call(api.url, 'POST', '/v1/contacts', key, { email })).status).toBe(201);
-  const counts = await eventually(async () => (await call(api.url, 'GET', '/v1/counts', key)).body, (b) => b.total === 2, 30_000);
+  const counts = await eventually(
+    async () => (await call(api.url, 'GET', '/v1/counts', key)).body,
+    (b) => b.total === 2,
+    30_000,
+  );
   expect(counts.total).toBe(2);
   // Every request went through the door, with the password: the indexer's bulk writes and the api's counts.
   expect(proxy.forwarded.basic).toBeGreaterThan(0);
@@ -62,16 +73,25 @@ test('with user and password and the CA file, contacts are indexed and counted t
 }, 60_000);
 
 test.each([
-  ['a wrong password', { auth: { username: 'segmenter_service', password: 'wrong' } }, ElasticsearchAccessError, /refused the credentials \(ELASTICSEARCH_USERNAME "segmenter_service"\)/],
+  [
+    'a wrong password',
+    { auth: { username: 'segmenter_service', password: 'wrong' } },
+    ElasticsearchAccessError,
+    /refused the credentials \(ELASTICSEARCH_USERNAME "segmenter_service"\)/,
+  ],
   ['a wrong API key', { auth: { apiKey: 'bm90OmEga2V5' } }, ElasticsearchAccessError, /refused the credentials \(ELASTICSEARCH_API_KEY\)/],
   ['no credentials', { auth: undefined }, ElasticsearchAccessError, /refused the credentials \(no credentials\)/],
   ['no CA file', { caFile: undefined }, ElasticsearchAccessError, /TLS certificate this service does not trust .*set ELASTICSEARCH_CA_FILE/],
   ['a CA file that is not there', { caFile: '/nonexistent/ca.pem' }, ConfigError, /ELASTICSEARCH_CA_FILE: cannot read \/nonexistent\/ca.pem \(ENOENT\)/],
-] as const)('with %s, both services refuse to start and say why', async (_case, changes, errorClass, message) => {
-  const config = withElasticsearch(changes as Partial<Config['elasticsearch']>);
-  for (const start of [() => startApiService(config, env.log, { relay: false, jobRunner: false }), () => startIndexerService(config, env.log)]) {
-    const started = start();
-    await expect(started).rejects.toThrow(errorClass);
-    await expect(started).rejects.toThrow(message);
-  }
-}, 60_000);
+] as const)(
+  'with %s, both services refuse to start and say why',
+  async (_case, changes, errorClass, message) => {
+    const config = withElasticsearch(changes as Partial<Config['elasticsearch']>);
+    for (const start of [() => startApiService(config, env.log, { relay: false, jobRunner: false }), () => startIndexerService(config, env.log)]) {
+      const started = start();
+      await expect(started).rejects.toThrow(errorClass);
+      await expect(started).rejects.toThrow(message);
+    }
+  },
+  60_000,
+);

@@ -35,7 +35,23 @@ const TAGS = Array.from({ length: 4 }, () => randomUUID());
 const LABEL_KEYS = ['tier', 'source', 'churned'];
 // Label values are any printable text (issue 11, point 9): paths, signs, dates, dots, `=` (the
 // index's key=value terms must stay unambiguous), spaces, quotes and non-Latin text.
-const LABEL_VALUES = ['gold', 'silver', 'bronze', 'fb', 'g-1', '/promo', '/promo/summer', '200+', '2024-01-15', 'google.com', 'a=b', 'gold star', 'Gold', 'say "hi"', 'Ünïcödé 🎉'];
+const LABEL_VALUES = [
+  'gold',
+  'silver',
+  'bronze',
+  'fb',
+  'g-1',
+  '/promo',
+  '/promo/summer',
+  '200+',
+  '2024-01-15',
+  'google.com',
+  'a=b',
+  'gold star',
+  'Gold',
+  'say "hi"',
+  'Ünïcödé 🎉',
+];
 const LABEL_PREFIXES = ['g', 'go', 's', 'f', '/', '/promo', '20', '2024-', 'a=', 'goo', 'gold s', 'Ü', '*', '?'];
 const CATEGORIES = ['newsletter', 'offers', 'Product-Updates'];
 // Unicode names whose lower case differs between naive and per-character folding (İ, final Σ).
@@ -45,7 +61,18 @@ const COUNTRIES = ['FR', 'DE', 'US'];
 const PLANS = ['pro', 'basic', 'Pro Max'];
 const FRAGMENTS = ['a', 'ar', 'AD', 'pa', 'x', 'Pro', 'in', '%', '_', 'İl', 'il', 'ΣΕ', 'σε', 'å'];
 /** Emails, countries and phones spelled otherwise than stored (contact i has c<i>@example.com, +1415555<1000+i>). */
-const TYPED_VALUES = ['GRACE', 'c1@example.com', 'C2@Example.COM', ' c3@example.com ', 'fr', 'De', 'us', '+14155551004', '+1 (415) 555-1005', '+1 415.555.1006'];
+const TYPED_VALUES = [
+  'GRACE',
+  'c1@example.com',
+  'C2@Example.COM',
+  ' c3@example.com ',
+  'fr',
+  'De',
+  'us',
+  '+14155551004',
+  '+1 (415) 555-1005',
+  '+1 415.555.1006',
+];
 const PHONE_FRAGMENTS = ['+1 415', '555-10', '(415)', '+1415555100'];
 const DAY = 86_400_000;
 
@@ -91,7 +118,10 @@ const contactArb: fc.Arbitrary<GeneratedContact> = fc.record({
     {
       score: fc.oneof(fc.integer({ min: -5, max: 105 }), fc.double({ min: -5, max: 105, noNaN: true, noDefaultInfinity: true })),
       plan: fc.constantFrom(...PLANS),
-      renews: fc.oneof(fc.integer({ min: -20, max: 20 }).map(dayString), fc.integer({ min: -20, max: 20 }).map((d) => `${dayString(d)}T10:00:00.000Z`)),
+      renews: fc.oneof(
+        fc.integer({ min: -20, max: 20 }).map(dayString),
+        fc.integer({ min: -20, max: 20 }).map((d) => `${dayString(d)}T10:00:00.000Z`),
+      ),
       vip: fc.boolean(),
     },
     { requiredKeys: [] },
@@ -110,7 +140,22 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
     const { rows } = await env.pool.query(
       `insert into contacts (workspace_id, email, phone, first_name, city, country, email_status, phone_status, email_rating, custom_fields, created_at, consent_at, deleted_at, subscription_categories)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() - $11 * interval '1 day', now() - $12 * interval '1 day', case when $13 then now() end, $14) returning id`,
-      [workspaceId, email, phone, c.firstName, c.city, c.country, c.emailStatus, c.phoneStatus, c.emailRating, c.custom, c.createdDaysAgo, c.consentDaysAgo, c.deleted, c.subscriptionCategories],
+      [
+        workspaceId,
+        email,
+        phone,
+        c.firstName,
+        c.city,
+        c.country,
+        c.emailStatus,
+        c.phoneStatus,
+        c.emailRating,
+        c.custom,
+        c.createdDaysAgo,
+        c.consentDaysAgo,
+        c.deleted,
+        c.subscriptionCategories,
+      ],
     );
     const id = rows[0].id as string;
     ids.push(id);
@@ -133,7 +178,10 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
   const response = await env.es.bulk({
     refresh: true,
     require_alias: true,
-    operations: documents.flatMap((d) => [{ index: { _index: targetAliasOf(index!), _id: d.contact_id, routing: d.workspace_id, version: d.version, version_type: 'external' } }, d]),
+    operations: documents.flatMap((d) => [
+      { index: { _index: targetAliasOf(index!), _id: d.contact_id, routing: d.workspace_id, version: d.version, version_type: 'external' } },
+      d,
+    ]),
   });
   if (response.errors) throw new Error(`indexing failed: ${JSON.stringify(response.items.find((i) => i.index?.error))}`);
 }
@@ -142,41 +190,115 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
 const dateOps = ['before', 'after', 'on', 'between', 'in_last_days', 'more_than_days_ago', 'in_next_days', 'empty', 'not_empty'] as const;
 const dateArgs = (op: string) =>
   ['in_last_days', 'more_than_days_ago', 'in_next_days'].includes(op)
-    ? fc.oneof(fc.integer({ min: 0, max: 60 }).map((days) => ({ days })), fc.integer({ min: 0, max: 3 }).map((months) => ({ months })))
+    ? fc.oneof(
+        fc.integer({ min: 0, max: 60 }).map((days) => ({ days })),
+        fc.integer({ min: 0, max: 3 }).map((months) => ({ months })),
+      )
     : ['empty', 'not_empty'].includes(op)
       ? fc.constant({})
-      : fc.tuple(fc.integer({ min: -60, max: 20 }), fc.integer({ min: 0, max: 30 })).map(([from, span]) => ({ dates: op === 'between' ? [dayString(from), dayString(from + span)] : [dayString(from)] }));
+      : fc
+          .tuple(fc.integer({ min: -60, max: 20 }), fc.integer({ min: 0, max: 30 }))
+          .map(([from, span]) => ({ dates: op === 'between' ? [dayString(from), dayString(from + span)] : [dayString(from)] }));
 
 const leafArb: fc.Arbitrary<Condition> = fc.oneof(
-  fc.constantFrom('has', 'any', 'all', 'none').chain((op) =>
-    (op === 'has' ? fc.constantFrom(...TAGS).map((t) => [t]) : fc.subarray(TAGS, { minLength: 1 })).map((tags) => ({ kind: 'tag', op, tags }) as Condition),
-  ),
-  fc.tuple(fc.constantFrom(...LABEL_KEYS, 'absent'), fc.constantFrom('eq', 'neq', 'in', 'not_in', 'exists', 'not_exists', 'prefix'), fc.shuffledSubarray(LABEL_VALUES, { minLength: 1, maxLength: 4 }), fc.constantFrom(...LABEL_PREFIXES)).map(
-    ([key, op, list, prefix]) =>
-      ({ kind: 'label', key, op, values: op === 'exists' || op === 'not_exists' ? [] : op === 'in' || op === 'not_in' ? list : op === 'prefix' ? [prefix] : [list[0]!] }) as Condition,
-  ),
+  fc
+    .constantFrom('has', 'any', 'all', 'none')
+    .chain((op) =>
+      (op === 'has' ? fc.constantFrom(...TAGS).map((t) => [t]) : fc.subarray(TAGS, { minLength: 1 })).map((tags) => ({ kind: 'tag', op, tags }) as Condition),
+    ),
+  fc
+    .tuple(
+      fc.constantFrom(...LABEL_KEYS, 'absent'),
+      fc.constantFrom('eq', 'neq', 'in', 'not_in', 'exists', 'not_exists', 'prefix'),
+      fc.shuffledSubarray(LABEL_VALUES, { minLength: 1, maxLength: 4 }),
+      fc.constantFrom(...LABEL_PREFIXES),
+    )
+    .map(
+      ([key, op, list, prefix]) =>
+        ({
+          kind: 'label',
+          key,
+          op,
+          values: op === 'exists' || op === 'not_exists' ? [] : op === 'in' || op === 'not_in' ? list : op === 'prefix' ? [prefix] : [list[0]!],
+        }) as Condition,
+    ),
   // Values as people type them (C1@Example.COM, fr, +1 (415) 555-1001): trees are normalised
   // like writes before compiling, as the api does (normalizeCondition in sameContacts).
-  fc.tuple(fc.constantFrom('first_name', 'city', 'country', 'email', 'phone'), fc.constantFrom('eq', 'neq', 'in', 'contains', 'starts_with', 'empty', 'not_empty'), fc.shuffledSubarray([...NAMES, ...CITIES, ...COUNTRIES, ...TYPED_VALUES], { minLength: 1, maxLength: 3 }), fc.constantFrom(...FRAGMENTS, ...PHONE_FRAGMENTS)).map(
-    ([field, op, list, fragment]) =>
-      ({ kind: 'text', field, op, values: op === 'empty' || op === 'not_empty' ? [] : op === 'in' ? list : op === 'contains' || op === 'starts_with' ? [fragment] : [list[0]!] }) as Condition,
-  ),
-  fc.tuple(fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty'), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 50 })).map(
-    ([op, a, span]) => ({ kind: 'number', field: 'email_rating', op, values: op === 'between' ? [a, Math.min(100, a + span)] : op === 'empty' || op === 'not_empty' ? [] : [a] }) as Condition,
-  ),
-  fc.tuple(fc.constantFrom('created_at', 'consent_at'), fc.constantFrom(...dateOps)).chain(([field, op]) => dateArgs(op).map((args) => ({ kind: 'date', field, op, ...args }) as Condition)),
-  fc.constantFrom('email', 'phone').chain((channel) =>
-    fc.tuple(fc.constantFrom('in', 'not_in'), fc.subarray([...(channel === 'email' ? EMAIL_STATUSES : PHONE_STATUSES)], { minLength: 1 })).map(([op, statuses]) => ({ kind: 'status', channel, op, statuses }) as Condition),
-  ),
+  fc
+    .tuple(
+      fc.constantFrom('first_name', 'city', 'country', 'email', 'phone'),
+      fc.constantFrom('eq', 'neq', 'in', 'contains', 'starts_with', 'empty', 'not_empty'),
+      fc.shuffledSubarray([...NAMES, ...CITIES, ...COUNTRIES, ...TYPED_VALUES], { minLength: 1, maxLength: 3 }),
+      fc.constantFrom(...FRAGMENTS, ...PHONE_FRAGMENTS),
+    )
+    .map(
+      ([field, op, list, fragment]) =>
+        ({
+          kind: 'text',
+          field,
+          op,
+          values: op === 'empty' || op === 'not_empty' ? [] : op === 'in' ? list : op === 'contains' || op === 'starts_with' ? [fragment] : [list[0]!],
+        }) as Condition,
+    ),
+  fc
+    .tuple(
+      fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty'),
+      fc.integer({ min: 0, max: 100 }),
+      fc.integer({ min: 0, max: 50 }),
+    )
+    .map(
+      ([op, a, span]) =>
+        ({
+          kind: 'number',
+          field: 'email_rating',
+          op,
+          values: op === 'between' ? [a, Math.min(100, a + span)] : op === 'empty' || op === 'not_empty' ? [] : [a],
+        }) as Condition,
+    ),
+  fc
+    .tuple(fc.constantFrom('created_at', 'consent_at'), fc.constantFrom(...dateOps))
+    .chain(([field, op]) => dateArgs(op).map((args) => ({ kind: 'date', field, op, ...args }) as Condition)),
+  fc
+    .constantFrom('email', 'phone')
+    .chain((channel) =>
+      fc
+        .tuple(fc.constantFrom('in', 'not_in'), fc.subarray([...(channel === 'email' ? EMAIL_STATUSES : PHONE_STATUSES)], { minLength: 1 }))
+        .map(([op, statuses]) => ({ kind: 'status', channel, op, statuses }) as Condition),
+    ),
   fc.constantFrom('email', 'phone').map((channel) => ({ kind: 'sendable', channel }) as Condition),
   fc.oneof(
-    fc.tuple(fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty'), fc.integer({ min: -5, max: 105 }), fc.double({ min: 0, max: 40, noNaN: true })).map(
-      ([op, a, span]) => ({ kind: 'custom', key: 'score', type: 'number', op, values: op === 'between' ? [a, a + span] : op === 'empty' || op === 'not_empty' ? [] : [a] }) as Condition,
-    ),
-    fc.tuple(fc.constantFrom('eq', 'neq', 'in', 'contains', 'starts_with', 'empty', 'not_empty'), fc.subarray(PLANS, { minLength: 1 }), fc.constantFrom(...FRAGMENTS)).map(
-      ([op, list, fragment]) =>
-        ({ kind: 'custom', key: 'plan', type: 'string', op, values: op === 'empty' || op === 'not_empty' ? [] : op === 'in' ? list : op === 'contains' || op === 'starts_with' ? [fragment] : [list[0]!] }) as Condition,
-    ),
+    fc
+      .tuple(
+        fc.constantFrom('eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'not_empty'),
+        fc.integer({ min: -5, max: 105 }),
+        fc.double({ min: 0, max: 40, noNaN: true }),
+      )
+      .map(
+        ([op, a, span]) =>
+          ({
+            kind: 'custom',
+            key: 'score',
+            type: 'number',
+            op,
+            values: op === 'between' ? [a, a + span] : op === 'empty' || op === 'not_empty' ? [] : [a],
+          }) as Condition,
+      ),
+    fc
+      .tuple(
+        fc.constantFrom('eq', 'neq', 'in', 'contains', 'starts_with', 'empty', 'not_empty'),
+        fc.subarray(PLANS, { minLength: 1 }),
+        fc.constantFrom(...FRAGMENTS),
+      )
+      .map(
+        ([op, list, fragment]) =>
+          ({
+            kind: 'custom',
+            key: 'plan',
+            type: 'string',
+            op,
+            values: op === 'empty' || op === 'not_empty' ? [] : op === 'in' ? list : op === 'contains' || op === 'starts_with' ? [fragment] : [list[0]!],
+          }) as Condition,
+      ),
     fc.constantFrom(...dateOps).chain((op) =>
       dateArgs(op).map((args) => {
         const { dates, ...span } = args as { dates?: string[]; days?: number; months?: number };
@@ -186,12 +308,22 @@ const leafArb: fc.Arbitrary<Condition> = fc.oneof(
     fc.constantFrom('is_true', 'is_false', 'empty', 'not_empty').map((op) => ({ kind: 'custom', key: 'vip', type: 'boolean', op, values: [] }) as Condition),
   ),
   // Windows in days (weeks are 7 days) or calendar months, as relative dates.
-  fc.tuple(fc.constantFrom('email', 'sms'), fc.constantFrom('opened', 'clicked'), fc.integer({ min: 1, max: 4 }), fc.oneof(fc.integer({ min: 1, max: 45 }).map((days) => ({ days })), fc.integer({ min: 1, max: 2 }).map((months) => ({ months })))).map(
-    ([channel, status, atLeast, span]) => ({ kind: 'engagement', channel, status, atLeast, ...span }) as Condition,
-  ),
+  fc
+    .tuple(
+      fc.constantFrom('email', 'sms'),
+      fc.constantFrom('opened', 'clicked'),
+      fc.integer({ min: 1, max: 4 }),
+      fc.oneof(
+        fc.integer({ min: 1, max: 45 }).map((days) => ({ days })),
+        fc.integer({ min: 1, max: 2 }).map((months) => ({ months })),
+      ),
+    )
+    .map(([channel, status, atLeast, span]) => ({ kind: 'engagement', channel, status, atLeast, ...span }) as Condition),
   fc.oneof(
     fc.constantFrom(...CATEGORIES, 'absent').map((category) => ({ kind: 'subscription', op: 'has', categories: [category] }) as Condition),
-    fc.tuple(fc.constantFrom('any', 'all', 'none'), fc.shuffledSubarray([...CATEGORIES, 'absent'], { minLength: 1, maxLength: 3 })).map(([op, categories]) => ({ kind: 'subscription', op, categories }) as Condition),
+    fc
+      .tuple(fc.constantFrom('any', 'all', 'none'), fc.shuffledSubarray([...CATEGORIES, 'absent'], { minLength: 1, maxLength: 3 }))
+      .map(([op, categories]) => ({ kind: 'subscription', op, categories }) as Condition),
   ),
 );
 
@@ -218,7 +350,11 @@ async function sameContacts(workspaceId: string, typed: Condition): Promise<void
   const actual = response.hits.hits.map((h) => h._id!).sort();
   expect(actual).toEqual(expected);
   // The third implementation: the in-memory evaluator behind "which segments is this contact in".
-  const evaluated = documentsOf.get(workspaceId)!.filter((d) => matchesDocument(tree, d)).map((d) => d.contact_id).sort();
+  const evaluated = documentsOf
+    .get(workspaceId)!
+    .filter((d) => matchesDocument(tree, d))
+    .map((d) => d.contact_id)
+    .sort();
   expect(evaluated).toEqual(expected);
   outcomes.total += 1;
   if (expected.length > 0 && expected.length < LIVE_CONTACTS) outcomes.informative += 1;
@@ -246,7 +382,10 @@ test('Elasticsearch, Postgres and the in-memory evaluator return the same contac
   // Another workspace with the same kind of data must never leak into the answers (tag ids
   // belong to one workspace, so its contacts carry none).
   const other = await newWorkspace([]);
-  await loadContacts(other, fc.sample(contactArb, { numRuns: 30, seed: 99 }).map((c) => ({ ...c, tags: [] })));
+  await loadContacts(
+    other,
+    fc.sample(contactArb, { numRuns: 30, seed: 99 }).map((c) => ({ ...c, tags: [] })),
+  );
   LIVE_CONTACTS = (await env.pool.query('select count(*)::int as n from contacts where workspace_id = $1 and deleted_at is null', [workspaceId])).rows[0].n;
   await fc.assert(
     fc.asyncProperty(treeArb, async (tree) => sameContacts(workspaceId, tree)),
@@ -263,7 +402,15 @@ test('the generators reach every kind of leaf and every operator family', () => 
 
 test('conditions typed otherwise than stored find the contacts writes stored, in all three backends', async () => {
   const workspaceId = await newWorkspace([]);
-  const contacts = fc.sample(contactArb, { numRuns: 12, seed: 7 }).map((c, i) => ({ ...c, tags: [], deleted: false, email: 'e', phone: 'p', country: i % 2 ? 'FR' : 'DE', labels: { landing_page: i % 3 ? '/promo' : '200+' } }));
+  const contacts = fc.sample(contactArb, { numRuns: 12, seed: 7 }).map((c, i) => ({
+    ...c,
+    tags: [],
+    deleted: false,
+    email: 'e',
+    phone: 'p',
+    country: i % 2 ? 'FR' : 'DE',
+    labels: { landing_page: i % 3 ? '/promo' : '200+' },
+  }));
   await loadContacts(workspaceId, contacts);
   const cases: [unknown, string][] = [
     [{ kind: 'text', field: 'email', op: 'eq', values: ['C3@Example.COM'] }, "email = 'c3@example.com'"],
@@ -273,13 +420,21 @@ test('conditions typed otherwise than stored find the contacts writes stored, in
     [{ kind: 'text', field: 'phone', op: 'eq', values: ['+1 (415) 555-1004'] }, "phone = '+14155551004'"],
     [{ kind: 'text', field: 'phone', op: 'in', values: ['+1 415.555.1005', '+14155551006'] }, "phone in ('+14155551005', '+14155551006')"],
     [{ kind: 'text', field: 'phone', op: 'starts_with', values: ['+1 415 555-100'] }, "phone like '+1415555100%'"],
-    [{ kind: 'label', key: 'landing_page', op: 'eq', values: ['/promo'] }, "exists (select 1 from contact_labels l where l.contact_id = contacts.id and l.value = '/promo')"],
-    [{ kind: 'label', key: 'landing_page', op: 'prefix', values: ['20'] }, "exists (select 1 from contact_labels l where l.contact_id = contacts.id and l.value = '200+')"],
+    [
+      { kind: 'label', key: 'landing_page', op: 'eq', values: ['/promo'] },
+      "exists (select 1 from contact_labels l where l.contact_id = contacts.id and l.value = '/promo')",
+    ],
+    [
+      { kind: 'label', key: 'landing_page', op: 'prefix', values: ['20'] },
+      "exists (select 1 from contact_labels l where l.contact_id = contacts.id and l.value = '200+')",
+    ],
   ];
   for (const [typed, storedForm] of cases) {
     const checked = checkCondition(typed);
     if ('problems' in checked) throw new Error(JSON.stringify(checked.problems));
-    const { rows } = await env.pool.query(`select id from contacts where workspace_id = $1 and deleted_at is null and ${storedForm} order by id`, [workspaceId]);
+    const { rows } = await env.pool.query(`select id from contacts where workspace_id = $1 and deleted_at is null and ${storedForm} order by id`, [
+      workspaceId,
+    ]);
     expect(rows.length).toBeGreaterThan(0);
     const { sql, params } = matchingContactsSql(workspaceId, checked.tree);
     expect((await env.pool.query(sql, params)).rows.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());

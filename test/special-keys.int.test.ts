@@ -27,7 +27,12 @@ const count = async (text: string) => {
   expect([res.status, res.body.results[0].status ?? 200]).toEqual([200, 200]);
   return res.body.results[0].total as number;
 };
-const waitForJob = (id: string) => eventually(async () => (await call('GET', `/v1/jobs/${id}`)).body, (j) => j.status === 'succeeded' || j.status === 'failed', 60_000);
+const waitForJob = (id: string) =>
+  eventually(
+    async () => (await call('GET', `/v1/jobs/${id}`)).body,
+    (j) => j.status === 'succeeded' || j.status === 'failed',
+    60_000,
+  );
 
 let ann: { id: string };
 
@@ -44,9 +49,17 @@ afterAll(async () => h?.stop());
 
 describe('labels "__proto__", "constructor" and "prototype" survive every path', () => {
   test('the API stores and answers them, the event carries them, and the index counts them', async () => {
-    expect(await labelEntries(ann.id)).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['prototype', 't']]);
+    expect(await labelEntries(ann.id)).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['prototype', 't'],
+    ]);
     const { rows } = await h.env.pool.query('select key, value from contact_labels where contact_id = $1 order by key', [ann.id]);
-    expect(rows.map((r) => [r.key, r.value])).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['prototype', 't']]);
+    expect(rows.map((r) => [r.key, r.value])).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['prototype', 't'],
+    ]);
 
     // The search index equals Postgres exactly, document content included (it used to miss "__proto__").
     await expectSearchIndexConverges(h.env, ws.id);
@@ -57,7 +70,11 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
 
     const reconcile = await h.operator('POST', '/v1/admin/search-index/reconcile', { workspaceId: ws.id });
     expect(reconcile.status).toBe(202);
-    const report = await eventually(async () => (await h.operator('GET', `/v1/admin/search-index/jobs/${reconcile.body.id}`)).body, (j) => j.status === 'succeeded' || j.status === 'failed', 60_000);
+    const report = await eventually(
+      async () => (await h.operator('GET', `/v1/admin/search-index/jobs/${reconcile.body.id}`)).body,
+      (j) => j.status === 'succeeded' || j.status === 'failed',
+      60_000,
+    );
     expect(report.result).toMatchObject({ drift: { missing: 0, stale: 0, mismatched: 0, ahead: 0, extra: 0 } });
   });
 
@@ -65,10 +82,16 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
     const exported = await fetch(`${h.api.url}/v1/exports/contacts`, {
       method: 'POST',
       headers: { 'x-api-key': ws.key, 'content-type': 'application/json' },
-      body: JSON.stringify({ search: { q: 'ann@' }, columns: ['email', 'label___proto__', 'label_constructor', 'label_prototype', 'custom_constructor', 'custom_prototype'] }),
+      body: JSON.stringify({
+        search: { q: 'ann@' },
+        columns: ['email', 'label___proto__', 'label_constructor', 'label_prototype', 'custom_constructor', 'custom_prototype'],
+      }),
     });
     expect(exported.status).toBe(200);
-    expect((await exported.text()).trim().split('\r\n')).toEqual(['email,label___proto__,label_constructor,label_prototype,custom_constructor,custom_prototype', 'ann@example.com,p,c,t,built,7']);
+    expect((await exported.text()).trim().split('\r\n')).toEqual([
+      'email,label___proto__,label_constructor,label_prototype,custom_constructor,custom_prototype',
+      'ann@example.com,p,c,t,built,7',
+    ]);
 
     await expectSearchIndexConverges(h.env, ws.id);
     const stream = await fetch(`${h.api.url}/v1/segments/members`, {
@@ -77,21 +100,36 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
       body: JSON.stringify({ query: { text: 'label:__proto__ = p' }, fields: 'email,labels,label:__proto__,label:prototype,custom:constructor' }),
     });
     expect(stream.status).toBe(200);
-    const rows = (await stream.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const rows = (await stream.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(1);
-    expect(Object.entries(rows[0].labels).sort()).toEqual([['__proto__', 'p'], ['constructor', 'c'], ['prototype', 't']]);
+    expect(Object.entries(rows[0].labels).sort()).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['prototype', 't'],
+    ]);
     expect([rows[0]['label:__proto__'], rows[0]['label:prototype'], rows[0]['custom:constructor']]).toEqual(['p', 't', 'built']);
 
     const batch = await ok('POST', '/v1/contacts/batch-get', { ids: [ann.id] });
     expect(Object.keys(batch.items[0].labels).sort()).toEqual(SPECIAL_KEYS);
-    expect(Object.entries(batch.items[0].customFields).sort()).toEqual([['constructor', 'built'], ['prototype', 7]]);
+    expect(Object.entries(batch.items[0].customFields).sort()).toEqual([
+      ['constructor', 'built'],
+      ['prototype', 7],
+    ]);
   });
 
   test('bulk set and bulk remove change them', async () => {
     const bob = await ok('POST', '/v1/contacts', { email: 'bob@example.com' });
     const cat = await ok('POST', '/v1/contacts', { email: 'cat@example.com' });
-    expect(await ok('POST', '/v1/labels/bulk-set', { contactIds: [bob.id, cat.id], labels: JSON.parse('{"__proto__":"bulk","prototype":"bulk"}') })).toMatchObject({ changed: 2 });
-    expect(await labelEntries(bob.id)).toEqual([['__proto__', 'bulk'], ['prototype', 'bulk']]);
+    expect(
+      await ok('POST', '/v1/labels/bulk-set', { contactIds: [bob.id, cat.id], labels: JSON.parse('{"__proto__":"bulk","prototype":"bulk"}') }),
+    ).toMatchObject({ changed: 2 });
+    expect(await labelEntries(bob.id)).toEqual([
+      ['__proto__', 'bulk'],
+      ['prototype', 'bulk'],
+    ]);
     await expectSearchIndexConverges(h.env, ws.id);
     expect(await count('label:__proto__ = bulk')).toBe(2);
 
@@ -104,11 +142,18 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
   test('a segment action sets them (set_labels used to drop "__proto__")', async () => {
     const dan = await ok('POST', '/v1/contacts', { email: 'dan@segment-action.example' });
     await expectSearchIndexConverges(h.env, ws.id);
-    const started = await call('POST', '/v1/segments/actions', { query: { text: 'email = "dan@segment-action.example"' }, action: 'set_labels', labels: JSON.parse('{"__proto__":"seg","constructor":"seg"}') });
+    const started = await call('POST', '/v1/segments/actions', {
+      query: { text: 'email = "dan@segment-action.example"' },
+      action: 'set_labels',
+      labels: JSON.parse('{"__proto__":"seg","constructor":"seg"}'),
+    });
     expect(started.status).toBe(202);
     const job = await waitForJob(started.body.id);
     expect([job.status, job.result]).toEqual(['succeeded', expect.objectContaining({ changed: 1 })]);
-    expect(await labelEntries(dan.id)).toEqual([['__proto__', 'seg'], ['constructor', 'seg']]);
+    expect(await labelEntries(dan.id)).toEqual([
+      ['__proto__', 'seg'],
+      ['constructor', 'seg'],
+    ]);
     await expectSearchIndexConverges(h.env, ws.id);
     expect(await count('label:__proto__ = seg')).toBe(1);
   });
@@ -116,13 +161,28 @@ describe('labels "__proto__", "constructor" and "prototype" survive every path',
   test('an import sets them from label columns, and custom fields from custom columns', async () => {
     const created = await ok('POST', '/v1/imports', {});
     const file = 'email,label___proto__,label_constructor,label_prototype,custom_constructor,custom_prototype\r\neve@example.com,imp,imp-c,imp-t,made,3\r\n';
-    const sent = await fetch(`${h.api.url}/v1/imports/${created.id}/file`, { method: 'PUT', headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' }, body: file });
+    const sent = await fetch(`${h.api.url}/v1/imports/${created.id}/file`, {
+      method: 'PUT',
+      headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' },
+      body: file,
+    });
     expect(sent.status).toBe(202);
-    const done = await eventually(async () => (await call('GET', `/v1/imports/${created.id}`)).body, (i) => ['succeeded', 'failed', 'cancelled'].includes(i.status), 60_000);
+    const done = await eventually(
+      async () => (await call('GET', `/v1/imports/${created.id}`)).body,
+      (i) => ['succeeded', 'failed', 'cancelled'].includes(i.status),
+      60_000,
+    );
     expect(done.status).toBe('succeeded');
     const { rows } = await h.env.pool.query("select id, custom_fields from contacts where workspace_id = $1 and email = 'eve@example.com'", [ws.id]);
-    expect(await labelEntries(rows[0].id)).toEqual([['__proto__', 'imp'], ['constructor', 'imp-c'], ['prototype', 'imp-t']]);
-    expect(Object.entries(rows[0].custom_fields).sort()).toEqual([['constructor', 'made'], ['prototype', 3]]);
+    expect(await labelEntries(rows[0].id)).toEqual([
+      ['__proto__', 'imp'],
+      ['constructor', 'imp-c'],
+      ['prototype', 'imp-t'],
+    ]);
+    expect(Object.entries(rows[0].custom_fields).sort()).toEqual([
+      ['constructor', 'made'],
+      ['prototype', 3],
+    ]);
     await expectSearchIndexConverges(h.env, ws.id);
     expect(await count('label:__proto__ = imp')).toBe(1);
   });
@@ -136,7 +196,10 @@ describe('custom fields: "constructor" and "prototype" are keys, "__proto__" is 
       400,
       [{ field: 'body.customFields.__proto__', rule: 'key must start with a lower-case letter and hold at most 64 lower-case letters, digits and "_"' }],
     ]);
-    const created = await h.request('POST', '/v1/contacts', { key: ws.key, raw: '{"email":"proto@example.com","customFields":{"__proto__":{"polluted":true}}}' });
+    const created = await h.request('POST', '/v1/contacts', {
+      key: ws.key,
+      raw: '{"email":"proto@example.com","customFields":{"__proto__":{"polluted":true}}}',
+    });
     expect([created.status, created.body.errors?.[0]?.field]).toEqual([400, 'body.customFields.__proto__']);
     expect((await ok('GET', `/v1/contacts/${ann.id}`)).version).toBe(before.version);
   });

@@ -44,10 +44,16 @@ describe('tag names', () => {
 
   test('bytes that are not UTF-8 (a surrogate encoded as bytes) are refused, not stored as U+FFFD', async () => {
     // The body parser decodes both of these to "A\ufffd\ufffd\ufffd": the same name for two different inputs.
-    for (const surrogateBytes of [[0xed, 0xa0, 0x80], [0xed, 0xb0, 0x80]]) {
+    for (const surrogateBytes of [
+      [0xed, 0xa0, 0x80],
+      [0xed, 0xb0, 0x80],
+    ]) {
       const body = Buffer.concat([Buffer.from('{"name":"B'), Buffer.from(surrogateBytes), Buffer.from('"}')]);
       const res = await fetch(`${t.h.api.url}/v1/tags`, { method: 'POST', headers: { 'x-api-key': t.ws.key, 'content-type': 'application/json' }, body });
-      expect([res.status, ((await res.json()) as { errors: unknown }).errors]).toEqual([400, [{ field: 'body.name', rule: 'must not contain U+FFFD, which stands for bytes that were not valid UTF-8' }]]);
+      expect([res.status, ((await res.json()) as { errors: unknown }).errors]).toEqual([
+        400,
+        [{ field: 'body.name', rule: 'must not contain U+FFFD, which stands for bytes that were not valid UTF-8' }],
+      ]);
     }
     expect(await tagNames()).not.toContainEqual(expect.stringMatching(/^B/));
   });
@@ -62,21 +68,30 @@ describe('tag names', () => {
   });
 
   test('visible text of every script, emoji included, is a name', async () => {
-    for (const name of ['東京', 'مرحبا', 'Café', 'fans 😀']) expect((await t.h.request('POST', '/v1/tags', { key: t.ws.key, body: { name } })).status).toBe(201);
+    for (const name of ['東京', 'مرحبا', 'Café', 'fans 😀'])
+      expect((await t.h.request('POST', '/v1/tags', { key: t.ws.key, body: { name } })).status).toBe(201);
   });
 });
 
 describe('label values and profile text', () => {
   test.each([
     ['a label value', (id: string) => [`/v1/contacts/${id}/labels`, '{"set":{"tier":"gold\\u200b"}}'], 'body.set.tier', `value ${FORMAT}`],
-    ['a label value with a lone surrogate', (id: string) => [`/v1/contacts/${id}/labels`, '{"set":{"tier":"gold\\udfff"}}'], 'body.set.tier', `value ${SURROGATE}`],
+    [
+      'a label value with a lone surrogate',
+      (id: string) => [`/v1/contacts/${id}/labels`, '{"set":{"tier":"gold\\udfff"}}'],
+      'body.set.tier',
+      `value ${SURROGATE}`,
+    ],
     ['a first name', (id: string) => [`/v1/contacts/${id}`, '{"firstName":"Ann\\u202e"}'], 'body.firstName', FORMAT],
     ['a last name', (id: string) => [`/v1/contacts/${id}`, '{"lastName":"Lee\\u0085"}'], 'body.lastName', CONTROL],
     ['a street', (id: string) => [`/v1/contacts/${id}`, '{"address":{"street":"1 Main\\u0001St"}}'], 'body.address.street', CONTROL],
     ['a city', (id: string) => [`/v1/contacts/${id}`, '{"address":{"city":"Pa\\u00adris"}}'], 'body.address.city', FORMAT],
     ['a postal code', (id: string) => [`/v1/contacts/${id}`, '{"address":{"postalCode":"75001\\ud83d"}}'], 'body.address.postalCode', SURROGATE],
   ])('%s with an invisible character is a 400 naming the field, and nothing changes', async (_what, request, field, rule) => {
-    const created = await t.h.request('POST', '/v1/contacts', { key: t.ws.key, body: { email: `${field.replace(/\W/g, '')}-${Date.now()}@example.com`, firstName: 'Ann' } });
+    const created = await t.h.request('POST', '/v1/contacts', {
+      key: t.ws.key,
+      body: { email: `${field.replace(/\W/g, '')}-${Date.now()}@example.com`, firstName: 'Ann' },
+    });
     const [path, body] = request(created.body.id);
     const res = await raw('PATCH', path!, body!);
     expect([res.status, res.body.errors]).toEqual([400, [{ field, rule }]]);

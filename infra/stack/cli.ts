@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     case 'status': {
       const infra = await stackStatus(s);
       for (const [name, st] of Object.entries(infra)) {
-        console.log(`${name.padEnd(14)} ${st.healthy ? 'healthy' : 'down   '} ${st.pid ? `pid ${st.pid} (launcher)` : st.healthy ? '(not started by the launcher)' : ''}`);
+        console.log(
+          `${name.padEnd(14)} ${st.healthy ? 'healthy' : 'down   '} ${st.pid ? `pid ${st.pid} (launcher)` : st.healthy ? '(not started by the launcher)' : ''}`,
+        );
       }
       for (const name of SERVICE_NAMES) {
         const pid = runningPid(serviceProcess(s, name));

@@ -42,7 +42,10 @@ export async function loadDemoData(apiUrl: string, operatorKey: string, count = 
   // A few segments' worth of structure: tags and labels on overlapping subsets.
   await call('/v1/tags/bulk-add', { contactIds: ids.filter((_, i) => i % 4 === 0), tags: ['VIP'], createMissing: true });
   await call('/v1/tags/bulk-add', { contactIds: ids.filter((_, i) => i % 2 === 0), tags: ['Newsletter', 'Hot Lead'], createMissing: true });
-  for (const [tier, pick] of [['gold', 5], ['silver', 3]] as const) {
+  for (const [tier, pick] of [
+    ['gold', 5],
+    ['silver', 3],
+  ] as const) {
     await call('/v1/labels/bulk-set', { contactIds: ids.filter((_, i) => i % pick === 0), labels: { tier, source: 'demo' } });
   }
   // Engagement: email opens over the last weeks, so "opened at least twice in 7 days" finds some.

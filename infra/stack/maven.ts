@@ -23,10 +23,7 @@ function runMaven(args: string[], what: string): void {
 
 /** Copies one artifact (e.g. `group:artifact:version:zip`) into `outputDir`. */
 export function copyArtifact(coordinates: string, outputDir: string): void {
-  runMaven(
-    ['org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy', `-Dartifact=${coordinates}`, `-DoutputDirectory=${outputDir}`],
-    coordinates,
-  );
+  runMaven(['org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy', `-Dartifact=${coordinates}`, `-DoutputDirectory=${outputDir}`], coordinates);
 }
 
 /** Copies the runtime dependencies of a POM into `outputDir`. */

@@ -13,7 +13,16 @@ export async function runMigrations(databaseUrl: string): Promise<void> {
   try {
     await run(
       process.execPath,
-      [cli, 'up', '--migrations-dir', path.join(repoRoot, 'services', 'api', 'migrations'), '--migrations-table', 'pgmigrations', '--check-order', '--no-verbose'],
+      [
+        cli,
+        'up',
+        '--migrations-dir',
+        path.join(repoRoot, 'services', 'api', 'migrations'),
+        '--migrations-table',
+        'pgmigrations',
+        '--check-order',
+        '--no-verbose',
+      ],
       { env: { ...process.env, DATABASE_URL: databaseUrl }, cwd: repoRoot },
     );
   } catch (err) {

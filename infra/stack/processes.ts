@@ -116,12 +116,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * Polls `isReady` until it answers true. Fails with the service's name and the tail of its log
  * when the deadline passes or the process died, so a broken start explains itself.
  */
-export async function waitUntilReady(
-  proc: ManagedProcess,
-  isReady: () => Promise<boolean>,
-  timeoutMs: number,
-  needsProcess = true,
-): Promise<void> {
+export async function waitUntilReady(proc: ManagedProcess, isReady: () => Promise<boolean>, timeoutMs: number, needsProcess = true): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await isReady().catch(() => false)) return;
@@ -129,9 +124,7 @@ export async function waitUntilReady(
       throw new Error(`${proc.name} exited during start. Last lines of ${proc.logFile}:\n${tailOfFile(proc.logFile)}`);
     }
     if (Date.now() > deadline) {
-      throw new Error(
-        `${proc.name} was not ready within ${Math.round(timeoutMs / 1000)} s. Last lines of ${proc.logFile}:\n${tailOfFile(proc.logFile)}`,
-      );
+      throw new Error(`${proc.name} was not ready within ${Math.round(timeoutMs / 1000)} s. Last lines of ${proc.logFile}:\n${tailOfFile(proc.logFile)}`);
     }
     await sleep(500);
   }

@@ -14,7 +14,13 @@ export interface RunAs {
 /** The user to run servers as: undefined (ourselves) unless we are root. */
 export function serviceUser(name: string): RunAs | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number.parseInt(execFileSync('id', [flag, name], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(), 10);
+  const id = (flag: string) =>
+    Number.parseInt(
+      execFileSync('id', [flag, name], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+      10,
+    );
   try {
     return { uid: id('-u'), gid: id('-g'), name };
   } catch {

@@ -28,12 +28,7 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-export async function startService(
-  s: StackSettings,
-  name: ServiceName,
-  env: ServiceEnvironment,
-  readyUrl: string,
-): Promise<'started' | 'running'> {
+export async function startService(s: StackSettings, name: ServiceName, env: ServiceEnvironment, readyUrl: string): Promise<'started' | 'running'> {
   const proc = serviceProcess(s, name);
   if (runningPid(proc) !== undefined) {
     await waitUntilReady(proc, () => answers(readyUrl), 60_000);

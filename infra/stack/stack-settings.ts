@@ -14,16 +14,25 @@ const StackEnv = z.object({
     .string()
     .regex(/^[a-z0-9-]{1,20}$/, 'must be 1-20 characters of a-z, 0-9 and -')
     .optional(),
-  ES_VERSION: z.string().regex(/^8\.\d+\.\d+$/, 'must be an 8.x.y version').default('8.19.9'),
+  ES_VERSION: z
+    .string()
+    .regex(/^8\.\d+\.\d+$/, 'must be an 8.x.y version')
+    .default('8.19.9'),
   ES_PORT: port.default(9200),
   ES_TRANSPORT_PORT: port.default(9300),
   ES_HEAP: heap.default('1g'),
-  KAFKA_VERSION: z.string().regex(/^3\.\d+\.\d+$/, 'must be a 3.x.y version').default('3.9.2'),
+  KAFKA_VERSION: z
+    .string()
+    .regex(/^3\.\d+\.\d+$/, 'must be a 3.x.y version')
+    .default('3.9.2'),
   KAFKA_PORT: port.default(9092),
   KAFKA_CONTROLLER_PORT: port.default(9093),
   KAFKA_HEAP: heap.default('512m'),
   // Elasticsearch and Postgres refuse to run as root; as root the launcher runs them as this user.
-  SEGMENTER_SERVICE_USER: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'must be a valid user name').default('segmenter'),
+  SEGMENTER_SERVICE_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_-]*$/, 'must be a valid user name')
+    .default('segmenter'),
   SEGMENTER_POSTGRES: z.enum(['auto', 'external', 'embedded']).default('auto'),
   EMBEDDED_PG_PORT: port.default(5433),
   DATABASE_URL: z.string().optional(),

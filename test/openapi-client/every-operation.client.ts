@@ -46,7 +46,9 @@ export async function callEveryOperation(): Promise<void> {
   useProblem(created.error);
   const upserted = await api.POST('/v1/contacts/upsert', { body: { matchBy: 'email', contact: { email: 'ada@example.com', tags: ['VIP'] } } });
   const upsertStatus: 'created' | 'updated' | 'unchanged' | undefined = upserted.data?.status;
-  const batch = await api.POST('/v1/contacts/batch-upsert', { body: { matchBy: 'email', contacts: [{ email: 'a@example.com' }, { email: 'b@example.com', labels: { plan: 'pro' } }] } });
+  const batch = await api.POST('/v1/contacts/batch-upsert', {
+    body: { matchBy: 'email', contacts: [{ email: 'a@example.com' }, { email: 'b@example.com', labels: { plan: 'pro' } }] },
+  });
   const failed: number | undefined = batch.data?.summary.failed;
   const read = await api.POST('/v1/contacts/batch-get', { body: { ids: [id] } });
   const missing: string[] | undefined = read.data?.missing;
@@ -89,10 +91,15 @@ export async function callEveryOperation(): Promise<void> {
   await api.POST('/v1/labels/bulk-remove', { body: { contactIds: [id], keys: ['tier'] } });
 
   // Activities and custom fields
-  const activity = await api.POST('/v1/contacts/{id}/activities', { params: { path: { id } }, body: { channel: 'email', status: 'opened', occurredAt: '2026-01-15T10:00:00Z' } });
+  const activity = await api.POST('/v1/contacts/{id}/activities', {
+    params: { path: { id } },
+    body: { channel: 'email', status: 'opened', occurredAt: '2026-01-15T10:00:00Z' },
+  });
   const activityId: string | undefined = activity.data?.id;
   await api.GET('/v1/contacts/{id}/activities', { params: { path: { id }, query: { limit: 20 } } });
-  await api.POST('/v1/activities/batch', { body: { activities: [{ contactId: id, channel: 'sms', status: 'delivered', occurredAt: '2026-01-15T10:00:00Z' }] } });
+  await api.POST('/v1/activities/batch', {
+    body: { activities: [{ contactId: id, channel: 'sms', status: 'delivered', occurredAt: '2026-01-15T10:00:00Z' }] },
+  });
   const fields = await api.GET('/v1/custom-fields');
   const fieldLimit: number | undefined = fields.data?.limit;
   await api.POST('/v1/custom-fields', { body: { key: 'plan', type: 'string' } });
@@ -119,7 +126,13 @@ export async function callEveryOperation(): Promise<void> {
   const segment = await api.POST('/v1/segments', {
     body: {
       name: 'Gold in France',
-      condition: { kind: 'and', conditions: [{ kind: 'label', key: 'tier', op: 'eq', values: ['gold'] }, { kind: 'not', condition: { kind: 'sendable', channel: 'email' } }] },
+      condition: {
+        kind: 'and',
+        conditions: [
+          { kind: 'label', key: 'tier', op: 'eq', values: ['gold'] },
+          { kind: 'not', condition: { kind: 'sendable', channel: 'email' } },
+        ],
+      },
     },
   });
   const segmentText: string | undefined = segment.data?.text;
@@ -154,13 +167,54 @@ export async function callEveryOperation(): Promise<void> {
   await api.GET('/v1/imports');
   await api.GET('/v1/imports/template', { parseAs: 'text' });
   await api.GET('/v1/imports/{id}', { params: { path: { id } } });
-  await api.PUT('/v1/imports/{id}/file', { params: { path: { id } }, body: 'email\nada@example.com\n', bodySerializer: (csv: string) => csv, headers: { 'Content-Type': 'text/csv' } });
-  await api.POST('/v1/imports/{id}/preview', { params: { path: { id } }, body: 'email,first_name\n', bodySerializer: (csv: string) => csv, headers: { 'Content-Type': 'text/csv' } });
+  await api.PUT('/v1/imports/{id}/file', {
+    params: { path: { id } },
+    body: 'email\nada@example.com\n',
+    bodySerializer: (csv: string) => csv,
+    headers: { 'Content-Type': 'text/csv' },
+  });
+  await api.POST('/v1/imports/{id}/preview', {
+    params: { path: { id } },
+    body: 'email,first_name\n',
+    bodySerializer: (csv: string) => csv,
+    headers: { 'Content-Type': 'text/csv' },
+  });
   await api.POST('/v1/imports/{id}/cancel', { params: { path: { id } } });
   const rejections = await api.GET('/v1/imports/{id}/rejections', { params: { path: { id }, query: { after: 0, limit: 100 } } });
   const rowNumber: number | undefined = rejections.data?.items[0]?.rowNumber;
   await api.GET('/v1/imports/{id}/rejected-rows', { params: { path: { id } }, parseAs: 'text' });
   await api.POST('/v1/exports/contacts', { body: { segment: { segmentId: id }, columns: ['id', 'email'] }, parseAs: 'text' });
 
-  void [expiresAt, deletedReason, missing, suppressed, warning, broken, key, prefix, rebuilding, jobStatus, next, upsertStatus, failed, reason, contactCount, done, notFound, labelKey, rejectedRule, activityId, fieldLimit, kept, sendableByEmail, segmentText, total, previewEmail, snapshotId, memberIds, importStatus, rowNumber];
+  void [
+    expiresAt,
+    deletedReason,
+    missing,
+    suppressed,
+    warning,
+    broken,
+    key,
+    prefix,
+    rebuilding,
+    jobStatus,
+    next,
+    upsertStatus,
+    failed,
+    reason,
+    contactCount,
+    done,
+    notFound,
+    labelKey,
+    rejectedRule,
+    activityId,
+    fieldLimit,
+    kept,
+    sendableByEmail,
+    segmentText,
+    total,
+    previewEmail,
+    snapshotId,
+    memberIds,
+    importStatus,
+    rowNumber,
+  ];
 }

@@ -42,7 +42,16 @@ test('a client generated from the document type-checks a script calling every op
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', lib: ['ES2023', 'DOM'], module: 'Node16', moduleResolution: 'Node16', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2023', 'DOM'],
+        module: 'Node16',
+        moduleResolution: 'Node16',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        types: [],
+      },
       files: ['every-operation.client.ts', 'api-types.ts'],
     }),
   );

@@ -34,7 +34,11 @@ export interface ApiHarness {
   env: TestEnvironment;
   api: RunningApi;
   indexer?: RunningIndexer;
-  request<T = any>(method: string, path: string, options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  request<T = any>(
+    method: string,
+    path: string,
+    options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   createWorkspace(name?: string): Promise<Workspace>;
   /** A request with the operator key. */
   operator<T = any>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>>;

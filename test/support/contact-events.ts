@@ -31,7 +31,12 @@ export function contactSnapshot(workspaceId: string, contactId: string, version:
   };
 }
 
-export function contactUpserted(workspaceId: string, contactId: string, version: number, overrides: Partial<ContactSnapshot> = {}): Extract<ChangeEvent, { type: 'contact.upserted' }> {
+export function contactUpserted(
+  workspaceId: string,
+  contactId: string,
+  version: number,
+  overrides: Partial<ContactSnapshot> = {},
+): Extract<ChangeEvent, { type: 'contact.upserted' }> {
   return {
     schemaVersion: 1,
     eventId: String(version),

@@ -17,9 +17,7 @@ export async function startContainers(): Promise<StartedContainers> {
     new PostgreSqlContainer('postgres:15-alpine').withDatabase('postgres').start(),
     // confluentinc/cp-kafka 7.9 ships Apache Kafka 3.9, the broker line kafkajs speaks.
     new KafkaContainer('confluentinc/cp-kafka:7.9.2').withKraft().start(),
-    new ElasticsearchContainer('docker.elastic.co/elasticsearch/elasticsearch:8.19.9')
-      .withEnvironment({ ES_JAVA_OPTS: '-Xms1g -Xmx1g' })
-      .start(),
+    new ElasticsearchContainer('docker.elastic.co/elasticsearch/elasticsearch:8.19.9').withEnvironment({ ES_JAVA_OPTS: '-Xms1g -Xmx1g' }).start(),
   ]);
   const esUrl = new URL(es.getHttpUrl());
   esUrl.username = es.getUsername();

@@ -118,7 +118,10 @@ export const deepValue = (): fc.Arbitrary<unknown> =>
 /** Objects whose own keys are special to JavaScript. */
 export const specialKeyObject = (): fc.Arbitrary<Record<string, unknown>> =>
   fc
-    .tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__'), fc.constantFrom<unknown>('x', 1, {}, { polluted: true }, null, []))
+    .tuple(
+      fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__'),
+      fc.constantFrom<unknown>('x', 1, {}, { polluted: true }, null, []),
+    )
     .map(([key, value]) => withSpecialKey(key, value));
 
 /** A value of the wrong type for almost any field. */
@@ -150,21 +153,87 @@ export const oddCursor = (): fc.Arbitrary<string> => {
     { weight: 1, arbitrary: fc.tuple(sort, order, value).map((t) => t as unknown) },
   );
   const encoded = tuple.map((t) => Buffer.from(JSON.stringify(t) ?? 'null').toString('base64url'));
-  return fc.oneof({ weight: 5, arbitrary: encoded }, { weight: 1, arbitrary: fc.constantFrom('%ZZ', '!!!', '====', 'x'.repeat(600), 'e30') }, { weight: 1, arbitrary: oddText() });
+  return fc.oneof(
+    { weight: 5, arbitrary: encoded },
+    { weight: 1, arbitrary: fc.constantFrom('%ZZ', '!!!', '====', 'x'.repeat(600), 'e30') },
+    { weight: 1, arbitrary: oddText() },
+  );
 };
 
 const SEGMENT_WORDS = [
-  'first_name', 'last_name', 'email', 'phone', 'city', 'country', 'created', 'updated', 'consent_at', 'email_rating',
-  'email_status', 'phone_status', 'sendable', 'tag', 'tag:', 'label:plan', 'label:', 'custom:', 'custom:score', 'segment:',
-  'AND', 'OR', 'NOT', 'IN', 'EXISTS', 'CONTAINS', 'STARTS_WITH', 'BETWEEN', 'HAS', 'ANY', 'ALL', 'NONE', 'EMPTY', 'IS',
-  '=', '!=', '<', '>', '<=', '>=', '(', ')', '[', ']', ',', '"', '\\', '"unclosed', '"a\\"b"', '0', '-1', '1e308', '3.5',
-  '2026-02-30', '0000-01-01', '10000-01-01', 'days', 'in_last_days', 'vip', '\u0000', '\u202E', '\ud800',
+  'first_name',
+  'last_name',
+  'email',
+  'phone',
+  'city',
+  'country',
+  'created',
+  'updated',
+  'consent_at',
+  'email_rating',
+  'email_status',
+  'phone_status',
+  'sendable',
+  'tag',
+  'tag:',
+  'label:plan',
+  'label:',
+  'custom:',
+  'custom:score',
+  'segment:',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'EXISTS',
+  'CONTAINS',
+  'STARTS_WITH',
+  'BETWEEN',
+  'HAS',
+  'ANY',
+  'ALL',
+  'NONE',
+  'EMPTY',
+  'IS',
+  '=',
+  '!=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  '"',
+  '\\',
+  '"unclosed',
+  '"a\\"b"',
+  '0',
+  '-1',
+  '1e308',
+  '3.5',
+  '2026-02-30',
+  '0000-01-01',
+  '10000-01-01',
+  'days',
+  'in_last_days',
+  'vip',
+  '\u0000',
+  '\u202E',
+  '\ud800',
 ];
 
 /** Random segment-language texts: token soup, mostly invalid, sometimes valid, at times long. */
 export const segmentText = (): fc.Arbitrary<string> =>
   fc.oneof(
-    { weight: 6, arbitrary: fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...SEGMENT_WORDS) }, { weight: 1, arbitrary: oddText() }), { minLength: 1, maxLength: 12 }).map((w) => w.join(' ')) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...SEGMENT_WORDS) }, { weight: 1, arbitrary: oddText() }), { minLength: 1, maxLength: 12 })
+        .map((w) => w.join(' ')),
+    },
     {
       weight: 2,
       arbitrary: fc.constantFrom(

@@ -25,7 +25,10 @@ export async function publishRaw(config: Config, messages: { key: string; value:
 }
 
 export const publishEvents = (config: Config, events: ChangeEvent[]) =>
-  publishRaw(config, events.map((e) => ({ key: aggregateIdOf(e), value: JSON.stringify(e) })));
+  publishRaw(
+    config,
+    events.map((e) => ({ key: aggregateIdOf(e), value: JSON.stringify(e) })),
+  );
 
 export interface ReadMessage {
   partition: number;

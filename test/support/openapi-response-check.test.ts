@@ -17,10 +17,34 @@ test.each([
 });
 
 test.each([
-  ['a status the document does not list', 'GET', '/v1/tags', 500, 'application/problem+json', problem, /GET \/v1\/tags answered 500, which the OpenAPI document does not list/],
-  ['a missing field', 'GET', `/v1/tags/${tag.id}`, 200, 'application/json', { ...tag, name: undefined }, /GET \/v1\/tags\/\{id\} answered 200 with a body that does not match[\s\S]*must have required property 'name'/],
+  [
+    'a status the document does not list',
+    'GET',
+    '/v1/tags',
+    500,
+    'application/problem+json',
+    problem,
+    /GET \/v1\/tags answered 500, which the OpenAPI document does not list/,
+  ],
+  [
+    'a missing field',
+    'GET',
+    `/v1/tags/${tag.id}`,
+    200,
+    'application/json',
+    { ...tag, name: undefined },
+    /GET \/v1\/tags\/\{id\} answered 200 with a body that does not match[\s\S]*must have required property 'name'/,
+  ],
   ['a field of the wrong type', 'GET', `/v1/tags/${tag.id}`, 200, 'application/json', { ...tag, protected: 'no' }, /\/protected must be boolean/],
-  ['a problem without errors', 'GET', `/v1/tags/${tag.id}`, 404, 'application/problem+json', { ...problem, errors: undefined }, /must have required property 'errors'/],
+  [
+    'a problem without errors',
+    'GET',
+    `/v1/tags/${tag.id}`,
+    404,
+    'application/problem+json',
+    { ...problem, errors: undefined },
+    /must have required property 'errors'/,
+  ],
   ['another content type', 'POST', '/v1/exports/contacts', 200, 'application/json', {}, /as "application\/json", but the document lists text\/csv/],
 ])('names %s', (_what, method, path, status, contentType, body, message) => {
   expect(responseViolation(method, path, status, contentType, body)).toMatch(message);

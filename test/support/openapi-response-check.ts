@@ -51,9 +51,12 @@ export function responseViolation(method: string, url: string, status: number, c
   // The router's own 404 (no route matched): not an answer of any operation.
   if (status === 404 && String((body as { detail?: unknown } | undefined)?.detail ?? '').startsWith('No route')) return undefined;
   const operation = `${template.method} ${template.path}`;
-  const responses = (document.paths[template.path] as Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>)[template.method.toLowerCase()]!.responses;
+  const responses = (document.paths[template.path] as Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>)[
+    template.method.toLowerCase()
+  ]!.responses;
   const listed = responses[String(status)];
-  if (!listed) return `${operation} answered ${status}, which the OpenAPI document does not list (it lists ${Object.keys(responses).join(', ')}); body: ${JSON.stringify(body)?.slice(0, 500)}`;
+  if (!listed)
+    return `${operation} answered ${status}, which the OpenAPI document does not list (it lists ${Object.keys(responses).join(', ')}); body: ${JSON.stringify(body)?.slice(0, 500)}`;
   const mediaTypes = Object.keys(listed.content ?? {});
   if (mediaTypes.length === 0) return undefined;
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();

@@ -4,7 +4,19 @@
 // headers). Everything the generators know about the API comes from the document.
 import fc from 'fast-check';
 import type { Operation } from '../../services/api/src/http/operation';
-import { deepValue, hostileValue, HUGE_NUMBERS, ODD_DATES, oddCursor, oddText, RawJson, segmentText, specialKeyObject, toJsonText, wrongType } from './fuzz-values';
+import {
+  deepValue,
+  hostileValue,
+  HUGE_NUMBERS,
+  ODD_DATES,
+  oddCursor,
+  oddText,
+  RawJson,
+  segmentText,
+  specialKeyObject,
+  toJsonText,
+  wrongType,
+} from './fuzz-values';
 
 type JsonSchema = Record<string, any>;
 type OpenApiDocument = { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, JsonSchema> } };
@@ -61,8 +73,10 @@ function resolveRef(document: OpenApiDocument, ref: string): JsonSchema {
 
 function stringFromSchema(schema: JsonSchema): fc.Arbitrary<string> {
   if (schema.format === 'uuid') return fc.uuid({ version: 4 });
-  if (schema.format === 'date-time') return fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
-  if (schema.format === 'date') return fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  if (schema.format === 'date-time')
+    return fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+  if (schema.format === 'date')
+    return fc.date({ min: new Date('2000-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
   if (schema.format === 'email') return fc.stringMatching(/^[a-z]{1,8}$/).map((s) => `${s}@fuzz.example.com`);
   const minLength = schema.minLength ?? 0;
   const maxLength = Math.min(schema.maxLength ?? 16, minLength + 16);
@@ -92,7 +106,8 @@ export function validFromSchema(ctx: FuzzContext, schema: JsonSchema, field?: st
   }
   const known = field ? ctx.fieldValues[field] : undefined;
   const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
-  const withKnown = (arb: fc.Arbitrary<unknown>) => (known && known.length > 0 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: arb }) : arb);
+  const withKnown = (arb: fc.Arbitrary<unknown>) =>
+    known && known.length > 0 ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 1, arbitrary: arb }) : arb;
   switch (type) {
     case 'string':
       return withKnown(stringFromSchema(schema));
@@ -146,7 +161,8 @@ function pathsOf(value: unknown, at: Step[] = [], out: Step[][] = []): Step[][] 
   return out;
 }
 
-const setOwn = (target: object, key: Step, value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+const setOwn = (target: object, key: Step, value: unknown) =>
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 
 interface Mutation {
   kind: 'replace' | 'delete' | 'extra' | 'wrap';
@@ -227,12 +243,39 @@ function shapeOf(ctx: FuzzContext, op: Operation): OperationShape {
   return { op, pathParams, queryParams, jsonBody: content['application/json']?.schema, csvBody: 'text/csv' in content };
 }
 
-const asQueryText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const asQueryText = (value: unknown) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 
 const HOSTILE_PATH_PIECES = [
-  '%ZZ', '%', '%0', '%00', '%C0%AE', '%ED%A0%80', '%E2%80%AE', '%EF%BB%BF', '%FF%FE', '..', '.', '%2e%2e', '%2F', 'a%2Fb', ';', ':', '~',
-  '-1', '0', '1e308', 'NaN', 'null', 'undefined', '__proto__', 'constructor', 'x'.repeat(5_000), '00000000-0000-0000-0000-000000000000',
-  'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF', '{id}', '%7Bid%7D',
+  '%ZZ',
+  '%',
+  '%0',
+  '%00',
+  '%C0%AE',
+  '%ED%A0%80',
+  '%E2%80%AE',
+  '%EF%BB%BF',
+  '%FF%FE',
+  '..',
+  '.',
+  '%2e%2e',
+  '%2F',
+  'a%2Fb',
+  ';',
+  ':',
+  '~',
+  '-1',
+  '0',
+  '1e308',
+  'NaN',
+  'null',
+  'undefined',
+  '__proto__',
+  'constructor',
+  'x'.repeat(5_000),
+  '00000000-0000-0000-0000-000000000000',
+  'FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF',
+  '{id}',
+  '%7Bid%7D',
 ];
 
 function hostilePathPiece(known: string[]): fc.Arbitrary<string> {
@@ -242,7 +285,11 @@ function hostilePathPiece(known: string[]): fc.Arbitrary<string> {
     fc.uuid().map((u) => u),
     fc.constantFrom(...ODD_DATES).map(percentEncode),
   ];
-  if (known.length > 0) variants.push(fc.constantFrom(...known).map((k) => percentEncode(`${k.toUpperCase()} `)), fc.constantFrom(...known).map((k) => `${k}%00`));
+  if (known.length > 0)
+    variants.push(
+      fc.constantFrom(...known).map((k) => percentEncode(`${k.toUpperCase()} `)),
+      fc.constantFrom(...known).map((k) => `${k}%00`),
+    );
   return fc.oneof(...variants);
 }
 
@@ -250,7 +297,9 @@ function validPath(ctx: FuzzContext, shape: OperationShape): fc.Arbitrary<Record
   const model = Object.fromEntries(
     shape.pathParams.map((p) => [
       p.name,
-      p.known.length > 0 ? fc.constantFrom(...p.known) : (validFromSchema(ctx, p.schema).map((v) => percentEncode(asQueryText(v) || 'x')) as fc.Arbitrary<string>),
+      p.known.length > 0
+        ? fc.constantFrom(...p.known)
+        : (validFromSchema(ctx, p.schema).map((v) => percentEncode(asQueryText(v) || 'x')) as fc.Arbitrary<string>),
     ]),
   );
   return fc.record(model) as fc.Arbitrary<Record<string, string>>;
@@ -296,7 +345,16 @@ const CSV_VALID = 'email,first_name,last_name\nfuzz-csv@fuzz.example.com,Ann,Lee
 
 const rawCsv = (): fc.Arbitrary<string> =>
   fc.oneof(
-    fc.constantFrom('', '\n', 'email\n', 'email,email\na,b\n', '"unclosed\n', `email\n${'x'.repeat(50_000)}\n`, '\uFEFFemail,first_name\na@b.c,"x""y"\n', `${'a,'.repeat(5_000)}a\n`),
+    fc.constantFrom(
+      '',
+      '\n',
+      'email\n',
+      'email,email\na,b\n',
+      '"unclosed\n',
+      `email\n${'x'.repeat(50_000)}\n`,
+      '\uFEFFemail,first_name\na@b.c,"x""y"\n',
+      `${'a,'.repeat(5_000)}a\n`,
+    ),
     fc.tuple(oddText(), oddText()).map(([a, b]) => `email,first_name\n${a},${b}\n`),
     fc.string({ unit: 'binary', maxLength: 200 }),
   );
@@ -311,14 +369,48 @@ function rawBody(ctx: FuzzContext, shape: OperationShape): fc.Arbitrary<RawBody>
   const goodText = shape.jsonBody ? validFromSchema(ctx, shape.jsonBody).map(toJsonText) : fc.constant(shape.csvBody ? CSV_VALID : '{}');
   const declared = shape.csvBody ? 'text/csv' : 'application/json';
   return fc.oneof(
-    fc.constantFrom('{', '{"a":', 'nul', '[1,]', "{'a':1}", '\uFEFF{}', '{"a":1}{"b":2}', '"\\ud800"', '{"a":"\\u0000"}', '1e99999', '{"__proto__":{"polluted":1}}', `{"a":"${'\\'.repeat(3)}"}`).map((body) => ({ body, headers: { 'content-type': 'application/json' } })),
-    fc.tuple(goodText, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/csv', 'application/json', 'application/vnd.api+json', '*/*', 'application/json; charset=utf-8; charset=latin1', ';;'))
+    fc
+      .constantFrom(
+        '{',
+        '{"a":',
+        'nul',
+        '[1,]',
+        "{'a':1}",
+        '\uFEFF{}',
+        '{"a":1}{"b":2}',
+        '"\\ud800"',
+        '{"a":"\\u0000"}',
+        '1e99999',
+        '{"__proto__":{"polluted":1}}',
+        `{"a":"${'\\'.repeat(3)}"}`,
+      )
+      .map((body) => ({ body, headers: { 'content-type': 'application/json' } })),
+    fc
+      .tuple(
+        goodText,
+        fc.constantFrom(
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/xml',
+          'text/csv',
+          'application/json',
+          'application/vnd.api+json',
+          '*/*',
+          'application/json; charset=utf-8; charset=latin1',
+          ';;',
+        ),
+      )
       .map(([body, type]) => ({ body, headers: { 'content-type': type } })),
-    fc.tuple(goodText, fc.constantFrom('gzip', 'deflate', 'br', 'compress', 'gzip, gzip', 'x-unknown', 'identity', 'zstd', 'GZIP'))
+    fc
+      .tuple(goodText, fc.constantFrom('gzip', 'deflate', 'br', 'compress', 'gzip, gzip', 'x-unknown', 'identity', 'zstd', 'GZIP'))
       .map(([body, encoding]) => ({ body, headers: { 'content-type': declared, 'content-encoding': encoding } })),
-    fc.tuple(goodText, fc.constantFrom('latin1', 'utf-16', 'utf-16le', 'utf-7', 'klingon', '', '"utf-8"', 'UTF-8', 'ascii'))
+    fc
+      .tuple(goodText, fc.constantFrom('latin1', 'utf-16', 'utf-16le', 'utf-7', 'klingon', '', '"utf-8"', 'UTF-8', 'ascii'))
       .map(([body, charset]) => ({ body, headers: { 'content-type': `${declared}; charset=${charset}` } })),
-    shape.csvBody ? rawCsv().map((body) => ({ body, headers: { 'content-type': 'text/csv' } })) : fc.constantFrom({ body: 'email\na@b.c\n', headers: { 'content-type': 'text/csv' } }),
+    shape.csvBody
+      ? rawCsv().map((body) => ({ body, headers: { 'content-type': 'text/csv' } }))
+      : fc.constantFrom({ body: 'email\na@b.c\n', headers: { 'content-type': 'text/csv' } }),
   );
 }
 
@@ -367,9 +459,9 @@ export function fuzzRequest(ctx: FuzzContext, op: Operation): fc.Arbitrary<FuzzR
   return fc.constantFrom(...targetsOf(shape)).chain((target) => {
     const path =
       target === 'path'
-        ? fc.tuple(validPath(ctx, shape), fc.constantFrom(...shape.pathParams.map((p) => p)), fc.constant(null)).chain(([values, param]) =>
-            hostilePathPiece(param.known).map((piece) => ({ ...values, [param.name]: piece })),
-          )
+        ? fc
+            .tuple(validPath(ctx, shape), fc.constantFrom(...shape.pathParams.map((p) => p)), fc.constant(null))
+            .chain(([values, param]) => hostilePathPiece(param.known).map((piece) => ({ ...values, [param.name]: piece })))
         : validPath(ctx, shape);
     const query = queryString(ctx, shape, target === 'query');
     const auth = target === 'auth' ? hostileAuth(ctx, op) : fc.constant(validAuth(ctx, op));
@@ -378,7 +470,10 @@ export function fuzzRequest(ctx: FuzzContext, op: Operation): fc.Arbitrary<FuzzR
       target === 'raw'
         ? rawBody(ctx, shape)
         : shape.jsonBody
-          ? (target === 'body' ? mutatedFromSchema(ctx, shape.jsonBody) : validFromSchema(ctx, shape.jsonBody)).map((v) => ({ body: toJsonText(v), headers: { 'content-type': 'application/json' } }))
+          ? (target === 'body' ? mutatedFromSchema(ctx, shape.jsonBody) : validFromSchema(ctx, shape.jsonBody)).map((v) => ({
+              body: toJsonText(v),
+              headers: { 'content-type': 'application/json' },
+            }))
           : shape.csvBody
             ? fc.constant({ body: CSV_VALID, headers: { 'content-type': 'text/csv' } })
             : fc.constant(undefined);

@@ -46,7 +46,11 @@ export async function searchIndexDifferences(env: TestEnvironment, workspaceId: 
 export async function expectSearchIndexConverges(env: TestEnvironment, workspaceId: string, timeoutMs = 60_000): Promise<void> {
   let last: string[] = [];
   try {
-    await eventually(async () => (last = await searchIndexDifferences(env, workspaceId)), (d) => d.length === 0, timeoutMs);
+    await eventually(
+      async () => (last = await searchIndexDifferences(env, workspaceId)),
+      (d) => d.length === 0,
+      timeoutMs,
+    );
   } catch {
     throw new Error(`the search index did not converge in ${timeoutMs} ms; ${last.length} differences, first: ${last.slice(0, 5).join('; ')}`);
   }

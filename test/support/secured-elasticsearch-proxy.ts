@@ -31,8 +31,27 @@ function makeCertificates(dir: string): { caFile: string; keyFile: string; certF
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=segmenter test CA', '-keyout', file('ca.key'), '-out', file('ca.pem'));
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', file('node.key'), '-out', file('node.csr'));
-  writeFileSync(file('node.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', file('node.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', file('node.ext'), '-out', file('node.pem'));
+  writeFileSync(
+    file('node.ext'),
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    file('node.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    file('node.ext'),
+    '-out',
+    file('node.pem'),
+  );
   return { caFile: file('ca.pem'), keyFile: file('node.key'), certFile: file('node.pem') };
 }
 
@@ -57,15 +76,20 @@ export async function startSecuredElasticsearchProxy(upstreamUrl: string): Promi
     if (!scheme) {
       // What a secured node answers to missing or wrong credentials.
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="security" charset="UTF-8", ApiKey' });
-      res.end(JSON.stringify({ error: { type: 'security_exception', reason: 'unable to authenticate user [segmenter_service] for REST request' }, status: 401 }));
+      res.end(
+        JSON.stringify({ error: { type: 'security_exception', reason: 'unable to authenticate user [segmenter_service] for REST request' }, status: 401 }),
+      );
       return;
     }
     forwarded[scheme]++;
     const { authorization: _dropped, ...headers } = req.headers;
-    const out = http.request({ hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...headers, host: upstream.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const out = http.request(
+      { hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...headers, host: upstream.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     out.on('error', () => {
       res.writeHead(502);
       res.end();

@@ -3,7 +3,16 @@
 // can prove a refused request changed nothing.
 import type { Pool } from '@segmenter/shared';
 
-const TABLES = ['contacts', 'contact_tags', 'contact_labels', 'contact_status_changes', 'tags', 'segments', 'custom_field_definitions', 'suppressions'] as const;
+const TABLES = [
+  'contacts',
+  'contact_tags',
+  'contact_labels',
+  'contact_status_changes',
+  'tags',
+  'segments',
+  'custom_field_definitions',
+  'suppressions',
+] as const;
 
 const SNAPSHOT_SQL = `select json_build_object(${TABLES.map(
   (t) => `'${t}', (select coalesce(jsonb_agg(to_jsonb(r) order by to_jsonb(r)::text), '[]'::jsonb) from ${t} r where r.workspace_id = $1)`,

@@ -96,7 +96,9 @@ describe('error rendering', () => {
 
   test('an API error keeps the whole problem, status included', async () => {
     const { fetch } = createFakeFetch({});
-    const err = await createApiClient({ ...connection, fetch }).json('GET', '/v1/nowhere').catch((e: unknown) => e);
+    const err = await createApiClient({ ...connection, fetch })
+      .json('GET', '/v1/nowhere')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).problem).toEqual({ status: 404, title: 'Not found', detail: 'No route for GET /base/v1/nowhere' });
   });
@@ -105,7 +107,9 @@ describe('error rendering', () => {
     const fetch: FetchLike = async () => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' }) });
     };
-    const err = await createApiClient({ ...connection, fetch }).json('GET', '/v1/segments').catch((e: unknown) => e);
+    const err = await createApiClient({ ...connection, fetch })
+      .json('GET', '/v1/segments')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NetworkError);
     expect(renderError(err)).toEqual(['error: cannot reach http://api.test/base: connect ECONNREFUSED 127.0.0.1:8080']);
   });
@@ -114,7 +118,9 @@ describe('error rendering', () => {
     const controller = new AbortController();
     controller.abort();
     const { fetch } = createFakeFetch({});
-    const err = await createApiClient({ ...connection, fetch, signal: controller.signal }).json('GET', '/v1/segments').catch((e: unknown) => e);
+    const err = await createApiClient({ ...connection, fetch, signal: controller.signal })
+      .json('GET', '/v1/segments')
+      .catch((e: unknown) => e);
     expect(renderError(err)).toEqual(['error: interrupted']);
   });
 

@@ -122,9 +122,7 @@ export async function readProblem(response: Response): Promise<Problem> {
   }
   if (typeof parsed !== 'object' || parsed === null) return fallback;
   const p = parsed as Record<string, unknown>;
-  const errors = Array.isArray(p.errors)
-    ? p.errors.filter((e): e is FieldProblem => typeof e?.field === 'string' && typeof e?.rule === 'string')
-    : [];
+  const errors = Array.isArray(p.errors) ? p.errors.filter((e): e is FieldProblem => typeof e?.field === 'string' && typeof e?.rule === 'string') : [];
   return {
     ...fallback,
     ...(typeof p.title === 'string' ? { title: p.title } : {}),

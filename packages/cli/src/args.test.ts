@@ -13,7 +13,11 @@ import {
 describe('splitCommand', () => {
   test.each([
     { description: 'command first', argv: ['import', 'f.csv', '--key', 'k'], expected: { command: 'import', rest: ['f.csv', '--key', 'k'] } },
-    { description: 'connection flags before the command', argv: ['--key', 'k', '--url', 'http://x', 'count', 'q'], expected: { command: 'count', rest: ['--key', 'k', '--url', 'http://x', 'q'] } },
+    {
+      description: 'connection flags before the command',
+      argv: ['--key', 'k', '--url', 'http://x', 'count', 'q'],
+      expected: { command: 'count', rest: ['--key', 'k', '--url', 'http://x', 'q'] },
+    },
     { description: 'a flag=value before the command', argv: ['--key=k', 'segments', 'list'], expected: { command: 'segments', rest: ['--key=k', 'list'] } },
     { description: 'no command', argv: ['--help'], expected: { rest: ['--help'] } },
     { description: 'nothing at all', argv: [], expected: { rest: [] } },
@@ -42,8 +46,18 @@ describe('parseCommandArgs', () => {
 
 describe('resolveConnection', () => {
   test.each([
-    { description: 'flags win over the environment', values: { url: 'http://flag', key: 'kf' }, env: { SEGMENTER_URL: 'http://env', SEGMENTER_API_KEY: 'ke' }, expected: { url: 'http://flag', apiKey: 'kf' } },
-    { description: 'the environment when no flag', values: {}, env: { SEGMENTER_URL: 'http://env', SEGMENTER_API_KEY: 'ke' }, expected: { url: 'http://env', apiKey: 'ke' } },
+    {
+      description: 'flags win over the environment',
+      values: { url: 'http://flag', key: 'kf' },
+      env: { SEGMENTER_URL: 'http://env', SEGMENTER_API_KEY: 'ke' },
+      expected: { url: 'http://flag', apiKey: 'kf' },
+    },
+    {
+      description: 'the environment when no flag',
+      values: {},
+      env: { SEGMENTER_URL: 'http://env', SEGMENTER_API_KEY: 'ke' },
+      expected: { url: 'http://env', apiKey: 'ke' },
+    },
     { description: 'the default URL when neither', values: { key: 'k' }, env: {}, expected: { url: DEFAULT_URL, apiKey: 'k' } },
     { description: 'an empty SEGMENTER_URL counts as unset', values: { key: 'k' }, env: { SEGMENTER_URL: '' }, expected: { url: DEFAULT_URL, apiKey: 'k' } },
   ])('$description', ({ values, env, expected }) => {

@@ -77,7 +77,10 @@ export function parseChoice<C extends string>(flag: string, value: string | unde
 /** `a, b,c` → ['a', 'b', 'c']; an empty list is a mistake, not "no columns". */
 export function parseList(flag: string, value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new UsageError(`--${flag} must be a comma-separated list, got ${JSON.stringify(value)}`);
   return items;
 }

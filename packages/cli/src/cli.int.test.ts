@@ -33,7 +33,11 @@ async function segmenter(argv: string[], key: string | null = ws.key) {
   return { code, stdout: stdout.text(), stderr: stderr.text(), requests };
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 async function count(text: string, key = ws.key): Promise<number> {
   const res = await h.request('POST', '/v1/segments/count', { key, body: { queries: [{ text }] } });
@@ -79,7 +83,14 @@ describe('import', () => {
     const result = await segmenter(['import', file, '--create-missing-tags']);
     expect(result.code).toBe(ExitCode.rowsRejected);
     expect(result.stdout).toMatch(/^import [0-9a-f-]{36} succeeded in /);
-    for (const [name, n] of [['created', 290], ['updated', 0], ['unchanged', 0], ['skipped', 0], ['rejected', 10], ['indexed', 290]] as const) {
+    for (const [name, n] of [
+      ['created', 290],
+      ['updated', 0],
+      ['unchanged', 0],
+      ['skipped', 0],
+      ['rejected', 10],
+      ['indexed', 290],
+    ] as const) {
       expect(result.stdout).toMatch(new RegExp(`^  ${name} +${n}$`, 'm'));
     }
     const rejectedFile = join(dir, 'contacts.rejected.csv');
@@ -135,7 +146,7 @@ describe('reading what was imported', () => {
     expect(rest).toEqual(['']);
   });
 
-  test('segments create, then list shows it, and its count is the query\'s', async () => {
+  test("segments create, then list shows it, and its count is the query's", async () => {
     const created = await segmenter(['segments', 'create', '--name', 'Gold from the CLI', '--text', 'label:tier = gold AND tag:"CLI Import"']);
     expect(created.code).toBe(ExitCode.success);
     const segment = JSON.parse(created.stdout);

@@ -81,7 +81,11 @@ describe('segmenter count', () => {
   test('a query the API refuses prints the problem with its field', async () => {
     const fake = createFakeContext({
       'POST /v1/segments/count': () =>
-        problemResponse(400, { title: 'Validation failed', detail: 'body.queries.0.text: unknown tag "vip"', errors: [{ field: 'body.queries.0.text', rule: 'unknown tag "vip"' }] }),
+        problemResponse(400, {
+          title: 'Validation failed',
+          detail: 'body.queries.0.text: unknown tag "vip"',
+          errors: [{ field: 'body.queries.0.text', rule: 'unknown tag "vip"' }],
+        }),
     });
     expect(await run(['count', 'tag:vip'], fake.context)).toBe(1);
     expect(fake.stderr()).toBe('error: body.queries.0.text: unknown tag "vip"\n  body.queries.0.text: unknown tag "vip"\n');
@@ -129,7 +133,10 @@ describe('segmenter segments', () => {
       ],
     });
     expect(await run(['segments', 'list'], fake.context)).toBe(0);
-    expect(fake.requests.map((r) => [r.query.get('limit'), r.query.get('cursor')])).toEqual([['1000', null], ['1000', 'page-2']]);
+    expect(fake.requests.map((r) => [r.query.get('limit'), r.query.get('cursor')])).toEqual([
+      ['1000', null],
+      ['1000', 'page-2'],
+    ]);
     expect(fake.stdout()).toBe(['id   name  text', 's1   VIP   tag:vip AND country = "FR"', 's22  All   tag:vip AND country = "FR"', ''].join('\n'));
   });
 

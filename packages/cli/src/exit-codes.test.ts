@@ -40,13 +40,27 @@ describe('run: exit codes of whole invocations', () => {
 
   test.each([
     { description: 'help', argv: ['--help'], env: undefined, expected: 0, stream: 'stdout', says: 'Exit codes:' },
-    { description: "a command's help, even with bad flags", argv: ['import', '--bogus', '--help'], env: undefined, expected: 0, stream: 'stdout', says: 'Usage: segmenter import FILE' },
+    {
+      description: "a command's help, even with bad flags",
+      argv: ['import', '--bogus', '--help'],
+      env: undefined,
+      expected: 0,
+      stream: 'stdout',
+      says: 'Usage: segmenter import FILE',
+    },
     { description: 'success', argv: ['segments', 'list'], env: undefined, expected: 0, stream: 'stdout', says: 'id' },
     { description: 'no command', argv: [], env: undefined, expected: 64, stream: 'stderr', says: 'error: missing command' },
     { description: 'an unknown command', argv: ['frobnicate'], env: undefined, expected: 64, stream: 'stderr', says: 'error: unknown command "frobnicate"' },
     { description: 'an unknown flag', argv: ['segments', 'list', '--bogus'], env: undefined, expected: 64, stream: 'stderr', says: "Unknown option '--bogus'" },
     { description: 'no API key', argv: ['segments', 'list'], env: {}, expected: 64, stream: 'stderr', says: 'error: an API key is required' },
-    { description: 'an API error', argv: ['segments', 'get', 'missing'], env: undefined, expected: 1, stream: 'stderr', says: 'error: Segment missing was not found' },
+    {
+      description: 'an API error',
+      argv: ['segments', 'get', 'missing'],
+      env: undefined,
+      expected: 1,
+      stream: 'stderr',
+      says: 'error: Segment missing was not found',
+    },
   ])('$description → $expected', async ({ argv, env, expected, stream, says }) => {
     const fake = createFakeContext(routes, env ? { env } : {});
     expect(await run(argv, fake.context)).toBe(expected);

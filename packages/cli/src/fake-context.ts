@@ -18,8 +18,7 @@ export interface RecordedRequest {
 
 export type FakeHandler = (request: RecordedRequest) => Response | Promise<Response>;
 
-export const jsonResponse = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+export const jsonResponse = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 export const problemResponse = (status: number, problem: Record<string, unknown>) =>
   new Response(JSON.stringify({ type: 'about:blank', status, ...problem }), { status, headers: { 'content-type': 'application/problem+json' } });
 export const textResponse = (text: string, contentType = 'text/csv') => new Response(text, { status: 200, headers: { 'content-type': contentType } });

@@ -43,7 +43,11 @@ function importRoutes(polls: unknown[], extra: Record<string, FakeHandler | Fake
   return {
     'POST /v1/imports': () => jsonResponse(201, importAnswer('awaiting_file', { rowsRead: 0, rowsStaged: 0 })),
     'PUT /v1/imports/imp-1/file': () => jsonResponse(202, importAnswer('processing')),
-    'GET /v1/imports/imp-1': polls.map((answer): FakeHandler => () => jsonResponse(200, answer)),
+    'GET /v1/imports/imp-1': polls.map(
+      (answer): FakeHandler =>
+        () =>
+          jsonResponse(200, answer),
+    ),
     ...extra,
   };
 }
@@ -51,15 +55,30 @@ function importRoutes(polls: unknown[], extra: Record<string, FakeHandler | Fake
 describe('segmenter import', () => {
   test('creates the import with the given options only, streams the file, follows it and saves the rejected rows (exit 2)', async () => {
     const fake = createFakeContext(
-      importRoutes([importAnswer('processing', { processed: 1 }), finished('indexing', { created: 1, rejected: 1 }), finished('succeeded', { created: 1, rejected: 1, indexed: 1 })], {
-        'GET /v1/imports/imp-1/rejected-rows': () => textResponse('email,first_name,error\nnot-an-email,Bob,email: must be an email address\n'),
-      }),
+      importRoutes(
+        [
+          importAnswer('processing', { processed: 1 }),
+          finished('indexing', { created: 1, rejected: 1 }),
+          finished('succeeded', { created: 1, rejected: 1, indexed: 1 }),
+        ],
+        {
+          'GET /v1/imports/imp-1/rejected-rows': () => textResponse('email,first_name,error\nnot-an-email,Bob,email: must be an email address\n'),
+        },
+      ),
     );
-    const code = await run(['import', file, '--match-by', 'email', '--create-missing-tags', '--column', 'Vorname=first_name', '--column', 'notes='], fake.context);
+    const code = await run(
+      ['import', file, '--match-by', 'email', '--create-missing-tags', '--column', 'Vorname=first_name', '--column', 'notes='],
+      fake.context,
+    );
 
     expect(code).toBe(2);
     const [create, upload] = fake.requests;
-    expect(JSON.parse(create!.body!)).toEqual({ matchBy: 'email', createMissingTags: true, columns: { Vorname: 'first_name', notes: null }, fileName: 'contacts.csv' });
+    expect(JSON.parse(create!.body!)).toEqual({
+      matchBy: 'email',
+      createMissingTags: true,
+      columns: { Vorname: 'first_name', notes: null },
+      fileName: 'contacts.csv',
+    });
     expect(upload).toMatchObject({ method: 'PUT', body: CSV, duplex: 'half', headers: { 'content-type': 'text/csv', 'x-api-key': 'sk_test' } });
     expect(await readFile(join(dir, 'contacts.rejected.csv'), 'utf8')).toContain('not-an-email,Bob,email: must be an email address');
     expect(fake.stdout()).toBe(
@@ -112,7 +131,7 @@ describe('segmenter import', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
-  test('follows the import while the file is still being sent, against the server\'s row estimate', async () => {
+  test("follows the import while the file is still being sent, against the server's row estimate", async () => {
     let releaseUpload!: () => void;
     const uploadReleased = new Promise<void>((resolve) => (releaseUpload = resolve));
     const fake = createFakeContext({
@@ -139,7 +158,11 @@ describe('segmenter import', () => {
     const fake = createFakeContext({
       ...importRoutes([importAnswer('processing')]),
       'PUT /v1/imports/imp-1/file': () =>
-        problemResponse(400, { title: 'Validation failed', detail: 'the header row is not valid', errors: [{ field: 'file.header', rule: 'column "emial" is not a contact field' }] }),
+        problemResponse(400, {
+          title: 'Validation failed',
+          detail: 'the header row is not valid',
+          errors: [{ field: 'file.header', rule: 'column "emial" is not a contact field' }],
+        }),
     });
     expect(await run(['import', file], fake.context)).toBe(1);
     expect(fake.stderr()).toContain('error: the header row is not valid\n  file.header: column "emial" is not a contact field\n');
@@ -206,7 +229,13 @@ describe('segmenter import over real HTTP', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     try {
-      const fake = createFakeContext({}, { fetch: (url, init) => fetch(url, init), env: { SEGMENTER_API_KEY: 'k', SEGMENTER_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } });
+      const fake = createFakeContext(
+        {},
+        {
+          fetch: (url, init) => fetch(url, init),
+          env: { SEGMENTER_API_KEY: 'k', SEGMENTER_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+        },
+      );
       expect(await run(['import', file], fake.context)).toBe(2);
       expect(received.body).toBe(big);
       expect(received.headers).toMatchObject({ 'content-length': String(Buffer.byteLength(big)), 'content-type': 'text/csv', 'x-api-key': 'k' });

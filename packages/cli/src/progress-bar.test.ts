@@ -7,7 +7,18 @@ function importJob(overrides: Partial<ImportJob> = {}, progress: Partial<ImportJ
     id: 'imp-1',
     status: 'processing',
     estimatedRows: null,
-    progress: { rowsRead: 20_000, rowsStaged: 20_000, processed: 5_000, created: 4_000, updated: 500, unchanged: 100, skipped: 300, rejected: 100, indexed: 3_000, ...progress },
+    progress: {
+      rowsRead: 20_000,
+      rowsStaged: 20_000,
+      processed: 5_000,
+      created: 4_000,
+      updated: 500,
+      unchanged: 100,
+      skipped: 300,
+      rejected: 100,
+      indexed: 3_000,
+      ...progress,
+    },
     rowsPerSecond: 1_234.4,
     etaSeconds: 65,
     error: null,
@@ -114,6 +125,11 @@ describe('createProgressReporter', () => {
     now = 15_001;
     reporter.update(importJob({ status: 'indexing' })); // interval passed: written
     reporter.finish();
-    expect(out.text().split('\n').map((l) => l.split(' ')[0])).toEqual(['processing', 'indexing', 'indexing', '']);
+    expect(
+      out
+        .text()
+        .split('\n')
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['processing', 'indexing', 'indexing', '']);
   });
 });

@@ -118,7 +118,15 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
       [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
       [SEGMENT_ACTION_JOB]: createSegmentActionChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
-      [IMPORT_JOB]: createImportChunk({ pool, es, alias, log: log.child({ component: 'imports' }), chunkRows: config.imports.chunkRows, uploadStallMs: options.uploadStallMs, indexWaitMs: options.importIndexWaitMs }),
+      [IMPORT_JOB]: createImportChunk({
+        pool,
+        es,
+        alias,
+        log: log.child({ component: 'imports' }),
+        chunkRows: config.imports.chunkRows,
+        uploadStallMs: options.uploadStallMs,
+        indexWaitMs: options.importIndexWaitMs,
+      }),
     },
   });
   // Reads served by Elasticsearch, and how long they may wait for read-your-writes.
@@ -141,7 +149,13 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     suppressions: createSuppressionsService({ pool }),
     jobs: createJobsService({ pool }),
     searchIndex: createSearchIndexService({ pool, es, alias, jobs }),
-    imports: createImportsService({ pool, log: log.child({ component: 'imports' }), maxBytes: config.imports.maxBytes, partitions: config.imports.writers, nudgeJobs: () => jobs.nudge() }),
+    imports: createImportsService({
+      pool,
+      log: log.child({ component: 'imports' }),
+      maxBytes: config.imports.maxBytes,
+      partitions: config.imports.writers,
+      nudgeJobs: () => jobs.nudge(),
+    }),
     segments: createSegmentsService({ search, log, jobs }),
     snapshots: createSnapshotsService({ pool, ttlHours: config.snapshots.ttlHours }),
     counts: createCountsService({ search }),
@@ -171,7 +185,12 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   warnIfMetricsOpen(metricsEndpoint, config.env, log);
   if (options.relay !== false) relay.start();
   if (options.jobRunner !== false) jobs.start();
-  const housekeeping = createHousekeeping({ pool, log: log.child({ component: 'housekeeping' }), intervalMs: 10 * 60_000, snapshotTtlHours: config.snapshots.ttlHours });
+  const housekeeping = createHousekeeping({
+    pool,
+    log: log.child({ component: 'housekeeping' }),
+    intervalMs: 10 * 60_000,
+    snapshotTtlHours: config.snapshots.ttlHours,
+  });
   housekeeping.start();
 
   const stopSteps: StopStep[] = [

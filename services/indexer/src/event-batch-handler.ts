@@ -88,7 +88,10 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
   }
 
   function reportIndexed(events: ChangeEvent[]): void {
-    const last = [...events].reverse().map(indexOperationOf).find((op) => op !== undefined);
+    const last = [...events]
+      .reverse()
+      .map(indexOperationOf)
+      .find((op) => op !== undefined);
     if (!last) return;
     options.onIndexed(
       { workspaceId: last.workspaceId, contactId: last.contactId, version: last.version },

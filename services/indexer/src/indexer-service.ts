@@ -90,11 +90,14 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   app.get('/healthz', healthzHandler);
   const metricsEndpoint = { token: config.metrics.token, port: config.metrics.indexerPort, host: config.metrics.host };
   mountMetrics(app, registry, metricsEndpoint);
-  app.get('/readyz', readyzHandler({
-    postgres: () => postgresReachable(pool),
-    kafka: async () => consumer.connected(),
-    elasticsearch: () => elasticsearchReachable(es),
-  }));
+  app.get(
+    '/readyz',
+    readyzHandler({
+      postgres: () => postgresReachable(pool),
+      kafka: async () => consumer.connected(),
+      elasticsearch: () => elasticsearchReachable(es),
+    }),
+  );
   const { server, url } = await listenHttp(app, config.indexer.httpPort, config.indexer.host);
   log.info({ url, alias, topic: config.kafka.topics.contactEvents }, 'indexer running');
   const metricsListener = await listenMetricsPort(registry, metricsEndpoint, log);

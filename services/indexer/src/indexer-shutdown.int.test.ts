@@ -39,7 +39,10 @@ afterAll(async () => {
 test('SIGTERM commits nothing that is not in Elasticsearch, and a restart finishes the stream', async () => {
   const total = 3000;
   const ids = Array.from({ length: total }, newId);
-  await publishRaw(env.config, ids.map((id) => ({ key: id, value: JSON.stringify(contactUpserted(workspaceId, id, 1)) })));
+  await publishRaw(
+    env.config,
+    ids.map((id) => ({ key: id, value: JSON.stringify(contactUpserted(workspaceId, id, 1)) })),
+  );
 
   const first = startIndexerProcess();
   const firstExit = exited(first);

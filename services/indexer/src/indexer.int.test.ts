@@ -35,10 +35,16 @@ test('a stale event never overwrites a newer version, whatever the arrival order
   const [a, b] = [newId(), newId()];
   await publishEvents(env.config, [contactUpserted(workspaceId, a, 3), contactUpserted(workspaceId, a, 1), contactUpserted(workspaceId, b, 1)]);
   indexer = await startIndexerService(env.config, env.log);
-  await eventually(() => indexedVersions([a, b]), (v) => v[a] === 3 && v[b] === 1);
+  await eventually(
+    () => indexedVersions([a, b]),
+    (v) => v[a] === 3 && v[b] === 1,
+  );
   // Older and equal versions arriving later, in a later batch, are refused too.
   await publishEvents(env.config, [contactUpserted(workspaceId, a, 2), contactUpserted(workspaceId, b, 2), contactUpserted(workspaceId, a, 3)]);
-  await eventually(() => indexedVersions([a, b]), (v) => v[b] === 2);
+  await eventually(
+    () => indexedVersions([a, b]),
+    (v) => v[b] === 2,
+  );
   expect(await indexedVersions([a, b])).toEqual({ [a]: 3, [b]: 2 });
 });
 
@@ -50,7 +56,10 @@ test('poison events are dead-lettered with the reason, and the stream goes on', 
   ]);
   await publishEvents(env.config, [contactUpserted(workspaceId, after, 1)]);
   indexer = await startIndexerService(env.config, env.log);
-  await eventually(() => indexedVersions([after]), (v) => v[after] === 1);
+  await eventually(
+    () => indexedVersions([after]),
+    (v) => v[after] === 1,
+  );
   const letters = await readTopic(env.config.kafka.brokers, env.config.kafka.topics.deadLetter, 2);
   expect(letters.map((l) => l.key).sort()).toEqual(['poison-1', 'poison-2']);
   const reasons = Object.fromEntries(letters.map((l) => [l.key, l.headers['dead-letter-reason']]));
@@ -63,19 +72,37 @@ test('replaying the whole topic from the start leaves the index unchanged', asyn
   const alias = env.config.elasticsearch.contactsAlias;
   indexer = await startIndexerService(env.config, env.log);
   const ids = Array.from({ length: 50 }, newId);
-  await publishEvents(env.config, ids.flatMap((id) => [contactUpserted(workspaceId, id, 1), contactUpserted(workspaceId, id, 2)]));
-  await eventually(() => indexedVersions(ids), (v) => ids.every((id) => v[id] === 2));
+  await publishEvents(
+    env.config,
+    ids.flatMap((id) => [contactUpserted(workspaceId, id, 1), contactUpserted(workspaceId, id, 2)]),
+  );
+  await eventually(
+    () => indexedVersions(ids),
+    (v) => ids.every((id) => v[id] === 2),
+  );
   await indexer.stop();
   await env.es.indices.refresh({ index: alias });
   const before = await env.es.search({ index: alias, size: 1000, routing: workspaceId, query: { term: { workspace_id: workspaceId } }, sort: ['contact_id'] });
 
   // A fresh consumer group reads every event again, as after an offset reset.
-  indexer = await startIndexerService({ ...env.config, indexer: { ...env.config.indexer, consumerGroup: `${env.config.indexer.consumerGroup}-replay` } }, env.log);
+  indexer = await startIndexerService(
+    { ...env.config, indexer: { ...env.config.indexer, consumerGroup: `${env.config.indexer.consumerGroup}-replay` } },
+    env.log,
+  );
   const marker = newId();
   await publishEvents(env.config, [contactUpserted(workspaceId, marker, 1)]);
-  await eventually(() => indexedVersions([marker]), (v) => v[marker] === 1);
+  await eventually(
+    () => indexedVersions([marker]),
+    (v) => v[marker] === 1,
+  );
   await env.es.indices.refresh({ index: alias });
-  const after = await env.es.search({ index: alias, size: 1000, routing: workspaceId, query: { bool: { filter: [{ term: { workspace_id: workspaceId } }], must_not: [{ ids: { values: [marker] } }] } }, sort: ['contact_id'] });
+  const after = await env.es.search({
+    index: alias,
+    size: 1000,
+    routing: workspaceId,
+    query: { bool: { filter: [{ term: { workspace_id: workspaceId } }], must_not: [{ ids: { values: [marker] } }] } },
+    sort: ['contact_id'],
+  });
   expect(after.hits.hits.map((h) => [h._id, h._source])).toEqual(before.hits.hits.map((h) => [h._id, h._source]));
 });
 
@@ -96,10 +123,19 @@ test('two indexer processes in one consumer group share the partitions and toget
       await admin.disconnect();
     }
     const ids = Array.from({ length: 300 }, newId);
-    await publishEvents(env.config, ids.map((id) => contactUpserted(workspaceId, id, 1)));
-    await eventually(() => indexedVersions(ids), (v) => ids.every((id) => v[id] === 1), 60_000);
+    await publishEvents(
+      env.config,
+      ids.map((id) => contactUpserted(workspaceId, id, 1)),
+    );
+    await eventually(
+      () => indexedVersions(ids),
+      (v) => ids.every((id) => v[id] === 1),
+      60_000,
+    );
     const indexedBy = async (url: string) => {
-      const line = (await (await fetch(`${url}/metrics`)).text()).split('\n').find((l) => l.startsWith('segmenter_indexer_events_total{') && l.includes('outcome="indexed"'));
+      const line = (await (await fetch(`${url}/metrics`)).text())
+        .split('\n')
+        .find((l) => l.startsWith('segmenter_indexer_events_total{') && l.includes('outcome="indexed"'));
       return Number(line?.split(' ').pop() ?? 0);
     };
     const [first, other] = [await indexedBy(indexer.url), await indexedBy(second.url)];

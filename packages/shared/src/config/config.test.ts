@@ -70,7 +70,12 @@ describe('loadConfig', () => {
   test('metrics: open on the service port by default; a token and ports of their own when set', () => {
     expect(loadConfig({}).metrics).toEqual({ token: undefined, apiPort: undefined, indexerPort: undefined, host: '127.0.0.1' });
     const token = 'm'.repeat(24);
-    expect(loadConfig({ METRICS_TOKEN: token, API_METRICS_PORT: '9464', INDEXER_METRICS_PORT: '9465', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({ token, apiPort: 9464, indexerPort: 9465, host: '10.0.0.5' });
+    expect(loadConfig({ METRICS_TOKEN: token, API_METRICS_PORT: '9464', INDEXER_METRICS_PORT: '9465', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({
+      token,
+      apiPort: 9464,
+      indexerPort: 9465,
+      host: '10.0.0.5',
+    });
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 24 characters/);
   });
 
@@ -81,7 +86,9 @@ describe('loadConfig', () => {
     expect(basic).toMatchObject({ auth: { username: 'svc', password: 'pw' }, caFile: '/etc/ca.pem' });
     expect(() => loadConfig({ ELASTICSEARCH_USERNAME: 'svc' })).toThrow(/ELASTICSEARCH_PASSWORD: must be set together/);
     expect(() => loadConfig({ ELASTICSEARCH_PASSWORD: 'pw' })).toThrow(/ELASTICSEARCH_USERNAME: must be set together/);
-    expect(() => loadConfig({ ELASTICSEARCH_API_KEY: 'k', ELASTICSEARCH_USERNAME: 'svc', ELASTICSEARCH_PASSWORD: 'pw' })).toThrow(/ELASTICSEARCH_API_KEY: must not be set together/);
+    expect(() => loadConfig({ ELASTICSEARCH_API_KEY: 'k', ELASTICSEARCH_USERNAME: 'svc', ELASTICSEARCH_PASSWORD: 'pw' })).toThrow(
+      /ELASTICSEARCH_API_KEY: must not be set together/,
+    );
   });
 
   test('reports every bad variable at once', () => {

@@ -6,13 +6,16 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL with scheme ${protocols.join(' or ')}`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with scheme ${protocols.join(' or ')}`,
+  );
 // Topic and index prefixes end up in Kafka topic names and Elasticsearch index names, whose
 // allowed alphabets intersect in lower-case letters, digits, '.', '_' and '-'.
 const namePrefix = z
@@ -20,101 +23,127 @@ const namePrefix = z
   .regex(/^[a-z0-9._-]*$/, 'must contain only lower-case letters, digits, ".", "_" and "-"')
   .max(100, 'must be at most 100 characters');
 
-export const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/segmenter'),
-  DATABASE_POOL_SIZE: positiveInt.max(100, 'must be at most 100').default(10),
-  KAFKA_BROKERS: z
-    .string()
-    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be a comma-separated list of host:port')
-    .default('127.0.0.1:9092'),
-  KAFKA_CLIENT_ID: z.string().min(1).default('segmenter'),
-  KAFKA_TOPIC_PREFIX: namePrefix.default('segmenter.'),
-  KAFKA_PARTITIONS: positiveInt.max(1000, 'must be at most 1000').default(6),
-  ELASTICSEARCH_URL: url(['http:', 'https:']).default('http://127.0.0.1:9200'),
-  ELASTICSEARCH_INDEX_PREFIX: namePrefix.default('segmenter-'),
-  // A secured cluster: an API key (the base64 "id:api_key" Kibana shows as "encoded"), or a user
-  // and password; and the CA that signed its certificate when it is not a public one.
-  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
-  ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
-  ELASTICSEARCH_PASSWORD: z.string().min(1).optional(),
-  ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
-  API_HOST: z.string().min(1).default('127.0.0.1'),
-  API_PORT: port.default(8080),
-  // Which proxies in front of the api to believe about the client address (X-Forwarded-For), as
-  // express's "trust proxy": a hop count (1) or addresses and subnets ("loopback, 10.0.0.0/8").
-  // Unset, the socket's address is the client: right without a proxy; behind one, every client
-  // would share the proxy's address in the failed-authentication throttle.
-  API_TRUST_PROXY: z.string().min(1).max(500).optional(),
-  INDEXER_HTTP_PORT: port.default(8081),
-  // The address the indexer's health port binds to; unset, the api's (API_HOST), as before it had its own.
-  INDEXER_HOST: z.string().min(1).optional(),
-  // GET /metrics: behind a bearer token when set, and on a port of its own when set (then not on
-  // the service port). Unset, it is open on the service port, as `./dev up` expects.
-  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
-  API_METRICS_PORT: port.optional(),
-  INDEXER_METRICS_PORT: port.optional(),
-  METRICS_HOST: z.string().min(1).optional(),
-  // Events per relay transaction. 2,000, not 500: at a million-row import the relay's per-batch
-  // cost (claim, publish, delete) dominated with 500 (100k-row bench: 1.5k rows/s end to end with
-  // 500, 1.9k with 2,000). Publishes are chunked by bytes, so a large batch never exceeds Kafka's limit.
-  OUTBOX_BATCH_SIZE: positiveInt.max(10000, 'must be at most 10000').default(2000),
-  OUTBOX_POLL_INTERVAL_MS: positiveInt.max(60000, 'must be at most 60000').default(100),
-  INDEXER_CONSUMER_GROUP: z.string().min(1).default('segmenter-indexer'),
-  INDEXER_MAX_BATCH_BYTES: positiveInt.default(5 * 1024 * 1024),
-  INDEXER_MAX_BATCH_EVENTS: positiveInt.max(10000, 'must be at most 10000').default(1000),
-  INDEXER_LINGER_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(100),
-  // How long the group waits for a silent indexer before giving its partitions to the others: the
-  // failover time after a crash. The broker refuses less than 6 s (group.min.session.timeout.ms);
-  // the indexer heartbeats while it retries a batch, so a long Elasticsearch outage is not silence.
-  INDEXER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000, 'must be at least 6000 (the broker refuses less)').max(300000, 'must be at most 300000').default(10000),
-  REQUEST_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 2mb').default('2mb'),
-  SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
-  // CSV imports: the largest file accepted (bytes, counted as it streams), and staged rows written per job chunk.
-  IMPORT_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
-  IMPORT_CHUNK_ROWS: positiveInt.max(20000, 'must be at most 20000').default(5000),
-  // Side-by-side writers per import (each a Postgres connection): about the cores Postgres may use.
-  IMPORT_WRITERS: positiveInt.max(16, 'must be at most 16').default(2),
-  // Read-your-writes: how long a request carrying a consistency token may wait for the search index by
-  // default, and the most a request may ask for.
-  CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
-  CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300000, 'must be at most 300000').default(30000),
-  OPERATOR_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
-  // Audience snapshots are deleted this long after they were taken (a week: a campaign's sends and
-  // retries fit, and a frozen list of millions of ids does not stay forever).
-  SNAPSHOT_TTL_HOURS: positiveInt.max(8760, 'must be at most 8760 (a year)').default(168),
-  // Limits of a request's cost (docs/operations.md, Limits). Each api process counts on its own,
-  // in memory: with N processes a key may make N times these. The defaults are generous: a client
-  // meets them only by hammering one key (the test suite never does).
-  // Elasticsearch's own search timeout (partial results come back marked timed_out, answered as
-  // 503) and the client's, a little longer so the search's own answer usually arrives first.
-  SEARCH_TIMEOUT_MS: positiveInt.max(300000, 'must be at most 300000').default(10000),
-  SEARCH_REQUEST_TIMEOUT_MS: positiveInt.max(600000, 'must be at most 600000').default(15000),
-  // Requests per API key per window.
-  RATE_LIMIT_REQUESTS: positiveInt.default(6000),
-  RATE_LIMIT_WINDOW_SECONDS: positiveInt.max(86400, 'must be at most 86400').default(60),
-  // Search cost points per API key per window (a count query costs 1, more with CONTAINS, STARTS
-  // WITH and PREFIX conditions; member streams, exports and snapshots cost more: http/search-cost.ts).
-  SEARCH_COST_BUDGET: positiveInt.default(30000),
-  // Presented API keys that failed per client IP per window; past it the IP gets 429 before any lookup.
-  AUTH_FAILURE_LIMIT: positiveInt.default(100),
-  AUTH_FAILURE_WINDOW_SECONDS: positiveInt.max(86400, 'must be at most 86400').default(60),
-}).superRefine((e, ctx) => {
-  if (e.SEARCH_REQUEST_TIMEOUT_MS < e.SEARCH_TIMEOUT_MS) {
-    ctx.addIssue({ code: 'custom', path: ['SEARCH_REQUEST_TIMEOUT_MS'], message: 'must be at least SEARCH_TIMEOUT_MS (the client would give up before the search answers)' });
-  }
-  if (e.ELASTICSEARCH_API_KEY && (e.ELASTICSEARCH_USERNAME || e.ELASTICSEARCH_PASSWORD)) {
-    ctx.addIssue({ code: 'custom', path: ['ELASTICSEARCH_API_KEY'], message: 'must not be set together with ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD (choose one way to authenticate)' });
-  }
-  if (Boolean(e.ELASTICSEARCH_USERNAME) !== Boolean(e.ELASTICSEARCH_PASSWORD)) {
-    ctx.addIssue({ code: 'custom', path: [e.ELASTICSEARCH_USERNAME ? 'ELASTICSEARCH_PASSWORD' : 'ELASTICSEARCH_USERNAME'], message: 'must be set together with the other of ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD' });
-  }
-  // A fetch that waits for data sends no heartbeat: it must end well inside the session.
-  if (e.INDEXER_LINGER_MS * 3 > e.INDEXER_SESSION_TIMEOUT_MS) {
-    ctx.addIssue({ code: 'custom', path: ['INDEXER_LINGER_MS'], message: 'must be at most a third of INDEXER_SESSION_TIMEOUT_MS (a fetch waiting for data sends no heartbeat)' });
-  }
-});
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/segmenter'),
+    DATABASE_POOL_SIZE: positiveInt.max(100, 'must be at most 100').default(10),
+    KAFKA_BROKERS: z
+      .string()
+      .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be a comma-separated list of host:port')
+      .default('127.0.0.1:9092'),
+    KAFKA_CLIENT_ID: z.string().min(1).default('segmenter'),
+    KAFKA_TOPIC_PREFIX: namePrefix.default('segmenter.'),
+    KAFKA_PARTITIONS: positiveInt.max(1000, 'must be at most 1000').default(6),
+    ELASTICSEARCH_URL: url(['http:', 'https:']).default('http://127.0.0.1:9200'),
+    ELASTICSEARCH_INDEX_PREFIX: namePrefix.default('segmenter-'),
+    // A secured cluster: an API key (the base64 "id:api_key" Kibana shows as "encoded"), or a user
+    // and password; and the CA that signed its certificate when it is not a public one.
+    ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
+    ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
+    ELASTICSEARCH_PASSWORD: z.string().min(1).optional(),
+    ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    API_PORT: port.default(8080),
+    // Which proxies in front of the api to believe about the client address (X-Forwarded-For), as
+    // express's "trust proxy": a hop count (1) or addresses and subnets ("loopback, 10.0.0.0/8").
+    // Unset, the socket's address is the client: right without a proxy; behind one, every client
+    // would share the proxy's address in the failed-authentication throttle.
+    API_TRUST_PROXY: z.string().min(1).max(500).optional(),
+    INDEXER_HTTP_PORT: port.default(8081),
+    // The address the indexer's health port binds to; unset, the api's (API_HOST), as before it had its own.
+    INDEXER_HOST: z.string().min(1).optional(),
+    // GET /metrics: behind a bearer token when set, and on a port of its own when set (then not on
+    // the service port). Unset, it is open on the service port, as `./dev up` expects.
+    METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+    API_METRICS_PORT: port.optional(),
+    INDEXER_METRICS_PORT: port.optional(),
+    METRICS_HOST: z.string().min(1).optional(),
+    // Events per relay transaction. 2,000, not 500: at a million-row import the relay's per-batch
+    // cost (claim, publish, delete) dominated with 500 (100k-row bench: 1.5k rows/s end to end with
+    // 500, 1.9k with 2,000). Publishes are chunked by bytes, so a large batch never exceeds Kafka's limit.
+    OUTBOX_BATCH_SIZE: positiveInt.max(10000, 'must be at most 10000').default(2000),
+    OUTBOX_POLL_INTERVAL_MS: positiveInt.max(60000, 'must be at most 60000').default(100),
+    INDEXER_CONSUMER_GROUP: z.string().min(1).default('segmenter-indexer'),
+    INDEXER_MAX_BATCH_BYTES: positiveInt.default(5 * 1024 * 1024),
+    INDEXER_MAX_BATCH_EVENTS: positiveInt.max(10000, 'must be at most 10000').default(1000),
+    INDEXER_LINGER_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(100),
+    // How long the group waits for a silent indexer before giving its partitions to the others: the
+    // failover time after a crash. The broker refuses less than 6 s (group.min.session.timeout.ms);
+    // the indexer heartbeats while it retries a batch, so a long Elasticsearch outage is not silence.
+    INDEXER_SESSION_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(6000, 'must be at least 6000 (the broker refuses less)')
+      .max(300000, 'must be at most 300000')
+      .default(10000),
+    REQUEST_BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/, 'must look like 512kb or 2mb')
+      .default('2mb'),
+    SHUTDOWN_TIMEOUT_MS: positiveInt.default(15000),
+    // CSV imports: the largest file accepted (bytes, counted as it streams), and staged rows written per job chunk.
+    IMPORT_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
+    IMPORT_CHUNK_ROWS: positiveInt.max(20000, 'must be at most 20000').default(5000),
+    // Side-by-side writers per import (each a Postgres connection): about the cores Postgres may use.
+    IMPORT_WRITERS: positiveInt.max(16, 'must be at most 16').default(2),
+    // Read-your-writes: how long a request carrying a consistency token may wait for the search index by
+    // default, and the most a request may ask for.
+    CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
+    CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300000, 'must be at most 300000').default(30000),
+    OPERATOR_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+    // Audience snapshots are deleted this long after they were taken (a week: a campaign's sends and
+    // retries fit, and a frozen list of millions of ids does not stay forever).
+    SNAPSHOT_TTL_HOURS: positiveInt.max(8760, 'must be at most 8760 (a year)').default(168),
+    // Limits of a request's cost (docs/operations.md, Limits). Each api process counts on its own,
+    // in memory: with N processes a key may make N times these. The defaults are generous: a client
+    // meets them only by hammering one key (the test suite never does).
+    // Elasticsearch's own search timeout (partial results come back marked timed_out, answered as
+    // 503) and the client's, a little longer so the search's own answer usually arrives first.
+    SEARCH_TIMEOUT_MS: positiveInt.max(300000, 'must be at most 300000').default(10000),
+    SEARCH_REQUEST_TIMEOUT_MS: positiveInt.max(600000, 'must be at most 600000').default(15000),
+    // Requests per API key per window.
+    RATE_LIMIT_REQUESTS: positiveInt.default(6000),
+    RATE_LIMIT_WINDOW_SECONDS: positiveInt.max(86400, 'must be at most 86400').default(60),
+    // Search cost points per API key per window (a count query costs 1, more with CONTAINS, STARTS
+    // WITH and PREFIX conditions; member streams, exports and snapshots cost more: http/search-cost.ts).
+    SEARCH_COST_BUDGET: positiveInt.default(30000),
+    // Presented API keys that failed per client IP per window; past it the IP gets 429 before any lookup.
+    AUTH_FAILURE_LIMIT: positiveInt.default(100),
+    AUTH_FAILURE_WINDOW_SECONDS: positiveInt.max(86400, 'must be at most 86400').default(60),
+  })
+  .superRefine((e, ctx) => {
+    if (e.SEARCH_REQUEST_TIMEOUT_MS < e.SEARCH_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SEARCH_REQUEST_TIMEOUT_MS'],
+        message: 'must be at least SEARCH_TIMEOUT_MS (the client would give up before the search answers)',
+      });
+    }
+    if (e.ELASTICSEARCH_API_KEY && (e.ELASTICSEARCH_USERNAME || e.ELASTICSEARCH_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ELASTICSEARCH_API_KEY'],
+        message: 'must not be set together with ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD (choose one way to authenticate)',
+      });
+    }
+    if (Boolean(e.ELASTICSEARCH_USERNAME) !== Boolean(e.ELASTICSEARCH_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [e.ELASTICSEARCH_USERNAME ? 'ELASTICSEARCH_PASSWORD' : 'ELASTICSEARCH_USERNAME'],
+        message: 'must be set together with the other of ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD',
+      });
+    }
+    // A fetch that waits for data sends no heartbeat: it must end well inside the session.
+    if (e.INDEXER_LINGER_MS * 3 > e.INDEXER_SESSION_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INDEXER_LINGER_MS'],
+        message: 'must be at most a third of INDEXER_SESSION_TIMEOUT_MS (a fetch waiting for data sends no heartbeat)',
+      });
+    }
+  });
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
@@ -168,9 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
   return {
@@ -198,7 +225,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       contactsAlias: `${e.ELASTICSEARCH_INDEX_PREFIX}contacts`,
     },
     metrics: { token: e.METRICS_TOKEN, apiPort: e.API_METRICS_PORT, indexerPort: e.INDEXER_METRICS_PORT, host: e.METRICS_HOST ?? e.API_HOST },
-    api: { host: e.API_HOST, port: e.API_PORT, bodyLimit: e.REQUEST_BODY_LIMIT, operatorKey: e.OPERATOR_KEY, trustProxy: e.API_TRUST_PROXY && /^\d+$/.test(e.API_TRUST_PROXY) ? Number(e.API_TRUST_PROXY) : e.API_TRUST_PROXY },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      bodyLimit: e.REQUEST_BODY_LIMIT,
+      operatorKey: e.OPERATOR_KEY,
+      trustProxy: e.API_TRUST_PROXY && /^\d+$/.test(e.API_TRUST_PROXY) ? Number(e.API_TRUST_PROXY) : e.API_TRUST_PROXY,
+    },
     imports: { maxBytes: e.IMPORT_MAX_BYTES, chunkRows: e.IMPORT_CHUNK_ROWS, writers: e.IMPORT_WRITERS },
     outbox: { batchSize: e.OUTBOX_BATCH_SIZE, pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS },
     indexer: {

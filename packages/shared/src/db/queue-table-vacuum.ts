@@ -12,7 +12,12 @@ export interface QueueTableVacuum {
   settled(): Promise<void>;
 }
 
-export function createQueueTableVacuum(options: { pool: Pool; table: 'outbox' | 'import_rows'; everyDeletedRows: number; onError: (err: unknown) => void }): QueueTableVacuum {
+export function createQueueTableVacuum(options: {
+  pool: Pool;
+  table: 'outbox' | 'import_rows';
+  everyDeletedRows: number;
+  onError: (err: unknown) => void;
+}): QueueTableVacuum {
   let sinceLast = 0;
   let running: Promise<void> | undefined;
   return {

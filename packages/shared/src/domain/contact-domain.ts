@@ -69,10 +69,7 @@ export const LabelKey = z
  * `=` always ends the key.
  */
 export const LabelValue = visibleText(
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`),
+  z.string().min(1, 'must not be empty').max(LIMITS.labelValueLength, `must be at most ${LIMITS.labelValueLength} characters`),
 )
   // Matching is exact: `gold ` and `gold` would be two values no one can tell apart (and a CSV
   // cell is trimmed), so blanks at the edges are refused, as in tag names; so is a second way

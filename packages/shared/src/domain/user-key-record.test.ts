@@ -38,7 +38,13 @@ describe('change events keep special keys, so the indexed document holds them', 
   test.each(['contact.upserted', 'contact.labels_set'] as const)('%s', (type) => {
     const contact = contactSnapshot(WS, ID, 2, { labels: SPECIAL(), customFields: JSON.parse('{"constructor":"c","prototype":1}') });
     const wire = JSON.stringify({
-      schemaVersion: 1, eventId: '7', occurredAt: '2026-11-24T10:00:00.000Z', workspaceId: WS, contactId: ID, contact, type,
+      schemaVersion: 1,
+      eventId: '7',
+      occurredAt: '2026-11-24T10:00:00.000Z',
+      workspaceId: WS,
+      contactId: ID,
+      contact,
+      type,
       ...(type === 'contact.labels_set' ? { labels: SPECIAL() } : { created: false }),
     });
     const event = parseChangeEvent(wire);

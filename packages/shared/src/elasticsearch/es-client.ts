@@ -17,7 +17,7 @@ function readCa(caFile: string): string {
 
 /** A client for the settings (a bare URL still works: tests and scripts on an open local node). */
 export function createEsClient(settings: string | ElasticsearchSettings): Client {
-  const { url, auth, caFile } = typeof settings === 'string' ? { url: settings } as ElasticsearchSettings : settings;
+  const { url, auth, caFile } = typeof settings === 'string' ? ({ url: settings } as ElasticsearchSettings) : settings;
   const options: ClientOptions = { node: url, requestTimeout: 30_000, maxRetries: 3 };
   if (auth) options.auth = auth;
   if (caFile) options.tls = { ca: readCa(caFile) };
@@ -41,16 +41,29 @@ const TLS_TRUST_FAILURE = /self[- ]signed|unable to (get|verify)|certificate|CER
  */
 async function checkElasticsearchAccess(client: Client, settings: string | ElasticsearchSettings): Promise<void> {
   const url = typeof settings === 'string' ? settings : settings.url;
-  const how = typeof settings === 'string' || !settings.auth ? 'no credentials' : 'apiKey' in settings.auth ? 'ELASTICSEARCH_API_KEY' : `ELASTICSEARCH_USERNAME "${settings.auth.username}"`;
+  const how =
+    typeof settings === 'string' || !settings.auth
+      ? 'no credentials'
+      : 'apiKey' in settings.auth
+        ? 'ELASTICSEARCH_API_KEY'
+        : `ELASTICSEARCH_USERNAME "${settings.auth.username}"`;
   try {
     await client.info(undefined, { requestTimeout: 10_000, maxRetries: 0 });
   } catch (err) {
     const status = (err as { meta?: { statusCode?: number } }).meta?.statusCode;
-    if (status === 401) throw new ElasticsearchAccessError(`Elasticsearch at ${url} refused the credentials (${how}): check ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD`);
-    if (status === 403) throw new ElasticsearchAccessError(`Elasticsearch at ${url} accepted the credentials (${how}) but they lack the privileges the service needs (docs/operations.md, "Elasticsearch credentials")`);
+    if (status === 401)
+      throw new ElasticsearchAccessError(
+        `Elasticsearch at ${url} refused the credentials (${how}): check ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD`,
+      );
+    if (status === 403)
+      throw new ElasticsearchAccessError(
+        `Elasticsearch at ${url} accepted the credentials (${how}) but they lack the privileges the service needs (docs/operations.md, "Elasticsearch credentials")`,
+      );
     const text = `${(err as Error).message ?? ''} ${String((err as { cause?: unknown }).cause ?? '')}`;
     if ((err as Error).name === 'ConnectionError' && TLS_TRUST_FAILURE.test(text)) {
-      throw new ElasticsearchAccessError(`Elasticsearch at ${url} presented a TLS certificate this service does not trust (${(err as Error).message}): set ELASTICSEARCH_CA_FILE to the CA certificate that signed it`);
+      throw new ElasticsearchAccessError(
+        `Elasticsearch at ${url} presented a TLS certificate this service does not trust (${(err as Error).message}): set ELASTICSEARCH_CA_FILE to the CA certificate that signed it`,
+      );
     }
   }
 }

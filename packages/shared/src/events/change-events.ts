@@ -75,7 +75,11 @@ export const ContactTagsRemoved = z.object({ ...contactEnvelope, type: z.literal
 export const ContactLabelsSet = z.object({ ...contactEnvelope, type: z.literal('contact.labels_set'), labels: Labels });
 export const ContactLabelsRemoved = z.object({ ...contactEnvelope, type: z.literal('contact.labels_removed'), keys: z.array(z.string()).min(1) });
 /** New activities changed the contact's engagement summary (which bumps its version). */
-export const ContactEngagementRecorded = z.object({ ...contactEnvelope, type: z.literal('contact.engagement_recorded'), activities: z.number().int().positive() });
+export const ContactEngagementRecorded = z.object({
+  ...contactEnvelope,
+  type: z.literal('contact.engagement_recorded'),
+  activities: z.number().int().positive(),
+});
 export const TagRenamed = z.object({ ...envelope, type: z.literal('tag.renamed'), tagId: z.uuid(), name: z.string(), previousName: z.string() });
 export const TagDeleted = z.object({ ...envelope, type: z.literal('tag.deleted'), tagId: z.uuid(), name: z.string() });
 

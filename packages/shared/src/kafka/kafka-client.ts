@@ -40,11 +40,7 @@ function kafkaFor(settings: KafkaSettings, log: Logger): Kafka {
   });
 }
 
-export async function ensureTopics(
-  settings: KafkaSettings,
-  log: Logger,
-  topics: { topic: string; partitions: number }[],
-): Promise<void> {
+export async function ensureTopics(settings: KafkaSettings, log: Logger, topics: { topic: string; partitions: number }[]): Promise<void> {
   const admin: Admin = kafkaFor(settings, log).admin();
   await admin.connect();
   try {
@@ -256,9 +252,7 @@ export async function createEventConsumer(
             offset: m.offset,
             key: m.key?.toString() ?? null,
             value: m.value,
-            headers: Object.fromEntries(
-              Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]),
-            ),
+            headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)])),
           }));
           await handler(messages, {
             markProcessed: (m) => resolveOffset(m.offset),

@@ -47,10 +47,7 @@ export function closeHttpServer(server: Server): Promise<void> {
  * The entry point of a service process: parse config, start, stop gracefully on SIGTERM/SIGINT.
  * A start failure (a bad variable above all) is printed plainly, for the operator, and exits 1.
  */
-export function runServiceMain(
-  service: string,
-  start: (config: Config, log: Logger) => Promise<{ stopSteps: StopStep[] }>,
-): void {
+export function runServiceMain(service: string, start: (config: Config, log: Logger) => Promise<{ stopSteps: StopStep[] }>): void {
   const run = async () => {
     const config = loadConfig();
     const log = createLogger(service, config.logLevel);

@@ -45,9 +45,19 @@ function requireMetricsToken(token: string | undefined) {
     if (!expected) return next();
     const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     if (match && timingSafeEqual(digest(match[1]!), expected)) return next();
-    res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('application/problem+json').send(
-      JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'GET /metrics needs the metrics token in the Authorization header (Bearer)', errors: [{ field: 'headers.authorization', rule: 'must be "Bearer " and the configured METRICS_TOKEN' }] }),
-    );
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="metrics"')
+      .type('application/problem+json')
+      .send(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Unauthorized',
+          status: 401,
+          detail: 'GET /metrics needs the metrics token in the Authorization header (Bearer)',
+          errors: [{ field: 'headers.authorization', rule: 'must be "Bearer " and the configured METRICS_TOKEN' }],
+        }),
+      );
   };
 }
 
@@ -57,7 +67,11 @@ export function mountMetrics(app: Express, registry: Registry, settings: Metrics
 }
 
 /** When a metrics port is configured, serves /metrics there (and only there); the server is to be stopped at shutdown. */
-export async function listenMetricsPort(registry: Registry, settings: MetricsEndpointSettings, log: Logger): Promise<{ server: Server; url: string } | undefined> {
+export async function listenMetricsPort(
+  registry: Registry,
+  settings: MetricsEndpointSettings,
+  log: Logger,
+): Promise<{ server: Server; url: string } | undefined> {
   if (settings.port === undefined) return undefined;
   const metricsApp = express();
   metricsApp.disable('x-powered-by');

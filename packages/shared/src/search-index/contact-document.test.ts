@@ -33,20 +33,41 @@ test('the document holds labels as key=value terms and a sorted key list, tags b
 
 test.each<[string, ContactSnapshotEvent]>([
   ['contact.upserted', { ...envelope, type: 'contact.upserted', created: true, contactId: ID, contact: contactSnapshot(WS, ID, 1) }],
-  ['contact.deleted', { ...envelope, type: 'contact.deleted', reason: 'bounced', contactId: ID, contact: contactSnapshot(WS, ID, 2, { deletedAt: '2026-11-24T11:00:00.000Z' }) }],
+  [
+    'contact.deleted',
+    { ...envelope, type: 'contact.deleted', reason: 'bounced', contactId: ID, contact: contactSnapshot(WS, ID, 2, { deletedAt: '2026-11-24T11:00:00.000Z' }) },
+  ],
   ['contact.restored', { ...envelope, type: 'contact.restored', contactId: ID, contact: contactSnapshot(WS, ID, 3) }],
   ['contact.tags_added', { ...envelope, type: 'contact.tags_added', tagIds: [TAG], contactId: ID, contact: contactSnapshot(WS, ID, 4, { tagIds: [TAG] }) }],
   ['contact.tags_removed', { ...envelope, type: 'contact.tags_removed', tagIds: [TAG], contactId: ID, contact: contactSnapshot(WS, ID, 5) }],
-  ['contact.labels_set', { ...envelope, type: 'contact.labels_set', labels: { a: 'b' }, contactId: ID, contact: contactSnapshot(WS, ID, 6, { labels: { a: 'b' } }) }],
+  [
+    'contact.labels_set',
+    { ...envelope, type: 'contact.labels_set', labels: { a: 'b' }, contactId: ID, contact: contactSnapshot(WS, ID, 6, { labels: { a: 'b' } }) },
+  ],
   ['contact.labels_removed', { ...envelope, type: 'contact.labels_removed', keys: ['a'], contactId: ID, contact: contactSnapshot(WS, ID, 7) }],
-  ['contact.engagement_recorded', { ...envelope, type: 'contact.engagement_recorded', activities: 2, contactId: ID, contact: contactSnapshot(WS, ID, 8, { engagement: { 'email.opened': ['2026-11-20T10:00:00.000Z'] } }) }],
+  [
+    'contact.engagement_recorded',
+    {
+      ...envelope,
+      type: 'contact.engagement_recorded',
+      activities: 2,
+      contactId: ID,
+      contact: contactSnapshot(WS, ID, 8, { engagement: { 'email.opened': ['2026-11-20T10:00:00.000Z'] } }),
+    },
+  ],
 ])('%s indexes the snapshot at its version', (_type, event) => {
   const op = indexOperationOf(event)!;
   expect(op).toEqual({ workspaceId: WS, contactId: ID, version: event.contact.version, document: contactDocument(event.contact) });
 });
 
 test('a soft-deleted contact stays indexed, marked deleted', () => {
-  const op = indexOperationOf({ ...envelope, type: 'contact.deleted', reason: null, contactId: ID, contact: contactSnapshot(WS, ID, 2, { deletedAt: '2026-11-24T11:00:00.000Z' }) })!;
+  const op = indexOperationOf({
+    ...envelope,
+    type: 'contact.deleted',
+    reason: null,
+    contactId: ID,
+    contact: contactSnapshot(WS, ID, 2, { deletedAt: '2026-11-24T11:00:00.000Z' }),
+  })!;
   expect(op.document).toMatchObject({ deleted: true, deleted_at: '2026-11-24T11:00:00.000Z' });
 });
 
@@ -68,7 +89,9 @@ test.each<ChangeEvent>([
 
 test('custom fields become typed nested entries; a string that reads as a date is also a date', () => {
   const doc = contactDocument(
-    contactSnapshot(WS, ID, 2, { customFields: { score: 42.5, vip: true, plan: 'pro', renews: '2027-01-31', seen: '2026-11-24T10:00:00.000Z', odd: '2026-02-30' } }),
+    contactSnapshot(WS, ID, 2, {
+      customFields: { score: 42.5, vip: true, plan: 'pro', renews: '2027-01-31', seen: '2026-11-24T10:00:00.000Z', odd: '2026-02-30' },
+    }),
   );
   expect(doc.custom_fields).toEqual([
     { key: 'odd', string: '2026-02-30' },
@@ -96,7 +119,9 @@ test.each([
 
 test('engagement becomes one nested entry per channel, status and rank, newest first', () => {
   const doc = contactDocument(
-    contactSnapshot(WS, ID, 3, { engagement: { 'email.opened': ['2026-11-20T10:00:00.000Z', '2026-11-01T10:00:00.000Z'], 'sms.delivered': ['2026-10-01T00:00:00.000Z'] } }),
+    contactSnapshot(WS, ID, 3, {
+      engagement: { 'email.opened': ['2026-11-20T10:00:00.000Z', '2026-11-01T10:00:00.000Z'], 'sms.delivered': ['2026-10-01T00:00:00.000Z'] },
+    }),
   );
   expect(doc.engagement).toEqual([
     { channel: 'email', status: 'opened', rank: 1, at: '2026-11-20T10:00:00.000Z' },

@@ -2,7 +2,15 @@
 // Postgres, so an event replayed a year later still produces the same document. Erased contacts
 // become tombstones (no personal data) so a late, older event cannot resurrect them.
 import type { CustomFieldValue } from '../domain/contact-domain';
-import { type ColumnOf, CONTACT_FIELDS, type ContactFieldName, contactFieldsWithout, type FieldsWhere, type SnapshotValueOf, snapshotValueOf } from '../domain/contact-fields';
+import {
+  type ColumnOf,
+  CONTACT_FIELDS,
+  type ContactFieldName,
+  contactFieldsWithout,
+  type FieldsWhere,
+  type SnapshotValueOf,
+  snapshotValueOf,
+} from '../domain/contact-fields';
 import { ChangeEvent, ContactSnapshot } from '../events/change-events';
 import { assertNever } from '../lang/assert-never';
 
@@ -132,7 +140,12 @@ export function indexOperationOf(event: ChangeEvent): IndexOperation | undefined
     case 'contact.engagement_recorded':
       return { workspaceId: event.workspaceId, contactId: event.contactId, version: event.contact.version, document: contactDocument(event.contact) };
     case 'contact.erased':
-      return { workspaceId: event.workspaceId, contactId: event.contactId, version: event.version, document: tombstoneDocument(event.workspaceId, event.contactId, event.version) };
+      return {
+        workspaceId: event.workspaceId,
+        contactId: event.contactId,
+        version: event.version,
+        document: tombstoneDocument(event.workspaceId, event.contactId, event.version),
+      };
     case 'tag.renamed': // documents hold tag ids: a rename changes no document
     case 'tag.deleted': // each affected contact has its own contact.tags_removed event
       return undefined;

@@ -58,7 +58,10 @@ test('a write naming a deleted generation through its target alias fails instead
   const index = contactsIndexName(alias, 3);
   await env.es.indices.create({ index, aliases: { [targetAliasOf(index)]: {} } });
   await env.es.indices.delete({ index });
-  const res = await env.es.bulk({ require_alias: true, operations: [{ index: { _index: targetAliasOf(index), _id: 'x', routing: 'w' } }, { workspace_id: 'w' }] });
+  const res = await env.es.bulk({
+    require_alias: true,
+    operations: [{ index: { _index: targetAliasOf(index), _id: 'x', routing: 'w' } }, { workspace_id: 'w' }],
+  });
   expect(res.items[0]!.index!.status).toBe(404);
   expect(res.items[0]!.index!.error!.type).toBe('index_not_found_exception');
   expect(await env.es.indices.exists({ index })).toBe(false);

@@ -17,7 +17,11 @@ describe('pattern values are bounded', () => {
     ['label prefix', { kind: 'label', key: 'tier', op: 'prefix', values: [pastBound] }],
   ])('%s past the bound is refused, naming the value and the rule', (_name, condition) => {
     const checked = checkCondition(condition);
-    expect(checked).toEqual({ problems: [{ field: 'condition.values.0', rule: `must be at most ${SEGMENT_LIMITS.patternLength} characters for ${condition.op} (found ${pastBound.length})` }] });
+    expect(checked).toEqual({
+      problems: [
+        { field: 'condition.values.0', rule: `must be at most ${SEGMENT_LIMITS.patternLength} characters for ${condition.op} (found ${pastBound.length})` },
+      ],
+    });
   });
 
   test('a value at the bound is accepted', () => {
@@ -47,7 +51,12 @@ describe('pattern leaves per tree are bounded', () => {
     expect(checkCondition(within)).toHaveProperty('tree');
     const past = { kind: 'or', conditions: [...within.conditions, { kind: 'not', condition: { kind: 'label', key: 'tier', op: 'prefix', values: ['g'] } }] };
     expect(checkCondition(past)).toEqual({
-      problems: [{ field: 'condition', rule: `holds ${SEGMENT_LIMITS.patternConditions + 1} contains, starts with and prefix conditions; at most ${SEGMENT_LIMITS.patternConditions}` }],
+      problems: [
+        {
+          field: 'condition',
+          rule: `holds ${SEGMENT_LIMITS.patternConditions + 1} contains, starts with and prefix conditions; at most ${SEGMENT_LIMITS.patternConditions}`,
+        },
+      ],
     });
   });
 

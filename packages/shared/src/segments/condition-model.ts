@@ -12,7 +12,16 @@
 //     (emails lower-cased, phones in E.164, countries upper-cased): normalizeConditionValues.
 // Operators come from the operator table; the rules zod cannot say are in condition-rules.ts.
 import { z } from 'zod';
-import { ACTIVITY_CHANNELS, ACTIVITY_STATUSES, CUSTOM_FIELD_TYPES, EMAIL_STATUSES, LabelKey, LabelValue, PHONE_STATUSES, SubscriptionCategory } from '../domain/contact-domain';
+import {
+  ACTIVITY_CHANNELS,
+  ACTIVITY_STATUSES,
+  CUSTOM_FIELD_TYPES,
+  EMAIL_STATUSES,
+  LabelKey,
+  LabelValue,
+  PHONE_STATUSES,
+  SubscriptionCategory,
+} from '../domain/contact-domain';
 import { type ColumnOf, CONTACT_FIELD_NAMES, CONTACT_FIELDS, contactColumnsWith, type FieldsWhere } from '../domain/contact-fields';
 import type { estypes } from '../elasticsearch/es-client';
 import { ENGAGEMENT_RANKS } from '../domain/engagement-ranks';
@@ -31,7 +40,8 @@ export const NUMBER_FIELDS: readonly ColumnOf<FieldsWhere<{ segment: 'number' }>
 /** Written out, not derived: the API has always listed them in this order (not the table's); a test holds it to the table. */
 export const DATE_FIELDS = ['created_at', 'updated_at', 'consent_at'] as const satisfies readonly ColumnOf<FieldsWhere<{ segment: 'date' }>>[];
 
-const values = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'must hold at least one value').max(SEGMENT_LIMITS.values, `must hold at most ${SEGMENT_LIMITS.values} values`);
+const values = <T extends z.ZodType>(item: T) =>
+  z.array(item).min(1, 'must hold at least one value').max(SEGMENT_LIMITS.values, `must hold at most ${SEGMENT_LIMITS.values} values`);
 const text = z.string().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters');
 /** A real calendar date (2026-02-30 is refused), years 1000 to 9999. */
 export const isRealDate = (s: string) => {
@@ -112,7 +122,11 @@ export const EngagementCondition = z.strictObject({
   kind: z.literal('engagement'),
   channel: z.enum(ACTIVITY_CHANNELS),
   status: z.enum(ACTIVITY_STATUSES),
-  atLeast: z.number().int('must be a whole number').min(1, 'must be at least 1').max(ENGAGEMENT_RANKS, `must be at most ${ENGAGEMENT_RANKS} (the times kept per channel and status)`),
+  atLeast: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(ENGAGEMENT_RANKS, `must be at most ${ENGAGEMENT_RANKS} (the times kept per channel and status)`),
   days: days.min(1, 'must be at least 1').optional(),
   months: months.min(1, 'must be at least 1').optional(),
 });
@@ -160,7 +174,8 @@ export const LEAF_SCHEMAS = {
 
 /** Any leaf condition; a kind added to LEAF_SCHEMAS fails to compile until every backend handles it. */
 export type LeafCondition = { [K in keyof typeof LEAF_SCHEMAS]: z.infer<(typeof LEAF_SCHEMAS)[K]> }[keyof typeof LEAF_SCHEMAS];
-export type Condition = LeafCondition | { kind: 'and'; conditions: Condition[] } | { kind: 'or'; conditions: Condition[] } | { kind: 'not'; condition: Condition };
+export type Condition =
+  LeafCondition | { kind: 'and'; conditions: Condition[] } | { kind: 'or'; conditions: Condition[] } | { kind: 'not'; condition: Condition };
 
 const GROUP_KINDS = ['and', 'or', 'not'] as const;
 /** Every `kind` a JSON tree may hold. */
@@ -168,7 +183,10 @@ export const CONDITION_KINDS = [...(Object.keys(LEAF_SCHEMAS) as LeafCondition['
 
 const Leaf = z.discriminatedUnion('kind', Object.values(LEAF_SCHEMAS) as unknown as [typeof TagCondition, ...(typeof TagCondition)[]]);
 
-const groupMembers = z.array(z.lazy(() => ConditionTree)).min(1, 'must hold at least one condition').max(SEGMENT_LIMITS.conditions);
+const groupMembers = z
+  .array(z.lazy(() => ConditionTree))
+  .min(1, 'must hold at least one condition')
+  .max(SEGMENT_LIMITS.conditions);
 
 export const ConditionTree: z.ZodType<Condition> = z.lazy(() =>
   z.union([
@@ -178,4 +196,3 @@ export const ConditionTree: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ kind: z.literal('not'), condition: ConditionTree }),
   ]),
 ) as z.ZodType<Condition>;
-

@@ -23,7 +23,8 @@ function monthFrom(now: number, months: number, plusDays = 0): number {
 const dayOf = (date: string, days = 0) => Date.parse(`${date}T00:00:00Z`) + days * DAY;
 
 /** Midnight UTC N days or N calendar months ago. */
-const spanAgo = (now: number, span: { days?: number; months?: number }) => (span.months !== undefined ? monthFrom(now, -span.months) : dayFrom(now, -span.days!));
+const spanAgo = (now: number, span: { days?: number; months?: number }) =>
+  span.months !== undefined ? monthFrom(now, -span.months) : dayFrom(now, -span.days!);
 
 function inDateRange(value: number | undefined, op: DateOperator, dates: string[], span: { days?: number; months?: number }, now: number): boolean {
   if (value === undefined || Number.isNaN(value)) return false;

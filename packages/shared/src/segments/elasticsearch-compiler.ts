@@ -75,10 +75,13 @@ function comparison(field: string, op: NumberCondition['op'], values: (string | 
 
 function custom(c: CustomCondition): QueryClause {
   const field = `custom_fields.${c.type}`;
-  const entry = (...filter: QueryClause[]): QueryClause => ({ nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': c.key } }, ...filter) } });
+  const entry = (...filter: QueryClause[]): QueryClause => ({
+    nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': c.key } }, ...filter) },
+  });
   const values = c.values;
   // Date operators compare whole UTC days; BETWEEN compares numbers on a number field.
-  if (isDateOperator(c.op)) return entry(c.op === 'between' && c.type !== 'date' ? comparison(field, c.op, values) : dateRange(field, c.op, values.map(String), c));
+  if (isDateOperator(c.op))
+    return entry(c.op === 'between' && c.type !== 'date' ? comparison(field, c.op, values) : dateRange(field, c.op, values.map(String), c));
   switch (c.op) {
     case 'empty':
       return not(entry(exists(field)));

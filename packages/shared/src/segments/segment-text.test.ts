@@ -35,10 +35,25 @@ describe('parsing', () => {
       kind: 'or',
       conditions: [
         { kind: 'tag', op: 'has', tags: ['a'] },
-        { kind: 'and', conditions: [{ kind: 'tag', op: 'has', tags: ['b'] }, { kind: 'not', condition: { kind: 'tag', op: 'has', tags: ['c'] } }] },
+        {
+          kind: 'and',
+          conditions: [
+            { kind: 'tag', op: 'has', tags: ['b'] },
+            { kind: 'not', condition: { kind: 'tag', op: 'has', tags: ['c'] } },
+          ],
+        },
       ],
     });
-    expect(parse('NOT (tag:a OR tag:b)')).toEqual({ kind: 'not', condition: { kind: 'or', conditions: [{ kind: 'tag', op: 'has', tags: ['a'] }, { kind: 'tag', op: 'has', tags: ['b'] }] } });
+    expect(parse('NOT (tag:a OR tag:b)')).toEqual({
+      kind: 'not',
+      condition: {
+        kind: 'or',
+        conditions: [
+          { kind: 'tag', op: 'has', tags: ['a'] },
+          { kind: 'tag', op: 'has', tags: ['b'] },
+        ],
+      },
+    });
   });
 
   test.each<[string, Condition]>([
@@ -115,7 +130,13 @@ describe('parsing', () => {
     ['label:tier IN [gold', 1, 20, ['","', '"]"'], 'the end of the text'],
     ['tag:a AND', 1, 10, ['a condition (tag:, label:, a field, NOT or "(")'], 'the end of the text'],
     ['label:tier ==', 1, 13, ['a label value'], '"="'],
-    ['city = Paris\n  AND zodiac = leo', 2, 7, ['a condition (tag:, label:, custom:, engagement:, sendable:, subscription:, segment:, a profile field, a status or a date)'], '"zodiac"'],
+    [
+      'city = Paris\n  AND zodiac = leo',
+      2,
+      7,
+      ['a condition (tag:, label:, custom:, engagement:, sendable:, subscription:, segment:, a profile field, a status or a date)'],
+      '"zodiac"',
+    ],
     ['custom:shoe_size > 42', 1, 8, ['a custom field defined in this workspace'], '"shoe_size"'],
     ['created > yesterday', 1, 11, ['a date like 2026-11-24'], '"yesterday"'],
     ['tag:"unterminated', 1, 5, ['a closing "'], 'the end of the line'],
@@ -154,8 +175,18 @@ describe('errors that point at the fix', () => {
     ['customFields.plan = pro', 1, 1, 'unknown field customFields; did you mean custom:?'],
     ['plan = pro', 1, 1, 'unknown field plan; did you mean custom:plan?'],
     ['custom:plam = pro', 1, 8, 'unknown custom field plam; did you mean plan?'],
-    ['email_status = bogus', 1, 16, 'email_status must be one of active, unsubscribed, spam_report, blacklisted, unconfirmed (the email statuses), found "bogus"'],
-    ['email_status IN [active, "nope"]', 1, 26, 'email_status must be one of active, unsubscribed, spam_report, blacklisted, unconfirmed (the email statuses), found the text "nope"'],
+    [
+      'email_status = bogus',
+      1,
+      16,
+      'email_status must be one of active, unsubscribed, spam_report, blacklisted, unconfirmed (the email statuses), found "bogus"',
+    ],
+    [
+      'email_status IN [active, "nope"]',
+      1,
+      26,
+      'email_status must be one of active, unsubscribed, spam_report, blacklisted, unconfirmed (the email statuses), found the text "nope"',
+    ],
     ['phone_status = spam_report', 1, 16, `phone_status must be one of ${PHONE_STATUSES.join(', ')} (the phone statuses), found "spam_report"`],
     ['engagement:fax.opened IN LAST 3 DAYS', 1, 12, 'an engagement channel must be one of email, sms, whatsapp, push, web, found "fax"'],
     ['engagement:email.read IN LAST 3 DAYS', 1, 18, `an activity status must be one of ${ACTIVITY_STATUSES.join(', ')}, found "read"`],
@@ -195,7 +226,9 @@ describe('printing', () => {
     expect(printSegment({ kind: 'label', key: 'landing_page', op: 'eq', values: ['/promo'] })).toBe('label:landing_page = "/promo"');
     expect(printSegment({ kind: 'label', key: 'ltv_bucket', op: 'in', values: ['200+', 'gold'] })).toBe('label:ltv_bucket IN ["200+", gold]');
     expect(printSegment({ kind: 'subscription', op: 'any', categories: ['newsletter', '2024'] })).toBe('subscription:ANY [newsletter, "2024"]');
-    expect(printSegment({ kind: 'engagement', channel: 'email', status: 'opened', atLeast: 2, months: 3 })).toBe('engagement:email.opened >= 2 IN LAST 3 MONTHS');
+    expect(printSegment({ kind: 'engagement', channel: 'email', status: 'opened', atLeast: 2, months: 3 })).toBe(
+      'engagement:email.opened >= 2 IN LAST 3 MONTHS',
+    );
   });
 
   test('values are bare words only when they read back as themselves', () => {
@@ -222,7 +255,22 @@ const labelText = fc.stringMatching(/^[A-Za-z0-9_-]{1,10}$/);
 const labelValue = fc.oneof(
   labelText,
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter((v) => invisibleTextProblem(v) === undefined && isNfc(v) && v.trim() === v),
-  fc.constantFrom('/promo', '200+', '2024-01-15', 'google.com', 'a=b', 'say "hi"', 'back\\slash', 'inner space', 'AND', 'now-3d', '-5', '1e5', '0.50', 'x'.repeat(256)),
+  fc.constantFrom(
+    '/promo',
+    '200+',
+    '2024-01-15',
+    'google.com',
+    'a=b',
+    'say "hi"',
+    'back\\slash',
+    'inner space',
+    'AND',
+    'now-3d',
+    '-5',
+    '1e5',
+    '0.50',
+    'x'.repeat(256),
+  ),
 );
 /** A prefix value within the model's pattern bound (SEGMENT_LIMITS.patternLength); longer ones are refused. */
 const asPattern = (v: string) => (v.length <= SEGMENT_LIMITS.patternLength ? v : 'x'.repeat(SEGMENT_LIMITS.patternLength));
@@ -232,7 +280,12 @@ const finite = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max:
 const dateOp = fc.oneof(
   fc.constantFrom('before', 'after', 'on').chain((op) => date.map((d) => ({ op, dates: [d] }))),
   fc.tuple(date, date).map(([a, b]) => ({ op: 'between', dates: [a, b].sort() })),
-  fc.constantFrom('in_last_days', 'more_than_days_ago', 'in_next_days').chain((op) => fc.oneof(fc.nat(1000).map((days) => ({ op, days })), fc.nat(1200).map((months) => ({ op, months })))),
+  fc.constantFrom('in_last_days', 'more_than_days_ago', 'in_next_days').chain((op) =>
+    fc.oneof(
+      fc.nat(1000).map((days) => ({ op, days })),
+      fc.nat(1200).map((months) => ({ op, months })),
+    ),
+  ),
   fc.constantFrom('empty', 'not_empty').map((op) => ({ op })),
 );
 const textOp = fc.oneof(
@@ -252,22 +305,30 @@ const leaf: fc.Arbitrary<Condition> = fc.oneof(
     anyText.map((t) => ({ kind: 'tag', op: 'has', tags: [t] })),
     fc.tuple(fc.constantFrom('any', 'all', 'none'), fc.array(anyText, { minLength: 1, maxLength: 3 })).map(([op, tags]) => ({ kind: 'tag', op, tags })),
   ),
-  fc.tuple(labelText, fc.constantFrom('eq', 'neq', 'in', 'not_in', 'exists', 'not_exists', 'prefix'), fc.array(labelValue, { minLength: 1, maxLength: 3 })).map(([key, op, values]) => ({
-    kind: 'label',
-    key,
-    op,
-    values: op === 'exists' || op === 'not_exists' ? [] : op === 'in' || op === 'not_in' ? values : op === 'prefix' ? [asPattern(values[0]!)] : [values[0]!],
-  })),
+  fc
+    .tuple(labelText, fc.constantFrom('eq', 'neq', 'in', 'not_in', 'exists', 'not_exists', 'prefix'), fc.array(labelValue, { minLength: 1, maxLength: 3 }))
+    .map(([key, op, values]) => ({
+      kind: 'label',
+      key,
+      op,
+      values: op === 'exists' || op === 'not_exists' ? [] : op === 'in' || op === 'not_in' ? values : op === 'prefix' ? [asPattern(values[0]!)] : [values[0]!],
+    })),
   fc.tuple(fc.constantFrom('email', 'first_name', 'city', 'country', 'language'), textOp).map(([field, o]) => ({ kind: 'text', field, ...o })),
   fc.tuple(fc.constant('email_rating'), numberOp(fc.integer({ min: 0, max: 100 }))).map(([field, o]) => ({ kind: 'number', field, ...o })),
   fc.tuple(fc.constantFrom('created_at', 'updated_at', 'consent_at'), dateOp).map(([field, o]) => ({ kind: 'date', field, ...o })),
-  fc.tuple(fc.constantFrom('email', 'phone'), fc.constantFrom('in', 'not_in'), fc.array(fc.constantFrom('active', 'blacklisted', 'spam_report'), { minLength: 1, maxLength: 2 })).map(([channel, op, statuses]) => ({
-    kind: 'status',
-    channel,
-    op,
-    // Each channel's own statuses only (the model's rule; the parser names a stray one).
-    statuses: channel === 'phone' ? statuses.map((s) => (s === 'spam_report' ? 'blacklisted' : s)) : statuses,
-  })),
+  fc
+    .tuple(
+      fc.constantFrom('email', 'phone'),
+      fc.constantFrom('in', 'not_in'),
+      fc.array(fc.constantFrom('active', 'blacklisted', 'spam_report'), { minLength: 1, maxLength: 2 }),
+    )
+    .map(([channel, op, statuses]) => ({
+      kind: 'status',
+      channel,
+      op,
+      // Each channel's own statuses only (the model's rule; the parser names a stray one).
+      statuses: channel === 'phone' ? statuses.map((s) => (s === 'spam_report' ? 'blacklisted' : s)) : statuses,
+    })),
   fc.constantFrom('email', 'phone').map((channel) => ({ kind: 'sendable', channel })),
   textOp.map((o) => ({ kind: 'custom', key: 'plan', type: 'string', ...o })),
   numberOp(finite).map((o) => ({ kind: 'custom', key: 'score', type: 'number', ...o })),
@@ -276,12 +337,22 @@ const leaf: fc.Arbitrary<Condition> = fc.oneof(
     return { kind: 'custom', key: 'renews', type: 'date', values: dates ?? [], ...rest };
   }),
   fc.constantFrom('is_true', 'is_false', 'empty', 'not_empty').map((op) => ({ kind: 'custom', key: 'vip', type: 'boolean', op, values: [] })),
-  fc.tuple(fc.constantFrom('email', 'sms', 'push'), fc.constantFrom('opened', 'clicked', 'delivered'), fc.integer({ min: 1, max: 10 }), fc.oneof(fc.integer({ min: 1, max: 365 }).map((days) => ({ days })), fc.integer({ min: 1, max: 1200 }).map((months) => ({ months })))).map(
-    ([channel, status, atLeast, span]) => ({ kind: 'engagement', channel, status, atLeast, ...span }),
-  ),
+  fc
+    .tuple(
+      fc.constantFrom('email', 'sms', 'push'),
+      fc.constantFrom('opened', 'clicked', 'delivered'),
+      fc.integer({ min: 1, max: 10 }),
+      fc.oneof(
+        fc.integer({ min: 1, max: 365 }).map((days) => ({ days })),
+        fc.integer({ min: 1, max: 1200 }).map((months) => ({ months })),
+      ),
+    )
+    .map(([channel, status, atLeast, span]) => ({ kind: 'engagement', channel, status, atLeast, ...span })),
   fc.oneof(
     category.map((c) => ({ kind: 'subscription', op: 'has', categories: [c] })),
-    fc.tuple(fc.constantFrom('any', 'all', 'none'), fc.array(category, { minLength: 1, maxLength: 3 })).map(([op, categories]) => ({ kind: 'subscription', op, categories })),
+    fc
+      .tuple(fc.constantFrom('any', 'all', 'none'), fc.array(category, { minLength: 1, maxLength: 3 }))
+      .map(([op, categories]) => ({ kind: 'subscription', op, categories })),
   ),
   fc.uuid().map((id) => ({ kind: 'segment', segmentId: id.toLowerCase() })),
 ) as fc.Arbitrary<Condition>;
@@ -310,7 +381,8 @@ test('every generated tree is one the model accepts, unchanged (so the round tri
     fc.property(tree, (t) => {
       const checked = checkCondition(t);
       // Values the normaliser would change are out of the generators' reach except emails, phones and countries.
-      if ('problems' in checked) expect(checked.problems.every((p) => /^(phone|country) must/.test(p.rule) || /nests deeper|holds \d+ conditions/.test(p.rule))).toBe(true);
+      if ('problems' in checked)
+        expect(checked.problems.every((p) => /^(phone|country) must/.test(p.rule) || /nests deeper|holds \d+ conditions/.test(p.rule))).toBe(true);
       // Accepted, the tree is the input with only its values normalised as writes store them.
       else expect(checked.tree).toEqual(normalizeConditionValues(normalizeCondition(t)));
     }),

@@ -31,7 +31,8 @@ const monthFromToday = (p: Params, months: number, plusDays = 0) =>
   `((${TODAY} + make_interval(months => ${p.add(months, '::int')}) + make_interval(days => ${plusDays})) at time zone 'UTC')`;
 
 /** Midnight UTC N days or N calendar months ago. */
-const spanAgo = (p: Params, span: { days?: number; months?: number }) => (span.months !== undefined ? monthFromToday(p, -span.months) : dayFromToday(p, -span.days!));
+const spanAgo = (p: Params, span: { days?: number; months?: number }) =>
+  span.months !== undefined ? monthFromToday(p, -span.months) : dayFromToday(p, -span.days!);
 
 function dateRange(p: Params, column: string, op: DateOperator, dates: string[], span: { days?: number; months?: number }): string {
   const back = () => spanAgo(p, span);
@@ -100,7 +101,8 @@ function custom(p: Params, c: CustomCondition): string {
   const values = c.values;
   const cast = c.type === 'number' ? '::double precision' : '::text';
   // Date operators compare whole UTC days; BETWEEN compares numbers on a number field.
-  if (isDateOperator(c.op)) return c.op === 'between' && c.type !== 'date' ? comparison(p, value, c.op, values, cast) : dateRange(p, value, c.op, values.map(String), c);
+  if (isDateOperator(c.op))
+    return c.op === 'between' && c.type !== 'date' ? comparison(p, value, c.op, values, cast) : dateRange(p, value, c.op, values.map(String), c);
   switch (c.op) {
     case 'in':
       return `${value} = any(${p.add(values.map(String), '::text[]')})`;
@@ -142,7 +144,8 @@ function leaf(p: Params, c: LeafCondition): string {
       return `not exists (select unnest(${p.add(c.tags, '::uuid[]')}) except select t.tag_id from contact_tags t where t.contact_id = c.id)`;
     }
     case 'label': {
-      const label = (predicate: string) => `exists (select 1 from contact_labels l where l.contact_id = c.id and l.key = ${p.add(c.key, '::text')}${predicate})`;
+      const label = (predicate: string) =>
+        `exists (select 1 from contact_labels l where l.contact_id = c.id and l.key = ${p.add(c.key, '::text')}${predicate})`;
       switch (c.op) {
         case 'eq':
           return label(` and l.value = ${p.add(c.values[0], '::text')}`);

@@ -15,7 +15,11 @@ afterAll(async () => h?.stop());
 const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
 
 test('one activity is stored and the history pages newest first', async () => {
-  for (const [minutesAgo, status] of [[30, 'delivered'], [20, 'opened'], [10, 'clicked']] as const) {
+  for (const [minutesAgo, status] of [
+    [30, 'delivered'],
+    [20, 'opened'],
+    [10, 'clicked'],
+  ] as const) {
     const res = await h.request('POST', `/v1/contacts/${contact}/activities`, {
       key: ws.key,
       body: { channel: 'email', status, messageName: 'Welcome', language: 'en', occurredAt: at(minutesAgo) },
@@ -54,7 +58,10 @@ test('the summary keeps the ten most recent times per channel and status, newest
     ['contact.engagement_recorded', 12, 2],
   ]);
   // An older activity that does not make the ten most recent changes nothing, not even the version.
-  await h.request('POST', `/v1/contacts/${fresh}/activities`, { key: ws.key, body: { channel: 'email', status: 'opened', occurredAt: '2026-01-01T00:00:00Z' } });
+  await h.request('POST', `/v1/contacts/${fresh}/activities`, {
+    key: ws.key,
+    body: { channel: 'email', status: 'opened', occurredAt: '2026-01-01T00:00:00Z' },
+  });
   expect((await h.request('GET', `/v1/contacts/${fresh}`, { key: ws.key })).body.version).toBe(2);
 });
 
@@ -96,6 +103,9 @@ test.each([
 test("another workspace cannot read or write this contact's activity", async () => {
   const other = await h.createWorkspace();
   expect((await h.request('GET', `/v1/contacts/${contact}/activities`, { key: other.key })).status).toBe(404);
-  const res = await h.request('POST', `/v1/contacts/${contact}/activities`, { key: other.key, body: { channel: 'email', status: 'opened', occurredAt: at(1) } });
+  const res = await h.request('POST', `/v1/contacts/${contact}/activities`, {
+    key: other.key,
+    body: { channel: 'email', status: 'opened', occurredAt: at(1) },
+  });
   expect(res.status).toBe(404);
 });

@@ -21,5 +21,8 @@ export const BatchActivitiesRequest = z.strictObject({
 });
 export const ActivityHistoryQuery = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50),
-  cursor: z.string().regex(/^\d{1,18}$/, 'must be a cursor returned by this endpoint').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be a cursor returned by this endpoint')
+    .optional(),
 });

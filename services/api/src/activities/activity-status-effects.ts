@@ -27,7 +27,15 @@ export async function applyActivityStatusEffects(client: Queryable, workspaceId:
     const effect = ACTIVITY_STATUS_EFFECTS[item.channel]?.[item.status];
     if (!effect) continue;
     const reason = `${item.channel} ${item.status} activity at ${item.occurredAt}${item.messageName ? ` (message "${item.messageName}")` : ''}`;
-    const ids = await setChannelStatuses(client, workspaceId, [item.contactId.toLowerCase()], effect.channel, effect.status, reason, lessStrictThan(effect.channel, effect.status));
+    const ids = await setChannelStatuses(
+      client,
+      workspaceId,
+      [item.contactId.toLowerCase()],
+      effect.channel,
+      effect.status,
+      reason,
+      lessStrictThan(effect.channel, effect.status),
+    );
     if (ids.length === 0) continue;
     await keepSuppressionsOf(client, workspaceId, ids, reason);
     for (const id of ids) changed.add(id);

@@ -12,14 +12,9 @@ export interface StoredApiKey {
 }
 
 export async function findApiKeyByPrefix(pool: Pool, prefix: string): Promise<StoredApiKey | undefined> {
-  const { rows } = await pool.query(
-    'select id, workspace_id, secret_sha256, scopes, revoked_at from api_keys where prefix = $1',
-    [prefix],
-  );
+  const { rows } = await pool.query('select id, workspace_id, secret_sha256, scopes, revoked_at from api_keys where prefix = $1', [prefix]);
   const row = rows[0];
-  return row
-    ? { id: row.id, workspaceId: row.workspace_id, secretSha256: row.secret_sha256, scopes: row.scopes, revoked: row.revoked_at !== null }
-    : undefined;
+  return row ? { id: row.id, workspaceId: row.workspace_id, secretSha256: row.secret_sha256, scopes: row.scopes, revoked: row.revoked_at !== null } : undefined;
 }
 
 export async function insertApiKey(
@@ -44,15 +39,24 @@ export interface ApiKeySummary {
 }
 
 export async function listApiKeys(client: Queryable, workspaceId: string): Promise<ApiKeySummary[]> {
-  const { rows } = await client.query(
-    'select id, name, prefix, scopes, created_at, revoked_at from api_keys where workspace_id = $1 order by created_at, id',
-    [workspaceId],
-  );
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, scopes: r.scopes, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at?.toISOString() ?? null }));
+  const { rows } = await client.query('select id, name, prefix, scopes, created_at, revoked_at from api_keys where workspace_id = $1 order by created_at, id', [
+    workspaceId,
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    scopes: r.scopes,
+    createdAt: r.created_at.toISOString(),
+    revokedAt: r.revoked_at?.toISOString() ?? null,
+  }));
 }
 
 /** Revokes a key of the workspace; returns false when there is no such key. */
 export async function revokeApiKey(client: Queryable, workspaceId: string, id: string): Promise<boolean> {
-  const { rowCount } = await client.query('update api_keys set revoked_at = coalesce(revoked_at, now()) where workspace_id = $1 and id = $2', [workspaceId, id]);
+  const { rowCount } = await client.query('update api_keys set revoked_at = coalesce(revoked_at, now()) where workspace_id = $1 and id = $2', [
+    workspaceId,
+    id,
+  ]);
   return rowCount === 1;
 }

@@ -39,7 +39,10 @@ export function requireOperator(operatorKey: string | undefined) {
     if (!expected) throw new ForbiddenError('The admin API is disabled: set OPERATOR_KEY to enable it');
     const match = /^Bearer (.+)$/.exec(req.header('authorization') ?? '');
     if (!match || !timingSafeEqual(sha256(match[1]!), expected)) {
-      throw new UnauthorizedError('A valid operator key is required in the Authorization header', { field: 'headers.authorization', rule: 'must be Bearer <OPERATOR_KEY>' });
+      throw new UnauthorizedError('A valid operator key is required in the Authorization header', {
+        field: 'headers.authorization',
+        rule: 'must be Bearer <OPERATOR_KEY>',
+      });
     }
     next();
   };

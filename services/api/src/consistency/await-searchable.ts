@@ -29,7 +29,13 @@ export async function notYetSearchable(es: EsClient, alias: string, workspaceId:
   return behind;
 }
 
-export async function awaitSearchable(es: EsClient, alias: string, workspaceId: string, versions: WrittenVersion[], waitMs: number): Promise<ConsistencyOutcome> {
+export async function awaitSearchable(
+  es: EsClient,
+  alias: string,
+  workspaceId: string,
+  versions: WrittenVersion[],
+  waitMs: number,
+): Promise<ConsistencyOutcome> {
   const started = Date.now();
   let pending = versions;
   for (let round = 0; ; round++) {

@@ -22,7 +22,10 @@ async function versionsOf(pool: Pool, workspaceId: string, text: string): Promis
   if (!token) throw new ValidationError([{ field, rule: 'must be a token returned in a Consistency-Token header' }]);
   if (token.workspaceId !== workspaceId) throw new ValidationError([{ field, rule: 'was issued for a write in another workspace' }]);
   if ('versions' in token) return token.versions;
-  const { rows } = await pool.query("select contact_ids, versions from write_receipts where workspace_id = $1 and id = $2 and created_at > now() - interval '24 hours'", [workspaceId, token.receiptId]);
+  const { rows } = await pool.query(
+    "select contact_ids, versions from write_receipts where workspace_id = $1 and id = $2 and created_at > now() - interval '24 hours'",
+    [workspaceId, token.receiptId],
+  );
   if (!rows[0]) throw new ValidationError([{ field, rule: 'names a write receipt that does not exist or has expired (kept 24 hours)' }]);
   return (rows[0].contact_ids as string[]).map((contactId, i) => ({ contactId, version: Number(rows[0].versions[i]) }));
 }

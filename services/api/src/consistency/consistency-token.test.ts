@@ -4,7 +4,13 @@ const WS = '7c0e8f4a-1b2c-4d3e-8f9a-0b1c2d3e4f50';
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 test('an inline token round-trips the versions and its workspace', () => {
-  const token = { workspaceId: WS, versions: [{ contactId: id(1), version: 3 }, { contactId: id(2), version: 17 }] };
+  const token = {
+    workspaceId: WS,
+    versions: [
+      { contactId: id(1), version: 3 },
+      { contactId: id(2), version: 17 },
+    ],
+  };
   const text = encodeToken(token);
   expect(text).toMatch(/^ct1_[A-Za-z0-9_-]+$/);
   expect(decodeToken(text)).toEqual(token);
@@ -39,7 +45,14 @@ test.each([
 });
 
 test('newestVersions keeps the highest version of each contact, in id order', () => {
-  expect(newestVersions([{ contactId: id(2), version: 1 }, { contactId: id(1), version: 5 }, { contactId: id(2), version: 4 }, { contactId: id(1), version: 2 }])).toEqual([
+  expect(
+    newestVersions([
+      { contactId: id(2), version: 1 },
+      { contactId: id(1), version: 5 },
+      { contactId: id(2), version: 4 },
+      { contactId: id(1), version: 2 },
+    ]),
+  ).toEqual([
     { contactId: id(1), version: 5 },
     { contactId: id(2), version: 4 },
   ]);

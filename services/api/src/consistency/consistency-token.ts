@@ -18,13 +18,14 @@ const hex = (id: string) => id.replace(/-/g, '');
 const uuidOf = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 
 const TokenBody = z.union([
-  z.strictObject({ w: z.string().regex(/^[0-9a-f]{32}$/), c: z.array(z.tuple([z.string().regex(/^[0-9a-f]{32}$/), z.number().int().positive()])).max(INLINE_TOKEN_LIMIT) }),
+  z.strictObject({
+    w: z.string().regex(/^[0-9a-f]{32}$/),
+    c: z.array(z.tuple([z.string().regex(/^[0-9a-f]{32}$/), z.number().int().positive()])).max(INLINE_TOKEN_LIMIT),
+  }),
   z.strictObject({ w: z.string().regex(/^[0-9a-f]{32}$/), r: z.uuid() }),
 ]);
 
-export type ConsistencyToken =
-  | { workspaceId: string; versions: WrittenVersion[] }
-  | { workspaceId: string; receiptId: string };
+export type ConsistencyToken = { workspaceId: string; versions: WrittenVersion[] } | { workspaceId: string; receiptId: string };
 
 /** Keeps the highest version per contact (a request may write one contact twice). */
 export function newestVersions(entries: WrittenVersion[]): WrittenVersion[] {
@@ -34,9 +35,10 @@ export function newestVersions(entries: WrittenVersion[]): WrittenVersion[] {
 }
 
 export function encodeToken(token: ConsistencyToken): string {
-  const body = 'receiptId' in token
-    ? { w: hex(token.workspaceId), r: token.receiptId }
-    : { w: hex(token.workspaceId), c: token.versions.map((v) => [hex(v.contactId), v.version]) };
+  const body =
+    'receiptId' in token
+      ? { w: hex(token.workspaceId), r: token.receiptId }
+      : { w: hex(token.workspaceId), c: token.versions.map((v) => [hex(v.contactId), v.version]) };
   return PREFIX + Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 

@@ -34,10 +34,11 @@ async function tokenFor(pool: Pool, writes: RequestWrites): Promise<string | und
   if (!writes.workspaceId || writes.versions.length === 0) return undefined;
   const versions = newestVersions(writes.versions);
   if (versions.length <= INLINE_TOKEN_LIMIT) return encodeToken({ workspaceId: writes.workspaceId, versions });
-  const { rows } = await pool.query(
-    'insert into write_receipts (workspace_id, contact_ids, versions) values ($1, $2::uuid[], $3::bigint[]) returning id',
-    [writes.workspaceId, versions.map((v) => v.contactId), versions.map((v) => v.version)],
-  );
+  const { rows } = await pool.query('insert into write_receipts (workspace_id, contact_ids, versions) values ($1, $2::uuid[], $3::bigint[]) returning id', [
+    writes.workspaceId,
+    versions.map((v) => v.contactId),
+    versions.map((v) => v.version),
+  ]);
   return encodeToken({ workspaceId: writes.workspaceId, receiptId: rows[0].id });
 }
 

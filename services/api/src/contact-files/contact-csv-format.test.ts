@@ -11,7 +11,12 @@ test.each(['plain', '=SUM(1,2)', '+cmd', '-neg', '@at', '\tlead', "'=literal", "
   },
 );
 
-test.each([['=1+1', "'=1+1"], ['+14155550123', '+14155550123'], ["'=x", "''=x"], ['a,b', '"a,b"']])('csvCell(%j) is %j', (value, cell) => {
+test.each([
+  ['=1+1', "'=1+1"],
+  ['+14155550123', '+14155550123'],
+  ["'=x", "''=x"],
+  ['a,b', '"a,b"'],
+])('csvCell(%j) is %j', (value, cell) => {
   expect(csvCell(value)).toBe(cell);
 });
 

@@ -165,7 +165,12 @@ describe('mapColumns: overrides', () => {
       { phone: null },
       [field('email'), { kind: 'ignored', reason: 'skipped by the column mapping' }],
     ],
-    ['an override beats the header', ['email', 'Contact'], { email: null, Contact: 'email' }, [{ kind: 'ignored', reason: 'skipped by the column mapping' }, field('email')]],
+    [
+      'an override beats the header',
+      ['email', 'Contact'],
+      { email: null, Contact: 'email' },
+      [{ kind: 'ignored', reason: 'skipped by the column mapping' }, field('email')],
+    ],
     ['a header named __proto__', ['__proto__', 'x'], JSON.parse('{"__proto__": "email"}'), [field('email'), { kind: 'ignored', reason: 'unknown column' }]],
     ['a header named constructor', ['email', 'constructor'], { constructor: 'label:constructor' }, [field('email'), { kind: 'label', key: 'constructor' }]],
   ] as [string, string[], Record<string, string | null>, ColumnTarget[]][])('%s', (_what, headers, overrides, targets) => {
@@ -174,7 +179,9 @@ describe('mapColumns: overrides', () => {
     expect(result.columns.map((c) => c.target)).toEqual(targets);
   });
 
-  const allowedTargets = expect.stringMatching(/^must be a standard column \(email, phone, first_name, .*\), "label:<key>", "custom:<key>" or null to skip the column$/);
+  const allowedTargets = expect.stringMatching(
+    /^must be a standard column \(email, phone, first_name, .*\), "label:<key>", "custom:<key>" or null to skip the column$/,
+  );
   test.each([
     ['a header absent from the file', { Phone: 'phone' }, [{ field: 'columns.Phone', rule: 'is not a column of this file' }]],
     ['an unknown target', { name: 'full_name' }, [{ field: 'columns.name', rule: allowedTargets }]],
@@ -195,9 +202,17 @@ describe('mapColumns: problems with the header', () => {
   test.each([
     ['no header at all', [], [{ field: 'header', rule: 'the file has no header row' }]],
     ['only empty header cells', ['', ' ', '\uFEFF'], [{ field: 'header', rule: 'the file has no header row' }]],
-    ['an empty header cell between named ones', ['email', '', 'phone'], [{ field: 'header.2', rule: 'has no name, but columns after it do: name it, or delete the column' }]],
+    [
+      'an empty header cell between named ones',
+      ['email', '', 'phone'],
+      [{ field: 'header.2', rule: 'has no name, but columns after it do: name it, or delete the column' }],
+    ],
     ['a duplicate header', ['email', 'Email'], [{ field: 'header.2', rule: 'columns 1 and 2 both map to email: keep one, or map one to null' }]],
-    ['two aliases of one column', ['phone', 'e-mail', 'first', 'mail'], [{ field: 'header.4', rule: 'columns 2 and 4 both map to email: keep one, or map one to null' }]],
+    [
+      'two aliases of one column',
+      ['phone', 'e-mail', 'first', 'mail'],
+      [{ field: 'header.4', rule: 'columns 2 and 4 both map to email: keep one, or map one to null' }],
+    ],
     [
       'a duplicate label column',
       ['email', 'label_tier', 'label_tier'],
@@ -304,8 +319,56 @@ function convert(headers: string[], cells: string[], options: Partial<RowOptions
 
 describe('rowToContactWrite', () => {
   test('a full row becomes the normalised contact write', () => {
-    const headers = ['Email', 'Mobile', 'First Name', 'last_name', 'street', 'city', 'state', 'zip', 'country', 'tz', 'language', 'email_status', 'phone_status', 'rating', 'source', 'consent_at', 'categories', 'created', 'tags', 'label_tier', 'label_Source', 'custom_plan', 'seats'];
-    const cells = ['Jane.Doe@Example.COM', '+1 415 555 0123', ' Jane ', 'Doe', '1 Market St', 'San Francisco', 'CA', '94105', 'us', 'America/Los_Angeles', 'en-us', 'unsubscribed', 'active', '80', 'form', '2024-05-01 09:30', 'offers|news', '2024-01-31', 'vip|customer', 'gold', 'Web', 'pro', '12.5'];
+    const headers = [
+      'Email',
+      'Mobile',
+      'First Name',
+      'last_name',
+      'street',
+      'city',
+      'state',
+      'zip',
+      'country',
+      'tz',
+      'language',
+      'email_status',
+      'phone_status',
+      'rating',
+      'source',
+      'consent_at',
+      'categories',
+      'created',
+      'tags',
+      'label_tier',
+      'label_Source',
+      'custom_plan',
+      'seats',
+    ];
+    const cells = [
+      'Jane.Doe@Example.COM',
+      '+1 415 555 0123',
+      ' Jane ',
+      'Doe',
+      '1 Market St',
+      'San Francisco',
+      'CA',
+      '94105',
+      'us',
+      'America/Los_Angeles',
+      'en-us',
+      'unsubscribed',
+      'active',
+      '80',
+      'form',
+      '2024-05-01 09:30',
+      'offers|news',
+      '2024-01-31',
+      'vip|customer',
+      'gold',
+      'Web',
+      'pro',
+      '12.5',
+    ];
     expect(convert(headers, cells)).toEqual({
       ok: true,
       write: {
@@ -339,7 +402,12 @@ describe('rowToContactWrite', () => {
   });
 
   test('label values are any printable text, trimmed as other cells, defused formulas restored', () => {
-    expect(convert(['email', 'label_landing_page', 'label_ltv_bucket', 'label_utm', 'label_note', 'label_calc'], ['a@example.com', '/promo', '200+', 'google.com', ' padded cell ', "'=1+1"])).toEqual({
+    expect(
+      convert(
+        ['email', 'label_landing_page', 'label_ltv_bucket', 'label_utm', 'label_note', 'label_calc'],
+        ['a@example.com', '/promo', '200+', 'google.com', ' padded cell ', "'=1+1"],
+      ),
+    ).toEqual({
       ok: true,
       write: { email: 'a@example.com', labels: { landing_page: '/promo', ltv_bucket: '200+', utm: 'google.com', note: 'padded cell', calc: '=1+1' } },
     });
@@ -404,7 +472,8 @@ describe('rowToContactWrite', () => {
     const result = convert([...headers], [...cells], options as Partial<RowOptions>);
     expect(result).toEqual({ ok: true, write: expect.objectContaining(expected) });
     if (!('labelsMode' in options) && result.ok) expect(result.write).not.toHaveProperty('labelsMode');
-    if (!headers.includes('source' as never) || cells[headers.indexOf('source' as never)] === '') expect(result.ok && result.write).not.toHaveProperty('source');
+    if (!headers.includes('source' as never) || cells[headers.indexOf('source' as never)] === '')
+      expect(result.ok && result.write).not.toHaveProperty('source');
   });
 
   const invalidOption = expect.stringMatching(/^Invalid option: expected one of "active"\|/);
@@ -412,9 +481,19 @@ describe('rowToContactWrite', () => {
     ['a bad email', ['E-mail'], ['nope'], [{ column: 'E-mail', rule: 'must be a valid email address' }]],
     ['a missing match field names the match column', ['E-mail', 'phone'], ['', '+14155550123'], [{ column: 'E-mail', rule: 'is required to match by email' }]],
     ['a match column absent from the file', ['phone'], ['+14155550123'], [{ column: 'email', rule: 'is required to match by email' }]],
-    ['a bad country', ['email', 'Country'], ['a@example.com', 'France'], [{ column: 'Country', rule: 'must be an ISO 3166-1 alpha-2 country code such as FR' }]],
+    [
+      'a bad country',
+      ['email', 'Country'],
+      ['a@example.com', 'France'],
+      [{ column: 'Country', rule: 'must be an ISO 3166-1 alpha-2 country code such as FR' }],
+    ],
     // Label values are any printable text (issue 11, point 9): a control character is what is bad.
-    ['a bad label value', ['email', 'label_tier'], ['a@example.com', 'gold\u0007star'], [{ column: 'label_tier', rule: 'value must not contain control characters' }]],
+    [
+      'a bad label value',
+      ['email', 'label_tier'],
+      ['a@example.com', 'gold\u0007star'],
+      [{ column: 'label_tier', rule: 'value must not contain control characters' }],
+    ],
     [
       'a bad label among several',
       ['email', 'label_a', 'label_tier'],
@@ -436,7 +515,12 @@ describe('rowToContactWrite', () => {
     ],
     ['an unknown status', ['email', 'email_status'], ['a@example.com', 'subscribed'], [{ column: 'email_status', rule: invalidOption }]],
     ['a future created date', ['email', 'created'], ['a@example.com', '2999-01-01'], [{ column: 'created', rule: 'must not be in the future' }]],
-    ['an impossible calendar date', ['email', 'created'], ['a@example.com', '2023-02-30'], [{ column: 'created', rule: 'must be an ISO 8601 date-time with offset' }]],
+    [
+      'an impossible calendar date',
+      ['email', 'created'],
+      ['a@example.com', '2023-02-30'],
+      [{ column: 'created', rule: 'must be an ISO 8601 date-time with offset' }],
+    ],
     [
       // The API's Timestamp also runs its year check on a value that is not a date-time at all.
       'a day-first date',
@@ -512,7 +596,11 @@ const row = (rowNumber: number, ...cells: string[]): CsvEvent => ({ kind: 'row',
 describe('readContactCsv', () => {
   test.each([
     ['LF line ends', 'email,name\na@x.co,Ann\nb@x.co,Bob\n', [header('email', 'name'), row(1, 'a@x.co', 'Ann'), row(2, 'b@x.co', 'Bob')]],
-    ['CRLF line ends, no final line end', 'email,name\r\na@x.co,Ann\r\nb@x.co,Bob', [header('email', 'name'), row(1, 'a@x.co', 'Ann'), row(2, 'b@x.co', 'Bob')]],
+    [
+      'CRLF line ends, no final line end',
+      'email,name\r\na@x.co,Ann\r\nb@x.co,Bob',
+      [header('email', 'name'), row(1, 'a@x.co', 'Ann'), row(2, 'b@x.co', 'Bob')],
+    ],
     [
       'mixed line ends, old Mac ones included',
       'email,name\r\na@x.co,Ann\nb@x.co,Bob\rc@x.co,Cy\r\n',
@@ -528,12 +616,20 @@ describe('readContactCsv', () => {
       '\nemail,name\n\na@x.co,Ann\n\r\n,\n  ,  \nb@x.co,Bob\n\n',
       [header('email', 'name'), row(1, 'a@x.co', 'Ann'), row(2, 'b@x.co', 'Bob')],
     ],
-    ['a short row is padded', 'email,name,city\na@x.co\nb@x.co,Bob\n', [header('email', 'name', 'city'), row(1, 'a@x.co', '', ''), row(2, 'b@x.co', 'Bob', '')]],
+    [
+      'a short row is padded',
+      'email,name,city\na@x.co\nb@x.co,Bob\n',
+      [header('email', 'name', 'city'), row(1, 'a@x.co', '', ''), row(2, 'b@x.co', 'Bob', '')],
+    ],
     ['empty cells beyond the header are dropped', 'email,name\na@x.co,Ann,,\n', [header('email', 'name'), row(1, 'a@x.co', 'Ann')]],
     [
       'a long row is a problem of its own, with all its cells',
       'email,name\na@x.co,Ann,extra,\nb@x.co,Bob\n',
-      [header('email', 'name'), { kind: 'row', rowNumber: 1, cells: ['a@x.co', 'Ann', 'extra', ''], problem: 'has 3 cells; the header has 2' }, row(2, 'b@x.co', 'Bob')],
+      [
+        header('email', 'name'),
+        { kind: 'row', rowNumber: 1, cells: ['a@x.co', 'Ann', 'extra', ''], problem: 'has 3 cells; the header has 2' },
+        row(2, 'b@x.co', 'Bob'),
+      ],
     ],
     ['a header only', 'email,name\r\n', [header('email', 'name')]],
     ['cells are kept untrimmed', 'email , name\n a@x.co ,"  Ann  "\n', [header('email ', ' name'), row(1, ' a@x.co ', '  Ann  ')]],
@@ -546,7 +642,10 @@ describe('readContactCsv', () => {
   });
 
   test('another delimiter', async () => {
-    expect(await readAll(chunksOf(utf8('email;name\na@x.co;"Smith; Jo"\n'), 64), { delimiter: ';' })).toEqual([header('email', 'name'), row(1, 'a@x.co', 'Smith; Jo')]);
+    expect(await readAll(chunksOf(utf8('email;name\na@x.co;"Smith; Jo"\n'), 64), { delimiter: ';' })).toEqual([
+      header('email', 'name'),
+      row(1, 'a@x.co', 'Smith; Jo'),
+    ]);
   });
 
   test('reads a Node stream, string chunks included', async () => {
@@ -569,7 +668,13 @@ describe('readContactCsv', () => {
   });
 
   describe('refuses a file it cannot read', () => {
-    const latin1 = Buffer.concat([utf8('email,name\na@x.co,Ann\nb@x.co,Ren'), Buffer.from([0xe9]), utf8('e\nc@x.co,Cy\nd@x.co,Ren'), Buffer.from([0xe9]), utf8('\n')]);
+    const latin1 = Buffer.concat([
+      utf8('email,name\na@x.co,Ann\nb@x.co,Ren'),
+      Buffer.from([0xe9]),
+      utf8('e\nc@x.co,Cy\nd@x.co,Ren'),
+      Buffer.from([0xe9]),
+      utf8('\n'),
+    ]);
 
     test('a file that is not UTF-8, naming the line at every split', async () => {
       for (let at = 0; at <= latin1.length; at++) {
@@ -587,7 +692,9 @@ describe('readContactCsv', () => {
     });
 
     test('a header that is not UTF-8', async () => {
-      expect((await formatErrorOf(chunksOf(Buffer.concat([utf8('e'), Buffer.from([0xff]), utf8('mail\n')]), 64))).message).toMatch(/line 1 \(the header\) holds bytes that are not UTF-8$/);
+      expect((await formatErrorOf(chunksOf(Buffer.concat([utf8('e'), Buffer.from([0xff]), utf8('mail\n')]), 64))).message).toMatch(
+        /line 1 \(the header\) holds bytes that are not UTF-8$/,
+      );
     });
 
     test('a file that ends in the middle of a character', async () => {
@@ -608,7 +715,12 @@ describe('readContactCsv', () => {
     });
 
     test.each([
-      ['text after a closing quote', 'email,name\na@x.co,Ann\n"b@x.co"x,Bob\n', /^malformed quoting on line 3: a quoted cell must end with " followed by a comma or a line break/, 3],
+      [
+        'text after a closing quote',
+        'email,name\na@x.co,Ann\n"b@x.co"x,Bob\n',
+        /^malformed quoting on line 3: a quoted cell must end with " followed by a comma or a line break/,
+        3,
+      ],
       ['a quote inside an unquoted cell', 'email,name\na@x.co,Ann\nb@x.co,Bo"b\n', /^malformed quoting on line 3: a cell holding a " must be quoted/, 3],
       ['a quote never closed', 'email,name\na@x.co,"Ann\nb@x.co,Bob\n', /^malformed quoting: a quoted cell is still open at the end of the file \(line 3\)/, 3],
     ])('malformed quoting: %s', async (_what, text, message, line) => {
@@ -697,7 +809,15 @@ describe('the rejected-rows file', () => {
   test.each([
     [
       'problems joined as column: rule, formula cells defused',
-      [7, ['=HYPERLINK("x")', 'Smith, Jo'], [{ column: 'email', rule: 'must be a valid email address' }, { column: 'label_tier', rule: 'value must not be empty' }], undefined],
+      [
+        7,
+        ['=HYPERLINK("x")', 'Smith, Jo'],
+        [
+          { column: 'email', rule: 'must be a valid email address' },
+          { column: 'label_tier', rule: 'value must not be empty' },
+        ],
+        undefined,
+      ],
       `7,"'=HYPERLINK(""x"")","Smith, Jo",email: must be a valid email address; label_tier: value must not be empty\r\n`,
     ],
     ['a short row is padded to the header', [3, ['a@x.co'], [{ column: 'tags', rule: 'bad' }], 3], '3,a@x.co,,,tags: bad\r\n'],
@@ -753,7 +873,12 @@ describe('importTemplateCsv', () => {
     const result = rowToContactWrite((rowEvent as { cells: string[] }).cells, columns, { matchBy: 'email' });
     expect(result).toEqual({
       ok: true,
-      write: expect.objectContaining({ email: 'jane.doe@example.com', phone: '+14155550123', createdAt: '2024-05-01T00:00:00Z', labels: { source: 'website', tier: 'gold' } }),
+      write: expect.objectContaining({
+        email: 'jane.doe@example.com',
+        phone: '+14155550123',
+        createdAt: '2024-05-01T00:00:00Z',
+        labels: { source: 'website', tier: 'gold' },
+      }),
     });
     const written = result.ok ? (result.write.customFields ?? {}) : {};
     for (const [key, cell] of Object.entries(customCells)) expect([key, written[key]]).toEqual([key, cell]);
@@ -794,7 +919,11 @@ describe('end to end: a 10,000-row file with 5% bad rows', () => {
   function generateFile(): Buffer {
     const lines = [headers.join(',')];
     for (let i = 1; i <= ROWS; i++) {
-      lines.push(cellsOf(i).map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','));
+      lines.push(
+        cellsOf(i)
+          .map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c))
+          .join(','),
+      );
       if (i % 1000 === 0) lines.push(''); // blank lines are skipped, not counted
     }
     return Buffer.concat([BOM, utf8(lines.join('\r\n') + '\r\n')]);

@@ -30,10 +30,7 @@ const NUL_RULE = 'must not contain the NUL character';
 
 /** Where one column of the file lands in a contact write, or why it is skipped. */
 export type ColumnTarget =
-  | { kind: 'field'; column: StandardColumn }
-  | { kind: 'label'; key: string }
-  | { kind: 'custom'; key: string }
-  | { kind: 'ignored'; reason: string };
+  { kind: 'field'; column: StandardColumn } | { kind: 'label'; key: string } | { kind: 'custom'; key: string } | { kind: 'ignored'; reason: string };
 
 export interface ColumnMapping {
   /** 0-based position of the column in every record. */
@@ -177,7 +174,10 @@ export function mapColumns(headers: readonly string[], options: ColumnMappingOpt
       if ('rule' in resolved) problems.push({ field: `columns.${header}`, rule: resolved.rule });
     } else if (header === '') {
       // Spreadsheets often save a few empty header cells at the end; one in the middle hides a column.
-      resolved = index > lastNamed ? { target: { kind: 'ignored', reason: 'no header' } } : { rule: 'has no name, but columns after it do: name it, or delete the column' };
+      resolved =
+        index > lastNamed
+          ? { target: { kind: 'ignored', reason: 'no header' } }
+          : { rule: 'has no name, but columns after it do: name it, or delete the column' };
       if ('rule' in resolved) problems.push({ field: `header.${index + 1}`, rule: resolved.rule });
     } else {
       resolved = targetOfHeader(header, options.customFieldKeys);
@@ -314,7 +314,9 @@ const KEYED_PATHS: ReadonlySet<PropertyKey> = new Set(['address', 'labels', 'cus
  */
 export function rowToContactWrite(cells: readonly string[], mapping: readonly ColumnMapping[], options: RowOptions): RowResult {
   // Every cell, ignored ones included: the caller keeps the whole row (staging, rejected-rows file).
-  const nulCells = cells.flatMap((cell, index) => (cell.includes('\u0000') ? [{ column: mapping.find((c) => c.index === index)?.header ?? '', rule: NUL_RULE }] : []));
+  const nulCells = cells.flatMap((cell, index) =>
+    cell.includes('\u0000') ? [{ column: mapping.find((c) => c.index === index)?.header ?? '', rule: NUL_RULE }] : [],
+  );
   if (nulCells.length > 0) return { ok: false, problems: nulCells };
 
   const listSeparator = options.listSeparator ?? TAG_LIST_SEPARATOR;
@@ -508,7 +510,10 @@ function csvFormatErrorOf(err: CsvError, maxRowBytes: number): CsvFormatError {
       return new CsvFormatError(`malformed quoting: a quoted cell is still open at the end of the file (line ${line}); look for a stray " character`, line);
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return new CsvFormatError(`malformed quoting on line ${line}: a quoted cell must end with " followed by a comma or a line break (write "" for a quote inside it)`, line);
+      return new CsvFormatError(
+        `malformed quoting on line ${line}: a quoted cell must end with " followed by a comma or a line break (write "" for a quote inside it)`,
+        line,
+      );
     case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_OPENING_QUOTE':
       return new CsvFormatError(`malformed quoting on line ${line}: a cell holding a " must be quoted, with each " doubled`, line);
@@ -620,10 +625,7 @@ export function importTemplateCsv(customFields: readonly string[] | ReadonlyMap<
     ? customFields.map((key) => [key, ''])
     : [...(customFields as ReadonlyMap<string, CustomFieldType>)].map(([key, type]) => [key, TEMPLATE_CUSTOM_VALUE[type]]);
   return (
-    csvLine([
-      ...standard,
-      ...TEMPLATE_LABELS.map(([key]) => labelColumn(key)),
-      ...custom.map(([key]) => customFieldColumn(key)),
-    ]) + csvLine([...standard.map((column) => TEMPLATE_EXAMPLE[column]), ...TEMPLATE_LABELS.map(([, value]) => value), ...custom.map(([, value]) => value)])
+    csvLine([...standard, ...TEMPLATE_LABELS.map(([key]) => labelColumn(key)), ...custom.map(([key]) => customFieldColumn(key))]) +
+    csvLine([...standard.map((column) => TEMPLATE_EXAMPLE[column]), ...TEMPLATE_LABELS.map(([, value]) => value), ...custom.map(([, value]) => value)])
   );
 }

@@ -49,7 +49,14 @@ test('1000 ids are answered in one call', async () => {
 test.each([
   ['more than 1000 ids', () => ({ ids: Array.from({ length: 1001 }, () => randomUUID()) }), [{ field: 'body.ids', rule: 'must hold at most 1000 ids' }]],
   ['no ids', () => ({ ids: [] }), [{ field: 'body.ids', rule: 'must hold at least one id' }]],
-  ['a bad id', () => ({ ids: [randomUUID(), 'nope', 7] }), [{ field: 'body.ids.1', rule: 'must be a contact id (UUID)' }, { field: 'body.ids.2', rule: 'must be a contact id (UUID)' }]],
+  [
+    'a bad id',
+    () => ({ ids: [randomUUID(), 'nope', 7] }),
+    [
+      { field: 'body.ids.1', rule: 'must be a contact id (UUID)' },
+      { field: 'body.ids.2', rule: 'must be a contact id (UUID)' },
+    ],
+  ],
   [
     'a repeated id (whatever its case)',
     () => {

@@ -5,7 +5,18 @@
 // of the new contacts, one of their tags, one of their labels, one update of the matched contacts,
 // one insert of status history and one of the outbox events, built by Postgres from the rows.
 import { v7 as timeOrderedUuid } from 'uuid';
-import { assertNever, CONTACT_FIELDS, type ContactFieldSpec, contactFieldsWithout, CustomFieldValue, LIMITS, lockForTransaction, PoolClient, type Queryable, StatusChannel } from '@segmenter/shared';
+import {
+  assertNever,
+  CONTACT_FIELDS,
+  type ContactFieldSpec,
+  contactFieldsWithout,
+  CustomFieldValue,
+  LIMITS,
+  lockForTransaction,
+  PoolClient,
+  type Queryable,
+  StatusChannel,
+} from '@segmenter/shared';
 import { mergeCustomFields } from '../custom-fields/custom-field-values';
 import { loadDefinitions } from '../custom-fields/custom-fields-store';
 import { ConflictError, FieldProblem } from '../errors/app-error';
@@ -120,7 +131,14 @@ export async function writeContacts(client: PoolClient, workspaceId: string, ite
 
   const definitions = items.some((i) => i.customFields !== undefined) ? await loadDefinitions(client, workspaceId) : new Map();
   const matchBy = options.matchBy;
-  const existingByValue = matchBy ? await lockMatchedContacts(client, workspaceId, matchBy, items.map((i) => i[matchBy]).filter((v): v is string => !!v)) : new Map<string, ExistingContact>();
+  const existingByValue = matchBy
+    ? await lockMatchedContacts(
+        client,
+        workspaceId,
+        matchBy,
+        items.map((i) => i[matchBy]).filter((v): v is string => !!v),
+      )
+    : new Map<string, ExistingContact>();
   const own = options.onMatch === 'skip' && options.ownContacts ? await options.ownContacts([...existingByValue.values()].map((c) => c.id)) : new Set<string>();
   // Tags by name (created when asked) and by id, looked up once for the whole batch; after the
   // contacts are locked, the order every other tag writer takes (contact, then tag), so the two never deadlock.
@@ -254,7 +272,10 @@ async function lockMatchedContacts(client: Queryable, workspaceId: string, match
   if (unique.length === 1) await lockForTransaction(client, `upsert:${workspaceId}:${matchBy}:${unique[0]}`);
   else {
     // Sorted, so two batches sharing values take their locks in the same order (no deadlock).
-    await client.query(`select pg_advisory_xact_lock(hashtext(k)) from (select $1 || v as k from unnest($2::text[]) v order by 1) s`, [`upsert:${workspaceId}:${matchBy}:`, unique]);
+    await client.query(`select pg_advisory_xact_lock(hashtext(k)) from (select $1 || v as k from unnest($2::text[]) v order by 1) s`, [
+      `upsert:${workspaceId}:${matchBy}:`,
+      unique,
+    ]);
   }
   const { rows } = await client.query(
     `select c.id, c.${matchBy} as value, c.email, c.phone, c.email_status, c.phone_status, c.custom_fields, c.created_at,
@@ -273,7 +294,15 @@ async function lockMatchedContacts(client: Queryable, workspaceId: string, match
   return new Map(
     [...oldest].map(([value, { row }]) => [
       value,
-      { id: row.id, email: row.email, phone: row.phone, emailStatus: row.email_status, phoneStatus: row.phone_status, customFields: row.custom_fields, labelKeys: new Set(row.label_keys) },
+      {
+        id: row.id,
+        email: row.email,
+        phone: row.phone,
+        emailStatus: row.email_status,
+        phoneStatus: row.phone_status,
+        customFields: row.custom_fields,
+        labelKeys: new Set(row.label_keys),
+      },
     ]),
   );
 }
@@ -326,12 +355,14 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
   }
   const matchedTags = tagRows(matched);
   if (matchedTags.length > 0) {
-    const { rows } = await client.query(
-      `insert into contact_tags (workspace_id, contact_id, tag_id)
+    const { rows } = await client
+      .query(
+        `insert into contact_tags (workspace_id, contact_id, tag_id)
        select $1, c, t from unnest($2::uuid[], $3::uuid[]) as x(c, t)
        on conflict do nothing returning contact_id`,
-      [workspaceId, matchedTags.map(([c]) => c), matchedTags.map(([, t]) => t)],
-    ).catch(tagDeletedMeanwhile);
+        [workspaceId, matchedTags.map(([c]) => c), matchedTags.map(([, t]) => t)],
+      )
+      .catch(tagDeletedMeanwhile);
     for (const r of rows) touched.add(r.contact_id);
   }
   const replacing = matched.filter((p) => p.replaceLabels);
@@ -350,7 +381,10 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
   const labelColumns = (rows: (readonly [string, string, string])[]) => [workspaceId, rows.map(([c]) => c), rows.map(([, k]) => k), rows.map(([, , v]) => v)];
   const newLabels = labelRows(created);
   if (newLabels.length > 0) {
-    await client.query('insert into contact_labels (workspace_id, contact_id, key, value) select $1, c, k, v from unnest($2::uuid[], $3::text[], $4::text[]) as x(c, k, v)', labelColumns(newLabels));
+    await client.query(
+      'insert into contact_labels (workspace_id, contact_id, key, value) select $1, c, k, v from unnest($2::uuid[], $3::text[], $4::text[]) as x(c, k, v)',
+      labelColumns(newLabels),
+    );
   }
   const matchedLabels = labelRows(matched);
   if (matchedLabels.length > 0) {
@@ -418,7 +452,11 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
   if (unchanged.length > 0) {
     const { rows } = await client.query('select id, version from contacts where workspace_id = $1 and id = any($2::uuid[])', [workspaceId, unchanged]);
     for (const r of rows) byId.set(r.id, Number(r.version));
-    recordWrittenVersions(client, workspaceId, rows.map((r) => ({ contactId: r.id as string, version: Number(r.version) })));
+    recordWrittenVersions(
+      client,
+      workspaceId,
+      rows.map((r) => ({ contactId: r.id as string, version: Number(r.version) })),
+    );
   }
   return { byId, changed };
 }
@@ -433,7 +471,12 @@ function addressAfter(plan: ContactPlan, channel: StatusChannel): string | null 
 
 /** Why a contact's status came from the list, for its status history. */
 function suppressionReason(entry: FoundSuppression): string {
-  const from = { 'deleted contact': 'kept from a deleted contact', 'erased contact': 'kept from an erased contact', 'live contact': 'as on another contact', list: 'on the suppression list' }[entry.origin];
+  const from = {
+    'deleted contact': 'kept from a deleted contact',
+    'erased contact': 'kept from an erased contact',
+    'live contact': 'as on another contact',
+    list: 'on the suppression list',
+  }[entry.origin];
   return `suppressed: ${entry.status} on ${entry.suppressedAt.slice(0, 10)}, ${from}`;
 }
 
@@ -455,7 +498,11 @@ async function carryOverSuppressions(client: Queryable, workspaceId: string, pla
   );
   if (concerned.length === 0) return;
   const withAddress = concerned.filter((c): c is typeof c & { address: string } => !!c.address);
-  const found = await findSuppressions(client, workspaceId, withAddress.map(({ channel, address }) => ({ channel, address })));
+  const found = await findSuppressions(
+    client,
+    workspaceId,
+    withAddress.map(({ channel, address }) => ({ channel, address })),
+  );
   for (const { plan, channel, address } of concerned) {
     const column = CHANNEL_COLUMNS[channel].status;
     const before = plan.existing ? (channel === 'email' ? plan.existing.emailStatus : plan.existing.phoneStatus) : undefined;

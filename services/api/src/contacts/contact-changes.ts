@@ -57,7 +57,12 @@ export async function emitContactEvents<T extends Exclude<PendingChangeEvent['ty
  * SNAPSHOT_JSON_SQL): the set-wise path for writes of thousands of contacts. Returns each
  * contact's version as written.
  */
-export async function emitUpsertedEvents(client: Queryable, workspaceId: string, ids: string[], created: ReadonlySet<string> = new Set()): Promise<Map<string, number>> {
+export async function emitUpsertedEvents(
+  client: Queryable,
+  workspaceId: string,
+  ids: string[],
+  created: ReadonlySet<string> = new Set(),
+): Promise<Map<string, number>> {
   const versions = new Map<string, number>();
   if (ids.length === 0) return versions;
   const { rows } = await client.query(
@@ -71,7 +76,11 @@ export async function emitUpsertedEvents(client: Queryable, workspaceId: string,
     [workspaceId, ids, [...created]],
   );
   for (const r of rows) versions.set(r.id, Number(r.version));
-  recordWrittenVersions(client, workspaceId, [...versions].map(([contactId, version]) => ({ contactId, version })));
+  recordWrittenVersions(
+    client,
+    workspaceId,
+    [...versions].map(([contactId, version]) => ({ contactId, version })),
+  );
   return versions;
 }
 
@@ -83,7 +92,12 @@ const BULK_CHUNK = 1000;
  * after a failure converges): `change` gets each chunk's live contacts, locked in id order.
  * Unknown and deleted contacts are skipped; returns how many were live.
  */
-export async function changeLiveContactsInChunks(pool: Pool, workspaceId: string, contactIds: string[], change: (client: PoolClient, live: string[]) => Promise<void>): Promise<{ matched: number; notFound: number }> {
+export async function changeLiveContactsInChunks(
+  pool: Pool,
+  workspaceId: string,
+  contactIds: string[],
+  change: (client: PoolClient, live: string[]) => Promise<void>,
+): Promise<{ matched: number; notFound: number }> {
   let matched = 0;
   for (let start = 0; start < contactIds.length; start += BULK_CHUNK) {
     await inTransaction(pool, async (client) => {

@@ -2,17 +2,32 @@
 // (later) generate the OpenAPI document. Normalisation happens here, once: emails lower-cased,
 // phones to E.164, languages to canonical BCP 47.
 import { z } from 'zod';
-import { ContactSource, COUNTRY_RULE, CustomFieldKey, CustomFieldValue, EmailStatus, LIMITS, normalizeCountry, normalizeEmail, normalizePhone, PHONE_RULE, PhoneStatus, SubscriptionCategory, TagName, userKeyRecord, visibleText, VisibleTextOptions } from '@segmenter/shared';
+import {
+  ContactSource,
+  COUNTRY_RULE,
+  CustomFieldKey,
+  CustomFieldValue,
+  EmailStatus,
+  LIMITS,
+  normalizeCountry,
+  normalizeEmail,
+  normalizePhone,
+  PHONE_RULE,
+  PhoneStatus,
+  SubscriptionCategory,
+  TagName,
+  userKeyRecord,
+  visibleText,
+  VisibleTextOptions,
+} from '@segmenter/shared';
 import { LabelMap } from '../labels/label-schemas';
 import { ContactIdList } from '../tags/tag-schemas';
 
 /** An ISO 8601 date-time with offset, in years Postgres and Elasticsearch both store. */
-export const Timestamp = z.iso
-  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' })
-  .refine((t) => {
-    const year = new Date(t).getUTCFullYear();
-    return year >= 1900 && year <= 9999;
-  }, 'must be between the years 1900 and 9999');
+export const Timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' }).refine((t) => {
+  const year = new Date(t).getUTCFullYear();
+  return year >= 1900 && year <= 9999;
+}, 'must be between the years 1900 and 9999');
 
 /**
  * Profile text (names, address fields, reasons): trimmed, and only characters people can see
@@ -28,12 +43,7 @@ const text = (max: number, options: VisibleTextOptions = {}) =>
  */
 const CustomFieldChanges = userKeyRecord(CustomFieldKey, CustomFieldValue.nullable(), { noun: 'custom fields', maxEntries: LIMITS.customFieldsPerWorkspace });
 
-export const Email = z
-  .string()
-  .trim()
-  .max(254, 'must be at most 254 characters')
-  .pipe(z.email('must be a valid email address'))
-  .transform(normalizeEmail);
+export const Email = z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address')).transform(normalizeEmail);
 
 export const Phone = z
   .string()
@@ -121,7 +131,10 @@ export const LABELS_MODES = ['merge', 'replace'] as const;
  */
 const contactWriteExtras = {
   tags: z.array(TagName).max(100, 'must hold at most 100 tags').optional(),
-  tagIds: z.array(z.uuid('must be a tag id (UUID)').transform((id) => id.toLowerCase())).max(100, 'must hold at most 100 tags').optional(),
+  tagIds: z
+    .array(z.uuid('must be a tag id (UUID)').transform((id) => id.toLowerCase()))
+    .max(100, 'must hold at most 100 tags')
+    .optional(),
   labels: LabelMap.optional(),
   labelsMode: z.enum(LABELS_MODES).optional(),
   emailStatus: EmailStatus.optional(),
@@ -204,7 +217,10 @@ const MAX_BATCH_GET_IDS = 1000;
 export const BatchGetRequest = z
   .strictObject({
     ids: z
-      .array(z.uuid('must be a contact id (UUID)').transform((id) => id.toLowerCase()), 'must be an array of contact ids')
+      .array(
+        z.uuid('must be a contact id (UUID)').transform((id) => id.toLowerCase()),
+        'must be an array of contact ids',
+      )
       .min(1, 'must hold at least one id')
       .max(MAX_BATCH_GET_IDS, `must hold at most ${MAX_BATCH_GET_IDS} ids`),
   })

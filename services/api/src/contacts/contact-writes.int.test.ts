@@ -32,7 +32,8 @@ describe('contact writes', () => {
     expect(res.status).toBe(200);
     return res.body;
   };
-  const history = async (id: string) => (await t.h.request('GET', `/v1/contacts/${id}/status-history`, { key: t.ws.key })).body.items as { channel: string; status: string; reason: string }[];
+  const history = async (id: string) =>
+    (await t.h.request('GET', `/v1/contacts/${id}/status-history`, { key: t.ws.key })).body.items as { channel: string; status: string; reason: string }[];
   const newTag = async (name: string, key = t.ws.key) => {
     const res = await post('/v1/tags', { name }, key);
     expect(res.status).toBe(201);
@@ -45,7 +46,8 @@ describe('contact writes', () => {
     (await query('select id from contacts where workspace_id = $1 and email = $2 and deleted_at is null', [t.ws.id, address])).map((r) => r.id);
   const labelRows = async (contactId: string): Promise<Record<string, string>> =>
     Object.fromEntries((await query('select key, value from contact_labels where contact_id = $1 order by key', [contactId])).map((r) => [r.key, r.value]));
-  const tagRows = async (contactId: string) => (await query('select tag_id from contact_tags where contact_id = $1 order by tag_id', [contactId])).map((r) => r.tag_id);
+  const tagRows = async (contactId: string) =>
+    (await query('select tag_id from contact_tags where contact_id = $1 order by tag_id', [contactId])).map((r) => r.tag_id);
 
   /** The contact as the API reads it, and its tags and labels as rows: the two must agree. */
   async function readBack(id: string) {
@@ -63,7 +65,12 @@ describe('contact writes', () => {
     const events = await t.h.outboxEvents(t.ws.id);
     expect(events.map((e) => `${e.type} ${e.aggregateId}`).sort()).toEqual(ids.map((id) => `contact.upserted ${id}`).sort());
     for (const event of events) {
-      expect(event.payload).toMatchObject({ type: 'contact.upserted', workspaceId: t.ws.id, contactId: event.aggregateId, created: created.includes(event.aggregateId) });
+      expect(event.payload).toMatchObject({
+        type: 'contact.upserted',
+        workspaceId: t.ws.id,
+        contactId: event.aggregateId,
+        created: created.includes(event.aggregateId),
+      });
       expect(event.payload.contact).toEqual({ ...(await get(event.aggregateId)), workspaceId: t.ws.id });
     }
     return events;
@@ -72,7 +79,13 @@ describe('contact writes', () => {
   const tags: Record<'vip' | 'beta' | 'gamma', string> = {} as any;
   beforeAll(async () => {
     for (const name of ['vip', 'beta', 'gamma'] as const) tags[name] = await newTag(name);
-    for (const [key, type] of [['plan', 'string'], ['seats', 'number'], ['renewal', 'date'], ['vip', 'boolean'], ['since', 'date']]) {
+    for (const [key, type] of [
+      ['plan', 'string'],
+      ['seats', 'number'],
+      ['renewal', 'date'],
+      ['vip', 'boolean'],
+      ['since', 'date'],
+    ]) {
       expect((await post('/v1/custom-fields', { key, type })).status).toBe(201);
     }
   });
@@ -107,8 +120,16 @@ describe('contact writes', () => {
         body: () => ({ tags: ['vip', 'no-such-tag'] }),
         errors: () => [{ field: 'body.tags.1', rule: 'is not a tag in this workspace: "no-such-tag" (create it first, or pass createMissing)' }],
       },
-      { description: 'an unknown tag id', body: () => ({ tagIds: [tags.vip, unknownId] }), errors: () => [{ field: 'body.tagIds.1', rule: `is not a tag in this workspace: ${unknownId}` }] },
-      { description: 'a tag id that is no UUID', body: () => ({ tagIds: ['vip'] }), errors: () => [{ field: 'body.tagIds.0', rule: 'must be a tag id (UUID)' }] },
+      {
+        description: 'an unknown tag id',
+        body: () => ({ tagIds: [tags.vip, unknownId] }),
+        errors: () => [{ field: 'body.tagIds.1', rule: `is not a tag in this workspace: ${unknownId}` }],
+      },
+      {
+        description: 'a tag id that is no UUID',
+        body: () => ({ tagIds: ['vip'] }),
+        errors: () => [{ field: 'body.tagIds.0', rule: 'must be a tag id (UUID)' }],
+      },
       {
         // Tags created for the write are rolled back with it.
         description: 'an unknown tag id beside createMissing',
@@ -150,8 +171,16 @@ describe('contact writes', () => {
           { channel: 'phone', status: 'blacklisted', reason: 'imported from the old CRM' },
         ],
       },
-      { description: 'a status without a reason', write: { emailStatus: 'spam_report' }, history: [{ channel: 'email', status: 'spam_report', reason: 'set at creation' }] },
-      { description: 'the default status, even with a reason', write: { emailStatus: 'active', phoneStatus: 'active', statusReason: 'nothing to record' }, history: [] },
+      {
+        description: 'a status without a reason',
+        write: { emailStatus: 'spam_report' },
+        history: [{ channel: 'email', status: 'spam_report', reason: 'set at creation' }],
+      },
+      {
+        description: 'the default status, even with a reason',
+        write: { emailStatus: 'active', phoneStatus: 'active', statusReason: 'nothing to record' },
+        history: [],
+      },
     ])('$description: the contact and its status history', async ({ write, history: expected }) => {
       const res = await create({ email: email(), phone: phone(), ...write });
       expect(res.status).toBe(201);
@@ -202,7 +231,12 @@ describe('contact writes', () => {
     // Steps run in order on the same contact; each names what the contact holds afterwards.
     const OLD_DATE = '2001-01-01T00:00:00Z';
     test.each([
-      { description: 'a new tag is added, the existing one kept', write: { tags: ['beta'] }, status: 'updated', expected: () => ({ tagIds: sorted([tags.vip, tags.beta]) }) },
+      {
+        description: 'a new tag is added, the existing one kept',
+        write: { tags: ['beta'] },
+        status: 'updated',
+        expected: () => ({ tagIds: sorted([tags.vip, tags.beta]) }),
+      },
       {
         description: 'labels merge by default',
         write: { labels: { tier: 'platinum', plan: 'pro' } },
@@ -229,7 +263,12 @@ describe('contact writes', () => {
         expected: () => ({ phoneStatus: 'blacklisted' }),
         history: { channel: 'phone', status: 'blacklisted', reason: 'set by upsert' },
       },
-      { description: 'createdAt is ignored beside a change', write: { createdAt: OLD_DATE, lastName: 'Smith' }, status: 'updated', expected: () => ({ lastName: 'Smith' }) },
+      {
+        description: 'createdAt is ignored beside a change',
+        write: { createdAt: OLD_DATE, lastName: 'Smith' },
+        status: 'updated',
+        expected: () => ({ lastName: 'Smith' }),
+      },
       { description: 'createdAt alone changes nothing', write: { createdAt: OLD_DATE }, status: 'unchanged', expected: () => ({}) },
       {
         description: 'repeating what the contact holds changes nothing',
@@ -237,8 +276,18 @@ describe('contact writes', () => {
         status: 'unchanged',
         expected: () => ({}),
       },
-      { description: 'replacing labels by the same labels changes nothing', write: { labels: { seats: '10', plan: 'pro' }, labelsMode: 'replace' }, status: 'unchanged', expected: () => ({}) },
-      { description: 'only a tag added is one change', write: { tags: ['gamma'] }, status: 'updated', expected: () => ({ tagIds: sorted([tags.vip, tags.beta, tags.gamma]) }) },
+      {
+        description: 'replacing labels by the same labels changes nothing',
+        write: { labels: { seats: '10', plan: 'pro' }, labelsMode: 'replace' },
+        status: 'unchanged',
+        expected: () => ({}),
+      },
+      {
+        description: 'only a tag added is one change',
+        write: { tags: ['gamma'] },
+        status: 'updated',
+        expected: () => ({ tagIds: sorted([tags.vip, tags.beta, tags.gamma]) }),
+      },
     ])('$description', async ({ write, status, expected, history: recorded }) => {
       const before = await get(id);
       const historyBefore = await history(id);
@@ -265,7 +314,9 @@ describe('contact writes', () => {
       const name = `upsert-made ${randomUUID()}`;
       const refused = await upsert('email', { email: address, tags: [name] });
       expect(refused.status).toBe(400);
-      expect(refused.body.errors).toEqual([{ field: 'body.contact.tags.0', rule: `is not a tag in this workspace: "${name}" (create it first, or pass createMissing)` }]);
+      expect(refused.body.errors).toEqual([
+        { field: 'body.contact.tags.0', rule: `is not a tag in this workspace: "${name}" (create it first, or pass createMissing)` },
+      ]);
       const res = await upsert('email', { email: address, tags: [name] }, { createMissing: true });
       expect([res.status, res.body.status]).toEqual([200, 'updated']);
       const [made] = await query('select id from tags where workspace_id = $1 and name = $2', [t.ws.id, name]);
@@ -419,7 +470,10 @@ describe('contact writes', () => {
       const address = email();
       const existing = (await create({ email: address, firstName: 'Same', tags: ['vip'], labels: { tier: 'gold' } })).body;
       await t.h.clearOutbox(t.ws.id);
-      const res = await batch('email', [{ email: address, firstName: 'Same' }, { email: address, tags: ['vip'], labels: { tier: 'gold' } }]);
+      const res = await batch('email', [
+        { email: address, firstName: 'Same' },
+        { email: address, tags: ['vip'], labels: { tier: 'gold' } },
+      ]);
       expect(res.body.results).toEqual([
         { index: 0, status: 'unchanged', id: existing.id, version: 1 },
         { index: 1, status: 'unchanged', id: existing.id, version: 1 },
@@ -563,8 +617,14 @@ describe('contact writes', () => {
       for (let round = 0; round < 3; round++) {
         const addresses = Array.from({ length: 1000 }, () => email('crossing'));
         const [forward, backward] = await Promise.all([
-          batch('email', addresses.map((a) => ({ email: a, labels: { forward: 'yes' } }))),
-          batch('email', [...addresses].reverse().map((a) => ({ email: a, labels: { backward: 'yes' } }))),
+          batch(
+            'email',
+            addresses.map((a) => ({ email: a, labels: { forward: 'yes' } })),
+          ),
+          batch(
+            'email',
+            [...addresses].reverse().map((a) => ({ email: a, labels: { backward: 'yes' } })),
+          ),
         ]);
         expect([round, forward.status, backward.status]).toEqual([round, 200, 200]);
         expect([forward.body.summary.failed, backward.body.summary.failed]).toEqual([0, 0]);
@@ -580,7 +640,14 @@ describe('contact writes', () => {
 
     test('createMissing at request level creates the tags of the batch once', async () => {
       const name = `batch-made ${randomUUID()}`;
-      const res = await batch('email', [{ email: email(), tags: [name] }, { email: email(), tags: [name, 'vip'] }], { createMissing: true });
+      const res = await batch(
+        'email',
+        [
+          { email: email(), tags: [name] },
+          { email: email(), tags: [name, 'vip'] },
+        ],
+        { createMissing: true },
+      );
       expect(statuses(res)).toEqual(['created', 'created']);
       const made = await query('select id from tags where workspace_id = $1 and name = $2', [t.ws.id, name]);
       expect(made).toHaveLength(1);
@@ -717,8 +784,18 @@ describe('contact writes', () => {
     });
 
     test.each([
-      { description: 'a status of the other channel', body: () => ({ contactIds: [randomUUID()], channel: 'phone', status: 'unsubscribed' }), field: 'body.status', rule: 'Invalid option: expected one of "active"|"opted_out"|"blacklisted"' },
-      { description: 'an unknown status', body: () => ({ contactIds: [randomUUID()], channel: 'email', status: 'gone' }), field: 'body.status', rule: STATUS_RULE },
+      {
+        description: 'a status of the other channel',
+        body: () => ({ contactIds: [randomUUID()], channel: 'phone', status: 'unsubscribed' }),
+        field: 'body.status',
+        rule: 'Invalid option: expected one of "active"|"opted_out"|"blacklisted"',
+      },
+      {
+        description: 'an unknown status',
+        body: () => ({ contactIds: [randomUUID()], channel: 'email', status: 'gone' }),
+        field: 'body.status',
+        rule: STATUS_RULE,
+      },
       {
         description: 'more than 10000 ids',
         body: () => ({ contactIds: Array.from({ length: 10_001 }, () => randomUUID()), channel: 'email', status: 'blacklisted' }),
@@ -740,7 +817,8 @@ describe('contact writes', () => {
       const contact = await readBack(id);
       for (const key of SPECIAL_KEYS) expect([key, Object.hasOwn(contact.labels, key)]).toEqual([key, true]);
       const [event] = (await t.h.outboxEvents(t.ws.id)).filter((e) => e.aggregateId === id);
-      for (const key of SPECIAL_KEYS) expect([key, Object.hasOwn(event!.payload.contact.labels, key), event!.payload.contact.labels[key]]).toEqual([key, true, expected[key]]);
+      for (const key of SPECIAL_KEYS)
+        expect([key, Object.hasOwn(event!.payload.contact.labels, key), event!.payload.contact.labels[key]]).toEqual([key, true, expected[key]]);
       expect(event!.payload.contact.labels).toEqual(expected);
     }
 
@@ -754,7 +832,10 @@ describe('contact writes', () => {
       const address = email();
       const existing = (await create({ email: address, labels: { tier: 'gold' } })).body;
       await t.h.clearOutbox(t.ws.id);
-      const res = await batch('email', [{ email: email(), labels: specialLabels() }, { email: address, labels: specialLabels() }]);
+      const res = await batch('email', [
+        { email: email(), labels: specialLabels() },
+        { email: address, labels: specialLabels() },
+      ]);
       expect(statuses(res)).toEqual(['created', 'updated']);
       await expectSpecialLabels(res.body.results[0].id);
       await expectSpecialLabels(existing.id, { tier: 'gold' });
@@ -774,7 +855,6 @@ describe('contact writes', () => {
       expect(event!.payload.contact.labels).toEqual(kept);
     });
   });
-
 });
 
 describe('read-your-writes after a batch upsert', () => {

@@ -76,7 +76,9 @@ export async function listContacts(pool: Pool, workspaceId: string, o: ListConta
   const pageRows = more ? rows.slice(0, o.limit) : rows;
   const last = pageRows[pageRows.length - 1];
   return {
-    items: pageRows.map((row) => (o.deleted ? { ...toSnapshot(row), deletedReason: row.deleted_reason ?? null, deletedBy: row.deleted_by ?? null } : toSnapshot(row))),
+    items: pageRows.map((row) =>
+      o.deleted ? { ...toSnapshot(row), deletedReason: row.deleted_reason ?? null, deletedBy: row.deleted_by ?? null } : toSnapshot(row),
+    ),
     nextCursor: more && last ? encodeCursor({ sort: o.sort, order: o.order, value: last.sort_key, id: last.id }) : null,
   };
 }

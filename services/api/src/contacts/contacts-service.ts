@@ -140,8 +140,20 @@ export function createContactsService(deps: { pool: Pool }) {
       const outcomes =
         valid.length === 0
           ? []
-          : await inTransaction(pool, (client) => writeBatch(client, workspaceId, valid.map((v) => v.item), { matchBy, createMissingTags: createMissing, writtenBy: 'batch upsert' }));
-      const failed = (index: number, errors: FieldProblem[]): BatchItemResult => ({ index, status: 'error', detail: errors.map((p) => `${p.field}: ${p.rule}`).join('; '), errors });
+          : await inTransaction(pool, (client) =>
+              writeBatch(
+                client,
+                workspaceId,
+                valid.map((v) => v.item),
+                { matchBy, createMissingTags: createMissing, writtenBy: 'batch upsert' },
+              ),
+            );
+      const failed = (index: number, errors: FieldProblem[]): BatchItemResult => ({
+        index,
+        status: 'error',
+        detail: errors.map((p) => `${p.field}: ${p.rule}`).join('; '),
+        errors,
+      });
       const results: BatchItemResult[] = items.map((item, index) => failed(index, Array.isArray(item) ? item : []));
       valid.forEach(({ index }, i) => {
         const outcome = outcomes[i]!;

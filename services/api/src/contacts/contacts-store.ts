@@ -54,7 +54,11 @@ export const SNAPSHOT_JSON_SQL = `jsonb_build_object(
 
 /** The standard fields as Postgres returns them (timestamps as Dates), by column. */
 type StandardColumnValues = {
-  [K in ContactFieldName as ColumnOf<K>]: (typeof CONTACT_FIELDS)[K]['sqlType'] extends 'timestamptz' ? (null extends SnapshotValueOf<K> ? Date | null : Date) : SnapshotValueOf<K>;
+  [K in ContactFieldName as ColumnOf<K>]: (typeof CONTACT_FIELDS)[K]['sqlType'] extends 'timestamptz'
+    ? null extends SnapshotValueOf<K>
+      ? Date | null
+      : Date
+    : SnapshotValueOf<K>;
 };
 
 export interface ContactRow extends StandardColumnValues {
@@ -116,9 +120,7 @@ export function fieldColumns(fields: ContactFields): [string, unknown][] {
 
 function mapUniqueViolation(err: unknown): never {
   if ((err as { constraint?: string }).constraint === 'contacts_workspace_email') {
-    throw new ConflictError('A contact with this email already exists in the workspace', [
-      { field: 'body.email', rule: 'must be unique in the workspace' },
-    ]);
+    throw new ConflictError('A contact with this email already exists in the workspace', [{ field: 'body.email', rule: 'must be unique in the workspace' }]);
   }
   if ((err as { constraint?: string }).constraint === 'contacts_email_or_phone') {
     throw new ValidationError([{ field: 'body.email', rule: 'a contact needs an email or a phone' }]);
@@ -157,10 +159,7 @@ export async function updateContactFields(
 /** Bumps version and updated_at after a change to tags, labels or status. */
 export async function touchContacts(client: Queryable, workspaceId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await client.query('update contacts set version = version + 1, updated_at = now() where workspace_id = $1 and id = any($2::uuid[])', [
-    workspaceId,
-    ids,
-  ]);
+  await client.query('update contacts set version = version + 1, updated_at = now() where workspace_id = $1 and id = any($2::uuid[])', [workspaceId, ids]);
 }
 
 /**
@@ -182,10 +181,7 @@ export async function lockContact(client: Queryable, workspaceId: string, id: st
 
 export async function loadSnapshots(client: Queryable, workspaceId: string, ids: string[]): Promise<ContactSnapshot[]> {
   if (ids.length === 0) return [];
-  const { rows } = await client.query<ContactRow>(`${SNAPSHOT_SELECT} where c.workspace_id = $1 and c.id = any($2::uuid[]) order by c.id`, [
-    workspaceId,
-    ids,
-  ]);
+  const { rows } = await client.query<ContactRow>(`${SNAPSHOT_SELECT} where c.workspace_id = $1 and c.id = any($2::uuid[]) order by c.id`, [workspaceId, ids]);
   return rows.map(toSnapshot);
 }
 
@@ -194,7 +190,13 @@ export async function loadSnapshot(client: Queryable, workspaceId: string, id: s
 }
 
 /** Soft-deletes a contact (already locked); its suppressing statuses stay on the suppression list. */
-export async function softDeleteContact(client: Queryable, workspaceId: string, id: string, reason: string | null, deletedBy: string | null = null): Promise<void> {
+export async function softDeleteContact(
+  client: Queryable,
+  workspaceId: string,
+  id: string,
+  reason: string | null,
+  deletedBy: string | null = null,
+): Promise<void> {
   await keepSuppressionsOf(client, workspaceId, [id], KEPT_FROM_DELETE);
   await client.query(
     `update contacts set deleted_at = now(), deleted_reason = $3, deleted_by = $4, version = version + 1, updated_at = now()
@@ -303,10 +305,13 @@ export async function recordStatusChange(
   status: string,
   reason: string | null,
 ): Promise<void> {
-  await client.query(
-    'insert into contact_status_changes (workspace_id, contact_id, channel, status, reason) values ($1, $2, $3, $4, $5)',
-    [workspaceId, contactId, channel, status, reason],
-  );
+  await client.query('insert into contact_status_changes (workspace_id, contact_id, channel, status, reason) values ($1, $2, $3, $4, $5)', [
+    workspaceId,
+    contactId,
+    channel,
+    status,
+    reason,
+  ]);
 }
 
 export interface StatusChange {

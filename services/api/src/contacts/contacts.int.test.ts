@@ -97,7 +97,12 @@ describe('update', () => {
 
 describe('custom fields', () => {
   beforeAll(async () => {
-    for (const [key, type] of [['plan', 'string'], ['seats', 'number'], ['renewal', 'date'], ['vip', 'boolean']]) {
+    for (const [key, type] of [
+      ['plan', 'string'],
+      ['seats', 'number'],
+      ['renewal', 'date'],
+      ['vip', 'boolean'],
+    ]) {
       expect((await t.h.request('POST', '/v1/custom-fields', { key: t.ws.key, body: { key, type } })).status).toBe(201);
     }
   });
@@ -133,18 +138,30 @@ describe('custom fields', () => {
 
 describe('upsert', () => {
   test('creates, then finds by email and updates, then reports unchanged', async () => {
-    const first = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'email', contact: { email: 'UP@example.com', firstName: 'Up' } } });
+    const first = await t.h.request('POST', '/v1/contacts/upsert', {
+      key: t.ws.key,
+      body: { matchBy: 'email', contact: { email: 'UP@example.com', firstName: 'Up' } },
+    });
     expect([first.status, first.body.status]).toEqual([201, 'created']);
-    const second = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'email', contact: { email: 'up@example.com', lastName: 'Sert' } } });
+    const second = await t.h.request('POST', '/v1/contacts/upsert', {
+      key: t.ws.key,
+      body: { matchBy: 'email', contact: { email: 'up@example.com', lastName: 'Sert' } },
+    });
     expect([second.status, second.body.status, second.body.contact.id, second.body.contact.version]).toEqual([200, 'updated', first.body.contact.id, 2]);
-    const third = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'email', contact: { email: 'up@example.com', lastName: 'Sert' } } });
+    const third = await t.h.request('POST', '/v1/contacts/upsert', {
+      key: t.ws.key,
+      body: { matchBy: 'email', contact: { email: 'up@example.com', lastName: 'Sert' } },
+    });
     expect(third.body.status).toBe('unchanged');
     expect(await eventTypes()).toEqual(['contact.upserted', 'contact.upserted']);
   });
 
   test('by phone, normalising before matching', async () => {
     const a = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'phone', contact: { phone: '+44 20 7946 0958' } } });
-    const b = await t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'phone', contact: { phone: '+442079460958', firstName: 'Same' } } });
+    const b = await t.h.request('POST', '/v1/contacts/upsert', {
+      key: t.ws.key,
+      body: { matchBy: 'phone', contact: { phone: '+442079460958', firstName: 'Same' } },
+    });
     expect(b.body).toMatchObject({ status: 'updated', contact: { id: a.body.contact.id } });
   });
 
@@ -159,7 +176,12 @@ describe('upsert', () => {
       key: t.ws.key,
       body: {
         matchBy: 'email',
-        contacts: [{ email: 'b1@example.com' }, { email: 'not-an-email' }, { email: 'b1@example.com', firstName: 'Again' }, { email: 'b3@example.com', customFields: { nope: 1 } }],
+        contacts: [
+          { email: 'b1@example.com' },
+          { email: 'not-an-email' },
+          { email: 'b1@example.com', firstName: 'Again' },
+          { email: 'b3@example.com', customFields: { nope: 1 } },
+        ],
       },
     });
     expect(res.status).toBe(200);
@@ -222,7 +244,10 @@ describe('channel status', () => {
     expect(again.body.version).toBe(2);
     const phone = await t.h.request('POST', `/v1/contacts/${c.id}/actions/blacklist-phone`, { key: t.ws.key });
     expect(phone.body.phoneStatus).toBe('blacklisted');
-    const spam = await t.h.request('POST', `/v1/contacts/${c.id}/status`, { key: t.ws.key, body: { channel: 'email', status: 'spam_report', reason: 'complaint' } });
+    const spam = await t.h.request('POST', `/v1/contacts/${c.id}/status`, {
+      key: t.ws.key,
+      body: { channel: 'email', status: 'spam_report', reason: 'complaint' },
+    });
     expect(spam.body.emailStatus).toBe('spam_report');
     const cleared = await t.h.request('POST', `/v1/contacts/${c.id}/actions/clear-spam-report`, { key: t.ws.key });
     expect(cleared.body.emailStatus).toBe('active');
@@ -251,7 +276,10 @@ describe('list and search', () => {
     listWs = await t.h.createWorkspace();
     for (const [i, name] of ['Alan Turing', 'Barbara Liskov', 'Claude Shannon', 'Donald Knuth', 'Edsger Dijkstra'].entries()) {
       const [firstName, lastName] = name.split(' ');
-      const res = await create({ email: `${firstName!.toLowerCase()}@example.com`, phone: `+1415555020${i}`, firstName, lastName, emailRating: i * 10 }, listWs.key);
+      const res = await create(
+        { email: `${firstName!.toLowerCase()}@example.com`, phone: `+1415555020${i}`, firstName, lastName, emailRating: i * 10 },
+        listWs.key,
+      );
       ids.push(res.body.id);
     }
   });
@@ -364,7 +392,9 @@ describe('inputs Postgres would refuse are 4xx, not 500', () => {
 
   test('concurrent upserts of one new phone create one contact', async () => {
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'phone', contact: { phone: '+14155550377', firstName: `Racer${i}` } } })),
+      Array.from({ length: 5 }, (_, i) =>
+        t.h.request('POST', '/v1/contacts/upsert', { key: t.ws.key, body: { matchBy: 'phone', contact: { phone: '+14155550377', firstName: `Racer${i}` } } }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
     expect(new Set(results.map((r) => r.body.contact.id)).size).toBe(1);

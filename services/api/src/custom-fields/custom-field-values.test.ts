@@ -18,7 +18,7 @@ describe('mergeCustomFields', () => {
     ['null removes the key', { plan: null }, {}],
   ] as const)('accepts %s', (_what, changes, expected) => {
     expect(mergeCustomFields(definitions, { plan: 'basic' }, { ...changes }, 'body.customFields')).toEqual({
-      fields: { ...(('plan' in changes) ? {} : { plan: 'basic' }), ...expected },
+      fields: { ...('plan' in changes ? {} : { plan: 'basic' }), ...expected },
     });
   });
 
@@ -63,6 +63,16 @@ describe('custom dates hold the years segment dates hold (1000 to 9999)', () => 
 test('merging keeps "__proto__", "constructor" and "prototype" already stored as own keys', () => {
   // As pg parses jsonb: JSON.parse makes "__proto__" an own key.
   const current = JSON.parse('{"__proto__":"old","constructor":"c"}');
-  const merged = mergeCustomFields(new Map([['constructor', 'string'], ['prototype', 'number']] as const), current, { constructor: null, prototype: 2 });
-  expect('fields' in merged && Object.entries(merged.fields)).toEqual([['__proto__', 'old'], ['prototype', 2]]);
+  const merged = mergeCustomFields(
+    new Map([
+      ['constructor', 'string'],
+      ['prototype', 'number'],
+    ] as const),
+    current,
+    { constructor: null, prototype: 2 },
+  );
+  expect('fields' in merged && Object.entries(merged.fields)).toEqual([
+    ['__proto__', 'old'],
+    ['prototype', 2],
+  ]);
 });

@@ -17,7 +17,11 @@ test('every definition once, by key; definitions added while paging are neither 
   const walked = await walkList(t.h, ws.key, '/v1/custom-fields', 3, async (pagesRead) => {
     if (pagesRead === 1) for (const key of ['f01', 'f14']) await define(key, ws.key, 'number');
   });
-  expect(walked.pages.map(keysOf)).toEqual([['f03', 'f05', 'f07'], ['f09', 'f11', 'f13'], ['f14', 'f15']]);
+  expect(walked.pages.map(keysOf)).toEqual([
+    ['f03', 'f05', 'f07'],
+    ['f09', 'f11', 'f13'],
+    ['f14', 'f15'],
+  ]);
   expect(walked.items[0]).toEqual({ key: 'f03', type: 'string', createdAt: expect.any(String) });
   expect(keysOf((await walkList(t.h, other.key, '/v1/custom-fields', 1000)).items)).toEqual(['f08']);
 });
@@ -27,7 +31,11 @@ test('each page keeps `limit`: how many definitions a workspace may hold, whatev
   for (const key of ['a', 'b']) await define(key, ws.key);
   const page = await t.h.request('GET', '/v1/custom-fields?limit=1', { key: ws.key });
   expect(page.body).toEqual({ items: [expect.objectContaining({ key: 'a' })], nextCursor: expect.any(String), limit: 100 });
-  expect((await t.h.request('GET', '/v1/custom-fields', { key: ws.key })).body).toEqual({ items: [expect.objectContaining({ key: 'a' }), expect.objectContaining({ key: 'b' })], nextCursor: null, limit: 100 });
+  expect((await t.h.request('GET', '/v1/custom-fields', { key: ws.key })).body).toEqual({
+    items: [expect.objectContaining({ key: 'a' }), expect.objectContaining({ key: 'b' })],
+    nextCursor: null,
+    limit: 100,
+  });
 });
 
 test('limit and cursor are checked', async () => {

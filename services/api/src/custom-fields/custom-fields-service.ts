@@ -30,13 +30,18 @@ interface DefinitionRow {
 async function lockDefinition(client: PoolClient, workspaceId: string, key: string): Promise<DefinitionRow> {
   // The same per-workspace lock creating a definition takes: a rename cannot race a create of its new key.
   await lockForTransaction(client, `custom-fields:${workspaceId}`);
-  const { rows } = await client.query('select key, type, pending_change from custom_field_definitions where workspace_id = $1 and key = $2 for update', [workspaceId, key]);
+  const { rows } = await client.query('select key, type, pending_change from custom_field_definitions where workspace_id = $1 and key = $2 for update', [
+    workspaceId,
+    key,
+  ]);
   if (!rows[0]) throw new NotFoundError(`Custom field ${key}`);
   const definition = { key: rows[0].key, type: rows[0].type, pendingChange: rows[0].pending_change };
-  if (definition.pendingChange) throw new ConflictError(`Custom field ${key} is being ${definition.pendingChange === 'rename' ? 'renamed' : 'deleted'}; wait for its job to end`);
+  if (definition.pendingChange)
+    throw new ConflictError(`Custom field ${key} is being ${definition.pendingChange === 'rename' ? 'renamed' : 'deleted'}; wait for its job to end`);
   // The new key of a rename still running is receiving values: deleting or renaming it now would
   // strand the values its job has yet to move.
-  if (await pendingJobExists(client, workspaceId, CUSTOM_FIELD_RENAME_JOB, { to: key })) throw new ConflictError(`Custom field ${key} is the new key of a rename still running; wait for its job to end`);
+  if (await pendingJobExists(client, workspaceId, CUSTOM_FIELD_RENAME_JOB, { to: key }))
+    throw new ConflictError(`Custom field ${key} is the new key of a rename still running; wait for its job to end`);
   return definition;
 }
 
@@ -90,7 +95,12 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
   return {
     /** A page of definitions, with the per-workspace limit. */
     async list(workspaceId: string, page: ListQuery) {
-      const definitions = await textKeyedPage(page, 'custom-fields', (range) => listDefinitions(pool, workspaceId, range), (d) => d.key);
+      const definitions = await textKeyedPage(
+        page,
+        'custom-fields',
+        (range) => listDefinitions(pool, workspaceId, range),
+        (d) => d.key,
+      );
       // `limit` stays what it always was in this answer: how many definitions a workspace may hold (not the page size).
       return { ...definitions, limit: LIMITS.customFieldsPerWorkspace };
     },
@@ -136,14 +146,24 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
         await client.query(`update custom_field_definitions set pending_change = 'rename' where workspace_id = $1 and key = $2`, [workspaceId, key]);
         const users = dependentsOf(await listSegments(client, workspaceId), usesField(key)).direct;
         await replaceConditions(client, workspaceId, new Map(users.map((s) => [s.id, renameCustomFieldIn(s.condition, key, to)])));
-        return insertJob(client, workspaceId, CUSTOM_FIELD_RENAME_JOB, { key, to, segmentsRewritten: users.map((s) => s.name) }, await contactCount(client, workspaceId, key));
+        return insertJob(
+          client,
+          workspaceId,
+          CUSTOM_FIELD_RENAME_JOB,
+          { key, to, segmentsRewritten: users.map((s) => s.name) },
+          await contactCount(client, workspaceId, key),
+        );
       });
     },
 
     deleteChunk: (client: PoolClient, job: Job) => rewriteChunk(client, job, 'custom_fields - $3::text'),
     // A value written under the new key since the rename began is newer: it wins over the moved one.
     renameChunk: (client: PoolClient, job: Job) =>
-      rewriteChunk(client, job, `case when custom_fields ? $4::text then custom_fields - $3::text else (custom_fields - $3::text) || jsonb_build_object($4::text, custom_fields -> $3::text) end`),
+      rewriteChunk(
+        client,
+        job,
+        `case when custom_fields ? $4::text then custom_fields - $3::text else (custom_fields - $3::text) || jsonb_build_object($4::text, custom_fields -> $3::text) end`,
+      ),
   };
 }
 export type CustomFieldsService = ReturnType<typeof createCustomFieldsService>;

@@ -25,7 +25,13 @@ export async function listDefinitions(client: Queryable, workspaceId: string, ra
   return rows.map((r) => ({ key: r.key, type: r.type, createdAt: r.created_at.toISOString() }));
 }
 
-export async function insertDefinition(client: Queryable, workspaceId: string, key: string, type: CustomFieldType, limit: number): Promise<CustomFieldDefinition> {
+export async function insertDefinition(
+  client: Queryable,
+  workspaceId: string,
+  key: string,
+  type: CustomFieldType,
+  limit: number,
+): Promise<CustomFieldDefinition> {
   // Serialise definition writes per workspace so the limit check cannot be raced past.
   await lockForTransaction(client, `custom-fields:${workspaceId}`);
   const { rows: count } = await client.query('select count(*)::int as n from custom_field_definitions where workspace_id = $1', [workspaceId]);
@@ -33,10 +39,11 @@ export async function insertDefinition(client: Queryable, workspaceId: string, k
     throw new ConflictError(`A workspace holds at most ${limit} custom fields`, [{ field: 'body.key', rule: `at most ${limit} custom fields per workspace` }]);
   }
   try {
-    const { rows } = await client.query(
-      'insert into custom_field_definitions (workspace_id, key, type) values ($1, $2, $3) returning key, type, created_at',
-      [workspaceId, key, type],
-    );
+    const { rows } = await client.query('insert into custom_field_definitions (workspace_id, key, type) values ($1, $2, $3) returning key, type, created_at', [
+      workspaceId,
+      key,
+      type,
+    ]);
     return { key: rows[0].key, type: rows[0].type, createdAt: rows[0].created_at.toISOString() };
   } catch (err) {
     if ((err as { code?: string }).code === '23505') {

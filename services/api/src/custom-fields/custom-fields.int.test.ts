@@ -12,10 +12,17 @@ let ids: string[] = [];
 beforeAll(async () => {
   h = await startApiHarness({ relay: true, jobRunner: true, indexer: true });
   ws = await h.createWorkspace();
-  for (const [key, type] of [['plan', 'string'], ['seats', 'number']]) expect((await call('POST', '/v1/custom-fields', { key, type })).status).toBe(201);
+  for (const [key, type] of [
+    ['plan', 'string'],
+    ['seats', 'number'],
+  ])
+    expect((await call('POST', '/v1/custom-fields', { key, type })).status).toBe(201);
   const batch = await call('POST', '/v1/contacts/batch-upsert', {
     matchBy: 'email',
-    contacts: Array.from({ length: 5 }, (_, i) => ({ email: `f${i}@example.com`, customFields: { plan: i < 3 ? 'pro' : 'free', ...(i === 0 ? { seats: 10 } : {}) } })),
+    contacts: Array.from({ length: 5 }, (_, i) => ({
+      email: `f${i}@example.com`,
+      customFields: { plan: i < 3 ? 'pro' : 'free', ...(i === 0 ? { seats: 10 } : {}) },
+    })),
   });
   ids = batch.body.results.map((r: { id: string }) => r.id);
   await expectSearchIndexConverges(h.env, ws.id);
@@ -25,7 +32,11 @@ afterAll(async () => h?.stop());
 function call(method: string, path: string, body?: unknown, key = ws.key) {
   return h.request(method, path, { key, body });
 }
-const finished = (jobId: string) => eventually(async () => (await call('GET', `/v1/jobs/${jobId}`)).body, (j) => j.status === 'succeeded' || j.status === 'failed');
+const finished = (jobId: string) =>
+  eventually(
+    async () => (await call('GET', `/v1/jobs/${jobId}`)).body,
+    (j) => j.status === 'succeeded' || j.status === 'failed',
+  );
 const count = async (query: object) => (await call('POST', '/v1/segments/count', { queries: [query] })).body.results[0];
 
 test('a rename moves every value and rewrites the saved segments that use the field', async () => {
@@ -55,13 +66,19 @@ test('deleting a field saved segments use is a 409 naming them; forced, they are
   const segment = (await call('POST', '/v1/segments', { name: 'Big teams', text: 'custom:seats > 5' })).body;
   const refused = await call('DELETE', '/v1/custom-fields/seats');
   expect(refused.status).toBe(409);
-  expect(refused.body.errors[0]).toEqual({ field: 'params.key', rule: `is used by saved segments "Big teams" (${segment.id}); change them first, or pass force=true to delete anyway and mark them broken` });
+  expect(refused.body.errors[0]).toEqual({
+    field: 'params.key',
+    rule: `is used by saved segments "Big teams" (${segment.id}); change them first, or pass force=true to delete anyway and mark them broken`,
+  });
   const started = await call('DELETE', '/v1/custom-fields/seats?force=true');
   expect(started.status).toBe(202);
   expect((await finished(started.body.id)).status).toBe('succeeded');
   expect((await call('GET', `/v1/contacts/${ids[0]}`)).body.customFields).toEqual({ tier: 'pro' });
   const broken = (await call('GET', `/v1/segments/${segment.id}`)).body;
-  expect(broken).toMatchObject({ text: 'custom:seats > 5', broken: { reason: 'custom field seats was deleted', missing: [{ kind: 'customField', key: 'seats' }] } });
+  expect(broken).toMatchObject({
+    text: 'custom:seats > 5',
+    broken: { reason: 'custom field seats was deleted', missing: [{ kind: 'customField', key: 'seats' }] },
+  });
   expect(await count({ segmentId: segment.id })).toMatchObject({ status: 409 });
   expect((await call('GET', '/v1/custom-fields')).body.items.map((d: { key: string }) => d.key)).toEqual(['tier']);
 });

@@ -14,7 +14,12 @@ function contact(over: Partial<ContactSnapshot> = {}): ContactSnapshot {
 
 test('fills empty fields from the oldest merged contact first and reports conflicting values', () => {
   const kept = contact({ firstName: 'Ada', address: { street: null, city: 'Paris', region: null, postalCode: null, country: null } });
-  const a = contact({ email: 'a@example.com', firstName: 'Adeline', lastName: 'Lovelace', address: { street: '1 Rue', city: 'Lyon', region: null, postalCode: null, country: 'FR' } });
+  const a = contact({
+    email: 'a@example.com',
+    firstName: 'Adeline',
+    lastName: 'Lovelace',
+    address: { street: '1 Rue', city: 'Lyon', region: null, postalCode: null, country: 'FR' },
+  });
   const b = contact({ email: 'b@example.com', lastName: 'Lovelace' });
   const plan = planMerge(kept, [a, b]);
   expect(plan.fields).toEqual({ email: 'a@example.com', lastName: 'Lovelace', address: { street: '1 Rue', country: 'FR' } });
@@ -27,7 +32,13 @@ test('fills empty fields from the oldest merged contact first and reports confli
 
 test('custom fields and tags are added, the strictest status wins', () => {
   const kept = contact({ customFields: { plan: 'pro' }, tagIds: ['t1'], phoneStatus: 'opted_out' });
-  const other = contact({ email: 'b@x.io', customFields: { plan: 'free', seats: 3 }, tagIds: ['t1', 't2'], emailStatus: 'unsubscribed', phoneStatus: 'active' });
+  const other = contact({
+    email: 'b@x.io',
+    customFields: { plan: 'free', seats: 3 },
+    tagIds: ['t1', 't2'],
+    emailStatus: 'unsubscribed',
+    phoneStatus: 'active',
+  });
   const plan = planMerge(kept, [other]);
   expect(plan.customFields).toEqual({ plan: 'pro', seats: 3 });
   expect(plan.tagIds).toEqual(['t2']);

@@ -28,7 +28,11 @@ async function applyMerge(client: PoolClient, workspaceId: string, keptId: strin
   let statusChanged = false;
   for (const channel of ['email', 'phone'] as const) {
     const stricter = plan.statuses[channel];
-    if (stricter && (await setChannelStatus(client, workspaceId, keptId, channel, stricter.status, `merged: the stricter status of duplicate ${stricter.from}`))) statusChanged = true;
+    if (
+      stricter &&
+      (await setChannelStatus(client, workspaceId, keptId, channel, stricter.status, `merged: the stricter status of duplicate ${stricter.from}`))
+    )
+      statusChanged = true;
   }
   // The suppressions of the merged contacts were kept when they were deleted; the kept contact's own
   // (possibly new) address and status join them.
@@ -54,14 +58,29 @@ export function createDuplicatesService(deps: { pool: Pool }) {
         const others = holders.filter((h) => h.id !== kept.id);
         // Oldest first, so an empty field is filled from the earliest duplicate that has it.
         const byAge = new Map(others.map((o, i) => [o.id, i]));
-        const merged = r.action === 'merge' ? (await loadSnapshots(client, workspaceId, others.map((o) => o.id))).sort((a, b) => byAge.get(a.id)! - byAge.get(b.id)!) : [];
+        const merged =
+          r.action === 'merge'
+            ? (
+                await loadSnapshots(
+                  client,
+                  workspaceId,
+                  others.map((o) => o.id),
+                )
+              ).sort((a, b) => byAge.get(a.id)! - byAge.get(b.id)!)
+            : [];
         const plan = r.action === 'merge' ? planMerge((await loadSnapshot(client, workspaceId, kept.id))!, merged) : undefined;
 
         // The duplicates go first: a deleted contact leaves the unique index of live emails, so the
         // kept contact can take a duplicate's email in the same transaction.
         const reason = `duplicate ${r.field}: ${r.action === 'merge' ? 'merged into' : 'removed in favour of'} ${kept.id}`;
         for (const other of others) await softDeleteContact(client, workspaceId, other.id, reason);
-        await emitContactEvents(client, workspaceId, others.map((o) => o.id), 'contact.deleted', () => ({ reason }));
+        await emitContactEvents(
+          client,
+          workspaceId,
+          others.map((o) => o.id),
+          'contact.deleted',
+          () => ({ reason }),
+        );
 
         const changed = plan ? await applyMerge(client, workspaceId, kept.id, plan) : false;
         return {

@@ -26,12 +26,24 @@ export interface DuplicateContact {
 }
 
 /** The live contacts holding `value`, oldest first (locked in id order, as every writer locks, when `lock`). */
-export async function contactsWithValue(client: Queryable, workspaceId: string, field: DuplicateField, value: string, lock = false): Promise<DuplicateContact[]> {
+export async function contactsWithValue(
+  client: Queryable,
+  workspaceId: string,
+  field: DuplicateField,
+  value: string,
+  lock = false,
+): Promise<DuplicateContact[]> {
   const { rows } = await client.query(
     `select id, first_name, last_name, created_at, updated_at from contacts
       where workspace_id = $1 and ${field} = $2 and deleted_at is null order by id${lock ? ' for update' : ''}`,
     [workspaceId, value],
   );
   rows.sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
-  return rows.map((r) => ({ id: r.id, firstName: r.first_name, lastName: r.last_name, createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  }));
 }

@@ -54,7 +54,12 @@ test('merge keeps the earliest, moves tags and labels onto it, and soft-deletes 
   for (const id of [b, c]) expect((await get(`/v1/contacts/${id}`)).body.deletedAt).not.toBeNull();
   const events = (await t.h.outboxEvents(t.ws.id)).map((e) => [e.type, e.aggregateId]);
   // The duplicates are deleted first (in id order), then the kept contact changes once.
-  expect(events.slice(0, 2).sort()).toEqual([['contact.deleted', b], ['contact.deleted', c]].sort());
+  expect(events.slice(0, 2).sort()).toEqual(
+    [
+      ['contact.deleted', b],
+      ['contact.deleted', c],
+    ].sort(),
+  );
   expect(events.slice(2)).toEqual([['contact.upserted', a]]);
   expect((await t.h.outboxEvents(t.ws.id))[2]!.payload.contact).toMatchObject({ id: a, version: kept.version, labels: { tier: 'gold', source: 'b' } });
   expect((await get('/v1/duplicates/phone')).body.items.map((i: { value: string }) => i.value)).not.toContain('+14155550311');
@@ -92,7 +97,7 @@ test('action missing -> 400 naming body.action and its values; nothing is resolv
   expect((await get('/v1/duplicates/phone')).body.items.map((i: { value: string }) => i.value)).toContain('+14155550351');
 });
 
-test('merge fills the kept contact\'s empty email, names, address and custom fields from the duplicate', async () => {
+test("merge fills the kept contact's empty email, names, address and custom fields from the duplicate", async () => {
   const phone = '+14155550361';
   await t.h.request('POST', '/v1/custom-fields', { key: t.ws.key, body: { key: 'plan', type: 'string' } });
   const kept = (await post('/v1/contacts', { phone, firstName: 'Ada' })).body;
@@ -110,7 +115,11 @@ test('merge fills the kept contact\'s empty email, names, address and custom fie
   ).body;
   const res = await post('/v1/duplicates/resolve', { field: 'phone', value: phone, keep: 'earliest', action: 'merge' });
   expect(res.status).toBe(200);
-  expect(res.body).toMatchObject({ kept: kept.id, deleted: [dup.id], notCarriedOver: [{ contactId: dup.id, field: 'firstName', rule: "the kept contact's own value is kept" }] });
+  expect(res.body).toMatchObject({
+    kept: kept.id,
+    deleted: [dup.id],
+    notCarriedOver: [{ contactId: dup.id, field: 'firstName', rule: "the kept contact's own value is kept" }],
+  });
   const after = (await get(`/v1/contacts/${kept.id}`)).body;
   expect(after).toMatchObject({
     email: 'ada.merged@example.com', // moved within one transaction: the duplicate was deleted first, so the unique email rule holds

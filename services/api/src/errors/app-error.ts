@@ -72,10 +72,6 @@ export class PayloadTooLargeError extends AppError {
 /** The search index has not shown a write yet within the wait the request allowed. */
 export class NotYetConsistentError extends AppError {
   constructor(pending: number, waitedMs: number) {
-    super(
-      503,
-      'Not yet consistent',
-      `${pending} written contact(s) were not yet searchable after ${waitedMs} ms; retry, or pass a longer waitMs`,
-    );
+    super(503, 'Not yet consistent', `${pending} written contact(s) were not yet searchable after ${waitedMs} ms; retry, or pass a longer waitMs`);
   }
 }

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 async function call(method: string, path: string, headers: Record<string, string>, body?: unknown) {
-  const res = await fetch(`${api.url}${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const parsed: any = await res.json();
   // Every answer is what the OpenAPI document promises. The document lists no 500 (no input may
   // cause one): a dependency's failure still answers the one Problem shape, its errorId included.
@@ -81,7 +85,10 @@ test('a snapshot whose search Elasticsearch refuses fails with our message and a
   expect(many.status).toBe(200);
   for (const [i, result] of many.body.results.entries()) {
     // The index is missing: not the query's fault, so a 503 in its place (a retry may succeed).
-    expect(result).toMatchObject({ status: 503, errors: [{ field: `body.queries.${i}`, rule: expect.stringMatching(/^could not be counted now \(error id [0-9a-f-]{36}\)$/) }] });
+    expect(result).toMatchObject({
+      status: 503,
+      errors: [{ field: `body.queries.${i}`, rule: expect.stringMatching(/^could not be counted now \(error id [0-9a-f-]{36}\)$/) }],
+    });
     expect(JSON.stringify(result)).not.toMatch(rawElasticsearchText);
     const queryErrorId = /error id ([0-9a-f-]{36})/.exec(result.errors[0].rule)![1];
     expect(JSON.stringify(logLines.find((line) => line.errorId === queryErrorId)!.err)).toMatch(rawElasticsearchText);

@@ -84,21 +84,66 @@ describe('column names', () => {
     expect(exportColumnName(column!)).toBe(name);
   });
 
-  test.each(['password', 'constructor', '__proto__', 'toString', 'firstName', 'label_', 'label_a b', 'custom_', 'custom_Score', 'custom___proto__', 'Email', ''])(
-    '%j is not a column',
-    (name) => expect(parseExportColumn(name)).toBeUndefined(),
-  );
+  test.each([
+    'password',
+    'constructor',
+    '__proto__',
+    'toString',
+    'firstName',
+    'label_',
+    'label_a b',
+    'custom_',
+    'custom_Score',
+    'custom___proto__',
+    'Email',
+    '',
+  ])('%j is not a column', (name) => expect(parseExportColumn(name)).toBeUndefined());
 
   test('the default: id, the standard columns in the format order, label keys, then custom fields, each sorted by code unit', () => {
     const names = defaultExportColumns(['tier', '__proto__', 'Zone', 'constructor', 'tier'], ['score', 'constructor', 'birthday']).map(exportColumnName);
-    expect(names).toEqual(['id', ...Object.keys(STANDARD_COLUMNS), 'label_Zone', 'label___proto__', 'label_constructor', 'label_tier', 'custom_birthday', 'custom_constructor', 'custom_score']);
-    expect(names.slice(1, 20)).toEqual(['email', 'phone', 'first_name', 'last_name', 'street', 'city', 'region', 'postal_code', 'country', 'timezone', 'language', 'email_status', 'phone_status', 'email_rating', 'source', 'consent_at', 'subscription_categories', 'created_at', 'tags']);
+    expect(names).toEqual([
+      'id',
+      ...Object.keys(STANDARD_COLUMNS),
+      'label_Zone',
+      'label___proto__',
+      'label_constructor',
+      'label_tier',
+      'custom_birthday',
+      'custom_constructor',
+      'custom_score',
+    ]);
+    expect(names.slice(1, 20)).toEqual([
+      'email',
+      'phone',
+      'first_name',
+      'last_name',
+      'street',
+      'city',
+      'region',
+      'postal_code',
+      'country',
+      'timezone',
+      'language',
+      'email_status',
+      'phone_status',
+      'email_rating',
+      'source',
+      'consent_at',
+      'subscription_categories',
+      'created_at',
+      'tags',
+    ]);
   });
 
   test('chosen columns keep their order; every bad name is a problem naming its index', () => {
     const defined = new Set(['score']);
     expect(checkExportColumns(['email', 'id', 'custom_score', 'label_tier'], defined, 'body.columns')).toEqual({
-      columns: [{ kind: 'standard', column: 'email' }, { kind: 'id' }, { kind: 'custom', key: 'score' }, { kind: 'label', key: 'tier' }] satisfies ExportColumn[],
+      columns: [
+        { kind: 'standard', column: 'email' },
+        { kind: 'id' },
+        { kind: 'custom', key: 'score' },
+        { kind: 'label', key: 'tier' },
+      ] satisfies ExportColumn[],
     });
     const checked = checkExportColumns(['email', 'password', 'custom_shoe', 'email', 'label_a b'], defined, 'body.columns');
     expect('problems' in checked && checked.problems.map((p) => [p.field, p.rule.split(':')[0]])).toEqual([
@@ -110,7 +155,12 @@ describe('column names', () => {
   });
 
   test('`labels` stands for a column per label key, sorted, leaving out keys also named alone; twice is a repeat', () => {
-    const checked = checkExportColumns(['email', 'labels', 'label_tier', 'custom_score'], new Set(['score']), 'body.columns', ['utm', 'tier', '__proto__', 'utm']);
+    const checked = checkExportColumns(['email', 'labels', 'label_tier', 'custom_score'], new Set(['score']), 'body.columns', [
+      'utm',
+      'tier',
+      '__proto__',
+      'utm',
+    ]);
     expect('columns' in checked && checked.columns.map(exportColumnName)).toEqual(['email', 'label___proto__', 'label_utm', 'label_tier', 'custom_score']);
     expect(checkExportColumns(['labels'], new Set(), 'body.columns', [])).toEqual({ columns: [] });
     const twice = checkExportColumns(['labels', 'labels'], new Set(), 'body.columns', ['a']);
@@ -127,7 +177,12 @@ describe('cells', () => {
     { description: 'a line break inside a cell is quoted', contact: full, columns: ['street'], expected: '"1 Main St\nFlat 2"\r\n' },
     { description: 'address fields', contact: full, columns: ['city', 'region', 'postal_code', 'country'], expected: 'Paris,IDF,75001,FR\r\n' },
     { description: 'statuses as stored', contact: full, columns: ['email_status', 'phone_status'], expected: 'unsubscribed,blacklisted\r\n' },
-    { description: 'dates in ISO 8601', contact: full, columns: ['consent_at', 'created_at'], expected: '2024-01-02T03:04:05.678Z,2023-05-06T07:08:09.010Z\r\n' },
+    {
+      description: 'dates in ISO 8601',
+      contact: full,
+      columns: ['consent_at', 'created_at'],
+      expected: '2024-01-02T03:04:05.678Z,2023-05-06T07:08:09.010Z\r\n',
+    },
     { description: 'numbers and enums', contact: full, columns: ['email_rating', 'source', 'timezone', 'language'], expected: '87,import,Europe/Paris,fr\r\n' },
     { description: 'subscription categories as a list', contact: full, columns: ['subscription_categories'], expected: 'news|offers\r\n' },
     {
@@ -136,13 +191,42 @@ describe('cells', () => {
       columns: ['tags'],
       expected: `"'=cmd|A\\|B\\\\C|Smith, Jo"\r\n`,
     },
-    { description: 'a tag without a name (deleted meanwhile) is left out', contact: { ...full, tagIds: [TAG_GONE, TAG_COMMA] }, columns: ['tags'], expected: '"Smith, Jo"\r\n' },
-    { description: 'labels, "__proto__" and "constructor" included, a leading "-" defused', contact: full, columns: ['label_tier', 'label___proto__', 'label_constructor'], expected: "gold,p1,'-c1\r\n" },
-    { description: 'custom fields of every type, "constructor" included', contact: full, columns: ['custom_score', 'custom_vip', 'custom_birthday', 'custom_constructor'], expected: '42,true,1990-02-03,built\r\n' },
+    {
+      description: 'a tag without a name (deleted meanwhile) is left out',
+      contact: { ...full, tagIds: [TAG_GONE, TAG_COMMA] },
+      columns: ['tags'],
+      expected: '"Smith, Jo"\r\n',
+    },
+    {
+      description: 'labels, "__proto__" and "constructor" included, a leading "-" defused',
+      contact: full,
+      columns: ['label_tier', 'label___proto__', 'label_constructor'],
+      expected: "gold,p1,'-c1\r\n",
+    },
+    {
+      description: 'custom fields of every type, "constructor" included',
+      contact: full,
+      columns: ['custom_score', 'custom_vip', 'custom_birthday', 'custom_constructor'],
+      expected: '42,true,1990-02-03,built\r\n',
+    },
     {
       description: 'null, absent and empty lists are empty cells; an absent "__proto__" or "constructor" is not the prototype',
       contact: empty,
-      columns: ['email', 'first_name', 'street', 'country', 'consent_at', 'email_rating', 'subscription_categories', 'tags', 'label___proto__', 'label_constructor', 'label_tier', 'custom_constructor', 'custom_score'],
+      columns: [
+        'email',
+        'first_name',
+        'street',
+        'country',
+        'consent_at',
+        'email_rating',
+        'subscription_categories',
+        'tags',
+        'label___proto__',
+        'label_constructor',
+        'label_tier',
+        'custom_constructor',
+        'custom_score',
+      ],
       expected: ',,,,,,,,,,,,\r\n',
     },
   ];

@@ -7,15 +7,7 @@
 // paged). Cells hold what is stored (ISO dates, statuses as they are, tag names, empty for null),
 // so an export imports back unchanged.
 import type { Response } from 'express';
-import {
-  assertNever,
-  ContactSnapshot,
-  CustomFieldKey,
-  EsClient,
-  LabelKey,
-  Logger,
-  Pool,
-} from '@segmenter/shared';
+import { assertNever, ContactSnapshot, CustomFieldKey, EsClient, LabelKey, Logger, Pool } from '@segmenter/shared';
 import {
   CUSTOM_FIELD_COLUMN_PREFIX,
   byCodeUnits,
@@ -47,11 +39,7 @@ const ID_COLUMN = 'id';
  */
 export const ALL_LABELS_COLUMN = 'labels';
 
-export type ExportColumn =
-  | { kind: 'id' }
-  | { kind: 'standard'; column: StandardColumn }
-  | { kind: 'label'; key: string }
-  | { kind: 'custom'; key: string };
+export type ExportColumn = { kind: 'id' } | { kind: 'standard'; column: StandardColumn } | { kind: 'label'; key: string } | { kind: 'custom'; key: string };
 
 export type SegmentQuery = { segmentId: string } | ConditionInput;
 
@@ -137,7 +125,9 @@ export function checkExportColumns(
       const keys = sortedKeys(labelKeys).filter((key) => !named.has(labelColumn(key)));
       columns.push(...keys.map((key) => ({ kind: 'label', key }) as const));
     } else if (!column) {
-      const rule = seen.has(name) ? `repeats column ${name}` : `is not a column of the contact file: use id, ${Object.keys(STANDARD_COLUMNS).join(', ')}, label_<key>, custom_<key> or ${ALL_LABELS_COLUMN} (every label_<key>)`;
+      const rule = seen.has(name)
+        ? `repeats column ${name}`
+        : `is not a column of the contact file: use id, ${Object.keys(STANDARD_COLUMNS).join(', ')}, label_<key>, custom_<key> or ${ALL_LABELS_COLUMN} (every label_<key>)`;
       problems.push({ field: `${at}.${i}`, rule });
     } else if (column.kind === 'custom' && !customFieldKeys.has(column.key)) {
       problems.push({ field: `${at}.${i}`, rule: `names custom field ${column.key}, which is not defined in this workspace` });
@@ -189,11 +179,14 @@ export function contactCells(contact: ContactSnapshot, columns: readonly ExportC
 
 export const exportFileName = (now: Date) => `contacts-${now.toISOString().slice(0, 10)}.csv`;
 
-
 async function exportColumns(pool: Pool, context: ResolutionContext, request: ContactExportOptions): Promise<ExportColumn[]> {
   const { workspaceId } = context;
   const definitions = await context.definitions();
-  if (!request.columns) return defaultExportColumns((await labelKeyCounts(pool, workspaceId)).map((k) => k.key), definitions.keys());
+  if (!request.columns)
+    return defaultExportColumns(
+      (await labelKeyCounts(pool, workspaceId)).map((k) => k.key),
+      definitions.keys(),
+    );
   const labelKeys = request.columns.includes(ALL_LABELS_COLUMN) ? (await labelKeyCounts(pool, workspaceId)).map((k) => k.key) : [];
   const checked = checkExportColumns(request.columns, new Set(definitions.keys()), request.columnsAt, labelKeys);
   if ('problems' in checked) throw new ValidationError(checked.problems);
@@ -230,7 +223,13 @@ async function openContactPages(deps: ContactExportDependencies, context: Resolu
     case 'deleted': {
       // The contact list's own query (filter, keyset cursor), oldest first: a contact created
       // during the export lands after the cursor and is included, none is sent twice.
-      const options = { deleted: source.kind === 'deleted', sort: 'created', order: 'asc', limit: MEMBER_PAGE_SIZE, q: source.kind === 'search' ? source.q : undefined } as const;
+      const options = {
+        deleted: source.kind === 'deleted',
+        sort: 'created',
+        order: 'asc',
+        limit: MEMBER_PAGE_SIZE,
+        q: source.kind === 'search' ? source.q : undefined,
+      } as const;
       return {
         async *pages(stop) {
           let cursor: string | undefined;

@@ -18,7 +18,11 @@ function call(method: string, path: string, body?: unknown, key = ws.key) {
 }
 
 async function exportCsv(body: unknown, key = ws.key) {
-  const res = await fetch(`${h.api.url}/v1/exports/contacts`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${h.api.url}/v1/exports/contacts`, {
+    method: 'POST',
+    headers: { 'x-api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   expect(text.endsWith('\r\n') || res.status !== 200).toBe(true);
   // Rows end in CRLF; no cell of these contacts holds a line break, so splitting on CRLF gives the rows.
@@ -65,7 +69,13 @@ beforeAll(async () => {
   h = await startApiHarness({ relay: true, indexer: true, jobRunner: true });
   ws = await h.createWorkspace();
   other = await h.createWorkspace();
-  for (const [key, type] of [['score', 'number'], ['birthday', 'date'], ['vip', 'boolean'], ['constructor', 'string']]) await ok('POST', '/v1/custom-fields', { key, type });
+  for (const [key, type] of [
+    ['score', 'number'],
+    ['birthday', 'date'],
+    ['vip', 'boolean'],
+    ['constructor', 'string'],
+  ])
+    await ok('POST', '/v1/custom-fields', { key, type });
   await ok('POST', '/v1/tags', { name: 'A|B' });
   await ok('POST', '/v1/tags', { name: 'Smith, Jo' });
 
@@ -142,7 +152,10 @@ describe('a search', () => {
 
   test('chosen columns, in the chosen order', async () => {
     const res = await exportCsv({ search: { q: 'ann@' }, columns: ['email', 'tags', 'label___proto__', 'custom_constructor', 'label_constructor', 'id'] });
-    expect(res.lines).toEqual(['email,tags,label___proto__,custom_constructor,label_constructor,id', `ann@example.com,"A\\|B|Smith, Jo",p1,built,'-c1,${c.ann.id}`]);
+    expect(res.lines).toEqual([
+      'email,tags,label___proto__,custom_constructor,label_constructor,id',
+      `ann@example.com,"A\\|B|Smith, Jo",p1,built,'-c1,${c.ann.id}`,
+    ]);
   });
 });
 
@@ -178,7 +191,13 @@ describe('bad requests', () => {
 describe('workspace isolation', () => {
   test("a key of another workspace never sees this workspace's contacts, from any source", async () => {
     const mine = new Set(Object.values(c).map((contact) => contact.id));
-    const sources = [{ segment: { text: 'label:tier = gold' } }, { segment: { condition: { kind: 'sendable', channel: 'email' } } }, { search: {} }, { search: { q: 'ann@' } }, { deleted: true }];
+    const sources = [
+      { segment: { text: 'label:tier = gold' } },
+      { segment: { condition: { kind: 'sendable', channel: 'email' } } },
+      { search: {} },
+      { search: { q: 'ann@' } },
+      { deleted: true },
+    ];
     for (const source of sources) {
       const res = await exportCsv({ ...source, columns: ['id'] }, other.key);
       expect([JSON.stringify(source), res.status, res.lines.filter((l) => mine.has(l))]).toEqual([JSON.stringify(source), 200, []]);
@@ -225,7 +244,10 @@ describe('a large segment', () => {
       const batch = await ok(
         'POST',
         '/v1/contacts/batch-upsert',
-        { matchBy: 'email', contacts: Array.from({ length: Math.min(1000, 2500 - start) }, (_, i) => ({ email: `x${start + i}@example.com`, firstName: `X${start + i}` })) },
+        {
+          matchBy: 'email',
+          contacts: Array.from({ length: Math.min(1000, 2500 - start) }, (_, i) => ({ email: `x${start + i}@example.com`, firstName: `X${start + i}` })),
+        },
         big.key,
       );
       bigIds.push(...batch.results.map((r: { id: string }) => r.id));

@@ -40,27 +40,43 @@ export function errorHandler(log: Logger, bodyLimit: string) {
     const appError = toAppError(err, bodyLimit);
     if (appError) {
       // res.json (not send) so the Idempotency-Key capture sees error answers too.
-      res.status(appError.status).type('application/problem+json').json({ ...appError.toJSON(), instance: req.originalUrl });
+      res
+        .status(appError.status)
+        .type('application/problem+json')
+        .json({ ...appError.toJSON(), instance: req.originalUrl });
       return;
     }
     // The raw error (maybe Elasticsearch's or Postgres's text) stays in the log; the client gets
     // our words and the id that finds that log line.
     const errorId = newErrorId();
     log.error({ err, errorId, method: req.method, path: req.path }, 'unhandled error');
-    res.status(500).type('application/problem+json').json({
-      type: 'about:blank',
-      title: 'Internal Server Error',
-      status: 500,
-      detail: `An unexpected error occurred; it has been logged (${errorIdNote(errorId)})`,
-      instance: req.originalUrl,
-      errors: [],
-      errorId,
-    });
+    res
+      .status(500)
+      .type('application/problem+json')
+      .json({
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+        detail: `An unexpected error occurred; it has been logged (${errorIdNote(errorId)})`,
+        instance: req.originalUrl,
+        errors: [],
+        errorId,
+      });
   };
 }
 
 export function notFoundHandler(req: Request, res: Response): void {
-  res.status(404).type('application/problem+json').send(
-    JSON.stringify({ type: 'about:blank', title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}`, instance: req.originalUrl, errors: [] }),
-  );
+  res
+    .status(404)
+    .type('application/problem+json')
+    .send(
+      JSON.stringify({
+        type: 'about:blank',
+        title: 'Not found',
+        status: 404,
+        detail: `No route for ${req.method} ${req.path}`,
+        instance: req.originalUrl,
+        errors: [],
+      }),
+    );
 }

@@ -54,7 +54,11 @@ test('the same key with a different request is refused; keys are per workspace',
   const other = await post('/v1/contacts', { email: 'a2@example.com' }, 'shared-key');
   expect(other.status).toBe(422);
   const otherWs = await t.h.createWorkspace();
-  const elsewhere = await t.h.request('POST', '/v1/contacts', { key: otherWs.key, body: { email: 'a2@example.com' }, headers: { 'idempotency-key': 'shared-key' } });
+  const elsewhere = await t.h.request('POST', '/v1/contacts', {
+    key: otherWs.key,
+    body: { email: 'a2@example.com' },
+    headers: { 'idempotency-key': 'shared-key' },
+  });
   expect(elsewhere.status).toBe(201);
 });
 

@@ -16,7 +16,9 @@ const IN_PROGRESS = 0;
 const LEASE = '5 minutes';
 
 function requestHash(req: Request): Buffer {
-  return createHash('sha256').update(`${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`).digest();
+  return createHash('sha256')
+    .update(`${req.method}\n${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
+    .digest();
 }
 
 export function idempotent(pool: Pool) {
@@ -37,7 +39,10 @@ export function idempotent(pool: Pool) {
       [workspaceId, key, hash, IN_PROGRESS],
     );
     if (claimed.rowCount === 0) {
-      const { rows } = await pool.query('select request_hash, status, body, consistency_token from idempotency_keys where workspace_id = $1 and key = $2', [workspaceId, key]);
+      const { rows } = await pool.query('select request_hash, status, body, consistency_token from idempotency_keys where workspace_id = $1 and key = $2', [
+        workspaceId,
+        key,
+      ]);
       const stored = rows[0];
       if (!stored) throw new ConflictError('A request with this Idempotency-Key just finished; retry it');
       if (!Buffer.from(stored.request_hash).equals(hash)) {

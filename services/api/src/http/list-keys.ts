@@ -49,7 +49,12 @@ export function timeAndIdCursorKey(cursor: string | undefined, list: string): { 
 }
 
 /** A page of a list sorted by one unique text: decodes the cursor, fetches one row past the limit (which only says more follow), makes the next cursor. */
-export async function textKeyedPage<T>(page: ListQuery, list: string, fetch: (range: KeysetRange) => Promise<T[]>, keyOf: (row: T) => string): Promise<ListPage<T>> {
+export async function textKeyedPage<T>(
+  page: ListQuery,
+  list: string,
+  fetch: (range: KeysetRange) => Promise<T[]>,
+  keyOf: (row: T) => string,
+): Promise<ListPage<T>> {
   const after = textCursorKey(page.cursor, list);
   return listPage(await fetch({ after, limit: page.limit + 1 }), page.limit, list, (row) => [keyOf(row)]);
 }

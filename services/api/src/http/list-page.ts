@@ -40,7 +40,8 @@ export function listCursorKey(cursor: string | undefined, list: string, keyLengt
   }
   const fits = parsed !== undefined && parsed.length === keyLength + 1 && parsed.every((p) => typeof p === 'string');
   if (!fits || parsed === undefined) throw new ValidationError([{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]);
-  if (parsed[0] !== list) throw new ValidationError([{ field: 'query.cursor', rule: `was made for another list (${String(parsed[0])}); pass a cursor from this endpoint` }]);
+  if (parsed[0] !== list)
+    throw new ValidationError([{ field: 'query.cursor', rule: `was made for another list (${String(parsed[0])}); pass a cursor from this endpoint` }]);
   return parsed.slice(1) as string[];
 }
 

@@ -22,7 +22,11 @@ test.each([
   ['an id of dashes', raw(['created', 'desc', '2026-11-24T10:00:00.123456Z', '-'.repeat(36)]), 'must be a cursor returned by this endpoint'],
   ['a number where a timestamp belongs', raw(['created', 'desc', 5, id]), 'must be a cursor returned by this endpoint'],
   ['a malformed timestamp', raw(['created', 'desc', 'yesterday', id]), 'must be a cursor returned by this endpoint'],
-  ['30 February (Date.parse rolls it over; Postgres refuses it)', raw(['created', 'desc', '2026-02-30T00:00:00.000000Z', id]), 'must be a cursor returned by this endpoint'],
+  [
+    '30 February (Date.parse rolls it over; Postgres refuses it)',
+    raw(['created', 'desc', '2026-02-30T00:00:00.000000Z', id]),
+    'must be a cursor returned by this endpoint',
+  ],
   ['year 0', raw(['created', 'desc', '0000-01-01T00:00:00.000000Z', id]), 'must be a cursor returned by this endpoint'],
   ['hour 24', raw(['created', 'desc', '2026-01-01T24:00:00.000000Z', id]), 'must be a cursor returned by this endpoint'],
   ['another sort', encodeCursor({ sort: 'updated', order: 'desc', value: 'x', id }), 'was made for sort=updated&order=desc; pass the same sort and order'],

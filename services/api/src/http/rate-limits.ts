@@ -71,7 +71,10 @@ export function clientGroup(address: string): string {
   const left = head ? head.split(':') : [];
   const right = address.includes('::') && tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** The middleware that puts every request under the limits (mounted on /v1 in app.ts). */
@@ -116,7 +119,11 @@ export async function admitApiKey(apiKeyId: string): Promise<void> {
   ctx.apiKeyId = apiKeyId;
   const rejected = await consume(ctx.limiters.requests, apiKeyId, 1);
   const { requests, windowSeconds } = ctx.limiters.limits.rate;
-  if (rejected) refuse(ctx, rejected, 'This API key made too many requests', { field: API_KEY_FIELD, rule: `must make at most ${requests} requests per ${windowSeconds} s` });
+  if (rejected)
+    refuse(ctx, rejected, 'This API key made too many requests', {
+      field: API_KEY_FIELD,
+      rule: `must make at most ${requests} requests per ${windowSeconds} s`,
+    });
 }
 
 /**
@@ -128,7 +135,13 @@ export async function chargeSearchCost(points: number, field: string): Promise<v
   const ctx = context.getStore();
   if (!ctx?.apiKeyId || points <= 0) return;
   const { points: budget, windowSeconds } = ctx.limiters.limits.searchCost;
-  if (points > budget) throw new ValidationError([{ field, rule: `costs ${points} search points; a request may cost at most ${budget} (fewer queries, or fewer CONTAINS, STARTS WITH and PREFIX conditions)` }]);
+  if (points > budget)
+    throw new ValidationError([
+      {
+        field,
+        rule: `costs ${points} search points; a request may cost at most ${budget} (fewer queries, or fewer CONTAINS, STARTS WITH and PREFIX conditions)`,
+      },
+    ]);
   const rejected = await consume(ctx.limiters.searchCost, ctx.apiKeyId, points);
   if (rejected) {
     refuse(ctx, rejected, `This API key used its search budget (${budget} points per ${windowSeconds} s)`, {

@@ -35,7 +35,9 @@ describe('with low limits', () => {
     const ws = await h.createWorkspace();
     const count = await h.request('POST', '/v1/segments/count', {
       key: ws.key,
-      body: { queries: [{ text: `first_name CONTAINS "${atBound}"` }, { condition: { kind: 'text', field: 'first_name', op: 'contains', values: [pastBound] } }] },
+      body: {
+        queries: [{ text: `first_name CONTAINS "${atBound}"` }, { condition: { kind: 'text', field: 'first_name', op: 'contains', values: [pastBound] } }],
+      },
     });
     expect(count.status).toBe(200);
     expect(count.body.results[0]).toEqual({ total: 0, sendable: { email: 0, phone: 0 } });

@@ -8,8 +8,18 @@ const ValueParams = z.object({ field: z.enum(['email', 'phone']), value: z.strin
 
 describe('checkRequestPart', () => {
   test.each([
-    { description: 'a NUL in a free-text path parameter', part: 'params', value: { field: 'email', value: 'a\u0000b' }, expected: [{ field: 'params.value', rule: 'must not contain the NUL character' }] },
-    { description: 'a parameter breaking its schema', part: 'params', value: { field: 'fax', value: 'a' }, expected: [{ field: 'params.field', rule: expect.any(String) }] },
+    {
+      description: 'a NUL in a free-text path parameter',
+      part: 'params',
+      value: { field: 'email', value: 'a\u0000b' },
+      expected: [{ field: 'params.value', rule: 'must not contain the NUL character' }],
+    },
+    {
+      description: 'a parameter breaking its schema',
+      part: 'params',
+      value: { field: 'fax', value: 'a' },
+      expected: [{ field: 'params.field', rule: expect.any(String) }],
+    },
   ])('$description is refused naming the field', ({ part, value, expected }) => {
     expect(checkRequestPart(ValueParams, part, value)).toEqual({ ok: false, problems: expected });
   });

@@ -7,7 +7,11 @@ import { FieldProblem, ValidationError } from '../errors/app-error';
 export type RequestPart = string;
 
 /** The parsed value, or the problems (field paths under `part`) when it breaks the schema. */
-export function checkRequestPart<S extends z.ZodType>(schema: S, part: RequestPart, value: unknown): { ok: true; data: z.infer<S> } | { ok: false; problems: FieldProblem[] } {
+export function checkRequestPart<S extends z.ZodType>(
+  schema: S,
+  part: RequestPart,
+  value: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; problems: FieldProblem[] } {
   if (part === 'params') {
     const problems = nulInPathParameters(value);
     if (problems.length > 0) return { ok: false, problems };

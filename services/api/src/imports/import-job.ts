@@ -56,7 +56,12 @@ export function createImportChunk(options: ImportJobOptions) {
   const uploadStallMs = options.uploadStallMs ?? 5 * 60_000;
   const indexWaitMs = options.indexWaitMs ?? 10 * 60_000;
   // Each slice reads its partition from the start of the index: written (deleted) rows must be vacuumed away.
-  const vacuum = createQueueTableVacuum({ pool: options.pool, table: 'import_rows', everyDeletedRows: 50_000, onError: (err) => options.log.warn({ err }, 'vacuum of import_rows failed') });
+  const vacuum = createQueueTableVacuum({
+    pool: options.pool,
+    table: 'import_rows',
+    everyDeletedRows: 50_000,
+    onError: (err) => options.log.warn({ err }, 'vacuum of import_rows failed'),
+  });
 
   /** Confirms, oldest first, the chunks whose writes the index now shows; returns whether any is left. */
   async function followIndex(client: PoolClient, record: ImportRecord): Promise<boolean> {
@@ -123,7 +128,13 @@ export function createImportChunk(options: ImportJobOptions) {
         if (outcome.status === 'created' || outcome.status === 'updated') written.set(outcome.contactId, outcome.version);
         if (outcome.status === 'created') created.push(outcome.contactId);
       });
-      const cells = await takeStagedRows(client, record.id, partition, rows.map((r) => r.rowNumber), new Set(refused.map((r) => r.rowNumber)));
+      const cells = await takeStagedRows(
+        client,
+        record.id,
+        partition,
+        rows.map((r) => r.rowNumber),
+        new Set(refused.map((r) => r.rowNumber)),
+      );
       if (refused.length > 0) {
         const mapping = (record.mapping ?? []) as ColumnMapping[];
         await insertRejections(
@@ -137,7 +148,12 @@ export function createImportChunk(options: ImportJobOptions) {
         );
       }
       if (opts.onMatch === 'skip') await rememberCreated(client, record.id, created);
-      await recordWritten(client, record.id, rows[0]!.rowNumber, [...written].map(([contactId, version]) => ({ contactId, version })));
+      await recordWritten(
+        client,
+        record.id,
+        rows[0]!.rowNumber,
+        [...written].map(([contactId, version]) => ({ contactId, version })),
+      );
       // Last, so the import's row is locked only for the commit that follows.
       await recordChunk(client, record.id, { processed: rows.length, ...counts, written: written.size });
       return { processed: rows.length };
@@ -165,7 +181,12 @@ export function createImportChunk(options: ImportJobOptions) {
     if (!record.uploadDone) {
       const silentMs = Date.now() - (record.uploadHeartbeatAt?.getTime() ?? Date.now());
       if (silentMs > uploadStallMs) {
-        return finish(client, record, 'failed', `the upload went silent after row ${record.rowsRead} for ${Math.round(uploadStallMs / 1000)} s; the rows written before stay imported, the rest was not imported`);
+        return finish(
+          client,
+          record,
+          'failed',
+          `the upload went silent after row ${record.rowsRead} for ${Math.round(uploadStallMs / 1000)} s; the rows written before stay imported, the rest was not imported`,
+        );
       }
       return { processed: 0, finished: false, waitMs: WAIT_MS };
     }
@@ -173,7 +194,12 @@ export function createImportChunk(options: ImportJobOptions) {
     if (await hasStagedRows(client, record.id)) return { processed: 0, finished: false, waitMs: WAIT_MS }; // another process holds a partition
     if (current.processed < current.rowsStaged) {
       // Staged rows that are gone: the unlogged staging table was emptied by a database crash.
-      return finish(client, current, 'failed', `${current.rowsStaged - current.processed} staged rows were lost (the database restarted and emptied its staging table); the rows written before stay imported: upload the file again to import the rest`);
+      return finish(
+        client,
+        current,
+        'failed',
+        `${current.rowsStaged - current.processed} staged rows were lost (the database restarted and emptied its staging table); the rows written before stay imported: upload the file again to import the rest`,
+      );
     }
     if (current.status !== 'indexing') await setImportStatus(client, record.id, 'indexing');
     if (await followIndex(client, current)) {
@@ -186,7 +212,8 @@ export function createImportChunk(options: ImportJobOptions) {
       return finish(client, current, current.uploadError ? 'failed' : 'succeeded', current.uploadError ? `${current.uploadError}; ${note}` : note);
     }
     // A file that broke part way ends failed, once what was read before the break is written and searchable.
-    if (current.uploadError) return finish(client, current, 'failed', `${current.uploadError}; the rows before it are imported (see progress and the rejected rows)`);
+    if (current.uploadError)
+      return finish(client, current, 'failed', `${current.uploadError}; the rows before it are imported (see progress and the rejected rows)`);
     return finish(client, current, 'succeeded');
   };
 }

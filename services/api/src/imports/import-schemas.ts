@@ -21,7 +21,8 @@ const ColumnOverrides = z
     }
     for (const [header, target] of entries) {
       if (header.length > 200) ctx.addIssue({ code: 'custom', path: [header], message: 'header must be at most 200 characters' });
-      if (target !== null && (typeof target !== 'string' || target.length > 200)) ctx.addIssue({ code: 'custom', path: [header], message: 'must be a target name of at most 200 characters, or null' });
+      if (target !== null && (typeof target !== 'string' || target.length > 200))
+        ctx.addIssue({ code: 'custom', path: [header], message: 'must be a target name of at most 200 characters, or null' });
     }
     return Object.fromEntries(entries) as Record<string, string | null>;
   });
@@ -36,7 +37,12 @@ export const ImportOptions = z.strictObject({
   /** `label_` columns merge into a contact's labels (default) or replace them all. */
   labelsMode: z.enum(LABELS_MODES).default('merge'),
   /** What separates the values of a list cell (tags, subscription_categories). */
-  listSeparator: z.string().min(1, 'must not be empty').max(3, 'must be at most 3 characters').refine((s) => !/["\r\n\\]/.test(s), 'must not hold a quote, a line break or "\\"').default('|'),
+  listSeparator: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(3, 'must be at most 3 characters')
+    .refine((s) => !/["\r\n\\]/.test(s), 'must not hold a quote, a line break or "\\"')
+    .default('|'),
   /** Overrides of the automatic mapping: header as in the file -> target (`email`, `label:<key>`, `custom:<key>`) or null to ignore it. */
   columns: ColumnOverrides.default({}),
   fileName: z.string().trim().min(1, 'must not be empty').max(255, 'must be at most 255 characters').optional(),

@@ -11,7 +11,17 @@ import { AppError, ConflictError, ValidationError } from '../errors/app-error';
 import { insertJob } from '../jobs/jobs-store';
 import { IMPORT_JOB } from './import-job';
 import type { ImportOptions } from './import-schemas';
-import { ImportRecord, lockImportStatus, recordUploadFailure, setImportJobTotal, recordUploadProgress, Rejection, StagedRow, stageRows, startUpload } from './imports-store';
+import {
+  ImportRecord,
+  lockImportStatus,
+  recordUploadFailure,
+  setImportJobTotal,
+  recordUploadProgress,
+  Rejection,
+  StagedRow,
+  stageRows,
+  startUpload,
+} from './imports-store';
 
 /** Rows per staging transaction: large enough for COPY to pay off, small enough to show progress. */
 const STAGE_BATCH = 5000;
@@ -80,7 +90,12 @@ export interface UploadDependencies {
  * that breaks later (bad CSV, not UTF-8, too large, the client gone) fails the import, keeping
  * what was already written, and says so.
  */
-export async function receiveImportFile(deps: UploadDependencies, record: ImportRecord, body: NodeJS.ReadableStream, contentLength: number | null): Promise<void> {
+export async function receiveImportFile(
+  deps: UploadDependencies,
+  record: ImportRecord,
+  body: NodeJS.ReadableStream,
+  contentLength: number | null,
+): Promise<void> {
   const { pool } = deps;
   const options: ImportOptions = record.options;
   const definitions = await loadDefinitions(pool, record.workspaceId);
@@ -121,13 +136,18 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
     for await (const event of readContactCsv(counter)) {
       if (event.kind === 'header') {
         const mapped = mapColumns(event.headers, { overrides: options.columns, customFieldKeys: new Set(definitions.keys()), matchBy: options.matchBy });
-        if (mapped.problems.length > 0) throw new ValidationError(mapped.problems, `The file's columns cannot be imported: ${mapped.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`);
+        if (mapped.problems.length > 0)
+          throw new ValidationError(
+            mapped.problems,
+            `The file's columns cannot be imported: ${mapped.problems.map((p) => `${p.field}: ${p.rule}`).join('; ')}`,
+          );
         mapping = mapped.columns;
         headerLength = event.headers.length;
         const going = await inTransaction(pool, async (client) => {
           const job = await insertJob(client, record.workspaceId, IMPORT_JOB, { importId: record.id }, null);
           // Cancelled since the upload began: nothing is staged, and the job is not queued.
-          if (!(await startUpload(client, record.id, event.headers, mapping, job.id, contentLength))) throw new ConflictError(`Import ${record.id} was cancelled`);
+          if (!(await startUpload(client, record.id, event.headers, mapping, job.id, contentLength)))
+            throw new ConflictError(`Import ${record.id} was cancelled`);
           return true;
         });
         started = going;
@@ -150,7 +170,13 @@ export async function receiveImportFile(deps: UploadDependencies, record: Import
       if (problems.length > 0) rejections.push({ rowNumber: event.rowNumber, cells: cells.slice(0, Math.max(headerLength, cells.length)), problems });
       else {
         const matchValue = (write![options.matchBy] as string | undefined) ?? null;
-        staged.push({ partition: partitionOf(matchValue ?? String(event.rowNumber), record.partitions), rowNumber: event.rowNumber, matchValue, write: write!, cells });
+        staged.push({
+          partition: partitionOf(matchValue ?? String(event.rowNumber), record.partitions),
+          rowNumber: event.rowNumber,
+          matchValue,
+          write: write!,
+          cells,
+        });
       }
       pendingBytes += cells.reduce((n, c) => n + c.length, 0);
       const due = staged.length + rejections.length >= STAGE_BATCH || pendingBytes >= STAGE_BATCH_BYTES || Date.now() - lastFlush >= STAGE_BATCH_MS;

@@ -35,7 +35,8 @@ test('imports created in the same millisecond, or the same microsecond, are each
   const imports: string[] = [];
   for (let i = 0; i < 5; i++) imports.push(await createImport(ws.key, `instant-${i}.csv`));
   const micros = ['000001', '000003', '000003', '000002', '000005'];
-  for (const [i, id] of imports.entries()) await t.h.env.pool.query('update imports set created_at = $2 where id = $1', [id, `2026-03-01T12:00:00.${micros[i]}Z`]);
+  for (const [i, id] of imports.entries())
+    await t.h.env.pool.query('update imports set created_at = $2 where id = $1', [id, `2026-03-01T12:00:00.${micros[i]}Z`]);
   const [tieHigh, tieLow] = [imports[1]!, imports[2]!].sort().reverse();
   const expected = [imports[4], tieHigh, tieLow, imports[3], imports[0]];
   for (const limit of [1, 2, 3]) expect(ids((await walkList(t.h, ws.key, '/v1/imports', limit)).items)).toEqual(expected);

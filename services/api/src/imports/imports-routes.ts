@@ -46,7 +46,10 @@ export function importsRoutes(service: ImportsService, pool: Pool): Router {
   });
 
   router.get('/template', read, async (_req, res) => {
-    res.type('text/csv; charset=utf-8').attachment('contacts-template.csv').send(await service.template(workspaceOf(res)));
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment('contacts-template.csv')
+      .send(await service.template(workspaceOf(res)));
   });
 
   router.get('/:id', read, async (req, res) => {
@@ -88,7 +91,7 @@ export function importsRoutes(service: ImportsService, pool: Pool): Router {
     res.status(200).type('text/csv; charset=utf-8').attachment(`rejected-rows-${record.id}.csv`);
     try {
       await writeAtClientPace(res, rejectedRowsHeader(headers));
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await service.rejections(workspaceId, record.id, after, 1000);
         if (page.length === 0) break;
         await writeAtClientPace(res, page.map((r) => rejectedRowLine(r.rowNumber, r.cells, r.problems, headers.length)).join(''));

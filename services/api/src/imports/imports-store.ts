@@ -107,7 +107,14 @@ export async function listImports(client: Queryable, workspaceId: string, page: 
 }
 
 /** Records the header and the job; false when the import was cancelled since the upload began. */
-export async function startUpload(client: Queryable, id: string, headers: string[], mapping: unknown, jobId: string, bytesTotal: number | null): Promise<boolean> {
+export async function startUpload(
+  client: Queryable,
+  id: string,
+  headers: string[],
+  mapping: unknown,
+  jobId: string,
+  bytesTotal: number | null,
+): Promise<boolean> {
   const { rowCount } = await client.query(
     `update imports set headers = $2, mapping = $3, job_id = $4, bytes_total = $5,
             started_at = coalesce(started_at, now()), upload_heartbeat_at = now(), updated_at = now()
@@ -137,7 +144,10 @@ const copyField = (value: string | number | null) => (value === null ? '' : `"${
 /** Stages rows with COPY (the fast path into Postgres) and records rejections, in the caller's transaction. */
 export async function stageRows(client: PoolClient, importId: string, rows: StagedRow[], rejections: Rejection[]): Promise<void> {
   if (rows.length > 0) {
-    const lines = rows.map((r) => `${copyField(importId)},${r.partition},${r.rowNumber},${copyField(r.matchValue)},${copyField(JSON.stringify(r.write))},${copyField(JSON.stringify(r.cells))}\n`);
+    const lines = rows.map(
+      (r) =>
+        `${copyField(importId)},${r.partition},${r.rowNumber},${copyField(r.matchValue)},${copyField(JSON.stringify(r.write))},${copyField(JSON.stringify(r.cells))}\n`,
+    );
     const copy = client.query(copyFrom('copy import_rows (import_id, partition, row_number, match_value, write, cells) from stdin with (format csv)'));
     await pipeline(Readable.from([lines.join('')]), copy);
   }
@@ -151,7 +161,12 @@ export async function insertRejections(client: Queryable, importId: string, reje
      select $1, r, array(select jsonb_array_elements_text(c)), p from unnest($2::int[], $3::jsonb[], $4::jsonb[]) as x(r, c, p)
      on conflict do nothing`,
     // Postgres text cannot hold NUL: a refused row keeps its cells with each NUL shown as U+FFFD.
-    [importId, rejections.map((r) => r.rowNumber), rejections.map((r) => JSON.stringify(r.cells.map((c) => c.replace(/\u0000/g, '\uFFFD')))), rejections.map((r) => JSON.stringify(r.problems))],
+    [
+      importId,
+      rejections.map((r) => r.rowNumber),
+      rejections.map((r) => JSON.stringify(r.cells.map((c) => c.replace(/\u0000/g, '\uFFFD')))),
+      rejections.map((r) => JSON.stringify(r.problems)),
+    ],
   );
 }
 
@@ -161,7 +176,10 @@ export async function insertRejections(client: Queryable, importId: string, reje
  * the import's row, so taking them the other way round would deadlock.
  */
 export async function setImportJobTotal(client: Queryable, id: string, stagingNow: number): Promise<void> {
-  await client.query('update jobs set total = (select rows_staged from imports where id = $1) + $2 where id = (select job_id from imports where id = $1)', [id, stagingNow]);
+  await client.query('update jobs set total = (select rows_staged from imports where id = $1) + $2 where id = (select job_id from imports where id = $1)', [
+    id,
+    stagingNow,
+  ]);
 }
 
 /** The import's status, its row held (no key update) until the transaction ends, so a cancel waits for a staging batch or comes before it. */
@@ -171,7 +189,11 @@ export async function lockImportStatus(client: Queryable, id: string): Promise<I
 }
 
 /** Upload progress, committed with the rows it counts; returns the import's status (a cancel stops the upload). */
-export async function recordUploadProgress(client: Queryable, id: string, progress: { rowsRead: number; staged: number; rejected: number; bytesRead: number; done: boolean }): Promise<ImportStatus> {
+export async function recordUploadProgress(
+  client: Queryable,
+  id: string,
+  progress: { rowsRead: number; staged: number; rejected: number; bytesRead: number; done: boolean },
+): Promise<ImportStatus> {
   const { rows } = await client.query(
     `update imports set rows_read = $2, rows_staged = rows_staged + $3, rejected = rejected + $4, bytes_read = $5,
             upload_done = $6, upload_heartbeat_at = now(), updated_at = now(),
@@ -184,15 +206,22 @@ export async function recordUploadProgress(client: Queryable, id: string, progre
 
 /** The next staged rows of one partition, in file order. */
 export async function nextStagedRows(client: Queryable, importId: string, partition: number, limit: number): Promise<{ rowNumber: number; write: any }[]> {
-  const { rows } = await client.query(
-    'select row_number, write from import_rows where import_id = $1 and partition = $2 order by row_number limit $3',
-    [importId, partition, limit],
-  );
+  const { rows } = await client.query('select row_number, write from import_rows where import_id = $1 and partition = $2 order by row_number limit $3', [
+    importId,
+    partition,
+    limit,
+  ]);
   return rows.map((r) => ({ rowNumber: r.row_number, write: r.write }));
 }
 
 /** Deletes written rows in the transaction that wrote them; returns the cells of those in `keepCells` (the refused ones). */
-export async function takeStagedRows(client: Queryable, importId: string, partition: number, rowNumbers: number[], keepCells: ReadonlySet<number>): Promise<Map<number, string[]>> {
+export async function takeStagedRows(
+  client: Queryable,
+  importId: string,
+  partition: number,
+  rowNumbers: number[],
+  keepCells: ReadonlySet<number>,
+): Promise<Map<number, string[]>> {
   const { rows } = await client.query(
     `delete from import_rows where import_id = $1 and partition = $2 and row_number = any($3::int[])
      returning row_number, case when row_number = any($4::int[]) then cells end as cells`,
@@ -227,7 +256,11 @@ export async function recordWritten(client: Queryable, importId: string, seq: nu
   ]);
 }
 
-export async function oldestWritten(client: Queryable, importId: string, limit: number): Promise<{ seq: number; versions: { contactId: string; version: number }[] }[]> {
+export async function oldestWritten(
+  client: Queryable,
+  importId: string,
+  limit: number,
+): Promise<{ seq: number; versions: { contactId: string; version: number }[] }[]> {
   const { rows } = await client.query('select seq, contact_ids, versions from import_written where import_id = $1 order by seq limit $2', [importId, limit]);
   return rows.map((r) => ({ seq: r.seq, versions: r.contact_ids.map((id: string, i: number) => ({ contactId: id, version: Number(r.versions[i]) })) }));
 }
@@ -240,12 +273,18 @@ export async function confirmIndexed(client: Queryable, importId: string, seq: n
 
 export async function rememberCreated(client: Queryable, importId: string, contactIds: string[]): Promise<void> {
   if (contactIds.length === 0) return;
-  await client.query('insert into import_created_contacts (import_id, contact_id) select $1, unnest($2::uuid[]) on conflict do nothing', [importId, contactIds]);
+  await client.query('insert into import_created_contacts (import_id, contact_id) select $1, unnest($2::uuid[]) on conflict do nothing', [
+    importId,
+    contactIds,
+  ]);
 }
 
 export async function createdByImport(client: Queryable, importId: string, contactIds: string[]): Promise<Set<string>> {
   if (contactIds.length === 0) return new Set();
-  const { rows } = await client.query('select contact_id from import_created_contacts where import_id = $1 and contact_id = any($2::uuid[])', [importId, contactIds]);
+  const { rows } = await client.query('select contact_id from import_created_contacts where import_id = $1 and contact_id = any($2::uuid[])', [
+    importId,
+    contactIds,
+  ]);
   return new Set(rows.map((r) => r.contact_id));
 }
 

@@ -27,7 +27,13 @@ async function upload(ws: Workspace, id: string, file: string | Buffer) {
 }
 
 async function finished(ws: Workspace, id: string, timeoutMs = 60_000) {
-  return (await eventually(() => h.request('GET', `/v1/imports/${id}`, { key: ws.key }), (r) => FINAL.includes(r.body.status), timeoutMs)).body;
+  return (
+    await eventually(
+      () => h.request('GET', `/v1/imports/${id}`, { key: ws.key }),
+      (r) => FINAL.includes(r.body.status),
+      timeoutMs,
+    )
+  ).body;
 }
 
 async function importFile(ws: Workspace, file: string | Buffer, options: Record<string, unknown> = {}) {
@@ -79,14 +85,20 @@ test('a file with tags, labels, statuses, custom fields and created dates become
     ['bob@example.com', 'Bob "the builder"', ['Hot Lead'], { source: 'google', tier: 'silver' }, 'unsubscribed'],
     ['cy@example.com', 'Cy', [], { source: 'import' }, 'active'],
   ]);
-  expect((await h.env.pool.query('select street from contacts where email = $1 and workspace_id = $2', ['cy@example.com', ws.id])).rows[0].street).toBe('1 Main St\r\nFlat 2');
+  expect((await h.env.pool.query('select street from contacts where email = $1 and workspace_id = $2', ['cy@example.com', ws.id])).rows[0].street).toBe(
+    '1 Main St\r\nFlat 2',
+  );
   expect(contacts[0].created_at.toISOString()).toBe('2019-05-01T00:00:00.000Z');
   expect(contacts[0].custom_fields).toEqual({ plan: 'pro', seats: 3 });
   expect(contacts[0].phone).toBe('+14155550101');
   // Indexed means searchable: the counts already see every row.
   expect(await searchableCount(ws, 'tag:"Hot Lead" AND label:tier IN [gold, silver]')).toBe(2);
   expect(await searchableCount(ws, 'created < 2020-06-01')).toBe(2);
-  const history = await h.request('GET', `/v1/contacts/${(await h.env.pool.query('select id from contacts where email = $1 and workspace_id = $2', ['bob@example.com', ws.id])).rows[0].id}/status-history`, { key: ws.key });
+  const history = await h.request(
+    'GET',
+    `/v1/contacts/${(await h.env.pool.query('select id from contacts where email = $1 and workspace_id = $2', ['bob@example.com', ws.id])).rows[0].id}/status-history`,
+    { key: ws.key },
+  );
   expect(history.body.items).toEqual([expect.objectContaining({ channel: 'email', status: 'unsubscribed', reason: 'set at creation' })]);
 });
 
@@ -158,7 +170,10 @@ test('onMatch skip leaves existing contacts alone but merges rows for contacts t
 
 test('an import changes only what its cells give: no source cell keeps a source, a row without labels keeps them even in replace mode', async () => {
   const ws = await h.createWorkspace();
-  const made = await h.request('POST', '/v1/contacts', { key: ws.key, body: { email: 'kept@example.com', source: 'form', labels: { tier: 'gold', region: 'eu' } } });
+  const made = await h.request('POST', '/v1/contacts', {
+    key: ws.key,
+    body: { email: 'kept@example.com', source: 'form', labels: { tier: 'gold', region: 'eu' } },
+  });
   expect(made.status).toBe(201);
   const done = await importFile(ws, 'email,first_name,label_tier\nkept@example.com,Kept,\nnew@example.com,New,silver\n', { labelsMode: 'replace' });
   expect(done.progress).toMatchObject({ created: 1, updated: 1, rejected: 0 });
@@ -231,8 +246,17 @@ test('a cancel during the upload is final: the rest of the file is not staged, n
       controller.close();
     },
   });
-  const sending = fetch(`${h.api.url}/v1/imports/${id}/file`, { method: 'PUT', headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' }, body, duplex: 'half' } as RequestInit);
-  await eventually(() => h.request('GET', `/v1/imports/${id}`, { key: ws.key }), (r) => r.body.progress.rowsStaged >= 5_000, 20_000);
+  const sending = fetch(`${h.api.url}/v1/imports/${id}/file`, {
+    method: 'PUT',
+    headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' },
+    body,
+    duplex: 'half',
+  } as RequestInit);
+  await eventually(
+    () => h.request('GET', `/v1/imports/${id}`, { key: ws.key }),
+    (r) => r.body.progress.rowsStaged >= 5_000,
+    20_000,
+  );
   expect((await h.request('POST', `/v1/imports/${id}/cancel`, { key: ws.key })).body.status).toBe('cancelled');
   resume();
   const answer = await sending;
@@ -240,7 +264,11 @@ test('a cancel during the upload is final: the rest of the file is not staged, n
   const done = await finished(ws, id);
   expect(done.status).toBe('cancelled');
   expect(done.progress.rowsRead).toBeLessThan(20_000);
-  await eventually(async () => (await h.env.pool.query('select count(*)::int as n from import_rows where import_id = $1', [id])).rows[0].n, (n) => n === 0, 20_000);
+  await eventually(
+    async () => (await h.env.pool.query('select count(*)::int as n from import_rows where import_id = $1', [id])).rows[0].n,
+    (n) => n === 0,
+    20_000,
+  );
   expect((await h.request('GET', `/v1/imports/${id}`, { key: ws.key })).body.status).toBe('cancelled');
 });
 
@@ -276,7 +304,11 @@ test('an API restart in the middle of an import resumes it, and no row is writte
     const lines = ['email,label_n'];
     for (let i = 0; i < 20_000; i++) lines.push(`restart${i}@example.com,v${i}`);
     const { id } = (await own.request('POST', '/v1/imports', { key: ws.key, body: {} })).body;
-    const sent = await fetch(`${own.api.url}/v1/imports/${id}/file`, { method: 'PUT', headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' }, body: lines.join('\n') });
+    const sent = await fetch(`${own.api.url}/v1/imports/${id}/file`, {
+      method: 'PUT',
+      headers: { 'x-api-key': ws.key, 'content-type': 'text/csv' },
+      body: lines.join('\n'),
+    });
     expect(sent.status).toBe(202);
     await own.api.jobs.runOnce();
     await own.api.jobs.runOnce();
@@ -285,12 +317,10 @@ test('an API restart in the middle of an import resumes it, and no row is writte
     await own.api.stop();
 
     second = await startApiService(own.env.config, own.env.log);
-    const done = (
-      await eventually(
-        async () => (await fetch(`${second!.url}/v1/imports/${id}`, { headers: { 'x-api-key': ws.key } })).json() as Promise<any>,
-        (r) => FINAL.includes(r.status),
-        120_000,
-      )
+    const done = await eventually(
+      async () => (await fetch(`${second!.url}/v1/imports/${id}`, { headers: { 'x-api-key': ws.key } })).json() as Promise<any>,
+      (r) => FINAL.includes(r.status),
+      120_000,
     );
     expect(done.status).toBe('succeeded');
     expect(done.progress).toMatchObject({ processed: 20_000, created: 20_000, updated: 0, unchanged: 0, indexed: 20_000 });
@@ -310,11 +340,29 @@ test('an import whose contacts never show in the index (no indexer here) ends af
     await own.api.stop();
     api = await startApiService(own.env.config, own.env.log, { importIndexWaitMs: 1500 });
     // The harness's own api is stopped: this one waits only 1.5 s for the index.
-    const created = await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: { authorization: `Bearer ${own.env.config.api.operatorKey}`, 'content-type': 'application/json' }, body: '{"name":"unindexed"}' });
+    const created = await fetch(`${api.url}/v1/admin/workspaces`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${own.env.config.api.operatorKey}`, 'content-type': 'application/json' },
+      body: '{"name":"unindexed"}',
+    });
     const headers = { 'x-api-key': ((await created.json()) as any).apiKey.key as string };
-    const { id } = (await (await fetch(`${api.url}/v1/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' })).json()) as any;
-    expect((await fetch(`${api.url}/v1/imports/${id}/file`, { method: 'PUT', headers: { ...headers, 'content-type': 'text/csv' }, body: 'email\nu1@example.com\nu2@example.com\n' })).status).toBe(202);
-    const done = await eventually(async () => (await fetch(`${api!.url}/v1/imports/${id}`, { headers })).json() as Promise<any>, (r) => FINAL.includes(r.status), 30_000);
+    const { id } = (await (
+      await fetch(`${api.url}/v1/imports`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '{}' })
+    ).json()) as any;
+    expect(
+      (
+        await fetch(`${api.url}/v1/imports/${id}/file`, {
+          method: 'PUT',
+          headers: { ...headers, 'content-type': 'text/csv' },
+          body: 'email\nu1@example.com\nu2@example.com\n',
+        })
+      ).status,
+    ).toBe(202);
+    const done = await eventually(
+      async () => (await fetch(`${api!.url}/v1/imports/${id}`, { headers })).json() as Promise<any>,
+      (r) => FINAL.includes(r.status),
+      30_000,
+    );
     expect(done).toMatchObject({ status: 'succeeded', progress: { created: 2, written: 2, indexed: 0 } });
     expect(done.error).toMatch(/^2 written contacts were not searchable/);
   } finally {

@@ -23,7 +23,10 @@ test('raw dependency text in failed jobs is replaced; our own texts, and jobs th
   ] as const;
   const ids: string[] = [];
   for (const [status, error] of stored) {
-    const { rows } = await env.pool.query(`insert into jobs (workspace_id, type, params, status, error) values (null, 'test.job', '{}', $1, $2) returning id`, [status, error]);
+    const { rows } = await env.pool.query(`insert into jobs (workspace_id, type, params, status, error) values (null, 'test.job', '{}', $1, $2) returning id`, [
+      status,
+      error,
+    ]);
     ids.push(rows[0].id);
   }
   await env.pool.query(up);

@@ -126,11 +126,17 @@ export async function findSystemJob(client: Queryable, id: string): Promise<Job 
 
 /** Whether a system job of this type is queued or running. */
 export async function pendingSystemJob(client: Queryable, type: string): Promise<Job | undefined> {
-  const { rows } = await client.query(`select ${COLUMNS} from jobs where workspace_id is null and type = $1 and status in ('queued', 'running') limit 1`, [type]);
+  const { rows } = await client.query(`select ${COLUMNS} from jobs where workspace_id is null and type = $1 and status in ('queued', 'running') limit 1`, [
+    type,
+  ]);
   return rows[0] ? toJob(rows[0]) : undefined;
 }
 
 /** Saves a job's state (its cursor) and, optionally, its result so far, in the chunk's transaction. */
 export async function saveJobState(client: Queryable, id: string, params: object, result?: unknown): Promise<void> {
-  await client.query('update jobs set params = $2, result = coalesce($3, result) where id = $1', [id, params, result === undefined ? null : JSON.stringify(result)]);
+  await client.query('update jobs set params = $2, result = coalesce($3, result) where id = $1', [
+    id,
+    params,
+    result === undefined ? null : JSON.stringify(result),
+  ]);
 }

@@ -50,7 +50,11 @@ test('limit and cursor are checked', async () => {
   await expectPagingChecks(t.h, ws.key, '/v1/jobs', foreign);
   // A cursor of the right list whose key was tampered with: still a 400, not a database error.
   const forged = (key: string[]) => Buffer.from(JSON.stringify(['jobs', ...key])).toString('base64url');
-  for (const key of [['2026-02-30T00:00:00.000000Z', '00000000-0000-4000-8000-000000000000'], ['2026-01-01T00:00:00.000000Z', 'nope'], ['yesterday', 'x']]) {
+  for (const key of [
+    ['2026-02-30T00:00:00.000000Z', '00000000-0000-4000-8000-000000000000'],
+    ['2026-01-01T00:00:00.000000Z', 'nope'],
+    ['yesterday', 'x'],
+  ]) {
     const res = await t.h.request('GET', `/v1/jobs?cursor=${forged(key)}`, { key: ws.key });
     expect([res.status, res.body.errors]).toEqual([400, [{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]]);
   }

@@ -24,5 +24,8 @@ export type ChangeLabelsRequest = z.infer<typeof ChangeLabelsRequest>;
 
 export const ReplaceLabelsRequest = z.strictObject({ labels: LabelMap });
 export const LabelKeyParams = z.object({ key: LabelKey });
-export const BulkSetLabelsRequest = z.strictObject({ contactIds: ContactIdList, labels: LabelMap.refine((l) => Object.keys(l).length > 0, 'must hold at least one label') });
+export const BulkSetLabelsRequest = z.strictObject({
+  contactIds: ContactIdList,
+  labels: LabelMap.refine((l) => Object.keys(l).length > 0, 'must hold at least one label'),
+});
 export const BulkRemoveLabelsRequest = z.strictObject({ contactIds: ContactIdList, keys: LabelKeys });

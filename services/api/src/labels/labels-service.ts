@@ -56,7 +56,12 @@ export function createLabelsService(deps: { pool: Pool }) {
   const { pool } = deps;
   return {
     /** Sets and removes labels on one contact; with `replace`, every label not in `set` is removed. */
-    async changeLabels(workspaceId: string, contactId: string, change: { set?: Record<string, string>; remove?: string[] }, replace = false): Promise<ContactSnapshot> {
+    async changeLabels(
+      workspaceId: string,
+      contactId: string,
+      change: { set?: Record<string, string>; remove?: string[] },
+      replace = false,
+    ): Promise<ContactSnapshot> {
       return inTransaction(pool, async (client) => {
         await lockLiveContact(client, workspaceId, contactId);
         const set = change.set ?? {};
@@ -64,7 +69,12 @@ export function createLabelsService(deps: { pool: Pool }) {
         const remove = replace ? [...current].filter((k) => !Object.hasOwn(set, k)) : (change.remove ?? []);
         const over = keysOverLimit(current, set, remove);
         if (over.length > 0) {
-          throw new ValidationError(over.map((key) => ({ field: `body.${replace ? 'labels' : 'set'}.${key}`, rule: `does not fit: a contact holds at most ${LIMITS.labelsPerContact} labels` })));
+          throw new ValidationError(
+            over.map((key) => ({
+              field: `body.${replace ? 'labels' : 'set'}.${key}`,
+              rule: `does not fit: a contact holds at most ${LIMITS.labelsPerContact} labels`,
+            })),
+          );
         }
         await applyLabelChange(client, workspaceId, [contactId], set, remove);
         // Changed or not, the answer's version is what a read with its token must see.
@@ -85,10 +95,21 @@ export function createLabelsService(deps: { pool: Pool }) {
     },
 
     /** A page of the label keys in use, by key. */
-    keys: (workspaceId: string, page: ListQuery) => textKeyedPage(page, 'labels', (range) => labelKeyCounts(pool, workspaceId, range), (k) => k.key),
+    keys: (workspaceId: string, page: ListQuery) =>
+      textKeyedPage(
+        page,
+        'labels',
+        (range) => labelKeyCounts(pool, workspaceId, range),
+        (k) => k.key,
+      ),
     /** A page of one key's values in use, by value; the list is named after the key, so a cursor of another key's values is refused. */
     values: (workspaceId: string, key: string, page: ListQuery) =>
-      textKeyedPage(page, `labels/${key}/values`, (range) => labelValueCounts(pool, workspaceId, key, range), (v) => v.value),
+      textKeyedPage(
+        page,
+        `labels/${key}/values`,
+        (range) => labelValueCounts(pool, workspaceId, key, range),
+        (v) => v.value,
+      ),
   };
 }
 export type LabelsService = ReturnType<typeof createLabelsService>;

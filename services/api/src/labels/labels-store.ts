@@ -4,14 +4,22 @@ import type { Queryable } from '@segmenter/shared';
 import type { KeysetRange } from '../http/list-keys';
 
 export async function labelKeysOf(client: Queryable, workspaceId: string, contactIds: string[]): Promise<Map<string, Set<string>>> {
-  const { rows } = await client.query('select contact_id, key from contact_labels where workspace_id = $1 and contact_id = any($2::uuid[])', [workspaceId, contactIds]);
+  const { rows } = await client.query('select contact_id, key from contact_labels where workspace_id = $1 and contact_id = any($2::uuid[])', [
+    workspaceId,
+    contactIds,
+  ]);
   const keys = new Map<string, Set<string>>(contactIds.map((id) => [id, new Set<string>()]));
   for (const r of rows) keys.get(r.contact_id)?.add(r.key);
   return keys;
 }
 
 /** Sets labels on contacts; returns per contact the labels whose value changed or appeared. */
-export async function setLabels(client: Queryable, workspaceId: string, contactIds: string[], labels: Record<string, string>): Promise<Map<string, Record<string, string>>> {
+export async function setLabels(
+  client: Queryable,
+  workspaceId: string,
+  contactIds: string[],
+  labels: Record<string, string>,
+): Promise<Map<string, Record<string, string>>> {
   const keys = Object.keys(labels);
   if (contactIds.length === 0 || keys.length === 0) return new Map();
   const { rows } = await client.query(
@@ -49,7 +57,12 @@ export async function labelKeyCounts(client: Queryable, workspaceId: string, ran
 }
 
 /** The values of one label key that live contacts carry, with how many carry each, by value (counts move; values are a stable order). */
-export async function labelValueCounts(client: Queryable, workspaceId: string, key: string, range: KeysetRange = {}): Promise<{ value: string; contactCount: number }[]> {
+export async function labelValueCounts(
+  client: Queryable,
+  workspaceId: string,
+  key: string,
+  range: KeysetRange = {},
+): Promise<{ value: string; contactCount: number }[]> {
   const { rows } = await client.query(
     `select l.value, count(*)::int as n from contact_labels l join contacts c on c.id = l.contact_id
       where l.workspace_id = $1 and l.key = $2 and c.deleted_at is null and ($3::text is null or l.value > $3)

@@ -70,7 +70,11 @@ test('keys and values in use, with counts of live contacts', async () => {
     { key: 'source', contactCount: 1 },
     { key: 'tier', contactCount: 2 },
   ]);
-  expect((await t.h.request('GET', '/v1/labels/tier/values', { key: other.key })).body).toEqual({ key: 'tier', items: [{ value: 'gold', contactCount: 2 }], nextCursor: null });
+  expect((await t.h.request('GET', '/v1/labels/tier/values', { key: other.key })).body).toEqual({
+    key: 'tier',
+    items: [{ value: 'gold', contactCount: 2 }],
+    nextCursor: null,
+  });
 });
 
 test("another workspace's key cannot label this workspace's contacts", async () => {
@@ -96,7 +100,13 @@ test('an upper-case id, a "__proto__" key, and a key both set and removed', asyn
   const replaced = await t.h.request('PUT', `/v1/contacts/${id.toUpperCase()}/labels`, { key: t.ws.key, body: { labels: { c: '3' } } });
   expect(replaced.body.labels).toEqual({ c: '3' });
   const proto = await t.h.request('PATCH', `/v1/contacts/${id}/labels`, { key: t.ws.key, raw: '{"set":{"__proto__":"x","constructor":"y"}}' });
-  expect(proto.body.labels).toEqual(Object.fromEntries([['c', '3'], ['__proto__', 'x'], ['constructor', 'y']]));
+  expect(proto.body.labels).toEqual(
+    Object.fromEntries([
+      ['c', '3'],
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]),
+  );
   const replacedAgain = await labels(id, 'PUT', { labels: { c: '3' } });
   expect(Object.keys(replacedAgain.body.labels)).toEqual(['c']);
   const both = await labels(id, 'PATCH', { set: { c: '3' }, remove: ['c'] });
@@ -121,7 +131,11 @@ describe('GET /v1/labels and /v1/labels/:key/values page by key and by value', (
     const walked = await walkList(t.h, ws.key, '/v1/labels', 3, async (pagesRead) => {
       if (pagesRead === 1) await labelled(ws.key, { k01: 'x', k14: 'x' });
     });
-    expect(walked.pages.map(keysOf)).toEqual([['k03', 'k05', 'k07'], ['k09', 'k11', 'k13'], ['k14', 'k15']]);
+    expect(walked.pages.map(keysOf)).toEqual([
+      ['k03', 'k05', 'k07'],
+      ['k09', 'k11', 'k13'],
+      ['k14', 'k15'],
+    ]);
     expect(walked.items[0]).toEqual({ key: 'k03', contactCount: 1 });
     expect(keysOf((await walkList(t.h, other.key, '/v1/labels', 1000)).items)).toEqual(['k08']);
   });
@@ -135,7 +149,11 @@ describe('GET /v1/labels and /v1/labels/:key/values page by key and by value', (
       if (pagesRead === 1) for (const v of ['v01', 'v14', 'v05']) await labelled(ws.key, { tier: v });
     });
     // v05 gained a contact after its page was read: its count moves, its place does not.
-    expect(walked.pages.map(valuesOf)).toEqual([['v03:1', 'v05:2', 'v07:1'], ['v09:1', 'v11:1', 'v13:1'], ['v14:1', 'v15:1']]);
+    expect(walked.pages.map(valuesOf)).toEqual([
+      ['v03:1', 'v05:2', 'v07:1'],
+      ['v09:1', 'v11:1', 'v13:1'],
+      ['v14:1', 'v15:1'],
+    ]);
     const page = await t.h.request('GET', '/v1/labels/tier/values?limit=2', { key: ws.key });
     expect(Object.keys(page.body).sort()).toEqual(['items', 'key', 'nextCursor']);
     expect(page.body.key).toBe('tier');

@@ -49,7 +49,15 @@ describe('a token on the service port', () => {
   });
 
   test('every spelling of a route is one series, and every unknown path is "unmatched"', async () => {
-    for (const path of ['/V1/CONTACTS', '/v1/Contacts', '/v1/contacts', '/V1/Contacts/00000000-0000-4000-8000-000000000000', '/nowhere', '/NOWHERE/else', '/v1/contacts/x/y/z'])
+    for (const path of [
+      '/V1/CONTACTS',
+      '/v1/Contacts',
+      '/v1/contacts',
+      '/V1/Contacts/00000000-0000-4000-8000-000000000000',
+      '/nowhere',
+      '/NOWHERE/else',
+      '/v1/contacts/x/y/z',
+    ])
       await fetch(`${api.url}${path}`);
     // Request targets in absolute form, each naming another host: still the one route series.
     for (const host of ['evil-1.example', 'evil-2.example']) await rawRequest(api.url, `GET http://${host}/v1/contacts/abc HTTP/1.1`);
@@ -78,7 +86,10 @@ describe('ports of their own, on both services', () => {
   test('/metrics is not on the service ports; it is on the metrics ports, behind the token', async () => {
     expect((await fetch(`${api.url}/metrics`, { headers: bearer(token) })).status).toBe(404);
     expect((await fetch(`${indexer.url}/metrics`, { headers: bearer(token) })).status).toBe(404);
-    for (const [url, metric] of [[api.metricsUrl, 'segmenter_outbox_backlog'], [indexer.metricsUrl, 'segmenter_indexer_events_total']] as const) {
+    for (const [url, metric] of [
+      [api.metricsUrl, 'segmenter_outbox_backlog'],
+      [indexer.metricsUrl, 'segmenter_indexer_events_total'],
+    ] as const) {
       expect(url).toBeDefined();
       expect((await fetch(`${url}/metrics`)).status).toBe(401);
       const scraped = await fetch(`${url}/metrics`, { headers: bearer(token) });

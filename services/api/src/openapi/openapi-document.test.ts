@@ -12,7 +12,7 @@ test('an OpenAPI 3.1 document with every operation once', () => {
 test('path parameters match the placeholders of their path', () => {
   for (const op of OPERATIONS) {
     const placeholders = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-    const declared = ((document.paths[op.path]![op.method] as { parameters: { name: string; in: string }[] }).parameters)
+    const declared = (document.paths[op.path]![op.method] as { parameters: { name: string; in: string }[] }).parameters
       .filter((p) => p.in === 'path')
       .map((p) => p.name)
       .sort();
@@ -73,7 +73,9 @@ test('every request and answer body is typed: no {} and no bare object', () => {
 
 test('every success answer has a body schema or says why it has none', () => {
   for (const op of OPERATIONS) {
-    const responses = (document.paths[op.path]![op.method] as { responses: Record<string, { description: string; content?: Record<string, { schema: object }> }> }).responses;
+    const responses = (
+      document.paths[op.path]![op.method] as { responses: Record<string, { description: string; content?: Record<string, { schema: object }> }> }
+    ).responses;
     const successes = Object.entries(responses).filter(([status]) => Number(status) < 300);
     expect([op.path, successes.length > 0]).toEqual([op.path, true]);
     for (const [status, answer] of successes) {
@@ -87,7 +89,8 @@ test('errors: every operation lists 400, 401 and 403 as problems; path ids 404; 
   for (const op of OPERATIONS) {
     const responses = (document.paths[op.path]![op.method] as { responses: Record<string, { content?: Record<string, unknown> }> }).responses;
     const expected = [400, 401, 403, ...(op.path.includes('{') ? [404] : []), ...(op.body || op.csvBody ? [413] : []), ...(op.idempotent ? [422] : [])];
-    for (const status of expected) expect([op.method, op.path, status, Object.keys(responses[status]?.content ?? {})]).toEqual([op.method, op.path, status, ['application/problem+json']]);
+    for (const status of expected)
+      expect([op.method, op.path, status, Object.keys(responses[status]?.content ?? {})]).toEqual([op.method, op.path, status, ['application/problem+json']]);
   }
   expect(errorStatuses(OPERATIONS.find((op) => op.path === '/v1/imports/{id}/file')!)).toEqual([400, 401, 403, 404, 409, 413, 415, 429]);
   expect(errorStatuses(OPERATIONS.find((op) => op.path === '/v1/counts')!)).toEqual([400, 401, 403, 429, 503]);
@@ -108,7 +111,9 @@ test('the condition tree is one recursive component, used by segment requests an
   const text = JSON.stringify(document.components.schemas.Condition);
   expect(text).toContain('"$ref":"#/components/schemas/Condition"');
   expect(text).not.toContain('"$ref":"#"');
-  const create = document.paths['/v1/segments']!.post as { requestBody: { content: { 'application/json': { schema: { properties: { condition: unknown } } } } } };
+  const create = document.paths['/v1/segments']!.post as {
+    requestBody: { content: { 'application/json': { schema: { properties: { condition: unknown } } } } };
+  };
   expect(create.requestBody.content['application/json'].schema.properties.condition).toEqual({ $ref: '#/components/schemas/Condition' });
 });
 

@@ -10,7 +10,14 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 test('every documented operation is routed', async () => {
-  const sample: Record<string, string> = { workspaceId: '00000000-0000-4000-8000-000000000000', keyId: '00000000-0000-4000-8000-000000000000', id: '00000000-0000-4000-8000-000000000000', key: 'tier', field: 'phone', value: '%2B14155550100' };
+  const sample: Record<string, string> = {
+    workspaceId: '00000000-0000-4000-8000-000000000000',
+    keyId: '00000000-0000-4000-8000-000000000000',
+    id: '00000000-0000-4000-8000-000000000000',
+    key: 'tier',
+    field: 'phone',
+    value: '%2B14155550100',
+  };
   for (const op of OPERATIONS) {
     const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => sample[name]!);
     const res = await h.request(op.method.toUpperCase(), path);
@@ -30,7 +37,14 @@ test('the document and the reference page are served', async () => {
 
 describe('every problem has one shape: type, title, status, detail, instance and errors [{ field, rule }]', () => {
   const shape = (status: number) =>
-    expect.objectContaining({ type: 'about:blank', title: expect.any(String), status, detail: expect.any(String), instance: expect.any(String), errors: expect.any(Array) });
+    expect.objectContaining({
+      type: 'about:blank',
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      instance: expect.any(String),
+      errors: expect.any(Array),
+    });
 
   test('401 without a key and with an unknown key names the header', async () => {
     for (const key of [undefined, 'sk_live_unknownunknownunknown']) {

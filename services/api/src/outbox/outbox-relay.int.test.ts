@@ -71,7 +71,10 @@ test('two relays publish every row exactly once, each contact on one partition',
   const [r1, r2] = [relay(37), relay(37)];
   r1.start();
   r2.start();
-  await eventually(() => outboxBacklog(env.pool), (n) => n === 0);
+  await eventually(
+    () => outboxBacklog(env.pool),
+    (n) => n === 0,
+  );
   await Promise.all([r1.stop(), r2.stop()]);
 
   const messages = await readTopic(env.config.kafka.brokers, env.config.kafka.topics.contactEvents, before + 400);
@@ -82,10 +85,12 @@ test('two relays publish every row exactly once, each contact on one partition',
   // Two relays may interleave one contact's events (the indexer's versions make that harmless);
   // what must hold is that every version arrived, all on the contact's partition.
   for (const id of contacts) {
-    const versions = ours.filter((m) => m.key === id).map((m) => {
-      const e = parseChangeEvent(m.value);
-      return e.type === 'contact.upserted' ? e.contact.version : 0;
-    });
+    const versions = ours
+      .filter((m) => m.key === id)
+      .map((m) => {
+        const e = parseChangeEvent(m.value);
+        return e.type === 'contact.upserted' ? e.contact.version : 0;
+      });
     expect([...versions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(new Set(ours.filter((m) => m.key === id).map((m) => m.partition)).size).toBe(1);
   }

@@ -1,7 +1,17 @@
 // The outbox relay: moves committed change events from Postgres to Kafka. Publish, then delete:
 // a crash between the two republishes the batch (at-least-once), which the indexer absorbs
 // because it indexes by version. Deleting before the acknowledgement could lose events.
-import { CONTACT_EVENT_SCHEMA_VERSION, ChangeEvent, createBackgroundLoop, createQueueTableVacuum, EventPublisher, inTransaction, Logger, OutgoingMessage, Pool } from '@segmenter/shared';
+import {
+  CONTACT_EVENT_SCHEMA_VERSION,
+  ChangeEvent,
+  createBackgroundLoop,
+  createQueueTableVacuum,
+  EventPublisher,
+  inTransaction,
+  Logger,
+  OutgoingMessage,
+  Pool,
+} from '@segmenter/shared';
 import { claimOutboxBatch, completeEvent, deleteOutboxRows, moveToOutboxDeadLetters, OutboxRow } from './outbox-store';
 
 export interface OutboxRelayOptions {
@@ -24,7 +34,12 @@ export function toChangeEvent(row: OutboxRow): ChangeEvent {
 export function createOutboxRelay({ pool, publisher, topic, batchSize, pollIntervalMs, log, onPublished, onFailure }: OutboxRelayOptions) {
   // The relay's claim walks the outbox's primary key from the start: the entries of published
   // (deleted) rows must be vacuumed away, or each claim costs more than the last.
-  const vacuum = createQueueTableVacuum({ pool, table: 'outbox', everyDeletedRows: 50_000, onError: (err) => log.warn({ err }, 'vacuum of the outbox failed') });
+  const vacuum = createQueueTableVacuum({
+    pool,
+    table: 'outbox',
+    everyDeletedRows: 50_000,
+    onError: (err) => log.warn({ err }, 'vacuum of the outbox failed'),
+  });
 
   /** Publishes one batch; returns how many events went out. */
   async function relayOnce(): Promise<number> {

@@ -42,7 +42,11 @@ export async function appendOutboxEvents(client: Queryable, events: PendingChang
   });
   await client.query(`insert into outbox (workspace_id, aggregate_id, event_type, payload) values ${rows.join(', ')}`, values);
   return events.flatMap((e) =>
-    'contact' in e ? [{ contactId: e.contactId, version: e.contact.version }] : e.type === 'contact.erased' ? [{ contactId: e.contactId, version: e.version }] : [],
+    'contact' in e
+      ? [{ contactId: e.contactId, version: e.contact.version }]
+      : e.type === 'contact.erased'
+        ? [{ contactId: e.contactId, version: e.version }]
+        : [],
   );
 }
 

@@ -58,10 +58,17 @@ export function createRebuildChunk(options: RebuildOptions) {
   async function copyPage(client: PoolClient, job: Job, state: RebuildState): Promise<ChunkResult | undefined> {
     const tombstones = state.phase === 'tombstones';
     const { rows } = tombstones
-      ? await client.query(`select workspace_id, contact_id as id, version from erased_contacts where ($1::uuid is null or contact_id > $1::uuid) order by contact_id limit ${PAGE}`, [state.cursor])
+      ? await client.query(
+          `select workspace_id, contact_id as id, version from erased_contacts where ($1::uuid is null or contact_id > $1::uuid) order by contact_id limit ${PAGE}`,
+          [state.cursor],
+        )
       : await client.query(`${SNAPSHOT_SELECT} where ($1::uuid is null or c.id > $1::uuid) order by c.id limit ${PAGE}`, [state.cursor]);
     if (rows.length === 0) return undefined;
-    await copyDocuments(es, state.target, rows.map((r) => (tombstones ? tombstoneDocument(r.workspace_id, r.id, Number(r.version)) : contactDocument(toSnapshot(r)))));
+    await copyDocuments(
+      es,
+      state.target,
+      rows.map((r) => (tombstones ? tombstoneDocument(r.workspace_id, r.id, Number(r.version)) : contactDocument(toSnapshot(r)))),
+    );
     await saveJobState(client, job.id, { ...state, cursor: rows[rows.length - 1].id });
     return { processed: tombstones ? 0 : rows.length, finished: false };
   }

@@ -86,10 +86,9 @@ export function createSearchIndexService(options: { pool: Pool; es: EsClient; al
 
     async startReconcile(request: { workspaceId?: string; repair: boolean }): Promise<Job> {
       return inTransaction(pool, async (client) => {
-        const { rows } = await client.query(
-          'select count(*)::int as n from contacts where $1::uuid is null or workspace_id = $1::uuid',
-          [request.workspaceId ?? null],
-        );
+        const { rows } = await client.query('select count(*)::int as n from contacts where $1::uuid is null or workspace_id = $1::uuid', [
+          request.workspaceId ?? null,
+        ]);
         const params: ReconcileState = { workspaceId: request.workspaceId ?? null, repair: request.repair, cursor: null };
         const job = await insertJob(client, null, RECONCILE_JOB, params, rows[0].n);
         onCommit(client, () => options.jobs?.nudge()); // a runner woken before the commit would not see the job

@@ -28,7 +28,11 @@ export interface SnapshotJobState {
 /** Records a snapshot to build; the freeze (a pass over every member) is charged to the request's key. */
 export async function insertSnapshot(client: Queryable, workspaceId: string, segmentId: string | null, condition: Condition): Promise<string> {
   await chargeSearchCost(memberPassCost(condition), 'body');
-  const { rows } = await client.query('insert into audience_snapshots (workspace_id, segment_id, condition) values ($1, $2, $3) returning id', [workspaceId, segmentId, JSON.stringify(condition)]);
+  const { rows } = await client.query('insert into audience_snapshots (workspace_id, segment_id, condition) values ($1, $2, $3) returning id', [
+    workspaceId,
+    segmentId,
+    JSON.stringify(condition),
+  ]);
   return rows[0].id;
 }
 
@@ -40,7 +44,10 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
     const workspaceId = job.workspaceId!;
     // Locked for the chunk: a DELETE waits until this chunk commits, then the next chunk finds no
     // row and stops (rather than this one failing on its chunk insert).
-    const { rows } = await client.query('select condition, status from audience_snapshots where id = $1 and workspace_id = $2 for no key update', [state.snapshotId, workspaceId]);
+    const { rows } = await client.query('select condition, status from audience_snapshots where id = $1 and workspace_id = $2 for no key update', [
+      state.snapshotId,
+      workspaceId,
+    ]);
     if (!rows[0] || rows[0].status !== 'building') {
       if (state.pit) await es.closePointInTime({ id: state.pit }).catch(() => undefined);
       if (!rows[0]) await saveJobState(client, job.id, { ...state, pit: null }, { snapshotId: state.snapshotId, stopped: 'the snapshot was deleted' });
@@ -52,19 +59,28 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
     const pit = state.pit ?? (await es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE }, time.options)).id;
     try {
       // A page that timed out is partial: it throws (the chunk runs again) rather than freeze a short list.
-      const page = completeOrThrow(await es.search({
-        ...time.body,
-        pit: { id: pit, keep_alive: KEEP_ALIVE },
-        size: chunkSize,
-        query: search.query,
-        sort: [{ contact_id: 'asc' }],
-        _source: false,
-        track_total_hits: false,
-        ...(state.after ? { search_after: [state.after] } : {}),
-      }, time.options));
+      const page = completeOrThrow(
+        await es.search(
+          {
+            ...time.body,
+            pit: { id: pit, keep_alive: KEEP_ALIVE },
+            size: chunkSize,
+            query: search.query,
+            sort: [{ contact_id: 'asc' }],
+            _source: false,
+            track_total_hits: false,
+            ...(state.after ? { search_after: [state.after] } : {}),
+          },
+          time.options,
+        ),
+      );
       const ids = page.hits.hits.map((h) => h._id!);
       if (ids.length > 0) {
-        await client.query('insert into audience_snapshot_chunks (snapshot_id, chunk, contact_ids) values ($1, $2, $3::uuid[]) on conflict do nothing', [state.snapshotId, state.chunk, ids]);
+        await client.query('insert into audience_snapshot_chunks (snapshot_id, chunk, contact_ids) values ($1, $2, $3::uuid[]) on conflict do nothing', [
+          state.snapshotId,
+          state.chunk,
+          ids,
+        ]);
         await client.query('update audience_snapshots set total = total + $2 where id = $1', [state.snapshotId, ids.length]);
       }
       if (ids.length < chunkSize) {
@@ -191,8 +207,17 @@ export async function listSnapshots(client: Queryable, workspaceId: string, ttlH
  * Deletes a live snapshot and its chunks; a job still building it stops at its next chunk. The
  * lock waits for a chunk in progress. Answers what happened, for the route to word.
  */
-export async function deleteSnapshot(client: Queryable, workspaceId: string, id: string, ttlHours: number): Promise<'deleted' | 'not_found' | { usedByJob: string }> {
-  const { rows } = await client.query(`select s.id from audience_snapshots s where s.workspace_id = $1 and ${LIVE} and s.id = $3 for update`, [workspaceId, ttlHours, id]);
+export async function deleteSnapshot(
+  client: Queryable,
+  workspaceId: string,
+  id: string,
+  ttlHours: number,
+): Promise<'deleted' | 'not_found' | { usedByJob: string }> {
+  const { rows } = await client.query(`select s.id from audience_snapshots s where s.workspace_id = $1 and ${LIVE} and s.id = $3 for update`, [
+    workspaceId,
+    ttlHours,
+    id,
+  ]);
   if (!rows[0]) return 'not_found';
   // A bulk action applies itself from its snapshot: deleting it under the job would fail the job half done.
   const { rows: using } = await client.query(

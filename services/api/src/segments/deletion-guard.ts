@@ -22,8 +22,19 @@ export async function guardSegmentsUsing(client: Queryable, workspaceId: string,
   const dependents = dependentsOf(await listSegments(client, workspaceId), uses);
   if (dependents.direct.length === 0) return;
   if (!deletion.force) throw inUseConflict(deletion.what, deletion.field, dependents);
-  await markSegmentsBroken(client, workspaceId, dependents.direct.map((s) => s.id), deletion.reason, deletion.missing);
+  await markSegmentsBroken(
+    client,
+    workspaceId,
+    dependents.direct.map((s) => s.id),
+    deletion.reason,
+    deletion.missing,
+  );
 }
 
 /** `?force=true` deletes what saved segments use, marking them broken; without it that is a 409. */
-export const ForceDeletionQuery = z.strictObject({ force: z.enum(['true', 'false'], 'must be true or false').default('false').transform((f) => f === 'true') });
+export const ForceDeletionQuery = z.strictObject({
+  force: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('false')
+    .transform((f) => f === 'true'),
+});

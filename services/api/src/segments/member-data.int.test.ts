@@ -13,7 +13,11 @@ beforeAll(async () => {
   h = await startApiHarness({ relay: true, indexer: true });
   ws = await h.createWorkspace();
   other = await h.createWorkspace();
-  for (const field of [{ key: 'plan', type: 'string' }, { key: 'seats', type: 'number' }, { key: 'trial', type: 'boolean' }]) {
+  for (const field of [
+    { key: 'plan', type: 'string' },
+    { key: 'seats', type: 'number' },
+    { key: 'trial', type: 'boolean' },
+  ]) {
     expect((await call('POST', '/v1/custom-fields', field)).status).toBe(201);
   }
   // The same key in another workspace must not make it "defined" here.
@@ -21,7 +25,13 @@ beforeAll(async () => {
   const batch = await call('POST', '/v1/contacts/batch-upsert', {
     matchBy: 'email',
     contacts: [
-      { email: 'a@example.com', firstName: 'Ada', customFields: { plan: 'pro', seats: 0, trial: false }, tags: ['VIP', 'Hot, lead'], labels: { tier: 'gold', utm: 'google.com', constructor: 'x' } },
+      {
+        email: 'a@example.com',
+        firstName: 'Ada',
+        customFields: { plan: 'pro', seats: 0, trial: false },
+        tags: ['VIP', 'Hot, lead'],
+        labels: { tier: 'gold', utm: 'google.com', constructor: 'x' },
+      },
       { email: 'b@example.com', firstName: '=cmd', customFields: { plan: '=1+1' }, labels: { tier: 'silver' } },
       { email: 'c@example.com' },
     ],
@@ -40,7 +50,11 @@ function call(method: string, path: string, body?: unknown, key = ws.key) {
 const everyone = { text: 'email IS NOT EMPTY' };
 const post = (body: object, key = ws.key) =>
   fetch(`${h.api.url}/v1/segments/members`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const ndjson = async (res: Response) => (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+const ndjson = async (res: Response) =>
+  (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 const byEmail = (rows: { email: string }[]): Record<string, any> => Object.fromEntries(rows.map((r) => [r.email, r]));
 
 test('NDJSON rows hold custom fields, tag names and labels under the names asked for', async () => {
@@ -59,7 +73,17 @@ test('NDJSON rows hold custom fields, tag names and labels under the names asked
     'custom:trial': false,
   });
   // A contact without the data: empty tags and labels, null values, every key still there.
-  expect(rows['c@example.com']).toEqual({ id: ids[2], email: 'c@example.com', firstName: null, tags: [], labels: {}, 'label:tier': null, 'custom:plan': null, 'custom:seats': null, 'custom:trial': null });
+  expect(rows['c@example.com']).toEqual({
+    id: ids[2],
+    email: 'c@example.com',
+    firstName: null,
+    tags: [],
+    labels: {},
+    'label:tier': null,
+    'custom:plan': null,
+    'custom:seats': null,
+    'custom:trial': null,
+  });
 });
 
 test('a renamed tag streams under its new name', async () => {
@@ -72,7 +96,9 @@ test('a renamed tag streams under its new name', async () => {
 
 test("CSV rows use the export's headers: tags joined by |, label_<key> (one per key for labels), custom_<key>", async () => {
   const saved = (await call('POST', '/v1/segments', { name: 'Everyone', text: everyone.text })).body;
-  const res = await fetch(`${h.api.url}/v1/segments/${saved.id}/members?format=csv&fields=email,firstName,tags,label:tier,labels,custom:plan`, { headers: { 'x-api-key': ws.key } });
+  const res = await fetch(`${h.api.url}/v1/segments/${saved.id}/members?format=csv&fields=email,firstName,tags,label:tier,labels,custom:plan`, {
+    headers: { 'x-api-key': ws.key },
+  });
   expect(res.status).toBe(200);
   const lines = (await res.text()).split('\r\n');
   expect(lines[0]).toBe('email,first_name,tags,label_tier,label_constructor,label_utm,custom_plan');
@@ -106,8 +132,18 @@ test('`labels` expands to the same label_<key> columns in an export as in a memb
 
 describe('refused before the first byte', () => {
   test.each([
-    ['an array on POST', { fields: ['id', 'email'] }, 'body.fields', /must be a comma-separated string of field names, such as "id,email,firstName,tags,labels,label:tier,custom:plan" \(not an array\)/],
-    ['a custom field this workspace does not define (another one does)', { fields: 'id,custom:secret' }, 'body.fields.1', /names custom field secret, which is not defined in this workspace/],
+    [
+      'an array on POST',
+      { fields: ['id', 'email'] },
+      'body.fields',
+      /must be a comma-separated string of field names, such as "id,email,firstName,tags,labels,label:tier,custom:plan" \(not an array\)/,
+    ],
+    [
+      'a custom field this workspace does not define (another one does)',
+      { fields: 'id,custom:secret' },
+      'body.fields.1',
+      /names custom field secret, which is not defined in this workspace/,
+    ],
     ['a snake_case name', { fields: 'id,first_name' }, 'body.fields.1', /did you mean firstName\?/],
     ['a bad label key', { fields: 'label:a b' }, 'body.fields.0', /names label key "a b"/],
     ['a repeated field', { fields: 'id,tags,id' }, 'body.fields.2', /repeats field id/],
@@ -122,7 +158,9 @@ describe('refused before the first byte', () => {
     const saved = (await call('POST', '/v1/segments', { name: 'All of them', text: everyone.text })).body;
     const res = await fetch(`${h.api.url}/v1/segments/${saved.id}/members?fields=id,custom:nope`, { headers: { 'x-api-key': ws.key } });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([{ field: 'query.fields.1', rule: 'names custom field nope, which is not defined in this workspace' }]);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      { field: 'query.fields.1', rule: 'names custom field nope, which is not defined in this workspace' },
+    ]);
   });
 });
 
@@ -130,6 +168,15 @@ test('preview rows use the same camelCase names', async () => {
   const preview = await call('POST', '/v1/segments/preview', { query: { text: 'email = "a@example.com"' } });
   expect(preview.status).toBe(200);
   expect(preview.body.contacts).toEqual([
-    { id: ids[0], email: 'a@example.com', phone: null, firstName: 'Ada', lastName: null, emailStatus: 'active', phoneStatus: expect.any(String), createdAt: expect.any(String) },
+    {
+      id: ids[0],
+      email: 'a@example.com',
+      phone: null,
+      firstName: 'Ada',
+      lastName: null,
+      emailStatus: 'active',
+      phoneStatus: expect.any(String),
+      createdAt: expect.any(String),
+    },
   ]);
 });

@@ -14,9 +14,17 @@ const doc = {
   created_at: '2026-01-02T03:04:05.000Z',
   tag_ids: ['t2', 't1', 't-gone'],
   labels: ['tier=gold', 'utm=a=b', '__proto__=x'],
-  custom_fields: [{ key: 'plan', string: 'pro' }, { key: 'seats', number: 0 }, { key: 'trial', boolean: false }],
+  custom_fields: [
+    { key: 'plan', string: 'pro' },
+    { key: 'seats', number: 0 },
+    { key: 'trial', boolean: false },
+  ],
 };
-const tagNames = new Map<string, string | null>([['t1', 'VIP'], ['t2', 'Hot, lead'], ['t-gone', null]]);
+const tagNames = new Map<string, string | null>([
+  ['t1', 'VIP'],
+  ['t2', 'Hot, lead'],
+  ['t-gone', null],
+]);
 
 describe('parseMemberFields', () => {
   test.each([
@@ -46,11 +54,21 @@ describe('parseMemberFields', () => {
 
 describe('rows', () => {
   test('the index fields a row needs', () => {
-    expect(sourceFieldsOf(fieldsOf('firstName,tags,label:tier,custom:plan')).sort()).toEqual(['contact_id', 'custom_fields', 'first_name', 'labels', 'tag_ids']);
+    expect(sourceFieldsOf(fieldsOf('firstName,tags,label:tier,custom:plan')).sort()).toEqual([
+      'contact_id',
+      'custom_fields',
+      'first_name',
+      'labels',
+      'tag_ids',
+    ]);
   });
 
   test('NDJSON: camelCase keys as requested, in order; tag names sorted, deleted tags left out; absent values null', () => {
-    const row = memberJsonRow(doc, fieldsOf('id,firstName,lastName,tags,labels,label:tier,label:none,custom:plan,custom:seats,custom:trial,custom:none'), tagNames);
+    const row = memberJsonRow(
+      doc,
+      fieldsOf('id,firstName,lastName,tags,labels,label:tier,label:none,custom:plan,custom:seats,custom:trial,custom:none'),
+      tagNames,
+    );
     expect(JSON.parse(JSON.stringify(row))).toEqual({
       id: 'c1',
       firstName: 'Ada',
@@ -64,11 +82,26 @@ describe('rows', () => {
       'custom:trial': false,
       'custom:none': null,
     });
-    expect(Object.keys(row)).toEqual(['id', 'firstName', 'lastName', 'tags', 'labels', 'label:tier', 'label:none', 'custom:plan', 'custom:seats', 'custom:trial', 'custom:none']);
+    expect(Object.keys(row)).toEqual([
+      'id',
+      'firstName',
+      'lastName',
+      'tags',
+      'labels',
+      'label:tier',
+      'label:none',
+      'custom:plan',
+      'custom:seats',
+      'custom:trial',
+      'custom:none',
+    ]);
   });
 
   test('a label key named like an Object member is only there when the contact has it', () => {
-    expect(memberJsonRow({ contact_id: 'c', labels: [] }, fieldsOf('label:constructor,label:__proto__'), tagNames)).toEqual({ 'label:constructor': null, 'label:__proto__': null });
+    expect(memberJsonRow({ contact_id: 'c', labels: [] }, fieldsOf('label:constructor,label:__proto__'), tagNames)).toEqual({
+      'label:constructor': null,
+      'label:__proto__': null,
+    });
   });
 
   test("CSV: the export's headers; `labels` is one column per workspace key, each once", () => {

@@ -84,7 +84,9 @@ export function parseMemberField(name: string): MemberField | string {
     if (!name.startsWith(prefix)) continue;
     const key = name.slice(prefix.length);
     const checked = schema.safeParse(key);
-    return checked.success ? { kind, name, key } : `names ${kind === 'label' ? 'label' : 'custom field'} key ${JSON.stringify(key)}, refused: ${checked.error.issues[0]!.message}`;
+    return checked.success
+      ? { kind, name, key }
+      : `names ${kind === 'label' ? 'label' : 'custom field'} key ${JSON.stringify(key)}, refused: ${checked.error.issues[0]!.message}`;
   }
   // The CSV header (first_name) or the old stream spelling: point to the JSON name.
   const jsonName = Object.entries(STANDARD_MEMBER_FIELDS).find(([, f]) => f.csv === name)?.[0];
@@ -181,7 +183,11 @@ export type MemberColumn = Exclude<MemberField, { kind: 'labels' }>;
 export function csvColumnsOf(fields: readonly MemberField[], labelKeys: readonly string[]): MemberColumn[] {
   const named = new Set(fields.flatMap((f) => (f.kind === 'label' ? [f.key] : [])));
   return fields.flatMap((f): MemberColumn[] =>
-    f.kind === 'labels' ? sortedKeys(labelKeys).filter((k) => !named.has(k)).map((key) => ({ kind: 'label', name: `${LABEL_FIELD_PREFIX}${key}`, key })) : [f],
+    f.kind === 'labels'
+      ? sortedKeys(labelKeys)
+          .filter((k) => !named.has(k))
+          .map((key) => ({ kind: 'label', name: `${LABEL_FIELD_PREFIX}${key}`, key }))
+      : [f],
   );
 }
 

@@ -93,10 +93,11 @@ export async function openMemberPages(es: EsClient, alias: string, request: Memb
         if (hits.length < MEMBER_PAGE_SIZE) return;
       }
     },
-    close: () => es.closePointInTime({ id: pit }).then(
-      () => undefined,
-      (err) => log.debug({ err }, 'closing the point in time failed'),
-    ),
+    close: () =>
+      es.closePointInTime({ id: pit }).then(
+        () => undefined,
+        (err) => log.debug({ err }, 'closing the point in time failed'),
+      ),
   };
 }
 
@@ -132,7 +133,9 @@ async function checkCustomFields(context: ResolutionContext, fields: MemberField
   const named = customFieldsNamed(fields);
   if (named.length === 0) return;
   const defined = await context.definitions();
-  const problems = named.filter((n) => !defined.has(n.key)).map((n) => ({ field: n.field, rule: `names custom field ${n.key}, which is not defined in this workspace` }));
+  const problems = named
+    .filter((n) => !defined.has(n.key))
+    .map((n) => ({ field: n.field, rule: `names custom field ${n.key}, which is not defined in this workspace` }));
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
@@ -161,7 +164,9 @@ export async function streamMembers(deps: MemberStreamDependencies, request: Str
       for await (const hits of members.pages(gone)) {
         const docs = hits.map((h) => h._source as Record<string, unknown> & { tag_ids?: string[] });
         const names = await tagNames(docs.flatMap((d) => d.tag_ids ?? []));
-        const lines = docs.map((doc) => (request.format === 'csv' ? csvLine(memberCsvCells(doc, columns, names)) : `${JSON.stringify(memberJsonRow(doc, fields, names))}\n`));
+        const lines = docs.map((doc) =>
+          request.format === 'csv' ? csvLine(memberCsvCells(doc, columns, names)) : `${JSON.stringify(memberJsonRow(doc, fields, names))}\n`,
+        );
         await write(res, lines.join(''));
         sent += hits.length;
       }

@@ -37,7 +37,13 @@ async function apply(client: PoolClient, workspaceId: string, action: SegmentAct
     }
     case 'set_labels':
     case 'remove_labels': {
-      const outcome = await changeLockedContactsLabels(client, workspaceId, live, action.action === 'set_labels' ? action.labels : {}, action.action === 'remove_labels' ? action.keys : []);
+      const outcome = await changeLockedContactsLabels(
+        client,
+        workspaceId,
+        live,
+        action.action === 'set_labels' ? action.labels : {},
+        action.action === 'remove_labels' ? action.keys : [],
+      );
       return { changed: outcome.changed, skipped: gone + outcome.rejected.length };
     }
     case 'delete': {
@@ -46,7 +52,12 @@ async function apply(client: PoolClient, workspaceId: string, action: SegmentAct
             and not (email_status = any($3::text[])) and not (phone_status = any($4::text[]))`,
         [workspaceId, live, action.keepEmailStatuses, action.keepPhoneStatuses],
       );
-      const deleted = await softDeleteContacts(client, workspaceId, rows.map((r) => r.id), action.reason ?? 'segment bulk delete');
+      const deleted = await softDeleteContacts(
+        client,
+        workspaceId,
+        rows.map((r) => r.id),
+        action.reason ?? 'segment bulk delete',
+      );
       await emitContactEvents(client, workspaceId, deleted, 'contact.deleted', () => ({ reason: action.reason ?? 'segment bulk delete' }));
       return { changed: deleted.length, skipped: ids.length - deleted.length };
     }

@@ -24,11 +24,17 @@ export const SENDABLE_AGGREGATIONS = {
 };
 export type SendableAggregations = { sendable_email: { doc_count: number }; sendable_phone: { doc_count: number } };
 /** The two sendable counts from an answer that ran SENDABLE_AGGREGATIONS. */
-export const sendableCounts = (aggs: SendableAggregations): SegmentCount['sendable'] => ({ email: aggs.sendable_email.doc_count, phone: aggs.sendable_phone.doc_count });
+export const sendableCounts = (aggs: SendableAggregations): SegmentCount['sendable'] => ({
+  email: aggs.sendable_email.doc_count,
+  phone: aggs.sendable_phone.doc_count,
+});
 
 const PREVIEW_SORT: estypes.Sort = [{ created_at: 'desc' }, { contact_id: 'asc' }];
 /** A preview row: the member stream's fields in its camelCase spelling (one table spells both). */
-const PREVIEW_ROW: MemberField[] = (['id', 'email', 'phone', 'firstName', 'lastName', 'emailStatus', 'phoneStatus', 'createdAt'] as const).map((name) => ({ kind: 'standard', name }));
+const PREVIEW_ROW: MemberField[] = (['id', 'email', 'phone', 'firstName', 'lastName', 'emailStatus', 'phoneStatus', 'createdAt'] as const).map((name) => ({
+  kind: 'standard',
+  name,
+}));
 const PREVIEW_FIELDS = sourceFieldsOf(PREVIEW_ROW);
 const NO_TAG_NAMES = new Map<string, string | null>();
 
@@ -67,8 +73,11 @@ export interface QueryProblem {
 function refusedBySearchIndex(field: string, item: { status?: number; error: unknown }, log: Logger): AppError {
   const errorId = newErrorId();
   log.warn({ errorId, err: item.error, status: item.status, field }, 'the search index refused a count query');
-  if (item.status === 400) return new ValidationError([{ field, rule: `could not be evaluated by the search index; simplify the condition (${errorIdNote(errorId)})` }]);
-  return new AppError(503, 'Search index unavailable', `The search index could not answer this query; retry later (${errorIdNote(errorId)})`, [{ field, rule: `could not be counted now (${errorIdNote(errorId)})` }]);
+  if (item.status === 400)
+    return new ValidationError([{ field, rule: `could not be evaluated by the search index; simplify the condition (${errorIdNote(errorId)})` }]);
+  return new AppError(503, 'Search index unavailable', `The search index could not answer this query; retry later (${errorIdNote(errorId)})`, [
+    { field, rule: `could not be counted now (${errorIdNote(errorId)})` },
+  ]);
 }
 
 const problemOf = (err: AppError): QueryProblem => ({ status: err.status, title: err.title, detail: err.message, errors: err.problems });
@@ -95,16 +104,12 @@ export async function countSegments(
     const { header, body } = countBody(es, alias, workspaceId, tree);
     return [header, body];
   });
-  const { responses } = runnable.length > 0 ? await withinSearchTime(() => es.msearch({ searches }, searchTime(es).options), 'body.queries') : { responses: [] };
+  const { responses } =
+    runnable.length > 0 ? await withinSearchTime(() => es.msearch({ searches }, searchTime(es).options), 'body.queries') : { responses: [] };
   const results: (SegmentCount | QueryProblem)[] = queries.map((q) => (q instanceof AppError ? problemOf(q) : { total: 0, sendable: { email: 0, phone: 0 } }));
   responses.forEach((r, n) => {
     const { i } = runnable[n]!;
-    results[i] =
-      'error' in r
-        ? problemOf(refusedBySearchIndex(fieldOf(i), r, log))
-        : isPartial(r)
-          ? problemOf(new SearchTimeoutError(fieldOf(i)))
-          : countOf(r);
+    results[i] = 'error' in r ? problemOf(refusedBySearchIndex(fieldOf(i), r, log)) : isPartial(r) ? problemOf(new SearchTimeoutError(fieldOf(i))) : countOf(r);
   });
   return results;
 }

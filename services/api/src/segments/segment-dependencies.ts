@@ -50,7 +50,7 @@ export function dependentsOf<S extends SavedSegment>(all: readonly S[], names: (
   const reached = new Set(direct.map((s) => s.id));
   // Walk references backwards until nothing new is reached (references never form cycles, but
   // the walk would stop on one anyway: a segment is added once).
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const s of all) {
       if (!reached.has(s.id) && s.referencesSegments.some((r) => reached.has(r))) {
@@ -85,4 +85,5 @@ export function brokenSegmentConflict(segment: { id: string; name: string; broke
 }
 
 /** The tree with custom field `from` renamed to `to`. */
-export const renameCustomFieldIn = (tree: Condition, from: string, to: string) => mapLeaves(tree, (leaf) => (leaf.kind === 'custom' && leaf.key === from ? { ...leaf, key: to } : leaf));
+export const renameCustomFieldIn = (tree: Condition, from: string, to: string) =>
+  mapLeaves(tree, (leaf) => (leaf.kind === 'custom' && leaf.key === from ? { ...leaf, key: to } : leaf));

@@ -28,7 +28,6 @@ export interface ConditionInput {
   text?: string;
 }
 
-
 /** A condition parsed and checked, its tags not resolved yet; `field` names it in later errors. */
 interface ParsedCondition {
   tree: Condition;
@@ -53,7 +52,10 @@ async function parseInput(context: ResolutionContext, input: ConditionInput, at:
     // The parser reads numbers, days and names the model bounds (1e400, 10^20 days, channel
     // "mail"): the same schema as JSON input decides, so nothing unchecked reaches a compiler.
     const checked = checkCondition(tree, `${at}.text`);
-    if ('problems' in checked) throw new ValidationError(checked.problems.map((p) => ({ field: `${at}.text`, rule: `${p.field.slice(`${at}.text`.length + 1) || 'condition'}: ${p.rule}` })));
+    if ('problems' in checked)
+      throw new ValidationError(
+        checked.problems.map((p) => ({ field: `${at}.text`, rule: `${p.field.slice(`${at}.text`.length + 1) || 'condition'}: ${p.rule}` })),
+      );
     return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'name', field: `${at}.text` };
   }
   const checked = checkCondition(input.condition, `${at}.condition`);
@@ -62,7 +64,10 @@ async function parseInput(context: ResolutionContext, input: ConditionInput, at:
   for (const leaf of leavesOf(checked.tree)) {
     if (leaf.kind === 'custom' && definitions.get(leaf.key) !== leaf.type) {
       const declared = definitions.get(leaf.key);
-      problems.push({ field: `${at}.condition`, rule: declared ? `custom field ${leaf.key} is a ${declared} field, not ${leaf.type}` : `custom field ${leaf.key} is not defined in this workspace` });
+      problems.push({
+        field: `${at}.condition`,
+        rule: declared ? `custom field ${leaf.key} is a ${declared} field, not ${leaf.type}` : `custom field ${leaf.key} is not defined in this workspace`,
+      });
     }
   }
   if (problems.length > 0) throw new ValidationError(problems);
@@ -101,11 +106,17 @@ export const referencedSegments = (tree: Condition) => [...new Set(leavesOf(tree
  * as it goes and stopping at the limits: references can multiply (A = B OR B, B = C OR C, ...), so
  * the expansion must never be built first and measured after. Throws ValidationError.
  */
-export function expandFrom(segments: ReadonlyMap<string, { id: string; name: string; condition: Condition; broken?: SegmentBreak | null }>, tree: Condition, field: string, selfId?: string): Condition {
+export function expandFrom(
+  segments: ReadonlyMap<string, { id: string; name: string; condition: Condition; broken?: SegmentBreak | null }>,
+  tree: Condition,
+  field: string,
+  selfId?: string,
+): Condition {
   let leafCount = 0;
   const nameOf = (id: string) => segments.get(id)?.name ?? id;
   const expand = (node: Condition, path: string[], depth: number): Condition => {
-    if (depth > SEGMENT_LIMITS.depth) throw new ValidationError([{ field, rule: `once saved segments are expanded, nests deeper than ${SEGMENT_LIMITS.depth} levels` }]);
+    if (depth > SEGMENT_LIMITS.depth)
+      throw new ValidationError([{ field, rule: `once saved segments are expanded, nests deeper than ${SEGMENT_LIMITS.depth} levels` }]);
     switch (node.kind) {
       case 'and':
       case 'or':
@@ -116,7 +127,10 @@ export function expandFrom(segments: ReadonlyMap<string, { id: string; name: str
         // References cost no depth of their own, so their chain is bounded on its own: a chain of
         // thousands would recurse past the stack and cost seconds per count.
         // The chain counts references followed, not the segment being evaluated (the path's root when selfId is given).
-        if (path.length - (selfId ? 1 : 0) >= MAX_REFERENCE_CHAIN) throw new ValidationError([{ field, rule: `refers to saved segments more than ${MAX_REFERENCE_CHAIN} deep (a segment using one that uses another, and so on)` }]);
+        if (path.length - (selfId ? 1 : 0) >= MAX_REFERENCE_CHAIN)
+          throw new ValidationError([
+            { field, rule: `refers to saved segments more than ${MAX_REFERENCE_CHAIN} deep (a segment using one that uses another, and so on)` },
+          ]);
         const target = segments.get(node.segmentId);
         if (!target) throw new ValidationError([{ field, rule: `refers to segments that do not exist in this workspace: ${node.segmentId}` }]);
         if (node.segmentId === selfId || path.includes(node.segmentId)) {
@@ -124,7 +138,12 @@ export function expandFrom(segments: ReadonlyMap<string, { id: string; name: str
         }
         // A broken segment matches no one for what it lost: evaluating it (or anything using it)
         // would give a wrong number, so it is refused, naming what is missing.
-        if (target.broken) throw brokenSegmentConflict({ id: node.segmentId, name: target.name, broken: target.broken }, field, path.length > 0 ? nameOf(path[path.length - 1]!) : undefined);
+        if (target.broken)
+          throw brokenSegmentConflict(
+            { id: node.segmentId, name: target.name, broken: target.broken },
+            field,
+            path.length > 0 ? nameOf(path[path.length - 1]!) : undefined,
+          );
         // A group of one is the condition itself, so the reference costs no depth of its own.
         return expand(target.condition, [...path, node.segmentId], depth);
       }
@@ -177,7 +196,11 @@ export interface ResolvedCondition {
   warnings: FieldProblem[];
 }
 
-export async function resolveCondition(context: ResolutionContext, input: ConditionInput, options: { at: string; forSaving?: boolean; selfId?: string }): Promise<ResolvedCondition> {
+export async function resolveCondition(
+  context: ResolutionContext,
+  input: ConditionInput,
+  options: { at: string; forSaving?: boolean; selfId?: string },
+): Promise<ResolvedCondition> {
   const parsed = await parseInput(context, input, options.at);
   const { field } = parsed;
   const stored = await resolveTags(context, parsed);
@@ -186,12 +209,17 @@ export async function resolveCondition(context: ResolutionContext, input: Condit
     const { workspaceId, db } = context;
     // Tags whose deletion job is under way: a segment saved now would break at once.
     const deleting = await tagsBeingDeleted(db, workspaceId, TAG_DELETE_JOB, tagIdsOf(stored));
-    if (deleting.length > 0) throw new ValidationError([{ field, rule: `names tags that are being deleted: ${deleting.map((n) => JSON.stringify(n)).join(', ')}` }]);
+    if (deleting.length > 0)
+      throw new ValidationError([{ field, rule: `names tags that are being deleted: ${deleting.map((n) => JSON.stringify(n)).join(', ')}` }]);
     // Label keys are free-form: one no contact has yet is accepted, with a warning.
     const keys = labelKeysOf(stored);
     const known = await labelKeysInUse(db, workspaceId, keys);
     const unknown = keys.filter((k) => !known.has(k));
-    if (unknown.length > 0) warnings.push({ field, rule: `names label keys no contact in this workspace has yet: ${unknown.join(', ')}; the segment matches no one on them until some contact does` });
+    if (unknown.length > 0)
+      warnings.push({
+        field,
+        rule: `names label keys no contact in this workspace has yet: ${unknown.join(', ')}; the segment matches no one on them until some contact does`,
+      });
   }
   const expanded = await expandSegments(context, stored, field, options.selfId);
   return { stored, references: referencedSegments(stored), expanded, warnings };
@@ -238,7 +266,10 @@ function asQueryProblem(err: unknown): AppError {
  * the tags all of them name are read in one statement, and the saved segments in one when several
  * are named.
  */
-export async function treesOfQueries(context: ResolutionContext, queries: readonly { query: SegmentQuery | AppError; at: string }[]): Promise<(Condition | AppError)[]> {
+export async function treesOfQueries(
+  context: ResolutionContext,
+  queries: readonly { query: SegmentQuery | AppError; at: string }[],
+): Promise<(Condition | AppError)[]> {
   const parsed: (ParsedQuery | AppError)[] = [];
   for (const { query, at } of queries) parsed.push(query instanceof AppError ? query : await parseQuery(context, query, at).catch(asQueryProblem));
   const conditions = parsed.filter((p): p is ParsedCondition => !(p instanceof AppError) && !('segmentId' in p));

@@ -45,7 +45,10 @@ describe('deleting a tag that saved segments use', () => {
     const refused = await call('DELETE', `/v1/tags/${vipTag}`);
     expect(refused.status).toBe(409);
     expect(refused.body.errors).toEqual([
-      { field: 'params.id', rule: `is used by saved segments "VIPs" (${direct.id}); change them first, or pass force=true to delete anyway and mark them broken` },
+      {
+        field: 'params.id',
+        rule: `is used by saved segments "VIPs" (${direct.id}); change them first, or pass force=true to delete anyway and mark them broken`,
+      },
       { field: 'params.id', rule: `is used through those by saved segments "VIP reachable" (${indirect.id})` },
     ]);
     expect((await call('GET', `/v1/tags/${vipTag}`)).status).toBe(200);
@@ -55,7 +58,10 @@ describe('deleting a tag that saved segments use', () => {
   it('forced, marks the segments broken: they print the name, and counting, previews, streams and snapshots answer 409', async () => {
     const deleted = await call('DELETE', `/v1/tags/${vipTag}?force=true`);
     expect(deleted.status).toBe(202);
-    await eventually(async () => (await call('GET', `/v1/jobs/${deleted.body.id}`)).body.status, (status) => status === 'succeeded');
+    await eventually(
+      async () => (await call('GET', `/v1/jobs/${deleted.body.id}`)).body.status,
+      (status) => status === 'succeeded',
+    );
 
     const saved = (await call('GET', `/v1/segments/${direct.id}`)).body;
     expect(saved.text).toBe('tag:VIP OR tag:Regular');
@@ -63,7 +69,10 @@ describe('deleting a tag that saved segments use', () => {
     expect((await call('GET', `/v1/segments/${indirect.id}`)).body.broken).toBeNull();
 
     const count = await countOf({ segmentId: direct.id });
-    expect(count).toMatchObject({ status: 409, errors: [{ field: 'body.queries.0.segmentId', rule: 'segment "VIPs" names what no longer exists: tag "VIP"; edit its condition to mend it' }] });
+    expect(count).toMatchObject({
+      status: 409,
+      errors: [{ field: 'body.queries.0.segmentId', rule: 'segment "VIPs" names what no longer exists: tag "VIP"; edit its condition to mend it' }],
+    });
     const throughIt = await countOf({ segmentId: indirect.id });
     expect(throughIt.status).toBe(409);
     expect(throughIt.detail).toBe('Segment "VIPs" (used by this one through "VIP reachable") is broken: tag "VIP" was deleted');
@@ -100,16 +109,24 @@ test('a segment can be saved before any contact has its label keys: accepted, wi
   const saved = await call('POST', '/v1/segments', { name: 'Churned', text: 'label:tier IN [gold, silver] AND label:churned NOT EXISTS' });
   expect(saved.status).toBe(201);
   expect(saved.body.warnings).toEqual([
-    { field: 'body.text', rule: 'names label keys no contact in this workspace has yet: tier, churned; the segment matches no one on them until some contact does' },
+    {
+      field: 'body.text',
+      rule: 'names label keys no contact in this workspace has yet: tier, churned; the segment matches no one on them until some contact does',
+    },
   ]);
   expect(await countOf({ segmentId: saved.body.id })).toMatchObject({ total: 0 });
   await call('POST', '/v1/labels/bulk-set', { contactIds: contactIds.slice(0, 2), labels: { tier: 'gold' } });
-  expect(await eventually(() => countOf({ segmentId: saved.body.id }), (r) => r.total === 2)).toMatchObject({ total: 2 });
+  expect(
+    await eventually(
+      () => countOf({ segmentId: saved.body.id }),
+      (r) => r.total === 2,
+    ),
+  ).toMatchObject({ total: 2 });
   const renamed = await call('PATCH', `/v1/segments/${saved.body.id}`, { text: 'label:tier = gold' });
   expect(renamed.body.warnings).toEqual([]);
 });
 
-test('a multi-query count answers each query: a count, or that query\'s own errors', async () => {
+test("a multi-query count answers each query: a count, or that query's own errors", async () => {
   const queries = [
     { text: 'sendable:email' },
     { text: 'email_status = bogus' },
@@ -129,18 +146,26 @@ test('a multi-query count answers each query: a count, or that query\'s own erro
 
 test('the segment list pages by name with limit and cursor', async () => {
   const other = await h.createWorkspace();
-  for (const n of ['a', 'b', 'c', 'd', 'e']) expect((await call('POST', '/v1/segments', { name: `page ${n}`, text: 'sendable:email' }, other.key)).status).toBe(201);
+  for (const n of ['a', 'b', 'c', 'd', 'e'])
+    expect((await call('POST', '/v1/segments', { name: `page ${n}`, text: 'sendable:email' }, other.key)).status).toBe(201);
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: { body: { items: { name: string }[]; nextCursor: string | null } } = await call('GET', `/v1/segments?limit=2${cursor ? `&cursor=${cursor}` : ''}`, undefined, other.key);
+    const page: { body: { items: { name: string }[]; nextCursor: string | null } } = await call(
+      'GET',
+      `/v1/segments?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      undefined,
+      other.key,
+    );
     expect(page.body.items.length).toBeLessThanOrEqual(2);
     seen.push(...page.body.items.map((s) => s.name));
     cursor = page.body.nextCursor;
   } while (cursor);
   expect(seen).toEqual(['page a', 'page b', 'page c', 'page d', 'page e']);
   expect((await call('GET', '/v1/segments?limit=0', undefined, other.key)).body.errors).toEqual([{ field: 'query.limit', rule: 'must be at least 1' }]);
-  expect((await call('GET', '/v1/segments?cursor=nope', undefined, other.key)).body.errors).toEqual([{ field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' }]);
+  expect((await call('GET', '/v1/segments?cursor=nope', undefined, other.key)).body.errors).toEqual([
+    { field: 'query.cursor', rule: 'must be a cursor returned by this endpoint' },
+  ]);
 });
 
 test('a tag whose deletion job has not finished cannot be used by a segment saved meanwhile', async () => {
@@ -169,14 +194,20 @@ test('a chain of saved segment references is bounded (16): a longer one is a 400
     previous = saved.body;
   }
   const tooLong = await call('POST', '/v1/segments', { name: 'chain 17', text: `segment:${previous.id}` }, other.key);
-  expect([tooLong.status, tooLong.body.errors[0].rule]).toEqual([400, 'refers to saved segments more than 16 deep (a segment using one that uses another, and so on)']);
+  expect([tooLong.status, tooLong.body.errors[0].rule]).toEqual([
+    400,
+    'refers to saved segments more than 16 deep (a segment using one that uses another, and so on)',
+  ]);
   const counted = await call('POST', '/v1/segments/count', { queries: [{ segmentId: previous.id }] }, other.key);
   expect(counted.body.results[0]).toMatchObject({ total: 0 });
 });
 
 test('segment names and descriptions hold only characters people can see', async () => {
   const bidi = await call('POST', '/v1/segments', { name: 'VIP\u202e', text: 'sendable:email' });
-  expect([bidi.status, bidi.body.errors]).toEqual([400, [{ field: 'body.name', rule: 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)' }]]);
+  expect([bidi.status, bidi.body.errors]).toEqual([
+    400,
+    [{ field: 'body.name', rule: 'must not contain invisible format characters (bidi controls, zero-width characters, soft hyphens)' }],
+  ]);
   const described = await call('POST', '/v1/segments', { name: 'Described', description: 'line one\nline two', text: 'sendable:email' });
   expect(described.status).toBe(201);
   expect((await call('PATCH', `/v1/segments/${described.body.id}`, { description: 'zero\u200bwidth' })).body.errors[0].field).toBe('body.description');

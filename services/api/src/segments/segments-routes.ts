@@ -10,7 +10,16 @@ import { retryAfterIfNotYetConsistent } from '../consistency/retry-after-not-yet
 import { ListQuery } from '../http/list-page';
 import { idempotent } from '../http/idempotency';
 import { parseRequestPart } from '../http/validate';
-import { AdHocSnapshotRequest, countRequest, CreateSegmentRequest, MembersQuery, MembersRequest, previewRequest, SegmentIdParams, UpdateSegmentRequest } from './segment-schemas';
+import {
+  AdHocSnapshotRequest,
+  countRequest,
+  CreateSegmentRequest,
+  MembersQuery,
+  MembersRequest,
+  previewRequest,
+  SegmentIdParams,
+  UpdateSegmentRequest,
+} from './segment-schemas';
 import type { SegmentsService } from './segments-service';
 
 /** `maxWaitMs` bounds how long a count or a preview may wait for read-your-writes (config). */

@@ -51,7 +51,11 @@ function mapUniqueName(err: unknown): never {
   throw err;
 }
 
-export async function insertSegment(client: Queryable, workspaceId: string, s: { name: string; description?: string; condition: Condition; references: string[] }): Promise<SegmentRow> {
+export async function insertSegment(
+  client: Queryable,
+  workspaceId: string,
+  s: { name: string; description?: string; condition: Condition; references: string[] },
+): Promise<SegmentRow> {
   const { rows } = await client
     .query(`insert into segments (workspace_id, name, description, condition, references_segments) values ($1, $2, $3, $4, $5) returning ${COLUMNS}`, [
       workspaceId,
@@ -64,7 +68,12 @@ export async function insertSegment(client: Queryable, workspaceId: string, s: {
   return toRow(rows[0]);
 }
 
-export async function updateSegment(client: Queryable, workspaceId: string, id: string, s: { name?: string; description?: string | null; condition?: Condition; references?: string[] }): Promise<SegmentRow | undefined> {
+export async function updateSegment(
+  client: Queryable,
+  workspaceId: string,
+  id: string,
+  s: { name?: string; description?: string | null; condition?: Condition; references?: string[] },
+): Promise<SegmentRow | undefined> {
   const { rows } = await client
     .query(
       `update segments set name = coalesce($3, name), description = case when $4::boolean then $5 else description end,
@@ -72,7 +81,15 @@ export async function updateSegment(client: Queryable, workspaceId: string, id: 
               -- A new condition was resolved against what exists now: whatever broke it is gone.
               broken = case when $6::jsonb is null then broken end
         where workspace_id = $1 and id = $2 returning ${COLUMNS}`,
-      [workspaceId, id, s.name ?? null, s.description !== undefined, s.description ?? null, s.condition ? JSON.stringify(s.condition) : null, s.references ?? null],
+      [
+        workspaceId,
+        id,
+        s.name ?? null,
+        s.description !== undefined,
+        s.description ?? null,
+        s.condition ? JSON.stringify(s.condition) : null,
+        s.references ?? null,
+      ],
     )
     .catch(mapUniqueName);
   return rows[0] ? toRow(rows[0]) : undefined;
@@ -108,10 +125,11 @@ export async function listSegments(client: Queryable, workspaceId: string): Prom
 
 /** A page of a workspace's segments by name (unique per workspace): after `range.after`, at most `range.limit`. */
 export async function pageSegments(client: Queryable, workspaceId: string, range: KeysetRange): Promise<SegmentRow[]> {
-  const { rows } = await client.query(
-    `select ${COLUMNS} from segments where workspace_id = $1 and ($2::text is null or name > $2) order by name limit $3`,
-    [workspaceId, range.after ?? null, range.limit ?? null],
-  );
+  const { rows } = await client.query(`select ${COLUMNS} from segments where workspace_id = $1 and ($2::text is null or name > $2) order by name limit $3`, [
+    workspaceId,
+    range.after ?? null,
+    range.limit ?? null,
+  ]);
   return rows.map(toRow);
 }
 
@@ -133,13 +151,20 @@ export async function markSegmentsBroken(client: Queryable, workspaceId: string,
 /** Rewrites stored conditions (a renamed custom field): each id gets its new tree. */
 export async function replaceConditions(client: Queryable, workspaceId: string, conditions: Map<string, Condition>): Promise<void> {
   for (const [id, condition] of conditions) {
-    await client.query('update segments set condition = $3, updated_at = now() where workspace_id = $1 and id = $2', [workspaceId, id, JSON.stringify(condition)]);
+    await client.query('update segments set condition = $3, updated_at = now() where workspace_id = $1 and id = $2', [
+      workspaceId,
+      id,
+      JSON.stringify(condition),
+    ]);
   }
 }
 
 /** Segments that refer to `id` (which therefore cannot be deleted). */
 export async function segmentsReferring(client: Queryable, workspaceId: string, id: string): Promise<{ id: string; name: string }[]> {
-  const { rows } = await client.query('select id, name from segments where workspace_id = $1 and references_segments @> array[$2::uuid] order by name', [workspaceId, id]);
+  const { rows } = await client.query('select id, name from segments where workspace_id = $1 and references_segments @> array[$2::uuid] order by name', [
+    workspaceId,
+    id,
+  ]);
   return rows;
 }
 

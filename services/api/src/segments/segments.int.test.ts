@@ -15,7 +15,11 @@ beforeAll(async () => {
   expect((await call('POST', '/v1/custom-fields', { key: 'score', type: 'number' })).status).toBe(201);
   const batch = await call('POST', '/v1/contacts/batch-upsert', {
     matchBy: 'email',
-    contacts: Array.from({ length: 10 }, (_, i) => ({ email: `s${i}@example.com`, ...(i < 3 ? { phone: `+1415555010${i}` } : {}), customFields: { score: i * 10 } })),
+    contacts: Array.from({ length: 10 }, (_, i) => ({
+      email: `s${i}@example.com`,
+      ...(i < 3 ? { phone: `+1415555010${i}` } : {}),
+      customFields: { score: i * 10 },
+    })),
   });
   ids.push(...batch.body.results.map((r: { id: string }) => r.id));
   await call('POST', '/v1/tags/bulk-add', { contactIds: ids.slice(0, 6), tags: ['Hot Lead'], createMissing: true });
@@ -69,9 +73,17 @@ test('saving names unknown tags and custom fields, and reports syntax errors wit
     [{ text: 'tag:Nope OR tag:"Also nope"' }, 'body.text', 'names tags that do not exist in this workspace: "Nope", "Also nope"'],
     [{ text: 'custom:shoe > 4' }, 'body.text', 'line 1, column 8: expected a custom field defined in this workspace, found "shoe"'],
     [{ text: 'label:tier IN [gold' }, 'body.text', 'line 1, column 20: expected "," or "]", found the end of the text'],
-    [{ condition: { kind: 'custom', key: 'score', type: 'string', op: 'eq', values: ['1'] } }, 'body.condition', 'custom field score is a number field, not string'],
+    [
+      { condition: { kind: 'custom', key: 'score', type: 'string', op: 'eq', values: ['1'] } },
+      'body.condition',
+      'custom field score is a number field, not string',
+    ],
     [{ condition: { kind: 'label', key: 'tier', op: 'in', values: [] } }, 'body.condition.values', 'must hold 1 to 500 values for in'],
-    [{ text: 'tag:a', condition: { kind: 'sendable', channel: 'email' } }, 'body', 'must hold either condition (a JSON tree) or text (the segment language), not both'],
+    [
+      { text: 'tag:a', condition: { kind: 'sendable', channel: 'email' } },
+      'body',
+      'must hold either condition (a JSON tree) or text (the segment language), not both',
+    ],
   ];
   for (const [input, field, rule] of cases) {
     const res = await call('POST', '/v1/segments', { name: `bad-${field}-${rule.length}`, ...(input as object) });
@@ -117,16 +129,32 @@ test("another workspace can neither count nor read this workspace's segments or 
   expect((await call('GET', `/v1/segments/${mine.id}`, undefined, other.key)).status).toBe(404);
   const foreignSegment = await call('POST', '/v1/segments/count', { queries: [{ segmentId: mine.id }] }, other.key);
   expect(foreignSegment.body.results[0]).toMatchObject({ status: 404, detail: `Segment ${mine.id} was not found` });
-  const theirs = await call('POST', '/v1/segments/count', { queries: [{ text: 'sendable:email' }, { condition: { kind: 'not', condition: { kind: 'sendable', channel: 'email' } } }] }, other.key);
+  const theirs = await call(
+    'POST',
+    '/v1/segments/count',
+    { queries: [{ text: 'sendable:email' }, { condition: { kind: 'not', condition: { kind: 'sendable', channel: 'email' } } }] },
+    other.key,
+  );
   expect(theirs.body.results.map((r: { total: number }) => r.total)).toEqual([0, 0]);
   // A tag id of this workspace in the other workspace's tree is unknown there.
   const tagId = (await call('GET', '/v1/tags')).body.items[0].id;
   const foreignTag = await call('POST', '/v1/segments/count', { queries: [{ condition: { kind: 'tag', op: 'has', tags: [tagId] } }] }, other.key);
-  expect(foreignTag.body.results[0]).toMatchObject({ status: 400, errors: [{ field: 'body.queries.0.condition', rule: `names tags that do not exist in this workspace: "${tagId}"` }] });
+  expect(foreignTag.body.results[0]).toMatchObject({
+    status: 400,
+    errors: [{ field: 'body.queries.0.condition', rule: `names tags that do not exist in this workspace: "${tagId}"` }],
+  });
 });
 
 test('input the parser reads but the model bounds is a 400, never a 500', async () => {
-  for (const text of ['created IN LAST 99999999999999999999 DAYS', 'custom:score > 1e400', 'engagement:email.opened >= 11 IN LAST 3 DAYS', 'engagement:mail.opened IN LAST 3 DAYS', 'created = 2024-02-30', `${'NOT '.repeat(40)}sendable:email`, 'email_rating > 3000000000']) {
+  for (const text of [
+    'created IN LAST 99999999999999999999 DAYS',
+    'custom:score > 1e400',
+    'engagement:email.opened >= 11 IN LAST 3 DAYS',
+    'engagement:mail.opened IN LAST 3 DAYS',
+    'created = 2024-02-30',
+    `${'NOT '.repeat(40)}sendable:email`,
+    'email_rating > 3000000000',
+  ]) {
     const res = await call('POST', '/v1/segments/count', { queries: [{ text }] });
     expect([text, res.status, res.body.results[0].status, res.body.results[0].errors?.[0]?.field]).toEqual([text, 200, 400, 'body.queries.0.text']);
   }
@@ -147,7 +175,9 @@ test('references cannot multiply past the limits: a change that would break a se
   // Doubling the bottom would make the top 256 conditions, 9 levels: refused, naming what it breaks.
   const doubled = await call('PATCH', `/v1/segments/${leaf.id}`, { text: 'sendable:email OR sendable:phone' });
   expect(doubled.status).toBe(400);
-  expect(doubled.body.errors[0].rule).toMatch(/^would break segment "Chain 7", which uses this one: once saved segments are expanded, (nests deeper than 8 levels|holds more than 200 conditions)$/);
+  expect(doubled.body.errors[0].rule).toMatch(
+    /^would break segment "Chain 7", which uses this one: once saved segments are expanded, (nests deeper than 8 levels|holds more than 200 conditions)$/,
+  );
   expect((await call('GET', `/v1/segments/${leaf.id}`)).body.text).toBe('sendable:email');
 });
 
@@ -171,7 +201,11 @@ test("a contact's segments: every saved segment it matches, from its latest stat
   const gold = (await call('POST', '/v1/segments', { name: 'Profile gold', text: 'label:tier = gold' })).body;
   expect((await call('POST', '/v1/segments', { name: 'Profile both', text: `segment:${hot.id} AND segment:${gold.id}` })).status).toBe(201);
   expect((await call('POST', '/v1/segments', { name: 'Profile silver', text: 'label:tier = silver' })).status).toBe(201);
-  const names = async (id: string) => (await call('GET', `/v1/contacts/${id}/segments`)).body.items.map((s: { name: string }) => s.name).filter((n: string) => n.startsWith('Profile')).sort();
+  const names = async (id: string) =>
+    (await call('GET', `/v1/contacts/${id}/segments`)).body.items
+      .map((s: { name: string }) => s.name)
+      .filter((n: string) => n.startsWith('Profile'))
+      .sort();
   expect(await names(ids[2]!)).toEqual(['Profile both', 'Profile gold', 'Profile hot']);
   expect(await names(ids[5]!)).toEqual(['Profile hot', 'Profile silver']);
   expect(await names(ids[9]!)).toEqual([]);
@@ -206,12 +240,19 @@ describe('streaming members', () => {
   });
 
   const stream = (body: object, key = big.key) =>
-    fetch(`${h.api.url}/v1/segments/members`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${h.api.url}/v1/segments/members`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   test('NDJSON: every member once, in id order, across pages, with the chosen fields', async () => {
     const res = await stream({ query: { text: 'sendable:email' }, fields: 'id,email,firstName' });
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2500);
     expect(lines.map((l) => l.id)).toEqual(bigIds);
     // camelCase keys, as in the contact JSON, in the order asked for.
@@ -219,8 +260,15 @@ describe('streaming members', () => {
   });
 
   test('a dropped stream resumes after the last id received, with nothing twice or missing', async () => {
-    const first = (await (await stream({ query: { text: 'sendable:email' } })).text()).trim().split('\n').slice(0, 1234).map((l) => JSON.parse(l).id);
-    const rest = (await (await stream({ query: { text: 'sendable:email' }, after: first[first.length - 1] })).text()).trim().split('\n').map((l) => JSON.parse(l).id);
+    const first = (await (await stream({ query: { text: 'sendable:email' } })).text())
+      .trim()
+      .split('\n')
+      .slice(0, 1234)
+      .map((l) => JSON.parse(l).id);
+    const rest = (await (await stream({ query: { text: 'sendable:email' }, after: first[first.length - 1] })).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).id);
     expect([...first, ...rest]).toEqual(bigIds);
   });
 
@@ -230,7 +278,9 @@ describe('streaming members', () => {
     const rows = (await res.text()).split('\r\n');
     expect(rows[0]).toBe('id,first_name');
     expect(rows).toHaveLength(2502); // header, 2500 rows, final empty
-    expect(rows).toContain(`${bigIds[bigIds.indexOf((await call('GET', '/v1/contacts?q=m7@example.com', undefined, big.key)).body.items[0].id)]},"Smith, ""Jo"""`);
+    expect(rows).toContain(
+      `${bigIds[bigIds.indexOf((await call('GET', '/v1/contacts?q=m7@example.com', undefined, big.key)).body.items[0].id)]},"Smith, ""Jo"""`,
+    );
     expect(rows.some((r) => r.endsWith(`,"'=HYPERLINK(""x"")"`))).toBe(true);
   });
 
@@ -255,7 +305,10 @@ describe('streaming members', () => {
   });
 
   test('members of another workspace are never streamed, and its saved segments are not found', async () => {
-    const lines = (await (await stream({ query: { text: 'sendable:email' } }, ws.key)).text()).trim().split('\n').map((l) => JSON.parse(l).id);
+    const lines = (await (await stream({ query: { text: 'sendable:email' } }, ws.key)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).id);
     expect(lines.some((id) => bigIds.includes(id))).toBe(false);
     const saved = (await call('POST', '/v1/segments', { name: 'Big only', text: 'sendable:email' }, big.key)).body;
     expect((await fetch(`${h.api.url}/v1/segments/${saved.id}/members`, { headers: { 'x-api-key': ws.key } })).status).toBe(404);
@@ -266,7 +319,11 @@ describe('streaming members', () => {
     const started = await call('POST', `/v1/segments/${saved.id}/snapshots`, undefined, big.key);
     expect(started.status).toBe(202);
     const snapshotId = started.body.snapshot.id;
-    const job = await eventually(async () => (await call('GET', `/v1/jobs/${started.body.job.id}`, undefined, big.key)).body, (j) => j.status === 'succeeded', 60_000);
+    const job = await eventually(
+      async () => (await call('GET', `/v1/jobs/${started.body.job.id}`, undefined, big.key)).body,
+      (j) => j.status === 'succeeded',
+      60_000,
+    );
     expect(job.done).toBe(2500);
     expect((await call('GET', `/v1/snapshots/${snapshotId}`, undefined, big.key)).body).toMatchObject({ status: 'ready', total: 2500, segmentId: saved.id });
     // The segment changes after the freeze: one member leaves, one joins.
@@ -285,7 +342,9 @@ describe('streaming members', () => {
   });
 
   test('bad stream options are 400s naming the field', async () => {
-    const res = await fetch(`${h.api.url}/v1/segments/00000000-0000-4000-8000-000000000000/members?format=xml&fields=id,password`, { headers: { 'x-api-key': big.key } });
+    const res = await fetch(`${h.api.url}/v1/segments/00000000-0000-4000-8000-000000000000/members?format=xml&fields=id,password`, {
+      headers: { 'x-api-key': big.key },
+    });
     expect(res.status).toBe(400);
     const fields = ((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field).sort();
     expect(fields).toEqual(['query.fields.1', 'query.format']);
@@ -294,13 +353,22 @@ describe('streaming members', () => {
 
 describe('bulk actions on members', () => {
   const waitForJob = (id: string, key: string) =>
-    eventually(async () => (await call('GET', `/v1/jobs/${id}`, undefined, key)).body, (j) => j.status === 'succeeded' || j.status === 'failed', 60_000);
+    eventually(
+      async () => (await call('GET', `/v1/jobs/${id}`, undefined, key)).body,
+      (j) => j.status === 'succeeded' || j.status === 'failed',
+      60_000,
+    );
 
   test('tags the members once: a segment defined by not having the tag ends empty, every member tagged', async () => {
     const own = await h.createWorkspace();
     const members: string[] = [];
     for (const start of [0, 1000]) {
-      const created = await call('POST', '/v1/contacts/batch-upsert', { matchBy: 'email', contacts: Array.from({ length: start ? 500 : 1000 }, (_, i) => ({ email: `b${start + i}@example.com` })) }, own.key);
+      const created = await call(
+        'POST',
+        '/v1/contacts/batch-upsert',
+        { matchBy: 'email', contacts: Array.from({ length: start ? 500 : 1000 }, (_, i) => ({ email: `b${start + i}@example.com` })) },
+        own.key,
+      );
       members.push(...created.body.results.map((r: { id: string }) => r.id));
     }
     const tag = (await call('POST', '/v1/tags', { name: 'Contacted' }, own.key)).body.id;
@@ -316,25 +384,50 @@ describe('bulk actions on members', () => {
 
   test('labels and deletes; a delete keeps suppressed contacts unless told otherwise', async () => {
     const own = await h.createWorkspace();
-    const created = await call('POST', '/v1/contacts/batch-upsert', { matchBy: 'email', contacts: Array.from({ length: 6 }, (_, i) => ({ email: `d${i}@example.com`, phone: `+1415555020${i}` })) }, own.key);
+    const created = await call(
+      'POST',
+      '/v1/contacts/batch-upsert',
+      { matchBy: 'email', contacts: Array.from({ length: 6 }, (_, i) => ({ email: `d${i}@example.com`, phone: `+1415555020${i}` })) },
+      own.key,
+    );
     const members: string[] = created.body.results.map((r: { id: string }) => r.id);
     await call('POST', `/v1/contacts/${members[0]}/actions/unsubscribe-email`, undefined, own.key);
     await call('POST', `/v1/contacts/${members[1]}/actions/blacklist-phone`, undefined, own.key);
     await expectSearchIndexConverges(h.env, own.id);
-    const labelled = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'sendable:phone' }, action: 'set_labels', labels: { wave: 'w1' } }, own.key)).body.id, own.key);
+    const labelled = await waitForJob(
+      (await call('POST', '/v1/segments/actions', { query: { text: 'sendable:phone' }, action: 'set_labels', labels: { wave: 'w1' } }, own.key)).body.id,
+      own.key,
+    );
     expect(labelled.result).toMatchObject({ changed: 5, skipped: 0 });
     await expectSearchIndexConverges(h.env, own.id);
-    const deleted = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'created IN LAST 1 DAYS' }, action: 'delete', reason: 'cleanup' }, own.key)).body.id, own.key);
+    const deleted = await waitForJob(
+      (await call('POST', '/v1/segments/actions', { query: { text: 'created IN LAST 1 DAYS' }, action: 'delete', reason: 'cleanup' }, own.key)).body.id,
+      own.key,
+    );
     expect(deleted.result).toMatchObject({ changed: 4, skipped: 2 });
     const kept = (await call('GET', '/v1/contacts?limit=100', undefined, own.key)).body.items.map((c: { id: string }) => c.id).sort();
     expect(kept).toEqual([members[0], members[1]].sort());
     await expectSearchIndexConverges(h.env, own.id);
-    const everyone = await waitForJob((await call('POST', '/v1/segments/actions', { query: { text: 'created IN LAST 1 DAYS' }, action: 'delete', keepEmailStatuses: [], keepPhoneStatuses: [] }, own.key)).body.id, own.key);
+    const everyone = await waitForJob(
+      (
+        await call(
+          'POST',
+          '/v1/segments/actions',
+          { query: { text: 'created IN LAST 1 DAYS' }, action: 'delete', keepEmailStatuses: [], keepPhoneStatuses: [] },
+          own.key,
+        )
+      ).body.id,
+      own.key,
+    );
     expect(everyone.result).toMatchObject({ changed: 2, skipped: 0 });
   });
 
   test('bad actions are 400s naming the field; nothing is queued', async () => {
-    const noTag = await call('POST', '/v1/segments/actions', { query: { text: 'sendable:email' }, action: 'add_tags', tagIds: ['00000000-0000-4000-8000-000000000000'] });
+    const noTag = await call('POST', '/v1/segments/actions', {
+      query: { text: 'sendable:email' },
+      action: 'add_tags',
+      tagIds: ['00000000-0000-4000-8000-000000000000'],
+    });
     expect(noTag.body.errors).toEqual([{ field: 'body.tagIds.0', rule: 'is not a tag in this workspace: 00000000-0000-4000-8000-000000000000' }]);
     const unknown = await call('POST', '/v1/segments/actions', { query: { text: 'sendable:email' }, action: 'launch' });
     expect(unknown.status).toBe(400);

@@ -13,7 +13,10 @@ beforeAll(async () => {
   h = await startApiHarness({ relay: true, indexer: true, jobRunner: false, snapshotChunkSize: 2 });
   ws = await h.createWorkspace();
   other = await h.createWorkspace();
-  const batch = await call('POST', '/v1/contacts/batch-upsert', { matchBy: 'email', contacts: Array.from({ length: 5 }, (_, i) => ({ email: `p${i}@example.com` })) });
+  const batch = await call('POST', '/v1/contacts/batch-upsert', {
+    matchBy: 'email',
+    contacts: Array.from({ length: 5 }, (_, i) => ({ email: `p${i}@example.com` })),
+  });
   expect(batch.body.summary.created).toBe(5);
   await expectSearchIndexConverges(h.env, ws.id);
 });
@@ -31,7 +34,8 @@ async function snapshot(build = true): Promise<{ id: string; jobId: string }> {
   return { id: started.body.snapshot.id, jobId: started.body.job.id };
 }
 
-const chunkRows = async (id: string) => Number((await h.env.pool.query('select count(*) from audience_snapshot_chunks where snapshot_id = $1', [id])).rows[0].count);
+const chunkRows = async (id: string) =>
+  Number((await h.env.pool.query('select count(*) from audience_snapshot_chunks where snapshot_id = $1', [id])).rows[0].count);
 
 test('a snapshot shows when it expires: its creation plus the time to live (168 hours by default)', async () => {
   const { id } = await snapshot();
@@ -44,7 +48,10 @@ test('a snapshot shows when it expires: its creation plus the time to live (168 
 test('the list is newest first, pages with limit and cursor, and shows only this workspace', async () => {
   const made = [(await snapshot()).id, (await snapshot()).id, (await snapshot()).id];
   // Taken within the same millisecond, they still order by their microseconds (then id).
-  await h.env.pool.query("update audience_snapshots set created_at = date_trunc('milliseconds', now()) + interval '1 hour' + (interval '1 microsecond' * array_position($1::uuid[], id)) where id = any($1::uuid[])", [made]);
+  await h.env.pool.query(
+    "update audience_snapshots set created_at = date_trunc('milliseconds', now()) + interval '1 hour' + (interval '1 microsecond' * array_position($1::uuid[], id)) where id = any($1::uuid[])",
+    [made],
+  );
   const seen: string[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -119,7 +126,10 @@ test('an expired snapshot is 404 at once and housekeeping deletes it; one inside
 });
 
 test('bad snapshot ids are 400s naming the parameter', async () => {
-  for (const [method, path] of [['GET', '/v1/snapshots/nope'], ['DELETE', '/v1/snapshots/nope']] as const) {
+  for (const [method, path] of [
+    ['GET', '/v1/snapshots/nope'],
+    ['DELETE', '/v1/snapshots/nope'],
+  ] as const) {
     const res = await call(method, path);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ field: 'params.id', rule: 'must be a snapshot id (UUID)' }]);

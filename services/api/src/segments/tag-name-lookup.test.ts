@@ -27,7 +27,10 @@ test('past its size the cache starts over with the whole page, so the page has e
   const lookup = createTagNameLookup(pool, 'w', 3);
   await lookup(['a', 'b']);
   const names = await lookup(['b', 'c', 'd']);
-  expect(asked).toEqual([['a', 'b'], ['b', 'c', 'd']]);
+  expect(asked).toEqual([
+    ['a', 'b'],
+    ['b', 'c', 'd'],
+  ]);
   expect([...names.keys()].sort()).toEqual(['b', 'c', 'd']);
   expect(names.get('b')).toBe('B');
 });

@@ -24,7 +24,10 @@ test('contacts deleted before the list existed get their suppressions back throu
   await t.h.env.pool.query(migrationUp);
   const { rows } = await t.h.env.pool.query("select id, total from jobs where workspace_id = $1 and type = 'suppressions.backfill'", [t.ws.id]);
   expect(rows).toEqual([{ id: expect.any(String), total: 1 }]); // the active one is not counted
-  const job = await eventually(async () => (await req('GET', `/v1/jobs/${rows[0].id}`)).body, (j) => j.status === 'succeeded' || j.status === 'failed');
+  const job = await eventually(
+    async () => (await req('GET', `/v1/jobs/${rows[0].id}`)).body,
+    (j) => j.status === 'succeeded' || j.status === 'failed',
+  );
   expect([job.status, job.done]).toEqual(['succeeded', 1]);
 
   const entries = (await req('GET', '/v1/suppressions')).body.items.map((e: { channel: string; status: string }) => [e.channel, e.status]).sort();

@@ -20,5 +20,7 @@ export function normaliseAddress(channel: StatusChannel, address: string): strin
  * per workspace, so the same person cannot be linked across workspaces by hash.
  */
 export function addressHash(key: Buffer, channel: StatusChannel, address: string): Buffer {
-  return createHmac('sha256', key).update(`${channel}:${normaliseAddress(channel, address)}`).digest();
+  return createHmac('sha256', key)
+    .update(`${channel}:${normaliseAddress(channel, address)}`)
+    .digest();
 }

@@ -16,7 +16,11 @@ describe('strictness', () => {
   });
 
   test('only unsubscribed, spam_report and blacklisted suppress email; opted_out and blacklisted phone', () => {
-    expect(['active', 'unconfirmed', 'unsubscribed', 'spam_report', 'blacklisted'].filter((s) => isSuppressing('email', s))).toEqual(['unsubscribed', 'spam_report', 'blacklisted']);
+    expect(['active', 'unconfirmed', 'unsubscribed', 'spam_report', 'blacklisted'].filter((s) => isSuppressing('email', s))).toEqual([
+      'unsubscribed',
+      'spam_report',
+      'blacklisted',
+    ]);
     expect(['active', 'opted_out', 'blacklisted'].filter((s) => isSuppressing('phone', s))).toEqual(['opted_out', 'blacklisted']);
   });
 

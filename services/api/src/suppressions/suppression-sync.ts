@@ -19,7 +19,14 @@ export async function keepSuppressionsOf(client: Queryable, workspaceId: string,
  * actions): a suppressing status replaces the entry of their address; a non-suppressing one (a
  * re-subscribe) lifts it, so a contact created later with the address is not suppressed again.
  */
-export async function applyExplicitStatus(client: Queryable, workspaceId: string, contactIds: string[], channel: StatusChannel, status: string, reason: string | null): Promise<void> {
+export async function applyExplicitStatus(
+  client: Queryable,
+  workspaceId: string,
+  contactIds: string[],
+  channel: StatusChannel,
+  status: string,
+  reason: string | null,
+): Promise<void> {
   if (contactIds.length === 0) return;
   if (isSuppressing(channel, status)) {
     // Only the changed channel's entries: the other channel's status was not asked about, and

@@ -158,9 +158,17 @@ export async function forgetSuppressedAddresses(client: Queryable, workspaceId: 
 }
 
 /** The addresses and channel statuses of contacts, as entries for those whose status suppresses. */
-export async function suppressionsOfContacts(client: Queryable, workspaceId: string, contactIds: string[], reason: (status: string) => string | null): Promise<SuppressionInput[]> {
+export async function suppressionsOfContacts(
+  client: Queryable,
+  workspaceId: string,
+  contactIds: string[],
+  reason: (status: string) => string | null,
+): Promise<SuppressionInput[]> {
   if (contactIds.length === 0) return [];
-  const { rows } = await client.query('select id, email, email_status, phone, phone_status from contacts where workspace_id = $1 and id = any($2::uuid[])', [workspaceId, contactIds]);
+  const { rows } = await client.query('select id, email, email_status, phone, phone_status from contacts where workspace_id = $1 and id = any($2::uuid[])', [
+    workspaceId,
+    contactIds,
+  ]);
   return rows.flatMap((r) =>
     (
       [
@@ -199,8 +207,15 @@ export async function listSuppressions(client: Queryable, workspaceId: string, o
   }
   if (o.address !== undefined) {
     const channels: StatusChannel[] = o.channel ? [o.channel] : ['email', 'phone'];
-    const items = await hashed(client, workspaceId, channels.map((channel) => ({ channel, address: o.address! })));
-    values.push(items.map((i) => i.channel), items.map((i) => i.hash));
+    const items = await hashed(
+      client,
+      workspaceId,
+      channels.map((channel) => ({ channel, address: o.address! })),
+    );
+    values.push(
+      items.map((i) => i.channel),
+      items.map((i) => i.hash),
+    );
     where.push(`(channel, address_hash) in (select * from unnest($${values.length - 1}::text[], $${values.length}::bytea[]))`);
   }
   const after = timeAndIdCursorKey(o.cursor, 'suppressions');

@@ -12,8 +12,10 @@ const req = (method: string, path: string, body?: unknown, key = t.ws.key) => t.
 const email = () => `sup-${randomUUID().slice(0, 8)}@example.com`;
 let phoneSeq = 0;
 const phone = () => `+1415555${String(1000 + phoneSeq++).padStart(4, '0')}`;
-const history = async (id: string) => (await req('GET', `/v1/contacts/${id}/status-history`)).body.items as { channel: string; status: string; reason: string }[];
-const lookup = async (address: string, channel?: string) => (await req('GET', `/v1/suppressions?address=${encodeURIComponent(address)}${channel ? `&channel=${channel}` : ''}`)).body.items;
+const history = async (id: string) =>
+  (await req('GET', `/v1/contacts/${id}/status-history`)).body.items as { channel: string; status: string; reason: string }[];
+const lookup = async (address: string, channel?: string) =>
+  (await req('GET', `/v1/suppressions?address=${encodeURIComponent(address)}${channel ? `&channel=${channel}` : ''}`)).body.items;
 const now = () => new Date(Date.now() - 1000).toISOString();
 const TODAY = new Date().toISOString().slice(0, 10);
 
@@ -28,8 +30,14 @@ describe('a suppressed address outlives its contact', () => {
   // Every write path goes through the batch writer; each must carry the suppression over.
   test.each([
     { path: 'create', write: (e: string) => req('POST', '/v1/contacts', { email: e }).then((r) => r.body) },
-    { path: 'create asking for active', write: (e: string) => req('POST', '/v1/contacts', { email: e, emailStatus: 'active', statusReason: 'form' }).then((r) => r.body) },
-    { path: 'upsert', write: (e: string) => req('POST', '/v1/contacts/upsert', { matchBy: 'email', contact: { email: e, firstName: 'Back' } }).then((r) => r.body.contact) },
+    {
+      path: 'create asking for active',
+      write: (e: string) => req('POST', '/v1/contacts', { email: e, emailStatus: 'active', statusReason: 'form' }).then((r) => r.body),
+    },
+    {
+      path: 'upsert',
+      write: (e: string) => req('POST', '/v1/contacts/upsert', { matchBy: 'email', contact: { email: e, firstName: 'Back' } }).then((r) => r.body.contact),
+    },
     {
       path: 'batch upsert asking for active',
       write: async (e: string) => {
@@ -62,7 +70,11 @@ describe('a suppressed address outlives its contact', () => {
       body: `email,first_name,email_status\n${address},Imported,active\n`,
     });
     expect(upload.status).toBe(202);
-    const listed = await eventually(() => req('GET', `/v1/contacts?q=${encodeURIComponent(address)}`), (r) => r.body.items.length === 1, 30_000);
+    const listed = await eventually(
+      () => req('GET', `/v1/contacts?q=${encodeURIComponent(address)}`),
+      (r) => r.body.items.length === 1,
+      30_000,
+    );
     const imported = listed.body.items[0];
     expect(imported).toMatchObject({ firstName: 'Imported', emailStatus: 'unsubscribed' });
     expect((await history(imported.id))[0]!.reason).toBe(`suppressed: unsubscribed on ${TODAY}, kept from a deleted contact`);
@@ -96,7 +108,7 @@ describe('a suppressed address outlives its contact', () => {
     expect((await lookup(address))[0].address).toBeNull(); // an erased entry never gets its address back
   });
 
-  test('an upsert asking for active never undoes a live contact\'s unsubscribe; an explicit re-subscribe lifts it', async () => {
+  test("an upsert asking for active never undoes a live contact's unsubscribe; an explicit re-subscribe lifts it", async () => {
     const address = email();
     const c = (await req('POST', '/v1/contacts', { email: address, emailStatus: 'unsubscribed' })).body;
     expect(await lookup(address)).toHaveLength(1); // on the list as soon as it is set
@@ -165,7 +177,9 @@ describe('activities set channel statuses', () => {
     const again = await req('POST', '/v1/contacts', { phone: number });
     expect(again.body.phoneStatus).toBe('opted_out');
     // opted_out is a status like the others: settable, and never sendable (docs/sendability.md).
-    expect((await req('POST', `/v1/contacts/${again.body.id}/status`, { channel: 'phone', status: 'active', reason: 'texted START' })).body.phoneStatus).toBe('active');
+    expect((await req('POST', `/v1/contacts/${again.body.id}/status`, { channel: 'phone', status: 'active', reason: 'texted START' })).body.phoneStatus).toBe(
+      'active',
+    );
     expect(await lookup(number, 'phone')).toEqual([]);
   });
 });
@@ -187,7 +201,16 @@ describe('GET and DELETE /v1/suppressions', () => {
     expect(second.body.nextCursor).toBeNull();
     const phones = await mine('GET', '/v1/suppressions?channel=phone');
     expect(phones.body.items).toEqual([
-      { id: expect.any(String), channel: 'phone', address: number, status: 'blacklisted', reason: 'set at creation', contactId: expect.any(String), suppressedAt: expect.any(String), erasedAt: null },
+      {
+        id: expect.any(String),
+        channel: 'phone',
+        address: number,
+        status: 'blacklisted',
+        reason: 'set at creation',
+        contactId: expect.any(String),
+        suppressedAt: expect.any(String),
+        erasedAt: null,
+      },
     ]);
 
     expect((await req('GET', '/v1/suppressions?channel=phone')).body.items.map((s: { address: string }) => s.address)).not.toContain(number);
@@ -222,7 +245,9 @@ test('the Deleted view shows the deletion reason and the key that deleted', asyn
   const c = (await req('POST', '/v1/contacts', { email: email() })).body;
   await req('DELETE', `/v1/contacts/${c.id}`, { reason: 'asked to be forgotten by phone' });
   const view = await req('GET', `/v1/contacts/deleted?q=${encodeURIComponent(c.email)}`);
-  expect(view.body.items).toEqual([expect.objectContaining({ id: c.id, deletedReason: 'asked to be forgotten by phone', deletedBy: expect.any(String), deletedAt: expect.any(String) })]);
+  expect(view.body.items).toEqual([
+    expect.objectContaining({ id: c.id, deletedReason: 'asked to be forgotten by phone', deletedBy: expect.any(String), deletedAt: expect.any(String) }),
+  ]);
   const live = await req('GET', '/v1/contacts?limit=1');
   expect(live.body.items[0]).not.toHaveProperty('deletedReason');
 });

@@ -31,9 +31,7 @@ export const ContactIdList = z
   .max(LIMITS.bulkContactIds, `must hold at most ${LIMITS.bulkContactIds} contact ids`)
   .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]);
 
-export const BulkTagRequest = z
-  .strictObject({ contactIds: ContactIdList, ...tagSelection })
-  .refine(namesAtLeastOneTag.check, namesAtLeastOneTag.message);
+export const BulkTagRequest = z.strictObject({ contactIds: ContactIdList, ...tagSelection }).refine(namesAtLeastOneTag.check, namesAtLeastOneTag.message);
 export type BulkTagRequest = z.infer<typeof BulkTagRequest>;
 
 /** `?force=true` deletes a tag saved segments use, marking them broken; without it that is a 409. */

@@ -33,8 +33,7 @@ import {
 export const TAG_DELETE_JOB = 'tag.delete';
 const DELETE_CHUNK = 500;
 
-const pendingTagDeletion = (client: PoolClient, workspaceId: string, tagId: string) =>
-  pendingJobExists(client, workspaceId, TAG_DELETE_JOB, { tagId });
+const pendingTagDeletion = (client: PoolClient, workspaceId: string, tagId: string) => pendingJobExists(client, workspaceId, TAG_DELETE_JOB, { tagId });
 
 export type TagOperation = 'add' | 'remove';
 
@@ -61,7 +60,8 @@ export async function resolveTags(client: PoolClient, workspaceId: string, selec
 
 /** Applies the change to already-locked live contacts; bumps and emits only for contacts that changed. */
 export async function applyTagChange(client: PoolClient, workspaceId: string, contactIds: string[], tagIds: string[], operation: TagOperation) {
-  const changed = operation === 'add' ? await addContactTags(client, workspaceId, contactIds, tagIds) : await removeContactTags(client, workspaceId, contactIds, tagIds);
+  const changed =
+    operation === 'add' ? await addContactTags(client, workspaceId, contactIds, tagIds) : await removeContactTags(client, workspaceId, contactIds, tagIds);
   const ids = [...changed.keys()].sort();
   await touchContacts(client, workspaceId, ids);
   const type = operation === 'add' ? 'contact.tags_added' : 'contact.tags_removed';
@@ -78,7 +78,13 @@ export function createTagsService(deps: { pool: Pool; jobs?: Pick<JobRunner, 'nu
 
   return {
     createTag: (workspaceId: string, name: string, isProtected = false) => inTransaction(pool, (c) => insertTag(c, workspaceId, name, isProtected)),
-    listTags: (workspaceId: string, page: ListQuery) => textKeyedPage(page, 'tags', (range) => listTagsWithCounts(pool, workspaceId, range), (t) => t.name),
+    listTags: (workspaceId: string, page: ListQuery) =>
+      textKeyedPage(
+        page,
+        'tags',
+        (range) => listTagsWithCounts(pool, workspaceId, range),
+        (t) => t.name,
+      ),
     getTag: (workspaceId: string, id: string) => requireTag(pool, workspaceId, id),
 
     async updateTag(workspaceId: string, id: string, change: { name?: string; protected?: boolean }): Promise<Tag> {

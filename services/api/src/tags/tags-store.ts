@@ -15,7 +15,9 @@ const toTag = (r: any): Tag => ({ id: r.id, name: r.name, protected: r.protected
 
 function duplicateName(err: unknown, name: string): never {
   if ((err as { code?: string }).code === '23505') {
-    throw new ConflictError(`A tag named "${name}" already exists`, [{ field: 'body.name', rule: 'must be unique in the workspace (names are case-sensitive)' }]);
+    throw new ConflictError(`A tag named "${name}" already exists`, [
+      { field: 'body.name', rule: 'must be unique in the workspace (names are case-sensitive)' },
+    ]);
   }
   throw err;
 }
@@ -87,7 +89,7 @@ export async function ensureTagsByName(client: Queryable, workspaceId: string, n
 export async function addContactTags(client: Queryable, workspaceId: string, contactIds: string[], tagIds: string[]): Promise<Map<string, string[]>> {
   const { rows } = await client
     .query(
-    `insert into contact_tags (workspace_id, contact_id, tag_id)
+      `insert into contact_tags (workspace_id, contact_id, tag_id)
      select $1, c, t from unnest($2::uuid[]) c cross join unnest($3::uuid[]) t
      on conflict do nothing
      returning contact_id, tag_id`,

@@ -82,7 +82,11 @@ test('bulk add and remove by id list: appends, idempotent, skips unknown and del
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ requested: 5, matched: 3, changed: 3, notFound: 2 });
   expect((await t.h.outboxEvents(t.ws.id)).map((e) => [e.aggregateId, e.payload.tagIds.length])).toEqual(
-    [[ids[0], 1], [ids[1], 2], [ids[2], 2]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    [
+      [ids[0], 1],
+      [ids[1], 2],
+      [ids[2], 2],
+    ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
   );
   const repeat = await post('/v1/tags/bulk-add', { contactIds: ids, tags: ['Bulk A', 'Bulk B'] });
   expect(repeat.body).toMatchObject({ matched: 3, changed: 0 });
@@ -112,7 +116,12 @@ test('deleting a tag is a job that removes it from every contact, with events, t
   expect(job.body).toMatchObject({ status: 'succeeded', total: 12, done: 12 });
   expect((await t.h.request('GET', `/v1/tags/${tag}`, { key: t.ws.key })).status).toBe(404);
   const events = await t.h.outboxEvents(t.ws.id);
-  expect(events.filter((e) => e.type === 'contact.tags_removed').map((e) => e.aggregateId).sort()).toEqual([...ids].sort());
+  expect(
+    events
+      .filter((e) => e.type === 'contact.tags_removed')
+      .map((e) => e.aggregateId)
+      .sort(),
+  ).toEqual([...ids].sort());
   expect(events[events.length - 1]).toMatchObject({ type: 'tag.deleted', aggregateId: tag });
   for (const id of ids.slice(0, 3)) expect((await t.h.request('GET', `/v1/contacts/${id}`, { key: t.ws.key })).body.tagIds).toEqual([]);
 });
@@ -177,7 +186,11 @@ describe('GET /v1/tags pages by name', () => {
       // After the first page (t03 t05 t07): one tag before the cursor, one after it.
       if (pagesRead === 1) for (const name of ['t01', 't14']) await post('/v1/tags', { name }, ws.key);
     });
-    expect(walked.pages.map(names)).toEqual([['t03', 't05', 't07'], ['t09', 't11', 't13'], ['t14', 't15']]);
+    expect(walked.pages.map(names)).toEqual([
+      ['t03', 't05', 't07'],
+      ['t09', 't11', 't13'],
+      ['t14', 't15'],
+    ]);
     expect(names((await walkList(t.h, ws.key, '/v1/tags', 1000)).items)).toEqual(['t01', 't03', 't05', 't07', 't09', 't11', 't13', 't14', 't15']);
     expect(names((await walkList(t.h, other.key, '/v1/tags', 1000)).items)).toEqual(['t08']);
   });

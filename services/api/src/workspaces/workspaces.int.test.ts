@@ -71,7 +71,10 @@ test('workspace API keys cannot use the admin API, and a wrong operator key is r
 
 test('a request body over the limit is a 413, and nothing is stored', async () => {
   const { apiKey } = (await admin('POST', '/workspaces', { name: 'Big' })).body;
-  const res = await h.request('POST', '/v1/contacts', { key: apiKey.key, raw: JSON.stringify({ email: 'big@example.com', firstName: 'x'.repeat(3 * 1024 * 1024) }) });
+  const res = await h.request('POST', '/v1/contacts', {
+    key: apiKey.key,
+    raw: JSON.stringify({ email: 'big@example.com', firstName: 'x'.repeat(3 * 1024 * 1024) }),
+  });
   expect(res.status).toBe(413);
   expect(res.body.detail).toBe('The request body exceeds the limit of 2mb');
   expect((await h.request('GET', '/v1/contacts?q=big@', { key: apiKey.key })).body.items).toEqual([]);
