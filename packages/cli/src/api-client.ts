@@ -110,7 +110,7 @@ function causeOf(err: unknown): string {
 }
 
 /** Any error body becomes a Problem: a proxy's HTML page or an empty 502 still tells the status. */
-export async function readProblem(response: Response): Promise<Problem> {
+async function readProblem(response: Response): Promise<Problem> {
   const text = await response.text().catch(() => '');
   const fallback: Problem = { status: response.status, ...(response.statusText ? { title: response.statusText } : {}) };
   let parsed: unknown;

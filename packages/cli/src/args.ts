@@ -12,7 +12,7 @@ type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
 
 /** Accepted by every command, before or after the command name. */
-export const CONNECTION_OPTIONS = {
+const CONNECTION_OPTIONS = {
   url: { type: 'string' },
   key: { type: 'string' },
   help: { type: 'boolean', short: 'h' },

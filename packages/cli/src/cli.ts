@@ -12,9 +12,9 @@ import { segmentsCommand } from './segments-command';
 export type { CliContext } from './command';
 export { ExitCode } from './exit-codes';
 
-export const COMMANDS: readonly Command[] = [importCommand, exportCommand, countCommand, membersCommand, segmentsCommand];
+const COMMANDS: readonly Command[] = [importCommand, exportCommand, countCommand, membersCommand, segmentsCommand];
 
-export const HELP = `segmenter: the contact segmentation API from the command line
+const HELP = `segmenter: the contact segmentation API from the command line
 
 Usage: segmenter <command> [options]
 

@@ -7,7 +7,7 @@ export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 /** Polling stops at these; any other status, including one a newer server adds, means "still going". */
 export const FINAL_IMPORT_STATUSES: ReadonlySet<string> = new Set<ImportStatus>(['succeeded', 'failed', 'cancelled']);
 
-export const PROGRESS_COUNTERS = ['rowsRead', 'rowsStaged', 'processed', 'created', 'updated', 'unchanged', 'skipped', 'rejected', 'indexed'] as const;
+const PROGRESS_COUNTERS = ['rowsRead', 'rowsStaged', 'processed', 'created', 'updated', 'unchanged', 'skipped', 'rejected', 'indexed'] as const;
 export type ImportProgress = Record<(typeof PROGRESS_COUNTERS)[number], number>;
 
 export interface ImportJob {

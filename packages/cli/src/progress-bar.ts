@@ -18,7 +18,7 @@ export const formatRate = (rowsPerSecond: number | null) => (rowsPerSecond === n
 export const formatEta = (etaSeconds: number | null) => (etaSeconds === null ? 'ETA --' : `ETA ${formatDuration(etaSeconds)}`);
 
 /** The file's rows: the server's estimate while the file is still arriving, then the rows read. */
-export const expectedRows = (job: ImportJob) => job.estimatedRows ?? job.progress.rowsRead;
+const expectedRows = (job: ImportJob) => job.estimatedRows ?? job.progress.rowsRead;
 
 /** Share of the file's rows that the import has processed, 0 to 100. */
 export function processedPercent(job: ImportJob): number {

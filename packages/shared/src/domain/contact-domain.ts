@@ -28,7 +28,7 @@ export const SUPPRESSING_STATUSES = {
 } as const satisfies { email: readonly EmailStatus[]; phone: readonly PhoneStatus[] };
 export type StatusChannel = keyof typeof STATUS_STRICTNESS;
 
-export const CONTACT_SOURCES = ['api', 'import', 'form', 'order', 'event', 'integration', 'manual'] as const;
+const CONTACT_SOURCES = ['api', 'import', 'form', 'order', 'event', 'integration', 'manual'] as const;
 export const ContactSource = z.enum(CONTACT_SOURCES);
 
 /** Engagement: where a message went and what happened to it (activities, engagement conditions). */

@@ -77,7 +77,7 @@ export interface ProducerConnection {
 }
 
 /** Consecutive failed publishes after which the producer is replaced by a new one. */
-export const REBUILD_PRODUCER_AFTER_FAILURES = 3;
+const REBUILD_PRODUCER_AFTER_FAILURES = 3;
 
 /**
  * A publisher that replaces its producer after `rebuildAfterFailures` sends in a row failed on it.

@@ -7,7 +7,7 @@ import { createLogger } from '../logging/logger';
 
 export type StopStep = { name: string; stop: () => Promise<void> };
 
-export function onShutdownSignal(log: Logger, steps: StopStep[], timeoutMs: number): void {
+function onShutdownSignal(log: Logger, steps: StopStep[], timeoutMs: number): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

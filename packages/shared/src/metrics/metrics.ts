@@ -18,7 +18,7 @@ export function createMetricsRegistry(service: 'api' | 'indexer'): Registry {
   return registry;
 }
 
-export function metricsHandler(registry: Registry) {
+function metricsHandler(registry: Registry) {
   return async (_req: Request, res: Response): Promise<void> => {
     res.type(registry.contentType).send(await registry.metrics());
   };

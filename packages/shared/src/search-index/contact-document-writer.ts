@@ -98,7 +98,7 @@ type ItemVerdict = 'indexed' | 'stale' | 'retry' | 'failed';
  * What one item's status means. A 404 index_not_found is an index a rebuild just retired: asking
  * for the targets again and retrying sends the write only where it belongs.
  */
-export function itemVerdict(status: number, errorType: string | undefined): ItemVerdict {
+function itemVerdict(status: number, errorType: string | undefined): ItemVerdict {
   if (status < 300) return 'indexed';
   if (status === 409) return 'stale';
   if (RETRYABLE.has(status) || (status === 404 && errorType === 'index_not_found_exception')) return 'retry';

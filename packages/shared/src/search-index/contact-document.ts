@@ -79,7 +79,7 @@ export function readsAsDate(value: string): boolean {
   return !Number.isNaN(time) && (value.length !== 10 || new Date(time).toISOString().startsWith(value));
 }
 
-export function customFieldEntries(fields: Record<string, CustomFieldValue>): CustomFieldEntry[] {
+function customFieldEntries(fields: Record<string, CustomFieldValue>): CustomFieldEntry[] {
   return Object.keys(fields)
     .sort()
     .map((key) => {
@@ -91,7 +91,7 @@ export function customFieldEntries(fields: Record<string, CustomFieldValue>): Cu
 }
 
 /** `engagement` in a snapshot is `{ "email.opened": [newest, ...] }`; one entry per rank. */
-export function engagementEntries(engagement: Record<string, string[]> | undefined): EngagementEntry[] {
+function engagementEntries(engagement: Record<string, string[]> | undefined): EngagementEntry[] {
   return Object.keys(engagement ?? {})
     .sort()
     .flatMap((pair) => {

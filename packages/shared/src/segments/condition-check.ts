@@ -8,10 +8,10 @@ import { normalizeConditionValues } from './normalize-condition';
 import { SEGMENT_LIMITS } from './segment-limits';
 
 /** Nesting allowed in raw input before the schema recurses into it (a stack guard, well above depth). */
-export const MAX_INPUT_NESTING = 64;
+const MAX_INPUT_NESTING = 64;
 
 /** How deeply raw JSON nests, without recursion (so hostile input cannot exhaust the stack). */
-export function nestingOf(input: unknown, stopAt: number): number {
+function nestingOf(input: unknown, stopAt: number): number {
   let deepest = 0;
   const stack: [unknown, number][] = [[input, 1]];
   while (stack.length > 0) {

@@ -72,7 +72,7 @@ export const EXPORT_ONLY_COLUMNS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** A header as a comparable name: `First Name`, `firstName` and `first-name` all become `first_name`. */
-export function normaliseHeaderName(header: string): string {
+function normaliseHeaderName(header: string): string {
   return header
     .replace(/^\uFEFF/, '')
     .trim()
@@ -425,7 +425,7 @@ export interface CsvReadOptions {
 }
 
 /** 1 MB: far above any real contact row, far below what would hurt a worker's memory. */
-export const DEFAULT_MAX_ROW_BYTES = 1024 * 1024;
+const DEFAULT_MAX_ROW_BYTES = 1024 * 1024;
 
 const NOT_UTF8_HINT = 'the file must be UTF-8 (in a spreadsheet, save it as "CSV UTF-8")';
 
@@ -591,7 +591,7 @@ export function rejectedRowsHeader(headers: readonly string[]): string {
 }
 
 /** `column: rule; column: rule`, the error cell of a rejected row. */
-export function describeRowProblems(problems: readonly RowProblem[]): string {
+function describeRowProblems(problems: readonly RowProblem[]): string {
   return problems.map((p) => (p.column === '' ? p.rule : `${p.column}: ${p.rule}`)).join('; ');
 }
 

@@ -57,7 +57,7 @@ export const Phone = z
     return z.NEVER;
   });
 
-export const Timezone = z.string().refine((tz) => {
+const Timezone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return tz.length <= 64;
@@ -117,9 +117,9 @@ export type ContactFields = z.infer<typeof ContactFields>;
 const needsEmailOrPhone = { message: 'a contact needs an email or a phone', path: ['email'] };
 
 /** A client's clock may run a little ahead of ours; a minute of it is not "the future". */
-export const CREATED_AT_CLOCK_SKEW_MS = 60_000;
+const CREATED_AT_CLOCK_SKEW_MS = 60_000;
 /** When a contact was first seen, for contacts migrated from another system: never in the future. */
-export const CreatedAt = Timestamp.refine((t) => Date.parse(t) <= Date.now() + CREATED_AT_CLOCK_SKEW_MS, 'must not be in the future');
+const CreatedAt = Timestamp.refine((t) => Date.parse(t) <= Date.now() + CREATED_AT_CLOCK_SKEW_MS, 'must not be in the future');
 
 export const LABELS_MODES = ['merge', 'replace'] as const;
 
@@ -196,8 +196,8 @@ export type StatusChangeRequest = z.infer<typeof StatusChangeRequest>;
 
 export const ContactIdParams = z.object({ id: z.uuid('must be a contact id (UUID)').transform((id) => id.toLowerCase()) });
 
-export const LIST_SORTS = ['created', 'updated', 'email_rating'] as const;
-export const DELETED_SORTS = ['created', 'deleted'] as const;
+const LIST_SORTS = ['created', 'updated', 'email_rating'] as const;
+const DELETED_SORTS = ['created', 'deleted'] as const;
 
 const pageQuery = {
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(50),

@@ -297,7 +297,7 @@ export async function setChannelStatuses(
   return rows.map((r) => r.contact_id).sort();
 }
 
-export async function recordStatusChange(
+async function recordStatusChange(
   client: Queryable,
   workspaceId: string,
   contactId: string,

@@ -37,7 +37,7 @@ const ID_COLUMN = 'id';
  * Asked for in `columns`, it stands for one `label_<key>` column per label key (a cell holds no
  * object), as the member stream's `labels` does in CSV: the file itself never has a `labels` header.
  */
-export const ALL_LABELS_COLUMN = 'labels';
+const ALL_LABELS_COLUMN = 'labels';
 
 export type ExportColumn = { kind: 'id' } | { kind: 'standard'; column: StandardColumn } | { kind: 'label'; key: string } | { kind: 'custom'; key: string };
 

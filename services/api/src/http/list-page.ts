@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors/app-error';
 
-export const LIST_LIMIT = { default: 100, max: 1000 } as const;
+const LIST_LIMIT = { default: 100, max: 1000 } as const;
 
 export const listQueryFields = {
   limit: z.coerce

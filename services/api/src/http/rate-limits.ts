@@ -11,7 +11,7 @@ import type { RequestLimits } from '@segmenter/shared';
 import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
 
 /** Too many requests: `Retry-After` (seconds) says when the limit lets the client in again. */
-export class TooManyRequestsError extends AppError {
+class TooManyRequestsError extends AppError {
   constructor(
     detail: string,
     problem: FieldProblem,

@@ -58,7 +58,7 @@ export function completeOrThrow<T extends { timed_out?: boolean; _shards?: { fai
 }
 
 /** The client gave up waiting (TimeoutError from the transport): the same 503, never a 500. */
-export function isSearchTimeout(err: unknown): boolean {
+function isSearchTimeout(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === 'TimeoutError';
 }
 

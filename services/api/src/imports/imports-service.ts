@@ -10,7 +10,7 @@ import { receiveImportFile } from './import-upload';
 import { findImport, ImportRecord, insertImport, listImports, rejectionsPage, setImportStatus } from './imports-store';
 
 /** The import as the API shows it: counts, a rate and an estimate of the time left. */
-export function importView(record: ImportRecord, now = Date.now()) {
+function importView(record: ImportRecord, now = Date.now()) {
   const rejectedAtUpload = record.rowsRead - record.rowsStaged;
   const rowsDone = record.processed + rejectedAtUpload;
   const started = record.startedAt?.getTime();

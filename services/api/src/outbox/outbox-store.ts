@@ -16,7 +16,7 @@ export interface OutboxRow {
   createdAt: Date;
 }
 
-export function pendingAggregateId(event: PendingChangeEvent): string {
+function pendingAggregateId(event: PendingChangeEvent): string {
   return 'tagId' in event ? event.tagId : event.contactId;
 }
 

@@ -37,8 +37,7 @@ export const RECONCILE_JOB = 'search-index.reconcile';
 const PAGE = 500;
 const SAMPLE = 20;
 
-export const DRIFT_KINDS = ['missing', 'stale', 'mismatched', 'ahead', 'extra'] as const;
-export type DriftKind = (typeof DRIFT_KINDS)[number];
+export type DriftKind = 'missing' | 'stale' | 'mismatched' | 'ahead' | 'extra';
 
 export interface ReconcileReport {
   checked: number;
@@ -63,7 +62,7 @@ export interface ReconcileState {
   cursor: { workspaceId: string; contactId: string | null; counts?: { postgres: number; elasticsearch: number } } | null;
 }
 
-export const emptyReport = (): ReconcileReport => ({
+const emptyReport = (): ReconcileReport => ({
   checked: 0,
   documents: 0,
   drift: { missing: 0, stale: 0, mismatched: 0, ahead: 0, extra: 0 },

@@ -13,7 +13,7 @@ import type { ListPage, ListQuery } from '../http/list-page';
 import { SEGMENT_ACTION_JOB, SNAPSHOT_JOB } from './segment-job-types';
 
 export { SNAPSHOT_JOB };
-export const SNAPSHOT_CHUNK = 10_000;
+const SNAPSHOT_CHUNK = 10_000;
 /** The time to live when none is configured (config: SNAPSHOT_TTL_HOURS, the same default). */
 export const DEFAULT_SNAPSHOT_TTL_HOURS = 168;
 const KEEP_ALIVE = '10m';

@@ -47,12 +47,12 @@ export const STANDARD_MEMBER_FIELDS = {
 } as const;
 export type StandardMemberField = keyof typeof STANDARD_MEMBER_FIELDS;
 
-export const TAGS_FIELD = 'tags';
-export const LABELS_FIELD = 'labels';
-export const LABEL_FIELD_PREFIX = 'label:';
-export const CUSTOM_FIELD_PREFIX = 'custom:';
+const TAGS_FIELD = 'tags';
+const LABELS_FIELD = 'labels';
+const LABEL_FIELD_PREFIX = 'label:';
+const CUSTOM_FIELD_PREFIX = 'custom:';
 /** More than any row needs (the standard fields, tags, labels, 100 custom fields, label keys). */
-export const MAX_MEMBER_FIELDS = 500;
+const MAX_MEMBER_FIELDS = 500;
 export const FIELDS_EXAMPLE = 'id,email,firstName,tags,labels,label:tier,custom:plan';
 
 /** One requested field; `name` is as requested, and is the row's key in NDJSON. */
@@ -135,7 +135,7 @@ interface SourceDocument {
 }
 
 /** Labels from the index's `key=value` terms; keys never hold `=`, so the first one ends the key. */
-export function labelsOfDocument(doc: SourceDocument): Record<string, string> {
+function labelsOfDocument(doc: SourceDocument): Record<string, string> {
   // fromEntries: a `__proto__` key becomes an own entry, not the prototype.
   return Object.fromEntries((doc.labels ?? []).map((term) => [term.slice(0, term.indexOf('=')), term.slice(term.indexOf('=') + 1)]));
 }
@@ -147,7 +147,7 @@ function customValueOf(doc: SourceDocument, key: string): string | number | bool
 }
 
 /** Tag names of a document, sorted; a tag deleted meanwhile has no name and is left out. */
-export function tagNamesOfDocument(doc: SourceDocument, tagNames: ReadonlyMap<string, string | null>): string[] {
+function tagNamesOfDocument(doc: SourceDocument, tagNames: ReadonlyMap<string, string | null>): string[] {
   return (doc.tag_ids ?? []).flatMap((id) => tagNames.get(id) ?? []).sort(byCodeUnits);
 }
 

@@ -73,7 +73,7 @@ export function inUseConflict(what: string, field: string, dependents: Dependent
   return new ConflictError(`${what} is used by ${dependents.direct.length + dependents.indirect.length} saved segment(s)`, problems);
 }
 
-export const describeMissing = (m: MissingReference) => (m.kind === 'tag' ? `tag ${JSON.stringify(m.name)}` : `custom field ${m.key}`);
+const describeMissing = (m: MissingReference) => (m.kind === 'tag' ? `tag ${JSON.stringify(m.name)}` : `custom field ${m.key}`);
 
 /** The 409 for evaluating a broken segment: what is missing, and that editing the condition mends it. */
 export function brokenSegmentConflict(segment: { id: string; name: string; broken: SegmentBreak }, field: string, via?: string): ConflictError {

@@ -96,10 +96,10 @@ async function resolveTags(context: ResolutionContext, { tree, tagsBy, field }: 
 }
 
 /** How long a chain of saved segment references may be (A uses B uses C ...). */
-export const MAX_REFERENCE_CHAIN = 16;
+const MAX_REFERENCE_CHAIN = 16;
 
 /** The saved segments a tree refers to, directly. */
-export const referencedSegments = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'segment' ? [l.segmentId] : [])))];
+const referencedSegments = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'segment' ? [l.segmentId] : [])))];
 
 /**
  * Inlines saved segment references from `segments` (id -> stored tree), counting leaves and depth

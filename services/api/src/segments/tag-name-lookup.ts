@@ -5,7 +5,7 @@ import type { Pool } from '@segmenter/shared';
 import { tagsByIds } from '../tags/tags-store';
 
 /** About 100 bytes an entry: a few megabytes at most, whatever the workspace holds. */
-export const TAG_NAME_CACHE_SIZE = 50_000;
+const TAG_NAME_CACHE_SIZE = 50_000;
 
 /**
  * A lookup for one stream: give it a page's tag ids, get names for all of them (null for a tag

@@ -43,7 +43,7 @@ const addressKey = (a: SuppressedAddress) => `${a.channel}:${normaliseAddress(a.
 const committedKeys = new Map<string, Buffer>();
 
 /** The workspace's HMAC key, created on first use (in the caller's transaction: a rollback takes it back with the hashes made with it). */
-export async function suppressionKey(client: Queryable, workspaceId: string): Promise<Buffer> {
+async function suppressionKey(client: Queryable, workspaceId: string): Promise<Buffer> {
   const known = committedKeys.get(workspaceId);
   if (known) return known;
   const inserted = await client.query('insert into suppression_keys (workspace_id) values ($1) on conflict do nothing', [workspaceId]);
