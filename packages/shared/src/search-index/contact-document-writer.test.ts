@@ -4,7 +4,14 @@ import type { EsClient } from '../elasticsearch/es-client';
 import type { ChangeEvent } from '../events/change-events';
 import { contactSnapshot, contactUpserted } from '../../../../test/support/contact-events';
 import { contactDocument, documentOperation, indexOperationOf, tombstoneDocument } from './contact-document';
-import { bulkOperations, newestPerContact, RetryableBulkError, writeChangeEvents, writeContactDocuments } from './contact-document-writer';
+import {
+  bulkOperations,
+  newestPerContact,
+  RetryableBulkError,
+  writeChangeEvents,
+  writeContactDocuments,
+  writeContactDocumentsOrThrow,
+} from './contact-document-writer';
 
 const WS = '7c0e8f4a-1b2c-4d3e-8f9a-0b1c2d3e4f50';
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -16,16 +23,18 @@ type Item = { index: { status: number; error?: { type: string; reason: string } 
 function scriptedClient(responses: Item[][]) {
   const calls: object[][] = [];
   const requests: object[] = [];
+  const transportOptions: object[] = [];
   const client = {
-    async bulk(request: { operations: object[] }) {
+    async bulk(request: { operations: object[] }, transport: object) {
       calls.push(request.operations);
       requests.push(request);
+      transportOptions.push(transport);
       const items = responses.shift();
       if (!items) throw new Error('unexpected bulk call');
       return { errors: items.some((i) => i.index.status >= 300), items };
     },
   };
-  return { es: client as unknown as EsClient, calls, requests };
+  return { es: client as unknown as EsClient, calls, requests, transportOptions };
 }
 
 const busy: Item = { index: { status: 503, error: { type: 'unavailable_shards_exception', reason: 'primary shard is not active' } } };
@@ -220,4 +229,13 @@ test('a retry answered 409 by a target that took the write on an earlier attempt
   ]);
   const write = { operation: indexOperationOf(upserted(1, 1))! };
   expect(await writeContactDocuments(es, [write], { ...twoTargets, onDrop: () => undefined })).toEqual({ indexed: 1, stale: 0, conflicts: [] });
+});
+
+test('the indexer leaves resends to its own batch retry; jobs keep the client resending a request that failed to connect', async () => {
+  const indexer = scriptedClient([[{ index: { status: 201 } }]]);
+  await writeChangeEvents(indexer.es, [upserted(1, 1)], options);
+  expect(indexer.transportOptions).toEqual([expect.objectContaining({ maxRetries: 0 })]);
+  const job = scriptedClient([[{ index: { status: 201 } }]]);
+  await writeContactDocumentsOrThrow(job.es, [{ operation: indexOperationOf(upserted(1, 1))! }], options, 'the copy');
+  expect(job.transportOptions).toEqual([expect.objectContaining({ maxRetries: 3 })]);
 });

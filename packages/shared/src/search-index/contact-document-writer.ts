@@ -39,6 +39,12 @@ export interface ContactDocumentWriterOptions<W extends DocumentWrite> {
   requestTimeoutMs?: number;
   /** The most NDJSON bytes one bulk request carries; a single larger write goes alone. */
   flushBytes?: number;
+  /**
+   * The client's own resends of a request that failed to connect or timed out (0 by default: the
+   * indexer retries the whole batch itself). Jobs keep the client's default, as their copy and
+   * repair had before they shared this writer, so a dropped connection does not cost a chunk.
+   */
+  clientRetries?: number;
 }
 
 export interface DocumentWriteOutcome<W extends DocumentWrite> {
@@ -53,6 +59,8 @@ export interface DocumentWriteOutcome<W extends DocumentWrite> {
   conflicts: W[];
 }
 
+/** elasticsearch-js's default resends, which the rebuild's copy and the repair used before. */
+const JOB_CLIENT_RETRIES = 3;
 /** The defaults: about 6 s of backoff over five retries (200 ms doubling). */
 const MAX_ITEM_RETRIES = 5;
 const RETRY_BASE_MS = 200;
@@ -153,8 +161,9 @@ export async function writeContactDocuments<W extends DocumentWrite>(
     for (const request of chunkBySize(pending, options.flushBytes ?? FLUSH_BYTES, (w) => bytesOf(w, targets))) {
       // A request-level failure (Elasticsearch down) throws: the caller retries the whole batch.
       // The targets are per-generation aliases, asked just now; require_alias makes a write to a
-      // generation retired meanwhile fail instead of auto-creating an index by its name. No client
-      // retries: a retry must ask for the targets again, which this loop does.
+      // generation retired meanwhile fail instead of auto-creating an index by its name. A client
+      // resend goes to the same targets, which is safe: require_alias refuses a retired one, and the
+      // item retry below asks for the targets again.
       const response = await es.bulk(
         {
           operations: bulkOperations(
@@ -164,7 +173,7 @@ export async function writeContactDocuments<W extends DocumentWrite>(
           refresh: false,
           require_alias: true,
         },
-        { requestTimeout: options.requestTimeoutMs, maxRetries: 0 },
+        { requestTimeout: options.requestTimeoutMs, maxRetries: options.clientRetries ?? 0 },
       );
       request.forEach((write, i) => {
         const items = response.items.slice(i * targets.length, (i + 1) * targets.length).map((item) => item.index!);
@@ -205,7 +214,7 @@ export async function writeContactDocumentsOrThrow<W extends DocumentWrite>(
   what: string,
 ): Promise<DocumentWriteOutcome<W>> {
   const dropped: DroppedWrite<W>[] = [];
-  const outcome = await writeContactDocuments(es, writes, { ...options, onDrop: (d) => dropped.push(d) });
+  const outcome = await writeContactDocuments(es, writes, { clientRetries: JOB_CLIENT_RETRIES, ...options, onDrop: (d) => dropped.push(d) });
   if (dropped.length > 0) throw new Error(`${what} failed for ${dropped.length} documents: ${dropped[0]!.reason}`);
   return outcome;
 }
