@@ -89,7 +89,10 @@ async function seed(env: TestEnvironment, workspaceId: string, count: number): P
   return tagIds;
 }
 
-/** Raw _bulk of documents into a scratch index: Elasticsearch's own ingest rate here, the baseline. */
+/**
+ * Raw _bulk of documents into a scratch index: Elasticsearch's own ingest rate here, the baseline.
+ * Deliberately not the document writer (search-index/contact-document-writer.ts): this is what it is measured against.
+ */
 async function rawBulk(env: TestEnvironment, documents: ReturnType<typeof contactDocument>[], index: string): Promise<number> {
   await env.es.indices.create({ index, settings: CONTACTS_SETTINGS, mappings: CONTACTS_MAPPING });
   const { ms } = await timed(async () => {
