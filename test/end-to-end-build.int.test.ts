@@ -21,5 +21,9 @@ if (dir) {
     return { api, indexer };
   });
 } else {
+  // Skipped on purpose outside CI: the suite needs the staged production tree, which takes a
+  // compile and an `npm ci --omit=dev` (about a minute) that a developer's `./dev test` should not
+  // pay on every run. .ci/run always stages it and sets the variable, so CI never skips it; the
+  // same suite runs against the sources in test/end-to-end.int.test.ts on every run.
   test.skip(`the production build (set ${PRODUCTION_DIR_VARIABLE}; .ci/run does)`, () => undefined);
 }
