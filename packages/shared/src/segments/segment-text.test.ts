@@ -17,6 +17,16 @@ const customFieldTypes = new Map([
 ] as const);
 const parse = (text: string) => parseSegment(text, { customFieldTypes });
 
+/** What parsing `text` throws (undefined when it parses). */
+function parseError(text: string): unknown {
+  try {
+    parse(text);
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
 describe('parsing', () => {
   test("the issue's example", () => {
     expect(parse('label:tier IN [gold, silver] AND tag:"Hot Lead" AND label:churned NOT EXISTS AND created > now-30d')).toEqual({
@@ -150,12 +160,7 @@ describe('parsing', () => {
     ['created >= 2026-01-01', 1, 9, ['>', '<', '=', 'BETWEEN', 'IN LAST', 'IN NEXT', 'MORE THAN', 'IS EMPTY', 'IS NOT EMPTY'], '">="'],
     [`${'('.repeat(40)}tag:a${')'.repeat(40)}`, 1, 33, ['at most 32 nested NOTs and parentheses'], '"("'],
   ])('%j fails at line %i, column %i', (text, line, column, expected, found) => {
-    let error: unknown;
-    try {
-      parse(text);
-    } catch (err) {
-      error = err;
-    }
+    const error = parseError(text);
     expect(error).toBeInstanceOf(SegmentSyntaxError);
     expect(error).toMatchObject({ line, column, expected, found });
     expect((error as Error).message).toBe(`line ${line}, column ${column}: expected ${expected.join(' or ')}, found ${found}`);
@@ -192,12 +197,7 @@ describe('errors that point at the fix', () => {
     ['engagement:email.read IN LAST 3 DAYS', 1, 18, `an activity status must be one of ${ACTIVITY_STATUSES.join(', ')}, found "read"`],
     ['engagement:email.opened IN LAST 3 YEARS', 1, 35, 'expected DAYS or WEEKS or MONTHS, found "YEARS"'],
   ])('%j: line %i, column %i: %s', (text, line, column, message) => {
-    let error: unknown;
-    try {
-      parse(text);
-    } catch (err) {
-      error = err;
-    }
+    const error = parseError(text);
     expect(error).toBeInstanceOf(SegmentSyntaxError);
     expect(error).toMatchObject({ line, column });
     expect((error as Error).message).toBe(`line ${line}, column ${column}: ${message}`);
