@@ -6,7 +6,7 @@ import type { Config } from '@segmenter/shared';
 import { RunningApi, startApiService } from '../../services/api/src/api-service';
 import { RunningIndexer, startIndexerService } from '../../services/indexer/src/indexer-service';
 import { responseCheckEnabled, responseViolation } from './openapi-response-check';
-import { createTestEnvironment, TestEnvironment } from './test-environment';
+import { createTestEnvironment, eventually, TestEnvironment } from './test-environment';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -45,6 +45,8 @@ export interface ApiHarness {
   /** Events in the outbox for a workspace, in commit order, as [type, aggregate id] plus payload. */
   outboxEvents(workspaceId: string): Promise<{ type: string; aggregateId: string; payload: any }[]>;
   clearOutbox(workspaceId: string): Promise<void>;
+  /** The job once it has ended (succeeded or failed), read through the API with the workspace's key. */
+  jobEnded(key: string, jobId: string, timeoutMs?: number): Promise<any>;
   stop(): Promise<void>;
 }
 
@@ -97,6 +99,12 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     async clearOutbox(workspaceId) {
       await env.pool.query('delete from outbox where workspace_id = $1', [workspaceId]);
     },
+    jobEnded: (key, jobId, timeoutMs = 60_000) =>
+      eventually(
+        async () => (await request('GET', `/v1/jobs/${jobId}`, { key })).body,
+        (job) => job.status === 'succeeded' || job.status === 'failed',
+        timeoutMs,
+      ),
     async stop() {
       await indexer?.stop();
       await api.stop();

@@ -3,7 +3,6 @@
 // marked broken); every contact's value moves or goes, and the index follows.
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
 import { expectSearchIndexConverges } from '../../../../test/support/search-index-equality';
-import { eventually } from '../../../../test/support/test-environment';
 
 let h: ApiHarness;
 let ws: Workspace;
@@ -32,11 +31,7 @@ afterAll(async () => h?.stop());
 function call(method: string, path: string, body?: unknown, key = ws.key) {
   return h.request(method, path, { key, body });
 }
-const finished = (jobId: string) =>
-  eventually(
-    async () => (await call('GET', `/v1/jobs/${jobId}`)).body,
-    (j) => j.status === 'succeeded' || j.status === 'failed',
-  );
+const finished = (jobId: string) => h.jobEnded(ws.key, jobId);
 const count = async (query: object) => (await call('POST', '/v1/segments/count', { queries: [query] })).body.results[0];
 
 test('a rename moves every value and rewrites the saved segments that use the field', async () => {

@@ -352,12 +352,7 @@ describe('streaming members', () => {
 });
 
 describe('bulk actions on members', () => {
-  const waitForJob = (id: string, key: string) =>
-    eventually(
-      async () => (await call('GET', `/v1/jobs/${id}`, undefined, key)).body,
-      (j) => j.status === 'succeeded' || j.status === 'failed',
-      60_000,
-    );
+  const waitForJob = (id: string, key: string) => h.jobEnded(key, id);
 
   test('tags the members once: a segment defined by not having the tag ends empty, every member tagged', async () => {
     const own = await h.createWorkspace();
