@@ -21,6 +21,8 @@ export interface SuiteSegment {
 export interface BenchContext {
   /** Base URL of the api under test, e.g. http://127.0.0.1:1234 */
   apiUrl: string;
+  /** The api's process id, when it runs as a process of its own: sections sample its memory (RSS). */
+  apiPid?: number;
   /** The large workspace the data was loaded into. */
   workspace: BenchWorkspace;
   /** A second workspace in the same index, for background writes that must not disturb the first. */
