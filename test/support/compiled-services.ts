@@ -22,7 +22,7 @@ export interface CompiledService {
 }
 
 /** A port nobody listens on right now; the service binds it a moment later. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
