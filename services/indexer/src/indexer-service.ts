@@ -27,6 +27,7 @@ import {
 } from '@segmenter/shared';
 import { createEventBatchHandler } from './event-batch-handler';
 import { createIndexerMetrics } from './indexer-metrics';
+import { createIndexerProgress } from './indexer-progress';
 import { createSearchableTracker } from './searchable-tracker';
 
 export interface RunningIndexer {
@@ -40,8 +41,8 @@ export interface RunningIndexer {
 export async function startIndexerService(config: Config, log: Logger): Promise<RunningIndexer> {
   // Fails the start with a plain message when the cluster refuses our credentials or certificate.
   const es = await connectElasticsearch(config.elasticsearch);
-  // The indexer reads no contact data from Postgres; the pool serves readiness now and
-  // reindex/reconcile later.
+  // The indexer reads no contact data from Postgres; the pool serves readiness and records its
+  // progress (indexer_progress, one small write a second).
   const pool = createPgPool(config.database.url, 2, (err) => log.warn({ err }, 'idle postgres client failed'));
   const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-indexer` };
   const alias = config.elasticsearch.contactsAlias;
@@ -84,7 +85,14 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
     deadLetterTopic: config.kafka.topics.deadLetter,
     log: log.child({ component: 'batch-handler' }),
   });
-  await consumer.run(handler);
+  const progress = createIndexerProgress({
+    pool,
+    consumerGroup: config.indexer.consumerGroup,
+    topic: config.kafka.topics.contactEvents,
+    consumer,
+    log: log.child({ component: 'indexer-progress' }),
+  });
+  await consumer.run(progress.recording(handler));
 
   const app = express();
   app.get('/healthz', healthzHandler);
@@ -105,6 +113,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
 
   const stopSteps: StopStep[] = [
     { name: 'kafka-consumer', stop: () => consumer.close() },
+    { name: 'indexer-progress', stop: () => progress.stop() },
     { name: 'dead-letter-producer', stop: () => deadLetters.close() },
     { name: 'searchable-tracker', stop: () => searchable.stop() },
     { name: 'consumer-lag-probe', stop: () => lagProbe.close() },

@@ -203,12 +203,23 @@ export interface BatchHandlerContext {
   /** Lets the group know we are alive during a long retry; throws when a rebalance needs us to stop. */
   heartbeat(): Promise<void>;
   isRunning(): boolean;
+  /** The partition's high watermark when the batch was fetched (the offset its next message will get). Optional for test doubles. */
+  highWatermark?: string;
+}
+
+export interface ConsumerAssignment {
+  /** The group member id the broker gave this consumer at its last join. */
+  memberId: string;
+  /** The partitions of the subscribed topic this member was given at its last join. */
+  partitions: number[];
 }
 
 export interface EventConsumer {
   run(handler: (messages: IncomingMessage[], ctx: BatchHandlerContext) => Promise<void>): Promise<void>;
   close(): Promise<void>;
   connected(): boolean;
+  /** The partitions this member owns since its last join; undefined before a join and once disconnected. */
+  assignment(): ConsumerAssignment | undefined;
 }
 
 export async function createEventConsumer(
@@ -228,10 +239,20 @@ export async function createEventConsumer(
         { sessionTimeout: settings.sessionTimeoutMs, heartbeatInterval: Math.min(3000, Math.floor(settings.sessionTimeoutMs / 5)) }),
   });
   let isConnected = false;
+  let assignment: ConsumerAssignment | undefined;
   consumer.on(consumer.events.CONNECT, () => (isConnected = true));
-  consumer.on(consumer.events.DISCONNECT, () => (isConnected = false));
+  consumer.on(consumer.events.DISCONNECT, () => {
+    isConnected = false;
+    assignment = undefined;
+  });
+  // kafkajs says nothing when partitions are revoked, only what a (re)join assigned: between the two
+  // (a rebalance) the previous assignment still shows, which is as long as the rebalance lasts.
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    assignment = { memberId: event.payload.memberId, partitions: [...(event.payload.memberAssignment[settings.topic] ?? [])] };
+  });
   consumer.on(consumer.events.CRASH, (event) => {
     isConnected = false;
+    assignment = undefined;
     if (!event.payload.restart) onFatal(event.payload.error);
   });
   await consumer.connect();
@@ -258,12 +279,14 @@ export async function createEventConsumer(
             markProcessed: (m) => resolveOffset(m.offset),
             heartbeat,
             isRunning: () => isRunning() && !isStale(),
+            highWatermark: batch.highWatermark,
           });
         },
       });
     },
     close: () => consumer.disconnect(),
     connected: () => isConnected,
+    assignment: () => assignment,
   };
 }
 

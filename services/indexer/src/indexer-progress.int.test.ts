@@ -1,0 +1,122 @@
+// The indexer's progress record against real Postgres, batch by batch: what it writes while a
+// batch is half done, once it is done, for owned partitions it has no batch of, and for partitions
+// given to another member. The handler here is a stand-in that marks what the test says.
+import type { BatchHandlerContext, ConsumerAssignment, IncomingMessage } from '@segmenter/shared';
+import { createTestEnvironment, TestEnvironment } from '../../../test/support/test-environment';
+import { createIndexerProgress } from './indexer-progress';
+
+let env: TestEnvironment;
+const group = 'progress-group';
+const topic = 'progress-topic';
+
+beforeAll(async () => {
+  env = await createTestEnvironment();
+});
+
+afterAll(async () => {
+  await env?.cleanup();
+});
+
+const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
+
+/** Messages of `partition` at the given offsets, each event committed at second = its offset. */
+function batch(partition: number, offsets: number[]): IncomingMessage[] {
+  return offsets.map((offset) => ({
+    topic,
+    partition,
+    offset: String(offset),
+    key: null,
+    value: Buffer.from(JSON.stringify({ type: 'contact.upserted', occurredAt: at(offset).toISOString() })),
+    headers: {},
+  }));
+}
+
+const context = (highWatermark: number): BatchHandlerContext => ({
+  markProcessed: () => undefined,
+  heartbeat: async () => undefined,
+  isRunning: () => true,
+  highWatermark: String(highWatermark),
+});
+
+async function rows(): Promise<
+  Record<number, { owner: string; processed: string | null; hw: string | null; last: Date | null; pending: Date | null; updated: Date }>
+> {
+  const { rows: found } = await env.pool.query(
+    `select partition, owner, processed_offset, high_watermark, last_event_at, oldest_pending_at, updated_at
+       from indexer_progress where consumer_group = $1 and topic = $2`,
+    [group, topic],
+  );
+  return Object.fromEntries(
+    found.map((r) => [
+      r.partition,
+      { owner: r.owner, processed: r.processed_offset, hw: r.high_watermark, last: r.last_event_at, pending: r.oldest_pending_at, updated: r.updated_at },
+    ]),
+  );
+}
+
+test('a partition is behind from the next event to index while a batch runs, and caught up once it is done', async () => {
+  let assignment: ConsumerAssignment | undefined = { memberId: 'member-a', partitions: [1, 2] };
+  const progress = createIndexerProgress({
+    pool: env.pool,
+    consumerGroup: group,
+    topic,
+    consumer: { assignment: () => assignment },
+    log: env.log,
+    flushEveryMs: 60_000,
+  });
+  // Another member left partition 2 behind: we own it now but have had no batch of it yet.
+  await env.pool.query(
+    `insert into indexer_progress (consumer_group, topic, partition, owner, processed_offset, high_watermark, last_event_at, oldest_pending_at)
+     values ($1, $2, 2, 'member-old', 4, 9, $3, $4)`,
+    [group, topic, at(4), at(5)],
+  );
+  let midBatch: Awaited<ReturnType<typeof rows>> | undefined;
+  let endOfBatch: Awaited<ReturnType<typeof rows>> | undefined;
+
+  // Offsets 10..14 of 20: the handler marks 12 and the record is written mid-batch, then 14.
+  const first = batch(1, [10, 11, 12, 13, 14]);
+  await progress.recording(async (messages, ctx) => {
+    ctx.markProcessed(messages[2]!);
+    await progress.flush();
+    midBatch = await rows();
+    ctx.markProcessed(messages[4]!);
+    await progress.flush();
+    endOfBatch = await rows();
+  })(first, context(20));
+
+  expect(midBatch![1]).toMatchObject({ owner: 'member-a', processed: '12', hw: '20', last: at(12), pending: at(13) });
+  // The next event (15) is not in the batch: the last indexed one's time stands in for it.
+  expect(endOfBatch![1]).toMatchObject({ processed: '14', hw: '20', last: at(14), pending: at(14) });
+  // Owned without a batch: the row is ours and fresh, and keeps what the previous owner recorded.
+  expect(endOfBatch![2]).toMatchObject({ owner: 'member-a', processed: '4', hw: '9', last: at(4), pending: at(5) });
+  expect(endOfBatch![2]!.updated.getTime()).toBeGreaterThan(Date.now() - 5000);
+
+  // The next batch reaches the high watermark: caught up.
+  await progress.recording(async (messages, ctx) => ctx.markProcessed(messages[messages.length - 1]!))(batch(1, [15, 16, 17, 18, 19]), context(20));
+  await progress.flush();
+  expect((await rows())[1]).toMatchObject({ processed: '19', hw: '20', last: at(19), pending: null });
+
+  // A rebalance gives partition 1 to another member: we stop writing its row.
+  assignment = { memberId: 'member-a', partitions: [2] };
+  const before = (await rows())[1]!.updated;
+  await progress.flush();
+  expect((await rows())[1]!.updated).toEqual(before);
+  // Stopping after the consumer left the group: the final write has nothing to say of partition 1 either.
+  assignment = undefined;
+  await progress.stop();
+  expect((await rows())[1]!.updated).toEqual(before);
+});
+
+test('a batch that stops half way (a rebalance) leaves the partition behind from its first unprocessed event', async () => {
+  const progress = createIndexerProgress({
+    pool: env.pool,
+    consumerGroup: group,
+    topic,
+    consumer: { assignment: () => ({ memberId: 'member-b', partitions: [3] }) },
+    log: env.log,
+    flushEveryMs: 60_000,
+  });
+  await progress.recording(async (messages, ctx) => ctx.markProcessed(messages[1]!))(batch(3, [0, 1, 2, 3]), context(4));
+  await progress.stop();
+  expect((await rows())[3]).toMatchObject({ owner: 'member-b', processed: '1', hw: '4', last: at(1), pending: at(2) });
+});

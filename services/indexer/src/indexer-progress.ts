@@ -1,0 +1,186 @@
+// Records how far this indexer has got in each partition it owns (table indexer_progress), so the
+// api can say how fresh the search index is without asking Kafka (consistency/mirror-freshness.ts).
+// It watches the batch handler from outside: what each batch brings and what the handler marks
+// processed. A timer writes every owned partition in one statement about once a second.
+import { hostname } from 'node:os';
+import type { BatchHandlerContext, ConsumerAssignment, IncomingMessage, Logger, Pool } from '@segmenter/shared';
+
+type BatchHandler = (messages: IncomingMessage[], ctx: BatchHandlerContext) => Promise<void>;
+
+interface PartitionProgress {
+  /** The last offset marked processed (indexed or dead-lettered); -1 when none. */
+  processedOffset: bigint;
+  /** The highest high watermark seen in a batch: the partition is behind while processedOffset + 1 < it. */
+  highWatermark: bigint;
+  /** occurredAt of the event at processedOffset, when known. */
+  lastEventAt: Date | null;
+  /** occurredAt of the oldest event fetched and not yet processed (an estimate, see pendingSince); null when caught up. */
+  oldestPendingAt: Date | null;
+}
+
+/**
+ * Once a second: often enough that the api's view trails the truth by about a second, rarely enough
+ * that an indexer costs Postgres one small statement a second whatever its event rate. The api
+ * treats a row unwritten for several periods as an indexer that stopped (mirror-freshness.ts).
+ */
+const FLUSH_EVERY_MS = 1000;
+
+/** The event's occurredAt (the outbox row's insert time), or null for a message that is not an event. */
+function occurredAtOf(message: IncomingMessage): Date | null {
+  try {
+    const at = (JSON.parse(message.value?.toString() ?? '') as { occurredAt?: unknown }).occurredAt;
+    const date = typeof at === 'string' ? new Date(at) : undefined;
+    return date && !Number.isNaN(date.getTime()) ? date : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The batch's message at `offset`; offsets are contiguous in our topics, with a search as fallback. */
+function messageAt(batch: IncomingMessage[], offset: bigint): IncomingMessage | undefined {
+  if (batch.length === 0) return undefined;
+  const guess = batch[Number(offset - BigInt(batch[0]!.offset))];
+  if (guess && BigInt(guess.offset) === offset) return guess;
+  return batch.find((m) => BigInt(m.offset) === offset);
+}
+
+/**
+ * When the oldest unprocessed event was committed. Exact when it is in the batch at hand; when it
+ * is not (the batch is done and the next one not fetched yet), the last processed event's time
+ * stands in: events enter a partition in about commit order, so that overstates the age by at most
+ * the gap between the two events, until the next batch arrives and gives the exact time.
+ */
+function pendingSince(state: PartitionProgress, batch: IncomingMessage[]): Date | null {
+  if (state.processedOffset + 1n >= state.highWatermark) return null;
+  const next = messageAt(batch, state.processedOffset + 1n);
+  return (next && occurredAtOf(next)) ?? state.lastEventAt ?? (batch[0] ? occurredAtOf(batch[0]) : null);
+}
+
+export interface IndexerProgressOptions {
+  pool: Pool;
+  consumerGroup: string;
+  topic: string;
+  /** Which partitions this member owns now; the consumer answers from its last group join. */
+  consumer: { assignment(): ConsumerAssignment | undefined };
+  log: Logger;
+  flushEveryMs?: number;
+}
+
+export function createIndexerProgress(options: IndexerProgressOptions) {
+  const { pool, consumerGroup, topic, consumer, log } = options;
+  const states = new Map<number, PartitionProgress>();
+  // Before the first join (and in tests without a group) the process stands for the member.
+  let owner = `${hostname()}:${process.pid}`;
+  let flushing: Promise<void> | undefined;
+  let failing = false;
+
+  function batchStarted(batch: IncomingMessage[], highWatermark: string | undefined): void {
+    const first = batch[0]!;
+    const last = batch[batch.length - 1]!;
+    // The batch starts at the group's committed offset: everything before it was processed.
+    const before = BigInt(first.offset) - 1n;
+    let state = states.get(first.partition);
+    if (!state) {
+      state = { processedOffset: before, highWatermark: 0n, lastEventAt: null, oldestPendingAt: null };
+      states.set(first.partition, state);
+    } else if (before > state.processedOffset) {
+      // Someone else processed the offsets in between (we lost the partition and got it back).
+      state.processedOffset = before;
+      state.lastEventAt = null;
+    }
+    const seen = highWatermark === undefined ? BigInt(last.offset) + 1n : BigInt(highWatermark);
+    if (seen > state.highWatermark) state.highWatermark = seen;
+    state.oldestPendingAt = pendingSince(state, batch);
+  }
+
+  function processed(message: IncomingMessage, batch: IncomingMessage[]): void {
+    const state = states.get(message.partition);
+    if (!state) return; // the partition was taken from us meanwhile: its new owner writes its row
+    const offset = BigInt(message.offset);
+    if (offset > state.processedOffset) {
+      state.processedOffset = offset;
+      state.lastEventAt = occurredAtOf(message) ?? state.lastEventAt;
+    }
+    state.oldestPendingAt = pendingSince(state, batch);
+  }
+
+  /** Wraps the batch handler; the handler itself is untouched and sees the same messages and context. */
+  function recording(handler: BatchHandler): BatchHandler {
+    return async (messages, ctx) => {
+      if (messages.length > 0) batchStarted(messages, ctx.highWatermark);
+      await handler(messages, {
+        ...ctx,
+        markProcessed: (message) => {
+          ctx.markProcessed(message);
+          processed(message, messages);
+        },
+      });
+    };
+  }
+
+  async function write(): Promise<void> {
+    const assignment = consumer.assignment();
+    if (assignment) {
+      owner = assignment.memberId;
+      // A partition given to another member is its to record: ours would only be older.
+      for (const partition of states.keys()) if (!assignment.partitions.includes(partition)) states.delete(partition);
+    }
+    // Owned partitions we have seen no batch of are written too (nulls keep what the row holds):
+    // the fresh updated_at says a live member owns them, so an idle partition is not a stopped one.
+    const partitions = [...new Set([...(assignment?.partitions ?? []), ...states.keys()])];
+    if (partitions.length === 0) return;
+    const of = partitions.map((p) => states.get(p));
+    await pool.query(
+      `insert into indexer_progress as p (consumer_group, topic, partition, owner, processed_offset, high_watermark, last_event_at, oldest_pending_at, updated_at)
+       select $1, $2, r.partition, $3, r.processed_offset, r.high_watermark, r.last_event_at, r.oldest_pending_at, clock_timestamp()
+         from unnest($4::int[], $5::bigint[], $6::bigint[], $7::timestamptz[], $8::timestamptz[])
+           as r(partition, processed_offset, high_watermark, last_event_at, oldest_pending_at)
+       on conflict (consumer_group, topic, partition) do update set
+         owner = excluded.owner,
+         updated_at = excluded.updated_at,
+         processed_offset = coalesce(excluded.processed_offset, p.processed_offset),
+         high_watermark = coalesce(excluded.high_watermark, p.high_watermark),
+         last_event_at = coalesce(excluded.last_event_at, p.last_event_at),
+         oldest_pending_at = case when excluded.processed_offset is null then p.oldest_pending_at else excluded.oldest_pending_at end`,
+      [
+        consumerGroup,
+        topic,
+        owner,
+        partitions,
+        of.map((s) => s?.processedOffset.toString() ?? null),
+        of.map((s) => s?.highWatermark.toString() ?? null),
+        of.map((s) => s?.lastEventAt ?? null),
+        of.map((s) => s?.oldestPendingAt ?? null),
+      ],
+    );
+  }
+
+  /** One write at a time; a failed write is logged and the next tick tries again (indexing never waits on it). */
+  function flush(): Promise<void> {
+    flushing ??= write()
+      .then(() => {
+        if (failing) log.info('indexer progress is recorded again');
+        failing = false;
+      })
+      .catch((err: unknown) => {
+        if (!failing) log.warn({ err }, 'indexer progress could not be recorded; the api sees this indexer as stopped until it is');
+        failing = true;
+      })
+      .finally(() => (flushing = undefined));
+    return flushing;
+  }
+
+  const timer = setInterval(() => void flush(), options.flushEveryMs ?? FLUSH_EVERY_MS);
+  timer.unref();
+
+  return {
+    recording,
+    flush,
+    /** After the consumer stopped: writes the final state once, so the row shows where this member left off. */
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await flushing;
+      await flush();
+    },
+  };
+}
