@@ -1,284 +1,302 @@
-// The ingest section of `npm run bench`: a realistic CSV file (about 2 tags and 5 labels a row,
-// 5% bad rows) from file start until every row is searchable, through the public API, with the
-// rate of each stage, and batch upsert against one upsert per request. Runs on its own database,
-// topics and index (a fresh test environment), with the indexer as its own process, as deployed.
+// The load of `npm run bench`: the generated contact files through the real import path (POST
+// /v1/imports, PUT the file, follow the import until it succeeded, which it does once every row is
+// searchable), timed from the first byte of the upload, with the rate of each stage and the CPU
+// each service used; then the engagement events through POST /v1/activities/batch until they are
+// searchable; and batch upsert against one upsert per request.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { once } from 'node:events';
+import os from 'node:os';
 import { workspaceSearch } from '@segmenter/shared';
-import { mapColumns, readContactCsv, rowToContactWrite } from '../services/api/src/contact-files/contact-csv-reader';
-import { startApiService } from '../services/api/src/api-service';
-import { spawnIndexer } from '../test/support/indexer-process';
-import { ensureTestTopics } from '../test/support/kafka-helpers';
-import { createTestEnvironment } from '../test/support/test-environment';
+import type { BenchRow, BenchWorkspace, SectionResult } from './bench-context';
+import { call, inFlight, request } from './bench-api';
+import { engagementOf, WorkspacePlan, writeContactFiles } from './bench-data';
+import type { Harness } from './bench-harness';
+import { cpuSecondsBetween, cpuSecondsByService } from './bench-processes';
+import { round, sleep, timed } from './bench-stats';
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-const TAG_POOL = Array.from({ length: 40 }, (_, i) => `Segment ${i}`);
-const SOURCES = ['facebook', 'google', 'newsletter', 'import', 'referral'];
-const TIERS = ['gold', 'silver', 'bronze'];
-
-/** Writes the benchmark file: `rows` rows, ~2 tags and 5 labels each, one row in 20 bad in one of five ways. */
-export async function writeIngestFile(file: string, rows: number): Promise<{ bad: number }> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const out = fs.createWriteStream(file);
-  const write = async (line: string) => {
-    if (!out.write(line)) await once(out, 'drain');
-  };
-  await write(
-    'email,phone_number,first_name,last_name,city,country,email_status,created_at,tags,label_source,label_campaign,label_tier,label_region,label_plan\r\n',
-  );
-  let bad = 0;
-  for (let i = 1; i <= rows; i++) {
-    const tags = [TAG_POOL[i % 40]!, TAG_POOL[(i * 7) % 40]!, ...(i % 10 === 0 ? [TAG_POOL[(i * 13) % 40]!] : [])].filter((t, k, all) => all.indexOf(t) === k);
-    const cells = [
-      `person${i}@example.com`,
-      i % 2 === 0 ? `+336${String(i % 100_000_000).padStart(8, '0')}` : '',
-      `First${i % 5000}`,
-      `Last${i % 7000}`,
-      ['Paris', 'Berlin', 'New York', 'Lisbon'][i % 4]!,
-      ['FR', 'DE', 'US', 'PT'][i % 4]!,
-      i % 25 === 0 ? 'unsubscribed' : 'active',
-      `20${String(10 + (i % 15)).padStart(2, '0')}-0${1 + (i % 9)}-1${i % 10}`,
-      tags.join('|'),
-      SOURCES[i % 5]!,
-      `spring-${i % 12}`,
-      TIERS[i % 3]!,
-      `r${i % 20}`,
-      i % 2 ? 'free' : 'pro',
-    ];
-    if (i % 20 === 7) {
-      bad++;
-      const kind = Math.floor(i / 20) % 5;
-      if (kind === 0) cells[0] = `broken-${i}`;
-      else if (kind === 1)
-        cells[11] = 'gold\u0007plus'; // label values are printable text: a control character is bad
-      else if (kind === 2) cells[6] = 'bouncing';
-      else if (kind === 3) cells[7] = '2999-01-01';
-      else cells[1] = '+1 nonsense';
-    }
-    await write(`${cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')}\r\n`);
-  }
-  out.end();
-  await once(out, 'finish');
-  return { bad };
-}
-
-/** Parse and validate alone (no database): the ceiling of the upload stage on this machine. */
-async function parseRate(file: string): Promise<number> {
-  const started = performance.now();
-  let mapping: ReturnType<typeof mapColumns>['columns'] = [];
-  let rows = 0;
-  for await (const event of readContactCsv(fs.createReadStream(file))) {
-    if (event.kind === 'header') mapping = mapColumns(event.headers, { customFieldKeys: new Set(), matchBy: 'email' }).columns;
-    else {
-      rowToContactWrite(event.cells, mapping, { matchBy: 'email' });
-      rows++;
-    }
-  }
-  return rows / ((performance.now() - started) / 1000);
-}
-
-/**
- * CPU seconds used so far by each part of the stack on this machine, from /proc: where the time
- * of an import goes, on two cores that every stage shares. Linux only; empty elsewhere.
- */
-export function cpuSecondsByService(indexerPid?: number): Record<string, number> {
-  const tick = 100; // USER_HZ on Linux
-  const totals: Record<string, number> = {};
-  let pids: string[];
-  try {
-    pids = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
-    return totals;
-  }
-  for (const pid of pids) {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime + stime, plus cutime + cstime: a postmaster's reaped backends keep counting there.
-      const seconds = (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / tick;
-      const service =
-        Number(pid) === process.pid
-          ? 'api (this process: upload, writer, relay)'
-          : Number(pid) === indexerPid
-            ? 'indexer'
-            : /org\.elasticsearch|elasticsearch/.test(cmdline) && /java/.test(cmdline)
-              ? 'elasticsearch'
-              : /kafka/.test(cmdline) && /java/.test(cmdline)
-                ? 'kafka'
-                : /^postgres/.test(cmdline)
-                  ? 'postgres'
-                  : undefined;
-      if (service) totals[service] = (totals[service] ?? 0) + seconds;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return totals;
-}
+const INGEST_TARGET_PER_SECOND = 10_000;
 
 interface Sample {
   at: number;
   status: string;
   rowsRead: number;
   processed: number;
-  written: number;
-  indexed: number;
   outbox: number;
   searchable: number;
 }
 
-export async function runIngestBench(rowCounts: number[]): Promise<Record<string, unknown>> {
-  const results: Record<string, unknown> = {};
-  // The services' own defaults, unless a variable asks otherwise (to compare settings).
-  const env = await createTestEnvironment({
-    LOG_LEVEL: 'error',
-    ...(process.env.BENCH_OUTBOX_BATCH ? { OUTBOX_BATCH_SIZE: process.env.BENCH_OUTBOX_BATCH } : {}),
-  });
-  await ensureTestTopics(env.config, env.log);
-  const api = await startApiService(env.config, env.log);
-  const indexer = spawnIndexer(env.config, process.env.BENCH_INDEXER_BATCH ? { INDEXER_MAX_BATCH_EVENTS: process.env.BENCH_INDEXER_BATCH } : {});
-  const operator = { authorization: `Bearer ${env.config.api.operatorKey}`, 'content-type': 'application/json' };
-  const newWorkspace = async (name: string) => {
-    const created = (await (
-      await fetch(`${api.url}/v1/admin/workspaces`, { method: 'POST', headers: operator, body: JSON.stringify({ name }) })
-    ).json()) as any;
-    return { id: created.workspace.id as string, key: created.apiKey.key as string };
-  };
-  try {
-    for (const rows of rowCounts) {
-      const file = path.resolve(__dirname, '..', '.cache', 'bench', `ingest-${rows}.csv`);
-      log(`ingest: writing a ${rows}-row file`);
-      const { bad } = await writeIngestFile(file, rows);
-      const bytes = fs.statSync(file).size;
-      const parsePerSecond = await parseRate(file);
-      log(`ingest: parse + validate alone ${Math.round(parsePerSecond)} rows/s`);
+async function searchableCount(h: Harness, workspaceId: string): Promise<number> {
+  const search = workspaceSearch(h.alias, workspaceId, []);
+  return (await h.es.count({ index: search.index, routing: search.routing, query: search.query })).count;
+}
 
-      const ws = await newWorkspace(`ingest-${rows}`);
-      const headers = { 'x-api-key': ws.key, 'content-type': 'application/json' };
-      const created = (await (
-        await fetch(`${api.url}/v1/imports`, { method: 'POST', headers, body: JSON.stringify({ createMissingTags: true, fileName: path.basename(file) }) })
-      ).json()) as any;
-      const samples: Sample[] = [];
-      const cpuBefore = cpuSecondsByService(indexer.child.pid);
-      const started = performance.now();
-      let sampling = true;
-      const sampler = (async () => {
-        while (sampling) {
-          const view = (await (await fetch(`${api.url}/v1/imports/${created.id}`, { headers })).json()) as any;
-          const outbox = (await env.pool.query('select count(*)::int as n from outbox where workspace_id = $1', [ws.id])).rows[0].n;
-          const search = workspaceSearch(env.config.elasticsearch.contactsAlias, ws.id, []);
-          const searchable = (await env.es.count({ index: search.index, routing: search.routing, query: search.query })).count;
-          samples.push({ at: performance.now() - started, status: view.status, ...view.progress, outbox, searchable });
-          if (['succeeded', 'failed', 'cancelled'].includes(view.status)) break;
-          await new Promise((r) => setTimeout(r, 1000));
-        }
-      })();
-      const upload = await fetch(`${api.url}/v1/imports/${created.id}/file`, {
-        method: 'PUT',
-        headers: { 'x-api-key': ws.key, 'content-type': 'text/csv', 'content-length': String(bytes) },
-        body: Readable.toWeb(fs.createReadStream(file)) as any,
-        duplex: 'half',
-      } as RequestInit);
-      const uploadSeconds = (performance.now() - started) / 1000;
-      if (upload.status !== 202) throw new Error(`upload answered ${upload.status}: ${await upload.text()}`);
-      await sampler;
-      sampling = false;
-      const totalSeconds = (performance.now() - started) / 1000;
-      const cpuAfter = cpuSecondsByService(indexer.child.pid);
-      const cpuSeconds = Object.fromEntries(Object.keys(cpuAfter).map((k) => [k, round(cpuAfter[k]! - (cpuBefore[k] ?? 0))]));
-      const final = (await (await fetch(`${api.url}/v1/imports/${created.id}`, { headers })).json()) as any;
-      if (final.status !== 'succeeded') throw new Error(`import ${final.status}: ${final.error}`);
-      const firstAt = (pred: (s: Sample) => boolean) => (samples.find(pred)?.at ?? totalSeconds * 1000) / 1000;
-      const writtenAt = firstAt((s) => s.processed >= final.progress.rowsRead);
-      const relayedAt = firstAt((s) => s.processed >= final.progress.rowsRead && s.outbox === 0);
-      const good = rows - bad;
-      results[`ingest${rows}`] = {
-        rows,
-        badRows: bad,
-        megabytes: round(bytes / 2 ** 20),
-        created: final.progress.created,
-        rejected: final.progress.rejected,
-        searchable: samples[samples.length - 1]?.searchable,
-        secondsFileToSearchable: round(totalSeconds),
-        contactsPerSecondEndToEnd: Math.round(rows / totalSeconds),
-        stages: {
-          parseAndValidateAloneRowsPerSecond: Math.round(parsePerSecond),
-          uploadRowsPerSecond: Math.round(rows / uploadSeconds),
-          uploadSeconds: round(uploadSeconds),
-          writtenToPostgresSeconds: round(writtenAt),
-          writerRowsPerSecond: Math.round(rows / writtenAt),
-          relayedToKafkaSeconds: round(relayedAt),
-          relayEventsPerSecond: Math.round(good / relayedAt),
-          searchableSeconds: round(totalSeconds),
-          indexerContactsPerSecond: Math.round(good / totalSeconds),
-        },
-        ratioEndToEndToParseAlone: round(rows / totalSeconds / parsePerSecond, 2),
-        // Where the time goes: CPU seconds per service during the import, against the machine's
-        // capacity over the same wall time (cores x seconds).
-        cpuSeconds,
-        cpuCapacitySeconds: round(totalSeconds * (Number(process.env.BENCH_CORES) || (require('node:os') as typeof import('node:os')).availableParallelism())),
-        cpuMicrosecondsPerRow: Math.round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) * 1e6) / rows),
-      };
-      log(`ingest ${rows}: ${JSON.stringify(results[`ingest${rows}`])}`);
-    }
-
-    // Batch upsert (1,000 a call, 4 in flight) against one upsert per request (4 in flight).
-    const ws = await newWorkspace('batch-upsert');
-    const headers = { 'x-api-key': ws.key, 'content-type': 'application/json' };
-    const contact = (i: number) => ({
-      email: `batch${i}@example.com`,
-      firstName: `First${i}`,
-      tags: [TAG_POOL[i % 40], TAG_POOL[(i * 7) % 40]],
-      labels: { source: SOURCES[i % 5], campaign: `spring-${i % 12}`, tier: TIERS[i % 3], region: `r${i % 20}`, plan: i % 2 ? 'free' : 'pro' },
-    });
-    for (const name of TAG_POOL) await fetch(`${api.url}/v1/tags`, { method: 'POST', headers, body: JSON.stringify({ name }) });
-    const inFlight = async (calls: number, call: (n: number) => Promise<void>) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 4 }, async () => {
-          while (next < calls) await call(next++);
-        }),
-      );
-    };
-    const batchCount = Number(process.env.BENCH_BATCH_CONTACTS ?? 40_000);
-    const batchStarted = performance.now();
-    await inFlight(batchCount / 1000, async (n) => {
-      const body = JSON.stringify({ matchBy: 'email', contacts: Array.from({ length: 1000 }, (_, k) => contact(n * 1000 + k)) });
-      const res = await fetch(`${api.url}/v1/contacts/batch-upsert`, { method: 'POST', headers, body });
-      const answer = (await res.json()) as any;
-      if (res.status !== 200 || answer.summary.failed > 0) throw new Error(`batch upsert ${res.status}: ${JSON.stringify(answer).slice(0, 500)}`);
-    });
-    const batchRate = batchCount / ((performance.now() - batchStarted) / 1000);
-    const singleCount = 2000;
-    const singleStarted = performance.now();
-    await inFlight(singleCount, async (n) => {
-      const res = await fetch(`${api.url}/v1/contacts/upsert`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ matchBy: 'email', contact: contact(1_000_000 + n) }),
+/**
+ * One file through the import API, from the first byte of the upload until the import succeeded
+ * (its rows written and searchable), sampling progress every second. Throws unless every row
+ * created a contact: the generator writes only good rows.
+ */
+export async function importFile(h: Harness, ws: BenchWorkspace, file: string, matchBy: 'email' | 'phone', rows: number) {
+  const bytes = fs.statSync(file).size;
+  const created = await call(h.apiUrl, 'POST', '/v1/imports', ws, { createMissingTags: true, fileName: path.basename(file), matchBy });
+  const searchableBefore = await searchableCount(h, ws.id);
+  const samples: Sample[] = [];
+  const services = [h.api, h.indexer];
+  const cpuBefore = cpuSecondsByService(services);
+  const started = performance.now();
+  const sampler = (async () => {
+    for (;;) {
+      const view = await call(h.apiUrl, 'GET', `/v1/imports/${created.id}`, ws);
+      const outbox = (await h.pool.query('select count(*)::int as n from outbox where workspace_id = $1', [ws.id])).rows[0].n;
+      samples.push({
+        at: performance.now() - started,
+        status: view.status,
+        ...view.progress,
+        outbox,
+        searchable: (await searchableCount(h, ws.id)) - searchableBefore,
       });
-      if (res.status !== 201) throw new Error(`upsert ${res.status}`);
-      await res.arrayBuffer();
-    });
-    const singleRate = singleCount / ((performance.now() - singleStarted) / 1000);
-    results.batchUpsert = {
-      contacts: batchCount,
-      tagsPerContact: 2,
-      labelsPerContact: 5,
-      contactsPerSecond: Math.round(batchRate),
+      if (['succeeded', 'failed', 'cancelled'].includes(view.status)) return view;
+      await sleep(1000);
+    }
+  })();
+  const upload = await fetch(`${h.apiUrl}/v1/imports/${created.id}/file`, {
+    method: 'PUT',
+    headers: { 'x-api-key': ws.apiKey, 'content-type': 'text/csv', 'content-length': String(bytes) },
+    body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  const uploadSeconds = (performance.now() - started) / 1000;
+  if (upload.status !== 202) throw new Error(`upload of ${path.basename(file)} answered ${upload.status}: ${await upload.text()}`);
+  const final = await sampler;
+  const totalSeconds = (performance.now() - started) / 1000;
+  const cpuSeconds = cpuSecondsBetween(cpuBefore, cpuSecondsByService(services));
+  if (final.status !== 'succeeded') throw new Error(`import of ${path.basename(file)} ${final.status}: ${final.error}`);
+  if (final.progress.created !== rows || final.progress.rejected !== 0) {
+    const rejections = await call(h.apiUrl, 'GET', `/v1/imports/${created.id}/rejections?limit=3`, ws).catch(() => undefined);
+    throw new Error(`import of ${path.basename(file)}: ${JSON.stringify(final.progress)} for ${rows} rows; first rejections: ${JSON.stringify(rejections)}`);
+  }
+  const searchable = (await searchableCount(h, ws.id)) - searchableBefore;
+  if (searchable !== rows) throw new Error(`import of ${path.basename(file)} succeeded with ${searchable} of ${rows} contacts searchable`);
+  const firstAt = (done: (s: Sample) => boolean) => (samples.find(done)?.at ?? totalSeconds * 1000) / 1000;
+  const writtenAt = firstAt((s) => s.processed >= final.progress.rowsRead);
+  const relayedAt = firstAt((s) => s.processed >= final.progress.rowsRead && s.outbox === 0);
+  return {
+    rows,
+    megabytes: round(bytes / 2 ** 20),
+    created: final.progress.created,
+    searchable,
+    secondsFileToSearchable: round(totalSeconds),
+    contactsPerSecondEndToEnd: Math.round(rows / totalSeconds),
+    // The stages overlap: each is timed from the start of the upload, and its rate is rows over that time.
+    stages: {
+      uploadSeconds: round(uploadSeconds),
+      uploadRowsPerSecond: Math.round(rows / uploadSeconds),
+      writtenToPostgresSeconds: round(writtenAt),
+      writerRowsPerSecond: Math.round(rows / writtenAt),
+      relayedToKafkaSeconds: round(relayedAt),
+      relayEventsPerSecond: Math.round(rows / relayedAt),
+      searchableSeconds: round(totalSeconds),
+    },
+    // Where the time goes: CPU seconds per service, against what the machine had over the same wall time.
+    cpuSeconds,
+    cpuCapacitySeconds: round(totalSeconds * (Number(process.env.BENCH_CORES) || os.availableParallelism())),
+    cpuMicrosecondsPerRow: Math.round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) * 1e6) / rows),
+  };
+}
+
+/** The workspace's engagement events, 1,000 a request (a contact's events together: one change event each), 2 requests in flight. */
+async function loadEngagement(h: Harness, ws: BenchWorkspace, plan: WorkspacePlan) {
+  const batches: { contactId: string; channel: string; status: string; occurredAt: string; messageName: string }[][] = [];
+  let batch: (typeof batches)[number] = [];
+  let contacts = 0;
+  // Contact ids by keyset pages straight from Postgres: the harness's lookup, not a measured path.
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const { rows } = await h.pool.query<{ id: string; email: string }>(
+      'select id, email from contacts where workspace_id = $1 and id > $2 and email is not null order by id limit 10000',
+      [ws.id, after],
+    );
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.id;
+    for (const row of rows) {
+      const activities = engagementOf(plan, row.email);
+      if (activities.length === 0) continue;
+      contacts++;
+      if (batch.length + activities.length > 1000) {
+        batches.push(batch);
+        batch = [];
+      }
+      batch.push(...activities.map((a) => ({ contactId: row.id, ...a })));
+    }
+  }
+  if (batch.length > 0) batches.push(batch);
+  const activities = batches.reduce((n, b) => n + b.length, 0);
+  const tokens: string[] = [];
+  const sent = await timed(() =>
+    inFlight(batches.length, 2, async (i) => {
+      const answer = await request(h.apiUrl, 'POST', '/v1/activities/batch', ws, { activities: batches[i] });
+      if (answer.status !== 200 || answer.body.summary.failed > 0)
+        throw new Error(`activities batch answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 500)}`);
+      tokens.push(answer.headers.get('consistency-token')!);
+    }),
+  );
+  // Searchable: every batch's token satisfied (a 503 means not yet; ask again).
+  const searchable = await timed(async () => {
+    for (const token of tokens) {
+      for (let tries = 0; ; tries++) {
+        const answer = await request(h.apiUrl, 'GET', `/v1/consistency?consistencyToken=${encodeURIComponent(token)}&waitMs=30000`, ws);
+        if (answer.status === 200) break;
+        if (answer.status !== 503 || tries > 20) throw new Error(`waiting for engagement to be searchable: ${answer.status} ${JSON.stringify(answer.body)}`);
+      }
+    }
+  });
+  const stored = (await h.pool.query('select count(*)::int as n from activities where workspace_id = $1', [ws.id])).rows[0].n;
+  if (stored !== activities) throw new Error(`sent ${activities} activities, ${stored} stored`);
+  const seconds = (sent.ms + searchable.ms) / 1000;
+  return {
+    contacts,
+    activities,
+    requests: batches.length,
+    secondsSent: round(sent.ms / 1000),
+    secondsSentToSearchable: round(seconds),
+    activitiesPerSecondEndToEnd: Math.round(activities / seconds),
+  };
+}
+
+/**
+ * Generates the files and loads both workspaces: the large one's email file is the headline (its
+ * end-to-end rate against the target), its phone-only file, the small workspace, then engagement.
+ */
+export async function ingestSection(h: Harness): Promise<SectionResult> {
+  const { large, small } = h.plans;
+  h.log(`generating ${large.contacts} + ${small.contacts} contacts (seed ${large.seed})`);
+  const generated = await timed(async () => ({
+    large: await writeContactFiles(large, h.options.dataDir),
+    small: await writeContactFiles(small, h.options.dataDir),
+  }));
+  h.log(`generated ${round(generated.value.large.bytes / 2 ** 20)} MiB in ${round(generated.ms / 1000)} s; importing ${large.emailRows} rows`);
+  const email = await importFile(h, h.workspace, generated.value.large.emailFile, 'email', large.emailRows);
+  h.log(`email file: ${email.contactsPerSecondEndToEnd} contacts/s end to end (${email.secondsFileToSearchable} s)`);
+  const phone = await importFile(h, h.workspace, generated.value.large.phoneFile, 'phone', large.phoneOnlyRows);
+  const smallEmail = await importFile(h, h.otherWorkspace, generated.value.small.emailFile, 'email', small.emailRows);
+  const smallPhone = await importFile(h, h.otherWorkspace, generated.value.small.phoneFile, 'phone', small.phoneOnlyRows);
+  const ingestMemory = { apiPeakMiB: h.monitor.peakMiB('api'), indexerPeakMiB: h.monitor.peakMiB('indexer') };
+  h.log(`engagement events`);
+  const engagement = await loadEngagement(h, h.workspace, large);
+  const smallEngagement = await loadEngagement(h, h.otherWorkspace, small);
+  h.log(`engagement: ${engagement.activities} activities, ${engagement.activitiesPerSecondEndToEnd}/s until searchable`);
+  await h.pool.query('analyze');
+
+  const at = `${large.contacts.toLocaleString('en-US')} contacts`;
+  const rows: BenchRow[] = [
+    {
+      section: 'ingest',
+      measure: 'import, file start to all searchable',
+      value: email.contactsPerSecondEndToEnd,
+      unit: 'contacts/s',
+      target: { op: '>=', value: INGEST_TARGET_PER_SECOND },
+      note: `${email.rows.toLocaleString('en-US')} rows, ${email.megabytes} MiB, ${email.secondsFileToSearchable} s`,
+    },
+    { section: 'ingest', measure: 'upload stage (rows staged)', value: email.stages.uploadRowsPerSecond, unit: 'rows/s', note: 'cumulative from upload start' },
+    { section: 'ingest', measure: 'written to Postgres', value: email.stages.writerRowsPerSecond, unit: 'rows/s', note: 'cumulative from upload start' },
+    { section: 'ingest', measure: 'CPU per row, all services', value: email.cpuMicrosecondsPerRow, unit: 'µs', note: cpuNote(email.cpuSeconds) },
+    { section: 'ingest', measure: 'api peak memory (VmHWM) after ingest', value: ingestMemory.apiPeakMiB, unit: 'MiB', note: 'child process, node + tsx' },
+    {
+      section: 'ingest',
+      measure: 'indexer peak memory (VmHWM) after ingest',
+      value: ingestMemory.indexerPeakMiB,
+      unit: 'MiB',
+      note: 'child process, node + tsx',
+    },
+    {
+      section: 'ingest',
+      measure: 'phone-only file (match by phone)',
+      value: phone.contactsPerSecondEndToEnd,
+      unit: 'contacts/s',
+      note: `${phone.rows.toLocaleString('en-US')} rows`,
+    },
+    {
+      section: 'ingest',
+      measure: 'engagement events to searchable',
+      value: engagement.activitiesPerSecondEndToEnd,
+      unit: 'activities/s',
+      note: `${engagement.activities.toLocaleString('en-US')} activities on ${engagement.contacts.toLocaleString('en-US')} contacts, 1,000 a request, 2 in flight`,
+    },
+  ];
+  return {
+    figures: {
+      size: at,
+      generatedSeconds: round(generated.ms / 1000),
+      files: { large: generated.value.large, small: generated.value.small },
+      largeEmailFile: email,
+      largePhoneFile: phone,
+      smallEmailFile: smallEmail,
+      smallPhoneFile: smallPhone,
+      memoryAfterIngest: ingestMemory,
+      engagement,
+      smallEngagement,
+    },
+    rows,
+  };
+}
+
+const cpuNote = (cpu: Record<string, number>) =>
+  Object.entries(cpu)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} ${v} s`)
+    .join(', ');
+
+/** Batch upsert (1,000 a call, 4 in flight) against one upsert per request (4 in flight), in a workspace of its own. */
+export async function upsertSection(h: Harness): Promise<SectionResult> {
+  const created = await call(h.apiUrl, 'POST', '/v1/admin/workspaces', { operatorKey: h.operatorKey }, { name: 'bench-upserts' });
+  const ws = { id: created.workspace.id as string, apiKey: created.apiKey.key as string };
+  const tags = Array.from({ length: 40 }, (_, i) => `Segment ${i}`);
+  for (const name of tags) await call(h.apiUrl, 'POST', '/v1/tags', ws, { name });
+  const contact = (i: number) => ({
+    email: `batch${i}@example.com`,
+    firstName: `First${i}`,
+    tags: [tags[i % 40], tags[(i * 7) % 40]],
+    labels: {
+      source: ['facebook', 'google', 'newsletter'][i % 3],
+      campaign: `spring-${i % 12}`,
+      tier: ['gold', 'silver', 'bronze'][i % 3],
+      region: `r${i % 20}`,
+    },
+  });
+  const batchCount = h.smoke ? 4000 : 20_000;
+  const batch = await timed(() =>
+    inFlight(batchCount / 1000, 4, async (n) => {
+      const answer = await call(h.apiUrl, 'POST', '/v1/contacts/batch-upsert', ws, {
+        matchBy: 'email',
+        contacts: Array.from({ length: 1000 }, (_, k) => contact(n * 1000 + k)),
+      });
+      if (answer.summary.failed > 0) throw new Error(`batch upsert: ${JSON.stringify(answer).slice(0, 500)}`);
+    }),
+  );
+  const singleCount = h.smoke ? 200 : 1000;
+  const single = await timed(() =>
+    inFlight(singleCount, 4, async (n) => {
+      await call(h.apiUrl, 'POST', '/v1/contacts/upsert', ws, { matchBy: 'email', contact: contact(1_000_000 + n) });
+    }),
+  );
+  const batchRate = batchCount / (batch.ms / 1000);
+  const singleRate = singleCount / (single.ms / 1000);
+  return {
+    figures: {
+      batchContacts: batchCount,
+      batchContactsPerSecond: Math.round(batchRate),
+      singleContacts: singleCount,
       singleUpsertContactsPerSecond: Math.round(singleRate),
       ratioToSingleUpserts: round(batchRate / singleRate, 1),
-    };
-    log(`batch upsert: ${JSON.stringify(results.batchUpsert)}`);
-  } finally {
-    indexer.child.kill('SIGTERM');
-    await indexer.exited;
-    await api.stop();
-    await env.cleanup();
-  }
-  return results;
+    },
+    rows: [
+      {
+        section: 'upsert',
+        measure: 'batch upsert (1,000 a call, 4 in flight)',
+        value: Math.round(batchRate),
+        unit: 'contacts/s',
+        note: `${round(batchRate / singleRate, 1)}x one upsert per request (${Math.round(singleRate)}/s)`,
+      },
+    ],
+  };
 }

@@ -1,0 +1,260 @@
+// The segment suite, each segment counted two ways: through the API (POST /v1/segments/count, the
+// text compiled to an Elasticsearch query), and with the reference SQL compiler straight on
+// Postgres after adding the indexes a Postgres engineer would add for the compiled SQL's access
+// paths. Both counts must be equal; the headline is Postgres's time over Elasticsearch's.
+import {
+  checkCondition,
+  compileToElasticsearch,
+  Condition,
+  matchingContactsSql,
+  normalizeCondition,
+  parseSegment,
+  PoolClient,
+  workspaceSearch,
+} from '@segmenter/shared';
+import { mapLeaves } from '../../services/api/src/segments/segment-dependencies';
+import type { BenchContext, BenchRow, SectionResult, SuiteSegment } from '../bench-context';
+import { call } from '../bench-api';
+import { CUSTOM_FIELDS } from '../bench-data';
+import { BROAD_SHARE } from '../bench-suite';
+import { LatencySummary, round, summarize, timed } from '../bench-stats';
+
+const COUNT_TARGET = { p50Ms: 10, p99Ms: 50 };
+const BROAD_RATIO_TARGET = 10;
+
+/**
+ * Indexes for the compiled SQL (packages/shared/src/segments/sql-compiler.ts), created for the
+ * measurement and dropped after it. What the migrations already have serves the rest: tags by
+ * (contact_id, tag_id) and (tag_id, contact_id), created dates by (workspace_id, created_at, id),
+ * engagement by (contact_id, channel, status, occurred_at).
+ */
+const BENCH_INDEXES: { name: string; definition: string; why: string }[] = [
+  {
+    name: 'bench_contacts_email_status',
+    definition: 'on contacts (workspace_id, email_status) where deleted_at is null',
+    why: 'email_status IN, sendable:email',
+  },
+  {
+    name: 'bench_contacts_phone_status',
+    definition: 'on contacts (workspace_id, phone_status) where deleted_at is null',
+    why: 'phone_status IN, sendable:phone',
+  },
+  { name: 'bench_contacts_country', definition: 'on contacts (workspace_id, country) where deleted_at is null', why: 'country IN' },
+  {
+    name: 'bench_contacts_subscriptions',
+    definition: 'on contacts using gin (subscription_categories)',
+    why: 'subscription: (&& and @> on the text[] column: GIN, the one array the schema has)',
+  },
+  {
+    name: 'bench_contact_labels_key_value',
+    definition: 'on contact_labels (key, value) include (contact_id)',
+    why: "label conditions: the compiled subquery filters on key and value, not the workspace, so the migration's (workspace_id, key, value) index cannot serve it",
+  },
+];
+
+export interface ResolvedSegment extends SuiteSegment {
+  tree: Condition;
+}
+
+/** Text to the tree the api compiles: parsed with the workspace's custom fields, checked, normalised, tag names resolved to ids. */
+export async function resolveSuite(ctx: BenchContext): Promise<ResolvedSegment[]> {
+  const tagIds = new Map(
+    (await ctx.pool.query<{ id: string; name: string }>('select id, name from tags where workspace_id = $1', [ctx.workspace.id])).rows.map((t) => [
+      t.name,
+      t.id,
+    ]),
+  );
+  const customFieldTypes = new Map(CUSTOM_FIELDS.map((f) => [f.key, f.type]));
+  return ctx.suite.map((segment) => {
+    const checked = checkCondition(parseSegment(segment.text, { customFieldTypes }));
+    if ('problems' in checked) throw new Error(`suite segment ${segment.name}: ${JSON.stringify(checked.problems)}`);
+    const tree = mapLeaves(normalizeCondition(checked.tree), (leaf) =>
+      leaf.kind === 'tag'
+        ? {
+            ...leaf,
+            tags: leaf.tags.map((name) => {
+              const id = tagIds.get(name);
+              if (!id) throw new Error(`suite segment ${segment.name} names tag ${name}, which the data does not have`);
+              return id;
+            }),
+          }
+        : leaf,
+    );
+    return { ...segment, tree };
+  });
+}
+
+/** One count through the API; its total. */
+export async function apiCount(ctx: BenchContext, text: string): Promise<number> {
+  const answer = await call(ctx.apiUrl, 'POST', '/v1/segments/count', ctx.workspace, { queries: [{ text }] });
+  const result = answer.results[0];
+  if (typeof result.total !== 'number') throw new Error(`count of ${text}: ${JSON.stringify(result)}`);
+  return result.total;
+}
+
+async function sqlCount(client: PoolClient, workspaceId: string, tree: Condition): Promise<number> {
+  const { sql, params } = matchingContactsSql(workspaceId, tree);
+  return (await client.query(`select count(*)::int as n from (${sql}) m`, params)).rows[0].n;
+}
+
+export async function suiteSection(ctx: BenchContext): Promise<SectionResult> {
+  const segments = await resolveSuite(ctx);
+  const warmup = ctx.smoke ? 3 : 10;
+  const rounds = ctx.smoke ? 20 : 200;
+  const sqlRounds = ctx.smoke ? 2 : 5;
+
+  // (a) Through the API, round-robin over the suite so the machine's noise spreads over all of them.
+  ctx.log(`suite: ${segments.length} segments through the API, ${warmup} warm-up and ${rounds} measured rounds`);
+  const apiMs = segments.map(() => [] as number[]);
+  const apiTotals = segments.map(() => new Set<number>());
+  for (let r = 0; r < warmup + rounds; r++) {
+    for (const [i, segment] of segments.entries()) {
+      const { ms, value } = await timed(() => apiCount(ctx, segment.text));
+      apiTotals[i]!.add(value);
+      if (r >= warmup) apiMs[i]!.push(ms);
+    }
+  }
+  // The compiled query on its own (Elasticsearch's _count, no API): how much of the API's time is the search.
+  const esMs = segments.map(() => [] as number[]);
+  for (let r = 0; r < Math.ceil(rounds / 4) + warmup; r++) {
+    for (const [i, segment] of segments.entries()) {
+      const search = workspaceSearch(ctx.alias, ctx.workspace.id, [compileToElasticsearch(segment.tree)]);
+      const { ms } = await timed(() => ctx.es.count({ index: search.index, routing: search.routing, query: search.query }));
+      if (r >= warmup) esMs[i]!.push(ms);
+    }
+  }
+
+  // (b) The reference SQL on Postgres: once as the migrations leave it, then with the bench's indexes.
+  const client = await ctx.pool.connect();
+  const sqlBefore: number[] = [];
+  const sqlMs = segments.map(() => [] as number[]);
+  const sqlTotals: number[] = [];
+  const indexes: { name: string; seconds: number; why: string; usedBy?: string[] }[] = [];
+  try {
+    await client.query("set statement_timeout = '600s'");
+    const settings = (
+      await client.query("select name, setting from pg_settings where name in ('jit', 'max_parallel_workers_per_gather', 'shared_buffers', 'work_mem')")
+    ).rows;
+    await client.query('analyze contacts; analyze contact_tags; analyze contact_labels; analyze activities');
+    ctx.log('suite: Postgres without the bench indexes');
+    for (const segment of segments) {
+      await sqlCount(client, ctx.workspace.id, segment.tree); // warm the cache
+      sqlBefore.push((await timed(() => sqlCount(client, ctx.workspace.id, segment.tree))).ms);
+    }
+    ctx.log(`suite: creating ${BENCH_INDEXES.length} indexes`);
+    for (const index of BENCH_INDEXES) {
+      const { ms } = await timed(() => client.query(`create index ${index.name} ${index.definition}`));
+      indexes.push({ name: `${index.name} ${index.definition}`, seconds: round(ms / 1000), why: index.why });
+    }
+    await client.query('analyze contacts; analyze contact_labels');
+    ctx.log(`suite: Postgres with them, ${sqlRounds} rounds after a warm-up`);
+    for (const [i, segment] of segments.entries()) {
+      sqlTotals.push(await sqlCount(client, ctx.workspace.id, segment.tree));
+      for (let r = 0; r < sqlRounds; r++) sqlMs[i]!.push((await timed(() => sqlCount(client, ctx.workspace.id, segment.tree))).ms);
+    }
+    // Which of the bench's indexes the planner uses, and for what: the compiled SQL wraps every
+    // leaf in coalesce(..., false), which no btree on a contacts column can serve.
+    const plans: Record<string, string> = {};
+    for (const segment of segments) {
+      const { sql, params } = matchingContactsSql(ctx.workspace.id, segment.tree);
+      const plan = await client.query(`explain select count(*) from (${sql}) m`, params);
+      plans[segment.name] = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    }
+    for (const index of indexes) index.usedBy = segments.filter((s) => plans[s.name]!.includes(index.name.split(' ')[0]!)).map((s) => s.name);
+    const problems: string[] = [];
+    const perSegment = segments.map((segment, i) => {
+      const totals = [...apiTotals[i]!];
+      const total = totals[0]!;
+      const share = total / ctx.contacts;
+      const api = summarize(apiMs[i]!);
+      const sql = summarize(sqlMs[i]!);
+      const equal = totals.length === 1 && total === sqlTotals[i];
+      if (!equal) problems.push(`${segment.name}: the API counted ${totals.join(' then ')}, SQL ${sqlTotals[i]}`);
+      if (segment.broad && (share < BROAD_SHARE.min || share > BROAD_SHARE.max))
+        problems.push(`${segment.name} is meant to be broad but matches ${round(share * 100)}% of the contacts`);
+      return {
+        name: segment.name,
+        text: segment.text,
+        broad: segment.broad,
+        total,
+        sqlTotal: sqlTotals[i],
+        equal,
+        sharePercent: round(share * 100, 2),
+        api,
+        esCountAlone: summarize(esMs[i]!),
+        postgres: sql,
+        postgresBeforeIndexesMs: round(sqlBefore[i]!, 1),
+        ratioPostgresToApi: round(sql.p50Ms / api.p50Ms, 1),
+      };
+    });
+    const rows: BenchRow[] = perSegment.flatMap((s) => segmentRows(s));
+    const broad = perSegment.filter((s) => s.broad);
+    rows.push({
+      section: 'suite',
+      measure: 'broad segments: lowest Postgres / Elasticsearch',
+      value: Math.min(...broad.map((s) => s.ratioPostgresToApi)),
+      unit: 'x',
+      target: { op: '>=', value: BROAD_RATIO_TARGET },
+      note: `${broad.length} broad segments (${broad.map((s) => `${s.sharePercent}%`).join(', ')} of contacts)`,
+    });
+    rows.push({
+      section: 'suite',
+      measure: 'segments counted equal by ES and SQL',
+      value: perSegment.filter((s) => s.equal).length,
+      unit: `of ${perSegment.length}`,
+      target: { op: '>=', value: perSegment.length },
+    });
+    const result: SectionResult = {
+      figures: { warmup, rounds, sqlRounds, postgresSettings: settings, indexes, segments: perSegment, plans },
+      rows,
+    };
+    if (problems.length > 0) throw Object.assign(new Error(`suite: ${problems.join('; ')}`), { partial: result });
+    return result;
+  } finally {
+    for (const index of BENCH_INDEXES) await client.query(`drop index if exists ${index.name}`).catch(() => undefined);
+    await client.query('reset statement_timeout').catch(() => undefined);
+    client.release();
+  }
+}
+
+function segmentRows(s: {
+  name: string;
+  broad: boolean;
+  total: number;
+  sharePercent: number;
+  equal: boolean;
+  api: LatencySummary;
+  esCountAlone: LatencySummary;
+  postgres: LatencySummary;
+  postgresBeforeIndexesMs: number;
+  ratioPostgresToApi: number;
+}): BenchRow[] {
+  const section = 'suite';
+  const matches = `${s.broad ? 'broad, ' : ''}matches ${s.total.toLocaleString('en-US')} (${s.sharePercent}%)${s.equal ? ', SQL equal' : ', SQL DIFFERS'}`;
+  return [
+    { section, measure: `${s.name}: count p50 (API)`, value: s.api.p50Ms, unit: 'ms', target: { op: '<=', value: COUNT_TARGET.p50Ms }, note: matches },
+    {
+      section,
+      measure: `${s.name}: count p99 (API)`,
+      value: s.api.p99Ms,
+      unit: 'ms',
+      target: { op: '<=', value: COUNT_TARGET.p99Ms },
+      note: `ES _count alone p50 ${s.esCountAlone.p50Ms} ms`,
+    },
+    {
+      section,
+      measure: `${s.name}: Postgres p50 (compiled SQL)`,
+      value: s.postgres.p50Ms,
+      unit: 'ms',
+      note: `${s.postgresBeforeIndexesMs} ms before the bench indexes`,
+    },
+    {
+      section,
+      measure: `${s.name}: Postgres / Elasticsearch`,
+      value: s.ratioPostgresToApi,
+      unit: 'x',
+      ...(s.broad ? { target: { op: '>=' as const, value: BROAD_RATIO_TARGET } } : {}),
+      note: 'p50 over p50 (API)',
+    },
+  ];
+}
