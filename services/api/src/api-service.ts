@@ -45,6 +45,8 @@ import { createSnapshotsService } from './segments/snapshots-service';
 import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { createConsistencyService } from './consistency/consistency-service';
 import { createCountsService } from './counts/counts-service';
+import { createAnalyticsService } from './analytics/analytics-service';
+import { createMirrorFreshness } from './consistency/mirror-freshness';
 import { createExportsService } from './exports/exports-service';
 import { createImportChunk, IMPORT_JOB } from './imports/import-job';
 import { createImportsService } from './imports/imports-service';
@@ -138,6 +140,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     maxWaitMs: config.consistency.maxWaitMs,
     observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
   };
+  // How far the index is behind Postgres per workspace: every answer served from it says so.
+  const freshness = createMirrorFreshness({ pool });
   const services: AppServices = {
     contacts: createContactsService({ pool }),
     tags: createTagsService({ pool, jobs }),
@@ -159,6 +163,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     segments: createSegmentsService({ search, log, jobs }),
     snapshots: createSnapshotsService({ pool, ttlHours: config.snapshots.ttlHours }),
     counts: createCountsService({ search }),
+    analytics: createAnalyticsService({ search, freshness, log: log.child({ component: 'analytics' }) }),
     consistency: createConsistencyService(search),
     exports: createExportsService({ pool, es, alias, log }),
   };

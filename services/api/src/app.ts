@@ -2,6 +2,8 @@
 // services so tests run the real app against their own database and topics.
 import express, { Express } from 'express';
 import { healthzHandler, Logger, MetricsEndpointSettings, mountMetrics, Pool, readyzHandler, ReadinessCheck, Registry, RequestLimits } from '@segmenter/shared';
+import { analyticsRoutes } from './analytics/analytics-routes';
+import type { AnalyticsService } from './analytics/analytics-service';
 import { consistencyRoutes } from './consistency/consistency-routes';
 import type { ConsistencyService } from './consistency/consistency-service';
 import { consistencyTokens } from './consistency/write-tracking';
@@ -57,6 +59,7 @@ export interface AppServices {
   segments: SegmentsService;
   snapshots: SnapshotsService;
   counts: CountsService;
+  analytics: AnalyticsService;
   consistency: ConsistencyService;
   exports: ExportsService;
 }
@@ -112,6 +115,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/jobs', jobsRoutes(services.jobs, pool));
   app.use('/v1/imports', importsRoutes(services.imports, pool));
   app.use('/v1/counts', countsRoutes(services.counts, pool, deps.consistencyMaxWaitMs));
+  app.use('/v1/analytics', analyticsRoutes(services.analytics, pool, deps.consistencyMaxWaitMs));
   app.use('/v1/segments', segmentsRoutes(services.segments, pool, deps.consistencyMaxWaitMs));
   app.use('/v1/snapshots', snapshotsRoutes(services.snapshots, pool));
   app.use('/v1/exports', exportsRoutes(services.exports, pool));

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ConditionTree } from '@segmenter/shared';
 import { ACTIVITIES_OPERATIONS } from '../activities/activities-operations';
+import { ANALYTICS_OPERATIONS } from '../analytics/analytics-operations';
 import { CONSISTENCY_OPERATIONS } from '../consistency/consistency-operations';
 import { Contact } from '../contacts/contact-responses';
 import { CONTACTS_OPERATIONS } from '../contacts/contacts-operations';
@@ -65,6 +66,7 @@ export const OPERATIONS: Operation[] = [
   ...DUPLICATES_OPERATIONS,
   ...JOBS_OPERATIONS,
   ...COUNTS_OPERATIONS,
+  ...ANALYTICS_OPERATIONS,
   ...CONSISTENCY_OPERATIONS,
   ...SEGMENTS_OPERATIONS,
   ...SNAPSHOTS_OPERATIONS,

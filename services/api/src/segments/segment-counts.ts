@@ -70,7 +70,7 @@ export interface QueryProblem {
  * the log. A 400 from Elasticsearch is the query's own (too complex for it); anything else (an
  * index missing, a node down or overloaded) is the index's, and the query may be retried.
  */
-function refusedBySearchIndex(field: string, item: { status?: number; error: unknown }, log: Logger): AppError {
+export function refusedBySearchIndex(field: string, item: { status?: number; error: unknown }, log: Logger): AppError {
   const errorId = newErrorId();
   log.warn({ errorId, err: item.error, status: item.status, field }, 'the search index refused a count query');
   if (item.status === 400)
@@ -80,7 +80,7 @@ function refusedBySearchIndex(field: string, item: { status?: number; error: unk
   ]);
 }
 
-const problemOf = (err: AppError): QueryProblem => ({ status: err.status, title: err.title, detail: err.message, errors: err.problems });
+export const problemOf = (err: AppError): QueryProblem => ({ status: err.status, title: err.title, detail: err.message, errors: err.problems });
 
 /**
  * Counts every tree in one _msearch; a query that failed before (an AppError in its place) or that
