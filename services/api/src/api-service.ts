@@ -162,7 +162,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     }),
     segments: createSegmentsService({ search, log, jobs }),
     snapshots: createSnapshotsService({ pool, ttlHours: config.snapshots.ttlHours }),
-    counts: createCountsService({ search }),
+    counts: createCountsService({ search, freshness }),
     analytics: createAnalyticsService({ search, freshness, log: log.child({ component: 'analytics' }) }),
     consistency: createConsistencyService(search),
     exports: createExportsService({ pool, es, alias, log }),

@@ -10,7 +10,7 @@ export const COUNTS_OPERATIONS: Operation[] = [
     path: '/v1/counts',
     tag: 'counts',
     summary:
-      'Live contacts, sendable by email and phone, per status, tag and label key, from the search index; pass the Consistency-Token a write returned to read your writes',
+      'Live contacts, sendable by email and phone, per status (of the contacts that have the channel), tag and label key, from the search index, with its freshness; pass the Consistency-Token a write returned to read your writes',
     scope: 'read',
     query: CountsQuery(DOCUMENTED_MAX_WAIT_MS),
     waitsForConsistency: true,
