@@ -8,7 +8,8 @@ import autocannon from 'autocannon';
 import { createPgPool, matchingContactsSql } from '@segmenter/shared';
 import type { BenchContext, BenchRow, SectionResult } from '../bench-context';
 import { startBackgroundWrites } from './background-writes';
-import { countTexts, percentile, resolveSegmentText, round } from './load-support';
+import { percentile, round } from '../bench-stats';
+import { countTexts, resolveSegmentText } from './load-support';
 
 const SECTION = 'http-load';
 const CONCURRENCY = 32;
@@ -108,13 +109,15 @@ export async function httpLoad(ctx: BenchContext): Promise<SectionResult> {
     });
     if (!res.ok) throw new Error(`${SECTION}: previewing ${segment.name} answered ${res.status}: ${await res.text()}`);
   }
-  const sqlCounts = await Promise.all(
-    segments.map(async (s) => {
-      const matching = matchingContactsSql(ctx.workspace.id, await resolveSegmentText(ctx, s.text));
-      return { sql: `select count(*)::int as total from (${matching.sql}) m`, params: matching.params };
-    }),
-  );
-  const sqlTotals = await Promise.all(sqlCounts.map(async (q) => (await ctx.pool.query<{ total: number }>(q.sql, q.params)).rows[0]!.total));
+  // One at a time: the context's pool is small, and a slow count must not time out waiting for a connection.
+  const sqlCounts: { sql: string; params: unknown[] }[] = [];
+  const sqlTotals: number[] = [];
+  for (const segment of segments) {
+    const matching = matchingContactsSql(ctx.workspace.id, await resolveSegmentText(ctx, segment.text));
+    const query = { sql: `select count(*)::int as total from (${matching.sql}) m`, params: matching.params };
+    sqlCounts.push(query);
+    sqlTotals.push((await ctx.pool.query<{ total: number }>(query.sql, query.params)).rows[0]!.total);
+  }
   const differing = segments.filter((_, i) => sqlTotals[i] !== apiCounts[i]!.total).map((s) => s.name);
 
   ctx.log(`${SECTION}: ${segments.length} segments, ${CONCURRENCY} connections, ${seconds} s each: counts, previews (api), then counts on Postgres alone`);

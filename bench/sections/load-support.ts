@@ -1,33 +1,16 @@
-// What the load sections share: the api called as a workspace's client would call it, the api's
-// own resolution of segment text (for baselines that go around the api), percentiles, and the
-// resident memory of a process read from /proc.
+// What the load sections share beyond bench-stats and bench-api: counts as a workspace's client
+// asks for them, the api's own resolution of segment text (for baselines that go around the api),
+// and the resident memory of a process sampled from /proc finer than the runner's monitor does.
 import fs from 'node:fs';
 import type { Condition } from '@segmenter/shared';
 import { createResolutionContext } from '../../services/api/src/segments/resolution-context';
 import { treeOfQuery } from '../../services/api/src/segments/segment-resolver';
+import { call } from '../bench-api';
 import type { BenchContext, BenchWorkspace } from '../bench-context';
 
-export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-
-/** The nearest-rank percentile (p in 0..100) of `values`; NaN for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A JSON request to the api with the workspace's key; anything but a 2xx throws with the answer, so a section never measures errors as answers. */
-export async function callApi<T>(ctx: BenchContext, workspace: BenchWorkspace, method: string, route: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${ctx.apiUrl}${route}`, {
-    method,
-    headers: { 'x-api-key': workspace.apiKey, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text) as T;
+/** A JSON request to the api with the workspace's key; anything but a 2xx throws, so a section never measures errors as answers. */
+export function callApi<T>(ctx: BenchContext, workspace: BenchWorkspace, method: string, route: string, body?: unknown): Promise<T> {
+  return call<T>(ctx.apiUrl, method, route, { apiKey: workspace.apiKey }, body);
 }
 
 export interface CountResult {

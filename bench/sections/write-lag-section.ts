@@ -9,7 +9,8 @@
 // overshoots by at most one poll interval plus one count's latency, both reported.
 import type { BenchContext, BenchRow, SectionResult } from '../bench-context';
 import { startBackgroundWrites } from './background-writes';
-import { callApi, countTexts, percentile, round, sleep } from './load-support';
+import { percentile, round, sleep } from '../bench-stats';
+import { callApi, countTexts } from './load-support';
 
 const SECTION = 'write-to-searchable';
 /** Writers in parallel, each waiting for its write to show before the next: 200 writes in about a minute. */
@@ -110,6 +111,9 @@ export async function writeToSearchableLag(ctx: BenchContext): Promise<SectionRe
     p95Ms: Math.round(percentile(lags, 95)),
     p99Ms: Math.round(p99),
     maxMs: Math.round(Math.max(...lags)),
+    // A lag that grows from the first writes to the last says the pipeline falls behind the background load.
+    p50FirstHalfMs: Math.round(percentile(lags.slice(0, Math.floor(lags.length / 2)), 50)),
+    p50SecondHalfMs: Math.round(percentile(lags.slice(Math.floor(lags.length / 2)), 50)),
     notSearchableWithinMs: { ms: GIVE_UP_MS, writes: lost },
     byKind,
     writeAnswerP50Ms: round(
