@@ -91,6 +91,10 @@ async function seedWorkspace(): Promise<FuzzContext> {
       text: ['tag:vip', 'first_name CONTAINS "ann"', 'custom:score > 1'],
       value: ['+14155550100'],
       field: ['phone'],
+      // The contacts-created range: valid ones reach the search (random dates are mostly refused as reversed or too long).
+      from: ['2024-01-01'],
+      to: ['2024-03-31'],
+      timeZone: ['Europe/Paris', 'UTC'],
     },
   };
 }

@@ -122,6 +122,21 @@ export async function callEveryOperation(): Promise<void> {
   const sendableByEmail: number | undefined = counts.data?.sendable.email;
   await api.GET('/v1/consistency', { params: { query: { consistencyToken: 'token' } } });
 
+  // Analytics: numbers from the index's aggregations, with its freshness
+  const byChannel = await api.GET('/v1/analytics/channels', { params: { query: { segmentId: id, consistencyToken } } });
+  const withPhone: number | undefined = byChannel.data?.channels.phone.contacts;
+  const indexLagMs: number | undefined = byChannel.data?.freshness.lagMs;
+  const tagCounts = await api.GET('/v1/analytics/tags', { params: { query: { sort: 'name', limit: 50 } } });
+  const firstTagCount: number | undefined = tagCounts.data?.items[0]?.contactCount;
+  await api.GET('/v1/analytics/labels', { params: { query: { limit: 10 } } });
+  const tierValues = await api.GET('/v1/analytics/labels/{key}/values', { params: { path: { key: 'tier' }, query: { segmentId: id } } });
+  const withTier: number | undefined = tierValues.data?.contactsWithKey;
+  const perWeek = await api.GET('/v1/analytics/contacts-created', {
+    params: { query: { interval: 'week', from: '2024-03-01', to: '2024-03-31', timeZone: 'Europe/Paris' } },
+  });
+  const firstWeekStartsAt: string | undefined = perWeek.data?.buckets[0]?.startsAt;
+  await api.GET('/v1/analytics/segments', { params: { query: { ids: `${id},${id}` } } });
+
   // Segments: the condition tree is typed, recursively
   const segment = await api.POST('/v1/segments', {
     body: {
