@@ -14,13 +14,25 @@ function headersFor(credentials: Credentials, json: boolean): Record<string, str
   return json ? { ...auth, 'content-type': 'application/json' } : auth;
 }
 
-/** Sends one request; answers whatever came back (any status). */
+/**
+ * Sends one request; answers whatever came back (any status). A GET whose connection fails is sent
+ * again (twice at most): a kept-alive socket the server closed at the moment the client reused it
+ * resets the request, which a busy machine makes likely over a long run.
+ */
 export async function request<T = any>(baseUrl: string, method: string, route: string, credentials: Credentials, body?: unknown): Promise<ApiAnswer<T>> {
-  const res = await fetch(`${baseUrl}${route}`, {
-    method,
-    headers: headersFor(credentials, body !== undefined),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let res: Response;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      res = await fetch(`${baseUrl}${route}`, {
+        method,
+        headers: headersFor(credentials, body !== undefined),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      break;
+    } catch (err) {
+      if (method !== 'GET' || attempt >= 2) throw err;
+    }
+  }
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -1,7 +1,7 @@
 // The services under test as child processes (the api and the indexer, as deployed: each its own
 // process), and what the benchmark reads about them from /proc while they work: peak memory
 // (VmHWM), resident memory over time and CPU seconds, per process and per phase of the run.
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '@segmenter/shared';
@@ -34,6 +34,7 @@ export async function startApiProcess(config: Config, extraEnv: Record<string, s
     env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...environmentOf(config), API_PORT: port, API_HOST: '127.0.0.1', ...extraEnv },
   });
   fs.closeSync(log);
+  killOnExit(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -57,11 +58,19 @@ export async function startApiProcess(config: Config, extraEnv: Record<string, s
 
 export function startIndexerProcess(config: Config, extraEnv: Record<string, string> = {}): ServiceProcess {
   const indexer: IndexerProcess = spawnIndexer(config, extraEnv);
+  killOnExit(indexer.child);
   return { name: 'indexer', pid: indexer.child.pid!, stop: () => stopChild(indexer.child, indexer.exited) };
 }
 
+/** A bench that dies without stopping its children must not leave them running: they outlive their parent otherwise. */
+function killOnExit(child: ChildProcess): void {
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+}
+
 /** SIGTERM, as an orchestrator stops it; SIGKILL if the graceful stop takes more than 30 s. */
-async function stopChild(child: import('node:child_process').ChildProcess, exited: Promise<number | null>): Promise<void> {
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

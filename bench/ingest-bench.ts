@@ -59,6 +59,11 @@ export async function importFile(h: Harness, ws: BenchWorkspace, file: string, m
       await sleep(1000);
     }
   })();
+  // Settled now, read after the upload: a failed poll must not go unhandled meanwhile.
+  const sampled = sampler.then(
+    (view) => ({ view }),
+    (err: unknown) => ({ err }),
+  );
   const upload = await fetch(`${h.apiUrl}/v1/imports/${created.id}/file`, {
     method: 'PUT',
     headers: { 'x-api-key': ws.apiKey, 'content-type': 'text/csv', 'content-length': String(bytes) },
@@ -67,7 +72,9 @@ export async function importFile(h: Harness, ws: BenchWorkspace, file: string, m
   } as RequestInit);
   const uploadSeconds = (performance.now() - started) / 1000;
   if (upload.status !== 202) throw new Error(`upload of ${path.basename(file)} answered ${upload.status}: ${await upload.text()}`);
-  const final = await sampler;
+  const polled = await sampled;
+  if ('err' in polled) throw polled.err;
+  const final = polled.view;
   const totalSeconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpuSecondsBetween(cpuBefore, cpuSecondsByService(services));
   if (final.status !== 'succeeded') throw new Error(`import of ${path.basename(file)} ${final.status}: ${final.error}`);

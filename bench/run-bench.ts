@@ -81,11 +81,16 @@ async function main(): Promise<number> {
     harness = undefined;
     await globalTeardown().catch((err) => log(`teardown: ${(err as Error).message}`));
   };
-  // Ctrl-C still drops the run's database, topics and indices.
+  // Ctrl-C, or a failure outside any section's await, still drops the run's database, topics and indices.
   process.once('SIGINT', () => {
     log('interrupted: cleaning up');
     void stop().finally(() => process.exit(130));
   });
+  for (const event of ['unhandledRejection', 'uncaughtException'] as const)
+    process.once(event, (err) => {
+      log(`${event}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}; cleaning up`);
+      void stop().finally(() => process.exit(1));
+    });
 
   const sections: Record<string, unknown> = {};
   const rows: BenchRow[] = [];
@@ -122,16 +127,16 @@ async function main(): Promise<number> {
     const processFigures = h.monitor.figures();
     const peaks = { api: h.monitor.peakMiB('api'), indexer: h.monitor.peakMiB('indexer') };
     const cpu = (name: string) => round(Object.values(processFigures.phases).reduce((n, p) => n + (p.processes[name]?.cpuSeconds ?? 0), 0));
-    rows.push(
-      { section: 'processes', measure: 'api peak memory (VmHWM), whole run', value: peaks.api, unit: 'MiB', note: `${cpu('api')} CPU s in the sections` },
-      {
+    // The first sample is the process idle after its start (node + tsx's compiler), the floor of its peak.
+    const idle = (name: string) => processFigures.rssMiBOverTime[name]?.[0]?.[1];
+    for (const name of ['api', 'indexer'] as const)
+      rows.push({
         section: 'processes',
-        measure: 'indexer peak memory (VmHWM), whole run',
-        value: peaks.indexer,
+        measure: `${name} peak memory (VmHWM), whole run`,
+        value: peaks[name],
         unit: 'MiB',
-        note: `${cpu('indexer')} CPU s in the sections`,
-      },
-    );
+        note: `${idle(name)} MiB idle after start; ${cpu(name)} CPU s in the sections`,
+      });
     const finishedAt = new Date();
     const results = {
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
