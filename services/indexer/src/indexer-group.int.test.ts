@@ -73,16 +73,17 @@ async function progressRows(): Promise<{ partition: number; owner: string; proce
 const rowsAgreeWith = (members: Member[]) => (rows: Awaited<ReturnType<typeof progressRows>>) =>
   rows.length === PARTITIONS && rows.every((r) => members.find((m) => m.partitions.includes(r.partition))?.memberId === r.owner);
 
-async function writeContacts(prefix: string, count: number): Promise<void> {
+async function writeContacts(prefix: string, count: number, firstName = prefix): Promise<{ created: number; updated: number }> {
   const res = await h.request('POST', '/v1/contacts/batch-upsert', {
     key: ws.key,
     body: {
       matchBy: 'email',
       createMissing: true,
-      contacts: Array.from({ length: count }, (_, i) => ({ email: `${prefix}-${i}@example.com`, firstName: prefix })),
+      contacts: Array.from({ length: count }, (_, i) => ({ email: `${prefix}-${i}@example.com`, firstName })),
     },
   });
   expect(res.status).toBe(200);
+  return res.body.summary;
 }
 
 test('two indexers share the partitions; when one is killed the other takes them over and the index equals Postgres', async () => {
@@ -108,7 +109,8 @@ test('two indexers share the partitions; when one is killed the other takes them
   victim.kill('SIGKILL');
   await victimExit;
   await writeContacts('after', 200);
-  await writeContacts('before', 100); // updates of contacts indexed before the kill
+  // Contacts indexed before the kill, changed while no one consumes their partitions.
+  expect(await writeContacts('before', 100, 'updated')).toMatchObject({ updated: 100 });
 
   const alone = await eventually(group, (g) => g.state === 'Stable' && g.members.length === 1, 60_000);
   expect(alone.members).toEqual([expect.objectContaining({ memberId: survivor.memberId, partitions: [0, 1, 2, 3] })]);
