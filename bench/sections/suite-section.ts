@@ -212,6 +212,7 @@ export async function suiteSection(ctx: BenchContext): Promise<SectionResult> {
     });
     const rows: BenchRow[] = perSegment.flatMap((s) => segmentRows(s));
     const broad = perSegment.filter((s) => s.broad);
+    ctx.log(`suite: broad segments match ${broad.map((s) => `${s.name} ${s.sharePercent}%`).join(', ')} of the contacts`);
     rows.push({
       section: 'suite',
       measure: 'broad segments: lowest Postgres / Elasticsearch',
