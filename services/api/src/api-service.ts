@@ -141,7 +141,9 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
   };
   // How far the index is behind Postgres per workspace: every answer served from it says so.
-  const freshness = createMirrorFreshness({ pool });
+  // Scoped to the consumer group and topic that feed this api's index: another group's rows (a
+  // replay, a renamed group) then never count, and a stopped indexer of this one always does.
+  const freshness = createMirrorFreshness({ pool, indexer: { consumerGroup: config.indexer.consumerGroup, topic: config.kafka.topics.contactEvents } });
   const services: AppServices = {
     contacts: createContactsService({ pool }),
     tags: createTagsService({ pool, jobs }),
