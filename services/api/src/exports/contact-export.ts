@@ -208,8 +208,8 @@ async function openContactPages(deps: ContactExportDependencies, context: Resolu
       const members = await openMemberPages(deps.es, deps.alias, { tree, workspaceId, source: ['contact_id'] }, deps.log);
       return {
         async *pages(stop) {
-          for await (const hits of members.pages(stop)) {
-            const ids = hits.map((h) => (h._source as { contact_id: string }).contact_id);
+          for await (const docs of members.pages(stop)) {
+            const ids = docs.map((d) => d.contact_id);
             const live = new Map((await loadSnapshots(pool, workspaceId, ids)).filter((c) => c.deletedAt === null).map((c) => [c.id, c]));
             // The index's order (contact id), skipping contacts Postgres no longer has live.
             const page = ids.flatMap((id) => live.get(id) ?? []);
