@@ -72,7 +72,8 @@ export const ANALYTICS_OPERATIONS: Operation[] = [
     errors: [404], // ids this workspace has no saved segment for; a broken segment answers its problem in its place
     method: 'get',
     path: '/v1/analytics/segments',
-    summary: "Saved segments' counts and sendable totals in one search: those named by ids (up to 50), or a page of every saved segment by name",
+    summary:
+      "Saved segments' counts and sendable totals in one round trip, as POST /v1/segments/count counts them: those named by ids (up to 50), or a page of every saved segment by name",
     query: SegmentCountsQuery(DOCUMENTED_MAX_WAIT_MS),
     responses: { 200: ok(SegmentCountsAnswer) },
   },

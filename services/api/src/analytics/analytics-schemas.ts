@@ -106,7 +106,7 @@ export const SegmentCountsQuery = (maxWaitMs: number) =>
   z
     .strictObject({
       ids: SegmentIdList.optional(),
-      // At most one multi-segment count's worth per page (a count of 50 segments is one search); 50 when not given.
+      // At most one multi-segment count's worth per page (a count of 50 segments is one _msearch); 50 when not given.
       limit: z.coerce
         .number('must be a whole number')
         .int('must be a whole number')

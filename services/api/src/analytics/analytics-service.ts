@@ -1,18 +1,18 @@
 // The analytics feature behind GET /v1/analytics/...: a workspace's numbers (channels and statuses,
-// tags, label keys and values, contacts created over time, many saved segments' counts) answered by
-// Elasticsearch aggregations, each in one search, optionally narrowed to a saved segment's members.
-// Every answer says how long the search took and how fresh the index was (mirror-freshness).
-import { compileToElasticsearch, Condition, Logger, QueryClause, estypes, workspaceSearch } from '@segmenter/shared';
+// tags, label keys and values, contacts created over time) answered by Elasticsearch aggregations in
+// one search, optionally narrowed to a saved segment's members, and many saved segments' counts in
+// one _msearch. Every answer says how long the search took and how fresh the index was (mirror-freshness).
+import { compileToElasticsearch, Logger, QueryClause, estypes, workspaceSearch } from '@segmenter/shared';
 import { ConsistencyDependencies, ensureConsistent } from '../consistency/consistency-check';
 import type { MirrorFreshness } from '../consistency/mirror-freshness';
 import { AppError, NotFoundError, ValidationError } from '../errors/app-error';
 import { textCursorKey, textKeyedPage } from '../http/list-keys';
 import { listCursorKey, listPage } from '../http/list-page';
 import { chargeSearchCost } from '../http/rate-limits';
-import { countCost, queryCost, SEARCH_COST } from '../http/search-cost';
+import { queryCost, SEARCH_COST } from '../http/search-cost';
 import { completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
 import { createResolutionContext } from '../segments/resolution-context';
-import { problemOf, refusedBySearchIndex, SENDABLE_AGGREGATIONS, SendableAggregations, sendableCounts } from '../segments/segment-counts';
+import { countSegments, refusedBySearchIndex } from '../segments/segment-counts';
 import { treeOfQuery, treesOfQueries } from '../segments/segment-resolver';
 import { MAX_COUNTS_PER_REQUEST } from '../segments/segment-schemas';
 import { pageSegments, SegmentRow } from '../segments/segments-store';
@@ -84,9 +84,25 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
   }
 
   /**
-   * One aggregation search over the scope's live contacts (after waiting for the token's writes
-   * when one is given), and the index's freshness read beside it. `filters` narrow the documents
-   * further (a date range); the total counts what they match.
+   * Reads the index once the token's writes are searchable (when one is given): the search's
+   * result, how long it took, and the index's freshness read while it ran.
+   */
+  async function readIndex<T>(workspaceId: string, query: ReadYourWrites, search: () => Promise<T>) {
+    const consistency = await ensureConsistent(deps.search, workspaceId, query);
+    const started = performance.now();
+    let tookMs = 0;
+    const searched = search().then((result) => {
+      tookMs = Math.round(performance.now() - started);
+      return result;
+    });
+    // Read while the search runs: the answer's numbers are at least this fresh.
+    const [result, freshness] = await Promise.all([searched, deps.freshness.of(workspaceId)]);
+    return { result, served: { tookMs, freshness, ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) } };
+  }
+
+  /**
+   * One aggregation search over the scope's live contacts. `filters` narrow the documents further
+   * (a date range); the total counts what they match.
    */
   async function aggregate<A>(
     workspaceId: string,
@@ -96,7 +112,6 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
     field = 'query',
   ) {
     await chargeSearchCost(scope.cost, field);
-    const consistency = await ensureConsistent(deps.search, workspaceId, query);
     const time = searchTime(es);
     const request = {
       ...time.body,
@@ -105,22 +120,13 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
       track_total_hits: true, // exact, never "10,000+"
       ...(body.aggs ? { aggs: body.aggs } : {}),
     };
-    const started = performance.now();
-    let tookMs = 0;
-    const searched = withinSearchTime(() => es.search(request, time.options), field).then(
-      (response) => {
-        tookMs = Math.round(performance.now() - started);
-        return completeOrThrow(response, field);
-      },
-      (err) => refused(err, field),
+    const { result: response, served } = await readIndex(workspaceId, query, () =>
+      withinSearchTime(() => es.search(request, time.options), field).then(
+        (answer) => completeOrThrow(answer, field),
+        (err) => refused(err, field),
+      ),
     );
-    // Read while the search runs: the answer's numbers are at least this fresh.
-    const [response, freshness] = await Promise.all([searched, deps.freshness.of(workspaceId)]);
-    return {
-      total: (response.hits.total as estypes.SearchTotalHits).value,
-      aggs: response.aggregations as A,
-      served: { tookMs, freshness, ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) },
-    };
+    return { total: (response.hits.total as estypes.SearchTotalHits).value, aggs: response.aggregations as A, served };
   }
 
   /** Tags' contact counts: every tag id given (no bucket for a tag no contact in scope carries). */
@@ -239,10 +245,10 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
     },
 
     /**
-     * Saved segments' counts in one search (a filters aggregation: one pass over the workspace's
-     * documents however many segments), resolved exactly as POST /v1/segments/count resolves them.
-     * `ids` names them (a 404 names each unknown one); without, a page of every saved segment by
-     * name. A segment that cannot be counted (broken) answers its problem in its place.
+     * Saved segments' counts, resolved and counted exactly as POST /v1/segments/count counts them
+     * (saved segments inside others, tags, custom fields; its one _msearch of bare counts), so both
+     * answer the same numbers. `ids` names them (a 404 names each unknown one); without, a page of
+     * every saved segment by name. One that cannot be counted (broken) answers its problem in its place.
      */
     async segmentCounts(workspaceId: string, query: SegmentCountsQuery) {
       const context = createResolutionContext(workspaceId, pool);
@@ -270,25 +276,15 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
         segments = page.items;
         nextCursor = page.nextCursor;
       }
-      const at = (i: number) => (ids ? `query.ids.${i}` : `items.${i}`);
+      const fieldOf = (i: number) => (ids ? `query.ids.${i}` : `items.${i}`);
       const trees = await treesOfQueries(
         context,
-        segments.map((s, i) => ({ query: { segmentId: s.id }, at: at(i) })),
+        segments.map((s, i) => ({ query: { segmentId: s.id }, at: fieldOf(i) })),
       );
-      const runnable = trees.flatMap((tree, i) => (tree instanceof AppError ? [] : [{ i, tree: tree as Condition }]));
-      const scope: Scope = { filters: [], cost: Math.max(1, countCost(runnable.map((r) => r.tree))) };
-      const filters = Object.fromEntries(runnable.map(({ i, tree }) => [String(i), compileToElasticsearch(tree)]));
-      const { aggs, served } = await aggregate<{ segments?: { buckets: Record<string, { doc_count: number } & SendableAggregations> } }>(
-        workspaceId,
-        query,
-        scope,
-        { aggs: runnable.length > 0 ? { segments: { filters: { filters }, aggs: SENDABLE_AGGREGATIONS } } : undefined },
-      );
+      const { result, served } = await readIndex(workspaceId, query, () => countSegments(es, alias, workspaceId, trees, fieldOf, log));
       const items = segments.map((s, i) => {
-        const tree = trees[i]!;
-        if (tree instanceof AppError) return { id: s.id, name: s.name, problem: problemOf(tree) };
-        const bucket = aggs.segments!.buckets[String(i)]!;
-        return { id: s.id, name: s.name, total: bucket.doc_count, sendable: sendableCounts(bucket) };
+        const count = result[i]!;
+        return 'status' in count ? { id: s.id, name: s.name, problem: count } : { id: s.id, name: s.name, ...count };
       });
       return { items, nextCursor, ...served };
     },
