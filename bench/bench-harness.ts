@@ -46,7 +46,7 @@ export async function startHarness(options: BenchOptions): Promise<Harness> {
     const apiLog = path.join(options.logDir, `api-${env.id}.log`);
     const api = await startApiProcess(env.config, { RATE_LIMIT_REQUESTS: '100000000', SEARCH_COST_BUDGET: '1000000000' }, apiLog);
     started.push(api);
-    const indexer = startIndexerProcess(env.config);
+    const indexer = await startIndexerProcess(env.config);
     started.push(indexer);
     const monitor = new ProcessMonitor([api, indexer]);
     monitor.start();

@@ -37,10 +37,25 @@ export async function startApiProcess(config: Config, extraEnv: Record<string, s
   killOnExit(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  await untilReady(child, url, `the api (see ${logFile})`);
+  return { name: 'api', pid: child.pid!, url, stop: () => stopChild(child, exited) };
+}
+
+/** The indexer (test/support/indexer-process.ts), on a health port of its own so the run starts once it consumes. */
+export async function startIndexerProcess(config: Config, extraEnv: Record<string, string> = {}): Promise<ServiceProcess> {
+  const port = String(await freePort());
+  const indexer: IndexerProcess = spawnIndexer(config, { INDEXER_HTTP_PORT: port, INDEXER_HOST: '127.0.0.1', ...extraEnv });
+  killOnExit(indexer.child);
+  await untilReady(indexer.child, `http://127.0.0.1:${port}`, 'the indexer');
+  return { name: 'indexer', pid: indexer.child.pid!, stop: () => stopChild(indexer.child, indexer.exited) };
+}
+
+/** Until GET /readyz answers 200; a process that exits, or is not ready within 90 s, is killed and fails the start. */
+async function untilReady(child: ChildProcess, url: string, what: string): Promise<void> {
   try {
     await eventually(
       async () => {
-        if (child.exitCode !== null) throw new Error(`the api exited with ${child.exitCode}: see ${logFile}`);
+        if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
         return fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
           (res) => res.ok,
           () => false,
@@ -53,13 +68,6 @@ export async function startApiProcess(config: Config, extraEnv: Record<string, s
     child.kill('SIGKILL');
     throw err;
   }
-  return { name: 'api', pid: child.pid!, url, stop: () => stopChild(child, exited) };
-}
-
-export function startIndexerProcess(config: Config, extraEnv: Record<string, string> = {}): ServiceProcess {
-  const indexer: IndexerProcess = spawnIndexer(config, extraEnv);
-  killOnExit(indexer.child);
-  return { name: 'indexer', pid: indexer.child.pid!, stop: () => stopChild(indexer.child, indexer.exited) };
 }
 
 /** A bench that dies without stopping its children must not leave them running: they outlive their parent otherwise. */
