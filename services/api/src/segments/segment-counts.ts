@@ -1,9 +1,6 @@
 // Counting segments in Elasticsearch: many trees in one _msearch round trip, each answering its
-// total (exact, never "10,000+") and how many are sendable by email and by phone. Each of the three
-// numbers is a search of its own in that _msearch (the tree, and the tree with the language's own
-// `sendable:` condition added): a bare count is a posting-list intersection, while the same numbers
-// as filter aggregations over the tree's matches cost 5-30 times as much in Elasticsearch
-// (docs/performance.md). A preview adds the first contacts.
+// total (exact, never "10,000+") and, in the same request, how many are sendable by email and by
+// phone. A preview adds the first contacts.
 import { compileToElasticsearch, Condition, EsClient, estypes, Logger, workspaceSearch } from '@segmenter/shared';
 import { MemberField, memberJsonRow, sourceFieldsOf } from './member-fields';
 import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
@@ -60,41 +57,18 @@ function countOf(response: estypes.MsearchMultiSearchItem): SegmentCount {
   return { total: (response.hits.total as estypes.SearchTotalHits).value, sendable: sendableCounts(response.aggregations as SendableAggregations) };
 }
 
-/** The sendable conditions as filters, compiled once from the language's `sendable:` (as SENDABLE_AGGREGATIONS). */
-const SENDABLE_FILTERS = [SENDABLE_AGGREGATIONS.sendable_email.filter, SENDABLE_AGGREGATIONS.sendable_phone.filter];
-/** The searches one tree's count makes, in this order: its total, its sendable by email, by phone. */
-const SEARCHES_PER_COUNT = 1 + SENDABLE_FILTERS.length;
-/** All a count reads of each answer: the total, whether it is whole, or the error (a 10-query answer's hits, shards and timings are otherwise most of it). */
-const COUNT_FILTER_PATH = ['responses.status', 'responses.error', 'responses.timed_out', 'responses._shards.failed', 'responses.hits.total.value'];
-
 /**
- * The three count searches of a tree, as _msearch header and body lines. `request_cache`: a count
- * (size 0) is what Elasticsearch's shard request cache is for, and it is invalidated whenever the
- * index refreshes with a change, so it never answers from older data than a search would read; a
- * query with `now` is never cached by Elasticsearch, whatever the flag says.
+ * All a count reads of each answer: the total, the sendable counts, whether it is whole, or the
+ * error (the rest, hits, shards and timings, is most of a many-query answer's bytes to parse).
  */
-function countSearches(es: EsClient, alias: string, workspaceId: string, tree: Condition): object[] {
-  const compiled = compileToElasticsearch(tree);
-  return [[compiled], ...SENDABLE_FILTERS.map((sendable) => [compiled, sendable])].flatMap((filters) => {
-    const search = workspaceSearch(alias, workspaceId, filters);
-    return [
-      { index: search.index, routing: search.routing, request_cache: true },
-      { ...searchTime(es).body, size: 0, track_total_hits: true, query: search.query },
-    ];
-  });
-}
-
-type CountAnswer = estypes.MsearchResponseItem;
-const totalOf = (answer: CountAnswer) => ((answer as estypes.MsearchMultiSearchItem).hits.total as estypes.SearchTotalHits).value;
-
-/** One tree's three answers as its count, or its problem: the first refusal, else a partial answer's timeout. */
-function countOrProblem(answers: CountAnswer[], field: string, log: Logger): SegmentCount | QueryProblem {
-  const refused = answers.find((a): a is estypes.ErrorResponseBase => 'error' in a);
-  if (refused) return problemOf(refusedBySearchIndex(field, refused, log));
-  if (answers.some((a) => isPartial(a as estypes.MsearchMultiSearchItem))) return problemOf(new SearchTimeoutError(field));
-  const [total, email, phone] = answers.map(totalOf) as [number, number, number];
-  return { total, sendable: { email, phone } };
-}
+const COUNT_FILTER_PATH = [
+  'responses.status',
+  'responses.error',
+  'responses.timed_out',
+  'responses._shards.failed',
+  'responses.hits.total.value',
+  'responses.aggregations.*.doc_count',
+];
 
 /** A query that could not be counted, in its place among the results: its own problem. */
 export interface QueryProblem {
@@ -139,14 +113,18 @@ export async function countSegments(
 ): Promise<(SegmentCount | QueryProblem)[]> {
   const runnable = queries.flatMap((q, i) => (q instanceof AppError ? [] : [{ i, tree: q }]));
   await chargeSearchCost(countCost(runnable.map((r) => r.tree)), 'body.queries');
-  const searches = runnable.flatMap(({ tree }) => countSearches(es, alias, workspaceId, tree));
+  const searches = runnable.flatMap(({ tree }) => {
+    const { header, body } = countBody(es, alias, workspaceId, tree);
+    return [header, body];
+  });
   const { responses } =
     runnable.length > 0
       ? await withinSearchTime(() => es.msearch({ searches, filter_path: COUNT_FILTER_PATH }, searchTime(es).options), 'body.queries')
       : { responses: [] };
   const results: (SegmentCount | QueryProblem)[] = queries.map((q) => (q instanceof AppError ? problemOf(q) : { total: 0, sendable: { email: 0, phone: 0 } }));
-  runnable.forEach(({ i }, n) => {
-    results[i] = countOrProblem(responses.slice(n * SEARCHES_PER_COUNT, (n + 1) * SEARCHES_PER_COUNT), fieldOf(i), log);
+  responses.forEach((r, n) => {
+    const { i } = runnable[n]!;
+    results[i] = 'error' in r ? problemOf(refusedBySearchIndex(fieldOf(i), r, log)) : isPartial(r) ? problemOf(new SearchTimeoutError(fieldOf(i))) : countOf(r);
   });
   return results;
 }
