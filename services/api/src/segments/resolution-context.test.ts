@@ -95,13 +95,29 @@ test.each(QUERIES)('$description: among many, the same answer as alone', async (
 });
 
 test('a context reads only what its queries need', async () => {
+  // No custom field named, in text or in a tree: the definitions are not read.
   const labelsOnly = countingStores();
-  await treesOfQueries(labelsOnly.context(), [{ query: { text: 'label:tier = gold' }, at: 'body.queries.0' }]);
-  expect(labelsOnly.calls).toEqual({ loadDefinitions: 1, tagsByNames: 0, tagsByIds: 0, listSegments: 0, findSegment: 0 });
+  await treesOfQueries(labelsOnly.context(), [
+    { query: { text: 'label:tier = gold' }, at: 'body.queries.0' },
+    { query: { condition: { kind: 'label', key: 'tier', op: 'eq', values: ['gold'] } }, at: 'body.queries.1' },
+  ]);
+  expect(labelsOnly.calls).toEqual({ loadDefinitions: 0, tagsByNames: 0, tagsByIds: 0, listSegments: 0, findSegment: 0 });
+
+  const custom = countingStores();
+  const [tree] = await treesOfQueries(custom.context(), [{ query: { text: 'tag:"Tag 1" AND custom:score > 5' }, at: 'body.queries.0' }]);
+  expect(custom.calls).toEqual({ loadDefinitions: 1, tagsByNames: 1, tagsByIds: 0, listSegments: 0, findSegment: 0 });
+  expect(tree).toMatchObject({ kind: 'and', conditions: [{ kind: 'tag' }, { kind: 'custom', key: 'score', type: 'number' }] });
 
   const oneSaved = countingStores();
   await treesOfQueries(oneSaved.context(), [{ query: { segmentId: segmentId(1) }, at: 'body.queries.0' }]);
   expect(oneSaved.calls).toEqual({ loadDefinitions: 0, tagsByNames: 0, tagsByIds: 0, listSegments: 0, findSegment: 1 });
+});
+
+test("a custom field misspelt in text is refused with the workspace's name for it, read for the suggestion", async () => {
+  const { calls, context } = countingStores();
+  const [refused] = await treesOfQueries(context(), [{ query: { text: 'custom:plam = pro' }, at: 'body.queries.0' }]);
+  expect(outcome(refused)).toMatchObject({ status: 400, problems: [{ field: 'body.queries.0.text', rule: expect.stringContaining('did you mean plan?') }] });
+  expect(calls.loadDefinitions).toBe(1);
 });
 
 test('tags read once are not read again, and concurrent readers share one read', async () => {

@@ -12,6 +12,7 @@ import {
   normalizeCondition,
   parseSegment,
   printSegment,
+  type CustomFieldType,
   type Queryable,
   SEGMENT_LIMITS,
   SegmentSyntaxError,
@@ -35,23 +36,76 @@ interface ParsedCondition {
   field: string;
 }
 
-/** Parses the input (exactly one of condition or text) into a checked, canonical tree. */
+/**
+ * Custom-field definitions that are not there: the parser reads definitions only for a `custom:`
+ * condition (and to suggest a name in an error), and any look at these marks them read. A text
+ * that never looked parses the same as with the workspace's definitions, so it is answered without
+ * reading them; one that looked is parsed again with them.
+ */
+class UnreadDefinitions extends Map<string, CustomFieldType> {
+  read = false;
+  private look(): void {
+    this.read = true;
+  }
+  override get(key: string): CustomFieldType | undefined {
+    this.look();
+    return super.get(key);
+  }
+  override has(key: string): boolean {
+    this.look();
+    return super.has(key);
+  }
+  override get size(): number {
+    this.look();
+    return super.size;
+  }
+  override keys(): MapIterator<string> {
+    this.look();
+    return super.keys();
+  }
+  override values(): MapIterator<CustomFieldType> {
+    this.look();
+    return super.values();
+  }
+  override entries(): MapIterator<[string, CustomFieldType]> {
+    this.look();
+    return super.entries();
+  }
+  override [Symbol.iterator](): MapIterator<[string, CustomFieldType]> {
+    return this.entries();
+  }
+  override forEach(callback: (value: CustomFieldType, key: string, map: Map<string, CustomFieldType>) => void, thisArg?: unknown): void {
+    this.look();
+    super.forEach(callback, thisArg);
+  }
+}
+
+/** The text's tree, or its syntax error; other errors are bugs and thrown. */
+function parseText(text: string, customFieldTypes: ReadonlyMap<string, CustomFieldType>): { tree: Condition } | { error: SegmentSyntaxError } {
+  try {
+    return { tree: parseSegment(text, { customFieldTypes }) as Condition };
+  } catch (err) {
+    if (!(err instanceof SegmentSyntaxError)) throw err;
+    return { error: err };
+  }
+}
+
+/**
+ * Parses the input (exactly one of condition or text) into a checked, canonical tree. The
+ * workspace's custom-field definitions are read only for an input that names a custom field.
+ */
 async function parseInput(context: ResolutionContext, input: ConditionInput, at: string): Promise<ParsedCondition> {
   if ((input.condition === undefined) === (input.text === undefined)) {
     throw new ValidationError([{ field: at, rule: 'must hold either condition (a JSON tree) or text (the segment language), not both' }]);
   }
-  const definitions = await context.definitions();
   if (input.text !== undefined) {
-    let tree: Condition;
-    try {
-      tree = parseSegment(input.text, { customFieldTypes: definitions }) as Condition;
-    } catch (err) {
-      if (!(err instanceof SegmentSyntaxError)) throw err;
-      throw new ValidationError([{ field: `${at}.text`, rule: err.message }]);
-    }
+    const unread = new UnreadDefinitions();
+    let parsed = parseText(input.text, unread);
+    if (unread.read) parsed = parseText(input.text, await context.definitions());
+    if ('error' in parsed) throw new ValidationError([{ field: `${at}.text`, rule: parsed.error.message }]);
     // The parser reads numbers, days and names the model bounds (1e400, 10^20 days, channel
     // "mail"): the same schema as JSON input decides, so nothing unchecked reaches a compiler.
-    const checked = checkCondition(tree, `${at}.text`);
+    const checked = checkCondition(parsed.tree, `${at}.text`);
     if ('problems' in checked)
       throw new ValidationError(
         checked.problems.map((p) => ({ field: `${at}.text`, rule: `${p.field.slice(`${at}.text`.length + 1) || 'condition'}: ${p.rule}` })),
@@ -61,8 +115,10 @@ async function parseInput(context: ResolutionContext, input: ConditionInput, at:
   const checked = checkCondition(input.condition, `${at}.condition`);
   if ('problems' in checked) throw new ValidationError(checked.problems);
   const problems: FieldProblem[] = [];
-  for (const leaf of leavesOf(checked.tree)) {
-    if (leaf.kind === 'custom' && definitions.get(leaf.key) !== leaf.type) {
+  const customLeaves = leavesOf(checked.tree).filter((leaf) => leaf.kind === 'custom');
+  const definitions = customLeaves.length > 0 ? await context.definitions() : new Map<string, CustomFieldType>();
+  for (const leaf of customLeaves) {
+    if (definitions.get(leaf.key) !== leaf.type) {
       const declared = definitions.get(leaf.key);
       problems.push({
         field: `${at}.condition`,
@@ -276,11 +332,17 @@ export async function treesOfQueries(
   const conditions = parsed.filter((p): p is ParsedCondition => !(p instanceof AppError) && !('segmentId' in p));
   const refsBy = (tagsBy: ParsedCondition['tagsBy']) => conditions.filter((c) => c.tagsBy === tagsBy).flatMap((c) => tagIdsOf(c.tree));
   const names = refsBy('name');
-  if (names.length > 0) await context.tagIdsByName(names);
   const ids = tagIdRefs(refsBy('id'));
-  if (ids.length > 0) await context.tagNamesById(ids);
   const savedIds = new Set(parsed.flatMap((p) => (p instanceof AppError ? [] : 'segmentId' in p ? [p.segmentId] : referencedSegments(p.tree))));
-  if (savedIds.size > 1) await context.savedSegments();
+  // The saved segments' list is read when several are named or a condition refers to one (its
+  // expansion reads the list anyway); a lone saved segment by id is read on its own below.
+  const listSaved = savedIds.size > 1 || conditions.some((c) => referencedSegments(c.tree).length > 0);
+  // Independent reads, so at the same time: one round trip's wait instead of three.
+  await Promise.all([
+    names.length > 0 ? context.tagIdsByName(names) : undefined,
+    ids.length > 0 ? context.tagNamesById(ids) : undefined,
+    listSaved ? context.savedSegments() : undefined,
+  ]);
   const trees: (Condition | AppError)[] = [];
   for (const p of parsed) trees.push(p instanceof AppError ? p : await treeOfParsed(context, p).catch(asQueryProblem));
   return trees;
