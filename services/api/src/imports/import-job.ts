@@ -20,7 +20,6 @@ import {
   hasStagedRows,
   ImportRecord,
   insertRejections,
-  nextStagedRows,
   oldestWritten,
   recordChunk,
   recordWritten,
@@ -36,7 +35,7 @@ export interface ImportJobOptions {
   es: EsClient;
   alias: string;
   log: Logger;
-  /** Staged rows per chunk, over all partitions (each partition's slice is one transaction, one set-wise write). */
+  /** About the staged rows per chunk, over all partitions: each partition's slice (one transaction, one set-wise write) takes its rows among the next chunkRows rows of the file. */
   chunkRows?: number;
   /** An upload silent this long is taken for dead (the client went away, or the api restarted under it). */
   uploadStallMs?: number;
@@ -93,12 +92,12 @@ export function createImportChunk(options: ImportJobOptions) {
    * rows, the counts, and the deletion of the staged rows commit together, so a crash at any
    * point leaves each row either staged (to do) or written (done), never both.
    */
-  async function writeSlice(record: ImportRecord, partition: number, limit: number): Promise<SliceOutcome> {
+  async function writeSlice(record: ImportRecord, partition: number, window: number): Promise<SliceOutcome> {
     return inTransaction(options.pool, async (client) => {
       // One writer per partition at a time, whichever process runs it: rows of one contact stay in file order.
       const { rows: locked } = await client.query('select pg_try_advisory_xact_lock(hashtext($1)) as ok', [`import:${record.id}:${partition}`]);
       if (!locked[0].ok) return { processed: 0 };
-      const rows = await nextStagedRows(client, record.id, partition, limit);
+      const rows = await takeStagedRows(client, record.id, partition, window);
       if (rows.length === 0) return { processed: 0 };
       const opts = record.options;
       const outcomes = await writeBatch(
@@ -115,26 +114,19 @@ export function createImportChunk(options: ImportJobOptions) {
         },
       );
       const counts = { created: 0, updated: 0, unchanged: 0, skipped: 0, rejected: 0 };
-      const refused: { rowNumber: number; problems: FieldProblem[] }[] = [];
+      const refused: { rowNumber: number; cells: string; problems: FieldProblem[] }[] = [];
       const written = new Map<string, number>();
       const created: string[] = [];
       outcomes.forEach((outcome, i) => {
         if (outcome.status === 'error') {
           counts.rejected += 1;
-          refused.push({ rowNumber: rows[i]!.rowNumber, problems: outcome.problems });
+          refused.push({ rowNumber: rows[i]!.rowNumber, cells: rows[i]!.cells, problems: outcome.problems });
           return;
         }
         counts[outcome.status] += 1;
         if (outcome.status === 'created' || outcome.status === 'updated') written.set(outcome.contactId, outcome.version);
         if (outcome.status === 'created') created.push(outcome.contactId);
       });
-      const cells = await takeStagedRows(
-        client,
-        record.id,
-        partition,
-        rows.map((r) => r.rowNumber),
-        new Set(refused.map((r) => r.rowNumber)),
-      );
       if (refused.length > 0) {
         const mapping = (record.mapping ?? []) as ColumnMapping[];
         await insertRejections(
@@ -142,7 +134,7 @@ export function createImportChunk(options: ImportJobOptions) {
           record.id,
           refused.map((r) => ({
             rowNumber: r.rowNumber,
-            cells: cells.get(r.rowNumber) ?? [],
+            cells: JSON.parse(r.cells) as string[],
             problems: r.problems.map((p): RowProblem => ({ column: columnOfWriteField(p.field, mapping, opts.matchBy), rule: p.rule })),
           })),
         );
@@ -171,7 +163,9 @@ export function createImportChunk(options: ImportJobOptions) {
 
     // The partitions are written side by side, each in its own transaction (two cores' worth of
     // Postgres instead of one); a contact's rows all sit in one partition, in file order.
-    const slices = await Promise.all(Array.from({ length: record.partitions }, (_, p) => writeSlice(record, p, Math.ceil(chunkRows / record.partitions))));
+    // Each slice takes its partition's rows within a window of `chunkRows` row numbers: about
+    // chunkRows / partitions rows each, and never more than chunkRows (all rows of one contact).
+    const slices = await Promise.all(Array.from({ length: record.partitions }, (_, p) => writeSlice(record, p, chunkRows)));
     const processed = slices.reduce((n, s) => n + s.processed, 0);
     vacuum.deleted(processed);
     if (processed > 0) {
