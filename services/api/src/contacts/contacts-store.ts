@@ -26,31 +26,45 @@ export const SNAPSHOT_SELECT = `
 /** An ISO 8601 UTC time with milliseconds, exactly as `Date.toISOString()` writes it. */
 const isoSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** `'firstName', c.first_name, ...`: standard fields as jsonb_build_object arguments, valued as toSnapshot values them. */
+/** `'firstName', c.first_name, ...`: standard fields as json_build_object arguments, valued as toSnapshot values them. */
 function snapshotJsonPairs(names: readonly ContactFieldName[]): string {
   return names
     .map((name) => {
       const { column, sqlType } = CONTACT_FIELDS[name];
-      return `'${name}', ${sqlType === 'timestamptz' ? isoSql(`c.${column}`) : sqlType === 'text[]' ? `to_jsonb(c.${column})` : `c.${column}`}`;
+      return `'${name}', ${sqlType === 'timestamptz' ? isoSql(`c.${column}`) : sqlType === 'text[]' ? `to_json(c.${column})` : `c.${column}`}`;
     })
     .join(', ');
 }
 
 /**
- * The contact's snapshot built by Postgres itself, as jsonb, for writes that emit events for
+ * The contact's snapshot built by Postgres itself, as json text, for writes that emit events for
  * thousands of contacts at once (batch upsert, import): the rows never travel to Node and back.
+ * It reads the contact `c` and the tag ids and labels that `snapshotTagsAndLabelsSql` joins in.
  * It must equal `toSnapshot` field for field; an integration test holds the two together, and the
  * relay validates every event before it publishes (an invalid one is dead-lettered, not sent).
+ * json rather than jsonb: it goes to the outbox and out to Kafka as text, so a binary form would
+ * only be built to be serialised again.
  */
-export const SNAPSHOT_JSON_SQL = `jsonb_build_object(
+export const SNAPSHOT_JSON_SQL = `json_build_object(
     'id', c.id, 'workspaceId', c.workspace_id,
     ${snapshotJsonPairs(contactFieldsWith({ inAddress: false }))},
-    'address', jsonb_build_object(${snapshotJsonPairs(contactFieldsWith({ inAddress: true }))}),
+    'address', json_build_object(${snapshotJsonPairs(contactFieldsWith({ inAddress: true }))}),
     'customFields', c.custom_fields,
-    'tagIds', to_jsonb(array(select t.tag_id::text from contact_tags t where t.contact_id = c.id order by t.tag_id)),
-    'labels', coalesce((select jsonb_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}'::jsonb),
+    'tagIds', coalesce(snapshot_tags.ids, '[]'),
+    'labels', coalesce(snapshot_labels.labels, '{}'),
     'engagement', c.engagement, 'deletedAt', ${isoSql('c.deleted_at')},
     'version', c.version)`;
+
+/**
+ * The joins SNAPSHOT_JSON_SQL reads tag ids and labels from, for the contacts `ids` (SQL of a
+ * uuid[]) of `workspace`: aggregated once for the whole set, which costs Postgres half what a
+ * subquery per contact did.
+ */
+export const snapshotTagsAndLabelsSql = (workspace: string, ids: string) => `
+  left join (select contact_id, json_agg(tag_id::text order by tag_id) as ids from contact_tags
+              where workspace_id = ${workspace} and contact_id = any(${ids}) group by contact_id) snapshot_tags on snapshot_tags.contact_id = c.id
+  left join (select contact_id, json_object_agg(key, value) as labels from contact_labels
+              where workspace_id = ${workspace} and contact_id = any(${ids}) group by contact_id) snapshot_labels on snapshot_labels.contact_id = c.id`;
 
 /** The standard fields as Postgres returns them (timestamps as Dates), by column. */
 type StandardColumnValues = {
