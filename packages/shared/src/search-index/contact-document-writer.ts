@@ -128,14 +128,22 @@ function targetVerdicts(items: estypes.BulkResponseItem[], targets: string[], to
   });
 }
 
-const lineBytes = (line: object) => Buffer.byteLength(JSON.stringify(line)) + 1;
-
-/** The NDJSON bytes of one write to every target: each line as the client sends it, JSON and a newline. */
-function bytesOf(write: DocumentWrite, targets: string[]): number {
-  // The document, the same for every target, is serialised once.
-  const actions = bulkOperations([write.operation], targets).filter((_, i) => i % 2 === 0);
-  return actions.reduce((sum: number, action) => sum + lineBytes(action), 0) + targets.length * lineBytes(write.operation.document);
+/**
+ * One write's bulk lines as the request carries them, JSON text: serialised once, both to size the
+ * requests and to send (the client passes strings through as they are); the document, the same
+ * for every target, once.
+ */
+function bulkLines(write: DocumentWrite, targets: string[]): { lines: string[]; bytes: number } {
+  const document = JSON.stringify(write.operation.document);
+  const lines = bulkOperations([write.operation], targets).map((line, i) => (i % 2 === 0 ? JSON.stringify(line) : document));
+  return { lines, bytes: lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) };
 }
+
+/**
+ * Only what the verdicts read: Elasticsearch otherwise answers each item with its index, id,
+ * version, shard counts and sequence numbers, several times the bytes to build and to parse.
+ */
+const BULK_RESPONSE_FILTER = ['items.*.status', 'items.*.error.type', 'items.*.error.reason'];
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -158,7 +166,8 @@ export async function writeContactDocuments<W extends DocumentWrite>(
     const targets = await options.resolveTargets();
     if (targets.length === 0) throw new RetryableBulkError(['the write alias names no index']);
     const retry: W[] = [];
-    for (const request of chunkBySize(pending, options.flushBytes ?? FLUSH_BYTES, (w) => bytesOf(w, targets))) {
+    const serialised = new Map(pending.map((w) => [w, bulkLines(w, targets)]));
+    for (const request of chunkBySize(pending, options.flushBytes ?? FLUSH_BYTES, (w) => serialised.get(w)!.bytes)) {
       // A request-level failure (Elasticsearch down) throws: the caller retries the whole batch.
       // The targets are per-generation aliases, asked just now; require_alias makes a write to a
       // generation retired meanwhile fail instead of auto-creating an index by its name. A client
@@ -166,12 +175,10 @@ export async function writeContactDocuments<W extends DocumentWrite>(
       // item retry below asks for the targets again.
       const response = await es.bulk(
         {
-          operations: bulkOperations(
-            request.map((w) => w.operation),
-            targets,
-          ),
+          operations: request.flatMap((w) => serialised.get(w)!.lines) as unknown as object[],
           refresh: false,
           require_alias: true,
+          filter_path: BULK_RESPONSE_FILTER,
         },
         { requestTimeout: options.requestTimeoutMs, maxRetries: options.clientRetries ?? 0 },
       );
