@@ -26,12 +26,21 @@ import { createTagNameLookup } from './tag-name-lookup';
 /** Members per page for callers that read Postgres per page (exports): a bounded statement. */
 export const MEMBER_PAGE_SIZE = 1000;
 /**
- * Members per page of a member stream: Elasticsearch's largest (index.max_result_window). Each page
+ * Members per page of an ids-only member stream: Elasticsearch's largest (index.max_result_window). Each page
  * is a pass over the segment's matches, so at 1,000 a page a million members cost a thousand
- * passes; the page itself is at most a few megabytes of ids or requested fields.
+ * passes; a page of ids is a few hundred kilobytes.
  */
 export const MEMBER_STREAM_PAGE_SIZE = 10_000;
 const KEEP_ALIVE = '2m';
+
+/**
+ * Ids alone page 10,000 at a time (a page is a few hundred kilobytes). Requested fields page as
+ * exports do: two pages are held at once, and a slow client must take a page within the point in
+ * time's keep-alive, which a page ten times larger would make ten times harder.
+ */
+function streamPageSize(source: readonly string[]): number {
+  return source.every((field) => field === 'contact_id') ? MEMBER_STREAM_PAGE_SIZE : MEMBER_PAGE_SIZE;
+}
 
 export interface StreamRequest {
   tree: Condition;
@@ -197,11 +206,12 @@ export async function streamMembers(deps: MemberStreamDependencies, request: Str
   const wantsLabelColumns = request.format === 'csv' && fields.some((f) => f.kind === 'labels');
   const columns = request.format === 'csv' ? csvColumnsOf(fields, wantsLabelColumns ? (await labelKeyCounts(pool, workspaceId)).map((k) => k.key) : []) : [];
   const tagNames = fields.some((f) => f.kind === 'tags') ? createTagNameLookup(pool, workspaceId) : async () => NO_TAG_NAMES;
+  const source = sourceFieldsOf(fields);
 
   const members = await openMemberPages(
     deps.es,
     deps.alias,
-    { tree: request.tree, workspaceId, after: request.after, source: sourceFieldsOf(fields), pageSize: deps.pageSize ?? MEMBER_STREAM_PAGE_SIZE },
+    { tree: request.tree, workspaceId, after: request.after, source, pageSize: deps.pageSize ?? streamPageSize(source) },
     log,
   );
   const ndjsonLine = ndjsonLineOf(fields);
