@@ -246,7 +246,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
 
     /**
      * Saved segments' counts, resolved and counted exactly as POST /v1/segments/count counts them
-     * (saved segments inside others, tags, custom fields; its one _msearch of bare counts), so both
+     * (saved segments inside others, tags, custom fields; one _msearch, a search per segment), so both
      * answer the same numbers. `ids` names them (a 404 names each unknown one); without, a page of
      * every saved segment by name. One that cannot be counted (broken) answers its problem in its place.
      */
