@@ -1,8 +1,12 @@
 // The indexer's progress record against real Postgres, batch by batch: what it writes while a
 // batch is half done, once it is done, for owned partitions it has no batch of, and for partitions
-// given to another member. The handler here is a stand-in that marks what the test says.
+// given to another member. The handler here is a stand-in that marks what the test says. The
+// takeover case reads the group's committed offsets from a real Kafka topic.
+import { Kafka, logLevel } from 'kafkajs';
+import { createConsumerLagProbe, createEventPublisher, ensureTopics } from '@segmenter/shared';
 import type { BatchHandlerContext, ConsumerAssignment, IncomingMessage } from '@segmenter/shared';
 import { createTestEnvironment, TestEnvironment } from '../../../test/support/test-environment';
+import { createMirrorFreshness } from '../../api/src/consistency/mirror-freshness';
 import { createIndexerProgress } from './indexer-progress';
 
 let env: TestEnvironment;
@@ -17,6 +21,7 @@ afterAll(async () => {
   await env?.cleanup();
 });
 
+const workspaceId = '00000000-0000-4000-8000-000000000001';
 const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second));
 
 /** Messages of `partition` at the given offsets, each event committed at second = its offset. */
@@ -119,4 +124,68 @@ test('a batch that stops half way (a rebalance) leaves the partition behind from
   await progress.recording(async (messages, ctx) => ctx.markProcessed(messages[1]!))(batch(3, [0, 1, 2, 3]), context(4));
   await progress.stop();
   expect((await rows())[3]).toMatchObject({ owner: 'member-b', processed: '1', hw: '4', last: at(1), pending: at(2) });
+});
+
+test('a partition taken over without a batch reads as caught up once the group has committed up to its end', async () => {
+  // The environment's own topic and group, so that cleanup() deletes both.
+  const kafkaTopic = env.config.kafka.topics.contactEvents;
+  const kafkaGroup = env.config.indexer.consumerGroup;
+  const settings = { brokers: env.config.kafka.brokers, clientId: `progress-${env.id}` };
+  await ensureTopics(settings, env.log, [{ topic: kafkaTopic, partitions: 1 }]);
+  const publisher = await createEventPublisher(settings, env.log);
+  const admin = new Kafka({ brokers: env.config.kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const probe = createConsumerLagProbe(settings, env.log, kafkaGroup, kafkaTopic);
+  const freshness = createMirrorFreshness({ pool: env.pool, indexer: { consumerGroup: kafkaGroup, topic: kafkaTopic } });
+  const commit = (offset: number) => admin.setOffsets({ groupId: kafkaGroup, topic: kafkaTopic, partitions: [{ partition: 0, offset: String(offset) }] });
+  try {
+    await publisher.publish(
+      kafkaTopic,
+      [0, 1, 2].map((i) => ({ key: `k${i}`, value: JSON.stringify({ type: 'contact.upserted', occurredAt: at(i).toISOString() }) })),
+    );
+    // The old member's last write had it behind (offset 1 of 3 pending since ten minutes ago);
+    // it left the group without writing again, and only offset 0 is committed yet.
+    await commit(1);
+    await env.pool.query(
+      `insert into indexer_progress (consumer_group, topic, partition, owner, processed_offset, high_watermark, oldest_pending_at, updated_at)
+       values ($1, $2, 0, 'member-old', 0, 3, now() - interval '10 minutes', now() - interval '2 seconds')`,
+      [kafkaGroup, kafkaTopic],
+    );
+    const progress = createIndexerProgress({
+      pool: env.pool,
+      consumerGroup: kafkaGroup,
+      topic: kafkaTopic,
+      consumer: { assignment: () => ({ memberId: 'member-new', partitions: [0] }) },
+      offsets: probe,
+      log: env.log,
+      flushEveryMs: 60_000,
+    });
+    const row = async () =>
+      (
+        await env.pool.query(
+          'select owner, processed_offset, high_watermark, oldest_pending_at from indexer_progress where consumer_group = $1 and topic = $2',
+          [kafkaGroup, kafkaTopic],
+        )
+      ).rows[0];
+
+    // Still behind in Kafka: the new owner keeps what the old one recorded, and the lag stays.
+    await progress.flush();
+    expect(await row()).toMatchObject({ owner: 'member-new', processed_offset: '0', high_watermark: '3' });
+    expect((await row()).oldest_pending_at).not.toBeNull();
+    expect((await freshness.of(workspaceId)).lagMs).toBeGreaterThanOrEqual(600_000);
+
+    // The old member had in fact finished the partition (its commit arrives): caught up, lag 0,
+    // though no batch ever reaches the new owner.
+    await commit(3);
+    await progress.flush();
+    expect(await row()).toMatchObject({ owner: 'member-new', processed_offset: '2', high_watermark: '3', oldest_pending_at: null });
+    expect(await freshness.of(workspaceId)).toMatchObject({ lagMs: 0, indexerLagMs: 0, stalledPartitions: 0 });
+    // And it stays so while the partition is idle.
+    await progress.stop();
+    expect((await freshness.of(workspaceId)).lagMs).toBe(0);
+  } finally {
+    await probe.close();
+    await admin.disconnect();
+    await publisher.close();
+  }
 });

@@ -3,7 +3,7 @@
 // It watches the batch handler from outside: what each batch brings and what the handler marks
 // processed. A timer writes every owned partition in one statement about once a second.
 import { hostname } from 'node:os';
-import type { BatchHandlerContext, ConsumerAssignment, IncomingMessage, Logger, Pool } from '@segmenter/shared';
+import type { BatchHandlerContext, ConsumerAssignment, ConsumerLagProbe, IncomingMessage, Logger, Pool } from '@segmenter/shared';
 
 type BatchHandler = (messages: IncomingMessage[], ctx: BatchHandlerContext) => Promise<void>;
 
@@ -62,6 +62,12 @@ export interface IndexerProgressOptions {
   topic: string;
   /** Which partitions this member owns now; the consumer answers from its last group join. */
   consumer: { assignment(): ConsumerAssignment | undefined };
+  /**
+   * The group's committed offsets and the partitions' high watermarks, read for owned partitions
+   * this member has had no batch of (see settleUnbatched). Without it such a partition's row keeps
+   * what its previous owner recorded until a batch arrives.
+   */
+  offsets?: Pick<ConsumerLagProbe, 'lag'>;
   log: Logger;
   flushEveryMs?: number;
 }
@@ -73,6 +79,7 @@ export function createIndexerProgress(options: IndexerProgressOptions) {
   let owner = `${hostname()}:${process.pid}`;
   let flushing: Promise<void> | undefined;
   let failing = false;
+  let probeFailing = false;
 
   function batchStarted(batch: IncomingMessage[], highWatermark: string | undefined): void {
     const first = batch[0]!;
@@ -118,15 +125,47 @@ export function createIndexerProgress(options: IndexerProgressOptions) {
     };
   }
 
+  /**
+   * A partition that changed owner: its previous owner dropped it without a last write, and this
+   * member gets no batch of it while it has nothing new. Its row would keep the old owner's
+   * oldest_pending_at under a fresh updated_at, so it would read as live and behind, the lag growing
+   * (for every workspace) until an event lands in that partition. Kafka tells: when the group has
+   * committed up to the high watermark there is nothing to index, and the partition starts here as
+   * caught up; later batches carry on from it. Otherwise its batch is on its way and the row keeps
+   * what it holds meanwhile (too old rather than too new). Only partitions without a state are read,
+   * so this costs Kafka a request or two right after a rebalance, not every second.
+   */
+  async function settleUnbatched(): Promise<void> {
+    const unknown = (consumer.assignment()?.partitions ?? []).filter((p) => !states.has(p));
+    if (unknown.length === 0 || !options.offsets) return;
+    let lags: Awaited<ReturnType<ConsumerLagProbe['lag']>>;
+    try {
+      lags = await options.offsets.lag();
+      probeFailing = false;
+    } catch (err) {
+      if (!probeFailing) log.warn({ err }, 'committed offsets could not be read; partitions taken over without a batch keep their recorded progress');
+      probeFailing = true;
+      return;
+    }
+    for (const { partition, lag, highWatermark } of lags) {
+      // A batch may have started meanwhile: what it recorded is newer than what we read.
+      if (lag !== 0 || !unknown.includes(partition) || states.has(partition)) continue;
+      const high = BigInt(highWatermark);
+      states.set(partition, { processedOffset: high - 1n, highWatermark: high, lastEventAt: null, oldestPendingAt: null });
+    }
+  }
+
   async function write(): Promise<void> {
+    await settleUnbatched();
     const assignment = consumer.assignment();
     if (assignment) {
       owner = assignment.memberId;
       // A partition given to another member is its to record: ours would only be older.
       for (const partition of states.keys()) if (!assignment.partitions.includes(partition)) states.delete(partition);
     }
-    // Owned partitions we have seen no batch of are written too (nulls keep what the row holds):
-    // the fresh updated_at says a live member owns them, so an idle partition is not a stopped one.
+    // Owned partitions we know nothing of yet (no batch, and not caught up in Kafka, see
+    // settleUnbatched) are written too (nulls keep what the row holds): the fresh updated_at says a
+    // live member owns them, so an idle partition is not a stopped one.
     const partitions = [...new Set([...(assignment?.partitions ?? []), ...states.keys()])];
     if (partitions.length === 0) return;
     const of = partitions.map((p) => states.get(p));

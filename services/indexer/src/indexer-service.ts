@@ -90,6 +90,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
     consumerGroup: config.indexer.consumerGroup,
     topic: config.kafka.topics.contactEvents,
     consumer,
+    offsets: lagProbe,
     log: log.child({ component: 'indexer-progress' }),
   });
   await consumer.run(progress.recording(handler));

@@ -305,8 +305,11 @@ export async function kafkaReachable(settings: KafkaSettings, log: Logger): Prom
 }
 
 export interface ConsumerLagProbe {
-  /** Messages not yet committed by the group, per partition (the latest offset minus the committed one). */
-  lag(): Promise<{ partition: number; lag: number }[]>;
+  /**
+   * Messages not yet committed by the group, per partition (the latest offset minus the committed
+   * one), with the partition's high watermark (the offset its next message will get).
+   */
+  lag(): Promise<{ partition: number; lag: number; highWatermark: string }[]>;
   close(): Promise<void>;
 }
 
@@ -327,7 +330,7 @@ export function createConsumerLagProbe(settings: KafkaSettings, log: Logger, gro
         const done = committedOf.get(p.partition) ?? -1;
         // -1: nothing committed yet, so everything from the low watermark is still to do.
         const from = done >= 0 ? done : Number(p.low);
-        return { partition: p.partition, lag: Math.max(0, Number(p.high) - from) };
+        return { partition: p.partition, lag: Math.max(0, Number(p.high) - from), highWatermark: p.high };
       });
     },
     close: () => admin.disconnect(),
