@@ -122,8 +122,41 @@ test('a batch that stops half way (a rebalance) leaves the partition behind from
     flushEveryMs: 60_000,
   });
   await progress.recording(async (messages, ctx) => ctx.markProcessed(messages[1]!))(batch(3, [0, 1, 2, 3]), context(4));
+  // Written twice: the second write still knows the exact time it read from the batch the first time.
+  await progress.flush();
   await progress.stop();
   expect((await rows())[3]).toMatchObject({ owner: 'member-b', processed: '1', hw: '4', last: at(1), pending: at(2) });
+});
+
+test('marking messages parses none of them: a write reads the times it records, of one or two messages', async () => {
+  let reads = 0;
+  // Each message counts the reads of its value: reading it is what parsing it starts with.
+  const counted = batch(
+    4,
+    Array.from({ length: 1000 }, (_, i) => i),
+  ).map((m) => {
+    const { value, ...rest } = m;
+    return Object.defineProperty(rest, 'value', { enumerable: true, get: () => (reads++, value) }) as IncomingMessage;
+  });
+  const progress = createIndexerProgress({
+    pool: env.pool,
+    consumerGroup: group,
+    topic,
+    consumer: { assignment: () => ({ memberId: 'member-c', partitions: [4] }) },
+    log: env.log,
+    flushEveryMs: 60_000,
+  });
+  let readsWhileHandling = -1;
+  await progress.recording(async (messages, ctx) => {
+    for (const m of messages) ctx.markProcessed(m);
+    readsWhileHandling = reads;
+  })(counted, context(2000));
+  expect(readsWhileHandling).toBe(0);
+  await progress.flush();
+  expect(reads).toBeLessThanOrEqual(2);
+  // The next event (1000) was not fetched: the last indexed one's time stands in for it.
+  expect((await rows())[4]).toMatchObject({ processed: '999', hw: '2000', last: at(999), pending: at(999) });
+  await progress.stop();
 });
 
 test('a partition taken over without a batch reads as caught up once the group has committed up to its end', async () => {

@@ -1,7 +1,9 @@
 // Records how far this indexer has got in each partition it owns (table indexer_progress), so the
 // api can say how fresh the search index is without asking Kafka (consistency/mirror-freshness.ts).
 // It watches the batch handler from outside: what each batch brings and what the handler marks
-// processed. A timer writes every owned partition in one statement about once a second.
+// processed. A timer writes every owned partition in one statement about once a second. Marking
+// runs once per message, so it only notes offsets: the events' times are parsed when a row is
+// written, from the one or two messages it needs (settle).
 import { hostname } from 'node:os';
 import type { BatchHandlerContext, ConsumerAssignment, ConsumerLagProbe, IncomingMessage, Logger, Pool } from '@segmenter/shared';
 
@@ -10,12 +12,23 @@ type BatchHandler = (messages: IncomingMessage[], ctx: BatchHandlerContext) => P
 interface PartitionProgress {
   /** The last offset marked processed (indexed or dead-lettered); -1 when none. */
   processedOffset: bigint;
+  /** The message at processedOffset until a write reads its time into lastEventAt. */
+  processedMessage?: IncomingMessage;
   /** The highest high watermark seen in a batch: the partition is behind while processedOffset + 1 < it. */
   highWatermark: bigint;
-  /** occurredAt of the event at processedOffset, when known. */
+  /**
+   * occurredAt of the event at processedOffset, when known (as of the last write: the latest event
+   * time read then, should the message at processedOffset be no event).
+   */
   lastEventAt: Date | null;
-  /** occurredAt of the oldest event fetched and not yet processed (an estimate, see pendingSince); null when caught up. */
+  /** The batch being handled, while it is: the next event to index is looked up in it. */
+  batch?: IncomingMessage[];
+  /** The batch's first unprocessed message when it ended half way (a rebalance), until a write reads it. */
+  leftOver?: IncomingMessage;
+  /** occurredAt of the oldest event fetched and not yet processed (an estimate, see pendingSince); null when caught up. As of the last write. */
   oldestPendingAt: Date | null;
+  /** Something changed since the last write worked out the times: only then are they worked out again. */
+  unsettled?: boolean;
 }
 
 /**
@@ -50,10 +63,23 @@ function messageAt(batch: IncomingMessage[], offset: bigint): IncomingMessage | 
  * stands in: events enter a partition in about commit order, so that overstates the age by at most
  * the gap between the two events, until the next batch arrives and gives the exact time.
  */
-function pendingSince(state: PartitionProgress, batch: IncomingMessage[]): Date | null {
-  if (state.processedOffset + 1n >= state.highWatermark) return null;
-  const next = messageAt(batch, state.processedOffset + 1n);
+function pendingSince(state: PartitionProgress): Date | null {
+  const nextOffset = state.processedOffset + 1n;
+  if (nextOffset >= state.highWatermark) return null;
+  const batch = state.batch ?? [];
+  const next = messageAt(batch, nextOffset) ?? (state.leftOver?.offset === String(nextOffset) ? state.leftOver : undefined);
   return (next && occurredAtOf(next)) ?? state.lastEventAt ?? (batch[0] ? occurredAtOf(batch[0]) : null);
+}
+
+/** Reads the event times a write records: at most two messages parsed per partition and write. */
+function settle(state: PartitionProgress): void {
+  if (!state.unsettled) return;
+  state.unsettled = false;
+  if (state.processedMessage) state.lastEventAt = occurredAtOf(state.processedMessage) ?? state.lastEventAt;
+  state.oldestPendingAt = pendingSince(state);
+  // Once read, a message is not held: it may pin the whole fetch response it was cut from.
+  state.processedMessage = undefined;
+  state.leftOver = undefined;
 }
 
 export interface IndexerProgressOptions {
@@ -93,35 +119,53 @@ export function createIndexerProgress(options: IndexerProgressOptions) {
     } else if (before > state.processedOffset) {
       // Someone else processed the offsets in between (we lost the partition and got it back).
       state.processedOffset = before;
+      state.processedMessage = undefined;
       state.lastEventAt = null;
     }
     const seen = highWatermark === undefined ? BigInt(last.offset) + 1n : BigInt(highWatermark);
     if (seen > state.highWatermark) state.highWatermark = seen;
-    state.oldestPendingAt = pendingSince(state, batch);
+    state.batch = batch;
+    state.leftOver = undefined;
+    state.unsettled = true;
   }
 
-  function processed(message: IncomingMessage, batch: IncomingMessage[]): void {
+  /** Once per message, so nothing is parsed here: the message is kept for the next write. */
+  function processed(message: IncomingMessage): void {
     const state = states.get(message.partition);
     if (!state) return; // the partition was taken from us meanwhile: its new owner writes its row
     const offset = BigInt(message.offset);
     if (offset > state.processedOffset) {
       state.processedOffset = offset;
-      state.lastEventAt = occurredAtOf(message) ?? state.lastEventAt;
+      state.processedMessage = message;
+      state.unsettled = true;
     }
-    state.oldestPendingAt = pendingSince(state, batch);
+  }
+
+  /** The batch is done (or stopped half way): keep only the message a write may still need of it. */
+  function batchEnded(batch: IncomingMessage[]): void {
+    const state = states.get(batch[0]!.partition);
+    if (state?.batch !== batch) return;
+    state.leftOver = messageAt(batch, state.processedOffset + 1n);
+    state.batch = undefined;
+    state.unsettled = true;
   }
 
   /** Wraps the batch handler; the handler itself is untouched and sees the same messages and context. */
   function recording(handler: BatchHandler): BatchHandler {
     return async (messages, ctx) => {
-      if (messages.length > 0) batchStarted(messages, ctx.highWatermark);
-      await handler(messages, {
-        ...ctx,
-        markProcessed: (message) => {
-          ctx.markProcessed(message);
-          processed(message, messages);
-        },
-      });
+      if (messages.length === 0) return handler(messages, ctx);
+      batchStarted(messages, ctx.highWatermark);
+      try {
+        await handler(messages, {
+          ...ctx,
+          markProcessed: (message) => {
+            ctx.markProcessed(message);
+            processed(message);
+          },
+        });
+      } finally {
+        batchEnded(messages);
+      }
     };
   }
 
@@ -169,6 +213,7 @@ export function createIndexerProgress(options: IndexerProgressOptions) {
     const partitions = [...new Set([...(assignment?.partitions ?? []), ...states.keys()])];
     if (partitions.length === 0) return;
     const of = partitions.map((p) => states.get(p));
+    for (const state of of) if (state) settle(state);
     await pool.query(
       `insert into indexer_progress as p (consumer_group, topic, partition, owner, processed_offset, high_watermark, last_event_at, oldest_pending_at, updated_at)
        select $1, $2, r.partition, $3, r.processed_offset, r.high_watermark, r.last_event_at, r.oldest_pending_at, clock_timestamp()
