@@ -19,6 +19,12 @@ export const Freshness = answer({
   /** Changes of the workspace committed in Postgres and not yet on their way to the index. */
   pendingChanges: count,
   asOf: timestamp,
+  indexerUnknown: z
+    .boolean()
+    .optional()
+    .describe(
+      "True when no indexer progress is recorded (no indexer ever ran, or its consumer group was renamed): how far the index is behind is unknown, and lagMs is only the relay's part, a lower bound",
+    ),
 });
 
 /** What every analytics answer carries: the search's time in the api, the index's freshness, and the read-your-writes wait when a token was given. */

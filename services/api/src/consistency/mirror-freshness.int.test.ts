@@ -40,7 +40,6 @@ describe('what of() makes of the recorded progress', () => {
   }
 
   const cases: { description: string; rows: Row[]; scope?: { consumerGroup?: string; topic?: string }; lagMs: number; stalled: number }[] = [
-    { description: 'no progress recorded yet: nothing to wait for', rows: [], lagMs: 0, stalled: 0 },
     {
       description: 'a live group, caught up everywhere',
       rows: [0, 1, 2].map((partition) => ({ partition, writtenAgo: 500, pendingAgo: null })),
@@ -136,7 +135,30 @@ describe('what of() makes of the recorded progress', () => {
     // The rows were written a moment ago: allow for the time since.
     expect(freshness.indexerLagMs).toBeGreaterThanOrEqual(lagMs);
     expect(freshness.indexerLagMs).toBeLessThan(lagMs + (lagMs === 0 ? 1 : 2000));
-    expect(freshness).toMatchObject({ lagMs: freshness.indexerLagMs, relayLagMs: 0, pendingChanges: 0, stalledPartitions: stalled });
+    expect(freshness).toMatchObject({ lagMs: freshness.indexerLagMs, relayLagMs: 0, pendingChanges: 0, stalledPartitions: stalled, indexerUnknown: false });
+  });
+
+  const unknownCases: { description: string; rows: Row[]; scope?: { consumerGroup?: string; topic?: string } }[] = [
+    { description: 'no progress recorded at all (no indexer ever started)', rows: [] },
+    {
+      description: 'scoped, and only another group recorded progress (the group was renamed in config)',
+      rows: [{ group: 'before-the-rename', partition: 0, writtenAgo: 500, pendingAgo: null }],
+      scope: { consumerGroup: 'after-the-rename', topic: 't' },
+    },
+  ];
+
+  test.each(unknownCases)("$description: the indexer's part is unknown, not 0, and lagMs is the relay's part", async ({ rows, scope }) => {
+    await given(rows);
+    await env.pool.query(
+      `insert into outbox (workspace_id, aggregate_id, event_type, payload, created_at)
+       values ($1, $2, 'contact.upserted', '{}', now() - interval '4 seconds')`,
+      [workspaceId, randomUUID()],
+    );
+    const freshness = await createMirrorFreshness({ pool: env.pool, indexer: scope, staleAfterMs: STALE_AFTER_MS }).of(workspaceId);
+    expect(freshness).toMatchObject({ indexerLagMs: null, indexerUnknown: true, stalledPartitions: 0, pendingChanges: 1 });
+    expect(freshness.relayLagMs).toBeGreaterThanOrEqual(4000);
+    expect(freshness.relayLagMs).toBeLessThan(6000);
+    expect(freshness.lagMs).toBe(freshness.relayLagMs);
   });
 
   test("the relay's part is this workspace's oldest unpublished change, and lagMs the larger part", async () => {

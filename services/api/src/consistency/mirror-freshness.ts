@@ -9,7 +9,7 @@ export interface MirrorFreshness {
   /**
    * Milliseconds between now and the commit of the oldest change of this workspace the index may
    * not show yet; 0 when caught up. The larger of relayLagMs and indexerLagMs; see of() for what
-   * each covers and how far off it can be.
+   * each covers and how far off it can be. When indexerUnknown, only relayLagMs: a lower bound.
    */
   lagMs: number;
   /** Changes of this workspace committed in Postgres and not yet published to Kafka. */
@@ -18,10 +18,19 @@ export interface MirrorFreshness {
   asOf: string;
   /** The relay's part: age of this workspace's oldest change still in the outbox; 0 when none is. */
   relayLagMs?: number;
-  /** The indexer's part: age of the oldest change published and not yet indexed, over all workspaces (a partition holds many). */
-  indexerLagMs?: number;
+  /**
+   * The indexer's part: age of the oldest change published and not yet indexed, over all workspaces
+   * (a partition holds many); null when indexerUnknown.
+   */
+  indexerLagMs?: number | null;
   /** Partitions whose indexer has recorded nothing for staleAfterMs: stopped, or unable to reach Postgres. */
   stalledPartitions?: number;
+  /**
+   * No indexer progress is recorded for the group and topic read (none ever started, or the
+   * group was renamed in config): how far the index is behind is not known, only that it is at
+   * least the relay's part.
+   */
+  indexerUnknown?: boolean;
 }
 
 export type MirrorFreshnessReader = ReturnType<typeof createMirrorFreshness>;
@@ -54,6 +63,9 @@ const STALE_AFTER_MS = 5000;
  *   write, or its oldest_pending_at if earlier. Changes made since are in Kafka or on their way and
  *   nobody indexes them; we cannot tell whether there were any without asking Kafka, so the lag
  *   counts from there and grows while the indexer is away, even when nothing was written meanwhile.
+ * - no row at all (no indexer of the group ever ran, or the group was renamed in config): nothing
+ *   says how far the index is, so the indexer's part is unknown (indexerLagMs null, indexerUnknown)
+ *   rather than 0, and lagMs is the relay's part alone, a lower bound.
  *
  * Which groups count: each group reads the whole topic into the same index, so a change is
  * searchable once any group with a live member indexed it. The indexer lag is the smallest over
@@ -96,26 +108,30 @@ export function createMirrorFreshness(deps: MirrorFreshnessOptions) {
          ),
          indexer as (
            select case when bool_or(missing_since is null) then null else max(missing_since) end as missing_since,
-                  coalesce(sum(stalled), 0)::int as stalled
+                  coalesce(sum(stalled), 0)::int as stalled,
+                  count(*)::int as groups
              from counted
          )
          select relay.pending,
                 greatest(0, extract(epoch from (clock.now - relay.oldest)) * 1000)::bigint as relay_ms,
                 greatest(0, extract(epoch from (clock.now - indexer.missing_since)) * 1000)::bigint as indexer_ms,
-                indexer.stalled
+                indexer.stalled,
+                indexer.groups
            from clock, relay, indexer`,
         [workspaceId, deps.indexer?.consumerGroup ?? null, deps.indexer?.topic ?? null, staleAfterMs],
       );
       const row = rows[0];
       const relayLagMs = Number(row.relay_ms ?? 0);
-      const indexerLagMs = Number(row.indexer_ms ?? 0);
+      const indexerUnknown = row.groups === 0;
+      const indexerLagMs = indexerUnknown ? null : Number(row.indexer_ms ?? 0);
       return {
-        lagMs: Math.max(relayLagMs, indexerLagMs),
+        lagMs: Math.max(relayLagMs, indexerLagMs ?? 0),
         pendingChanges: row.pending,
         asOf: new Date().toISOString(),
         relayLagMs,
         indexerLagMs,
         stalledPartitions: row.stalled,
+        indexerUnknown,
       };
     },
   };
