@@ -2,6 +2,7 @@
 export * from './config/config';
 export * from './db/pg-pool';
 export * from './db/queue-table-vacuum';
+export * from './db/planner-statistics';
 export * from './elasticsearch/es-client';
 export * from './domain/contact-domain';
 export * from './domain/contact-fields';

@@ -3,7 +3,7 @@
 // rejections, its counts and the deletion of its staged rows in one transaction, so a restart
 // resumes with the rows still staged and no row is written twice. Once every row is written, the
 // job follows the index until it shows them all.
-import { createQueueTableVacuum, EsClient, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
+import { createPlannerStatistics, createQueueTableVacuum, EsClient, inTransaction, Logger, Pool, PoolClient } from '@segmenter/shared';
 import { writeBatch } from '../contacts/contacts-service';
 import type { ContactWrite } from '../contacts/contact-schemas';
 import { notYetSearchable } from '../consistency/await-searchable';
@@ -60,6 +60,12 @@ export function createImportChunk(options: ImportJobOptions) {
     table: 'import_rows',
     everyDeletedRows: 50_000,
     onError: (err) => options.log.warn({ err }, 'vacuum of import_rows failed'),
+  });
+  // The writer's lookups are planned from statistics that a large import outgrows: refreshed as the tables grow.
+  const statistics = createPlannerStatistics({
+    pool: options.pool,
+    tables: ['contacts', 'contact_tags', 'contact_labels'],
+    onError: (err) => options.log.warn({ err }, 'analyze of the contact tables failed'),
   });
 
   /** Confirms, oldest first, the chunks whose writes the index now shows; returns whether any is left. */
@@ -169,6 +175,7 @@ export function createImportChunk(options: ImportJobOptions) {
     const processed = slices.reduce((n, s) => n + s.processed, 0);
     vacuum.deleted(processed);
     if (processed > 0) {
+      statistics.written();
       await followIndex(client, record);
       return { processed, finished: false };
     }
