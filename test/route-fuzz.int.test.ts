@@ -125,8 +125,35 @@ interface Answer {
   body: unknown;
 }
 
+/**
+ * A socket the api closed as idle (its keep-alive timeout) can be picked from the client's pool in
+ * the same instant, most often after a slow setup on a loaded machine: the request never reached
+ * the api, and fetch fails with a reset. That is sent again; anything else, and a reset on every
+ * attempt, fails the test.
+ */
+function resetBeforeAnswer(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: string } }).cause;
+  return err instanceof TypeError && ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'].includes(cause?.code ?? '');
+}
+
+/** The pool may hold several sockets the api closed meanwhile (setup sends requests side by side): each is met at most once. */
+async function fetchPastStaleSockets(url: string, init: RequestInit, attempts = 6): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (err) {
+      if (attempt >= attempts || !resetBeforeAnswer(err)) throw err;
+    }
+  }
+}
+
 async function send(r: FuzzRequest): Promise<Answer> {
-  const res = await fetch(`${h.api.url}${r.url}`, { method: r.method, headers: r.headers, body: r.body, redirect: 'manual' });
+  const init = { method: r.method, headers: r.headers, body: r.body, redirect: 'manual' as const };
+  const res = await fetchPastStaleSockets(`${h.api.url}${r.url}`, init).catch((err: unknown) => {
+    // fetch's own message says only "fetch failed": the cause (its code) is what tells a reset from a crash.
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`${(err as Error).message}: ${cause?.code ?? 'no code'} ${cause?.message ?? ''}`, { cause: err });
+  });
   const text = await res.text();
   const contentType = res.headers.get('content-type') ?? '';
   let body: unknown = text;
