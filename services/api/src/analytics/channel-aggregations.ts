@@ -2,7 +2,7 @@
 // channel. The status columns default to 'active', so a contact without a phone number is
 // 'active' by phone in its document; counted as it is, every contact would look reachable by phone.
 // GET /v1/counts and GET /v1/analytics/channels read their per-status numbers from here.
-import { EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
+import { EMAIL_STATUSES, estypes, PHONE_STATUSES } from '@segmenter/shared';
 import { SENDABLE_AGGREGATIONS } from '../segments/segment-counts';
 
 /** The channels and every status each can be in, declared once for the channel answers. */
@@ -11,7 +11,7 @@ export type Channel = keyof typeof CHANNEL_STATUSES;
 export const CHANNELS = Object.keys(CHANNEL_STATUSES) as Channel[];
 
 /** Contacts that have the channel (the address is in the document), per status, and how many of them are sendable. */
-export const channelAggregation = (channel: Channel) => ({
+export const channelAggregation = (channel: Channel): estypes.AggregationsAggregationContainer => ({
   filter: { exists: { field: channel } },
   aggs: {
     statuses: { terms: { field: `${channel}_status`, size: 20 } },
