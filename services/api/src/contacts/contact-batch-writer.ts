@@ -24,7 +24,7 @@ import { ensureTagsByName, tagsByIds, tagsByNames } from '../tags/tags-store';
 import type { ContactWrite, MatchBy } from './contact-schemas';
 import { emitUpsertedEvents } from './contact-changes';
 import { recordWrittenVersions } from '../consistency/write-tracking';
-import { fieldColumns } from './contacts-store';
+import { contactsByIdsSql, fieldColumns } from './contacts-store';
 import { isSuppressing, stricterStatus, strictnessOf } from '../suppressions/status-strictness';
 import { findSuppressions, FoundSuppression, recordSuppressions, suppressionOf } from '../suppressions/suppressions-store';
 
@@ -277,11 +277,16 @@ async function lockMatchedContacts(client: Queryable, workspaceId: string, match
       unique,
     ]);
   }
+  // The holders are found one value at a time (see liveHoldersSql), then locked in id order (two
+  // writers that lock overlapping contacts lock them in the same order); the outer conditions are
+  // checked again on the locked row, so a contact that changed its value or was deleted meanwhile
+  // is not taken for a match.
   const { rows } = await client.query(
     `select c.id, c.${matchBy} as value, c.email, c.phone, c.email_status, c.phone_status, c.custom_fields, c.created_at,
             array(select l.key from contact_labels l where l.contact_id = c.id) as label_keys
        from contacts c
-      where c.workspace_id = $1 and c.${matchBy} = any($2::text[]) and c.deleted_at is null
+      where c.id = any(array(select h.id from ${liveHoldersSql(matchBy, '$1', '$2::text[]')}))
+        and c.workspace_id = $1 and c.${matchBy} = any($2::text[]) and c.deleted_at is null
       order by c.id for update of c`,
     [workspaceId, unique],
   );
@@ -307,12 +312,21 @@ async function lockMatchedContacts(client: Queryable, workspaceId: string, match
   );
 }
 
+/**
+ * The live contacts of `workspace` holding each of `values` (SQL of a text[]) in `column`, as `h`,
+ * each value found by its own index probe. `workspace_id = $1 and email = any($2)` leaves the plan
+ * to statistics, and without them (a server without autovacuum, or a workspace too new to be in
+ * them) Postgres scanned the workspace's whole range of the index and filtered it by the list: a
+ * scan of every contact of the workspace per chunk, so a million-row import slowed with every
+ * chunk. The lateral subquery behind OFFSET 0 can only be run once per value.
+ */
+const liveHoldersSql = (column: MatchBy, workspace: string, values: string) =>
+  `unnest(${values}) as wanted(value) cross join lateral (
+     select h.id, h.${column} from contacts h where h.workspace_id = ${workspace} and h.${column} = wanted.value and h.deleted_at is null offset 0) h`;
+
 async function liveEmailHolders(client: Queryable, workspaceId: string, emails: string[]): Promise<Map<string, string>> {
   if (emails.length === 0) return new Map();
-  const { rows } = await client.query('select email, id from contacts where workspace_id = $1 and email = any($2::text[]) and deleted_at is null', [
-    workspaceId,
-    [...new Set(emails)],
-  ]);
+  const { rows } = await client.query(`select h.email, h.id from ${liveHoldersSql('email', '$1', '$2::text[]')}`, [workspaceId, [...new Set(emails)]]);
   return new Map(rows.map((r) => [r.email, r.id]));
 }
 
@@ -450,7 +464,7 @@ async function applyPlans(client: Queryable, workspaceId: string, plans: Contact
   // names it too (a read with the token sees at least what the answer showed).
   const unchanged = matched.filter((p) => !changed.has(p.contactId)).map((p) => p.contactId);
   if (unchanged.length > 0) {
-    const { rows } = await client.query('select id, version from contacts where workspace_id = $1 and id = any($2::uuid[])', [workspaceId, unchanged]);
+    const { rows } = await client.query(`select c.id, c.version from ${contactsByIdsSql('$1', '$2::uuid[]')}`, [workspaceId, unchanged]);
     for (const r of rows) byId.set(r.id, Number(r.version));
     recordWrittenVersions(
       client,

@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { ConflictError, NotFoundError } from '../errors/app-error';
 import { appendOutboxEvents, PendingChangeEvent } from '../outbox/outbox-store';
 import { recordWrittenVersions } from '../consistency/write-tracking';
-import { loadSnapshots, lockContact, lockLiveContacts, SNAPSHOT_JSON_SQL, snapshotTagsAndLabelsSql } from './contacts-store';
+import { contactsByIdsSql, loadSnapshots, lockContact, lockLiveContacts, SNAPSHOT_JSON_SQL } from './contacts-store';
 
 type ContactEventOf<T extends PendingChangeEvent['type']> = Extract<PendingChangeEvent, { type: T }>;
 type Extra<T extends PendingChangeEvent['type']> = Omit<ContactEventOf<T>, 'type' | 'workspaceId' | 'contactId' | 'contact'>;
@@ -71,8 +71,7 @@ export async function emitUpsertedEvents(
        select c.id, c.version,
               json_build_object('type', 'contact.upserted', 'workspaceId', c.workspace_id, 'contactId', c.id,
                                 'created', c.id = any($3::uuid[]), 'contact', ${SNAPSHOT_JSON_SQL}) as payload
-         from contacts c ${snapshotTagsAndLabelsSql('$1', '$2::uuid[]')}
-        where c.workspace_id = $1 and c.id = any($2::uuid[])
+         from ${contactsByIdsSql('$1', '$2::uuid[]')}
      ), appended as (
        insert into outbox (workspace_id, aggregate_id, event_type, payload)
        select $1, id, 'contact.upserted', payload from events order by id

@@ -39,32 +39,34 @@ function snapshotJsonPairs(names: readonly ContactFieldName[]): string {
 /**
  * The contact's snapshot built by Postgres itself, as json text, for writes that emit events for
  * thousands of contacts at once (batch upsert, import): the rows never travel to Node and back.
- * It reads the contact `c` and the tag ids and labels that `snapshotTagsAndLabelsSql` joins in.
  * It must equal `toSnapshot` field for field; an integration test holds the two together, and the
  * relay validates every event before it publishes (an invalid one is dead-lettered, not sent).
  * json rather than jsonb: it goes to the outbox and out to Kafka as text, so a binary form would
- * only be built to be serialised again.
+ * only be built to be serialised again. Tags and labels are read per contact, by the primary keys
+ * that start with the contact id: an aggregate over the whole set reached them through the
+ * workspace's index and read every label of the workspace (a million-row import slowed with
+ * every chunk).
  */
 export const SNAPSHOT_JSON_SQL = `json_build_object(
     'id', c.id, 'workspaceId', c.workspace_id,
     ${snapshotJsonPairs(contactFieldsWith({ inAddress: false }))},
     'address', json_build_object(${snapshotJsonPairs(contactFieldsWith({ inAddress: true }))}),
     'customFields', c.custom_fields,
-    'tagIds', coalesce(snapshot_tags.ids, '[]'),
-    'labels', coalesce(snapshot_labels.labels, '{}'),
+    'tagIds', to_json(array(select t.tag_id::text from contact_tags t where t.contact_id = c.id order by t.tag_id)),
+    'labels', coalesce((select json_object_agg(l.key, l.value) from contact_labels l where l.contact_id = c.id), '{}'),
     'engagement', c.engagement, 'deletedAt', ${isoSql('c.deleted_at')},
     'version', c.version)`;
 
 /**
- * The joins SNAPSHOT_JSON_SQL reads tag ids and labels from, for the contacts `ids` (SQL of a
- * uuid[]) of `workspace`: aggregated once for the whole set, which costs Postgres half what a
- * subquery per contact did.
+ * The live or deleted contacts of `workspace` among the ids `ids` (SQL of a uuid[]), as `c`, each
+ * found by its own index probe. `c.workspace_id = $1 and c.id = any($2)` leaves the plan to
+ * statistics, and without them (a server without autovacuum, or a workspace too new to be in them)
+ * Postgres scanned the workspace's whole range of an index and filtered it by the list: a scan of
+ * every contact of the workspace per chunk, so a million-row import slowed with every chunk. The
+ * lateral subquery behind OFFSET 0 can only be run once per id, and finds its one row by key.
  */
-export const snapshotTagsAndLabelsSql = (workspace: string, ids: string) => `
-  left join (select contact_id, json_agg(tag_id::text order by tag_id) as ids from contact_tags
-              where workspace_id = ${workspace} and contact_id = any(${ids}) group by contact_id) snapshot_tags on snapshot_tags.contact_id = c.id
-  left join (select contact_id, json_object_agg(key, value) as labels from contact_labels
-              where workspace_id = ${workspace} and contact_id = any(${ids}) group by contact_id) snapshot_labels on snapshot_labels.contact_id = c.id`;
+export const contactsByIdsSql = (workspace: string, ids: string) =>
+  `(select distinct unnest(${ids})) as wanted(id) cross join lateral (select * from contacts c where c.workspace_id = ${workspace} and c.id = wanted.id offset 0) c`;
 
 /** The standard fields as Postgres returns them (timestamps as Dates), by column. */
 type StandardColumnValues = {
