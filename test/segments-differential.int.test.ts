@@ -95,6 +95,10 @@ interface GeneratedContact {
   labels: Record<string, string>;
   custom: Record<string, string | number | boolean>;
   activities: { channel: string; status: string; daysAgo: number }[];
+  /** Exact instants, for the controlled-clock test; relative to now() (the days ago above) when absent. */
+  createdAt?: string;
+  consentAt?: string;
+  activityAt?: string[];
 }
 
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 3 });
@@ -139,7 +143,7 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
     const phone = c.phone ? `+1415555${String(1000 + i).padStart(4, '0')}` : null;
     const { rows } = await env.pool.query(
       `insert into contacts (workspace_id, email, phone, first_name, city, country, email_status, phone_status, email_rating, custom_fields, created_at, consent_at, deleted_at, subscription_categories)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now() - $11 * interval '1 day', now() - $12 * interval '1 day', case when $13 then now() end, $14) returning id`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($15::timestamptz, now() - $11 * interval '1 day'), coalesce($16::timestamptz, now() - $12 * interval '1 day'), case when $13 then now() end, $14) returning id`,
       [
         workspaceId,
         email,
@@ -155,6 +159,8 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
         c.consentDaysAgo,
         c.deleted,
         c.subscriptionCategories,
+        c.createdAt ?? null,
+        c.consentAt ?? null,
       ],
     );
     const id = rows[0].id as string;
@@ -162,6 +168,13 @@ async function loadContacts(workspaceId: string, contacts: GeneratedContact[]): 
     for (const tag of c.tags) await env.pool.query('insert into contact_tags (workspace_id, contact_id, tag_id) values ($1, $2, $3)', [workspaceId, id, tag]);
     for (const [key, value] of Object.entries(c.labels)) {
       await env.pool.query('insert into contact_labels (workspace_id, contact_id, key, value) values ($1, $2, $3, $4)', [workspaceId, id, key, value]);
+    }
+    for (const at of c.activityAt ?? []) {
+      await env.pool.query(`insert into activities (workspace_id, contact_id, channel, status, occurred_at) values ($1, $2, 'email', 'opened', $3)`, [
+        workspaceId,
+        id,
+        at,
+      ]);
     }
     for (const a of c.activities) {
       await env.pool.query(
@@ -340,24 +353,29 @@ const treeArb: fc.Arbitrary<Condition> = fc.letrec<{ tree: Condition }>((tie) =>
 /** How many trees matched some but not all contacts: a test whose trees all match nothing proves nothing. */
 const outcomes = { informative: 0, total: 0 };
 
-async function sameContacts(workspaceId: string, typed: Condition): Promise<void> {
+/**
+ * The three answers for `typed`, all with relative dates counted from one instant (`now`, or the
+ * moment of the call), so a run that crosses midnight still compares like with like.
+ */
+async function sameContacts(workspaceId: string, typed: Condition, now = new Date()): Promise<string[]> {
   // Normalised like writes (emails, countries, phones), as the api does before compiling.
   const tree = normalizeCondition(typed);
-  const { sql, params } = matchingContactsSql(workspaceId, tree);
+  const { sql, params } = matchingContactsSql(workspaceId, tree, { now });
   const expected = (await env.pool.query(sql, params)).rows.map((r) => r.id as string).sort();
-  const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(tree)]);
+  const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(tree, { now })]);
   const response = await env.es.search({ ...search, size: 10_000, _source: false });
   const actual = response.hits.hits.map((h) => h._id!).sort();
   expect(actual).toEqual(expected);
   // The third implementation: the in-memory evaluator behind "which segments is this contact in".
   const evaluated = documentsOf
     .get(workspaceId)!
-    .filter((d) => matchesDocument(tree, d))
+    .filter((d) => matchesDocument(tree, d, now))
     .map((d) => d.contact_id)
     .sort();
   expect(evaluated).toEqual(expected);
   outcomes.total += 1;
   if (expected.length > 0 && expected.length < LIVE_CONTACTS) outcomes.informative += 1;
+  return expected;
 }
 
 let LIVE_CONTACTS = 0;
@@ -388,7 +406,9 @@ test('Elasticsearch, Postgres and the in-memory evaluator return the same contac
   );
   LIVE_CONTACTS = (await env.pool.query('select count(*)::int as n from contacts where workspace_id = $1 and deleted_at is null', [workspaceId])).rows[0].n;
   await fc.assert(
-    fc.asyncProperty(treeArb, async (tree) => sameContacts(workspaceId, tree)),
+    fc.asyncProperty(treeArb, async (tree) => {
+      await sameContacts(workspaceId, tree);
+    }),
     { numRuns: Number(process.env.DIFFERENTIAL_RUNS ?? 400), seed: process.env.DIFFERENTIAL_SEED ? Number(process.env.DIFFERENTIAL_SEED) : undefined },
   );
   // Most trees must split the contacts, or agreement would be cheap.
@@ -440,4 +460,64 @@ test('conditions typed otherwise than stored find the contacts writes stored, in
     expect((await env.pool.query(sql, params)).rows.map((r) => r.id).sort()).toEqual(rows.map((r) => r.id).sort());
     await sameContacts(workspaceId, checked.tree);
   }
+});
+
+test('around midnight UTC, with a controlled clock, relative dates move by exactly one day in all three backends', async () => {
+  const workspaceId = await newWorkspace([]);
+  // Midnight UTC of a day in the past (the data is not tied to the real clock): 2026-03-01, after a 28-day February.
+  const midnight = Date.parse('2026-03-01T00:00:00.000Z');
+  const at = (ms: number) => new Date(ms).toISOString();
+  const base = fc.sample(contactArb, { numRuns: 1, seed: 11 })[0]!;
+  const instants = {
+    justBefore: midnight - 1,
+    atMidnight: midnight,
+    thirtyDaysBefore: midnight - 30 * DAY,
+    justBeforeThirtyDays: midnight - 30 * DAY - 1,
+    monthBefore: Date.parse('2026-02-01T00:00:00.000Z'),
+  };
+  const names = Object.keys(instants) as (keyof typeof instants)[];
+  await loadContacts(
+    workspaceId,
+    names.map((name) => ({
+      ...base,
+      tags: [],
+      deleted: false,
+      email: 'e',
+      createdAt: at(instants[name]),
+      consentAt: at(instants[name] + DAY),
+      activities: [],
+      activityAt: [at(instants[name])],
+    })),
+  );
+  // Contact i was created at instants[names[i]] (loadContacts keeps the order, emails c<i>@example.com).
+  const { rows } = await env.pool.query('select id, email from contacts where workspace_id = $1', [workspaceId]);
+  const nameOf = new Map(rows.map((r) => [r.id as string, names[Number(/^c(\d+)@/.exec(r.email)![1])]!]));
+  const members = async (tree: Condition, now: number) => (await sameContacts(workspaceId, tree, new Date(now))).map((id) => nameOf.get(id)).sort();
+
+  const today: Condition = { kind: 'date', field: 'created_at', op: 'in_last_days', days: 0 };
+  const lastThirty: Condition = { kind: 'date', field: 'created_at', op: 'in_last_days', days: 30 };
+  const olderThanThirty: Condition = { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 30 };
+  const lastMonth: Condition = { kind: 'date', field: 'created_at', op: 'in_last_days', months: 1 };
+  const openedToday: Condition = { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 1, days: 0 };
+  const consentTomorrow: Condition = { kind: 'date', field: 'consent_at', op: 'in_next_days', days: 1 };
+
+  // One millisecond before midnight, "today" is 2026-02-28 (a relative range has no upper bound:
+  // the contact created at midnight, in this clock's future, is in it).
+  expect(await members(today, midnight - 1)).toEqual(['atMidnight', 'justBefore']);
+  expect(await members(openedToday, midnight - 1)).toEqual(['atMidnight', 'justBefore']);
+  // At midnight, and all through the day, it is 2026-03-01: the bounds move once, by one day.
+  for (const now of [midnight, midnight + DAY - 1]) {
+    expect(await members(today, now)).toEqual(['atMidnight']);
+    expect(await members(openedToday, now)).toEqual(['atMidnight']);
+    // 30 days before 2026-03-01 is 2026-01-30.
+    expect(await members(lastThirty, now)).toEqual(['atMidnight', 'justBefore', 'monthBefore', 'thirtyDaysBefore']);
+    expect(await members(olderThanThirty, now)).toEqual(['justBeforeThirtyDays']);
+    expect(await members(lastMonth, now)).toEqual(['atMidnight', 'justBefore', 'monthBefore']);
+    // Consent one day after creation: justBefore's is 2026-02-28T23:59:59.999 + 1 day, today's last millisecond.
+    expect(await members(consentTomorrow, now)).toEqual(['atMidnight', 'justBefore']);
+  }
+  // The day before, the window starts on 2026-01-29: the contact a millisecond older than the
+  // window at midnight is in it.
+  expect(await members(lastThirty, midnight - 1)).toEqual(['atMidnight', 'justBefore', 'justBeforeThirtyDays', 'monthBefore', 'thirtyDaysBefore']);
+  expect(await members(olderThanThirty, midnight - 1)).toEqual([]);
 });

@@ -34,3 +34,4 @@ export * from './segments/segment-syntax-error';
 export * from './segments/segment-parser';
 export * from './segments/segment-printer';
 export * from './segments/document-evaluator';
+export * from './segments/relative-dates';

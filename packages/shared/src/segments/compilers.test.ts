@@ -17,6 +17,8 @@ const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';
 const not = (c: object) => ({ bool: { must_not: [c] } });
 const and = (...filter: object[]) => ({ bool: { filter } });
+/** The compilers' clock in these tests: the last day of a 31-day month, mid-afternoon UTC. */
+const NOW = new Date('2026-03-31T15:30:00Z');
 
 describe('Elasticsearch compiler', () => {
   test.each<[string, Condition, object]>([
@@ -47,22 +49,30 @@ describe('Elasticsearch compiler', () => {
     ['text IS EMPTY', { kind: 'text', field: 'phone', op: 'empty', values: [] }, not({ exists: { field: 'phone' } })],
     ['number BETWEEN', { kind: 'number', field: 'email_rating', op: 'between', values: [10, 20] }, { range: { email_rating: { gte: 10, lte: 20 } } }],
     ['number >', { kind: 'number', field: 'email_rating', op: 'gt', values: [10] }, { range: { email_rating: { gt: 10 } } }],
-    ['date in the last N days', { kind: 'date', field: 'created_at', op: 'in_last_days', days: 30 }, { range: { created_at: { gte: 'now-30d/d' } } }],
+    [
+      'date in the last N days',
+      { kind: 'date', field: 'created_at', op: 'in_last_days', days: 30 },
+      { range: { created_at: { gte: '2026-03-01T00:00:00.000Z' } } },
+    ],
     [
       'date in the last N months (calendar months)',
       { kind: 'date', field: 'created_at', op: 'in_last_days', months: 3 },
-      { range: { created_at: { gte: 'now-3M/d' } } },
+      { range: { created_at: { gte: '2025-12-31T00:00:00.000Z' } } },
     ],
     [
       'date in the next N months',
       { kind: 'date', field: 'consent_at', op: 'in_next_days', months: 2 },
-      { range: { consent_at: { gte: 'now/d', lt: 'now+2M+1d/d' } } },
+      { range: { consent_at: { gte: '2026-03-31T00:00:00.000Z', lt: '2026-06-01T00:00:00.000Z' } } },
     ],
-    ['date more than N days ago', { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 30 }, { range: { created_at: { lt: 'now-30d/d' } } }],
+    [
+      'date more than N days ago',
+      { kind: 'date', field: 'created_at', op: 'more_than_days_ago', days: 30 },
+      { range: { created_at: { lt: '2026-03-01T00:00:00.000Z' } } },
+    ],
     [
       'date in the next N days',
       { kind: 'date', field: 'consent_at', op: 'in_next_days', days: 7 },
-      { range: { consent_at: { gte: 'now/d', lt: 'now+8d/d' } } },
+      { range: { consent_at: { gte: '2026-03-31T00:00:00.000Z', lt: '2026-04-08T00:00:00.000Z' } } },
     ],
     ['date before', { kind: 'date', field: 'created_at', op: 'before', dates: ['2026-01-01'] }, { range: { created_at: { lt: '2026-01-01' } } }],
     [
@@ -99,7 +109,10 @@ describe('Elasticsearch compiler', () => {
       {
         nested: {
           path: 'custom_fields',
-          query: and({ term: { 'custom_fields.key': 'renews' } }, { range: { 'custom_fields.date': { gte: 'now/d', lt: 'now+8d/d' } } }),
+          query: and(
+            { term: { 'custom_fields.key': 'renews' } },
+            { range: { 'custom_fields.date': { gte: '2026-03-31T00:00:00.000Z', lt: '2026-04-08T00:00:00.000Z' } } },
+          ),
         },
       },
     ],
@@ -132,7 +145,7 @@ describe('Elasticsearch compiler', () => {
             { term: { 'engagement.channel': 'email' } },
             { term: { 'engagement.status': 'opened' } },
             { term: { 'engagement.rank': 2 } },
-            { range: { 'engagement.at': { gte: 'now-7d/d' } } },
+            { range: { 'engagement.at': { gte: '2026-03-24T00:00:00.000Z' } } },
           ),
         },
       },
@@ -147,7 +160,7 @@ describe('Elasticsearch compiler', () => {
             { term: { 'engagement.channel': 'sms' } },
             { term: { 'engagement.status': 'clicked' } },
             { term: { 'engagement.rank': 1 } },
-            { range: { 'engagement.at': { gte: 'now-2M/d' } } },
+            { range: { 'engagement.at': { gte: '2026-01-31T00:00:00.000Z' } } },
           ),
         },
       },
@@ -194,7 +207,30 @@ describe('Elasticsearch compiler', () => {
       },
     ],
   ])('%s', (_name, tree, expected) => {
-    expect(compileToElasticsearch(tree)).toEqual(expected);
+    expect(compileToElasticsearch(tree, { now: NOW })).toEqual(expected);
+  });
+
+  test('relative dates resolve to the same UTC day bounds all day, and move at midnight', () => {
+    const tree: Condition = {
+      kind: 'and',
+      conditions: [
+        { kind: 'date', field: 'created_at', op: 'in_last_days', days: 30 },
+        { kind: 'engagement', channel: 'email', status: 'opened', atLeast: 1, days: 7 },
+      ],
+    };
+    const at = (instant: string) => JSON.stringify(compileToElasticsearch(tree, { now: new Date(instant) }));
+    expect(at('2026-03-31T00:00:00.000Z')).toBe(at('2026-03-31T23:59:59.999Z'));
+    expect(at('2026-03-31T23:59:59.999Z')).not.toBe(at('2026-04-01T00:00:00.000Z'));
+    expect(at('2026-04-01T00:00:00.000Z')).toContain('2026-03-02T00:00:00.000Z');
+    expect(JSON.stringify(compileToElasticsearch(tree))).not.toContain('now');
+  });
+
+  test('calendar months clamp to the end of a shorter month, as Java and Postgres do', () => {
+    const back = (instant: string, months: number) =>
+      compileToElasticsearch({ kind: 'date', field: 'created_at', op: 'in_last_days', months }, { now: new Date(instant) });
+    expect(back('2024-03-31T12:00:00Z', 1)).toEqual({ range: { created_at: { gte: '2024-02-29T00:00:00.000Z' } } });
+    expect(back('2026-03-31T12:00:00Z', 1)).toEqual({ range: { created_at: { gte: '2026-02-28T00:00:00.000Z' } } });
+    expect(back('2026-01-15T12:00:00Z', 2)).toEqual({ range: { created_at: { gte: '2025-11-15T00:00:00.000Z' } } });
   });
 
   test('saved segment references must be expanded first', () => {

@@ -6,30 +6,12 @@ import type { ContactDocument, CustomFieldEntry } from '../search-index/contact-
 import { assertNever } from '../lang/assert-never';
 import { CASE_INSENSITIVE_FIELDS, Condition, CustomCondition, LeafCondition, NumberCondition } from './condition-model';
 import { isDateOperator, type DateOperator } from './operator-table';
+import { dayFrom, dayOf, spanAgo, spanAhead, type Span } from './relative-dates';
 
-const DAY = 86_400_000;
-/** Midnight UTC of `now`'s day, plus whole days. */
-const dayFrom = (now: number, days: number) => Math.floor(now / DAY) * DAY + days * DAY;
-/** Midnight UTC of `now`'s day moved by calendar months, clamped to the month's end (as Java and Postgres). */
-function monthFrom(now: number, months: number, plusDays = 0): number {
-  const d = new Date(now);
-  const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
-  const year = Math.floor(total / 12);
-  const month = total - year * 12;
-  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return Date.UTC(year, month, Math.min(d.getUTCDate(), lastDay)) + plusDays * DAY;
-}
-/** Midnight UTC of a calendar date, plus whole days. */
-const dayOf = (date: string, days = 0) => Date.parse(`${date}T00:00:00Z`) + days * DAY;
-
-/** Midnight UTC N days or N calendar months ago. */
-const spanAgo = (now: number, span: { days?: number; months?: number }) =>
-  span.months !== undefined ? monthFrom(now, -span.months) : dayFrom(now, -span.days!);
-
-function inDateRange(value: number | undefined, op: DateOperator, dates: string[], span: { days?: number; months?: number }, now: number): boolean {
+function inDateRange(value: number | undefined, op: DateOperator, dates: string[], span: Span, now: number): boolean {
   if (value === undefined || Number.isNaN(value)) return false;
   const back = () => spanAgo(now, span);
-  const ahead = () => (span.months !== undefined ? monthFrom(now, span.months, 1) : dayFrom(now, span.days! + 1));
+  const ahead = () => spanAhead(now, span);
   switch (op) {
     case 'before':
       return value < dayOf(dates[0]!);

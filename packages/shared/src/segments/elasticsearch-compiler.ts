@@ -1,12 +1,16 @@
 // Condition tree -> Elasticsearch bool query, filter context only (no scoring, cacheable). The
 // result is one clause for workspaceSearch(...), which adds the workspace scope; nothing here can
-// widen it. Relative dates use rounded date math (now-30d/d) so the query cache can reuse them.
+// widen it. Relative dates are resolved here, against the time of compiling, to concrete UTC day
+// boundaries (relative-dates.ts): the same condition compiles to the same query all day, so
+// Elasticsearch's request cache (which refuses queries using "now") and query cache can serve it,
+// and an api-side cache can key on the query. A member stream's pages all use its first instant.
 // Every operator's meaning is fixed by the SQL compiler beside it (the reference semantics); the
 // differential test holds the two to the same answers.
 import type { QueryClause } from '../search-index/workspace-search';
 import { assertNever } from '../lang/assert-never';
 import type { Condition, CustomCondition, DateCondition, LeafCondition, NumberCondition } from './condition-model';
 import { isDateOperator, type DateOperator } from './operator-table';
+import { dayFrom, spanAgo, spanAhead, type Span } from './relative-dates';
 
 const and = (...filter: QueryClause[]): QueryClause => ({ bool: { filter } });
 const not = (clause: QueryClause): QueryClause => ({ bool: { must_not: [clause] } });
@@ -18,19 +22,12 @@ export const escapeWildcard = (text: string) => text.replace(/[\\*?]/g, (c) => `
 const contains = (field: string, text: string): QueryClause => ({ wildcard: { [field]: { value: `*${escapeWildcard(text)}*`, case_insensitive: true } } });
 const startsWith = (field: string, text: string): QueryClause => ({ prefix: { [field]: { value: text, case_insensitive: true } } });
 
-/** A relative span: N days, or N calendar months. */
-export interface Span {
-  days?: number;
-  months?: number;
-}
+/** An instant as Elasticsearch reads it in a range (epoch milliseconds would also do; ISO reads in logs). */
+const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Midnight UTC N days or N calendar months ago, as date math. */
-const spanAgo = (span: Span) => (span.months !== undefined ? `now-${span.months}M/d` : `now-${span.days}d/d`);
-
-/** The day ranges every date operator means, as date math (UTC days; months are calendar months). */
-function dateRange(field: string, op: DateOperator, dates: string[], span: Span): QueryClause {
-  const back = spanAgo(span);
-  const ahead = span.months !== undefined ? `now+${span.months}M+1d/d` : `now+${span.days! + 1}d/d`;
+/** The day ranges every date operator means (UTC days; months are calendar months), relative ones from `now`. */
+function dateRange(field: string, op: DateOperator, dates: string[], span: Span, now: number): QueryClause {
+  const back = () => iso(spanAgo(now, span));
   switch (op) {
     case 'before':
       return { range: { [field]: { lt: dates[0] } } };
@@ -41,11 +38,11 @@ function dateRange(field: string, op: DateOperator, dates: string[], span: Span)
     case 'between':
       return { range: { [field]: { gte: dates[0], lt: `${dates[1]}||+1d` } } };
     case 'in_last_days':
-      return { range: { [field]: { gte: back } } };
+      return { range: { [field]: { gte: back() } } };
     case 'more_than_days_ago':
-      return { range: { [field]: { lt: back } } };
+      return { range: { [field]: { lt: back() } } };
     case 'in_next_days':
-      return { range: { [field]: { gte: 'now/d', lt: ahead } } };
+      return { range: { [field]: { gte: iso(dayFrom(now, 0)), lt: iso(spanAhead(now, span)) } } };
     default:
       return assertNever(op, 'date operator');
   }
@@ -73,7 +70,7 @@ function comparison(field: string, op: NumberCondition['op'], values: (string | 
   }
 }
 
-function custom(c: CustomCondition): QueryClause {
+function custom(c: CustomCondition, now: number): QueryClause {
   const field = `custom_fields.${c.type}`;
   const entry = (...filter: QueryClause[]): QueryClause => ({
     nested: { path: 'custom_fields', query: and({ term: { 'custom_fields.key': c.key } }, ...filter) },
@@ -81,7 +78,7 @@ function custom(c: CustomCondition): QueryClause {
   const values = c.values;
   // Date operators compare whole UTC days; BETWEEN compares numbers on a number field.
   if (isDateOperator(c.op))
-    return entry(c.op === 'between' && c.type !== 'date' ? comparison(field, c.op, values) : dateRange(field, c.op, values.map(String), c));
+    return entry(c.op === 'between' && c.type !== 'date' ? comparison(field, c.op, values) : dateRange(field, c.op, values.map(String), c, now));
   switch (c.op) {
     case 'empty':
       return not(entry(exists(field)));
@@ -110,10 +107,10 @@ function custom(c: CustomCondition): QueryClause {
   }
 }
 
-function dates(c: DateCondition): QueryClause {
+function dates(c: DateCondition, now: number): QueryClause {
   if (c.op === 'empty') return not(exists(c.field));
   if (c.op === 'not_empty') return exists(c.field);
-  return dateRange(c.field, c.op, c.dates ?? [], c);
+  return dateRange(c.field, c.op, c.dates ?? [], c, now);
 }
 
 /** has / any / all / none of `values` in a keyword array field (tag ids, subscription categories). */
@@ -124,7 +121,7 @@ function membership(field: string, op: 'has' | 'any' | 'all' | 'none', values: s
   return not({ terms: { [field]: values } });
 }
 
-function leaf(c: LeafCondition): QueryClause {
+function leaf(c: LeafCondition, now: number): QueryClause {
   switch (c.kind) {
     case 'tag':
       return membership('tag_ids', c.op, c.tags);
@@ -170,7 +167,7 @@ function leaf(c: LeafCondition): QueryClause {
     case 'number':
       return comparison(c.field, c.op, c.values);
     case 'date':
-      return dates(c);
+      return dates(c, now);
     case 'status': {
       const statuses = { terms: { [`${c.channel}_status`]: c.statuses } };
       return c.op === 'in' ? statuses : not(statuses);
@@ -178,7 +175,7 @@ function leaf(c: LeafCondition): QueryClause {
     case 'sendable':
       return and({ term: { [`${c.channel}_status`]: 'active' } }, exists(c.channel));
     case 'custom':
-      return custom(c);
+      return custom(c, now);
     case 'engagement':
       // The K-th most recent time of this channel and status is within the last N days.
       return {
@@ -188,7 +185,7 @@ function leaf(c: LeafCondition): QueryClause {
             { term: { 'engagement.channel': c.channel } },
             { term: { 'engagement.status': c.status } },
             { term: { 'engagement.rank': c.atLeast } },
-            { range: { 'engagement.at': { gte: spanAgo(c) } } },
+            { range: { 'engagement.at': { gte: iso(spanAgo(now, c)) } } },
           ),
         },
       };
@@ -201,9 +198,18 @@ function leaf(c: LeafCondition): QueryClause {
   }
 }
 
-export function compileToElasticsearch(tree: Condition): QueryClause {
-  if (tree.kind === 'and') return and(...tree.conditions.map(compileToElasticsearch));
-  if (tree.kind === 'or') return { bool: { should: tree.conditions.map(compileToElasticsearch), minimum_should_match: 1 } };
-  if (tree.kind === 'not') return not(compileToElasticsearch(tree.condition));
-  return leaf(tree);
+export interface CompileOptions {
+  /** The time relative dates are resolved against (epoch ms or a Date); the time of compiling when absent. */
+  now?: number | Date;
+}
+
+export function compileToElasticsearch(tree: Condition, options: CompileOptions = {}): QueryClause {
+  const now = options.now === undefined ? Date.now() : Number(options.now);
+  const compile = (node: Condition): QueryClause => {
+    if (node.kind === 'and') return and(...node.conditions.map(compile));
+    if (node.kind === 'or') return { bool: { should: node.conditions.map(compile), minimum_should_match: 1 } };
+    if (node.kind === 'not') return not(compile(node.condition));
+    return leaf(node, now);
+  };
+  return compile(tree);
 }

@@ -11,8 +11,22 @@ export interface SqlPredicate {
   params: unknown[];
 }
 
+/** Midnight UTC of Postgres's today, as a timestamp without zone. */
+const TODAY = "date_trunc('day', now() at time zone 'UTC')";
+
 class Params {
-  constructor(readonly values: unknown[]) {}
+  private todayAt: string | undefined;
+  /** `now`: the instant relative dates are resolved against; Postgres's now() when absent. */
+  constructor(
+    readonly values: unknown[],
+    private readonly now?: Date,
+  ) {}
+  /** Midnight UTC of today, as a timestamp without zone: of the given instant, or of now(). */
+  today(): string {
+    if (this.now === undefined) return TODAY;
+    this.todayAt ??= `date_trunc('day', ${this.add(this.now.toISOString(), '::timestamptz')} at time zone 'UTC')`;
+    return this.todayAt;
+  }
   /** Adds a value and returns its placeholder, cast when Postgres cannot infer the type. */
   add(value: unknown, cast = ''): string {
     this.values.push(value);
@@ -20,15 +34,14 @@ class Params {
   }
 }
 
-const TODAY = "date_trunc('day', now() at time zone 'UTC')";
 /** Midnight UTC `days` from today, as timestamptz. */
-const dayFromToday = (p: Params, days: number) => `((${TODAY} + make_interval(days => ${p.add(days, '::int')})) at time zone 'UTC')`;
+const dayFromToday = (p: Params, days: number) => `((${p.today()} + make_interval(days => ${p.add(days, '::int')})) at time zone 'UTC')`;
 /** Midnight UTC at the start of a calendar date (plus whole days). */
 const dayOf = (p: Params, date: string, plusDays = 0) => `(((${p.add(date, '::date')} + ${plusDays})::timestamp) at time zone 'UTC')`;
 
 /** Midnight UTC `months` calendar months from today (clamped to the month's last day, as Elasticsearch). */
 const monthFromToday = (p: Params, months: number, plusDays = 0) =>
-  `((${TODAY} + make_interval(months => ${p.add(months, '::int')}) + make_interval(days => ${plusDays})) at time zone 'UTC')`;
+  `((${p.today()} + make_interval(months => ${p.add(months, '::int')}) + make_interval(days => ${plusDays})) at time zone 'UTC')`;
 
 /** Midnight UTC N days or N calendar months ago. */
 const spanAgo = (p: Params, span: { days?: number; months?: number }) =>
@@ -231,15 +244,16 @@ function compile(p: Params, tree: Condition): string {
 
 /**
  * The predicate for `tree`; its placeholders start after `params` (e.g. [$1 = workspace id]),
- * which it extends.
+ * which it extends. Relative dates count from Postgres's now(), or from `options.now` (a test's
+ * controlled clock, or the instant the Elasticsearch query was compiled with).
  */
-export function compileToSql(tree: Condition, params: unknown[] = []): SqlPredicate {
-  const p = new Params([...params]);
+export function compileToSql(tree: Condition, params: unknown[] = [], options: { now?: Date } = {}): SqlPredicate {
+  const p = new Params([...params], options.now);
   return { sql: compile(p, tree), params: p.values };
 }
 
-/** Ids of the workspace's live contacts matching `tree`, as one statement. */
-export function matchingContactsSql(workspaceId: string, tree: Condition): SqlPredicate {
-  const predicate = compileToSql(tree, [workspaceId]);
+/** Ids of the workspace's live contacts matching `tree`, as one statement (relative dates from `options.now`, or now()). */
+export function matchingContactsSql(workspaceId: string, tree: Condition, options: { now?: Date } = {}): SqlPredicate {
+  const predicate = compileToSql(tree, [workspaceId], options);
   return { sql: `select c.id from contacts c where c.workspace_id = $1 and c.deleted_at is null and ${predicate.sql}`, params: predicate.params };
 }
