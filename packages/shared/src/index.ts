@@ -20,6 +20,7 @@ export * from './search-index/contact-document';
 export * from './search-index/contact-document-writer';
 export * from './metrics/metrics';
 export * from './search-index/workspace-search';
+export * from './search-index/search-index-changes';
 export * from './lang/assert-never';
 export * from './domain/engagement-ranks';
 export * from './segments/segment-limits';

@@ -25,6 +25,8 @@ export interface EventBatchHandlerOptions {
   metrics: IndexerMetrics;
   /** Told about each acknowledged batch, to measure commit-to-searchable. */
   onIndexed: (sample: SearchableSample, committedAt: number[]) => void;
+  /** Told the workspaces each acknowledged batch wrote to (change-notices.ts). */
+  onWorkspacesWritten?: (workspaceIds: Set<string>) => void;
   deadLetters: EventPublisher;
   deadLetterTopic: string;
   log: Logger;
@@ -88,6 +90,7 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
   }
 
   function reportIndexed(events: ChangeEvent[]): void {
+    if (events.length > 0) options.onWorkspacesWritten?.(new Set(events.map((e) => e.workspaceId)));
     const last = [...events]
       .reverse()
       .map(indexOperationOf)

@@ -25,6 +25,7 @@ import {
   StopStep,
   warnIfMetricsOpen,
 } from '@segmenter/shared';
+import { createChangeNotices } from './change-notices';
 import { createEventBatchHandler } from './event-batch-handler';
 import { createIndexerMetrics } from './indexer-metrics';
 import { createIndexerProgress } from './indexer-progress';
@@ -41,8 +42,8 @@ export interface RunningIndexer {
 export async function startIndexerService(config: Config, log: Logger): Promise<RunningIndexer> {
   // Fails the start with a plain message when the cluster refuses our credentials or certificate.
   const es = await connectElasticsearch(config.elasticsearch);
-  // The indexer reads no contact data from Postgres; the pool serves readiness and records its
-  // progress (indexer_progress, one small write a second).
+  // The indexer reads no contact data from Postgres; the pool serves readiness, records its
+  // progress (indexer_progress, one small write a second) and which workspaces changed (search_index_changes).
   const pool = createPgPool(config.database.url, 2, (err) => log.warn({ err }, 'idle postgres client failed'));
   const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-indexer` };
   const alias = config.elasticsearch.contactsAlias;
@@ -75,12 +76,21 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   const lagProbe = createConsumerLagProbe(kafkaSettings, log, config.indexer.consumerGroup, config.kafka.topics.contactEvents);
   const metrics = createIndexerMetrics(registry, lagProbe, log);
   const searchable = createSearchableTracker({ es, alias, histogram: metrics.indexingLag, log });
+  const changeNotices = createChangeNotices({
+    es,
+    alias,
+    pool,
+    log: log.child({ component: 'change-notices' }),
+    intervalMs: config.indexer.changeNoticeMs,
+    observe: (seconds) => metrics.changeNoticeSeconds.observe(seconds),
+  });
   const handler = createEventBatchHandler({
     es,
     alias,
     maxBatchEvents: config.indexer.maxBatchEvents,
     metrics,
     onIndexed: searchable.track,
+    onWorkspacesWritten: changeNotices.noteWritten,
     deadLetters,
     deadLetterTopic: config.kafka.topics.deadLetter,
     log: log.child({ component: 'batch-handler' }),
@@ -115,6 +125,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   const stopSteps: StopStep[] = [
     { name: 'kafka-consumer', stop: () => consumer.close() },
     { name: 'indexer-progress', stop: () => progress.stop() },
+    { name: 'change-notices', stop: () => changeNotices.stop() },
     { name: 'dead-letter-producer', stop: () => deadLetters.close() },
     { name: 'searchable-tracker', stop: () => searchable.stop() },
     { name: 'consumer-lag-probe', stop: () => lagProbe.close() },

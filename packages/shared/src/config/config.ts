@@ -69,6 +69,10 @@ export const EnvSchema = z
     INDEXER_MAX_BATCH_BYTES: positiveInt.default(5 * 1024 * 1024),
     INDEXER_MAX_BATCH_EVENTS: positiveInt.max(10000, 'must be at most 10000').default(1000),
     INDEXER_LINGER_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(100),
+    // While writes flow, how often the indexer refreshes the index and records which workspaces
+    // changed (the api's count cache drops theirs): the index's own refresh interval, so cached
+    // counts are no staler than an uncached search would be.
+    INDEXER_CHANGE_NOTICE_MS: positiveInt.max(60000, 'must be at most 60000').default(1000),
     // How long the group waits for a silent indexer before giving its partitions to the others: the
     // failover time after a crash. The broker refuses less than 6 s (group.min.session.timeout.ms);
     // the indexer heartbeats while it retries a batch, so a long Elasticsearch outage is not silence.
@@ -96,6 +100,13 @@ export const EnvSchema = z
     // Audience snapshots are deleted this long after they were taken (a week: a campaign's sends and
     // retries fit, and a frozen list of millions of ids does not stay forever).
     SNAPSHOT_TTL_HOURS: positiveInt.max(8760, 'must be at most 8760 (a year)').default(168),
+    // Segment counts kept in memory per api process, served while their workspace's documents are
+    // unchanged in the search index (segments/count-cache.ts); 0 turns the cache off. An entry is
+    // never served older than COUNT_CACHE_MAX_AGE_MS, and the api reads which workspaces changed
+    // every INDEX_CHANGE_POLL_MS.
+    COUNT_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1000000, 'must be at most 1000000').default(20000),
+    COUNT_CACHE_MAX_AGE_MS: positiveInt.max(86400000, 'must be at most 86400000 (a day)').default(600000),
+    INDEX_CHANGE_POLL_MS: positiveInt.max(10000, 'must be at most 10000').default(100),
     // Limits of a request's cost (docs/operations.md, Limits). Each api process counts on its own,
     // in memory: with N processes a key may make N times these. The defaults are generous: a client
     // meets them only by hammering one key (the test suite never does).
@@ -103,6 +114,10 @@ export const EnvSchema = z
     // 503) and the client's, a little longer so the search's own answer usually arrives first.
     SEARCH_TIMEOUT_MS: positiveInt.max(300000, 'must be at most 300000').default(10000),
     SEARCH_REQUEST_TIMEOUT_MS: positiveInt.max(600000, 'must be at most 600000').default(15000),
+    // Searches one api process has in flight at Elasticsearch; more wait their turn in the api, and
+    // past SEARCH_MAX_QUEUED waiting one is refused with a 503 (http/search-slots.ts).
+    SEARCH_MAX_IN_FLIGHT: positiveInt.max(1000, 'must be at most 1000').default(8),
+    SEARCH_MAX_QUEUED: positiveInt.max(100000, 'must be at most 100000').default(1000),
     // Requests per API key per window.
     RATE_LIMIT_REQUESTS: positiveInt.default(6000),
     RATE_LIMIT_WINDOW_SECONDS: positiveInt.max(86400, 'must be at most 86400').default(60),
@@ -161,16 +176,26 @@ export interface Config {
   api: { host: string; port: number; bodyLimit: string; operatorKey?: string; trustProxy?: number | string };
   imports: { maxBytes: number; chunkRows: number; writers: number };
   outbox: { batchSize: number; pollIntervalMs: number };
-  indexer: { host: string; httpPort: number; consumerGroup: string; maxBatchBytes: number; maxBatchEvents: number; lingerMs: number; sessionTimeoutMs: number };
+  indexer: {
+    host: string;
+    httpPort: number;
+    consumerGroup: string;
+    maxBatchBytes: number;
+    maxBatchEvents: number;
+    lingerMs: number;
+    sessionTimeoutMs: number;
+    changeNoticeMs: number;
+  };
   consistency: { defaultWaitMs: number; maxWaitMs: number };
   snapshots: { ttlHours: number };
+  counts: { cacheEntries: number; cacheMaxAgeMs: number; changePollMs: number };
   limits: RequestLimits;
   shutdownTimeoutMs: number;
 }
 
 /** What a request may cost: search timeouts, per-key rate and search cost, failed authentications per IP. */
 export interface RequestLimits {
-  search: { timeoutMs: number; requestTimeoutMs: number };
+  search: { timeoutMs: number; requestTimeoutMs: number; maxInFlight: number; maxQueued: number };
   rate: { requests: number; windowSeconds: number };
   searchCost: { points: number; windowSeconds: number };
   authFailures: { attempts: number; windowSeconds: number };
@@ -242,11 +267,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBatchEvents: e.INDEXER_MAX_BATCH_EVENTS,
       lingerMs: e.INDEXER_LINGER_MS,
       sessionTimeoutMs: e.INDEXER_SESSION_TIMEOUT_MS,
+      changeNoticeMs: e.INDEXER_CHANGE_NOTICE_MS,
     },
     consistency: { defaultWaitMs: Math.min(e.CONSISTENCY_WAIT_MS, e.CONSISTENCY_MAX_WAIT_MS), maxWaitMs: e.CONSISTENCY_MAX_WAIT_MS },
     snapshots: { ttlHours: e.SNAPSHOT_TTL_HOURS },
+    counts: { cacheEntries: e.COUNT_CACHE_ENTRIES, cacheMaxAgeMs: e.COUNT_CACHE_MAX_AGE_MS, changePollMs: e.INDEX_CHANGE_POLL_MS },
     limits: {
-      search: { timeoutMs: e.SEARCH_TIMEOUT_MS, requestTimeoutMs: e.SEARCH_REQUEST_TIMEOUT_MS },
+      search: {
+        timeoutMs: e.SEARCH_TIMEOUT_MS,
+        requestTimeoutMs: e.SEARCH_REQUEST_TIMEOUT_MS,
+        maxInFlight: e.SEARCH_MAX_IN_FLIGHT,
+        maxQueued: e.SEARCH_MAX_QUEUED,
+      },
       rate: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
       searchCost: { points: e.SEARCH_COST_BUDGET, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
       authFailures: { attempts: e.AUTH_FAILURE_LIMIT, windowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS },

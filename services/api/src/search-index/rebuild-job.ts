@@ -6,6 +6,8 @@
 // reads and writes at the new index; after a grace period every other generation no alias uses
 // is deleted (a write still naming one fails, by require_alias, instead of recreating it).
 import {
+  announceSearchIndexChanges,
+  EVERY_WORKSPACE,
   contactDocument,
   ContactDocument,
   documentOperation,
@@ -93,6 +95,8 @@ export function createRebuildChunk(options: RebuildOptions) {
         ],
       });
       log.info({ target: state.target, previous }, 'search index swapped');
+      // Every workspace now reads another index: no count cached from the old one may be served.
+      await announceSearchIndexChanges(es, alias, client, [EVERY_WORKSPACE]);
       await saveJobState(client, job.id, { ...state, phase: 'retire', retireAfter: Date.now() + options.retireGraceMs });
       return { processed: 0, finished: false };
     }

@@ -17,6 +17,7 @@
 // one bulk write per page through the document writer (contact-document-writer.ts).
 import { isDeepStrictEqual } from 'node:util';
 import {
+  announceSearchIndexChanges,
   contactDocument,
   ContactDocument,
   documentOperation,
@@ -190,6 +191,8 @@ export function createReconcileChunk(options: { es: EsClient; alias: string }) {
       const { repaired, unrepaired } = await repairDrift(es, alias, repairs);
       report.repaired += repaired;
       report.unrepaired += unrepaired;
+      // Repaired documents change the workspace's counts: the api's cached ones are dropped (at this job's commit).
+      if (repaired > 0) await announceSearchIndexChanges(es, alias, client, [workspaceId]);
     }
     if (drifted || state.cursor.counts.postgres !== state.cursor.counts.elasticsearch) report.workspaces[workspaceId] = state.cursor.counts;
 
