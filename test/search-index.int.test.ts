@@ -7,6 +7,7 @@ import { encodeToken } from '../services/api/src/consistency/consistency-token';
 import { ApiHarness, startApiHarness, Workspace } from './support/api-harness';
 import { expectSearchIndexConverges, searchIndexDifferences } from './support/search-index-equality';
 import { eventually } from './support/test-environment';
+import { metricSample } from './support/metric-sample';
 
 let h: ApiHarness;
 let ws: Workspace;
@@ -225,34 +226,24 @@ test('counts: total, sendable by channel, statuses, tags and label keys, for thi
   expect(theirs.total).toBe(7);
 });
 
-/** The value of a sample with these labels (in any order), or undefined. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (match && match[1] === name && wanted.every((w) => match[2]!.split(',').includes(w))) return Number(match[3]);
-  }
-  return undefined;
-}
-
 test('both services serve Prometheus metrics', async () => {
   await newContacts(2, 'metered');
   const indexerMetrics = async () => (await fetch(`${h.indexer!.url}/metrics`)).text();
-  await eventually(indexerMetrics, (text) => (sample(text, 'segmenter_indexing_lag_seconds_count', {}) ?? 0) > 0);
+  await eventually(indexerMetrics, (text) => (metricSample(text, 'segmenter_indexing_lag_seconds_count', {}) ?? 0) > 0);
   const indexer = await indexerMetrics();
-  expect(sample(indexer, 'segmenter_indexer_events_total', { outcome: 'indexed' })).toBeGreaterThan(0);
-  expect(sample(indexer, 'segmenter_indexer_batch_events_count', {})).toBeGreaterThan(0);
-  expect(sample(indexer, 'segmenter_indexer_bulk_duration_seconds_count', {})).toBeGreaterThan(0);
-  expect(sample(indexer, 'segmenter_indexer_consumer_lag', { partition: '0' })).toBeGreaterThanOrEqual(0);
+  expect(metricSample(indexer, 'segmenter_indexer_events_total', { outcome: 'indexed' })).toBeGreaterThan(0);
+  expect(metricSample(indexer, 'segmenter_indexer_batch_events_count', {})).toBeGreaterThan(0);
+  expect(metricSample(indexer, 'segmenter_indexer_bulk_duration_seconds_count', {})).toBeGreaterThan(0);
+  expect(metricSample(indexer, 'segmenter_indexer_consumer_lag', { partition: '0' })).toBeGreaterThanOrEqual(0);
   expect(indexer).toMatch(/^# TYPE segmenter_indexer_dead_lettered_total counter$/m);
   expect(indexer).toMatch(/^# TYPE segmenter_indexing_lag_seconds histogram$/m);
   const api = await (await fetch(`${h.api.url}/metrics`)).text();
-  expect(sample(api, 'segmenter_outbox_backlog', {})).toBeGreaterThanOrEqual(0);
-  expect(sample(api, 'segmenter_outbox_published_total', {})).toBeGreaterThan(0);
-  expect(sample(api, 'segmenter_http_request_duration_seconds_count', { method: 'POST', route: '/v1/contacts/batch-upsert', status: '200' })).toBeGreaterThan(
-    0,
-  );
-  expect(sample(api, 'segmenter_consistency_wait_seconds_count', { outcome: 'consistent' })).toBeGreaterThan(0);
+  expect(metricSample(api, 'segmenter_outbox_backlog', {})).toBeGreaterThanOrEqual(0);
+  expect(metricSample(api, 'segmenter_outbox_published_total', {})).toBeGreaterThan(0);
+  expect(
+    metricSample(api, 'segmenter_http_request_duration_seconds_count', { method: 'POST', route: '/v1/contacts/batch-upsert', status: '200' }),
+  ).toBeGreaterThan(0);
+  expect(metricSample(api, 'segmenter_consistency_wait_seconds_count', { outcome: 'consistent' })).toBeGreaterThan(0);
 });
 
 test('a rebuild fills a new index from Postgres while writes continue, swaps the alias, and loses nothing', async () => {

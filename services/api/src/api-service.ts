@@ -20,7 +20,7 @@ import {
   warnIfMetricsOpen,
 } from '@segmenter/shared';
 import { AppServices, createApp } from './app';
-import { limitSearchTime } from './http/search-timeouts';
+import { limitSearchTime, searchSlotUse } from './http/search-timeouts';
 import { createContactsService } from './contacts/contacts-service';
 import { createDuplicatesService } from './duplicates/duplicates-service';
 import { createJobRunner, JobRunner } from './jobs/job-runner';
@@ -41,6 +41,9 @@ import { createSuppressionsService } from './suppressions/suppressions-service';
 import { createSnapshotChunk, SNAPSHOT_JOB } from './segments/audience-snapshots';
 import { createSegmentActionChunk, SEGMENT_ACTION_JOB } from './segments/segment-actions';
 import { createSegmentsService } from './segments/segments-service';
+import { createCountCache } from './segments/count-cache';
+import { createSegmentCounter } from './segments/segment-counts';
+import { createIndexChangeWatcher, IndexChangeWatcher } from './search-index/index-change-watcher';
 import { createSnapshotsService } from './segments/snapshots-service';
 import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { createConsistencyService } from './consistency/consistency-service';
@@ -58,6 +61,8 @@ export interface RunningApi {
   services: AppServices;
   jobs: JobRunner;
   housekeeping: ReturnType<typeof createHousekeeping>;
+  /** What the count cache knows of the index's changes (tests poll it instead of waiting for the timer). */
+  countChanges: IndexChangeWatcher;
   stopSteps: StopStep[];
   stop(): Promise<void>;
 }
@@ -92,7 +97,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   if (!index.mappingCurrent) log.error({ problem: index.problem }, 'the index refuses the current mapping: rebuild it (POST /v1/admin/search-index/rebuild)');
   const publisher = await createEventPublisher(kafkaSettings, log);
   const registry = createMetricsRegistry('api');
-  const metrics = createApiMetrics(registry, pool, log);
+  const metrics = createApiMetrics(registry, pool, log, () => searchSlotUse(es));
   const alias = config.elasticsearch.contactsAlias;
   const relay = createOutboxRelay({
     pool,
@@ -143,6 +148,19 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   // How far the index is behind Postgres per workspace: every answer served from it says so.
   // Scoped to the consumer group and topic that feed this api's index: another group's rows (a
   // replay, a renamed group) then never count, and a stopped indexer of this one always does.
+  // Counts served from memory while their workspace's documents are unchanged in the index: the
+  // watcher reads which workspaces changed (search_index_changes, written by the indexer after a
+  // refresh) every INDEX_CHANGE_POLL_MS.
+  const indexChanges = createIndexChangeWatcher({ pool, log: log.child({ component: 'index-changes' }), pollMs: config.counts.changePollMs });
+  await indexChanges.start();
+  const counter = createSegmentCounter({
+    es,
+    alias,
+    log,
+    cache: createCountCache({ maxEntries: config.counts.cacheEntries, maxAgeMs: config.counts.cacheMaxAgeMs }),
+    stateOf: indexChanges.stateOf,
+    onOutcome: (outcome, n) => metrics.countAnswers.inc({ outcome }, n),
+  });
   const freshness = createMirrorFreshness({ pool, indexer: { consumerGroup: config.indexer.consumerGroup, topic: config.kafka.topics.contactEvents } });
   const services: AppServices = {
     contacts: createContactsService({ pool }),
@@ -162,10 +180,10 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       partitions: config.imports.writers,
       nudgeJobs: () => jobs.nudge(),
     }),
-    segments: createSegmentsService({ search, log, jobs }),
+    segments: createSegmentsService({ search, counter, log, jobs }),
     snapshots: createSnapshotsService({ pool, ttlHours: config.snapshots.ttlHours }),
     counts: createCountsService({ search, freshness }),
-    analytics: createAnalyticsService({ search, freshness, log: log.child({ component: 'analytics' }) }),
+    analytics: createAnalyticsService({ search, freshness, counter, log: log.child({ component: 'analytics' }) }),
     consistency: createConsistencyService(search),
     exports: createExportsService({ pool, es, alias, log }),
   };
@@ -206,6 +224,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     { name: 'job-runner', stop: () => jobs.stop() },
     { name: 'housekeeping', stop: () => housekeeping.stop() },
     { name: 'outbox-relay', stop: () => relay.stop() },
+    { name: 'index-change-watcher', stop: () => indexChanges.stop() },
     { name: 'kafka-producer', stop: () => publisher.close() },
     { name: 'postgres', stop: () => pool.end() },
     { name: 'elasticsearch', stop: () => es.close() },
@@ -216,6 +235,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     services,
     jobs,
     housekeeping,
+    countChanges: indexChanges,
     stopSteps,
     stop: () => runStopSteps(stopSteps),
   };

@@ -12,7 +12,7 @@ import { chargeSearchCost } from '../http/rate-limits';
 import { queryCost, SEARCH_COST } from '../http/search-cost';
 import { completeOrThrow, searchTime, withinSearchTime } from '../http/search-timeouts';
 import { createResolutionContext } from '../segments/resolution-context';
-import { countSegments, refusedBySearchIndex } from '../segments/segment-counts';
+import { refusedBySearchIndex, SegmentCounter } from '../segments/segment-counts';
 import { treeOfQuery, treesOfQueries } from '../segments/segment-resolver';
 import { MAX_COUNTS_PER_REQUEST } from '../segments/segment-schemas';
 import { pageSegments, SegmentRow } from '../segments/segments-store';
@@ -25,6 +25,8 @@ export interface AnalyticsServiceDependencies {
   search: ConsistencyDependencies;
   /** How far the index is behind Postgres for a workspace (consistency/mirror-freshness.ts). */
   freshness: { of(workspaceId: string): Promise<MirrorFreshness> };
+  /** Counts of saved segments, cached per workspace index state (segments/segment-counts.ts). */
+  counter: SegmentCounter;
   log: Logger;
 }
 
@@ -87,11 +89,12 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
    * Reads the index once the token's writes are searchable (when one is given): the search's
    * result, how long it took, and the index's freshness read while it ran.
    */
-  async function readIndex<T>(workspaceId: string, query: ReadYourWrites, search: () => Promise<T>) {
+  /** `search` is told whether the caller waited for a write (then nothing cached may answer it). */
+  async function readIndex<T>(workspaceId: string, query: ReadYourWrites, search: (fresh: boolean) => Promise<T>) {
     const consistency = await ensureConsistent(deps.search, workspaceId, query);
     const started = performance.now();
     let tookMs = 0;
-    const searched = search().then((result) => {
+    const searched = search(consistency !== undefined).then((result) => {
       tookMs = Math.round(performance.now() - started);
       return result;
     });
@@ -121,7 +124,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
       ...(body.aggs ? { aggs: body.aggs } : {}),
     };
     const { result: response, served } = await readIndex(workspaceId, query, () =>
-      withinSearchTime(() => es.search(request, time.options), field).then(
+      withinSearchTime(es, () => es.search(request, time.options), field).then(
         (answer) => completeOrThrow(answer, field),
         (err) => refused(err, field),
       ),
@@ -281,7 +284,7 @@ export function createAnalyticsService(deps: AnalyticsServiceDependencies) {
         context,
         segments.map((s, i) => ({ query: { segmentId: s.id }, at: fieldOf(i) })),
       );
-      const { result, served } = await readIndex(workspaceId, query, () => countSegments(es, alias, workspaceId, trees, fieldOf, log));
+      const { result, served } = await readIndex(workspaceId, query, (fresh) => deps.counter.count(workspaceId, trees, fieldOf, { fresh }));
       const items = segments.map((s, i) => {
         const count = result[i]!;
         return 'status' in count ? { id: s.id, name: s.name, problem: count } : { id: s.id, name: s.name, ...count };

@@ -22,7 +22,7 @@ export async function notYetSearchable(es: EsClient, alias: string, workspaceId:
     const search = workspaceSearch(alias, workspaceId, [{ ids: { values: chunk.map((v) => v.contactId) } }], { documents: 'all' });
     // A timed-out (partial) answer only makes contacts look behind: the wait goes on, bounded.
     const time = searchTime(es);
-    const response = await withinSearchTime(() => es.search({ ...time.body, ...search, size: chunk.length, version: true, _source: false }, time.options));
+    const response = await withinSearchTime(es, () => es.search({ ...time.body, ...search, size: chunk.length, version: true, _source: false }, time.options));
     const seen = new Map(response.hits.hits.map((h) => [h._id!, h._version ?? 0]));
     behind.push(...chunk.filter((v) => (seen.get(v.contactId) ?? 0) < v.version));
   }

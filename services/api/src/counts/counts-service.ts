@@ -33,7 +33,7 @@ export function createCountsService(deps: CountsServiceDependencies) {
       const started = performance.now();
       let tookMs = 0;
       const time = searchTime(es);
-      const searched = withinSearchTime(() =>
+      const searched = withinSearchTime(es, () =>
         es
           .search(
             {

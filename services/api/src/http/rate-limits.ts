@@ -127,14 +127,14 @@ export async function admitApiKey(apiKeyId: string): Promise<void> {
 }
 
 /**
- * Charges a request's search cost (search-cost) to its key, before the search runs. A request that
- * alone costs more than the whole budget could never pass: a 400 naming `field`, not a 429.
- * Outside a request (jobs) or before authentication, nothing is charged.
+ * Refuses a request that alone costs more than the whole search budget (a 400 naming `field`): it
+ * could never pass. Checked on everything a request asks, before any of it is answered from a
+ * cache, so whether a request is too big never depends on what happened to be cached.
  */
-export async function chargeSearchCost(points: number, field: string): Promise<void> {
+export function checkSearchCost(points: number, field: string): void {
   const ctx = context.getStore();
   if (!ctx?.apiKeyId || points <= 0) return;
-  const { points: budget, windowSeconds } = ctx.limiters.limits.searchCost;
+  const { points: budget } = ctx.limiters.limits.searchCost;
   if (points > budget)
     throw new ValidationError([
       {
@@ -142,6 +142,18 @@ export async function chargeSearchCost(points: number, field: string): Promise<v
         rule: `costs ${points} search points; a request may cost at most ${budget} (fewer queries, or fewer CONTAINS, STARTS WITH and PREFIX conditions)`,
       },
     ]);
+}
+
+/**
+ * Charges a request's search cost (search-cost) to its key, before the search runs. A request that
+ * alone costs more than the whole budget could never pass: a 400 naming `field`, not a 429.
+ * Outside a request (jobs) or before authentication, nothing is charged.
+ */
+export async function chargeSearchCost(points: number, field: string): Promise<void> {
+  const ctx = context.getStore();
+  if (!ctx?.apiKeyId || points <= 0) return;
+  checkSearchCost(points, field);
+  const { points: budget, windowSeconds } = ctx.limiters.limits.searchCost;
   const rejected = await consume(ctx.limiters.searchCost, ctx.apiKeyId, points);
   if (rejected) {
     refuse(ctx, rejected, `This API key used its search budget (${budget} points per ${windowSeconds} s)`, {

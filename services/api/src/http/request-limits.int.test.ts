@@ -72,13 +72,16 @@ describe('with low limits', () => {
   test('search cost is charged per key: pattern conditions cost more, past the budget 429, a request above the whole budget 400', async () => {
     const ws = await h.createWorkspace();
     // 1 + 5 per CONTAINS: 6 points, twice in the budget of 14, not three times.
-    const query = { text: 'first_name CONTAINS an' };
-    const first = await h.request('POST', '/v1/segments/count', { key: ws.key, body: { queries: [query] } });
-    const second = await h.request('POST', '/v1/segments/count', { key: ws.key, body: { queries: [query] } });
-    const third = await h.request('POST', '/v1/segments/count', { key: ws.key, body: { queries: [query] } });
+    const count = (text: string, key = ws.key) => h.request('POST', '/v1/segments/count', { key, body: { queries: [{ text }] } });
+    const first = await count('first_name CONTAINS an');
+    const second = await count('first_name CONTAINS al');
+    const third = await count('first_name CONTAINS am');
     expect([first.status, second.status, third.status]).toEqual([200, 200, 429]);
     expect(third.headers.get('retry-after')).toMatch(/^[12]$/);
     expect(third.body.errors).toEqual([{ field: 'headers.x-api-key', rule: 'must spend at most 14 search points per 2 s (this request costs 6)' }]);
+    // A count the api answers from its cache costs Elasticsearch nothing, and the key no points.
+    expect((await count('first_name CONTAINS an')).status).toBe(200);
+    const query = { text: 'first_name CONTAINS an' };
 
     const other = await h.createWorkspace();
     const tooBig = await h.request('POST', '/v1/segments/count', { key: other.key, body: { queries: [query, query, query] } });
@@ -109,7 +112,7 @@ describe('with a search timeout too short to meet', () => {
       configure: (c) => ({
         ...c,
         elasticsearch: { ...c.elasticsearch, url: slowNode.url },
-        limits: { ...c.limits, search: { timeoutMs: 50, requestTimeoutMs: 100 } },
+        limits: { ...c.limits, search: { ...c.limits.search, timeoutMs: 50, requestTimeoutMs: 100 } },
       }),
     });
   });

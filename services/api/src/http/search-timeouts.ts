@@ -3,12 +3,17 @@
 // timed-out or partial answer is never reported as a number: it becomes a 503 (SearchTimeoutError).
 import type { EsClient } from '@segmenter/shared';
 import { AppError } from '../errors/app-error';
+import { createSearchSlots, SearchSlots } from './search-slots';
 
 export interface SearchTimeouts {
   /** Elasticsearch's own search timeout (the body's `timeout`). */
   timeoutMs: number;
   /** The client's: how long the api waits for the answer at all. */
   requestTimeoutMs: number;
+  /** Searches in flight at once through this client (search-slots.ts); unbounded when absent. */
+  maxInFlight?: number;
+  /** Searches waiting for a slot before one more is refused with a 503. */
+  maxQueued?: number;
 }
 
 /** The client's defaults (es-client: 30 s) for a client nobody configured (scripts, some tests). */
@@ -16,11 +21,19 @@ const DEFAULT_TIMEOUTS: SearchTimeouts = { timeoutMs: 30_000, requestTimeoutMs: 
 
 // Per client, not per module: several apps (tests) run side by side in one process, each with its own.
 const configured = new WeakMap<EsClient, SearchTimeouts>();
+const slotsOf = new WeakMap<EsClient, SearchSlots>();
 
-/** Sets the timeouts every search through `es` uses (api-service, from config). */
+/** Sets the timeouts (and the bound on searches in flight) every search through `es` uses (api-service, from config). */
 export function limitSearchTime(es: EsClient, timeouts: SearchTimeouts): EsClient {
   configured.set(es, timeouts);
+  if (timeouts.maxInFlight !== undefined) slotsOf.set(es, createSearchSlots(timeouts.maxInFlight, timeouts.maxQueued ?? 1000));
   return es;
+}
+
+/** The searches in flight and waiting through `es` (metrics); zeros for an unbounded client. */
+export function searchSlotUse(es: EsClient): { inFlight: number; queued: number } {
+  const slots = slotsOf.get(es);
+  return { inFlight: slots?.inFlight ?? 0, queued: slots?.queued ?? 0 };
 }
 
 /**
@@ -62,10 +75,11 @@ function isSearchTimeout(err: unknown): boolean {
   return (err as { name?: unknown } | null)?.name === 'TimeoutError';
 }
 
-/** Runs a search call, turning the client's timeout into SearchTimeoutError. */
-export async function withinSearchTime<T>(search: () => Promise<T>, field?: string): Promise<T> {
+/** Runs a search call through `es` in one of its slots, turning the client's timeout into SearchTimeoutError. */
+export async function withinSearchTime<T>(es: EsClient, search: () => Promise<T>, field?: string): Promise<T> {
+  const slots = slotsOf.get(es);
   try {
-    return await search();
+    return await (slots ? slots.run(search, field) : search());
   } catch (err) {
     if (isSearchTimeout(err)) throw new SearchTimeoutError(field);
     throw err;

@@ -6,8 +6,19 @@ import { Counter, Gauge, Histogram, Logger, Pool, Registry } from '@segmenter/sh
 
 export type ApiMetrics = ReturnType<typeof createApiMetrics>;
 
-export function createApiMetrics(registry: Registry, pool: Pool, log: Logger) {
+export function createApiMetrics(registry: Registry, pool: Pool, log: Logger, searchSlots?: () => { inFlight: number; queued: number }) {
   const registers = [registry];
+  new Gauge({
+    name: 'segmenter_search_slots',
+    help: 'Searches this api process has in flight at Elasticsearch, and waiting for a slot (SEARCH_MAX_IN_FLIGHT)',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const use = searchSlots?.() ?? { inFlight: 0, queued: 0 };
+      this.set({ state: 'in_flight' }, use.inFlight);
+      this.set({ state: 'queued' }, use.queued);
+    },
+  });
   const scrapeQuery = async (sql: string) => {
     try {
       return (await pool.query(sql)).rows[0];
@@ -49,6 +60,12 @@ export function createApiMetrics(registry: Registry, pool: Pool, log: Logger) {
       help: 'HTTP request latency by method, route pattern and status',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    countAnswers: new Counter({
+      name: 'segmenter_count_answers_total',
+      help: 'Segment counts by how they were answered: hit (the count cache), coalesced (joined an identical count in flight), miss (searched, then cached), uncached (searched; the cache was off or the index state unknown)',
+      labelNames: ['outcome'],
       registers,
     }),
     relayPublished: new Counter({ name: 'segmenter_outbox_published_total', help: 'Change events the relay published to Kafka', registers }),

@@ -102,10 +102,10 @@ export async function openMemberPages(es: EsClient, alias: string, request: Memb
   // Ids alone come from the sort values: no stored field is read (not even _id), which is most
   // of a page's cost in Elasticsearch when the hits are spread over the whole index.
   const idsOnly = request.source.every((field) => field === 'contact_id');
-  let pit = (await withinSearchTime(() => es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE }, time.options))).id;
+  let pit = (await withinSearchTime(es, () => es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE }, time.options))).id;
   let pending: Promise<estypes.SearchResponse<Record<string, unknown>>> | undefined;
   const requestPage = (searchAfter: estypes.SortResults | undefined) => {
-    const page = withinSearchTime(() =>
+    const page = withinSearchTime(es, () =>
       es.search<Record<string, unknown>>(
         {
           ...time.body,

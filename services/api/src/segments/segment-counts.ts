@@ -5,9 +5,10 @@ import { compileToElasticsearch, Condition, EsClient, estypes, Logger, workspace
 import { MemberField, memberJsonRow, sourceFieldsOf } from './member-fields';
 import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
 import { errorIdNote, newErrorId } from '../errors/internal-failure';
-import { chargeSearchCost } from '../http/rate-limits';
+import { chargeSearchCost, checkSearchCost } from '../http/rate-limits';
 import { countCost, queryCost } from '../http/search-cost';
 import { SearchTimeoutError, completeOrThrow, isPartial, searchTime, withinSearchTime } from '../http/search-timeouts';
+import type { CountCache } from './count-cache';
 
 export interface SegmentCount {
   total: number;
@@ -38,8 +39,8 @@ const PREVIEW_ROW: MemberField[] = (['id', 'email', 'phone', 'firstName', 'lastN
 const PREVIEW_FIELDS = sourceFieldsOf(PREVIEW_ROW);
 const NO_TAG_NAMES = new Map<string, string | null>();
 
-function countBody(es: EsClient, alias: string, workspaceId: string, tree: Condition, previewSize = 0) {
-  const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(tree)]);
+function countBody(es: EsClient, alias: string, workspaceId: string, tree: Condition, previewSize = 0, now = Date.now()) {
+  const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(tree, { now })]);
   return {
     header: { index: search.index, routing: search.routing },
     body: {
@@ -95,44 +96,128 @@ export function refusedBySearchIndex(field: string, item: { status?: number; err
 
 export const problemOf = (err: AppError): QueryProblem => ({ status: err.status, title: err.title, detail: err.message, errors: err.problems });
 
+/** How each count of a request was answered (metrics): from the cache, by joining an identical one in flight, or by Elasticsearch. */
+export type CountOutcome = 'hit' | 'coalesced' | 'miss' | 'uncached';
+
+export interface SegmentCounterOptions {
+  es: EsClient;
+  alias: string;
+  log: Logger;
+  /** Counts kept per workspace index state; absent, every count goes to Elasticsearch. */
+  cache?: CountCache<SegmentCount | QueryProblem>;
+  /** The workspaces' index states the cache is keyed by (undefined: unknown, nothing cached is served). */
+  stateOf?: (workspaceId: string) => string | undefined;
+  /** Told how each count was answered. */
+  onOutcome?: (outcome: CountOutcome, n: number) => void;
+}
+
+export interface CountOptions {
+  /**
+   * A fresh count: the caller waited for a write (a consistency token), so no cached count and no
+   * count already in flight may answer it (either may predate the write). Its own answer is cached.
+   */
+  fresh?: boolean;
+}
+
+export type SegmentCounter = ReturnType<typeof createSegmentCounter>;
+
 /**
- * Counts every tree in one _msearch; a query that failed before (an AppError in its place) or that
- * Elasticsearch refuses answers its problem in its place, and the others are counted regardless.
- * Elasticsearch's own words are never shown to the tenant (they name index internals): the query
- * answers ours with an error id, and the log holds the raw error under the same id.
- * A query that timed out answers 503 in its place (its total would be a partial one); the request's
- * search cost is charged to its key first (429 past the budget).
+ * Counts many trees of one workspace. Each is answered from the cache when the workspace's index
+ * state is unchanged since it was counted, or joins the identical count already on its way; the
+ * rest go to Elasticsearch in one _msearch. A query that failed before (an AppError in its place)
+ * or that Elasticsearch refuses answers its problem in its place, and the others are counted
+ * regardless; problems are never cached. Elasticsearch's own words are never shown to the tenant
+ * (they name index internals): the query answers ours with an error id, and the log holds the raw
+ * error under the same id. A query that timed out answers 503 in its place (its total would be a
+ * partial one). Only what goes to Elasticsearch is charged to the key's search cost (429 past the
+ * budget), before it is sent.
  */
-export async function countSegments(
-  es: EsClient,
-  alias: string,
-  workspaceId: string,
-  queries: readonly (Condition | AppError)[],
-  fieldOf: (index: number) => string,
-  log: Logger,
-): Promise<(SegmentCount | QueryProblem)[]> {
-  const runnable = queries.flatMap((q, i) => (q instanceof AppError ? [] : [{ i, tree: q }]));
-  await chargeSearchCost(countCost(runnable.map((r) => r.tree)), 'body.queries');
-  const searches = runnable.flatMap(({ tree }) => {
-    const { header, body } = countBody(es, alias, workspaceId, tree);
-    return [header, body];
-  });
-  const { responses } =
-    runnable.length > 0
-      ? await withinSearchTime(() => es.msearch({ searches, filter_path: COUNT_FILTER_PATH }, searchTime(es).options), 'body.queries')
-      : { responses: [] };
-  const results: (SegmentCount | QueryProblem)[] = queries.map((q) => (q instanceof AppError ? problemOf(q) : { total: 0, sendable: { email: 0, phone: 0 } }));
-  responses.forEach((r, n) => {
-    const { i } = runnable[n]!;
-    results[i] = 'error' in r ? problemOf(refusedBySearchIndex(fieldOf(i), r, log)) : isPartial(r) ? problemOf(new SearchTimeoutError(fieldOf(i))) : countOf(r);
-  });
-  return results;
+export function createSegmentCounter(options: SegmentCounterOptions) {
+  const { es, alias, log, cache } = options;
+  const outcome = (o: CountOutcome, n: number) => {
+    if (n > 0) options.onOutcome?.(o, n);
+  };
+
+  async function search(workspaceId: string, trees: { tree: Condition; body: ReturnType<typeof countBody> }[], fieldOf: (n: number) => string) {
+    await chargeSearchCost(countCost(trees.map((t) => t.tree)), 'body.queries');
+    const searches = trees.flatMap(({ body }) => [body.header, body.body]);
+    const { responses } = await withinSearchTime(es, () => es.msearch({ searches, filter_path: COUNT_FILTER_PATH }, searchTime(es).options), 'body.queries');
+    return responses.map((r, n): SegmentCount | QueryProblem =>
+      'error' in r ? problemOf(refusedBySearchIndex(fieldOf(n), r, log)) : isPartial(r) ? problemOf(new SearchTimeoutError(fieldOf(n))) : countOf(r),
+    );
+  }
+
+  return {
+    async count(
+      workspaceId: string,
+      queries: readonly (Condition | AppError)[],
+      fieldOf: (index: number) => string,
+      countOptions: CountOptions = {},
+    ): Promise<(SegmentCount | QueryProblem)[]> {
+      const results: (SegmentCount | QueryProblem | Promise<SegmentCount | QueryProblem>)[] = queries.map((q) =>
+        q instanceof AppError ? problemOf(q) : { total: 0, sendable: { email: 0, phone: 0 } },
+      );
+      // Too big is decided on the whole request; only what goes to Elasticsearch is charged (below).
+      checkSearchCost(countCost(queries.filter((q): q is Condition => !(q instanceof AppError))), 'body.queries');
+      // Read before anything is searched: a count is stored under the state it can at most be as new as.
+      const state = cache?.enabled ? options.stateOf?.(workspaceId) : undefined;
+      const toSearch: { i: number; tree: Condition; body: ReturnType<typeof countBody>; key: string }[] = [];
+      const twins: [number, number][] = [];
+      const now = Date.now();
+      queries.forEach((q, i) => {
+        if (q instanceof AppError) return;
+        const body = countBody(es, alias, workspaceId, q, 0, now);
+        const key = `${workspaceId}\u0000${JSON.stringify(body.body.query)}`;
+        if (state !== undefined && !countOptions.fresh) {
+          const cached = cache!.get(key, state);
+          if (cached) {
+            results[i] = cached;
+            outcome('hit', 1);
+            return;
+          }
+          const pending = cache!.pending(key, state);
+          if (pending) {
+            results[i] = pending;
+            outcome('coalesced', 1);
+            return;
+          }
+        }
+        // The same query twice in one request is searched once.
+        const twin = toSearch.find((t) => t.key === key);
+        if (twin) twins.push([i, twin.i]);
+        else toSearch.push({ i, tree: q, body, key });
+      });
+      outcome(state === undefined ? 'uncached' : 'miss', toSearch.length);
+      if (toSearch.length > 0) {
+        const answered = search(workspaceId, toSearch, (n) => fieldOf(toSearch[n]!.i));
+        toSearch.forEach((t, n) => {
+          const one = answered.then((all) => all[n]!);
+          // Waiters joined later hold their own handlers; this keeps a failure nobody joined from being unhandled.
+          one.catch(() => undefined);
+          results[t.i] = one;
+          if (state !== undefined) {
+            cache!.track(t.key, state, one);
+            void one.then(
+              (value) => {
+                if (!('status' in value)) cache!.set(t.key, state, value);
+              },
+              () => undefined,
+            );
+          }
+        });
+      }
+      for (const [i, twin] of twins) results[i] = results[twin]!;
+      return Promise.all(results);
+    },
+  };
 }
 
 export async function previewSegment(es: EsClient, alias: string, workspaceId: string, tree: Condition, limit: number) {
   await chargeSearchCost(queryCost(tree), 'body');
   const { header, body } = countBody(es, alias, workspaceId, tree, limit);
-  const response = completeOrThrow(await withinSearchTime(() => es.search({ index: header.index, routing: header.routing, ...body }, searchTime(es).options)));
+  const response = completeOrThrow(
+    await withinSearchTime(es, () => es.search({ index: header.index, routing: header.routing, ...body }, searchTime(es).options)),
+  );
   const contacts = response.hits.hits.map((h) => memberJsonRow(h._source as Record<string, unknown>, PREVIEW_ROW, NO_TAG_NAMES));
   return { ...countOf(response as unknown as estypes.MsearchMultiSearchItem), contacts };
 }

@@ -16,7 +16,7 @@ import { insertSnapshot, SNAPSHOT_JOB } from './audience-snapshots';
 import { streamMembers } from './member-stream';
 import { createResolutionContext, ResolutionContext } from './resolution-context';
 import { SEGMENT_ACTION_JOB, SegmentActionState } from './segment-actions';
-import { countSegments, previewSegment } from './segment-counts';
+import { previewSegment, SegmentCounter } from './segment-counts';
 import { tagIdsOf } from './segment-dependencies';
 import { checkSegmentsUsing, expandFrom, resolveCondition, segmentText, treeOfQuery, treesOfQueries } from './segment-resolver';
 import { CountRequest, CreateSegmentRequest, MembersQuery, PreviewRequest, SegmentAction, SegmentQuery, UpdateSegmentRequest } from './segment-schemas';
@@ -35,6 +35,8 @@ import {
 export interface SegmentsServiceDependencies {
   /** Postgres, the index, and how long reads may wait for read-your-writes. */
   search: ConsistencyDependencies;
+  /** Counts, cached per workspace index state (segment-counts.ts). */
+  counter: SegmentCounter;
   log: Logger;
   /** Nudged when a snapshot or an action is queued, so it starts without waiting for the next poll. */
   jobs?: Pick<JobRunner, 'nudge'>;
@@ -79,7 +81,8 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
       const resolved = await treesOfQueries(createResolutionContext(workspaceId, pool), queries);
       const consistency = await ensureConsistent(deps.search, workspaceId, body);
       const started = performance.now();
-      const results = await countSegments(es, alias, workspaceId, resolved, fieldOf, log);
+      // A caller that waited for a write gets a count made after it, never one cached or in flight before.
+      const results = await deps.counter.count(workspaceId, resolved, fieldOf, { fresh: consistency !== undefined });
       return { results, tookMs: Math.round(performance.now() - started), ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) };
     },
 
