@@ -42,6 +42,8 @@ export interface Operation {
   waitsForConsistency?: boolean;
   /** Searches the index while the request waits: 503 when the search times out (http/search-timeouts). */
   searchesInRequest?: boolean;
+  /** Answers from the api's count cache unless the request says `Cache-Control: no-cache`. */
+  countCache?: boolean;
   /** A raw text/csv request body (file uploads), described in words. */
   csvBody?: string;
 }

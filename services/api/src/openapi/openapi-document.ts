@@ -142,6 +142,18 @@ export function openApiDocument(serverUrl?: string) {
           },
         ]
       : [];
+    const cacheControlHeader = op.countCache
+      ? [
+          {
+            name: 'Cache-Control',
+            in: 'header',
+            required: false,
+            schema: { type: 'string', maxLength: 1000 },
+            description:
+              "`no-cache`: count in the search index now, never from the api's count cache (a cached count is served only while its workspace's documents are unchanged; docs/architecture.md)",
+          },
+        ]
+      : [];
     const responses: Record<string, unknown> = {};
     for (const [status, a] of Object.entries(op.responses)) {
       responses[status] = { ...responseObject(a), ...(answersConsistencyToken(op, a) ? { headers: CONSISTENCY_TOKEN_HEADER } : {}) };
@@ -153,7 +165,7 @@ export function openApiDocument(serverUrl?: string) {
       summary: op.summary,
       description: `Scope: ${op.scope}.`,
       security: op.scope === 'operator' ? [{ operatorKey: [] }] : [{ apiKey: [] }],
-      parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query'), ...idempotencyHeader],
+      parameters: [...parameters(op.params, 'path'), ...parameters(op.query, 'query'), ...idempotencyHeader, ...cacheControlHeader],
       ...requestBody(op),
       responses,
     };

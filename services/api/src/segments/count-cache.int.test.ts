@@ -138,3 +138,17 @@ test('the same query twice in one request is searched once', async () => {
   expect(res.body.results.map((r: { total: number }) => r.total)).toEqual([1, 1]);
   expect((await answers()).miss - before.miss).toBe(1);
 });
+
+test('Cache-Control: no-cache counts in the search index, never from the cache', async () => {
+  const text = 'label:tier = gold AND email CONTAINS "c3@"';
+  expect(await countOf(a, text)).toBe(1);
+  const before = await answers();
+  const res = await h.request('POST', '/v1/segments/count', { key: a.key, body: { queries: [{ text }] }, headers: { 'cache-control': 'no-cache' } });
+  expect(res.body.results[0].total).toBe(1);
+  const after = await answers();
+  expect(after.hit - before.hit).toBe(0);
+  expect(after.miss - before.miss).toBe(1);
+  // Any other directive leaves the cache in use.
+  await h.request('POST', '/v1/segments/count', { key: a.key, body: { queries: [{ text }] }, headers: { 'cache-control': 'max-age=0, no-cache-please' } });
+  expect((await answers()).hit - after.hit).toBe(1);
+});

@@ -116,6 +116,7 @@ export const SEGMENTS_OPERATIONS: Operation[] = [
     errors: [404, 409],
     waitsForConsistency: true,
     searchesInRequest: true,
+    countCache: true,
     responses: { 200: ok(CountAnswer) },
   },
   {

@@ -32,7 +32,9 @@ export function segmentsRoutes(segments: SegmentsService, pool: Pool, maxWaitMs:
 
   router.post('/count', read, async (req, res) => {
     const body = parseRequestPart(CountRequest, 'body', req.body);
-    res.json(await retryAfterIfNotYetConsistent(res, () => segments.count(workspaceOf(res), body)));
+    // `Cache-Control: no-cache` asks for counts made now, as HTTP means it: revalidated, not served from a cache.
+    const noCache = /(^|[\s,])no-cache($|[\s,;=])/i.test(req.get('cache-control') ?? '');
+    res.json(await retryAfterIfNotYetConsistent(res, () => segments.count(workspaceOf(res), body, { noCache })));
   });
 
   router.post('/preview', read, async (req, res) => {

@@ -72,7 +72,7 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
      * cannot be counted answers its own problem (status and errors) in its place, and the others
      * are still counted. NotYetConsistentError when the token's writes are not searchable within the wait.
      */
-    async count(workspaceId: string, body: CountRequest) {
+    async count(workspaceId: string, body: CountRequest, options: { noCache?: boolean } = {}) {
       const fieldOf = (i: number) => `body.queries.${i}`;
       const queries = body.queries.map((raw, i) => {
         const checked = checkRequestPart(SegmentQuery, fieldOf(i), raw);
@@ -81,8 +81,9 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
       const resolved = await treesOfQueries(createResolutionContext(workspaceId, pool), queries);
       const consistency = await ensureConsistent(deps.search, workspaceId, body);
       const started = performance.now();
-      // A caller that waited for a write gets a count made after it, never one cached or in flight before.
-      const results = await deps.counter.count(workspaceId, resolved, fieldOf, { fresh: consistency !== undefined });
+      // A caller that waited for a write gets a count made after it, never one cached or in flight
+      // before; so does one that asked for no cache.
+      const results = await deps.counter.count(workspaceId, resolved, fieldOf, { fresh: consistency !== undefined || options.noCache === true });
       return { results, tookMs: Math.round(performance.now() - started), ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) };
     },
 
