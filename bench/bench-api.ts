@@ -19,13 +19,20 @@ function headersFor(credentials: Credentials, json: boolean): Record<string, str
  * again (twice at most): a kept-alive socket the server closed at the moment the client reused it
  * resets the request, which a busy machine makes likely over a long run.
  */
-export async function request<T = any>(baseUrl: string, method: string, route: string, credentials: Credentials, body?: unknown): Promise<ApiAnswer<T>> {
+export async function request<T = any>(
+  baseUrl: string,
+  method: string,
+  route: string,
+  credentials: Credentials,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiAnswer<T>> {
   let res: Response;
   for (let attempt = 0; ; attempt++) {
     try {
       res = await fetch(`${baseUrl}${route}`, {
         method,
-        headers: headersFor(credentials, body !== undefined),
+        headers: { ...headersFor(credentials, body !== undefined), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       break;
@@ -44,8 +51,15 @@ export async function request<T = any>(baseUrl: string, method: string, route: s
 }
 
 /** Sends one request and answers its body; anything but a 2xx throws, with the answer in the message. */
-export async function call<T = any>(baseUrl: string, method: string, route: string, credentials: Credentials, body?: unknown): Promise<T> {
-  const answer = await request<T>(baseUrl, method, route, credentials, body);
+export async function call<T = any>(
+  baseUrl: string,
+  method: string,
+  route: string,
+  credentials: Credentials,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const answer = await request<T>(baseUrl, method, route, credentials, body, headers);
   if (answer.status < 200 || answer.status >= 300)
     throw new Error(`${method} ${route} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 1000)}`);
   return answer.body;

@@ -1,5 +1,7 @@
 // The segment suite, each segment counted two ways: through the API (POST /v1/segments/count, the
-// text compiled to an Elasticsearch query), and with the reference SQL compiler straight on
+// text compiled to an Elasticsearch query, with Cache-Control: no-cache so Elasticsearch answers
+// every one; then once more from the api's count cache, and Elasticsearch's own took with and
+// without its caches and the sendable aggregations), and with the reference SQL compiler straight on
 // Postgres after adding the indexes a Postgres engineer would add for the compiled SQL's access
 // paths. Both counts must be equal; the headline is Postgres's time over Elasticsearch's.
 import {
@@ -13,6 +15,7 @@ import {
   workspaceSearch,
 } from '@segmenter/shared';
 import { mapLeaves } from '../../services/api/src/segments/segment-dependencies';
+import { SENDABLE_AGGREGATIONS } from '../../services/api/src/segments/segment-counts';
 import type { BenchContext, BenchRow, SectionResult, SuiteSegment } from '../bench-context';
 import { call } from '../bench-api';
 import { CUSTOM_FIELDS } from '../bench-data';
@@ -99,9 +102,9 @@ export async function resolveSuite(ctx: BenchContext): Promise<ResolvedSegment[]
   });
 }
 
-/** One count through the API; its total. */
-export async function apiCount(ctx: BenchContext, text: string): Promise<number> {
-  const answer = await call(ctx.apiUrl, 'POST', '/v1/segments/count', ctx.workspace, { queries: [{ text }] });
+/** One count through the API; its total. `cached`: the api may answer from its count cache (otherwise `Cache-Control: no-cache`). */
+export async function apiCount(ctx: BenchContext, text: string, cached = false): Promise<number> {
+  const answer = await call(ctx.apiUrl, 'POST', '/v1/segments/count', ctx.workspace, { queries: [{ text }] }, cached ? {} : { 'cache-control': 'no-cache' });
   const result = answer.results[0];
   if (typeof result.total !== 'number') throw new Error(`count of ${text}: ${JSON.stringify(result)}`);
   return result.total;
@@ -129,13 +132,45 @@ export async function suiteSection(ctx: BenchContext): Promise<SectionResult> {
       if (r >= warmup) apiMs[i]!.push(ms);
     }
   }
-  // The compiled query on its own (Elasticsearch's _count, no API): how much of the API's time is the search.
+  // The same counts answered by the api's count cache (nothing written meanwhile: every one a hit after the first).
+  const cachedMs = segments.map(() => [] as number[]);
+  const cachedRounds = Math.ceil(rounds / 4);
+  for (let r = 0; r < cachedRounds + 1; r++) {
+    for (const [i, segment] of segments.entries()) {
+      const { ms } = await timed(() => apiCount(ctx, segment.text, true));
+      if (r >= 1) cachedMs[i]!.push(ms);
+    }
+  }
+  // Where a count's time goes: the compiled query on its own (Elasticsearch's _count, no API), and
+  // the api's exact search with Elasticsearch's own `took`, computed (request_cache off) with and
+  // without the sendable aggregations, and from its shard request cache.
   const esMs = segments.map(() => [] as number[]);
+  const tookMs = segments.map(() => ({ computed: [] as number[], withoutSendable: [] as number[], requestCache: [] as number[] }));
   for (let r = 0; r < Math.ceil(rounds / 4) + warmup; r++) {
     for (const [i, segment] of segments.entries()) {
       const search = workspaceSearch(ctx.alias, ctx.workspace.id, [compileToElasticsearch(segment.tree)]);
       const { ms } = await timed(() => ctx.es.count({ index: search.index, routing: search.routing, query: search.query }));
-      if (r >= warmup) esMs[i]!.push(ms);
+      const took = async (aggs: boolean, requestCache: boolean) =>
+        (
+          await ctx.es.search({
+            index: search.index,
+            routing: search.routing,
+            size: 0,
+            track_total_hits: true,
+            query: search.query,
+            request_cache: requestCache,
+            ...(aggs ? { aggs: SENDABLE_AGGREGATIONS } : {}),
+          })
+        ).took;
+      const computed = await took(true, false);
+      const withoutSendable = await took(false, false);
+      const requestCache = await took(true, true);
+      if (r >= warmup) {
+        esMs[i]!.push(ms);
+        tookMs[i]!.computed.push(computed);
+        tookMs[i]!.withoutSendable.push(withoutSendable);
+        tookMs[i]!.requestCache.push(requestCache);
+      }
     }
   }
 
@@ -211,7 +246,14 @@ export async function suiteSection(ctx: BenchContext): Promise<SectionResult> {
         equal,
         sharePercent: round(share * 100, 2),
         api,
+        apiCached: summarize(cachedMs[i]!),
         esCountAlone: summarize(esMs[i]!),
+        esTook: {
+          computedP50Ms: summarize(tookMs[i]!.computed).p50Ms,
+          computedP99Ms: summarize(tookMs[i]!.computed).p99Ms,
+          withoutSendableP50Ms: summarize(tookMs[i]!.withoutSendable).p50Ms,
+          requestCacheP50Ms: summarize(tookMs[i]!.requestCache).p50Ms,
+        },
         postgres: sql,
         postgresJit: jit,
         postgresOtherJitP50Ms: byJit[jit === 'on' ? 'off' : 'on'].p50Ms,
@@ -258,6 +300,8 @@ function segmentRows(s: {
   equal: boolean;
   api: LatencySummary;
   esCountAlone: LatencySummary;
+  apiCached: LatencySummary;
+  esTook: { computedP50Ms: number; computedP99Ms: number; withoutSendableP50Ms: number; requestCacheP50Ms: number };
   postgres: LatencySummary;
   postgresJit: JitMode;
   postgresOtherJitP50Ms: number;
@@ -275,6 +319,20 @@ function segmentRows(s: {
       unit: 'ms',
       target: { op: '<=', value: COUNT_TARGET.p99Ms },
       note: `ES _count alone p50 ${s.esCountAlone.p50Ms} ms`,
+    },
+    {
+      section,
+      measure: `${s.name}: count p50 (API, count cache)`,
+      value: s.apiCached.p50Ms,
+      unit: 'ms',
+      note: `p99 ${s.apiCached.p99Ms} ms`,
+    },
+    {
+      section,
+      measure: `${s.name}: Elasticsearch took p50, computed`,
+      value: s.esTook.computedP50Ms,
+      unit: 'ms',
+      note: `p99 ${s.esTook.computedP99Ms}; ${s.esTook.withoutSendableP50Ms} ms without the sendable aggregations; ${s.esTook.requestCacheP50Ms} ms from the shard request cache`,
     },
     {
       section,
