@@ -136,13 +136,18 @@ function resetBeforeAnswer(err: unknown): boolean {
   return err instanceof TypeError && ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'].includes(cause?.code ?? '');
 }
 
-/** The pool may hold several sockets the api closed meanwhile (setup sends requests side by side): each is met at most once. */
+/**
+ * The pool may hold several sockets the api closed meanwhile (setup sends requests side by side).
+ * Each retry first lets the event loop run its I/O: the client drops a socket only once it has
+ * processed that socket's close, and a busy loop that retries at once meets the next stale one.
+ */
 async function fetchPastStaleSockets(url: string, init: RequestInit, attempts = 6): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fetch(url, init);
     } catch (err) {
       if (attempt >= attempts || !resetBeforeAnswer(err)) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }
 }
