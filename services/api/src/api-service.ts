@@ -42,7 +42,7 @@ import { createSnapshotChunk, SNAPSHOT_JOB } from './segments/audience-snapshots
 import { createSegmentActionChunk, SEGMENT_ACTION_JOB } from './segments/segment-actions';
 import { createSegmentsService } from './segments/segments-service';
 import { createCountCache } from './segments/count-cache';
-import { createSegmentCounter } from './segments/segment-counts';
+import { createSegmentCounter, SegmentCount } from './segments/segment-counts';
 import { createIndexChangeWatcher, IndexChangeWatcher } from './search-index/index-change-watcher';
 import { createSnapshotsService } from './segments/snapshots-service';
 import type { ConsistencyDependencies } from './consistency/consistency-check';
@@ -121,8 +121,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [CUSTOM_FIELD_DELETE_JOB]: (client, job) => services.customFields.deleteChunk(client, job),
       [CUSTOM_FIELD_RENAME_JOB]: (client, job) => services.customFields.renameChunk(client, job),
       [SUPPRESSION_BACKFILL_JOB]: backfillSuppressionsChunk,
-      [REBUILD_JOB]: createRebuildChunk({ es, alias, log: log.child({ component: 'search-index' }), retireGraceMs: options.retireGraceMs ?? 15_000 }),
-      [RECONCILE_JOB]: createReconcileChunk({ es, alias }),
+      [REBUILD_JOB]: createRebuildChunk({ es, alias, pool, log: log.child({ component: 'search-index' }), retireGraceMs: options.retireGraceMs ?? 15_000 }),
+      [RECONCILE_JOB]: createReconcileChunk({ es, alias, pool }),
       [SNAPSHOT_JOB]: createSnapshotChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
       [SEGMENT_ACTION_JOB]: createSegmentActionChunk({ es, alias, chunkSize: options.snapshotChunkSize }),
       [IMPORT_JOB]: createImportChunk({
@@ -145,22 +145,23 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     maxWaitMs: config.consistency.maxWaitMs,
     observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
   };
-  // How far the index is behind Postgres per workspace: every answer served from it says so.
-  // Scoped to the consumer group and topic that feed this api's index: another group's rows (a
-  // replay, a renamed group) then never count, and a stopped indexer of this one always does.
   // Counts served from memory while their workspace's documents are unchanged in the index: the
   // watcher reads which workspaces changed (search_index_changes, written by the indexer after a
   // refresh) every INDEX_CHANGE_POLL_MS.
   const indexChanges = createIndexChangeWatcher({ pool, log: log.child({ component: 'index-changes' }), pollMs: config.counts.changePollMs });
-  await indexChanges.start();
+  // With the cache off (COUNT_CACHE_ENTRIES=0) nothing reads the states: no polling.
+  if (config.counts.cacheEntries > 0) await indexChanges.start();
   const counter = createSegmentCounter({
     es,
     alias,
     log,
-    cache: createCountCache({ maxEntries: config.counts.cacheEntries, maxAgeMs: config.counts.cacheMaxAgeMs }),
+    cache: createCountCache<SegmentCount>({ maxEntries: config.counts.cacheEntries, maxAgeMs: config.counts.cacheMaxAgeMs }),
     stateOf: indexChanges.stateOf,
     onOutcome: (outcome, n) => metrics.countAnswers.inc({ outcome }, n),
   });
+  // How far the index is behind Postgres per workspace: every answer served from it says so.
+  // Scoped to the consumer group and topic that feed this api's index: another group's rows (a
+  // replay, a renamed group) then never count, and a stopped indexer of this one always does.
   const freshness = createMirrorFreshness({ pool, indexer: { consumerGroup: config.indexer.consumerGroup, topic: config.kafka.topics.contactEvents } });
   const services: AppServices = {
     contacts: createContactsService({ pool }),

@@ -66,6 +66,9 @@ export function createChangeNotices(options: ChangeNoticeOptions) {
       timer = undefined;
       await running;
       await announce();
+      // Nothing retries after a stop: the api serves these workspaces' cached counts until the next
+      // indexer joins the group (every workspace is announced then) or COUNT_CACHE_MAX_AGE_MS.
+      if (pending.size > 0) log.error({ workspaces: pending.size }, 'stopped with search index changes unannounced');
     },
   };
 }

@@ -150,6 +150,9 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
         // and we keep retrying until it heals or we stop. Heartbeats keep our partitions; when
         // this one throws (a rebalance), the error ends the batch so the group can move on.
         metrics.bulkFailures.inc();
+        // Part of the bulk may have been written (and be searchable after the next refresh) before
+        // it failed: noted now, so the api's cached counts for these workspaces are dropped then.
+        options.onWorkspacesWritten?.(new Set(events.map((e) => e.workspaceId)));
         const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 10));
         log.warn({ err, attempt, backoffMs: backoff }, 'bulk write failed; retrying batch');
         await sleep(backoff);

@@ -14,6 +14,7 @@ import {
   elasticsearchReachable,
   ensureContactsIndex,
   ensureTopics,
+  EVERY_WORKSPACE,
   healthzHandler,
   listenHttp,
   listenMetricsPort,
@@ -26,6 +27,7 @@ import {
   warnIfMetricsOpen,
 } from '@segmenter/shared';
 import { createChangeNotices } from './change-notices';
+import { createChangeNoticeHistogram } from './indexer-metrics';
 import { createEventBatchHandler } from './event-batch-handler';
 import { createIndexerMetrics } from './indexer-metrics';
 import { createIndexerProgress } from './indexer-progress';
@@ -55,6 +57,19 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
     { topic: config.kafka.topics.deadLetter, partitions: 1 },
   ]);
   const deadLetters = await createEventPublisher(kafkaSettings, log);
+  const registry = createMetricsRegistry('indexer');
+  const changeNoticeSeconds = createChangeNoticeHistogram(registry);
+  // Which workspaces changed, for the api's count cache (change-notices.ts). After every join of
+  // the group (a start, or a rebalance because a member left or died) every workspace is announced:
+  // a member that died between writing a batch and announcing it took its notes with it.
+  const changeNotices = createChangeNotices({
+    es,
+    alias,
+    pool,
+    log: log.child({ component: 'change-notices' }),
+    intervalMs: config.indexer.changeNoticeMs,
+    observe: (seconds) => changeNoticeSeconds.observe(seconds),
+  });
   const consumer = await createEventConsumer(
     {
       ...kafkaSettings,
@@ -63,6 +78,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
       maxBytes: config.indexer.maxBatchBytes,
       maxWaitMs: config.indexer.lingerMs,
       sessionTimeoutMs: config.indexer.sessionTimeoutMs,
+      onGroupJoin: () => changeNotices.noteWritten([EVERY_WORKSPACE]),
     },
     log,
     (err) => {
@@ -72,18 +88,9 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
       process.exit(1);
     },
   );
-  const registry = createMetricsRegistry('indexer');
   const lagProbe = createConsumerLagProbe(kafkaSettings, log, config.indexer.consumerGroup, config.kafka.topics.contactEvents);
   const metrics = createIndexerMetrics(registry, lagProbe, log);
   const searchable = createSearchableTracker({ es, alias, histogram: metrics.indexingLag, log });
-  const changeNotices = createChangeNotices({
-    es,
-    alias,
-    pool,
-    log: log.child({ component: 'change-notices' }),
-    intervalMs: config.indexer.changeNoticeMs,
-    observe: (seconds) => metrics.changeNoticeSeconds.observe(seconds),
-  });
   const handler = createEventBatchHandler({
     es,
     alias,

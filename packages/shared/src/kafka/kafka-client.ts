@@ -223,7 +223,16 @@ export interface EventConsumer {
 }
 
 export async function createEventConsumer(
-  settings: KafkaSettings & { groupId: string; topic: string; fromBeginning?: boolean; maxBytes: number; maxWaitMs: number; sessionTimeoutMs?: number },
+  settings: KafkaSettings & {
+    groupId: string;
+    topic: string;
+    fromBeginning?: boolean;
+    maxBytes: number;
+    maxWaitMs: number;
+    sessionTimeoutMs?: number;
+    /** Told after every join of the group (a start, or a rebalance: a member joined, left or died). */
+    onGroupJoin?: (assignment: ConsumerAssignment) => void;
+  },
   log: Logger,
   /** Called when the consumer crashed and kafkajs will not restart it: the process must not live on as a zombie. */
   onFatal: (err: unknown) => void,
@@ -249,6 +258,7 @@ export async function createEventConsumer(
   // (a rebalance) the previous assignment still shows, which is as long as the rebalance lasts.
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     assignment = { memberId: event.payload.memberId, partitions: [...(event.payload.memberAssignment[settings.topic] ?? [])] };
+    settings.onGroupJoin?.(assignment);
   });
   consumer.on(consumer.events.CRASH, (event) => {
     isConnected = false;

@@ -5,7 +5,7 @@
 // after the refresh is what makes the rule safe: a count computed before the refresh was computed
 // under the old seq, so it stops being served as soon as the new seq is read.
 import type { EsClient } from '../elasticsearch/es-client';
-import type { Queryable } from '../db/pg-pool';
+import { inTransaction, type Pool, type Queryable } from '../db/pg-pool';
 
 /** The row that stands for every workspace: an index swapped under the alias changes them all. */
 export const EVERY_WORKSPACE = '00000000-0000-0000-0000-000000000000';
@@ -15,28 +15,42 @@ export interface SearchIndexChange {
   seq: number;
 }
 
+/** Held while a seq is taken and committed: a lock id of this table's own. */
+const RECORD_LOCK = 0x5e9c_4a11;
+
 /**
- * Records that `workspaceIds` changed (each gets a new seq). Call it only after the change is
- * searchable (announceSearchIndexChanges refreshes first). Sorted, so two writers recording
- * overlapping sets lock the rows in one order.
+ * Records that `workspaceIds` changed (each gets a new seq), in a transaction of its own. Call it
+ * only after the change is searchable (announceSearchIndexChanges refreshes first).
+ * Readers ask for seq > the last one they saw, so seqs must become visible in the order they are
+ * taken: with two writers (several indexers, a job) a seq taken first could otherwise commit
+ * after a higher one a reader has already passed, and be skipped for good. One advisory lock held
+ * from the nextval to the commit serialises the few writers (about one record a second each).
  */
-export async function recordSearchIndexChanges(db: Queryable, workspaceIds: Iterable<string>): Promise<void> {
+export async function recordSearchIndexChanges(pool: Pool, workspaceIds: Iterable<string>): Promise<void> {
   const ids = [...new Set(workspaceIds)].sort();
   if (ids.length === 0) return;
-  await db.query(
-    `insert into search_index_changes (workspace_id, seq)
-     select w, nextval('search_index_change_seq') from unnest($1::uuid[]) as w order by w
-     on conflict (workspace_id) do update set seq = excluded.seq, changed_at = now()`,
-    [ids],
-  );
+  await inTransaction(pool, async (client) => {
+    await client.query('select pg_advisory_xact_lock($1)', [RECORD_LOCK]);
+    await client.query(
+      `insert into search_index_changes (workspace_id, seq)
+       select w, nextval('search_index_change_seq') from unnest($1::uuid[]) as w order by w
+       on conflict (workspace_id) do update set seq = excluded.seq, changed_at = now()`,
+      [ids],
+    );
+  });
 }
 
-/** Makes the index's acknowledged writes searchable (a refresh of what `alias` reads), then records `workspaceIds` as changed. */
-export async function announceSearchIndexChanges(es: EsClient, alias: string, db: Queryable, workspaceIds: Iterable<string>): Promise<void> {
+/**
+ * Makes the index's acknowledged writes searchable (a refresh of what `alias` reads), then records
+ * `workspaceIds` as changed. It takes the pool, never a caller's transaction: a record must commit
+ * at once and on its own (inside a job's chunk it would commit late, or be rolled back while the
+ * documents it announces stay written).
+ */
+export async function announceSearchIndexChanges(es: EsClient, alias: string, pool: Pool, workspaceIds: Iterable<string>): Promise<void> {
   const ids = [...new Set(workspaceIds)];
   if (ids.length === 0) return;
   await es.indices.refresh({ index: alias, ignore_unavailable: true });
-  await recordSearchIndexChanges(db, ids);
+  await recordSearchIndexChanges(pool, ids);
 }
 
 /** The changes recorded after `afterSeq`, oldest first, at most `limit`. */

@@ -14,6 +14,7 @@ import {
   EsClient,
   indicesOf,
   Logger,
+  Pool,
   PoolClient,
   strayGenerations,
   targetAliasOf,
@@ -38,6 +39,8 @@ export interface RebuildState {
 export interface RebuildOptions {
   es: EsClient;
   alias: string;
+  /** Where the swap is announced (search_index_changes), outside the chunk's transaction. */
+  pool: Pool;
   log: Logger;
   /** How long the old index outlives the swap, so reads in flight on it finish. */
   retireGraceMs: number;
@@ -54,7 +57,7 @@ export async function copyDocuments(es: EsClient, index: string, documents: Cont
 }
 
 export function createRebuildChunk(options: RebuildOptions) {
-  const { es, alias, log } = options;
+  const { es, alias, log, pool } = options;
   const writeAlias = writeAliasOf(alias);
 
   async function copyPage(client: PoolClient, job: Job, state: RebuildState): Promise<ChunkResult | undefined> {
@@ -96,7 +99,7 @@ export function createRebuildChunk(options: RebuildOptions) {
       });
       log.info({ target: state.target, previous }, 'search index swapped');
       // Every workspace now reads another index: no count cached from the old one may be served.
-      await announceSearchIndexChanges(es, alias, client, [EVERY_WORKSPACE]);
+      await announceSearchIndexChanges(es, alias, pool, [EVERY_WORKSPACE]);
       await saveJobState(client, job.id, { ...state, phase: 'retire', retireAfter: Date.now() + options.retireGraceMs });
       return { processed: 0, finished: false };
     }

@@ -24,6 +24,7 @@ import {
   DocumentWrite,
   EsClient,
   estypes,
+  Pool,
   PoolClient,
   tombstoneDocument,
   workspaceSearch,
@@ -145,8 +146,9 @@ async function workspaceCounts(client: PoolClient, es: EsClient, alias: string, 
   return { postgres: rows[0].n as number, elasticsearch: count };
 }
 
-export function createReconcileChunk(options: { es: EsClient; alias: string }) {
-  const { es, alias } = options;
+/** `pool`: where repairs are announced (search_index_changes), outside the chunk's transaction. */
+export function createReconcileChunk(options: { es: EsClient; alias: string; pool: Pool }) {
+  const { es, alias, pool } = options;
   return async function reconcileChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
     const state = job.params as unknown as ReconcileState;
     const report = (job.result as ReconcileReport | null) ?? emptyReport();
@@ -191,8 +193,8 @@ export function createReconcileChunk(options: { es: EsClient; alias: string }) {
       const { repaired, unrepaired } = await repairDrift(es, alias, repairs);
       report.repaired += repaired;
       report.unrepaired += unrepaired;
-      // Repaired documents change the workspace's counts: the api's cached ones are dropped (at this job's commit).
-      if (repaired > 0) await announceSearchIndexChanges(es, alias, client, [workspaceId]);
+      // Repaired documents change the workspace's counts: the api's cached ones are dropped.
+      if (repaired > 0) await announceSearchIndexChanges(es, alias, pool, [workspaceId]);
     }
     if (drifted || state.cursor.counts.postgres !== state.cursor.counts.elasticsearch) report.workspaces[workspaceId] = state.cursor.counts;
 

@@ -4,6 +4,7 @@
 // once searchable, a consistency token always gets a count made after its write, and identical
 // counts asked at once go to Elasticsearch once. How each count was answered is read from the
 // api's own metric (segmenter_count_answers_total).
+import { EVERY_WORKSPACE } from '@segmenter/shared';
 import { ApiHarness, startApiHarness, Workspace } from '../../../../test/support/api-harness';
 import { metricSample } from '../../../../test/support/metric-sample';
 import { eventually } from '../../../../test/support/test-environment';
@@ -151,4 +152,10 @@ test('Cache-Control: no-cache counts in the search index, never from the cache',
   // Any other directive leaves the cache in use.
   await h.request('POST', '/v1/segments/count', { key: a.key, body: { queries: [{ text }] }, headers: { 'cache-control': 'max-age=0, no-cache-please' } });
   expect((await answers()).hit - after.hit).toBe(1);
+});
+
+test('an indexer joining its group announces every workspace (a member that died took its unannounced changes with it)', async () => {
+  const { rows } = await h.env.pool.query('select seq from search_index_changes where workspace_id = $1', [EVERY_WORKSPACE]);
+  expect(rows).toHaveLength(1);
+  expect(Number(rows[0].seq)).toBeGreaterThan(0);
 });
