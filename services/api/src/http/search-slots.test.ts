@@ -70,4 +70,17 @@ describe('search slots', () => {
     waiting.finish();
     await Promise.all([first, second]);
   });
+
+  test('a search that waited maxWaitMs for a slot is refused with a 503, and leaves the queue', async () => {
+    const slots = createSearchSlots(1, 10, 30);
+    const running = controlled();
+    const first = slots.run(running.search);
+    const late = slots.run(() => Promise.resolve('never'), 'body');
+    expect(slots.queued).toBe(1);
+    await expect(late).rejects.toBeInstanceOf(SearchBusyError);
+    expect(slots.queued).toBe(0);
+    running.finish();
+    await first;
+    expect(slots.inFlight).toBe(0);
+  });
 });

@@ -1,7 +1,8 @@
 // A bound on the searches one api process has in flight at Elasticsearch. Past it, searches wait
 // their turn here instead of piling onto the cluster's search queue, where every one of them would
 // slow the others down (at concurrency 32 a 2-core node spent its time switching between them).
-// Past maxQueued waiting, a search is refused at once with a 503 the client may retry.
+// Past maxQueued waiting, a search is refused at once with a 503 the client may retry, and one that
+// waited maxWaitMs for a slot is refused then.
 import { AppError } from '../errors/app-error';
 
 export class SearchBusyError extends AppError {
@@ -18,7 +19,8 @@ export interface SearchSlots {
   readonly queued: number;
 }
 
-export function createSearchSlots(maxInFlight: number, maxQueued: number): SearchSlots {
+/** `maxWaitMs`: how long a search may wait for a slot before it is refused (the client's request timeout: it would give up by then). */
+export function createSearchSlots(maxInFlight: number, maxQueued: number, maxWaitMs = 30_000): SearchSlots {
   let inFlight = 0;
   const waiting: (() => void)[] = [];
   const release = () => {
@@ -32,7 +34,18 @@ export function createSearchSlots(maxInFlight: number, maxQueued: number): Searc
       else {
         if (waiting.length >= maxQueued) throw new SearchBusyError(field);
         // The slot is handed over by release(): inFlight stays as it is.
-        await new Promise<void>((resolve) => waiting.push(resolve));
+        await new Promise<void>((resolve, reject) => {
+          const take = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(() => {
+            const at = waiting.indexOf(take);
+            if (at >= 0) waiting.splice(at, 1);
+            reject(new SearchBusyError(field));
+          }, maxWaitMs);
+          waiting.push(take);
+        });
       }
       try {
         return await search();

@@ -26,7 +26,7 @@ const slotsOf = new WeakMap<EsClient, SearchSlots>();
 /** Sets the timeouts (and the bound on searches in flight) every search through `es` uses (api-service, from config). */
 export function limitSearchTime(es: EsClient, timeouts: SearchTimeouts): EsClient {
   configured.set(es, timeouts);
-  if (timeouts.maxInFlight !== undefined) slotsOf.set(es, createSearchSlots(timeouts.maxInFlight, timeouts.maxQueued ?? 1000));
+  if (timeouts.maxInFlight !== undefined) slotsOf.set(es, createSearchSlots(timeouts.maxInFlight, timeouts.maxQueued ?? 1000, timeouts.requestTimeoutMs));
   return es;
 }
 

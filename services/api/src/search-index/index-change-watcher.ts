@@ -35,6 +35,8 @@ export function createIndexChangeWatcher(options: IndexChangeWatcherOptions): In
   let failing = false;
 
   async function readChanges(): Promise<void> {
+    // What a poll read was committed by the time it began: that, not its end, is how fresh it is.
+    const began = Date.now();
     if (lastSeq === undefined) {
       lastSeq = await latestChangeSeq(pool);
     } else {
@@ -46,7 +48,7 @@ export function createIndexChangeWatcher(options: IndexChangeWatcherOptions): In
         if (changes.length < 10_000) break;
       }
     }
-    lastPolledAt = Date.now();
+    lastPolledAt = began;
     if (failing) log.info('search index changes readable again');
     failing = false;
   }
@@ -69,6 +71,8 @@ export function createIndexChangeWatcher(options: IndexChangeWatcherOptions): In
         if (timer) tick();
       });
     }, pollMs);
+    // Never what keeps a process alive (a failed start leaves no timer running).
+    timer.unref();
   };
 
   return {

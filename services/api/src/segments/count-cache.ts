@@ -25,17 +25,17 @@ export interface CountCache<V> {
   /** The value computed under `state`, if still fresh; a hit counts as recent use. */
   get(key: string, state: string): V | undefined;
   set(key: string, state: string, value: V): void;
-  /** The computation of `key` under `state` already on its way, if any. */
-  pending(key: string, state: string): Promise<V> | undefined;
+  /** The computation of `key` under `state` already on its way, if any (it settles to undefined when it failed). */
+  pending(key: string, state: string): Promise<V | undefined> | undefined;
   /** Registers `value` as the computation of `key` under `state` until it settles. */
-  track(key: string, state: string, value: Promise<V>): void;
+  track(key: string, state: string, value: Promise<V | undefined>): void;
   readonly size: number;
 }
 
 export function createCountCache<V>(options: CountCacheOptions): CountCache<V> {
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry<V>>();
-  const inFlight = new Map<string, Promise<V>>();
+  const inFlight = new Map<string, Promise<V | undefined>>();
   const flightKey = (key: string, state: string) => `${state}\u0000${key}`;
   return {
     enabled: options.maxEntries > 0,

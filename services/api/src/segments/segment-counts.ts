@@ -2,6 +2,7 @@
 // total (exact, never "10,000+") and, in the same request, how many are sendable by email and by
 // phone. A preview adds the first contacts.
 import { compileToElasticsearch, Condition, EsClient, estypes, Logger, workspaceSearch } from '@segmenter/shared';
+import { createHash } from 'node:crypto';
 import { MemberField, memberJsonRow, sourceFieldsOf } from './member-fields';
 import { AppError, FieldProblem, ValidationError } from '../errors/app-error';
 import { errorIdNote, newErrorId } from '../errors/internal-failure';
@@ -104,7 +105,7 @@ export interface SegmentCounterOptions {
   alias: string;
   log: Logger;
   /** Counts kept per workspace index state; absent, every count goes to Elasticsearch. */
-  cache?: CountCache<SegmentCount | QueryProblem>;
+  cache?: CountCache<SegmentCount>;
   /** The workspaces' index states the cache is keyed by (undefined: unknown, nothing cached is served). */
   stateOf?: (workspaceId: string) => string | undefined;
   /** Told how each count was answered. */
@@ -138,8 +139,8 @@ export function createSegmentCounter(options: SegmentCounterOptions) {
     if (n > 0) options.onOutcome?.(o, n);
   };
 
-  async function search(workspaceId: string, trees: { tree: Condition; body: ReturnType<typeof countBody> }[], fieldOf: (n: number) => string) {
-    await chargeSearchCost(countCost(trees.map((t) => t.tree)), 'body.queries');
+  /** One _msearch of `trees` (already charged); each answer or its own problem, named by `fieldOf`. */
+  async function search(trees: { body: ReturnType<typeof countBody> }[], fieldOf: (n: number) => string) {
     const searches = trees.flatMap(({ body }) => [body.header, body.body]);
     const { responses } = await withinSearchTime(es, () => es.msearch({ searches, filter_path: COUNT_FILTER_PATH }, searchTime(es).options), 'body.queries');
     return responses.map((r, n): SegmentCount | QueryProblem =>
@@ -147,69 +148,80 @@ export function createSegmentCounter(options: SegmentCounterOptions) {
     );
   }
 
-  return {
-    async count(
-      workspaceId: string,
-      queries: readonly (Condition | AppError)[],
-      fieldOf: (index: number) => string,
-      countOptions: CountOptions = {},
-    ): Promise<(SegmentCount | QueryProblem)[]> {
-      const results: (SegmentCount | QueryProblem | Promise<SegmentCount | QueryProblem>)[] = queries.map((q) =>
-        q instanceof AppError ? problemOf(q) : { total: 0, sendable: { email: 0, phone: 0 } },
-      );
-      // Too big is decided on the whole request; only what goes to Elasticsearch is charged (below).
-      checkSearchCost(countCost(queries.filter((q): q is Condition => !(q instanceof AppError))), 'body.queries');
-      // Read before anything is searched: a count is stored under the state it can at most be as new as.
-      const state = cache?.enabled ? options.stateOf?.(workspaceId) : undefined;
-      const toSearch: { i: number; tree: Condition; body: ReturnType<typeof countBody>; key: string }[] = [];
-      const twins: [number, number][] = [];
-      const now = Date.now();
-      queries.forEach((q, i) => {
-        if (q instanceof AppError) return;
-        const body = countBody(es, alias, workspaceId, q, 0, now);
-        const key = `${workspaceId}\u0000${JSON.stringify(body.body.query)}`;
-        if (state !== undefined && !countOptions.fresh) {
-          const cached = cache!.get(key, state);
-          if (cached) {
-            results[i] = cached;
-            outcome('hit', 1);
-            return;
-          }
-          const pending = cache!.pending(key, state);
-          if (pending) {
-            results[i] = pending;
-            outcome('coalesced', 1);
-            return;
-          }
+  /** A problem answered for another place of the request: its errors name `field` instead. */
+  const at = (result: SegmentCount | QueryProblem, field: string): SegmentCount | QueryProblem =>
+    'status' in result ? { ...result, errors: result.errors.map((e) => ({ ...e, field })) } : result;
+
+  async function count(
+    workspaceId: string,
+    queries: readonly (Condition | AppError)[],
+    fieldOf: (index: number) => string,
+    countOptions: CountOptions = {},
+  ): Promise<(SegmentCount | QueryProblem)[]> {
+    const results: (SegmentCount | QueryProblem | Promise<SegmentCount | QueryProblem>)[] = queries.map((q) =>
+      q instanceof AppError ? problemOf(q) : { total: 0, sendable: { email: 0, phone: 0 } },
+    );
+    // Too big is decided on the whole request; only what goes to Elasticsearch is charged (below).
+    checkSearchCost(countCost(queries.filter((q): q is Condition => !(q instanceof AppError))), 'body.queries');
+    // Read before anything is searched: a count is stored under the state it can at most be as new as.
+    const state = cache?.enabled ? options.stateOf?.(workspaceId) : undefined;
+    const toSearch: { i: number; tree: Condition; body: ReturnType<typeof countBody>; key: string }[] = [];
+    const twins: [number, number][] = [];
+    const joined: { i: number; flight: Promise<SegmentCount | undefined> }[] = [];
+    const now = Date.now();
+    queries.forEach((q, i) => {
+      if (q instanceof AppError) return;
+      const body = countBody(es, alias, workspaceId, q, 0, now);
+      // A digest, not the query itself: a saved segment expanded inside a query can be tens of kilobytes.
+      const key = createHash('sha256').update(workspaceId).update('\u0000').update(JSON.stringify(body.body.query)).digest('base64');
+      if (state !== undefined && !countOptions.fresh) {
+        const cached = cache!.get(key, state);
+        if (cached) {
+          results[i] = cached;
+          outcome('hit', 1);
+          return;
         }
-        // The same query twice in one request is searched once.
-        const twin = toSearch.find((t) => t.key === key);
-        if (twin) twins.push([i, twin.i]);
-        else toSearch.push({ i, tree: q, body, key });
-      });
-      outcome(state === undefined ? 'uncached' : 'miss', toSearch.length);
-      if (toSearch.length > 0) {
-        const answered = search(workspaceId, toSearch, (n) => fieldOf(toSearch[n]!.i));
-        toSearch.forEach((t, n) => {
-          const one = answered.then((all) => all[n]!);
-          // Waiters joined later hold their own handlers; this keeps a failure nobody joined from being unhandled.
-          one.catch(() => undefined);
-          results[t.i] = one;
-          if (state !== undefined) {
-            cache!.track(t.key, state, one);
-            void one.then(
-              (value) => {
-                if (!('status' in value)) cache!.set(t.key, state, value);
-              },
-              () => undefined,
-            );
-          }
-        });
+        const flight = cache!.pending(key, state);
+        if (flight) {
+          joined.push({ i, flight });
+          outcome('coalesced', 1);
+          return;
+        }
       }
-      for (const [i, twin] of twins) results[i] = results[twin]!;
-      return Promise.all(results);
-    },
-  };
+      // The same query twice in one request is searched once.
+      const twin = toSearch.find((t) => t.key === key);
+      if (twin) twins.push([i, twin.i]);
+      else toSearch.push({ i, tree: q, body, key });
+    });
+    outcome(state === undefined ? 'uncached' : 'miss', toSearch.length);
+    if (toSearch.length > 0) {
+      // Charged to this request's key before anyone may join its searches: a refusal (429) is its own.
+      await chargeSearchCost(countCost(toSearch.map((t) => t.tree)), 'body.queries');
+      const answered = search(toSearch, (n) => fieldOf(toSearch[n]!.i));
+      toSearch.forEach((t, n) => {
+        const one = answered.then((all) => all[n]!);
+        results[t.i] = one;
+        if (state === undefined) return;
+        // What others may join: a count, or undefined when this one failed (they then search on their
+        // own, so a problem or an error always names the request and field that met it).
+        const shared = one.then(
+          (value) => ('status' in value ? undefined : value),
+          () => undefined,
+        );
+        cache!.track(t.key, state, shared);
+        void shared.then((value) => {
+          if (value) cache!.set(t.key, state, value);
+        });
+      });
+    }
+    for (const { i, flight } of joined) {
+      results[i] = flight.then(async (value) => value ?? (await count(workspaceId, [queries[i]!], () => fieldOf(i), { fresh: true }))[0]!);
+    }
+    for (const [i, twin] of twins) results[i] = Promise.resolve(results[twin]!).then((value) => at(value, fieldOf(i)));
+    return Promise.all(results);
+  }
+
+  return { count };
 }
 
 export async function previewSegment(es: EsClient, alias: string, workspaceId: string, tree: Condition, limit: number) {
