@@ -3,7 +3,7 @@
 // from the contact's snapshot), every erased contact a tombstone at its erasure's version, and
 // any other document a tombstone (one reconcile wrote for a document that should not exist).
 import { isDeepStrictEqual } from 'node:util';
-import { contactDocument, ContactDocument, tombstoneDocument, workspaceSearch } from '@segmenter/shared';
+import { announceSearchIndexChanges, contactDocument, ContactDocument, tombstoneDocument, workspaceSearch } from '@segmenter/shared';
 import { SNAPSHOT_SELECT, toSnapshot } from '../../services/api/src/contacts/contacts-store';
 import { eventually, TestEnvironment } from './test-environment';
 
@@ -42,7 +42,13 @@ export async function searchIndexDifferences(env: TestEnvironment, workspaceId: 
   return differences;
 }
 
-/** Waits until the search index equals Postgres for the workspace; fails with the differences left. */
+/**
+ * Waits until the search index equals Postgres for the workspace; fails with the differences left.
+ * Then announces the workspace as changed, as the indexer would within a second, and waits for the
+ * apis' next read of the announcements: counts asked afterwards come from the converged index,
+ * not from an api's count cache (which serves a count up to about a second after a change is
+ * searchable; docs/architecture.md).
+ */
 export async function expectSearchIndexConverges(env: TestEnvironment, workspaceId: string, timeoutMs = 60_000): Promise<void> {
   let last: string[] = [];
   try {
@@ -54,4 +60,7 @@ export async function expectSearchIndexConverges(env: TestEnvironment, workspace
   } catch {
     throw new Error(`the search index did not converge in ${timeoutMs} ms; ${last.length} differences, first: ${last.slice(0, 5).join('; ')}`);
   }
+  await announceSearchIndexChanges(env.es, env.config.elasticsearch.contactsAlias, env.pool, [workspaceId]);
+  // Two polls of every api process, and a margin for a loaded machine.
+  await new Promise((r) => setTimeout(r, env.config.counts.changePollMs * 2 + 100));
 }
