@@ -174,6 +174,28 @@ export async function suiteSection(ctx: BenchContext): Promise<SectionResult> {
     }
   }
 
+  // Elasticsearch's profile of each count, computed (request cache off): which queries and which
+  // aggregations its time went to, the slowest first (in the JSON only).
+  const profiles = [] as { query: ProfiledPart[]; aggregations: ProfiledPart[] }[];
+  for (const segment of segments) {
+    const search = workspaceSearch(ctx.alias, ctx.workspace.id, [compileToElasticsearch(segment.tree)]);
+    const answer = await ctx.es.search({
+      index: search.index,
+      routing: search.routing,
+      size: 0,
+      track_total_hits: true,
+      query: search.query,
+      request_cache: false,
+      profile: true,
+      aggs: SENDABLE_AGGREGATIONS,
+    });
+    const shard = answer.profile?.shards[0];
+    profiles.push({
+      query: slowest((shard?.searches ?? []).flatMap((s) => flattenProfile(s.query))),
+      aggregations: slowest((shard?.aggregations ?? []).map((a) => ({ type: a.type, description: a.description, ms: a.time_in_nanos / 1e6 }))),
+    });
+  }
+
   // (b) The reference SQL on Postgres: once as the migrations leave it, then tuned (the bench's indexes, JIT off and on).
   const client = await ctx.pool.connect();
   const sqlBefore: number[] = [];
@@ -248,6 +270,7 @@ export async function suiteSection(ctx: BenchContext): Promise<SectionResult> {
         api,
         apiCached: summarize(cachedMs[i]!),
         esCountAlone: summarize(esMs[i]!),
+        esProfile: profiles[i],
         esTook: {
           computedP50Ms: summarize(tookMs[i]!.computed).p50Ms,
           computedP99Ms: summarize(tookMs[i]!.computed).p99Ms,
@@ -291,6 +314,26 @@ export async function suiteSection(ctx: BenchContext): Promise<SectionResult> {
     client.release();
   }
 }
+
+interface ProfiledPart {
+  type: string;
+  description: string;
+  ms: number;
+}
+
+/** Every node of a profiled query tree with its own time (children included, as Elasticsearch reports it). */
+function flattenProfile(nodes: { type: string; description: string; time_in_nanos: number; children?: unknown[] }[], depth = 0): ProfiledPart[] {
+  return nodes.flatMap((n) => [
+    { type: `${'  '.repeat(depth)}${n.type}`, description: n.description.slice(0, 160), ms: round(n.time_in_nanos / 1e6, 3) },
+    ...flattenProfile((n.children ?? []) as typeof nodes, depth + 1),
+  ]);
+}
+
+const slowest = (parts: ProfiledPart[]) =>
+  [...parts]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 6)
+    .map((p) => ({ ...p, ms: round(p.ms, 3) }));
 
 function segmentRows(s: {
   name: string;
