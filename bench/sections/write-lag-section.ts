@@ -10,6 +10,7 @@
 import type { BenchContext, BenchRow, SectionResult } from '../bench-context';
 import { startBackgroundWrites } from './background-writes';
 import { percentile, round, sleep } from '../bench-stats';
+import { request } from '../bench-api';
 import { callApi, countTexts } from './load-support';
 
 const SECTION = 'write-to-searchable';
@@ -80,7 +81,27 @@ export async function writeToSearchableLag(ctx: BenchContext): Promise<SectionRe
     }
   };
 
+  /**
+   * Read-your-writes: a label write, then at once a count carrying its Consistency-Token (the api
+   * waits until the index shows the write, refreshing it for the wait). From the write's answer to
+   * the count's; the answer's own consistency.waitedMs beside it.
+   */
+  const readYourWrites = async (i: number): Promise<{ totalMs: number; waitedMs: number; total: number }> => {
+    const contact = targets[i]!;
+    const value = `r${run}-${i}`;
+    const wrote = await request(ctx.apiUrl, 'PATCH', `/v1/contacts/${contact.id}/labels`, ctx.workspace, { set: { benchryw: value } });
+    if (wrote.status !== 200) throw new Error(`${SECTION}: a write answered ${wrote.status}`);
+    const answered = performance.now();
+    const counted = await callApi<{ results: { total: number }[]; consistency?: { waitedMs: number } }>(ctx, ctx.workspace, 'POST', '/v1/segments/count', {
+      queries: [{ text: `label:benchryw = "${value}"` }],
+      consistencyToken: wrote.headers.get('consistency-token'),
+      waitMs: 10_000,
+    });
+    return { totalMs: performance.now() - answered, waitedMs: counted.consistency?.waitedMs ?? NaN, total: counted.results[0]!.total };
+  };
+
   const measured: Measured[] = [];
+  const waits: { totalMs: number; waitedMs: number; total: number }[] = [];
   const background = startBackgroundWrites(ctx);
   let backgroundFigures;
   try {
@@ -89,9 +110,17 @@ export async function writeToSearchableLag(ctx: BenchContext): Promise<SectionRe
         for (let i = lane; i < writes; i += LANES) measured.push(await write(lane, i));
       }),
     );
+    ctx.log(`${SECTION}: ${writes} writes in ${LANES} lanes, each followed by a count carrying its consistency token`);
+    await Promise.all(
+      Array.from({ length: LANES }, async (_, lane) => {
+        for (let i = lane; i < writes; i += LANES) waits.push(await readYourWrites(i));
+      }),
+    );
   } finally {
     backgroundFigures = await background.stop();
   }
+  const missed = waits.filter((w) => w.total !== 1).length;
+  const waitTotals = waits.map((w) => w.totalMs);
 
   const lags = measured.map((m) => m.lagMs);
   const lost = measured.filter((m) => m.polls < 0).length;
@@ -132,6 +161,18 @@ export async function writeToSearchableLag(ctx: BenchContext): Promise<SectionRe
       measured.map((m) => Math.abs(m.polls)),
       50,
     ),
+    readYourWrites: {
+      writes: waits.length,
+      p50Ms: Math.round(percentile(waitTotals, 50)),
+      p99Ms: Math.round(percentile(waitTotals, 99)),
+      waitedP50Ms: Math.round(
+        percentile(
+          waits.map((w) => w.waitedMs),
+          50,
+        ),
+      ),
+      countsWithoutTheirWrite: missed,
+    },
     refreshIntervalMs: REFRESH_INTERVAL_MS,
     ratioP50ToRefreshInterval: round(p50 / REFRESH_INTERVAL_MS, 2),
     background: backgroundFigures,
@@ -146,6 +187,23 @@ export async function writeToSearchableLag(ctx: BenchContext): Promise<SectionRe
       note: `${note}; ${figures.ratioP50ToRefreshInterval}x the 1 s refresh interval`,
     },
     { section: SECTION, measure: 'lag p99', value: Math.round(p99), unit: 'ms', target: { op: '<=', value: 1500 }, note },
+    {
+      section: SECTION,
+      measure: 'read-your-writes p50 (write answered -> its count with the token answered)',
+      value: figures.readYourWrites.p50Ms,
+      unit: 'ms',
+      target: { op: '<=', value: 250 },
+      note: `${waits.length} label writes in ${LANES} lanes, each counted at once with its Consistency-Token; the api's own wait p50 ${figures.readYourWrites.waitedP50Ms} ms`,
+    },
+    {
+      section: SECTION,
+      measure: 'read-your-writes p99',
+      value: figures.readYourWrites.p99Ms,
+      unit: 'ms',
+      target: { op: '<=', value: 600 },
+      note: `counts that did not show their write: ${missed}`,
+    },
+    { section: SECTION, measure: 'read-your-writes counts without their write', value: missed, unit: 'counts', target: { op: '<=', value: 0 } },
     {
       section: SECTION,
       measure: `writes not searchable within ${GIVE_UP_MS / 1000} s`,

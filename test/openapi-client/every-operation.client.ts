@@ -162,6 +162,8 @@ export async function callEveryOperation(): Promise<void> {
   const total: number | undefined = first && 'total' in first ? first.total : undefined;
   const preview = await api.POST('/v1/segments/preview', { body: { query: { text: 'tag:VIP' }, limit: 10 } });
   const previewEmail: string | null | undefined = preview.data?.contacts[0]?.email;
+  const sizes = await api.GET('/v1/segments/{id}/history', { params: { path: { id }, query: { step: 'day', from: '2026-11-24T00:00:00Z' } } });
+  const size: number | undefined = sizes.data?.points[0]?.total;
   await api.GET('/v1/segments/{id}/members', { params: { path: { id }, query: { format: 'csv', fields: 'id,email' } }, parseAs: 'text' });
   await api.POST('/v1/segments/members', { body: { query: { segmentId: id }, fields: 'id,email,tags,custom:plan' }, parseAs: 'stream' });
   const frozen = await api.POST('/v1/segments/{id}/snapshots', { params: { path: { id } } });
@@ -230,6 +232,7 @@ export async function callEveryOperation(): Promise<void> {
     withTier,
     firstWeekStartsAt,
     segmentText,
+    size,
     total,
     previewEmail,
     snapshotId,

@@ -26,7 +26,7 @@ export interface HarnessOptions {
   indexer?: boolean;
   retireGraceMs?: number;
   snapshotChunkSize?: number;
-  /** Changes the test environment's config for this api (e.g. low limits or tiny search timeouts). */
+  /** Changes the test environment's config for this api and its indexer (e.g. low limits or tiny search timeouts). */
   configure?: (config: Config) => Config;
 }
 
@@ -52,13 +52,16 @@ export interface ApiHarness {
 
 export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
   const env = await createTestEnvironment();
-  const api = await startApiService(options.configure ? options.configure(env.config) : env.config, env.log, {
+  const config = options.configure ? options.configure(env.config) : env.config;
+  const api = await startApiService(config, env.log, {
     relay: options.relay ?? false,
     jobRunner: options.jobRunner ?? false,
     retireGraceMs: options.retireGraceMs,
     snapshotChunkSize: options.snapshotChunkSize,
+    // Tests record segment history at instants of their choosing (api.segmentHistory.recordAt).
+    segmentHistory: false,
   });
-  const indexer = options.indexer ? await startIndexerService(env.config, env.log) : undefined;
+  const indexer = options.indexer ? await startIndexerService(config, env.log) : undefined;
   const request: ApiHarness['request'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.key) headers['x-api-key'] = o.key;

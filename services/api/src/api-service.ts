@@ -42,11 +42,13 @@ import { createSnapshotChunk, SNAPSHOT_JOB } from './segments/audience-snapshots
 import { createSegmentActionChunk, SEGMENT_ACTION_JOB } from './segments/segment-actions';
 import { createSegmentsService } from './segments/segments-service';
 import { createCountCache } from './segments/count-cache';
+import { createSegmentHistory, SegmentHistory } from './segments/segment-history';
 import { createSegmentCounter, SegmentCount } from './segments/segment-counts';
 import { createIndexChangeWatcher, IndexChangeWatcher } from './search-index/index-change-watcher';
 import { createSnapshotsService } from './segments/snapshots-service';
 import type { ConsistencyDependencies } from './consistency/consistency-check';
 import { createConsistencyService } from './consistency/consistency-service';
+import { createIndexRefresher } from './consistency/refresh-on-wait';
 import { createCountsService } from './counts/counts-service';
 import { createAnalyticsService } from './analytics/analytics-service';
 import { createMirrorFreshness } from './consistency/mirror-freshness';
@@ -61,6 +63,8 @@ export interface RunningApi {
   services: AppServices;
   jobs: JobRunner;
   housekeeping: ReturnType<typeof createHousekeeping>;
+  /** Records segment counts for GET /v1/segments/:id/history (tests call recordAt with the instants they choose). */
+  segmentHistory: SegmentHistory;
   /** What the count cache knows of the index's changes (tests poll it instead of waiting for the timer). */
   countChanges: IndexChangeWatcher;
   stopSteps: StopStep[];
@@ -80,6 +84,8 @@ export interface ApiServiceOptions {
   uploadStallMs?: number;
   /** How long an import whose rows are written waits for the index before it ends anyway (default 10 min; tests shorten it). */
   importIndexWaitMs?: number;
+  /** Records every saved segment's count each interval (default on; tests record with `segmentHistory.recordAt`). */
+  segmentHistory?: boolean;
 }
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
@@ -144,6 +150,16 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     defaultWaitMs: config.consistency.defaultWaitMs,
     maxWaitMs: config.consistency.maxWaitMs,
     observeWait: (outcome, seconds) => metrics.consistencyWaitSeconds.observe({ outcome }, seconds),
+    refresher:
+      config.consistency.refreshIntervalMs > 0
+        ? createIndexRefresher({
+            es,
+            alias,
+            minIntervalMs: config.consistency.refreshIntervalMs,
+            log: log.child({ component: 'consistency' }),
+            onRefresh: (seconds) => metrics.consistencyRefreshSeconds.observe(seconds),
+          })
+        : undefined,
   };
   // Counts served from memory while their workspace's documents are unchanged in the index: the
   // watcher reads which workspaces changed (search_index_changes, written by the indexer after a
@@ -218,12 +234,20 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     snapshotTtlHours: config.snapshots.ttlHours,
   });
   housekeeping.start();
+  const segmentHistory = createSegmentHistory({
+    pool,
+    counter,
+    intervalMs: config.counts.historyIntervalMs,
+    log: log.child({ component: 'segment-history' }),
+  });
+  if (options.segmentHistory !== false) segmentHistory.start();
 
   const stopSteps: StopStep[] = [
     { name: 'http', stop: () => closeHttpServer(server) },
     ...(metricsListener ? [{ name: 'http-metrics', stop: () => closeHttpServer(metricsListener.server) }] : []),
     { name: 'job-runner', stop: () => jobs.stop() },
     { name: 'housekeeping', stop: () => housekeeping.stop() },
+    { name: 'segment-history', stop: () => segmentHistory.stop() },
     { name: 'outbox-relay', stop: () => relay.stop() },
     { name: 'index-change-watcher', stop: () => indexChanges.stop() },
     { name: 'kafka-producer', stop: () => publisher.close() },
@@ -237,6 +261,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     jobs,
     housekeeping,
     countChanges: indexChanges,
+    segmentHistory,
     stopSteps,
     stop: () => runStopSteps(stopSteps),
   };

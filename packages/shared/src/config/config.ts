@@ -96,6 +96,9 @@ export const EnvSchema = z
     // default, and the most a request may ask for.
     CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(5000),
     CONSISTENCY_MAX_WAIT_MS: z.coerce.number().int().min(0).max(300000, 'must be at most 300000').default(30000),
+    // A read waiting for its writes has the index refreshed, at most once per this interval per api
+    // process however many wait (0: never; they wait for the scheduled refresh, every second).
+    CONSISTENCY_REFRESH_INTERVAL_MS: z.coerce.number().int().min(0).max(60000, 'must be at most 60000').default(100),
     OPERATOR_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
     // Audience snapshots are deleted this long after they were taken (a week: a campaign's sends and
     // retries fit, and a frozen list of millions of ids does not stay forever).
@@ -107,6 +110,8 @@ export const EnvSchema = z
     COUNT_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1000000, 'must be at most 1000000').default(20000),
     COUNT_CACHE_MAX_AGE_MS: positiveInt.max(86400000, 'must be at most 86400000 (a day)').default(600000),
     INDEX_CHANGE_POLL_MS: positiveInt.max(10000, 'must be at most 10000').default(100),
+    // How often the count of every saved segment is recorded (GET /v1/segments/:id/history).
+    SEGMENT_HISTORY_INTERVAL_MS: positiveInt.min(60000, 'must be at least 60000 (a minute)').max(86400000, 'must be at most 86400000 (a day)').default(3600000),
     // Limits of a request's cost (docs/operations.md, Limits). Each api process counts on its own,
     // in memory: with N processes a key may make N times these. The defaults are generous: a client
     // meets them only by hammering one key (the test suite never does).
@@ -186,9 +191,9 @@ export interface Config {
     sessionTimeoutMs: number;
     changeNoticeMs: number;
   };
-  consistency: { defaultWaitMs: number; maxWaitMs: number };
+  consistency: { defaultWaitMs: number; maxWaitMs: number; refreshIntervalMs: number };
   snapshots: { ttlHours: number };
-  counts: { cacheEntries: number; cacheMaxAgeMs: number; changePollMs: number };
+  counts: { cacheEntries: number; cacheMaxAgeMs: number; changePollMs: number; historyIntervalMs: number };
   limits: RequestLimits;
   shutdownTimeoutMs: number;
 }
@@ -269,9 +274,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionTimeoutMs: e.INDEXER_SESSION_TIMEOUT_MS,
       changeNoticeMs: e.INDEXER_CHANGE_NOTICE_MS,
     },
-    consistency: { defaultWaitMs: Math.min(e.CONSISTENCY_WAIT_MS, e.CONSISTENCY_MAX_WAIT_MS), maxWaitMs: e.CONSISTENCY_MAX_WAIT_MS },
+    consistency: {
+      defaultWaitMs: Math.min(e.CONSISTENCY_WAIT_MS, e.CONSISTENCY_MAX_WAIT_MS),
+      maxWaitMs: e.CONSISTENCY_MAX_WAIT_MS,
+      refreshIntervalMs: e.CONSISTENCY_REFRESH_INTERVAL_MS,
+    },
     snapshots: { ttlHours: e.SNAPSHOT_TTL_HOURS },
-    counts: { cacheEntries: e.COUNT_CACHE_ENTRIES, cacheMaxAgeMs: e.COUNT_CACHE_MAX_AGE_MS, changePollMs: e.INDEX_CHANGE_POLL_MS },
+    counts: {
+      cacheEntries: e.COUNT_CACHE_ENTRIES,
+      cacheMaxAgeMs: e.COUNT_CACHE_MAX_AGE_MS,
+      changePollMs: e.INDEX_CHANGE_POLL_MS,
+      historyIntervalMs: e.SEGMENT_HISTORY_INTERVAL_MS,
+    },
     limits: {
       search: {
         timeoutMs: e.SEARCH_TIMEOUT_MS,

@@ -1,9 +1,11 @@
 // Waits, bounded, until the search index's searchable state shows given contact versions. A plain
 // search (not a GET, which reads the translog in real time) sees only refreshed documents, which
-// is what counts and searches will see. Polls every 50 ms, then every 200 ms.
+// is what counts and searches will see. Between checks it has the index refreshed (refresh-on-wait.ts),
+// or without a refresher polls every 50 ms, then every 200 ms.
 import { EsClient, workspaceSearch } from '@segmenter/shared';
 import type { WrittenVersion } from './consistency-token';
 import { searchTime, withinSearchTime } from '../http/search-timeouts';
+import type { IndexRefresher } from './refresh-on-wait';
 
 export interface ConsistencyOutcome {
   consistent: boolean;
@@ -29,12 +31,19 @@ export async function notYetSearchable(es: EsClient, alias: string, workspaceId:
   return behind;
 }
 
+/**
+ * Polls until every version is searchable or `waitMs` passed. With a `refresher`, each round that
+ * still finds versions behind first has the index refreshed (shared and rate-limited), so a write
+ * the indexer has written is visible at the next check instead of at the next scheduled refresh;
+ * a write not indexed yet is polled for until the indexer gets to it.
+ */
 export async function awaitSearchable(
   es: EsClient,
   alias: string,
   workspaceId: string,
   versions: WrittenVersion[],
   waitMs: number,
+  refresher?: IndexRefresher,
 ): Promise<ConsistencyOutcome> {
   const started = Date.now();
   let pending = versions;
@@ -43,6 +52,19 @@ export async function awaitSearchable(
     const waited = Date.now() - started;
     if (pending.length === 0) return { consistent: true, pending: 0, waitedMs: waited };
     if (waited >= waitMs) return { consistent: false, pending: pending.length, waitedMs: waited };
-    await new Promise((r) => setTimeout(r, Math.min(round < 10 ? 50 : 200, waitMs - waited)));
+    if (refresher) {
+      // The refresh is the wait: it returns at the next allowed moment, with whatever the indexer wrote by then visible.
+      await withinDeadline(refresher.refresh(), waitMs - waited);
+      if (round >= 10) await new Promise((r) => setTimeout(r, Math.min(100, Math.max(0, waitMs - (Date.now() - started)))));
+    } else {
+      await new Promise((r) => setTimeout(r, Math.min(round < 10 ? 50 : 200, waitMs - waited)));
+    }
   }
+}
+
+/** Waits for `work`, but no longer than `ms` (it goes on by itself). */
+async function withinDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, ms))))]);
+  clearTimeout(timer);
 }

@@ -5,6 +5,7 @@ import type { EsClient, Pool } from '@segmenter/shared';
 import { NotYetConsistentError, ValidationError } from '../errors/app-error';
 import { decodeToken, WrittenVersion } from './consistency-token';
 import { awaitSearchable, ConsistencyOutcome } from './await-searchable';
+import type { IndexRefresher } from './refresh-on-wait';
 
 export interface ConsistencyDependencies {
   pool: Pool;
@@ -14,6 +15,8 @@ export interface ConsistencyDependencies {
   maxWaitMs: number;
   /** Told how long each wait took and how it ended (metrics). */
   observeWait?: (outcome: 'consistent' | 'timed_out', seconds: number) => void;
+  /** Refreshes the index for waiting reads (shared, rate-limited); without it they wait for the scheduled refresh. */
+  refresher?: IndexRefresher;
 }
 
 async function versionsOf(pool: Pool, workspaceId: string, text: string): Promise<WrittenVersion[]> {
@@ -38,7 +41,7 @@ export async function ensureConsistent(
 ): Promise<ConsistencyOutcome | undefined> {
   if (query.consistencyToken === undefined) return undefined;
   const versions = await versionsOf(deps.pool, workspaceId, query.consistencyToken);
-  const outcome = await awaitSearchable(deps.es, deps.alias, workspaceId, versions, query.waitMs ?? deps.defaultWaitMs);
+  const outcome = await awaitSearchable(deps.es, deps.alias, workspaceId, versions, query.waitMs ?? deps.defaultWaitMs, deps.refresher);
   deps.observeWait?.(outcome.consistent ? 'consistent' : 'timed_out', outcome.waitedMs / 1000);
   if (!outcome.consistent) throw new NotYetConsistentError(outcome.pending, outcome.waitedMs);
   return outcome;

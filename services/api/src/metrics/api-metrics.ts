@@ -62,6 +62,12 @@ export function createApiMetrics(registry: Registry, pool: Pool, log: Logger, se
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
+    consistencyRefreshSeconds: new Histogram({
+      name: 'segmenter_consistency_refresh_seconds',
+      help: 'Index refreshes asked for reads waiting on a consistency token (at most one per CONSISTENCY_REFRESH_INTERVAL_MS per process), by duration',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
     countAnswers: new Counter({
       name: 'segmenter_count_answers_total',
       help: 'Segment counts by how they were answered: hit (the count cache), coalesced (joined an identical count in flight), miss (searched, then cached), uncached (searched; the cache was off or the index state unknown)',

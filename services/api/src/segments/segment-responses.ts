@@ -39,8 +39,20 @@ export const Segment = answer({
   }).nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
+  /** In the list only: the first and last count recorded in the last 7 days (segment-history.ts), null before any was. */
+  change7d: answer({ from: z.number().int(), to: z.number().int(), delta: z.number().int(), since: timestamp }).nullable().optional(),
 });
 export const SegmentList = pageOf(Segment);
+/** GET /v1/segments/:id/history: the last count recorded in each step of the range. */
+export const SegmentHistoryAnswer = answer({
+  segmentId: uuid,
+  from: timestamp,
+  to: timestamp,
+  step: z.enum(['hour', 'day', 'week']),
+  points: z.array(
+    answer({ at: timestamp, recordedAt: timestamp, total: z.number().int(), sendable: answer({ email: z.number().int(), phone: z.number().int() }) }),
+  ),
+});
 /** A saved segment as a create or update answers it, with what deserves a look (label keys no contact has yet). */
 export const SavedSegment = Segment.extend({ warnings: z.array(FieldProblem) });
 

@@ -1,6 +1,7 @@
 // The requests of the segments feature (saved segments, counts, previews, member streams, bulk
 // actions, snapshots): one schema each, read by the routes that validate and by the OpenAPI document.
 import { z } from 'zod';
+import { HISTORY_STEPS, STEP_MS } from './segment-history-store';
 import { EMAIL_STATUSES, LabelKey, PHONE_STATUSES, SUPPRESSING_STATUSES, visibleText } from '@segmenter/shared';
 import { consistencyQueryFields } from '../consistency/consistency-schemas';
 import { ListQuery } from '../http/list-page';
@@ -115,3 +116,33 @@ export const SnapshotMembersQuery = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(1000),
 });
 export const SnapshotListQuery = ListQuery;
+
+/** Points a history answer holds at most. */
+export const MAX_HISTORY_POINTS = 1000;
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone, like 2026-11-24T10:00:00Z' });
+
+/** GET /v1/segments/:id/history: from (default 7 days before to), to (default now), step (hour, day or week); historyRange checks them together. */
+export const HistoryQuery = z.strictObject({
+  from: instant.optional(),
+  to: instant.optional(),
+  step: z.enum(HISTORY_STEPS, 'must be hour, day or week').default('hour'),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+/** The range a history query asks for, or the problems with it (a range ending before it starts, too many points). */
+export function historyRange(q: HistoryQuery): { from: Date; to: Date; step: HistoryQuery['step'] } | { problems: { field: string; rule: string }[] } {
+  const to = q.to !== undefined ? new Date(q.to) : new Date();
+  const from = q.from !== undefined ? new Date(q.from) : new Date(to.getTime() - 7 * 86_400_000);
+  if (from.getTime() >= to.getTime()) return { problems: [{ field: 'query.from', rule: `must be before to (${to.toISOString()})` }] };
+  const points = Math.ceil((to.getTime() - from.getTime()) / STEP_MS[q.step]);
+  if (points > MAX_HISTORY_POINTS)
+    return {
+      problems: [
+        {
+          field: 'query.step',
+          rule: `makes ${points} points from ${from.toISOString()} to ${to.toISOString()}; an answer holds at most ${MAX_HISTORY_POINTS} (a shorter range or a longer step)`,
+        },
+      ],
+    };
+  return { from, to, step: q.step };
+}

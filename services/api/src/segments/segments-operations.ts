@@ -14,6 +14,7 @@ import {
   PreviewAnswer,
   SavedSegment,
   Segment,
+  SegmentHistoryAnswer,
   SegmentList,
   SegmentQuery,
 } from './segment-responses';
@@ -22,6 +23,7 @@ import {
   CreateSegmentRequest,
   MAX_COUNTS_PER_REQUEST,
   MAX_PREVIEW,
+  HistoryQuery,
   MembersQuery,
   MembersRequest,
   SegmentAction,
@@ -130,6 +132,17 @@ export const SEGMENTS_OPERATIONS: Operation[] = [
     waitsForConsistency: true,
     searchesInRequest: true,
     responses: { 200: ok(PreviewAnswer) },
+  },
+  {
+    method: 'get',
+    path: '/v1/segments/{id}/history',
+    tag: 'segments',
+    summary:
+      "The segment's size over time: the last count recorded in each hour, day or week of the range (counts are recorded every SEGMENT_HISTORY_INTERVAL_MS, hourly by default); at most 1,000 points",
+    scope: 'read',
+    params: SegmentIdParams,
+    query: HistoryQuery,
+    responses: { 200: ok(SegmentHistoryAnswer) },
   },
   {
     method: 'get',

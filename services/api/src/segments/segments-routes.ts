@@ -17,6 +17,7 @@ import {
   MembersQuery,
   MembersRequest,
   previewRequest,
+  HistoryQuery,
   SegmentIdParams,
   UpdateSegmentRequest,
 } from './segment-schemas';
@@ -40,6 +41,12 @@ export function segmentsRoutes(segments: SegmentsService, pool: Pool, maxWaitMs:
   router.post('/preview', read, async (req, res) => {
     const body = parseRequestPart(PreviewRequest, 'body', req.body);
     res.json(await retryAfterIfNotYetConsistent(res, () => segments.preview(workspaceOf(res), body)));
+  });
+
+  router.get('/:id/history', read, async (req, res) => {
+    const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    const query = parseRequestPart(HistoryQuery, 'query', req.query);
+    res.json(await segments.history(workspaceOf(res), id, query));
   });
 
   router.get('/:id/members', read, async (req, res) => {

@@ -19,7 +19,18 @@ import { SEGMENT_ACTION_JOB, SegmentActionState } from './segment-actions';
 import { previewSegment, SegmentCounter } from './segment-counts';
 import { tagIdsOf } from './segment-dependencies';
 import { checkSegmentsUsing, expandFrom, resolveCondition, segmentText, treeOfQuery, treesOfQueries } from './segment-resolver';
-import { CountRequest, CreateSegmentRequest, MembersQuery, PreviewRequest, SegmentAction, SegmentQuery, UpdateSegmentRequest } from './segment-schemas';
+import {
+  CountRequest,
+  CreateSegmentRequest,
+  historyRange,
+  HistoryQuery,
+  MembersQuery,
+  PreviewRequest,
+  SegmentAction,
+  SegmentQuery,
+  UpdateSegmentRequest,
+} from './segment-schemas';
+import { historySeries, weekChanges } from './segment-history-store';
 import {
   deleteSegment,
   findSegment,
@@ -150,7 +161,22 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
       // The tag names of the whole page in one statement, not one per segment.
       const tagIds = page.items.flatMap((s) => tagIdsOf(s.condition));
       if (tagIds.length > 0) await context.tagNamesById(tagIds);
-      return { items: await Promise.all(page.items.map((s) => present(context, s))), nextCursor: page.nextCursor };
+      const changes = await weekChanges(
+        pool,
+        workspaceId,
+        page.items.map((s) => s.id),
+      );
+      const items = await Promise.all(page.items.map(async (s) => ({ ...(await present(context, s)), change7d: changes.get(s.id) ?? null })));
+      return { items, nextCursor: page.nextCursor };
+    },
+
+    /** The segment's recorded counts, the last of each step of the range (segment-history.ts records them). */
+    async history(workspaceId: string, id: string, query: HistoryQuery) {
+      const range = historyRange(query);
+      if ('problems' in range) throw new ValidationError(range.problems);
+      if (!(await findSegment(pool, workspaceId, id))) throw new NotFoundError(`Segment ${id}`);
+      const points = await historySeries(pool, workspaceId, id, range.from, range.to, range.step);
+      return { segmentId: id, from: range.from.toISOString(), to: range.to.toISOString(), step: range.step, points };
     },
 
     async get(workspaceId: string, id: string) {
