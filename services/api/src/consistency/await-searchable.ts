@@ -15,6 +15,8 @@ export interface ConsistencyOutcome {
 }
 
 const CHUNK = 1000;
+/** Rounds of a wait that refresh the index (about the first second); later ones poll. */
+const REFRESHING_ROUNDS = 10;
 
 /** The contacts among `versions` the index does not yet show at that version or newer. */
 export async function notYetSearchable(es: EsClient, alias: string, workspaceId: string, versions: WrittenVersion[]): Promise<WrittenVersion[]> {
@@ -52,11 +54,14 @@ export async function awaitSearchable(
     const waited = Date.now() - started;
     if (pending.length === 0) return { consistent: true, pending: 0, waitedMs: waited };
     if (waited >= waitMs) return { consistent: false, pending: pending.length, waitedMs: waited };
-    if (refresher) {
-      // The refresh is the wait: it returns at the next allowed moment, with whatever the indexer wrote by then visible.
-      await withinDeadline(refresher.refresh(), waitMs - waited);
-      if (round >= 10) await new Promise((r) => setTimeout(r, Math.min(100, Math.max(0, waitMs - (Date.now() - started)))));
+    if (refresher && round < REFRESHING_ROUNDS) {
+      // The refresh is the wait: it returns at the next allowed moment, with whatever the indexer
+      // wrote by then visible. Never longer than a short while: a refresh Elasticsearch is slow to
+      // finish must not stop the checks (the scheduled refresh may show the write meanwhile).
+      await withinDeadline(refresher.refresh(), Math.min(250, waitMs - waited));
     } else {
+      // Past the first rounds the write is not indexed yet (the indexer is behind): refreshing again
+      // and again would only slow its bulk writes; the scheduled refresh will show it.
       await new Promise((r) => setTimeout(r, Math.min(round < 10 ? 50 : 200, waitMs - waited)));
     }
   }

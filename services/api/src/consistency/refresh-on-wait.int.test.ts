@@ -55,6 +55,7 @@ test('without a refresh the wait times out; a wait that refreshes finds the writ
 
 test('a count through the api with a consistency token sees its write though no scheduled refresh comes', async () => {
   const res = await h.request('POST', '/v1/contacts', { key: ws.key, body: { email: 'third@refresh.example.com', labels: { wave: 'third' } } });
+  expect(res.status).toBe(201);
   const token = res.headers.get('consistency-token')!;
   const count = await h.request('POST', '/v1/segments/count', {
     key: ws.key,

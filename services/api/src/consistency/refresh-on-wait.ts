@@ -30,7 +30,9 @@ export function createIndexRefresher(options: {
     refreshes += 1;
     const started = performance.now();
     try {
-      await es.indices.refresh({ index: alias, ignore_unavailable: true });
+      // Short and never retried: a waiting read gives up on it after 250 ms anyway, and a refresh
+      // that piles up behind a slow one only adds to Elasticsearch's load.
+      await es.indices.refresh({ index: alias, ignore_unavailable: true }, { requestTimeout: 2_000, maxRetries: 0 });
       options.onRefresh?.((performance.now() - started) / 1000);
     } catch (err) {
       log.warn({ err }, 'refresh for a waiting read failed; it waits for the scheduled refresh');

@@ -118,6 +118,8 @@ export interface CountOptions {
    * count already in flight may answer it (either may predate the write). Its own answer is cached.
    */
   fresh?: boolean;
+  /** false: the answers are not kept in the cache (a background job's counts must not push out the ones users read). */
+  keep?: boolean;
 }
 
 export type SegmentCounter = ReturnType<typeof createSegmentCounter>;
@@ -210,7 +212,7 @@ export function createSegmentCounter(options: SegmentCounterOptions) {
         );
         cache!.track(t.key, state, shared);
         void shared.then((value) => {
-          if (value) cache!.set(t.key, state, value);
+          if (value && countOptions.keep !== false) cache!.set(t.key, state, value);
         });
       });
     }

@@ -35,30 +35,45 @@ beforeAll(async () => {
   await gold(a, ['a1@history.example.com', 'a2@history.example.com', 'a3@history.example.com']);
   expect(await h.api.segmentHistory.recordAt(first)).toBeGreaterThanOrEqual(1);
   await gold(a, ['a4@history.example.com', 'a5@history.example.com']);
+  // The api has read the change (a cached count of 3 would otherwise be recorded again).
+  await h.api.countChanges.poll();
+  await h.api.countChanges.poll();
   expect(await h.api.segmentHistory.recordAt(second)).toBeGreaterThanOrEqual(1);
 });
 afterAll(async () => h?.stop());
 
 const history = (query: string, ws = a) => h.request('GET', `/v1/segments/${segmentId}/history?${query}`, { key: ws.key });
 
-test('an instant is recorded once, whoever asks again', async () => {
+test('an instant is recorded once, whoever asks again; a claim left unfinished past its lease is taken over', async () => {
   expect(await h.api.segmentHistory.recordAt(first)).toBeUndefined();
   const { rows } = await h.env.pool.query('select count(*)::int as n from segment_count_history where segment_id = $1', [segmentId]);
   expect(rows[0].n).toBe(2);
+  const third = new Date(yesterday + 3 * HOUR);
+  // A claimer that died 11 minutes ago, and one that started a minute ago and is still at it.
+  await h.env.pool.query("insert into segment_history_runs (recorded_at, started_at) values ($1, now() - interval '11 minutes')", [third]);
+  const fourth = new Date(yesterday + 4 * HOUR);
+  await h.env.pool.query("insert into segment_history_runs (recorded_at, started_at) values ($1, now() - interval '1 minute')", [fourth]);
+  expect(await h.api.segmentHistory.recordAt(third)).toBeGreaterThanOrEqual(1);
+  expect(await h.api.segmentHistory.recordAt(fourth)).toBeUndefined();
+  const recorded = await h.env.pool.query('select recorded_at from segment_count_history where segment_id = $1 order by recorded_at', [segmentId]);
+  expect(recorded.rows.map((r) => new Date(r.recorded_at).toISOString())).toEqual([first, second, third].map((d) => d.toISOString()));
 });
 
 test('the series in hour steps holds each recorded count, in day steps the last of the day', async () => {
   const range = `from=${new Date(yesterday).toISOString()}&to=${new Date(yesterday + DAY).toISOString()}`;
   const hourly = await history(`${range}&step=hour`);
   expect(hourly.status).toBe(200);
+  // Three recordings (the first test took a third over at 03:00).
+  const third = new Date(yesterday + 3 * HOUR);
   expect(hourly.body.points).toEqual([
     { at: first.toISOString(), recordedAt: first.toISOString(), total: 3, sendable: { email: 3, phone: 0 } },
     { at: second.toISOString(), recordedAt: second.toISOString(), total: 5, sendable: { email: 5, phone: 0 } },
+    { at: third.toISOString(), recordedAt: third.toISOString(), total: 5, sendable: { email: 5, phone: 0 } },
   ]);
   const daily = await history(`${range}&step=day`);
-  expect(daily.body.points).toEqual([{ at: new Date(yesterday).toISOString(), recordedAt: second.toISOString(), total: 5, sendable: { email: 5, phone: 0 } }]);
+  expect(daily.body.points).toEqual([{ at: new Date(yesterday).toISOString(), recordedAt: third.toISOString(), total: 5, sendable: { email: 5, phone: 0 } }]);
   // The default range is the 7 days before now, in hour steps.
-  expect((await history('')).body.points.map((p: { total: number }) => p.total)).toEqual([3, 5]);
+  expect((await history('')).body.points.map((p: { total: number }) => p.total)).toEqual([3, 5, 5]);
 });
 
 test("the segment list shows each segment's change over the last 7 days", async () => {
