@@ -44,7 +44,7 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
     const workspaceId = job.workspaceId!;
     // Locked for the chunk: a DELETE waits until this chunk commits, then the next chunk finds no
     // row and stops (rather than this one failing on its chunk insert).
-    const { rows } = await client.query('select condition, status from audience_snapshots where id = $1 and workspace_id = $2 for no key update', [
+    const { rows } = await client.query('select condition, status, created_at from audience_snapshots where id = $1 and workspace_id = $2 for no key update', [
       state.snapshotId,
       workspaceId,
     ]);
@@ -53,7 +53,9 @@ export function createSnapshotChunk(options: { es: EsClient; alias: string; chun
       if (!rows[0]) await saveJobState(client, job.id, { ...state, pit: null }, { snapshotId: state.snapshotId, stopped: 'the snapshot was deleted' });
       return { processed: 0, finished: true };
     }
-    const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(rows[0].condition as Condition)]);
+    // Relative dates count from the moment the snapshot was asked for, in every chunk: a freeze that
+    // runs across midnight UTC keeps one "today" (and one query for its point in time).
+    const search = workspaceSearch(alias, workspaceId, [compileToElasticsearch(rows[0].condition as Condition, { now: new Date(rows[0].created_at) })]);
     const opened = state.pit === null;
     const time = searchTime(es);
     const pit = state.pit ?? (await es.openPointInTime({ index: search.index, routing: search.routing, keep_alive: KEEP_ALIVE }, time.options)).id;

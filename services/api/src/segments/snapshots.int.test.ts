@@ -135,3 +135,18 @@ test('bad snapshot ids are 400s naming the parameter', async () => {
     expect(res.body.errors).toEqual([{ field: 'params.id', rule: 'must be a snapshot id (UUID)' }]);
   }
 });
+
+test('relative dates count from the moment the snapshot was asked for, in every chunk', async () => {
+  // Contacts created now; a snapshot of "created more than 1 day ago" asked for (as if) 3 days from now:
+  // counted from its own moment they are members, counted from the moment a chunk runs they would not be.
+  const started = await call('POST', '/v1/segments/snapshots', { query: { text: 'created MORE THAN 1 DAYS AGO' } });
+  expect(started.status).toBe(202);
+  const id = started.body.snapshot.id as string;
+  await h.env.pool.query("update audience_snapshots set created_at = now() + interval '3 days' where id = $1", [id]);
+  await h.api.jobs.drain();
+  const read = await call('GET', `/v1/snapshots/${id}`);
+  expect(read.body).toMatchObject({ status: 'ready', total: 5 });
+  // The same condition counted now matches none of them.
+  const counted = await call('POST', '/v1/segments/count', { queries: [{ text: 'created MORE THAN 1 DAYS AGO' }] });
+  expect(counted.body.results[0].total).toBe(0);
+});
