@@ -54,7 +54,10 @@ export async function announceSearchIndexChanges(es: EsClient, alias: string, po
 }
 
 /** The changes recorded after `afterSeq`, oldest first, at most `limit`. */
-export async function changesSince(db: Queryable, afterSeq: number, limit = 10_000): Promise<SearchIndexChange[]> {
+/** Changes read at most per query: a reader that gets a full page asks again. */
+export const CHANGES_PAGE = 10_000;
+
+export async function changesSince(db: Queryable, afterSeq: number, limit = CHANGES_PAGE): Promise<SearchIndexChange[]> {
   const { rows } = await db.query('select workspace_id, seq from search_index_changes where seq > $1 order by seq limit $2', [afterSeq, limit]);
   return rows.map((r) => ({ workspaceId: r.workspace_id as string, seq: Number(r.seq) }));
 }

@@ -4,7 +4,7 @@
 // state is the one it was computed under (segments/count-cache.ts).
 // When polling fails for longer than `staleAfterMs`, the state is unknown and `stateOf` answers
 // undefined: nothing cached is served until a poll succeeds again.
-import { changesSince, EVERY_WORKSPACE, latestChangeSeq, Logger, Pool } from '@segmenter/shared';
+import { CHANGES_PAGE, changesSince, EVERY_WORKSPACE, latestChangeSeq, Logger, Pool } from '@segmenter/shared';
 
 export interface IndexChangeWatcherOptions {
   pool: Pool;
@@ -45,7 +45,7 @@ export function createIndexChangeWatcher(options: IndexChangeWatcherOptions): In
         const changes = await changesSince(pool, lastSeq);
         for (const c of changes) seqOf.set(c.workspaceId, c.seq);
         if (changes.length > 0) lastSeq = changes[changes.length - 1]!.seq;
-        if (changes.length < 10_000) break;
+        if (changes.length < CHANGES_PAGE) break;
       }
     }
     lastPolledAt = began;

@@ -36,11 +36,13 @@ export function createSegmentHistory(options: SegmentHistoryOptions) {
     // Broken segments (a forced delete removed what they name) cannot be counted until edited.
     const segments = (await listSegments(pool, workspaceId)).filter((s) => !s.broken);
     let recorded = 0;
+    // One context for the workspace: its saved segments, tags and definitions are read once, not per chunk.
+    const context = createResolutionContext(workspaceId, pool);
     for (let start = 0; start < segments.length; start += PER_COUNT) {
       const chunk = segments.slice(start, start + PER_COUNT);
       const field = (i: number) => `segments.${start + i}`;
       const trees = await treesOfQueries(
-        createResolutionContext(workspaceId, pool),
+        context,
         chunk.map((s, i) => ({ query: { segmentId: s.id }, at: field(i) })),
       );
       const results = await counter.count(workspaceId, trees, field, { keep: false });
