@@ -11,6 +11,7 @@ export * from './domain/user-key-record';
 export * from './domain/uuid';
 export * from './domain/visible-text';
 export * from './events/change-events';
+export * from './events/membership-events';
 export * from './kafka/kafka-client';
 export * from './logging/logger';
 export * from './lifecycle/shutdown';

@@ -5,7 +5,11 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/segmenter');
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
-    expect(config.kafka.topics).toEqual({ contactEvents: 'segmenter.contact-events', deadLetter: 'segmenter.contact-events.dlq' });
+    expect(config.kafka.topics).toEqual({
+      contactEvents: 'segmenter.contact-events',
+      deadLetter: 'segmenter.contact-events.dlq',
+      segmentEvents: 'segmenter.segment-events',
+    });
     expect(config.elasticsearch.contactsAlias).toBe('segmenter-contacts');
     expect(config.api.operatorKey).toBeUndefined();
     expect(config.indexer.sessionTimeoutMs).toBe(10000);

@@ -174,7 +174,7 @@ export interface Config {
     brokers: string[];
     clientId: string;
     partitions: number;
-    topics: { contactEvents: string; deadLetter: string };
+    topics: { contactEvents: string; deadLetter: string; segmentEvents: string };
   };
   elasticsearch: ElasticsearchSettings & { indexPrefix: string; contactsAlias: string };
   metrics: { token?: string; apiPort?: number; indexerPort?: number; host: string };
@@ -241,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       topics: {
         contactEvents: `${e.KAFKA_TOPIC_PREFIX}contact-events`,
         deadLetter: `${e.KAFKA_TOPIC_PREFIX}contact-events.dlq`,
+        segmentEvents: `${e.KAFKA_TOPIC_PREFIX}segment-events`,
       },
     },
     elasticsearch: {
