@@ -1,5 +1,5 @@
 // The segment language's lexer: text to tokens (words, quoted strings, numbers, dates, symbols),
-// each with its line and column so the parser can say where a problem is.
+// each with its line, column and offsets so the parser can say where a problem (or a node) is.
 import { SegmentSyntaxError } from './segment-syntax-error';
 
 export type TokenType = 'word' | 'string' | 'number' | 'date' | 'op' | 'eof';
@@ -9,7 +9,11 @@ export interface Token {
   /** For strings, the unescaped value. */
   value: string;
   line: number;
+  /** 1-based, counted in UTF-16 code units from the line's start (as `offset`). */
   column: number;
+  /** Where the token starts and ends in the source (UTF-16 code units, end exclusive): `source.slice(offset, end)` is `text`. */
+  offset: number;
+  end: number;
 }
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', n: '\n', r: '\r' };
@@ -22,7 +26,7 @@ export function lexSegment(source: string): Token[] {
   let i = 0;
   let line = 1;
   let lineStart = 0;
-  const at = () => ({ line, column: i - lineStart + 1 });
+  const at = () => ({ line, column: i - lineStart + 1, offset: i });
   while (i < source.length) {
     const ch = source[i]!;
     if (ch === '\n') {
@@ -50,36 +54,36 @@ export function lexSegment(source: string): Token[] {
         value += source[j];
         j += 1;
       }
-      tokens.push({ type: 'string', text: source.slice(i, j + 1), value, ...start });
+      tokens.push({ type: 'string', text: source.slice(i, j + 1), value, ...start, end: j + 1 });
       i = j + 1;
       continue;
     }
     const date = /^\d{4}-\d{2}-\d{2}(?![\w-])/.exec(source.slice(i));
     if (date) {
-      tokens.push({ type: 'date', text: date[0], value: date[0], ...start });
+      tokens.push({ type: 'date', text: date[0], value: date[0], ...start, end: i + date[0].length });
       i += date[0].length;
       continue;
     }
     const number = /^-?\d+(\.\d+)?([eE][-+]?\d+)?(?![\w.-])/.exec(source.slice(i));
     if (number) {
-      tokens.push({ type: 'number', text: number[0], value: number[0], ...start });
+      tokens.push({ type: 'number', text: number[0], value: number[0], ...start, end: i + number[0].length });
       i += number[0].length;
       continue;
     }
     const word = /^[A-Za-z0-9_][A-Za-z0-9_-]*/.exec(source.slice(i));
     if (word) {
-      tokens.push({ type: 'word', text: word[0], value: word[0], ...start });
+      tokens.push({ type: 'word', text: word[0], value: word[0], ...start, end: i + word[0].length });
       i += word[0].length;
       continue;
     }
     const punctuation = PUNCTUATION.find((p) => source.startsWith(p, i));
     if (punctuation) {
-      tokens.push({ type: 'op', text: punctuation, value: punctuation, ...start });
+      tokens.push({ type: 'op', text: punctuation, value: punctuation, ...start, end: i + punctuation.length });
       i += punctuation.length;
       continue;
     }
     throw new SegmentSyntaxError(start.line, start.column, ['a condition, a value or an operator'], JSON.stringify(ch));
   }
-  tokens.push({ type: 'eof', text: '', value: '', ...at() });
+  tokens.push({ type: 'eof', text: '', value: '', ...at(), end: i });
   return tokens;
 }

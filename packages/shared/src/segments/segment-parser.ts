@@ -61,9 +61,34 @@ const describe = (t: Token) => (t.type === 'eof' ? 'the end of the text' : t.typ
 /** Parentheses and NOTs deeper than this are refused before they can exhaust the stack. */
 const MAX_TEXT_NESTING = 32;
 
+/**
+ * Where a node of the tree was written: offsets in the text (UTF-16 code units, as JavaScript
+ * strings index, end exclusive, so `text.slice(start, end)` is the node's text) and the line and
+ * column of its start, counted as syntax errors count them. A node written in parentheses spans
+ * them (the outermost pair); a NOT spans its keyword and its operand.
+ */
+export interface TextSpan {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+}
+
+/**
+ * The spans of a parsed tree, in its shape: `children` holds an and's or an or's conditions in
+ * order, a not's one condition, nothing for a leaf. A side structure, so the tree itself (stored
+ * and compared elsewhere) is the same with spans or without.
+ */
+export interface SpanTree {
+  span: TextSpan;
+  children: SpanTree[];
+}
+
 class Parser {
   private pos = 0;
   private nesting = 0;
+  /** Each node's span, by the node (every node the parser makes is a new object). */
+  readonly spans = new Map<Condition, TextSpan>();
   constructor(
     private readonly tokens: Token[],
     private readonly context: SegmentTextContext,
@@ -108,32 +133,42 @@ class Parser {
     return tree;
   }
 
+  /** Records `node` as written from `first` to the last token read; a later call (its parentheses) widens it. */
+  private spanned<T extends Condition>(first: Token, node: T): T {
+    const last = this.tokens[this.pos - 1]!;
+    this.spans.set(node, { start: first.offset, end: last.end, line: first.line, column: first.column });
+    return node;
+  }
+
   private orExpr(): Condition {
+    const first = this.peek();
     const items = [this.andExpr()];
     while (this.acceptKeyword('OR')) items.push(this.andExpr());
-    return items.length === 1 ? items[0]! : { kind: 'or', conditions: items };
+    return items.length === 1 ? items[0]! : this.spanned(first, { kind: 'or', conditions: items });
   }
 
   private andExpr(): Condition {
+    const first = this.peek();
     const items = [this.unary()];
     while (this.acceptKeyword('AND')) items.push(this.unary());
-    return items.length === 1 ? items[0]! : { kind: 'and', conditions: items };
+    return items.length === 1 ? items[0]! : this.spanned(first, { kind: 'and', conditions: items });
   }
 
   private unary(): Condition {
+    const first = this.peek();
     if (this.isKeyword('NOT') || this.isOp('(')) {
       if (++this.nesting > MAX_TEXT_NESTING) this.fail([`at most ${MAX_TEXT_NESTING} nested NOTs and parentheses`]);
       try {
-        if (this.acceptKeyword('NOT')) return { kind: 'not', condition: this.unary() };
+        if (this.acceptKeyword('NOT')) return this.spanned(first, { kind: 'not', condition: this.unary() });
         this.next();
         const inner = this.orExpr();
         this.op(')');
-        return inner;
+        return this.spanned(first, inner);
       } finally {
         this.nesting -= 1;
       }
     }
-    return this.atom();
+    return this.spanned(first, this.atom());
   }
 
   /** A value: a word, a number, a date or a quoted string, as text. */
@@ -424,4 +459,19 @@ class Parser {
 
 export function parseSegment(text: string, context: SegmentTextContext = {}): Condition {
   return new Parser(lexSegment(text), context).parse();
+}
+
+/**
+ * The tree parseSegment gives (the same, node for node) and where each node was written, so a
+ * client can show something (a count) beside the text each node came from.
+ */
+export function parseSegmentWithSpans(text: string, context: SegmentTextContext = {}): { tree: Condition; spans: SpanTree } {
+  const parser = new Parser(lexSegment(text), context);
+  const tree = parser.parse();
+  // Recursion is bounded by the text's nesting (at most MAX_TEXT_NESTING NOTs and parentheses).
+  const spanTree = (node: Condition): SpanTree => ({
+    span: parser.spans.get(node)!,
+    children: node.kind === 'and' || node.kind === 'or' ? node.conditions.map(spanTree) : node.kind === 'not' ? [spanTree(node.condition)] : [],
+  });
+  return { tree, spans: spanTree(tree) };
 }

@@ -4,7 +4,7 @@ import { invisibleTextProblem, isNfc } from '../domain/visible-text';
 import { checkCondition } from './condition-check';
 import type { Condition } from './condition-model';
 import { normalizeCondition, normalizeConditionValues } from './normalize-condition';
-import { parseSegment } from './segment-parser';
+import { parseSegment, parseSegmentWithSpans, type SpanTree } from './segment-parser';
 import { printSegment, quote } from './segment-printer';
 import { SegmentSyntaxError } from './segment-syntax-error';
 import { SEGMENT_LIMITS } from './segment-limits';
@@ -385,6 +385,24 @@ test('every generated tree is one the model accepts, unchanged (so the round tri
         expect(checked.problems.every((p) => /^(phone|country) must/.test(p.rule) || /nests deeper|holds \d+ conditions/.test(p.rule))).toBe(true);
       // Accepted, the tree is the input with only its values normalised as writes store them.
       else expect(checked.tree).toEqual(normalizeConditionValues(normalizeCondition(t)));
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('spans, for every tree: the same tree as parseSegment, and each node spans text that parses to that node', () => {
+  const check = (text: string, node: Condition, spans: SpanTree) => {
+    expect(parse(text.slice(spans.span.start, spans.span.end))).toEqual(node);
+    const children = node.kind === 'and' || node.kind === 'or' ? node.conditions : node.kind === 'not' ? [node.condition] : [];
+    expect(spans.children).toHaveLength(children.length);
+    children.forEach((c, i) => check(text, c, spans.children[i]!));
+  };
+  fc.assert(
+    fc.property(tree, fc.constantFrom('', ' ', '\n  ', '\r\n\t'), (t, around) => {
+      const text = `${around}${printSegment(t)}${around}`;
+      const { tree: parsed, spans } = parseSegmentWithSpans(text, { customFieldTypes });
+      expect(parsed).toEqual(parse(text));
+      check(text, parsed, spans);
     }),
     { numRuns: 500 },
   );
