@@ -26,6 +26,8 @@ export interface HarnessOptions {
   indexer?: boolean;
   retireGraceMs?: number;
   snapshotChunkSize?: number;
+  /** Delivers events to webhooks (fan-out consumers and sender); off by default, the routes answer either way. */
+  webhooks?: boolean;
   /** Changes the test environment's config for this api and its indexer (e.g. low limits or tiny search timeouts). */
   configure?: (config: Config) => Config;
 }
@@ -60,8 +62,10 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     snapshotChunkSize: options.snapshotChunkSize,
     // Tests record segment history at instants of their choosing (api.segmentHistory.recordAt).
     segmentHistory: false,
+    webhooks: options.webhooks ?? false,
   });
-  const indexer = options.indexer ? await startIndexerService(config, env.log) : undefined;
+  // Tests that drive the membership re-evaluation's clock call indexer.reevaluation.runAt themselves.
+  const indexer = options.indexer ? await startIndexerService(config, env.log, { timeReevaluation: false }) : undefined;
   const request: ApiHarness['request'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.key) headers['x-api-key'] = o.key;

@@ -14,6 +14,7 @@ import {
   writeTargets,
 } from '@segmenter/shared';
 import type { IndexerMetrics } from './indexer-metrics';
+import type { PublishTransitions } from './membership/membership-tracker';
 import type { SearchableSample } from './searchable-tracker';
 
 export interface EventBatchHandlerOptions {
@@ -29,6 +30,8 @@ export interface EventBatchHandlerOptions {
   onWorkspacesWritten?: (workspaceIds: Set<string>) => void;
   deadLetters: EventPublisher;
   deadLetterTopic: string;
+  /** Publishes the batch's segment membership transitions; called before the batch is written (membership-tracker.ts). */
+  publishTransitions?: PublishTransitions;
   log: Logger;
   /** Backoff while Elasticsearch is unreachable; the batch is retried until it succeeds or we stop. */
   retryBaseMs?: number;
@@ -129,14 +132,23 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
       }
     }
 
+    // Transitions go out before the write and once per slice: a retried write does not publish them again.
+    let transitionsPublished = options.publishTransitions === undefined;
     for (let attempt = 0; events.length > 0; attempt++) {
       // Stopping (shutdown or rebalance): return without marking anything processed, so nothing
       // of this batch is committed and whoever takes the partition next replays it.
       if (!ctx.isRunning()) return;
       const started = performance.now();
       try {
+        if (!transitionsPublished) {
+          const tracked = await options.publishTransitions!(events);
+          metrics.membershipSeconds.observe(secondsSince(started));
+          metrics.membershipEvents.inc(tracked.transitions);
+          transitionsPublished = true;
+        }
+        const writeStarted = performance.now();
         const outcome = await writeChangeEvents(es, events, { resolveTargets, maxItemRetries: 5, retryBaseMs, requestTimeoutMs: 10_000 });
-        metrics.bulkSeconds.observe(secondsSince(started));
+        metrics.bulkSeconds.observe(secondsSince(writeStarted));
         metrics.events.inc({ outcome: 'indexed' }, outcome.indexed);
         metrics.events.inc({ outcome: 'stale' }, outcome.stale);
         metrics.events.inc({ outcome: 'skipped' }, outcome.skipped);
@@ -154,7 +166,7 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
         // it failed: noted now, so the api's cached counts for these workspaces are dropped then.
         options.onWorkspacesWritten?.(new Set(events.map((e) => e.workspaceId)));
         const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 10));
-        log.warn({ err, attempt, backoffMs: backoff }, 'bulk write failed; retrying batch');
+        log.warn({ err, attempt, backoffMs: backoff }, 'publishing membership transitions or the bulk write failed; retrying batch');
         await sleep(backoff);
         await ctx.heartbeat();
       }

@@ -21,6 +21,17 @@ export function createIndexerMetrics(registry: Registry, lagProbe: ConsumerLagPr
     },
   });
   return {
+    membershipSeconds: new Histogram({
+      name: 'segmenter_indexer_membership_duration_seconds',
+      help: "Time to find and publish one batch's segment membership transitions (read the indexed states, evaluate, publish)",
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    membershipEvents: new Counter({
+      name: 'segmenter_indexer_membership_events_total',
+      help: 'segment.entered and segment.exited events published for contact changes',
+      registers,
+    }),
     batchEvents: new Histogram({
       name: 'segmenter_indexer_batch_events',
       help: 'Events per batch handed to Elasticsearch',

@@ -31,6 +31,9 @@ import { createChangeNoticeHistogram } from './indexer-metrics';
 import { createEventBatchHandler } from './event-batch-handler';
 import { createIndexerMetrics } from './indexer-metrics';
 import { createIndexerProgress } from './indexer-progress';
+import { createMembershipTracker } from './membership/membership-tracker';
+import { createSavedSegmentsCache } from './membership/saved-segments-cache';
+import { createTimeReevaluation, type TimeReevaluation } from './membership/time-reevaluation';
 import { createSearchableTracker } from './searchable-tracker';
 
 export interface RunningIndexer {
@@ -38,15 +41,23 @@ export interface RunningIndexer {
   /** Where /metrics is served when it has a port of its own (INDEXER_METRICS_PORT). */
   metricsUrl?: string;
   stopSteps: StopStep[];
+  /** The scheduled membership re-evaluation (time-reevaluation.ts): tests run it at instants of their choosing. */
+  reevaluation: TimeReevaluation;
   stop(): Promise<void>;
 }
 
-export async function startIndexerService(config: Config, log: Logger): Promise<RunningIndexer> {
+export interface IndexerServiceOptions {
+  /** Look for due re-evaluations on a timer (the default); tests that drive the clock call runAt themselves. */
+  timeReevaluation?: boolean;
+}
+
+export async function startIndexerService(config: Config, log: Logger, options: IndexerServiceOptions = {}): Promise<RunningIndexer> {
   // Fails the start with a plain message when the cluster refuses our credentials or certificate.
   const es = await connectElasticsearch(config.elasticsearch);
   // The indexer reads no contact data from Postgres; the pool serves readiness, records its
-  // progress (indexer_progress, one small write a second) and which workspaces changed (search_index_changes).
-  const pool = createPgPool(config.database.url, 2, (err) => log.warn({ err }, 'idle postgres client failed'));
+  // progress (indexer_progress, one small write a second) and which workspaces changed (search_index_changes),
+  // and reads the saved segments whose membership it tracks.
+  const pool = createPgPool(config.database.url, 3, (err) => log.warn({ err }, 'idle postgres client failed'));
   const kafkaSettings = { brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-indexer` };
   const alias = config.elasticsearch.contactsAlias;
 
@@ -55,6 +66,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   await ensureTopics(kafkaSettings, log, [
     { topic: config.kafka.topics.contactEvents, partitions: config.kafka.partitions },
     { topic: config.kafka.topics.deadLetter, partitions: 1 },
+    { topic: config.kafka.topics.segmentEvents, partitions: config.kafka.partitions },
   ]);
   const deadLetters = await createEventPublisher(kafkaSettings, log);
   const registry = createMetricsRegistry('indexer');
@@ -91,7 +103,23 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   const lagProbe = createConsumerLagProbe(kafkaSettings, log, config.indexer.consumerGroup, config.kafka.topics.contactEvents);
   const metrics = createIndexerMetrics(registry, lagProbe, log);
   const searchable = createSearchableTracker({ es, alias, histogram: metrics.indexingLag, log });
+  // Segment membership events (docs/events.md) go out on the same producer as dead letters.
+  const savedSegments = createSavedSegmentsCache(pool);
+  const publishTransitions = config.indexer.membershipEvents
+    ? createMembershipTracker({ es, alias, segments: savedSegments, publisher: deadLetters, topic: config.kafka.topics.segmentEvents })
+    : undefined;
+  const reevaluation = createTimeReevaluation({
+    es,
+    alias,
+    pool,
+    segments: savedSegments,
+    publisher: deadLetters,
+    topic: config.kafka.topics.segmentEvents,
+    intervalMs: config.indexer.reevaluationIntervalMs,
+    log: log.child({ component: 'membership-reevaluation' }),
+  });
   const handler = createEventBatchHandler({
+    publishTransitions,
     es,
     alias,
     maxBatchEvents: config.indexer.maxBatchEvents,
@@ -129,8 +157,11 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
   const metricsListener = await listenMetricsPort(registry, metricsEndpoint, log);
   warnIfMetricsOpen(metricsEndpoint, config.env, log);
 
+  if (config.indexer.membershipEvents && options.timeReevaluation !== false) reevaluation.start();
+
   const stopSteps: StopStep[] = [
     { name: 'kafka-consumer', stop: () => consumer.close() },
+    { name: 'membership-reevaluation', stop: () => reevaluation.stop() },
     { name: 'indexer-progress', stop: () => progress.stop() },
     { name: 'change-notices', stop: () => changeNotices.stop() },
     { name: 'dead-letter-producer', stop: () => deadLetters.close() },
@@ -145,6 +176,7 @@ export async function startIndexerService(config: Config, log: Logger): Promise<
     url,
     metricsUrl: metricsListener?.url,
     stopSteps,
+    reevaluation,
     stop: () => runStopSteps(stopSteps),
   };
 }

@@ -73,6 +73,14 @@ export const EnvSchema = z
     // changed (the api's count cache drops theirs): the index's own refresh interval, so cached
     // counts are no staler than an uncached search would be.
     INDEXER_CHANGE_NOTICE_MS: positiveInt.max(60000, 'must be at most 60000').default(1000),
+    // Segment membership events (docs/events.md): computed by the indexer for every change, and by
+    // a re-evaluation for what the clock moves (relative dates, engagement windows), run at every
+    // multiple of the interval since the epoch in UTC: daily, just after midnight UTC, by default.
+    MEMBERSHIP_EVENTS: z.enum(['on', 'off'], 'must be on or off').default('on'),
+    MEMBERSHIP_REEVALUATION_INTERVAL_MS: positiveInt
+      .min(60000, 'must be at least 60000 (a minute)')
+      .max(604800000, 'must be at most 604800000 (a week)')
+      .default(86400000),
     // How long the group waits for a silent indexer before giving its partitions to the others: the
     // failover time after a crash. The broker refuses less than 6 s (group.min.session.timeout.ms);
     // the indexer heartbeats while it retries a batch, so a long Elasticsearch outage is not silence.
@@ -112,6 +120,18 @@ export const EnvSchema = z
     INDEX_CHANGE_POLL_MS: positiveInt.max(10000, 'must be at most 10000').default(100),
     // How often the count of every saved segment is recorded (GET /v1/segments/:id/history).
     SEGMENT_HISTORY_INTERVAL_MS: positiveInt.min(60000, 'must be at least 60000 (a minute)').max(86400000, 'must be at most 86400000 (a day)').default(3600000),
+    // Webhooks (docs/events.md, Webhooks): one attempt's time limit; the retry backoff (base doubled
+    // per attempt up to the max, with jitter); attempts per delivery before it fails for good;
+    // failed attempts in a row (any delivery) that pause a webhook; attempts in flight per api
+    // process; how often the sender looks for due deliveries; how long deliveries are kept.
+    WEBHOOK_TIMEOUT_MS: positiveInt.max(60000, 'must be at most 60000').default(10000),
+    WEBHOOK_RETRY_BASE_MS: positiveInt.max(3600000, 'must be at most 3600000').default(5000),
+    WEBHOOK_RETRY_MAX_MS: positiveInt.max(86400000, 'must be at most 86400000 (a day)').default(3600000),
+    WEBHOOK_MAX_ATTEMPTS: positiveInt.max(100, 'must be at most 100').default(15),
+    WEBHOOK_PAUSE_AFTER_FAILURES: positiveInt.max(1000, 'must be at most 1000').default(10),
+    WEBHOOK_CONCURRENCY: positiveInt.max(200, 'must be at most 200').default(8),
+    WEBHOOK_POLL_INTERVAL_MS: positiveInt.max(60000, 'must be at most 60000').default(1000),
+    WEBHOOK_DELIVERY_RETENTION_HOURS: positiveInt.max(8760, 'must be at most 8760 (a year)').default(168),
     // Limits of a request's cost (docs/operations.md, Limits). Each api process counts on its own,
     // in memory: with N processes a key may make N times these. The defaults are generous: a client
     // meets them only by hammering one key (the test suite never does).
@@ -140,6 +160,9 @@ export const EnvSchema = z
         path: ['SEARCH_REQUEST_TIMEOUT_MS'],
         message: 'must be at least SEARCH_TIMEOUT_MS (the client would give up before the search answers)',
       });
+    }
+    if (e.WEBHOOK_RETRY_MAX_MS < e.WEBHOOK_RETRY_BASE_MS) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
     }
     if (e.ELASTICSEARCH_API_KEY && (e.ELASTICSEARCH_USERNAME || e.ELASTICSEARCH_PASSWORD)) {
       ctx.addIssue({
@@ -190,12 +213,28 @@ export interface Config {
     lingerMs: number;
     sessionTimeoutMs: number;
     changeNoticeMs: number;
+    membershipEvents: boolean;
+    reevaluationIntervalMs: number;
   };
   consistency: { defaultWaitMs: number; maxWaitMs: number; refreshIntervalMs: number };
   snapshots: { ttlHours: number };
   counts: { cacheEntries: number; cacheMaxAgeMs: number; changePollMs: number; historyIntervalMs: number };
   limits: RequestLimits;
+  webhooks: WebhookSettings;
   shutdownTimeoutMs: number;
+}
+
+/** Webhook delivery (services/api/src/webhooks); the fan-out's consumer groups are `<consumerGroup>.<source topic>`. */
+export interface WebhookSettings {
+  consumerGroup: string;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  pauseAfterFailures: number;
+  concurrency: number;
+  pollIntervalMs: number;
+  retentionHours: number;
 }
 
 /** What a request may cost: search timeouts, per-key rate and search cost, failed authentications per IP. */
@@ -274,6 +313,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lingerMs: e.INDEXER_LINGER_MS,
       sessionTimeoutMs: e.INDEXER_SESSION_TIMEOUT_MS,
       changeNoticeMs: e.INDEXER_CHANGE_NOTICE_MS,
+      membershipEvents: e.MEMBERSHIP_EVENTS === 'on',
+      reevaluationIntervalMs: e.MEMBERSHIP_REEVALUATION_INTERVAL_MS,
     },
     consistency: {
       defaultWaitMs: Math.min(e.CONSISTENCY_WAIT_MS, e.CONSISTENCY_MAX_WAIT_MS),
@@ -297,6 +338,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rate: { requests: e.RATE_LIMIT_REQUESTS, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
       searchCost: { points: e.SEARCH_COST_BUDGET, windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS },
       authFailures: { attempts: e.AUTH_FAILURE_LIMIT, windowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS },
+    },
+    webhooks: {
+      consumerGroup: `${e.KAFKA_TOPIC_PREFIX}webhooks`,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      pauseAfterFailures: e.WEBHOOK_PAUSE_AFTER_FAILURES,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      retentionHours: e.WEBHOOK_DELIVERY_RETENTION_HOURS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   };
