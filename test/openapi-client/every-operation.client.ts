@@ -162,6 +162,9 @@ export async function callEveryOperation(): Promise<void> {
   const total: number | undefined = first && 'total' in first ? first.total : undefined;
   const preview = await api.POST('/v1/segments/preview', { body: { query: { text: 'tag:VIP' }, limit: 10 } });
   const previewEmail: string | null | undefined = preview.data?.contacts[0]?.email;
+  const explained = await api.POST('/v1/segments/explain', { body: { query: { text: 'tag:VIP AND city = Paris' } } });
+  const biggestCut: number | undefined = explained.data?.tree.biggestCut;
+  const firstStepRemaining: number | undefined = explained.data?.tree.funnel?.[0]?.remaining;
   const sizes = await api.GET('/v1/segments/{id}/history', { params: { path: { id }, query: { step: 'day', from: '2026-11-24T00:00:00Z' } } });
   const size: number | undefined = sizes.data?.points[0]?.total;
   await api.GET('/v1/segments/{id}/members', { params: { path: { id }, query: { format: 'csv', fields: 'id,email' } }, parseAs: 'text' });
@@ -235,6 +238,8 @@ export async function callEveryOperation(): Promise<void> {
     size,
     total,
     previewEmail,
+    biggestCut,
+    firstStepRemaining,
     snapshotId,
     memberIds,
     importStatus,

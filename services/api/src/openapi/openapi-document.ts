@@ -22,6 +22,7 @@ import { Job } from '../jobs/job-responses';
 import { JOBS_OPERATIONS } from '../jobs/jobs-operations';
 import { LABELS_OPERATIONS } from '../labels/labels-operations';
 import { SEARCH_INDEX_OPERATIONS } from '../search-index/search-index-operations';
+import { ExplainNode } from '../segments/segment-responses';
 import { SEGMENTS_OPERATIONS } from '../segments/segments-operations';
 import { SNAPSHOTS_OPERATIONS } from '../segments/snapshots-operations';
 import { SUPPRESSIONS_OPERATIONS } from '../suppressions/suppressions-operations';
@@ -183,6 +184,7 @@ export function openApiDocument(serverUrl?: string) {
       schemas: {
         Contact: toJsonSchema(Contact, 'output'),
         Condition: recursiveComponent(ConditionTree, 'Condition', 'input'),
+        ExplainNode: recursiveComponent(ExplainNode, 'ExplainNode', 'output'),
         Job: toJsonSchema(Job, 'output'),
         Problem: toJsonSchema(Problem, 'output'),
       } as Record<string, JsonSchema>,

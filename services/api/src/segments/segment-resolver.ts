@@ -10,19 +10,20 @@ import {
   isUuid,
   type LeafCondition,
   normalizeCondition,
-  parseSegment,
+  parseSegmentWithSpans,
   printSegment,
   type CustomFieldType,
   type Queryable,
   SEGMENT_LIMITS,
   SegmentSyntaxError,
+  type SpanTree,
 } from '@segmenter/shared';
 import { AppError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
 import { TAG_DELETE_JOB } from '../tags/tags-service';
 import type { ResolutionContext } from './resolution-context';
 import type { SegmentQuery } from './segment-schemas';
 import { brokenSegmentConflict, dependentsOf, labelKeysOf, leavesOf, mapLeaves, tagIdsOf } from './segment-dependencies';
-import { labelKeysInUse, listSegments, SegmentBreak, tagsBeingDeleted } from './segments-store';
+import { labelKeysInUse, listSegments, SegmentBreak, SegmentRow, tagsBeingDeleted } from './segments-store';
 
 export interface ConditionInput {
   condition?: unknown;
@@ -34,6 +35,8 @@ interface ParsedCondition {
   tree: Condition;
   tagsBy: 'id' | 'name';
   field: string;
+  /** Text only: where each node of `tree` was written, in its shape (the parser makes no group of one, so normalising keeps the shape). */
+  spans?: SpanTree;
 }
 
 /**
@@ -80,10 +83,10 @@ class UnreadDefinitions extends Map<string, CustomFieldType> {
   }
 }
 
-/** The text's tree, or its syntax error; other errors are bugs and thrown. */
-function parseText(text: string, customFieldTypes: ReadonlyMap<string, CustomFieldType>): { tree: Condition } | { error: SegmentSyntaxError } {
+/** The text's tree (and where each node was written), or its syntax error; other errors are bugs and thrown. */
+function parseText(text: string, customFieldTypes: ReadonlyMap<string, CustomFieldType>): { tree: Condition; spans: SpanTree } | { error: SegmentSyntaxError } {
   try {
-    return { tree: parseSegment(text, { customFieldTypes }) as Condition };
+    return parseSegmentWithSpans(text, { customFieldTypes });
   } catch (err) {
     if (!(err instanceof SegmentSyntaxError)) throw err;
     return { error: err };
@@ -110,7 +113,7 @@ async function parseInput(context: ResolutionContext, input: ConditionInput, at:
       throw new ValidationError(
         checked.problems.map((p) => ({ field: `${at}.text`, rule: `${p.field.slice(`${at}.text`.length + 1) || 'condition'}: ${p.rule}` })),
       );
-    return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'name', field: `${at}.text` };
+    return { tree: normalizeCondition(lowerCaseIds(checked.tree)), tagsBy: 'name', field: `${at}.text`, spans: parsed.spans };
   }
   const checked = checkCondition(input.condition, `${at}.condition`);
   if ('problems' in checked) throw new ValidationError(checked.problems);
@@ -308,6 +311,36 @@ async function treeOfParsed(context: ResolutionContext, parsed: ParsedQuery): Pr
  */
 export async function treeOfQuery(context: ResolutionContext, query: SegmentQuery, at: string): Promise<Condition> {
   return treeOfParsed(context, await parseQuery(context, query, at));
+}
+
+/** A segment query as explaining it reads it: its tree with references kept, to be explained node by node. */
+export interface QueryToExplain {
+  /** Tags by id, saved segment references kept (as a saved segment stores it). */
+  stored: Condition;
+  /** Text only: where each node of `stored` was written, in its shape. */
+  spans?: SpanTree;
+  /** The saved segment the query named by id, if it did (`stored` is its condition). */
+  segment?: { id: string; name: string };
+  /** The saved segments, by id, when `stored` refers to any (directly or through others); empty otherwise. */
+  savedSegments: ReadonlyMap<string, SegmentRow>;
+  /** What the query's problems name: `<at>.text`, `<at>.condition` or `<at>.segmentId`. */
+  field: string;
+}
+
+/**
+ * A query resolved for explaining: refused exactly as treeOfQuery refuses it (unknown tags,
+ * missing or broken segments, cycles, limits once expanded), so anything it answers expands.
+ */
+export async function queryToExplain(context: ResolutionContext, query: SegmentQuery, at: string): Promise<QueryToExplain> {
+  const parsed = await parseQuery(context, query, at);
+  await treeOfParsed(context, parsed);
+  const savedOf = async (tree: Condition) => (referencedSegments(tree).length > 0 ? context.savedSegments() : new Map<string, SegmentRow>());
+  if ('segmentId' in parsed) {
+    const saved = (await context.savedSegment(parsed.segmentId))!;
+    return { stored: saved.condition, segment: { id: saved.id, name: saved.name }, savedSegments: await savedOf(saved.condition), field: `${at}.segmentId` };
+  }
+  const stored = await resolveTags(context, parsed);
+  return { stored, spans: parsed.spans, savedSegments: await savedOf(stored), field: parsed.field };
 }
 
 /** A query's own failure, kept in its place among many; anything else is our bug. */

@@ -2,7 +2,7 @@
 // and resolve themselves (shown as the one recursive Condition component), and the answers of
 // segments/ (saved segments, counts, previews, a contact's segments).
 import { z } from 'zod';
-import { EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
+import { CONDITION_KINDS, EMAIL_STATUSES, PHONE_STATUSES } from '@segmenter/shared';
 import { Waited } from '../consistency/consistency-responses';
 import { FieldProblem } from '../errors/problem';
 import { answer, pageOf, ref, timestamp, uuid } from '../http/answer-schemas';
@@ -80,5 +80,27 @@ export const PreviewAnswer = SegmentCount.extend({
   ),
   tookMs: z.number().int(),
 });
+
+const int = z.number().int();
+/**
+ * One node of an explained segment (segment-explain.ts), mirroring the condition tree: the
+ * recursive ExplainNode component of the document (explainNodeRef points at it).
+ */
+export const ExplainNode: z.ZodType = z.lazy(() =>
+  answer({
+    kind: z.enum(CONDITION_KINDS as [string, ...string[]]),
+    text: z.string(),
+    span: answer({ start: int, end: int, line: int, column: int }).optional(),
+    count: int,
+    conditions: z.array(ExplainNode).optional(),
+    funnel: z.array(answer({ remaining: int, removed: int })).optional(),
+    biggestCut: int.optional(),
+    union: z.array(answer({ total: int, added: int })).optional(),
+    condition: ExplainNode.optional(),
+    segment: answer({ id: uuid, name: z.string() }).optional(),
+    expanded: ExplainNode.optional(),
+  }),
+);
+export const ExplainAnswer = answer({ tree: ref('ExplainNode'), contacts: int, searches: int, tookMs: int, consistency: Waited.optional() });
 
 export const ContactSegments = answer({ contactId: uuid, deleted: z.boolean(), items: z.array(answer({ id: uuid, name: z.string() })) });

@@ -46,6 +46,11 @@ export const previewRequest = (maxWaitMs: number) =>
   });
 export type PreviewRequest = z.infer<ReturnType<typeof previewRequest>>;
 
+/** POST /v1/segments/explain: one query (resolved like a count's), with read-your-writes like a count. */
+export const explainRequest = (maxWaitMs: number) =>
+  z.strictObject({ query: z.custom<unknown>((q) => q !== undefined, 'is required'), ...consistencyQueryFields(maxWaitMs) });
+export type ExplainRequest = z.infer<ReturnType<typeof explainRequest>>;
+
 /** An ad hoc snapshot: the query is resolved (and refused) like a count's. */
 export const AdHocSnapshotRequest = z.strictObject({ query: z.unknown() });
 

@@ -11,6 +11,7 @@ import {
   conditionRef,
   ContactSegments,
   CountAnswer,
+  ExplainAnswer,
   PreviewAnswer,
   SavedSegment,
   Segment,
@@ -18,6 +19,7 @@ import {
   SegmentList,
   SegmentQuery,
 } from './segment-responses';
+import { MAX_EXPLAIN_SEARCHES } from './segment-explain';
 import { SnapshotStarted } from './snapshot-responses';
 import {
   CreateSegmentRequest,
@@ -40,6 +42,7 @@ const UpdateSegmentBody = UpdateSegmentRequest.extend({ condition: conditionRef.
 const CountBody = z.strictObject({ queries: z.array(SegmentQuery).min(1).max(MAX_COUNTS_PER_REQUEST), ...consistencyFields });
 const PreviewBody = z.strictObject({ query: SegmentQuery, limit: z.number().int().min(1).max(MAX_PREVIEW).default(20), ...consistencyFields });
 const MembersBody = MembersRequest.extend({ query: SegmentQuery });
+const ExplainBody = z.strictObject({ query: SegmentQuery, ...consistencyFields });
 
 const MEMBER_STREAM = file(
   "The members in contact id order, streamed: one JSON object per line (ndjson) holding the requested fields in the contact JSON's spelling (id, email, firstName, ..., tags, labels, label:<key>, custom:<key>), or a CSV file with the export's headers",
@@ -132,6 +135,18 @@ export const SEGMENTS_OPERATIONS: Operation[] = [
     waitsForConsistency: true,
     searchesInRequest: true,
     responses: { 200: ok(PreviewAnswer) },
+  },
+  {
+    method: 'post',
+    path: '/v1/segments/explain',
+    tag: 'segments',
+    summary: `Explain a count in one search round trip: each condition's count on its own, each AND group's funnel (remaining after each condition in order, and the biggest cut), what each OR branch adds, saved segments expanded, and where each node is in the text (at most ${MAX_EXPLAIN_SEARCHES} searches)`,
+    scope: 'read',
+    body: ExplainBody,
+    errors: [404, 409],
+    waitsForConsistency: true,
+    searchesInRequest: true,
+    responses: { 200: ok(ExplainAnswer) },
   },
   {
     method: 'get',

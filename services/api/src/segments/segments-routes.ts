@@ -14,6 +14,7 @@ import {
   AdHocSnapshotRequest,
   countRequest,
   CreateSegmentRequest,
+  explainRequest,
   MembersQuery,
   MembersRequest,
   previewRequest,
@@ -30,6 +31,7 @@ export function segmentsRoutes(segments: SegmentsService, pool: Pool, maxWaitMs:
   const write = requireApiKey(pool, 'write');
   const CountRequest = countRequest(maxWaitMs);
   const PreviewRequest = previewRequest(maxWaitMs);
+  const ExplainRequest = explainRequest(maxWaitMs);
 
   router.post('/count', read, async (req, res) => {
     const body = parseRequestPart(CountRequest, 'body', req.body);
@@ -41,6 +43,11 @@ export function segmentsRoutes(segments: SegmentsService, pool: Pool, maxWaitMs:
   router.post('/preview', read, async (req, res) => {
     const body = parseRequestPart(PreviewRequest, 'body', req.body);
     res.json(await retryAfterIfNotYetConsistent(res, () => segments.preview(workspaceOf(res), body)));
+  });
+
+  router.post('/explain', read, async (req, res) => {
+    const body = parseRequestPart(ExplainRequest, 'body', req.body);
+    res.json(await retryAfterIfNotYetConsistent(res, () => segments.explain(workspaceOf(res), body)));
   });
 
   router.get('/:id/history', read, async (req, res) => {

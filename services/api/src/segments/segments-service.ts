@@ -17,11 +17,13 @@ import { streamMembers } from './member-stream';
 import { createResolutionContext, ResolutionContext } from './resolution-context';
 import { SEGMENT_ACTION_JOB, SegmentActionState } from './segment-actions';
 import { previewSegment, SegmentCounter } from './segment-counts';
+import { explainSegment } from './segment-explain';
 import { tagIdsOf } from './segment-dependencies';
-import { checkSegmentsUsing, expandFrom, resolveCondition, segmentText, treeOfQuery, treesOfQueries } from './segment-resolver';
+import { checkSegmentsUsing, expandFrom, queryToExplain, resolveCondition, segmentText, treeOfQuery, treesOfQueries } from './segment-resolver';
 import {
   CountRequest,
   CreateSegmentRequest,
+  ExplainRequest,
   historyRange,
   HistoryQuery,
   MembersQuery,
@@ -104,6 +106,22 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
       const started = performance.now();
       const preview = await previewSegment(es, alias, workspaceId, tree, body.limit);
       return { ...preview, tookMs: Math.round(performance.now() - started) };
+    },
+
+    /**
+     * Every node's count, each AND's funnel and each OR's additions, in one search (segment-explain.ts).
+     * The query is resolved as a count resolves it, so the root's count is the count's total.
+     */
+    async explain(workspaceId: string, body: ExplainRequest) {
+      const context = createResolutionContext(workspaceId, pool);
+      const query = await queryToExplain(context, parseRequestPart(SegmentQuery, 'body.query', body.query), 'body.query');
+      // Every tag the tree names (its saved segments' too) read in one statement, not once per node printed.
+      const tagIds = tagIdsOf(expandFrom(query.savedSegments, query.stored, query.field));
+      if (tagIds.length > 0) await context.tagNamesById(tagIds);
+      const consistency = await ensureConsistent(deps.search, workspaceId, body);
+      const started = performance.now();
+      const explanation = await explainSegment({ es, alias, log }, workspaceId, query, (node) => segmentText(context, node));
+      return { ...explanation, tookMs: Math.round(performance.now() - started), ...(consistency ? { consistency: { waitedMs: consistency.waitedMs } } : {}) };
     },
 
     /** Streams the members into `res` (NDJSON or CSV); whatever can be refused is refused before the first byte. */
