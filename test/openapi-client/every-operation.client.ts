@@ -109,6 +109,19 @@ export async function callEveryOperation(): Promise<void> {
   const suppressed: string | null | undefined = suppressions.data?.items[0]?.address;
   await api.DELETE('/v1/suppressions/{id}', { params: { path: { id } } });
 
+  // Webhooks
+  const webhook = await api.POST('/v1/webhooks', { body: { url: 'https://hooks.example.com/segmenter', events: ['segment.entered'], segmentIds: [id] } });
+  const webhookSecret: string | undefined = webhook.data?.secret;
+  const webhooks = await api.GET('/v1/webhooks', { params: { query: { limit: 10 } } });
+  const webhookStatus: 'active' | 'paused' | undefined = webhooks.data?.items[0]?.status;
+  await api.GET('/v1/webhooks/{id}', { params: { path: { id } } });
+  await api.PATCH('/v1/webhooks/{id}', { params: { path: { id } }, body: { status: 'active', events: ['segment.exited', 'contact.tags_added'] } });
+  await api.DELETE('/v1/webhooks/{id}', { params: { path: { id } } });
+  const rotated = await api.POST('/v1/webhooks/{id}/rotate-secret', { params: { path: { id } } });
+  const rotatedSecret: string | undefined = rotated.data?.secret;
+  const webhookDeliveries = await api.GET('/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: { status: 'failed', limit: 50 } } });
+  const deliveryAttempts: number | undefined = webhookDeliveries.data?.items[0]?.attempts;
+
   // Duplicates and jobs
   await api.GET('/v1/duplicates/{field}', { params: { path: { field: 'email' } } });
   await api.GET('/v1/duplicates/{field}/{value}/contacts', { params: { path: { field: 'phone', value: '+14155550100' } } });
@@ -244,5 +257,9 @@ export async function callEveryOperation(): Promise<void> {
     memberIds,
     importStatus,
     rowNumber,
+    webhookSecret,
+    webhookStatus,
+    rotatedSecret,
+    deliveryAttempts,
   ];
 }

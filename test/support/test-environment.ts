@@ -69,7 +69,9 @@ export async function createTestEnvironment(overrides: Record<string, string> = 
       try {
         const topics = (await admin.listTopics()).filter((t) => t.startsWith(`test.${id}.`));
         if (topics.length > 0) await admin.deleteTopics({ topics });
-        await admin.deleteGroups([config.indexer.consumerGroup]).catch(() => undefined);
+        // The indexer's group, and the groups named after the topic prefix (the api's webhook fan-out).
+        const prefixed = (await admin.listGroups().catch(() => ({ groups: [] }))).groups.map((g) => g.groupId).filter((g) => g.startsWith(`test.${id}.`));
+        await admin.deleteGroups([config.indexer.consumerGroup, ...prefixed]).catch(() => undefined);
       } finally {
         await admin.disconnect();
       }

@@ -55,6 +55,8 @@ import { createMirrorFreshness } from './consistency/mirror-freshness';
 import { createExportsService } from './exports/exports-service';
 import { createImportChunk, IMPORT_JOB } from './imports/import-job';
 import { createImportsService } from './imports/imports-service';
+import { startWebhookDelivery } from './webhooks/webhook-delivery';
+import { createWebhooksService } from './webhooks/webhooks-service';
 
 export interface RunningApi {
   url: string;
@@ -86,6 +88,8 @@ export interface ApiServiceOptions {
   importIndexWaitMs?: number;
   /** Records every saved segment's count each interval (default on; tests record with `segmentHistory.recordAt`). */
   segmentHistory?: boolean;
+  /** Delivers events to webhooks (the fan-out consumers and the sender; default on). The routes answer either way. */
+  webhooks?: boolean;
 }
 
 export async function startApiService(config: Config, log: Logger, options: ApiServiceOptions = {}): Promise<RunningApi> {
@@ -97,6 +101,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   await ensureTopics(kafkaSettings, log, [
     { topic: config.kafka.topics.contactEvents, partitions: config.kafka.partitions },
     { topic: config.kafka.topics.deadLetter, partitions: 1 },
+    // Webhooks consume the indexer's membership events, whichever service starts first.
+    { topic: config.kafka.topics.segmentEvents, partitions: config.kafka.partitions },
   ]);
   // Reads go to the index too; whichever service starts first creates it.
   const index = await ensureContactsIndex(es, config.elasticsearch.contactsAlias);
@@ -203,6 +209,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     analytics: createAnalyticsService({ search, freshness, counter, log: log.child({ component: 'analytics' }) }),
     consistency: createConsistencyService(search),
     exports: createExportsService({ pool, es, alias, log }),
+    webhooks: createWebhooksService({ pool }),
   };
 
   const app = createApp({
@@ -232,6 +239,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     log: log.child({ component: 'housekeeping' }),
     intervalMs: 10 * 60_000,
     snapshotTtlHours: config.snapshots.ttlHours,
+    webhookDeliveryRetentionHours: config.webhooks.retentionHours,
   });
   housekeeping.start();
   const segmentHistory = createSegmentHistory({
@@ -241,6 +249,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     log: log.child({ component: 'segment-history' }),
   });
   if (options.segmentHistory !== false) segmentHistory.start();
+  const webhookDelivery = options.webhooks !== false ? await startWebhookDelivery({ config, pool, log, registry }) : undefined;
 
   const stopSteps: StopStep[] = [
     { name: 'http', stop: () => closeHttpServer(server) },
@@ -248,6 +257,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     { name: 'job-runner', stop: () => jobs.stop() },
     { name: 'housekeeping', stop: () => housekeeping.stop() },
     { name: 'segment-history', stop: () => segmentHistory.stop() },
+    ...(webhookDelivery?.stopSteps ?? []),
     { name: 'outbox-relay', stop: () => relay.stop() },
     { name: 'index-change-watcher', stop: () => indexChanges.stop() },
     { name: 'kafka-producer', stop: () => publisher.close() },

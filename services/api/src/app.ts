@@ -43,6 +43,8 @@ import { contactTagsRoutes, tagsRoutes } from './tags/tags-routes';
 import type { TagsService } from './tags/tags-service';
 import type { WorkspacesService } from './workspaces/workspaces-service';
 import { workspacesRoutes } from './workspaces/workspaces-routes';
+import type { WebhooksService } from './webhooks/webhooks-service';
+import { webhooksRoutes } from './webhooks/webhooks-routes';
 
 export interface AppServices {
   contacts: ContactsService;
@@ -62,6 +64,7 @@ export interface AppServices {
   analytics: AnalyticsService;
   consistency: ConsistencyService;
   exports: ExportsService;
+  webhooks: WebhooksService;
 }
 
 export interface AppDependencies {
@@ -120,6 +123,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/snapshots', snapshotsRoutes(services.snapshots, pool));
   app.use('/v1/exports', exportsRoutes(services.exports, pool));
   app.use('/v1/consistency', consistencyRoutes(services.consistency, pool, deps.consistencyMaxWaitMs));
+  app.use('/v1/webhooks', webhooksRoutes(services.webhooks, pool));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.log, deps.bodyLimit));

@@ -1,9 +1,11 @@
 // Deletes what expires: write receipts (consistency tokens, kept 24 h), idempotency keys
-// (replayed for 24 h), rows staged by imports that ended without dropping them, and audience
-// snapshots past their time to live (SNAPSHOT_TTL_HOURS). In bounded batches, so one pass never holds long locks; several api
+// (replayed for 24 h), rows staged by imports that ended without dropping them, audience
+// snapshots past their time to live (SNAPSHOT_TTL_HOURS) and webhook deliveries older than
+// WEBHOOK_DELIVERY_RETENTION_HOURS. In bounded batches, so one pass never holds long locks; several api
 // processes may run it at once (the deletes simply find less).
 import { createBackgroundLoop, Logger, Pool } from '@segmenter/shared';
 import { DEFAULT_SNAPSHOT_TTL_HOURS, deleteExpiredSnapshots } from '../segments/audience-snapshots';
+import { deleteExpiredDeliveries } from '../webhooks/webhook-deliveries-store';
 
 const BATCH = 5000;
 /** Snapshots per delete: each holds up to 10,000 ids per chunk row, so a small batch is already many rows. */
@@ -20,7 +22,16 @@ const EXPIRED = [
       where i.status in ('succeeded', 'failed', 'cancelled') or j.status = 'failed' limit ${BATCH})`,
 ];
 
-export function createHousekeeping(options: { pool: Pool; log: Logger; intervalMs: number; snapshotTtlHours?: number }) {
+/** Webhook deliveries kept by default (WEBHOOK_DELIVERY_RETENTION_HOURS). */
+const DEFAULT_WEBHOOK_DELIVERY_RETENTION_HOURS = 168;
+
+export function createHousekeeping(options: {
+  pool: Pool;
+  log: Logger;
+  intervalMs: number;
+  snapshotTtlHours?: number;
+  webhookDeliveryRetentionHours?: number;
+}) {
   const { pool, log } = options;
   const snapshotTtlHours = options.snapshotTtlHours ?? DEFAULT_SNAPSHOT_TTL_HOURS;
   /** One pass: returns how many rows it deleted. */
@@ -38,13 +49,18 @@ export function createHousekeeping(options: { pool: Pool; log: Logger; intervalM
       deleted += n;
       if (n < SNAPSHOT_BATCH) break;
     }
+    for (;;) {
+      const n = await deleteExpiredDeliveries(pool, options.webhookDeliveryRetentionHours ?? DEFAULT_WEBHOOK_DELIVERY_RETENTION_HOURS, BATCH);
+      deleted += n;
+      if (n < BATCH) break;
+    }
     return deleted;
   }
 
   const loop = createBackgroundLoop(async () => {
     try {
       const deleted = await runOnce();
-      if (deleted > 0) log.info({ deleted }, 'expired receipts, idempotency keys, staged rows and snapshots deleted');
+      if (deleted > 0) log.info({ deleted }, 'expired receipts, idempotency keys, staged rows, snapshots and webhook deliveries deleted');
     } catch (err) {
       log.warn({ err }, 'housekeeping failed; will retry');
     }

@@ -27,6 +27,7 @@ import { SEGMENTS_OPERATIONS } from '../segments/segments-operations';
 import { SNAPSHOTS_OPERATIONS } from '../segments/snapshots-operations';
 import { SUPPRESSIONS_OPERATIONS } from '../suppressions/suppressions-operations';
 import { TAGS_OPERATIONS } from '../tags/tags-operations';
+import { WEBHOOKS_OPERATIONS } from '../webhooks/webhooks-operations';
 import { WORKSPACES_OPERATIONS } from '../workspaces/workspaces-operations';
 import { describeCustomSchemas } from './custom-schema-shapes';
 import { JsonSchema, recursiveComponent, toJsonSchema } from './json-schema';
@@ -73,6 +74,7 @@ export const OPERATIONS: Operation[] = [
   ...SNAPSHOTS_OPERATIONS,
   ...SUPPRESSIONS_OPERATIONS,
   ...SEARCH_INDEX_OPERATIONS,
+  ...WEBHOOKS_OPERATIONS,
 ];
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {

@@ -1,0 +1,121 @@
+// Turns segment and tag events into webhook deliveries: a Kafka consumer per source topic (each
+// its own group, `<prefix>webhooks.<source>`) writes one delivery row per event and matching
+// webhook, and marks the batch processed only after those rows committed. At least once: a crash
+// replays the batch, and the unique (webhook, event key) makes the replay write nothing new.
+import {
+  createEventConsumer,
+  EventConsumer,
+  IncomingMessage,
+  KafkaSettings,
+  Logger,
+  parseChangeEvent,
+  parseMembershipEvent,
+  Pool,
+  type BatchHandlerContext,
+} from '@segmenter/shared';
+import { isWebhookEventType, WebhookEventSource } from './webhook-event-types';
+import { QueuedEvent, queueDeliveries } from './webhook-deliveries-store';
+
+/** The body a webhook receives: the event's key as `id`, its type, workspace and time, and the event itself. */
+export function deliveryBody(event: { key: string; type: string; workspaceId: string; occurredAt: string }, data: unknown) {
+  return { id: event.key, type: event.type, workspaceId: event.workspaceId, occurredAt: event.occurredAt, data };
+}
+
+/**
+ * The webhook events in a message of `source`; none for events webhooks do not carry (most of the
+ * contact-events topic). Throws for a message that is not a valid event.
+ */
+export function webhookEventOf(source: WebhookEventSource, value: Buffer | null): QueuedEvent | undefined {
+  if (source === 'segment-events') {
+    const e = parseMembershipEvent(value);
+    const event = { key: e.eventKey, type: e.type, workspaceId: e.workspaceId, occurredAt: e.occurredAt };
+    return { ...event, segmentId: e.segmentId, payload: deliveryBody(event, e) };
+  }
+  // Most contact events are not for webhooks: look at the type before validating a whole snapshot.
+  const type = value === null ? undefined : (JSON.parse(value.toString()) as { type?: unknown }).type;
+  if (typeof type !== 'string' || !isWebhookEventType(type)) return undefined;
+  const e = parseChangeEvent(value);
+  if (e.type !== 'contact.tags_added' && e.type !== 'contact.tags_removed') return undefined;
+  // The outbox id is unique per event and the same on every replay.
+  const event = { key: e.eventId, type: e.type, workspaceId: e.workspaceId, occurredAt: e.occurredAt };
+  return { ...event, segmentId: null, payload: deliveryBody(event, e) };
+}
+
+export interface FanOutDependencies {
+  pool: Pool;
+  log: Logger;
+  /** Told how many deliveries a batch made (the sender looks for due ones at once). */
+  onQueued(deliveries: number, events: number): void;
+  onInvalid(): void;
+}
+
+/** The batch handler of one source topic; exported so tests can drive it without Kafka. */
+export function createFanOutHandler(source: WebhookEventSource, deps: FanOutDependencies) {
+  const { pool, log } = deps;
+  return async (messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> => {
+    if (messages.length === 0) return;
+    const events: QueuedEvent[] = [];
+    for (const message of messages) {
+      try {
+        const event = webhookEventOf(source, message.value);
+        if (event) events.push(event);
+      } catch (err) {
+        // A poison message must not stop every webhook: it is logged and skipped.
+        deps.onInvalid();
+        log.warn({ err, topic: message.topic, partition: message.partition, offset: message.offset }, 'not a valid event; no webhook receives it');
+      }
+    }
+    let queued = 0;
+    for (let failures = 0; events.length > 0; failures++) {
+      try {
+        queued = await queueDeliveries(pool, events);
+        break;
+      } catch (err) {
+        // Not processed: if this member stops now, the batch is replayed by whoever gets the partition.
+        if (!ctx.isRunning()) throw err;
+        log.warn({ err, failures }, 'queueing webhook deliveries failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** failures)));
+        await ctx.heartbeat();
+      }
+    }
+    ctx.markProcessed(messages[messages.length - 1]!);
+    if (events.length > 0) deps.onQueued(queued, events.length);
+  };
+}
+
+export interface WebhookFanOut {
+  close(): Promise<void>;
+}
+
+/** Starts one consumer per source topic. */
+export async function startWebhookFanOut(
+  settings: KafkaSettings & { groupPrefix: string; topics: Record<WebhookEventSource, string> },
+  deps: FanOutDependencies,
+  onFatal: (err: unknown) => void,
+): Promise<WebhookFanOut> {
+  const consumers: EventConsumer[] = [];
+  try {
+    for (const source of Object.keys(settings.topics) as WebhookEventSource[]) {
+      const consumer = await createEventConsumer(
+        {
+          brokers: settings.brokers,
+          clientId: settings.clientId,
+          groupId: `${settings.groupPrefix}.${source}`,
+          topic: settings.topics[source],
+          // A new group reads the topic's history; deliveries are made only for webhooks older than the event.
+          fromBeginning: true,
+          maxBytes: 5 * 1024 * 1024,
+          maxWaitMs: 500,
+        },
+        deps.log,
+        onFatal,
+      );
+      consumers.push(consumer);
+      await consumer.run(createFanOutHandler(source, deps));
+    }
+  } catch (err) {
+    await Promise.all(consumers.map((c) => c.close().catch(() => undefined)));
+    throw err;
+  }
+  return { close: async () => void (await Promise.all(consumers.map((c) => c.close()))) };
+}

@@ -1,0 +1,95 @@
+// Sends due webhook deliveries: claims them in Postgres (FOR UPDATE SKIP LOCKED, leased, so
+// several api processes share the work and a dead one's claims come back), POSTs each, and
+// records the outcome: delivered, due again after a backoff, failed after the last attempt, and
+// the webhook paused after too many failures in a row. Up to `concurrency` attempts in flight.
+import { createBackgroundLoop, inTransaction, type Logger, type Pool } from '@segmenter/shared';
+import { retryDelayMs } from './webhook-backoff';
+import { claimDueDeliveries, ClaimedDelivery, recordAttempt, RecordedAttempt } from './webhook-deliveries-store';
+import { postWebhook } from './webhook-post';
+
+export interface WebhookSenderSettings {
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  pauseAfterFailures: number;
+  concurrency: number;
+  pollIntervalMs: number;
+}
+
+export interface WebhookSender {
+  start(): void;
+  /** Looks for due deliveries now (the fan-out queued some). */
+  wake(): void;
+  /** Stops claiming and waits for the attempts in flight (each ends within the timeout). */
+  stop(): Promise<void>;
+}
+
+export function createWebhookSender(deps: {
+  pool: Pool;
+  log: Logger;
+  settings: WebhookSenderSettings;
+  onRecorded?: (recorded: RecordedAttempt) => void;
+}): WebhookSender {
+  const { pool, log, settings } = deps;
+  // The lease outlives the attempt's timeout with room for recording it; past it the delivery is due again.
+  const leaseMs = settings.timeoutMs + 30_000;
+  const inFlight = new Set<Promise<void>>();
+
+  async function attempt(delivery: ClaimedDelivery): Promise<void> {
+    const outcome = await postWebhook(
+      {
+        url: delivery.url,
+        secret: delivery.secret,
+        body: JSON.stringify(delivery.payload),
+        eventType: delivery.eventType,
+        eventKey: delivery.eventKey,
+        deliveryId: delivery.id,
+        webhookId: delivery.webhookId,
+        attempt: delivery.attempts,
+      },
+      settings.timeoutMs,
+    );
+    const policy = {
+      retryInMs: retryDelayMs(delivery.attempts, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }),
+      maxAttempts: settings.maxAttempts,
+      pauseAfter: settings.pauseAfterFailures,
+    };
+    const recorded = await inTransaction(pool, (client) => recordAttempt(client, delivery, outcome, policy));
+    deps.onRecorded?.(recorded);
+    if (recorded.paused) log.warn({ webhookId: delivery.webhookId, workspaceId: delivery.workspaceId }, 'webhook paused after failures in a row');
+  }
+
+  function launch(delivery: ClaimedDelivery): void {
+    const running = attempt(delivery)
+      // Unrecorded, the delivery stays leased and is tried again when its lease runs out.
+      .catch((err) => log.warn({ err, deliveryId: delivery.id }, 'webhook attempt could not be recorded'))
+      .finally(() => {
+        inFlight.delete(running);
+        loop.wake(); // a slot is free
+      });
+    inFlight.add(running);
+  }
+
+  const loop = createBackgroundLoop(async () => {
+    const free = settings.concurrency - inFlight.size;
+    if (free <= 0) return settings.pollIntervalMs; // woken when a slot frees
+    try {
+      const claimed = await claimDueDeliveries(pool, free, leaseMs);
+      for (const delivery of claimed) launch(delivery);
+      return claimed.length === free ? 0 : settings.pollIntervalMs;
+    } catch (err) {
+      log.warn({ err }, 'claiming webhook deliveries failed; will retry');
+      return settings.pollIntervalMs;
+    }
+  });
+
+  return {
+    start: loop.start,
+    wake: loop.wake,
+    async stop() {
+      await loop.stop();
+      await Promise.all(inFlight);
+    },
+  };
+}
