@@ -23,6 +23,7 @@ import { buildSuite } from './bench-suite';
 import { ingestSection, upsertSection } from './ingest-bench';
 import { analyticsSection } from './sections/analytics-section';
 import { countsSection } from './sections/counts-section';
+import { explainSection } from './sections/explain-section';
 import { indexJobsSection } from './sections/index-jobs-section';
 import { LOAD_SECTIONS } from './sections/load-sections';
 import { suiteSection } from './sections/suite-section';
@@ -58,6 +59,7 @@ const SECTIONS: SectionRun[] = [
   { name: 'ingest', run: ingestSection },
   { name: 'suite', run: suiteSection },
   { name: 'counts', run: countsSection },
+  { name: 'explain', run: explainSection },
   { name: 'analytics', run: analyticsSection },
   ...LOAD_SECTIONS.map((s) => ({ name: s.name, run: (h: Harness) => s.run(h) })),
   { name: 'upsert', run: upsertSection },
