@@ -238,7 +238,7 @@ test('a 10-condition segment: one search per condition and per funnel step, plus
   ].join(' AND ');
   const answer = await explainAndCheck({ text }, ws.key, text);
   expect(answer.tree.conditions).toHaveLength(10);
-  // 10 conditions (and the negated ones), 9 funnel steps after the first (the last is the group), the workspace.
+  // 10 conditions and the 2 conditions inside the NOTs, the 8 funnel steps between the first and the last, the AND itself, the workspace.
   expect(answer.searches).toBe(10 + 2 + 8 + 1 + 1);
   expect(answer.tree.funnel![0]!.removed).toBe(0); // everyone was created in the last 30 days
 });

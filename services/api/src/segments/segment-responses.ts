@@ -84,7 +84,7 @@ export const PreviewAnswer = SegmentCount.extend({
 const int = z.number().int();
 /**
  * One node of an explained segment (segment-explain.ts), mirroring the condition tree: the
- * recursive ExplainNode component of the document (explainNodeRef points at it).
+ * recursive ExplainNode component of the document, which ExplainAnswer.tree refers to.
  */
 export const ExplainNode: z.ZodType = z.lazy(() =>
   answer({
