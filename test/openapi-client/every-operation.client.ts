@@ -79,7 +79,7 @@ export async function callEveryOperation(): Promise<void> {
   await api.GET('/v1/tags/{id}', { params: { path: { id: tag.data?.id ?? id } } });
   await api.PATCH('/v1/tags/{id}', { params: { path: { id } }, body: { name: 'Gold', protected: true } });
   const tagJob = await api.DELETE('/v1/tags/{id}', { params: { path: { id }, query: { force: 'true' } } });
-  const done: number | undefined = tagJob.data?.done;
+  const done: number | undefined = tagJob.data && 'done' in tagJob.data ? tagJob.data.done : undefined;
   const bulkTags = await api.POST('/v1/tags/bulk-add', { body: { contactIds: [id], tags: ['VIP'] } });
   const notFound: number | undefined = bulkTags.data?.notFound;
   await api.POST('/v1/tags/bulk-remove', { body: { contactIds: [id], tagIds: [id] } });
@@ -89,6 +89,21 @@ export async function callEveryOperation(): Promise<void> {
   const bulkLabels = await api.POST('/v1/labels/bulk-set', { body: { contactIds: [id], labels: { tier: 'gold' } } });
   const rejectedRule: string | undefined = bulkLabels.data?.rejected[0]?.rule;
   await api.POST('/v1/labels/bulk-remove', { body: { contactIds: [id], keys: ['tier'] } });
+
+  // What depends on what, and dry runs of deletes, renames and label hygiene jobs
+  const dependents = await api.GET('/v1/dependencies', { params: { query: { tag: 'VIP' } } });
+  const dependency: 'direct' | 'indirect' | undefined = dependents.data?.items[0]?.dependency;
+  await api.GET('/v1/dependencies', { params: { query: { labelKey: 'source' } } });
+  const tagPreview = await api.DELETE('/v1/tags/{id}', { params: { path: { id }, query: { dryRun: 'true' } } });
+  const affectedCount: number | null | undefined = tagPreview.data && 'dryRun' in tagPreview.data ? tagPreview.data.segments[0]?.count?.total : undefined;
+  await api.PATCH('/v1/tags/{id}', { params: { path: { id }, query: { dryRun: 'true' } }, body: { name: 'Gold' } });
+  const renameJob = await api.POST('/v1/labels/{key}/rename', { params: { path: { key: 'src' } }, body: { to: 'source', updateSegments: true } });
+  const staleSegment: string | undefined = renameJob.data && 'job' in renameJob.data ? renameJob.data.segments[0]?.effect : undefined;
+  const mergeJob = await api.POST('/v1/labels/{key}/merge-values', {
+    params: { path: { key: 'source' }, query: { dryRun: 'true' } },
+    body: { from: ['FB', 'fb', 'Facebook'], to: 'facebook' },
+  });
+  const wouldChange: number | null | undefined = mergeJob.data?.contactsAffected;
 
   // Activities and custom fields
   const activity = await api.POST('/v1/contacts/{id}/activities', {
@@ -104,7 +119,9 @@ export async function callEveryOperation(): Promise<void> {
   const fieldLimit: number | undefined = fields.data?.limit;
   await api.POST('/v1/custom-fields', { body: { key: 'plan', type: 'string' } });
   await api.PATCH('/v1/custom-fields/{key}', { params: { path: { key: 'plan' } }, body: { key: 'tier' } });
+  await api.PATCH('/v1/custom-fields/{key}', { params: { path: { key: 'plan' }, query: { dryRun: 'true' } }, body: { key: 'tier' } });
   await api.DELETE('/v1/custom-fields/{key}', { params: { path: { key: 'plan' }, query: { force: 'true' } } });
+  await api.DELETE('/v1/custom-fields/{key}', { params: { path: { key: 'plan' }, query: { dryRun: 'true' } } });
   const suppressions = await api.GET('/v1/suppressions', { params: { query: { channel: 'email', limit: 100 } } });
   const suppressed: string | null | undefined = suppressions.data?.items[0]?.address;
   await api.DELETE('/v1/suppressions/{id}', { params: { path: { id } } });
@@ -169,6 +186,9 @@ export async function callEveryOperation(): Promise<void> {
   await api.GET('/v1/segments/{id}', { params: { path: { id } } });
   await api.PATCH('/v1/segments/{id}', { params: { path: { id } }, body: { text: 'tag:VIP' } });
   await api.DELETE('/v1/segments/{id}', { params: { path: { id } } });
+  const blocking = await api.DELETE('/v1/segments/{id}', { params: { path: { id }, query: { dryRun: 'true' } } });
+  const refusal: number | undefined = blocking.data?.refusal?.status;
+  await api.PATCH('/v1/segments/{id}', { params: { path: { id }, query: { dryRun: 'true' } }, body: { name: 'Renamed' } });
   await api.GET('/v1/contacts/{id}/segments', { params: { path: { id } } });
   const count = await api.POST('/v1/segments/count', { body: { queries: [{ segmentId: id }, { text: 'tag:VIP' }] } });
   const first = count.data?.results[0];
@@ -219,6 +239,11 @@ export async function callEveryOperation(): Promise<void> {
   await api.POST('/v1/exports/contacts', { body: { segment: { segmentId: id }, columns: ['id', 'email'] }, parseAs: 'text' });
 
   void [
+    dependency,
+    affectedCount,
+    staleSegment,
+    wouldChange,
+    refusal,
     expiresAt,
     deletedReason,
     missing,

@@ -25,6 +25,9 @@ import { createContactsService } from './contacts/contacts-service';
 import { createDuplicatesService } from './duplicates/duplicates-service';
 import { createJobRunner, JobRunner } from './jobs/job-runner';
 import { createLabelsService } from './labels/labels-service';
+import { createLabelHygieneService, LABEL_KEY_RENAME_JOB, LABEL_VALUES_MERGE_JOB } from './labels/label-hygiene';
+import { createChangePreviewer } from './dependencies/change-preview';
+import { createDependenciesService } from './dependencies/dependencies-service';
 import { createTagsService, TAG_DELETE_JOB } from './tags/tags-service';
 import { createCustomFieldsService, CUSTOM_FIELD_DELETE_JOB, CUSTOM_FIELD_RENAME_JOB } from './custom-fields/custom-fields-service';
 import { backfillSuppressionsChunk, SUPPRESSION_BACKFILL_JOB } from './suppressions/suppression-backfill';
@@ -132,6 +135,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
       [TAG_DELETE_JOB]: (client, job) => services.tags.deleteTagChunk(client, job),
       [CUSTOM_FIELD_DELETE_JOB]: (client, job) => services.customFields.deleteChunk(client, job),
       [CUSTOM_FIELD_RENAME_JOB]: (client, job) => services.customFields.renameChunk(client, job),
+      [LABEL_KEY_RENAME_JOB]: (client, job) => services.labelHygiene.renameChunk(client, job),
+      [LABEL_VALUES_MERGE_JOB]: (client, job) => services.labelHygiene.mergeChunk(client, job),
       [SUPPRESSION_BACKFILL_JOB]: backfillSuppressionsChunk,
       [REBUILD_JOB]: createRebuildChunk({ es, alias, pool, log: log.child({ component: 'search-index' }), retireGraceMs: options.retireGraceMs ?? 15_000 }),
       [RECONCILE_JOB]: createReconcileChunk({ es, alias, pool }),
@@ -185,11 +190,15 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   // Scoped to the consumer group and topic that feed this api's index: another group's rows (a
   // replay, a renamed group) then never count, and a stopped indexer of this one always does.
   const freshness = createMirrorFreshness({ pool, indexer: { consumerGroup: config.indexer.consumerGroup, topic: config.kafka.topics.contactEvents } });
+  // Dry runs of deletes, renames and label jobs count the segments they touch through the same counter.
+  const previewer = createChangePreviewer({ pool, counter });
   const services: AppServices = {
     contacts: createContactsService({ pool }),
-    tags: createTagsService({ pool, jobs }),
-    customFields: createCustomFieldsService({ pool, jobs }),
+    tags: createTagsService({ pool, jobs, preview: previewer.preview }),
+    customFields: createCustomFieldsService({ pool, jobs, preview: previewer.preview }),
     labels: createLabelsService({ pool }),
+    labelHygiene: createLabelHygieneService({ pool, jobs, preview: previewer.preview }),
+    dependencies: createDependenciesService({ pool }),
     duplicates: createDuplicatesService({ pool }),
     workspaces: createWorkspacesService({ pool }),
     activities: createActivitiesService({ pool }),

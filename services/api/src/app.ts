@@ -39,6 +39,9 @@ import type { ImportsService } from './imports/imports-service';
 import { openApiRoutes } from './openapi/openapi-routes';
 import { contactLabelsRoutes, labelsRoutes } from './labels/labels-routes';
 import type { LabelsService } from './labels/labels-service';
+import type { LabelHygieneService } from './labels/label-hygiene';
+import { dependenciesRoutes } from './dependencies/dependencies-routes';
+import type { DependenciesService } from './dependencies/dependencies-service';
 import { contactTagsRoutes, tagsRoutes } from './tags/tags-routes';
 import type { TagsService } from './tags/tags-service';
 import type { WorkspacesService } from './workspaces/workspaces-service';
@@ -50,6 +53,8 @@ export interface AppServices {
   contacts: ContactsService;
   tags: TagsService;
   labels: LabelsService;
+  labelHygiene: LabelHygieneService;
+  dependencies: DependenciesService;
   duplicates: DuplicatesService;
   workspaces: WorkspacesService;
   imports: ImportsService;
@@ -111,7 +116,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1/contacts', contactsRoutes(services.contacts, pool));
   app.use('/v1/custom-fields', customFieldsRoutes(services.customFields, pool));
   app.use('/v1/tags', tagsRoutes(services.tags, pool));
-  app.use('/v1/labels', labelsRoutes(services.labels, pool));
+  app.use('/v1/labels', labelsRoutes(services.labels, services.labelHygiene, pool));
+  app.use('/v1/dependencies', dependenciesRoutes(services.dependencies, pool));
   app.use('/v1/activities', activitiesRoutes(services.activities, pool));
   app.use('/v1/duplicates', duplicatesRoutes(services.duplicates, pool));
   app.use('/v1/suppressions', suppressionsRoutes(services.suppressions, pool));

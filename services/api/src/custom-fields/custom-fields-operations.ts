@@ -3,7 +3,8 @@
 import { CustomFieldDefinition, CustomFieldList } from './custom-field-responses';
 import { jobRef } from '../jobs/job-responses';
 import { accepted, created, ok, type Operation } from '../http/operation';
-import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField } from './custom-field-schemas';
+import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField, RenameCustomFieldQuery } from './custom-field-schemas';
+import { ChangePreview } from '../dependencies/dependency-responses';
 import { ListQuery } from '../http/list-page';
 
 export const CUSTOM_FIELDS_OPERATIONS: Operation[] = [
@@ -30,22 +31,27 @@ export const CUSTOM_FIELDS_OPERATIONS: Operation[] = [
     method: 'patch',
     path: '/v1/custom-fields/{key}',
     tag: 'custom fields',
-    summary: 'Rename a custom field (a job: every contact holding it and the saved segments using it are rewritten)',
+    summary:
+      'Rename a custom field (a job: every contact holding it and the saved segments using it are rewritten); dryRun=true answers what would happen (200)',
     scope: 'admin',
     params: CustomFieldParams,
+    query: RenameCustomFieldQuery,
     body: RenameCustomField,
     errors: [409],
-    responses: { 202: accepted(jobRef) },
+    searchesInRequest: true,
+    responses: { 200: ok(ChangePreview, 'dryRun=true: what the rename would do'), 202: accepted(jobRef) },
   },
   {
     method: 'delete',
     path: '/v1/custom-fields/{key}',
     tag: 'custom fields',
-    summary: 'Delete a custom field (a job); 409 naming the saved segments that use it unless force=true, which marks them broken',
+    summary:
+      'Delete a custom field (a job); 409 naming the saved segments that use it unless force=true, which marks them broken; dryRun=true answers what would happen (200)',
     scope: 'admin',
     params: CustomFieldParams,
     query: DeleteCustomFieldQuery,
     errors: [409],
-    responses: { 202: accepted(jobRef) },
+    searchesInRequest: true,
+    responses: { 200: ok(ChangePreview, 'dryRun=true: what the delete would do'), 202: accepted(jobRef) },
   },
 ];

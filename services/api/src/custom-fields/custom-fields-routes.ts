@@ -7,7 +7,7 @@ import { requireApiKey } from '../auth/authenticate';
 import { principalOf } from '../http/request-principal';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
-import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField } from './custom-field-schemas';
+import { CreateCustomField, CustomFieldParams, DeleteCustomFieldQuery, RenameCustomField, RenameCustomFieldQuery } from './custom-field-schemas';
 import type { CustomFieldsService } from './custom-fields-service';
 
 export function customFieldsRoutes(service: CustomFieldsService, pool: Pool): Router {
@@ -22,13 +22,22 @@ export function customFieldsRoutes(service: CustomFieldsService, pool: Pool): Ro
   });
   router.patch('/:key', requireApiKey(pool, 'admin'), async (req, res) => {
     const { key } = parseRequestPart(CustomFieldParams, 'params', req.params);
+    const { dryRun } = parseRequestPart(RenameCustomFieldQuery, 'query', req.query);
     const body = parseRequestPart(RenameCustomField, 'body', req.body);
+    if (dryRun) {
+      res.json(await service.previewRenameDefinition(principalOf(res).workspaceId, key, body.key));
+      return;
+    }
     const job = await service.renameDefinition(principalOf(res).workspaceId, key, body.key);
     res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });
   router.delete('/:key', requireApiKey(pool, 'admin'), async (req, res) => {
     const { key } = parseRequestPart(CustomFieldParams, 'params', req.params);
-    const { force } = parseRequestPart(DeleteCustomFieldQuery, 'query', req.query);
+    const { force, dryRun } = parseRequestPart(DeleteCustomFieldQuery, 'query', req.query);
+    if (dryRun) {
+      res.json(await service.previewDeleteDefinition(principalOf(res).workspaceId, key, { force }));
+      return;
+    }
     const job = await service.deleteDefinition(principalOf(res).workspaceId, key, { force });
     res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });

@@ -5,13 +5,15 @@
 // ends. Saved segments are never broken silently: a delete they depend on is refused unless
 // forced (then they are marked broken), and a rename rewrites their conditions in the same
 // transaction that starts the job.
-import { Condition, CustomFieldType, inTransaction, LIMITS, lockForTransaction, Pool, PoolClient } from '@segmenter/shared';
+import { Condition, CustomFieldType, inTransaction, LIMITS, lockForTransaction, Pool, PoolClient, Queryable } from '@segmenter/shared';
 import { emitUpsertedEvents } from '../contacts/contact-changes';
 import { ConflictError, NotFoundError } from '../errors/app-error';
 import { textKeyedPage } from '../http/list-keys';
 import type { ListQuery } from '../http/list-page';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
 import { insertJob, Job, pendingJobExists, saveJobState } from '../jobs/jobs-store';
+import type { PreviewChange } from '../dependencies/change-preview';
+import { refusalOf } from '../dependencies/rehearsal';
 import { guardSegmentsUsing } from '../segments/deletion-guard';
 import { customFieldKeysOf, dependentsOf, renameCustomFieldIn } from '../segments/segment-dependencies';
 import { listSegments, lockSegments, replaceConditions } from '../segments/segments-store';
@@ -47,15 +49,78 @@ async function lockDefinition(client: PoolClient, workspaceId: string, key: stri
 
 const usesField = (key: string) => (tree: Condition) => customFieldKeysOf(tree).includes(key);
 
-const contactCount = async (client: PoolClient, workspaceId: string, key: string) =>
+const contactCount = async (client: Queryable, workspaceId: string, key: string) =>
   (await client.query('select count(*)::int as n from contacts where workspace_id = $1 and custom_fields ? $2', [workspaceId, key])).rows[0].n as number;
 
-export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRunner, 'nudge'> }) {
+/** `preview` answers dry runs (dependencies/change-preview.ts). */
+export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRunner, 'nudge'>; preview: PreviewChange }) {
   const { pool, jobs } = deps;
   async function start(build: (client: PoolClient) => Promise<Job>): Promise<Job> {
     const job = await inTransaction(pool, build);
     jobs?.nudge();
     return job;
+  }
+
+  /**
+   * A dry run of a delete or rename: the start rehearsed (rolled back) for its refusal, the saved
+   * segments using the field with their counts, and the contacts holding it.
+   */
+  async function preview(
+    workspaceId: string,
+    key: string,
+    operation: 'customField.delete' | 'customField.rename',
+    build: (client: PoolClient) => Promise<Job>,
+  ) {
+    const refusal = await refusalOf(pool, build);
+    const { rows } = await pool.query('select type from custom_field_definitions where workspace_id = $1 and key = $2', [workspaceId, key]);
+    const deletes = operation === 'customField.delete';
+    return deps.preview(workspaceId, {
+      operation,
+      subject: { kind: 'customField', key, type: rows[0]?.type ?? null },
+      uses: usesField(key),
+      effect: (s) => (s.dependency === 'indirect' ? (deletes ? 'uses_broken' : 'unchanged') : deletes ? 'marked_broken' : 'rewritten'),
+      contactsAffected: await contactCount(pool, workspaceId, key),
+      refusal,
+    });
+  }
+
+  /** Checks a delete and queues its job, in the caller's transaction. */
+  async function startDeletionIn(client: PoolClient, workspaceId: string, key: string, options: { force: boolean }): Promise<Job> {
+    await lockSegments(client, workspaceId);
+    await lockDefinition(client, workspaceId, key);
+    await guardSegmentsUsing(client, workspaceId, usesField(key), {
+      what: `Custom field ${key}`,
+      field: 'params.key',
+      force: options.force,
+      reason: `custom field ${key} was deleted`,
+      missing: { kind: 'customField', key },
+    });
+    await client.query(`update custom_field_definitions set pending_change = 'delete' where workspace_id = $1 and key = $2`, [workspaceId, key]);
+    return insertJob(client, workspaceId, CUSTOM_FIELD_DELETE_JOB, { key }, await contactCount(client, workspaceId, key));
+  }
+
+  /** Checks a rename, defines the new key, rewrites the segments and queues the job, in the caller's transaction. */
+  async function startRenameIn(client: PoolClient, workspaceId: string, key: string, to: string): Promise<Job> {
+    await lockSegments(client, workspaceId);
+    await lockDefinition(client, workspaceId, key);
+    if (to === key) throw new ConflictError(`Custom field ${key} already has that key`, [{ field: 'body.key', rule: 'must differ from the current key' }]);
+    const taken = await client.query('select 1 from custom_field_definitions where workspace_id = $1 and key = $2', [workspaceId, to]);
+    if (taken.rowCount) throw new ConflictError(`Custom field "${to}" already exists`, [{ field: 'body.key', rule: 'must be unique in the workspace' }]);
+    // The same field under a new key: it keeps its type and when it was created.
+    await client.query(
+      'insert into custom_field_definitions (workspace_id, key, type, created_at) select workspace_id, $3, type, created_at from custom_field_definitions where workspace_id = $1 and key = $2',
+      [workspaceId, key, to],
+    );
+    await client.query(`update custom_field_definitions set pending_change = 'rename' where workspace_id = $1 and key = $2`, [workspaceId, key]);
+    const users = dependentsOf(await listSegments(client, workspaceId), usesField(key)).direct;
+    await replaceConditions(client, workspaceId, new Map(users.map((s) => [s.id, renameCustomFieldIn(s.condition, key, to)])));
+    return insertJob(
+      client,
+      workspaceId,
+      CUSTOM_FIELD_RENAME_JOB,
+      { key, to, segmentsRewritten: users.map((s) => s.name) },
+      await contactCount(client, workspaceId, key),
+    );
   }
 
   /**
@@ -111,20 +176,11 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
 
     /** Starts deleting a definition and every value under it; 409 naming the saved segments that use it, unless forced. */
     deleteDefinition(workspaceId: string, key: string, options: { force: boolean }): Promise<Job> {
-      return start(async (client) => {
-        await lockSegments(client, workspaceId);
-        await lockDefinition(client, workspaceId, key);
-        await guardSegmentsUsing(client, workspaceId, usesField(key), {
-          what: `Custom field ${key}`,
-          field: 'params.key',
-          force: options.force,
-          reason: `custom field ${key} was deleted`,
-          missing: { kind: 'customField', key },
-        });
-        await client.query(`update custom_field_definitions set pending_change = 'delete' where workspace_id = $1 and key = $2`, [workspaceId, key]);
-        return insertJob(client, workspaceId, CUSTOM_FIELD_DELETE_JOB, { key }, await contactCount(client, workspaceId, key));
-      });
+      return start((client) => startDeletionIn(client, workspaceId, key, options));
     },
+    /** DELETE with dryRun: what the delete would do, nothing changed. */
+    previewDeleteDefinition: (workspaceId: string, key: string, options: { force: boolean }) =>
+      preview(workspaceId, key, 'customField.delete', (client) => startDeletionIn(client, workspaceId, key, options)),
 
     /**
      * Starts renaming `key` to `to`: the new definition exists at once (same type), saved
@@ -132,29 +188,11 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
      * on the new key converge as the job runs.
      */
     renameDefinition(workspaceId: string, key: string, to: string): Promise<Job> {
-      return start(async (client) => {
-        await lockSegments(client, workspaceId);
-        await lockDefinition(client, workspaceId, key);
-        if (to === key) throw new ConflictError(`Custom field ${key} already has that key`, [{ field: 'body.key', rule: 'must differ from the current key' }]);
-        const taken = await client.query('select 1 from custom_field_definitions where workspace_id = $1 and key = $2', [workspaceId, to]);
-        if (taken.rowCount) throw new ConflictError(`Custom field "${to}" already exists`, [{ field: 'body.key', rule: 'must be unique in the workspace' }]);
-        // The same field under a new key: it keeps its type and when it was created.
-        await client.query(
-          'insert into custom_field_definitions (workspace_id, key, type, created_at) select workspace_id, $3, type, created_at from custom_field_definitions where workspace_id = $1 and key = $2',
-          [workspaceId, key, to],
-        );
-        await client.query(`update custom_field_definitions set pending_change = 'rename' where workspace_id = $1 and key = $2`, [workspaceId, key]);
-        const users = dependentsOf(await listSegments(client, workspaceId), usesField(key)).direct;
-        await replaceConditions(client, workspaceId, new Map(users.map((s) => [s.id, renameCustomFieldIn(s.condition, key, to)])));
-        return insertJob(
-          client,
-          workspaceId,
-          CUSTOM_FIELD_RENAME_JOB,
-          { key, to, segmentsRewritten: users.map((s) => s.name) },
-          await contactCount(client, workspaceId, key),
-        );
-      });
+      return start((client) => startRenameIn(client, workspaceId, key, to));
     },
+    /** PATCH with dryRun: what the rename would do, nothing changed. */
+    previewRenameDefinition: (workspaceId: string, key: string, to: string) =>
+      preview(workspaceId, key, 'customField.rename', (client) => startRenameIn(client, workspaceId, key, to)),
 
     deleteChunk: (client: PoolClient, job: Job) => rewriteChunk(client, job, 'custom_fields - $3::text'),
     // A value written under the new key since the rename began is newer: it wins over the moved one.

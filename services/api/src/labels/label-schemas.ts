@@ -29,3 +29,19 @@ export const BulkSetLabelsRequest = z.strictObject({
   labels: LabelMap.refine((l) => Object.keys(l).length > 0, 'must hold at least one label'),
 });
 export const BulkRemoveLabelsRequest = z.strictObject({ contactIds: ContactIdList, keys: LabelKeys });
+
+/** POST /v1/labels/{key}/rename: the new key; updateSegments also rewrites the saved segments naming the old one (when the job ends). */
+export const RenameLabelKeyRequest = z.strictObject({ to: LabelKey, updateSegments: z.boolean().default(false) });
+
+/** At most this many values merged by one job. */
+export const MAX_MERGED_VALUES = 100;
+
+/** POST /v1/labels/{key}/merge-values: the values to replace (the target among them is allowed and ignored) and the one they become. */
+export const MergeLabelValuesRequest = z
+  .strictObject({
+    from: z.array(LabelValue).min(1, 'must hold at least one value').max(MAX_MERGED_VALUES, `must hold at most ${MAX_MERGED_VALUES} values`),
+    to: LabelValue,
+    updateSegments: z.boolean().default(false),
+  })
+  .refine((r) => r.from.some((v) => v !== r.to), { message: 'must hold at least one value other than to', path: ['from'] })
+  .transform((r) => ({ ...r, from: [...new Set(r.from)].filter((v) => v !== r.to) }));

@@ -3,11 +3,20 @@
 // feature's table.
 import { z } from 'zod';
 import { contactRef } from '../contacts/contact-responses';
-import { BulkLabelAnswer, LabelKeys, LabelValues } from './label-responses';
-import { ok, type Operation } from '../http/operation';
+import { BulkLabelAnswer, LabelJobStarted, LabelKeys, LabelValues } from './label-responses';
+import { accepted, ok, type Operation } from '../http/operation';
+import { ChangePreview } from '../dependencies/dependency-responses';
+import { DryRunQuery } from '../dependencies/dependency-schemas';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { ListQuery } from '../http/list-page';
-import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, ReplaceLabelsRequest } from './label-schemas';
+import {
+  BulkRemoveLabelsRequest,
+  BulkSetLabelsRequest,
+  ChangeLabelsRequest,
+  MergeLabelValuesRequest,
+  RenameLabelKeyRequest,
+  ReplaceLabelsRequest,
+} from './label-schemas';
 
 // Path keys are documented as plain strings; the routes check them with LabelKeyParams.
 const ContactLabelParams = z.object({ id: z.uuid(), key: z.string() });
@@ -84,5 +93,33 @@ export const LABELS_OPERATIONS: Operation[] = [
     body: BulkRemoveLabelsRequest,
     idempotent: true,
     responses: { 200: ok(BulkLabelAnswer) },
+  },
+  {
+    method: 'post',
+    path: '/v1/labels/{key}/rename',
+    tag: 'labels',
+    summary:
+      "Rename a label key on every contact of the workspace (a job); a contact that already has the new key keeps that key's value. Answers the job and the saved segments that use the old key; updateSegments: true rewrites them when the job ends. dryRun=true: what would happen (200), nothing started",
+    scope: 'write',
+    params: LabelParams,
+    query: DryRunQuery,
+    body: RenameLabelKeyRequest,
+    errors: [409],
+    searchesInRequest: true,
+    responses: { 200: ok(ChangePreview, 'dryRun=true: what the job would do'), 202: accepted(LabelJobStarted) },
+  },
+  {
+    method: 'post',
+    path: '/v1/labels/{key}/merge-values',
+    tag: 'labels',
+    summary:
+      'Merge values of a label key into one on every contact of the workspace (a job). Answers the job and the saved segments that name the old values; updateSegments: true rewrites them when the job ends. dryRun=true: what would happen (200), nothing started',
+    scope: 'write',
+    params: LabelParams,
+    query: DryRunQuery,
+    body: MergeLabelValuesRequest,
+    errors: [409],
+    searchesInRequest: true,
+    responses: { 200: ok(ChangePreview, 'dryRun=true: what the job would do'), 202: accepted(LabelJobStarted) },
   },
 ];

@@ -8,10 +8,20 @@ import { publicContact } from '../contacts/public-contact';
 import { idempotent } from '../http/idempotency';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
-import { BulkRemoveLabelsRequest, BulkSetLabelsRequest, ChangeLabelsRequest, LabelKeyParams, ReplaceLabelsRequest } from './label-schemas';
+import {
+  BulkRemoveLabelsRequest,
+  BulkSetLabelsRequest,
+  ChangeLabelsRequest,
+  LabelKeyParams,
+  MergeLabelValuesRequest,
+  RenameLabelKeyRequest,
+  ReplaceLabelsRequest,
+} from './label-schemas';
+import type { LabelHygieneService } from './label-hygiene';
 import type { LabelsService } from './labels-service';
+import { DryRunQuery } from '../dependencies/dependency-schemas';
 
-export function labelsRoutes(service: LabelsService, pool: Pool): Router {
+export function labelsRoutes(service: LabelsService, hygiene: LabelHygieneService, pool: Pool): Router {
   const router = Router();
   const read = requireApiKey(pool, 'read');
   const write = requireApiKey(pool, 'write');
@@ -32,6 +42,17 @@ export function labelsRoutes(service: LabelsService, pool: Pool): Router {
     const { contactIds, keys } = parseRequestPart(BulkRemoveLabelsRequest, 'body', req.body);
     res.json(await service.bulkChangeLabels(principalOf(res).workspaceId, contactIds, {}, keys));
   });
+  // Label hygiene jobs (label-hygiene.ts): 202 with the job and the segments using the old key or values; dryRun: 200, nothing started.
+  const hygieneRoute = (path: string, change: (key: string, body: unknown) => Parameters<LabelHygieneService['startOrPreview']>[1]) =>
+    router.post(`/:key/${path}`, write, async (req, res) => {
+      const { key } = parseRequestPart(LabelKeyParams, 'params', req.params);
+      const { dryRun } = parseRequestPart(DryRunQuery, 'query', req.query);
+      const outcome = await hygiene.startOrPreview(principalOf(res).workspaceId, change(key, req.body), dryRun);
+      if ('preview' in outcome) res.json(outcome.preview);
+      else res.status(202).location(`/v1/jobs/${outcome.started.job.id}`).json(outcome.started);
+    });
+  hygieneRoute('rename', (key, body) => ({ kind: 'rename', key, ...parseRequestPart(RenameLabelKeyRequest, 'body', body) }));
+  hygieneRoute('merge-values', (key, body) => ({ kind: 'merge', key, ...parseRequestPart(MergeLabelValuesRequest, 'body', body) }));
   return router;
 }
 

@@ -14,6 +14,7 @@ import { CONTACTS_OPERATIONS } from '../contacts/contacts-operations';
 import { COUNTS_OPERATIONS } from '../counts/counts-operations';
 import { CUSTOM_FIELDS_OPERATIONS } from '../custom-fields/custom-fields-operations';
 import { DUPLICATES_OPERATIONS } from '../duplicates/duplicates-operations';
+import { DEPENDENCIES_OPERATIONS } from '../dependencies/dependencies-operations';
 import { Problem } from '../errors/problem';
 import { EXPORTS_OPERATIONS } from '../exports/exports-operations';
 import type { Answer, Operation } from '../http/operation';
@@ -71,6 +72,7 @@ export const OPERATIONS: Operation[] = [
   ...ANALYTICS_OPERATIONS,
   ...CONSISTENCY_OPERATIONS,
   ...SEGMENTS_OPERATIONS,
+  ...DEPENDENCIES_OPERATIONS,
   ...SNAPSHOTS_OPERATIONS,
   ...SUPPRESSIONS_OPERATIONS,
   ...SEARCH_INDEX_OPERATIONS,

@@ -30,6 +30,22 @@ export function leavesOf(tree: Condition): Condition[] {
 export const tagIdsOf = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'tag' ? l.tags : [])))];
 export const customFieldKeysOf = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'custom' ? [l.key] : [])))];
 export const labelKeysOf = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'label' ? [l.key] : [])))];
+export const segmentIdsOf = (tree: Condition) => [...new Set(leavesOf(tree).flatMap((l) => (l.kind === 'segment' ? [l.segmentId] : [])))];
+
+/** Operators whose values are whole label values (a merge maps them); `prefix` holds the start of one. */
+const WHOLE_VALUE_OPS: ReadonlySet<string> = new Set(['eq', 'neq', 'in', 'not_in']);
+
+/**
+ * Whether the tree names any of `values` of label `key`: as a whole value, or under a prefix that
+ * one of them (or `to`, which contacts will then carry) starts with. `exists` and `not_exists`
+ * name the key only: a merge of its values changes nothing for them.
+ */
+export const namesLabelValues = (tree: Condition, key: string, values: readonly string[], to?: string) =>
+  leavesOf(tree).some((l) => {
+    if (l.kind !== 'label' || l.key !== key) return false;
+    if (WHOLE_VALUE_OPS.has(l.op)) return l.values.some((v) => values.includes(v));
+    return l.op === 'prefix' && [...values, ...(to === undefined ? [] : [to])].some((v) => v.startsWith(l.values[0] ?? ''));
+  });
 
 interface SavedSegment {
   id: string;
@@ -84,6 +100,22 @@ export function brokenSegmentConflict(segment: { id: string; name: string; broke
     { field, rule: `segment ${JSON.stringify(segment.name)} names what no longer exists: ${missing}; edit its condition to mend it` },
   ]);
 }
+
+/** The tree with label key `from` renamed to `to`. */
+export const renameLabelKeyIn = (tree: Condition, from: string, to: string) =>
+  mapLeaves(tree, (leaf) => (leaf.kind === 'label' && leaf.key === from ? { ...leaf, key: to } : leaf));
+
+/**
+ * The tree with values `from` of label `key` replaced by `to` wherever a condition names whole
+ * values (a list keeps each value once). A prefix is left as written: it is the user's pattern,
+ * not a value, and rewriting it could widen or narrow it (the dry run lists such segments).
+ */
+export const mergeLabelValuesIn = (tree: Condition, key: string, from: readonly string[], to: string) =>
+  mapLeaves(tree, (leaf) =>
+    leaf.kind === 'label' && leaf.key === key && WHOLE_VALUE_OPS.has(leaf.op) && leaf.values.some((v) => from.includes(v))
+      ? { ...leaf, values: [...new Set(leaf.values.map((v) => (from.includes(v) ? to : v)))] }
+      : leaf,
+  );
 
 /** The tree with custom field `from` renamed to `to`. */
 export const renameCustomFieldIn = (tree: Condition, from: string, to: string) =>

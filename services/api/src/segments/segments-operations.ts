@@ -21,6 +21,8 @@ import {
 } from './segment-responses';
 import { MAX_EXPLAIN_SEARCHES } from './segment-explain';
 import { SnapshotStarted } from './snapshot-responses';
+import { ChangePreview } from '../dependencies/dependency-responses';
+import { DryRunQuery } from '../dependencies/dependency-schemas';
 import {
   CreateSegmentRequest,
   MAX_COUNTS_PER_REQUEST,
@@ -85,22 +87,27 @@ export const SEGMENTS_OPERATIONS: Operation[] = [
     method: 'patch',
     path: '/v1/segments/{id}',
     tag: 'segments',
-    summary: 'Rename, describe or change a saved segment (cycles refused)',
+    summary:
+      'Rename, describe or change a saved segment (cycles refused); dryRun=true answers the segments that use it, with their counts, and changes nothing',
     scope: 'write',
     params: SegmentIdParams,
+    query: DryRunQuery,
     body: UpdateSegmentBody,
     errors: [409],
-    responses: { 200: ok(SavedSegment) },
+    searchesInRequest: true,
+    responses: { 200: ok(z.union([SavedSegment, ChangePreview]), 'The segment, or with dryRun=true what the change would do') },
   },
   {
     method: 'delete',
     path: '/v1/segments/{id}',
     tag: 'segments',
-    summary: 'Delete a saved segment (409 while other segments use it)',
+    summary: 'Delete a saved segment (409 while other segments use it); dryRun=true answers those segments, with their counts, and deletes nothing',
     scope: 'write',
     params: SegmentIdParams,
+    query: DryRunQuery,
     errors: [409],
-    responses: { 204: none('Deleted') },
+    searchesInRequest: true,
+    responses: { 200: ok(ChangePreview, 'dryRun=true: what the delete would do'), 204: none('Deleted') },
   },
   {
     method: 'get',

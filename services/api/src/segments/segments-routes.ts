@@ -23,6 +23,7 @@ import {
   UpdateSegmentRequest,
 } from './segment-schemas';
 import type { SegmentsService } from './segments-service';
+import { DryRunQuery } from '../dependencies/dependency-schemas';
 
 /** `maxWaitMs` bounds how long a count or a preview may wait for read-your-writes (config). */
 export function segmentsRoutes(segments: SegmentsService, pool: Pool, maxWaitMs: number): Router {
@@ -108,12 +109,17 @@ export function segmentsRoutes(segments: SegmentsService, pool: Pool, maxWaitMs:
 
   router.patch('/:id', write, async (req, res) => {
     const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    const { dryRun } = parseRequestPart(DryRunQuery, 'query', req.query);
     const body = parseRequestPart(UpdateSegmentRequest, 'body', req.body);
-    res.json(await segments.update(workspaceOf(res), id, body));
+    res.json(await (dryRun ? segments.previewUpdate(workspaceOf(res), id, body) : segments.update(workspaceOf(res), id, body)));
   });
 
   router.delete('/:id', write, async (req, res) => {
     const { id } = parseRequestPart(SegmentIdParams, 'params', req.params);
+    if (parseRequestPart(DryRunQuery, 'query', req.query).dryRun) {
+      res.json(await segments.previewDelete(workspaceOf(res), id));
+      return;
+    }
     await segments.delete(workspaceOf(res), id);
     res.status(204).end();
   });

@@ -19,6 +19,9 @@ import { SEGMENT_ACTION_JOB, SegmentActionState } from './segment-actions';
 import { previewSegment, SegmentCounter } from './segment-counts';
 import { explainSegment } from './segment-explain';
 import { tagIdsOf } from './segment-dependencies';
+import { createChangePreviewer } from '../dependencies/change-preview';
+import { inRolledBackTransaction } from '../dependencies/rehearsal';
+import { previewSegmentChange } from '../dependencies/segment-change-preview';
 import { checkSegmentsUsing, expandFrom, queryToExplain, resolveCondition, segmentText, treeOfQuery, treesOfQueries } from './segment-resolver';
 import {
   CountRequest,
@@ -60,6 +63,8 @@ type QueryAt = string;
 
 export function createSegmentsService(deps: SegmentsServiceDependencies) {
   const { pool, es, alias } = deps.search;
+  /** Dry runs of an update or a delete (dependencies/change-preview.ts). */
+  const previewer = createChangePreviewer({ pool, counter: deps.counter });
   const { log, jobs } = deps;
 
   /** A saved segment (expanded) or an ad hoc condition, as the tree to compile. */
@@ -203,8 +208,9 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
       return present(createResolutionContext(workspaceId, pool), saved);
     },
 
-    async update(workspaceId: string, id: string, body: UpdateSegmentRequest) {
-      const { saved, warnings } = await inTransaction(pool, async (client) => {
+    /** With dryRun the update runs in a transaction rolled back (previewUpdate). */
+    async update(workspaceId: string, id: string, body: UpdateSegmentRequest, options: { dryRun?: boolean } = {}) {
+      const { saved, warnings } = await (options.dryRun ? inRolledBackTransaction : inTransaction)(pool, async (client) => {
         // Serialise changes to segments of a workspace, so two updates cannot create a cycle together.
         await lockSegments(client, workspaceId);
         if (!(await findSegment(client, workspaceId, id))) throw new NotFoundError(`Segment ${id}`);
@@ -226,8 +232,21 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
       return { ...(await present(createResolutionContext(workspaceId, pool), saved)), warnings };
     },
 
-    async delete(workspaceId: string, id: string): Promise<void> {
-      await inTransaction(pool, async (client) => {
+    /** PATCH with dryRun: the segments that refer to this one, with their counts; nothing changed. */
+    previewUpdate(workspaceId: string, id: string, body: UpdateSegmentRequest) {
+      const rehearse = () => this.update(workspaceId, id, body, { dryRun: true });
+      return previewSegmentChange(previewer.preview, workspaceId, id, 'segment.update', rehearse, () => findSegment(pool, workspaceId, id));
+    },
+
+    /** DELETE with dryRun: the segments that refer to this one (which refuse the delete), with their counts; nothing changed. */
+    previewDelete(workspaceId: string, id: string) {
+      const rehearse = () => this.delete(workspaceId, id, { dryRun: true });
+      return previewSegmentChange(previewer.preview, workspaceId, id, 'segment.delete', rehearse, () => findSegment(pool, workspaceId, id));
+    },
+
+    /** With dryRun the delete runs in a transaction rolled back (previewDelete). */
+    async delete(workspaceId: string, id: string, options: { dryRun?: boolean } = {}): Promise<void> {
+      await (options.dryRun ? inRolledBackTransaction : inTransaction)(pool, async (client) => {
         await lockSegments(client, workspaceId);
         const referring = await segmentsReferring(client, workspaceId, id);
         if (referring.length > 0) {

@@ -2,6 +2,7 @@
 // survives a rename); names are case-sensitive: "VIP" and "vip" are two tags.
 import { z } from 'zod';
 import { LIMITS, TagName } from '@segmenter/shared';
+import { DryRunQuery } from '../dependencies/dependency-schemas';
 import { ForceDeletionQuery } from '../segments/deletion-guard';
 
 export const CreateTagRequest = z.strictObject({ name: TagName, protected: z.boolean().optional() });
@@ -34,5 +35,7 @@ export const ContactIdList = z
 export const BulkTagRequest = z.strictObject({ contactIds: ContactIdList, ...tagSelection }).refine(namesAtLeastOneTag.check, namesAtLeastOneTag.message);
 export type BulkTagRequest = z.infer<typeof BulkTagRequest>;
 
-/** `?force=true` deletes a tag saved segments use, marking them broken; without it that is a 409. */
-export const DeleteTagQuery = ForceDeletionQuery;
+/** `?force=true` deletes a tag saved segments use, marking them broken; without it that is a 409. `?dryRun=true` only tells what would happen. */
+export const DeleteTagQuery = ForceDeletionQuery.extend(DryRunQuery.shape);
+/** `?dryRun=true` only tells what a rename would do. */
+export const UpdateTagQuery = DryRunQuery;

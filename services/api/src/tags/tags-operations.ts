@@ -1,13 +1,15 @@
 // The /v1/tags endpoints and the tag actions on one contact as the OpenAPI document lists them,
 // with the request schemas the routes validate with; openapi-document.ts joins every feature's
 // table.
+import { z } from 'zod';
 import { contactRef } from '../contacts/contact-responses';
 import { jobRef } from '../jobs/job-responses';
 import { BulkTagAnswer, Tag, TagList } from './tag-responses';
 import { accepted, created, ok, type Operation } from '../http/operation';
 import { ContactIdParams } from '../contacts/contact-schemas';
 import { ListQuery } from '../http/list-page';
-import { BulkTagRequest, CreateTagRequest, DeleteTagQuery, TagIdParams, TagSelection, UpdateTagRequest } from './tag-schemas';
+import { BulkTagRequest, CreateTagRequest, DeleteTagQuery, TagIdParams, TagSelection, UpdateTagQuery, UpdateTagRequest } from './tag-schemas';
+import { ChangePreview } from '../dependencies/dependency-responses';
 
 export const TAGS_OPERATIONS: Operation[] = [
   {
@@ -57,23 +59,27 @@ export const TAGS_OPERATIONS: Operation[] = [
     method: 'patch',
     path: '/v1/tags/{id}',
     tag: 'tags',
-    summary: 'Rename a tag or change its protection',
+    summary: 'Rename a tag or change its protection; with dryRun=true, the saved segments using it (with their counts) and nothing changed',
     scope: 'write',
     params: TagIdParams,
+    query: UpdateTagQuery,
     body: UpdateTagRequest,
     errors: [409],
-    responses: { 200: ok(Tag) },
+    searchesInRequest: true,
+    responses: { 200: ok(z.union([Tag, ChangePreview]), 'The tag, or with dryRun=true what the change would do') },
   },
   {
     method: 'delete',
     path: '/v1/tags/{id}',
     tag: 'tags',
-    summary: 'Delete a tag (a job that removes it from every contact); 409 naming the saved segments that use it unless force=true, which marks them broken',
+    summary:
+      'Delete a tag (a job that removes it from every contact); 409 naming the saved segments that use it unless force=true, which marks them broken; dryRun=true answers what would happen (200) and changes nothing',
     scope: 'write',
     params: TagIdParams,
     query: DeleteTagQuery,
     errors: [409],
-    responses: { 202: accepted(jobRef) },
+    searchesInRequest: true,
+    responses: { 200: ok(ChangePreview, 'dryRun=true: what the delete would do'), 202: accepted(jobRef) },
   },
   {
     method: 'post',

@@ -8,7 +8,7 @@ import { ContactIdParams } from '../contacts/contact-schemas';
 import { idempotent } from '../http/idempotency';
 import { ListQuery } from '../http/list-page';
 import { parseRequestPart } from '../http/validate';
-import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagRequest, DeleteTagQuery } from './tag-schemas';
+import { BulkTagRequest, CreateTagRequest, TagIdParams, TagSelection, UpdateTagQuery, UpdateTagRequest, DeleteTagQuery } from './tag-schemas';
 import type { TagOperation, TagsService } from './tags-service';
 
 export function tagsRoutes(service: TagsService, pool: Pool): Router {
@@ -37,11 +37,16 @@ export function tagsRoutes(service: TagsService, pool: Pool): Router {
   });
   router.patch('/:id', write, async (req, res) => {
     const id = idOf(req.params);
+    const { dryRun } = parseRequestPart(UpdateTagQuery, 'query', req.query);
     const body = parseRequestPart(UpdateTagRequest, 'body', req.body);
-    res.json(await service.updateTag(workspaceOf(res), id, body));
+    res.json(await (dryRun ? service.previewUpdateTag : service.updateTag)(workspaceOf(res), id, body));
   });
   router.delete('/:id', write, async (req, res) => {
-    const { force } = parseRequestPart(DeleteTagQuery, 'query', req.query);
+    const { force, dryRun } = parseRequestPart(DeleteTagQuery, 'query', req.query);
+    if (dryRun) {
+      res.json(await service.previewDeleteTag(workspaceOf(res), idOf(req.params), { force }));
+      return;
+    }
     const job = await service.deleteTag(workspaceOf(res), idOf(req.params), { force });
     res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });

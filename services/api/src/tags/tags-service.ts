@@ -1,7 +1,7 @@
 // Tags: created and renamed centrally, attached to contacts by id. A rename touches one row and
 // no contact (documents and saved segments hold ids). Deleting a tag is a job: it removes the tag
 // from its contacts in chunks, each contact with its own version bump and event, then the tag.
-import { ContactSnapshot, inTransaction, Pool, PoolClient } from '@segmenter/shared';
+import { Condition, ContactSnapshot, inTransaction, Pool, PoolClient } from '@segmenter/shared';
 import { answerUnchanged, changeLiveContactsInChunks, emitContactEvents, lockLiveContact } from '../contacts/contact-changes';
 import { loadSnapshot, touchContacts } from '../contacts/contacts-store';
 import { ConflictError, FieldProblem, NotFoundError, ValidationError } from '../errors/app-error';
@@ -10,6 +10,8 @@ import type { ListQuery } from '../http/list-page';
 import type { ChunkResult, JobRunner } from '../jobs/job-runner';
 import { insertJob, Job, pendingJobExists } from '../jobs/jobs-store';
 import { appendOutboxEvent } from '../outbox/outbox-store';
+import type { ChangePlan, PreviewChange } from '../dependencies/change-preview';
+import { refusalOf } from '../dependencies/rehearsal';
 import { guardSegmentsUsing } from '../segments/deletion-guard';
 import { tagIdsOf } from '../segments/segment-dependencies';
 import { lockSegments } from '../segments/segments-store';
@@ -68,12 +70,62 @@ export async function applyTagChange(client: PoolClient, workspaceId: string, co
   return emitContactEvents(client, workspaceId, ids, type, (c) => ({ tagIds: changed.get(c.id)! }));
 }
 
-export function createTagsService(deps: { pool: Pool; jobs?: Pick<JobRunner, 'nudge'> }) {
+const usesTag = (id: string) => (tree: Condition) => tagIdsOf(tree).includes(id);
+
+/** `preview` answers dry runs (dependencies/change-preview.ts). */
+export function createTagsService(deps: { pool: Pool; jobs?: Pick<JobRunner, 'nudge'>; preview: PreviewChange }) {
   const { pool, jobs } = deps;
   async function requireTag(client: PoolClient | Pool, workspaceId: string, id: string, lock = false): Promise<Tag> {
     const tag = await findTag(client, workspaceId, id, lock);
     if (!tag) throw new NotFoundError(`Tag ${id}`);
     return tag;
+  }
+
+  /** Renames or (un)protects a tag in the caller's transaction. */
+  async function updateIn(client: PoolClient, workspaceId: string, id: string, change: { name?: string; protected?: boolean }): Promise<Tag> {
+    const before = await requireTag(client, workspaceId, id, true);
+    if (change.protected && (await pendingTagDeletion(client, workspaceId, id))) {
+      throw new ConflictError(`Tag "${before.name}" is being deleted; it cannot be protected now`);
+    }
+    const after = await updateTag(client, workspaceId, id, change);
+    if (after.name !== before.name) {
+      await appendOutboxEvent(client, { type: 'tag.renamed', workspaceId, tagId: id, name: after.name, previousName: before.name });
+    }
+    return after;
+  }
+
+  /**
+   * Checks a deletion and queues its job in the caller's transaction. Protected tags can be
+   * renamed but never deleted. A tag saved segments use is refused (409 naming them) unless
+   * forced; forced, those segments are marked broken in the same transaction, so none of them
+   * ever silently matches no one.
+   */
+  async function startDeletionIn(client: PoolClient, workspaceId: string, id: string, options: { force: boolean }): Promise<Job> {
+    // The segments lock first (as saving a segment takes it): no segment can start using the
+    // tag between this check and the job, and saving checks for pending deletions.
+    await lockSegments(client, workspaceId);
+    const tag = await requireTag(client, workspaceId, id, true);
+    if (tag.protected) throw new ConflictError(`Tag "${tag.name}" is protected: it can be renamed but not deleted`);
+    await guardSegmentsUsing(client, workspaceId, usesTag(id), {
+      what: `Tag "${tag.name}"`,
+      field: 'params.id',
+      force: options.force,
+      reason: `tag ${JSON.stringify(tag.name)} was deleted`,
+      missing: { kind: 'tag', id, name: tag.name },
+    });
+    return insertJob(client, workspaceId, TAG_DELETE_JOB, { tagId: id, name: tag.name }, await countContactsWithTag(client, workspaceId, id));
+  }
+
+  /** A dry run: the write rehearsed (rolled back) for its refusal, and the segments using the tag with their counts. */
+  async function previewTagChange(
+    workspaceId: string,
+    id: string,
+    plan: Pick<ChangePlan, 'operation' | 'effect' | 'contactsAffected'>,
+    rehearse: (client: PoolClient) => Promise<unknown>,
+  ) {
+    const refusal = await refusalOf(pool, rehearse);
+    const tag = await requireTag(pool, workspaceId, id);
+    return deps.preview(workspaceId, { ...plan, subject: { kind: 'tag', id, name: tag.name }, uses: usesTag(id), refusal });
   }
 
   return {
@@ -87,44 +139,43 @@ export function createTagsService(deps: { pool: Pool; jobs?: Pick<JobRunner, 'nu
       ),
     getTag: (workspaceId: string, id: string) => requireTag(pool, workspaceId, id),
 
-    async updateTag(workspaceId: string, id: string, change: { name?: string; protected?: boolean }): Promise<Tag> {
-      return inTransaction(pool, async (client) => {
-        const before = await requireTag(client, workspaceId, id, true);
-        if (change.protected && (await pendingTagDeletion(client, workspaceId, id))) {
-          throw new ConflictError(`Tag "${before.name}" is being deleted; it cannot be protected now`);
-        }
-        const after = await updateTag(client, workspaceId, id, change);
-        if (after.name !== before.name) {
-          await appendOutboxEvent(client, { type: 'tag.renamed', workspaceId, tagId: id, name: after.name, previousName: before.name });
-        }
-        return after;
-      });
+    updateTag: (workspaceId: string, id: string, change: { name?: string; protected?: boolean }): Promise<Tag> =>
+      inTransaction(pool, (client) => updateIn(client, workspaceId, id, change)),
+
+    /** PATCH with dryRun: a new name shows in the text of the segments that use the tag; no contact changes (they hold its id). */
+    async previewUpdateTag(workspaceId: string, id: string, change: { name?: string; protected?: boolean }) {
+      const renames = change.name !== undefined && change.name !== (await requireTag(pool, workspaceId, id)).name;
+      return previewTagChange(
+        workspaceId,
+        id,
+        {
+          operation: renames ? 'tag.rename' : 'tag.update',
+          effect: (s) => (renames && s.dependency === 'direct' ? 'text_changes' : 'unchanged'),
+          contactsAffected: 0,
+        },
+        (client) => updateIn(client, workspaceId, id, change),
+      );
     },
 
-    /**
-     * Starts the deletion job; protected tags can be renamed but never deleted. A tag saved
-     * segments use is refused (409 naming them) unless forced; forced, those segments are marked
-     * broken in the same transaction, so none of them ever silently matches no one.
-     */
+    /** Starts the deletion job (see startDeletionIn). */
     async deleteTag(workspaceId: string, id: string, options: { force: boolean } = { force: false }): Promise<Job> {
-      const job = await inTransaction(pool, async (client) => {
-        // The segments lock first (as saving a segment takes it): no segment can start using the
-        // tag between this check and the job, and saving checks for pending deletions.
-        await lockSegments(client, workspaceId);
-        const tag = await requireTag(client, workspaceId, id, true);
-        if (tag.protected) throw new ConflictError(`Tag "${tag.name}" is protected: it can be renamed but not deleted`);
-        await guardSegmentsUsing(client, workspaceId, (tree) => tagIdsOf(tree).includes(id), {
-          what: `Tag "${tag.name}"`,
-          field: 'params.id',
-          force: options.force,
-          reason: `tag ${JSON.stringify(tag.name)} was deleted`,
-          missing: { kind: 'tag', id, name: tag.name },
-        });
-        return insertJob(client, workspaceId, TAG_DELETE_JOB, { tagId: id, name: tag.name }, await countContactsWithTag(client, workspaceId, id));
-      });
+      const job = await inTransaction(pool, (client) => startDeletionIn(client, workspaceId, id, options));
       jobs?.nudge();
       return job;
     },
+
+    /** DELETE with dryRun: the segments that would be marked broken (with force=true; without it, the 409 as the refusal) and the contacts carrying the tag. */
+    previewDeleteTag: async (workspaceId: string, id: string, options: { force: boolean }) =>
+      previewTagChange(
+        workspaceId,
+        id,
+        {
+          operation: 'tag.delete',
+          effect: (s) => (s.dependency === 'direct' ? 'marked_broken' : 'uses_broken'),
+          contactsAffected: await countContactsWithTag(pool, workspaceId, id),
+        },
+        (client) => startDeletionIn(client, workspaceId, id, options),
+      ),
 
     /** One chunk of a tag deletion: remove the tag from up to DELETE_CHUNK contacts, or, when none is left, delete the tag. */
     async deleteTagChunk(client: PoolClient, job: Job): Promise<ChunkResult> {
