@@ -9,6 +9,7 @@
 //   npm run bench -- --contacts 1000000    the size the targets are set for
 //   npm run bench -- --smoke               10,000 contacts, short loops, every section (CI; BENCH_SMOKE=1)
 //   npm run bench -- --skip index-jobs,upsert
+// Sections: ingest, suite, counts, explain, analytics, the load sections, upsert, membership, index-jobs.
 //
 // Exits non-zero when a section throws, or when Elasticsearch and SQL count a segment differently.
 import os from 'node:os';
@@ -26,6 +27,7 @@ import { countsSection } from './sections/counts-section';
 import { explainSection } from './sections/explain-section';
 import { indexJobsSection } from './sections/index-jobs-section';
 import { LOAD_SECTIONS } from './sections/load-sections';
+import { membershipSection } from './sections/membership-section';
 import { suiteSection } from './sections/suite-section';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -63,6 +65,7 @@ const SECTIONS: SectionRun[] = [
   { name: 'analytics', run: analyticsSection },
   ...LOAD_SECTIONS.map((s) => ({ name: s.name, run: (h: Harness) => s.run(h) })),
   { name: 'upsert', run: upsertSection },
+  { name: 'membership', run: membershipSection },
   // Last: a rebuild swaps the index under the alias, and its merges would disturb any measurement after it.
   { name: 'index-jobs', run: indexJobsSection },
 ];

@@ -6,6 +6,7 @@ import {
   EsClient,
   EventPublisher,
   IncomingMessage,
+  type IndexOperation,
   indexOperationOf,
   Logger,
   parseChangeEvent,
@@ -107,18 +108,45 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
 
   return async function handleEventBatch(messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> {
     // One bulk request per slice, each slice committed on its own: a big fetch never becomes one
-    // huge bulk request, and a crash replays at most one slice.
+    // huge bulk request, and a crash replays at most one slice. With membership events, a slice's
+    // transitions are published while the slice before it is written: each slice still publishes
+    // before its own write, and starts from the states the one before published (membership-tracker.ts).
     await whileHeartbeating(ctx, async () => {
+      let published: Promise<boolean> = Promise.resolve(true);
+      let written: Promise<boolean> = Promise.resolve(true);
       for (let start = 0; start < messages.length; start += options.maxBatchEvents) {
-        if (!ctx.isRunning()) return;
-        await handleSlice(messages.slice(start, start + options.maxBatchEvents), ctx);
+        if (!ctx.isRunning()) break;
+        const slice = parseSlice(messages.slice(start, start + options.maxBatchEvents));
+        const previousWritten = written;
+        // A contact the tracker must read from the index is read once the previous slice is written.
+        published = published.then((ok) => ok && publishSlice(slice, ctx, () => previousWritten));
+        written = Promise.all([previousWritten, published]).then(([w, p]) => w && p && writeSlice(slice, ctx));
+        // Observed below or by the next slice; these handlers only keep a failure from counting as unhandled meanwhile.
+        published.catch(() => undefined);
+        written.catch(() => undefined);
+        // At most one slice ahead: this slice's publish may overlap the previous slice's write, no more.
+        try {
+          if (!(await previousWritten)) break;
+        } catch (err) {
+          // Nothing of this batch runs on after it ends: the publish in flight settles first.
+          await Promise.allSettled([published]);
+          throw err;
+        }
       }
+      await written;
     });
   };
 
-  async function handleSlice(messages: IncomingMessage[], ctx: BatchHandlerContext): Promise<void> {
-    if (messages.length === 0) return;
-    metrics.batchEvents.observe(messages.length);
+  interface ParsedSlice {
+    messages: IncomingMessage[];
+    events: ChangeEvent[];
+    messageOf: Map<ChangeEvent, IncomingMessage>;
+    letters: DeadLetter[];
+    /** Each event's document, built once for the membership tracker and the bulk write alike. */
+    operationOf: (event: ChangeEvent) => IndexOperation | undefined;
+  }
+
+  function parseSlice(messages: IncomingMessage[]): ParsedSlice {
     const events: ChangeEvent[] = [];
     const messageOf = new Map<ChangeEvent, IncomingMessage>();
     const letters: DeadLetter[] = [];
@@ -131,24 +159,70 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
         letters.push({ message, reason: `unparseable event: ${(err as Error).message}` });
       }
     }
+    const operations = new Map<ChangeEvent, IndexOperation | undefined>();
+    const operationOf = (event: ChangeEvent) => {
+      if (!operations.has(event)) operations.set(event, indexOperationOf(event));
+      return operations.get(event);
+    };
+    return { messages, events, messageOf, letters, operationOf };
+  }
 
-    // Transitions go out before the write and once per slice: a retried write does not publish them again.
-    let transitionsPublished = options.publishTransitions === undefined;
-    for (let attempt = 0; events.length > 0; attempt++) {
-      // Stopping (shutdown or rebalance): return without marking anything processed, so nothing
-      // of this batch is committed and whoever takes the partition next replays it.
-      if (!ctx.isRunning()) return;
-      const started = performance.now();
+  /**
+   * Runs `work` until it succeeds, with backoff, while we keep the partitions. Elasticsearch or
+   * Kafka unreachable, or items still failing with 429/5xx: nothing is committed, and we keep
+   * retrying until it heals or we stop. Heartbeats keep our partitions; when one throws (a
+   * rebalance), the error ends the batch so the group can move on. False: stopping (shutdown or
+   * rebalance), so the caller returns without marking anything processed and whoever takes the
+   * partition next replays it.
+   */
+  async function untilDone(ctx: BatchHandlerContext, slice: ParsedSlice, what: 'publish' | 'write', work: () => Promise<void>): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      if (!ctx.isRunning()) return false;
       try {
-        if (!transitionsPublished) {
-          const tracked = await options.publishTransitions!(events);
-          metrics.membershipSeconds.observe(secondsSince(started));
-          metrics.membershipEvents.inc(tracked.transitions);
-          transitionsPublished = true;
-        }
-        const writeStarted = performance.now();
-        const outcome = await writeChangeEvents(es, events, { resolveTargets, maxItemRetries: 5, retryBaseMs, requestTimeoutMs: 10_000 });
-        metrics.bulkSeconds.observe(secondsSince(writeStarted));
+        await work();
+        return true;
+      } catch (err) {
+        if (what === 'write') {
+          metrics.bulkFailures.inc();
+          // Part of the bulk may have been written (and be searchable after the next refresh) before
+          // it failed: noted now, so the api's cached counts for these workspaces are dropped then.
+          options.onWorkspacesWritten?.(new Set(slice.events.map((e) => e.workspaceId)));
+        } else metrics.membershipFailures.inc();
+        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 10));
+        log.warn({ err, attempt, backoffMs: backoff }, `${what === 'write' ? 'the bulk write' : 'publishing membership transitions'} failed; retrying batch`);
+        await sleep(backoff);
+        await ctx.heartbeat();
+      }
+    }
+  }
+
+  /** The slice's membership transitions, published before its write and once (a retried write does not publish them again). */
+  async function publishSlice(slice: ParsedSlice, ctx: BatchHandlerContext, previousWritten: () => Promise<unknown>): Promise<boolean> {
+    const publishTransitions = options.publishTransitions;
+    if (!publishTransitions || slice.events.length === 0) return true;
+    return untilDone(ctx, slice, 'publish', async () => {
+      const started = performance.now();
+      const tracked = await publishTransitions(slice.events, { operationOf: slice.operationOf, indexCaughtUp: previousWritten });
+      metrics.membershipSeconds.observe(secondsSince(started));
+      metrics.membershipEvents.inc(tracked.transitions);
+    });
+  }
+
+  async function writeSlice(slice: ParsedSlice, ctx: BatchHandlerContext): Promise<boolean> {
+    const { messages, events, messageOf, letters } = slice;
+    if (messages.length === 0) return true;
+    metrics.batchEvents.observe(messages.length);
+    if (events.length > 0) {
+      const done = await untilDone(ctx, slice, 'write', async () => {
+        const started = performance.now();
+        const outcome = await writeChangeEvents(es, events, {
+          resolveTargets,
+          maxItemRetries: 5,
+          retryBaseMs,
+          requestTimeoutMs: 10_000,
+          operationOf: slice.operationOf,
+        });
+        metrics.bulkSeconds.observe(secondsSince(started));
         metrics.events.inc({ outcome: 'indexed' }, outcome.indexed);
         metrics.events.inc({ outcome: 'stale' }, outcome.stale);
         metrics.events.inc({ outcome: 'skipped' }, outcome.skipped);
@@ -156,23 +230,11 @@ export function createEventBatchHandler(options: EventBatchHandlerOptions) {
         const rejected = new Set(outcome.failed.map((f) => f.event));
         reportIndexed(events.filter((e) => !rejected.has(e)));
         log.debug({ indexed: outcome.indexed, stale: outcome.stale, skipped: outcome.skipped, failed: outcome.failed.length }, 'batch indexed');
-        break;
-      } catch (err) {
-        // Elasticsearch unreachable, or items still failing with 429/5xx: nothing is committed,
-        // and we keep retrying until it heals or we stop. Heartbeats keep our partitions; when
-        // this one throws (a rebalance), the error ends the batch so the group can move on.
-        metrics.bulkFailures.inc();
-        // Part of the bulk may have been written (and be searchable after the next refresh) before
-        // it failed: noted now, so the api's cached counts for these workspaces are dropped then.
-        options.onWorkspacesWritten?.(new Set(events.map((e) => e.workspaceId)));
-        const backoff = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(attempt, 10));
-        log.warn({ err, attempt, backoffMs: backoff }, 'publishing membership transitions or the bulk write failed; retrying batch');
-        await sleep(backoff);
-        await ctx.heartbeat();
-      }
+      });
+      if (!done) return false;
     }
-
     await sendToDeadLetters(letters);
     ctx.markProcessed(messages[messages.length - 1]!);
+    return true;
   }
 }

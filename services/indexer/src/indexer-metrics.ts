@@ -27,6 +27,11 @@ export function createIndexerMetrics(registry: Registry, lagProbe: ConsumerLagPr
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    membershipFailures: new Counter({
+      name: 'segmenter_indexer_membership_failures_total',
+      help: "Attempts to find and publish a batch's membership transitions that failed (Kafka or Elasticsearch unreachable) and were retried",
+      registers,
+    }),
     membershipEvents: new Counter({
       name: 'segmenter_indexer_membership_events_total',
       help: 'segment.entered and segment.exited events published for contact changes',

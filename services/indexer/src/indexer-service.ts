@@ -31,6 +31,7 @@ import { createChangeNoticeHistogram } from './indexer-metrics';
 import { createEventBatchHandler } from './event-batch-handler';
 import { createIndexerMetrics } from './indexer-metrics';
 import { createIndexerProgress } from './indexer-progress';
+import { createMembershipClock } from './membership/membership-clock';
 import { createMembershipTracker } from './membership/membership-tracker';
 import { createSavedSegmentsCache } from './membership/saved-segments-cache';
 import { createTimeReevaluation, type TimeReevaluation } from './membership/time-reevaluation';
@@ -106,7 +107,14 @@ export async function startIndexerService(config: Config, log: Logger, options: 
   // Segment membership events (docs/events.md) go out on the same producer as dead letters.
   const savedSegments = createSavedSegmentsCache(pool);
   const publishTransitions = config.indexer.membershipEvents
-    ? createMembershipTracker({ es, alias, segments: savedSegments, publisher: deadLetters, topic: config.kafka.topics.segmentEvents })
+    ? createMembershipTracker({
+        es,
+        alias,
+        segments: savedSegments,
+        publisher: deadLetters,
+        topic: config.kafka.topics.segmentEvents,
+        clock: createMembershipClock(pool, config.indexer.reevaluationIntervalMs),
+      })
     : undefined;
   const reevaluation = createTimeReevaluation({
     es,

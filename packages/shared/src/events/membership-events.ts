@@ -33,13 +33,15 @@ export type MembershipEvent = z.infer<typeof MembershipEvent>;
 
 /**
  * The deduplication key. A change crosses at most once per segment per contact version, so
- * segment, contact, version and direction name it; the clock can move the same version in and out
- * on different days, so a time transition adds the UTC day it was found on.
+ * segment, contact, version and direction name it. The clock moves a contact at most once a day
+ * per direction (relative dates count whole UTC days), so segment, contact, direction and the UTC
+ * day of the re-evaluation name a time transition, whatever the contact's version meanwhile.
  */
 export function membershipEventKey(e: Pick<MembershipEvent, 'type' | 'segmentId' | 'contactId' | 'contactVersion' | 'cause' | 'occurredAt'>): string {
   const direction = e.type === 'segment.entered' ? 'in' : 'out';
-  const base = `${e.segmentId}:${e.contactId}:${e.contactVersion}:${direction}`;
-  return e.cause === 'change' ? base : `${base}:${e.occurredAt.slice(0, 10)}`;
+  return e.cause === 'change'
+    ? `${e.segmentId}:${e.contactId}:${e.contactVersion}:${direction}`
+    : `${e.segmentId}:${e.contactId}:${direction}:${e.occurredAt.slice(0, 10)}`;
 }
 
 /** Parses a Kafka message value of the segment-events topic. */

@@ -239,12 +239,16 @@ export interface ChangeEventWriteOutcome {
 export async function writeChangeEvents(
   es: EsClient,
   events: ChangeEvent[],
-  options: Omit<ContactDocumentWriterOptions<DocumentWrite>, 'onDrop'>,
+  options: Omit<ContactDocumentWriterOptions<DocumentWrite>, 'onDrop'> & {
+    /** Each event's operation, when the caller built them already (the indexer's membership tracker does). */
+    operationOf?: (event: ChangeEvent) => IndexOperation | undefined;
+  },
 ): Promise<ChangeEventWriteOutcome> {
   const writes: (DocumentWrite & { event: ChangeEvent })[] = [];
   let skipped = 0;
+  const operationOf = options.operationOf ?? indexOperationOf;
   for (const event of events) {
-    const operation = indexOperationOf(event);
+    const operation = operationOf(event);
     if (operation) writes.push({ event, operation });
     else skipped += 1;
   }

@@ -10,8 +10,6 @@ import { dayFrom, dayOf, spanAgo, spanAhead, type Span } from './relative-dates'
 
 function inDateRange(value: number | undefined, op: DateOperator, dates: string[], span: Span, now: number): boolean {
   if (value === undefined || Number.isNaN(value)) return false;
-  const back = () => spanAgo(now, span);
-  const ahead = () => spanAhead(now, span);
   switch (op) {
     case 'before':
       return value < dayOf(dates[0]!);
@@ -22,11 +20,11 @@ function inDateRange(value: number | undefined, op: DateOperator, dates: string[
     case 'between':
       return value >= dayOf(dates[0]!) && value < dayOf(dates[1]!, 1);
     case 'in_last_days':
-      return value >= back();
+      return value >= spanAgo(now, span);
     case 'more_than_days_ago':
-      return value < back();
+      return value < spanAgo(now, span);
     case 'in_next_days':
-      return value >= dayFrom(now, 0) && value < ahead();
+      return value >= dayFrom(now, 0) && value < spanAhead(now, span);
     default:
       return assertNever(op, 'date operator');
   }
@@ -111,37 +109,64 @@ function custom(c: CustomCondition, doc: ContactDocument, now: number): boolean 
   }
 }
 
-/** has / any / all / none of `values` among a document's `held` (tag ids, subscription categories). */
-function membership(held: string[] | undefined, op: 'has' | 'any' | 'all' | 'none', values: string[]): boolean {
-  const set = new Set(held ?? []);
-  if (op === 'has' || op === 'any') return values.some((v) => set.has(v));
-  if (op === 'all') return values.every((v) => set.has(v));
-  return !values.some((v) => set.has(v));
+/**
+ * A document with its lists as sets, built once however many conditions look: evaluating every
+ * saved segment of a workspace against one contact (membership events) would otherwise build the
+ * same sets once per leaf.
+ */
+export class PreparedDocument {
+  private sets = new Map<'tag_ids' | 'labels' | 'label_keys' | 'subscription_categories', ReadonlySet<string>>();
+  constructor(readonly doc: ContactDocument) {}
+  setOf(field: 'tag_ids' | 'labels' | 'label_keys' | 'subscription_categories'): ReadonlySet<string> {
+    let set = this.sets.get(field);
+    if (!set) this.sets.set(field, (set = new Set(this.doc[field] ?? [])));
+    return set;
+  }
 }
 
-function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
+const labelTerms = (prefix: string, values: string[]): string[] => {
+  const terms: string[] = [];
+  for (const v of values) terms.push(prefix + v);
+  return terms;
+};
+
+/** has / any / all / none of `values` among a document's `held` (tag ids, subscription categories). */
+function membership(set: ReadonlySet<string>, op: 'has' | 'any' | 'all' | 'none', values: string[]): boolean {
+  // Loops, not some/every with an arrow: this runs for every segment of every change (membership events).
+  let found = 0;
+  for (const v of values) if (set.has(v)) found++;
+  if (op === 'has' || op === 'any') return found > 0;
+  if (op === 'all') return found === values.length;
+  return found === 0;
+}
+
+function leaf(c: LeafCondition, prepared: PreparedDocument, now: number): boolean {
+  const doc = prepared.doc;
   switch (c.kind) {
     case 'tag':
-      return membership(doc.tag_ids, c.op, c.tags);
+      return membership(prepared.setOf('tag_ids'), c.op, c.tags);
     case 'label': {
-      const labels = new Set(doc.labels ?? []);
-      const hasKey = (doc.label_keys ?? []).includes(c.key);
-      const pair = (v: string) => `${c.key}=${v}`;
+      const labels = prepared.setOf('labels');
+      const hasKey = prepared.setOf('label_keys').has(c.key);
+      const prefix = `${c.key}=`;
       switch (c.op) {
         case 'eq':
-          return labels.has(pair(c.values[0]!));
+          return labels.has(prefix + c.values[0]!);
         case 'neq':
-          return hasKey && !labels.has(pair(c.values[0]!));
+          return hasKey && !labels.has(prefix + c.values[0]!);
         case 'in':
-          return c.values.some((v) => labels.has(pair(v)));
+          return membership(labels, 'any', labelTerms(prefix, c.values));
         case 'not_in':
-          return hasKey && !c.values.some((v) => labels.has(pair(v)));
+          return hasKey && membership(labels, 'none', labelTerms(prefix, c.values));
         case 'exists':
           return hasKey;
         case 'not_exists':
           return !hasKey;
-        case 'prefix':
-          return [...labels].some((l) => l.startsWith(pair(c.values[0]!)));
+        case 'prefix': {
+          const start = prefix + c.values[0]!;
+          for (const l of labels) if (l.startsWith(start)) return true;
+          return false;
+        }
         default:
           return assertNever(c, 'operator');
       }
@@ -174,7 +199,7 @@ function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
       return (doc.engagement ?? []).some((e) => e.channel === c.channel && e.status === c.status && e.rank === c.atLeast && Date.parse(e.at) >= from);
     }
     case 'subscription':
-      return membership(doc.subscription_categories, c.op, c.categories);
+      return membership(prepared.setOf('subscription_categories'), c.op, c.categories);
     case 'segment':
       throw new Error('saved segment references must be expanded before evaluating');
     default:
@@ -182,14 +207,24 @@ function leaf(c: LeafCondition, doc: ContactDocument, now: number): boolean {
   }
 }
 
+// A function of the module, not a closure per call: evaluating 200 segments per change would
+// otherwise allocate (and, under a bundler's keep-names, name) a closure for every one.
+function evaluate(node: Condition, prepared: PreparedDocument, at: number): boolean {
+  if (node.kind === 'and') {
+    for (const c of node.conditions) if (!evaluate(c, prepared, at)) return false;
+    return true;
+  }
+  if (node.kind === 'or') {
+    for (const c of node.conditions) if (evaluate(c, prepared, at)) return true;
+    return false;
+  }
+  if (node.kind === 'not') return !evaluate(node.condition, prepared, at);
+  return leaf(node, prepared, at);
+}
+
 /** Whether a live contact's document matches; deleted contacts and tombstones match nothing. */
-export function matchesDocument(tree: Condition, doc: ContactDocument, now: Date = new Date()): boolean {
-  if (doc.deleted) return false;
-  const evaluate = (node: Condition): boolean => {
-    if (node.kind === 'and') return node.conditions.every(evaluate);
-    if (node.kind === 'or') return node.conditions.some(evaluate);
-    if (node.kind === 'not') return !evaluate(node.condition);
-    return leaf(node, doc, now.getTime());
-  };
-  return evaluate(tree);
+export function matchesDocument(tree: Condition, doc: ContactDocument | PreparedDocument, now: Date = new Date()): boolean {
+  const prepared = doc instanceof PreparedDocument ? doc : new PreparedDocument(doc);
+  if (prepared.doc.deleted) return false;
+  return evaluate(tree, prepared, now.getTime());
 }

@@ -1,13 +1,18 @@
 // Segment membership events for a batch of change events, published BEFORE the batch is written
-// to the index. The state before the batch is the indexed document (a real-time multi-get), so the
-// order matters: published first, a crash before the write replays the batch against the same
-// documents and publishes the same transitions again (same keys: duplicates, never a loss);
-// written first, a replay would find the new state already there and lose the transitions.
+// to the index. A contact's state before the batch is the one this tracker saw last, when it is
+// the version just before the batch's (a version names one state; versions usually grow by one per
+// change); otherwise the indexed document, read once the previous batch is written (a real-time
+// multi-get: after a start, a rebalance, a version gap such as a duplicates merge, or a contact
+// not seen lately). Every state is judged at the membership clock (membership-clock.ts). The order matters: published first, a crash before
+// the write replays the batch against the same documents and publishes the same transitions again
+// (same keys: duplicates, never a loss); written first, a replay would find the new state already
+// there and lose the transitions.
 import {
   type ChangeEvent,
   type ContactDocument,
   type EsClient,
   type EventPublisher,
+  type IndexOperation,
   indexOperationOf,
   type MembershipEvent,
   MEMBERSHIP_EVENT_SCHEMA_VERSION,
@@ -16,7 +21,7 @@ import {
 } from '@segmenter/shared';
 import { contactTransitions, type ContactStep, type Transition } from './membership-transitions';
 import type { SavedSegmentsCache } from './saved-segments-cache';
-import { fieldsToFetch, type WatchedSegment } from './watched-segments';
+import type { MembershipClock } from './membership-clock';
 
 export interface MembershipTrackerOptions {
   es: EsClient;
@@ -25,12 +30,52 @@ export interface MembershipTrackerOptions {
   segments: SavedSegmentsCache;
   publisher: EventPublisher;
   topic: string;
-  now?: () => Date;
+  /** The instant changes are judged at: the last finished re-evaluation's (membership-clock.ts). */
+  clock: MembershipClock;
+  /** Contacts whose last seen state is kept (only the fields segments read), least recently seen dropped first. */
+  recentStates?: number;
+}
+
+/** A contact's last seen state, valid while its workspace's watch is the generation it was projected for. */
+interface RecentState {
+  generation: number;
+  document: ContactDocument;
+}
+
+/** A least-recently-used map: a Map keeps insertion order, so re-inserting on use moves a key to the end. */
+class RecentStates {
+  private readonly states = new Map<string, RecentState>();
+  constructor(private readonly capacity: number) {}
+  get(contactId: string): RecentState | undefined {
+    const state = this.states.get(contactId);
+    if (state) {
+      this.states.delete(contactId);
+      this.states.set(contactId, state);
+    }
+    return state;
+  }
+  set(contactId: string, state: RecentState): void {
+    this.states.delete(contactId);
+    this.states.set(contactId, state);
+    if (this.states.size > this.capacity) this.states.delete(this.states.keys().next().value!);
+  }
+}
+
+const project = (document: ContactDocument, fields: readonly (keyof ContactDocument)[]): ContactDocument =>
+  Object.fromEntries(fields.filter((f) => document[f] !== undefined).map((f) => [f, document[f]])) as unknown as ContactDocument;
+
+export interface TrackedBatchContext {
+  /** Each event's operation, when the caller built them already. */
+  operationOf?: (event: ChangeEvent) => IndexOperation | undefined;
+  /** Resolves once the index holds everything before this batch: awaited before reading any state from it. */
+  indexCaughtUp?: () => Promise<unknown>;
 }
 
 export interface TrackedBatch {
   contacts: number;
   transitions: number;
+  /** Contacts whose state before the batch was read from the index (not seen lately). */
+  readFromIndex: number;
 }
 
 /** The Kafka message of a transition: keyed by contact id, so one contact's transitions stay in order. */
@@ -50,11 +95,12 @@ export function membershipMessage(workspaceId: string, t: Transition, cause: Mem
 }
 
 export function createMembershipTracker(options: MembershipTrackerOptions) {
-  const { es, alias, segments, publisher, topic } = options;
-  const now = options.now ?? (() => new Date());
+  const { es, alias, segments, publisher, topic, clock } = options;
+  const recent = new RecentStates(options.recentStates ?? 100_000);
 
   /** The indexed documents of these contacts (absent: never indexed), only the fields segments read. */
   async function documentsBefore(contacts: { workspaceId: string; contactId: string }[], fields: string[]): Promise<Map<string, ContactDocument>> {
+    if (contacts.length === 0) return new Map();
     const answer = await es.mget<ContactDocument>({
       index: alias,
       docs: contacts.map((c) => ({ _id: c.contactId, routing: c.workspaceId })),
@@ -71,32 +117,55 @@ export function createMembershipTracker(options: MembershipTrackerOptions) {
   }
 
   /** Computes and publishes the batch's transitions; resolves once Kafka has acknowledged them all. */
-  return async function publishTransitions(events: readonly ChangeEvent[]): Promise<TrackedBatch> {
+  return async function publishTransitions(events: readonly ChangeEvent[], batch: TrackedBatchContext = {}): Promise<TrackedBatch> {
+    const operationOf = batch.operationOf ?? indexOperationOf;
     const stepsOf = new Map<string, { workspaceId: string; contactId: string; steps: ContactStep[] }>();
     for (const event of events) {
-      const operation = indexOperationOf(event);
+      const operation = operationOf(event);
       if (!operation) continue;
       const key = `${operation.workspaceId}/${operation.contactId}`;
       const entry = stepsOf.get(key) ?? { workspaceId: operation.workspaceId, contactId: operation.contactId, steps: [] };
       entry.steps.push({ document: operation.document, occurredAt: event.occurredAt });
       stepsOf.set(key, entry);
     }
-    if (stepsOf.size === 0) return { contacts: 0, transitions: 0 };
+    if (stepsOf.size === 0) return { contacts: 0, transitions: 0, readFromIndex: 0 };
     const watched = await segments.segmentsOf([...new Set([...stepsOf.values()].map((c) => c.workspaceId))]);
     const contacts = [...stepsOf.values()].filter((c) => watched.has(c.workspaceId));
-    if (contacts.length === 0) return { contacts: 0, transitions: 0 };
+    if (contacts.length === 0) return { contacts: 0, transitions: 0, readFromIndex: 0 };
 
-    const before = await documentsBefore(contacts, fieldsToFetch([...watched.values()].flat()));
-    const at = now();
-    const messages: OutgoingMessage[] = [];
+    // The state before each contact's first step: the one seen last when it is just before it (or
+    // newer: then every step is stale), else the index's.
+    const before = new Map<string, ContactDocument | undefined>();
+    const unknown: typeof contacts = [];
     for (const contact of contacts) {
-      const segmentsOfWorkspace: WatchedSegment[] = watched.get(contact.workspaceId)!;
+      const seen = recent.get(contact.contactId);
+      const first = Math.min(...contact.steps.map((s) => s.document.version));
+      if (seen && seen.generation === watched.get(contact.workspaceId)!.generation && seen.document.version >= first - 1)
+        before.set(contact.contactId, seen.document);
+      else unknown.push(contact);
+    }
+    if (unknown.length > 0) {
+      await batch.indexCaughtUp?.();
+      const fields = [...new Set(unknown.flatMap((c) => watched.get(c.workspaceId)!.fields))];
+      for (const [id, document] of await documentsBefore(unknown, fields)) before.set(id, document);
+    }
+
+    const at = await clock.now();
+    const messages: OutgoingMessage[] = [];
+    const newest: [string, RecentState][] = [];
+    for (const contact of contacts) {
+      const watch = watched.get(contact.workspaceId)!;
       const indexed = before.get(contact.contactId);
       const state = indexed && indexed.workspace_id === contact.workspaceId ? indexed : undefined;
-      for (const t of contactTransitions(segmentsOfWorkspace, state, contact.steps, at)) messages.push(membershipMessage(contact.workspaceId, t, 'change'));
+      for (const t of contactTransitions(watch, state, contact.steps, at)) messages.push(membershipMessage(contact.workspaceId, t, 'change'));
+      const last = contact.steps.reduce((a, b) => (b.document.version > a.document.version ? b : a)).document;
+      const kept = state && state.version >= last.version ? state : project(last, watch.fields);
+      newest.push([contact.contactId, { generation: watch.generation, document: kept }]);
     }
     if (messages.length > 0) await publisher.publish(topic, messages);
-    return { contacts: contacts.length, transitions: messages.length };
+    // Only once published: a batch retried after a failed publish must start from the same states.
+    for (const [id, state] of newest) recent.set(id, state);
+    return { contacts: contacts.length, transitions: messages.length, readFromIndex: unknown.length };
   };
 }
 

@@ -6,7 +6,9 @@
 // instant but not at the previous run's (entered) or the reverse (exited), told apart by named
 // queries, and publishes them as cause "time" events.
 // Runs are claimed in Postgres (membership_reevaluations), so several indexers run each once; a
-// claim left unfinished past LEASE_MS is taken over and published again under the same keys.
+// claim left unfinished past LEASE_MS is taken over, before any later run, and published again
+// under the same keys. Each run compares with the run before it, finished or not, so windows
+// follow each other with no gap and no overlap.
 import {
   compileToElasticsearch,
   DAY_MS,
@@ -59,7 +61,7 @@ export function createTimeReevaluation(options: TimeReevaluationOptions) {
   let stopping = false;
 
   /** The contacts the clock moved across one segment between `from` and `to`, published page by page. */
-  async function reevaluateSegment(workspaceId: string, segment: WatchedSegment, from: number, to: number): Promise<number> {
+  async function reevaluateSegment(workspaceId: string, segment: WatchedSegment, from: number, to: number): Promise<{ published: number; complete: boolean }> {
     const then = compileToElasticsearch(segment.tree, { now: from });
     const now = compileToElasticsearch(segment.tree, { now: to });
     const moved: QueryClause = {
@@ -91,17 +93,14 @@ export function createTimeReevaluation(options: TimeReevaluationOptions) {
       });
       if (messages.length > 0) await publisher.publish(topic, messages);
       published += messages.length;
-      if (hits.length < PAGE_SIZE || stopping) return published;
+      if (hits.length < PAGE_SIZE) return { published, complete: true };
+      if (stopping) return { published, complete: false };
       after = hits[hits.length - 1]!.sort;
     }
   }
 
-  /**
-   * Runs the re-evaluation due at `clock` unless another process has it (or it is done): tests call
-   * it with the instants they choose. Returns undefined when there was nothing to claim.
-   */
-  async function runAt(clock: Date): Promise<ReevaluationRun | undefined> {
-    const to = Math.floor(clock.getTime() / intervalMs) * intervalMs;
+  /** Claims the run at `to` (new, or unfinished past its lease) and runs it; undefined when someone else has it or it is done. */
+  async function runSlot(to: number): Promise<ReevaluationRun | undefined> {
     const claimed = await pool.query(
       `insert into membership_reevaluations (evaluated_at) values ($1)
          on conflict (evaluated_at) do update set started_at = now()
@@ -110,42 +109,59 @@ export function createTimeReevaluation(options: TimeReevaluationOptions) {
       [new Date(to), LEASE_MS / 1000],
     );
     if (!claimed.rowCount) return undefined;
-    const previous = await pool.query<{ at: Date | null }>(
-      'select max(evaluated_at) as at from membership_reevaluations where finished_at is not null and evaluated_at < $1',
-      [new Date(to)],
-    );
+    const previous = await pool.query<{ at: Date | null }>('select max(evaluated_at) as at from membership_reevaluations where evaluated_at < $1', [
+      new Date(to),
+    ]);
     const from = previous.rows[0]?.at?.getTime() ?? to - intervalMs;
-    let segmentCount = 0;
-    let events = 0;
-    let failed = 0;
+    const run: ReevaluationRun = { evaluatedAt: new Date(to), comparedWith: new Date(from), segments: 0, events: 0, failed: 0 };
     // Relative dates count whole UTC days: two instants of one day give every contact the same answer.
     if (Math.floor(from / DAY_MS) !== Math.floor(to / DAY_MS)) {
       for (const [workspaceId, watched] of await segments.everyWorkspace()) {
-        for (const segment of watched.filter((s) => s.timeDependent)) {
+        for (const segment of watched.segments.filter((s) => s.timeDependent)) {
           if (stopping) return undefined; // unfinished: the lease hands it to whoever comes next
           try {
-            events += await reevaluateSegment(workspaceId, segment, from, to);
-            segmentCount += 1;
+            const { published, complete } = await reevaluateSegment(workspaceId, segment, from, to);
+            run.events += published;
+            if (!complete) return undefined;
+            run.segments += 1;
           } catch (err) {
-            failed += 1;
+            run.failed += 1;
             log.warn({ err, workspaceId, segmentId: segment.id }, 'could not re-evaluate a segment; the run goes on and is retried after its lease');
           }
         }
       }
     }
-    // Unfinished, the run is taken over after its lease and every segment published again (same
-    // keys); a later run meanwhile compares with the last finished one, so no window is skipped.
-    if (failed > 0) return { evaluatedAt: new Date(to), comparedWith: new Date(from), segments: segmentCount, events, failed };
+    // Unfinished, the run is taken over after its lease and every segment published again (same keys).
+    if (run.failed > 0) return run;
     await pool.query('update membership_reevaluations set finished_at = now(), segments = $2, events = $3 where evaluated_at = $1', [
       new Date(to),
-      segmentCount,
-      events,
+      run.segments,
+      run.events,
     ]);
     log.info(
-      { evaluatedAt: new Date(to).toISOString(), comparedWith: new Date(from).toISOString(), segments: segmentCount, events },
+      { evaluatedAt: run.evaluatedAt.toISOString(), comparedWith: run.comparedWith.toISOString(), segments: run.segments, events: run.events },
       'membership re-evaluated',
     );
-    return { evaluatedAt: new Date(to), comparedWith: new Date(from), segments: segmentCount, events, failed };
+    return run;
+  }
+
+  /**
+   * Runs what is due at `clock`: first any earlier run left unfinished past its lease (oldest
+   * first), then the run of the interval boundary at or before `clock`, unless another process has
+   * it or it is done (then undefined). Tests call it with the instants they choose.
+   */
+  async function runAt(clock: Date): Promise<ReevaluationRun | undefined> {
+    const due = Math.floor(clock.getTime() / intervalMs) * intervalMs;
+    const abandoned = await pool.query<{ at: Date }>(
+      `select evaluated_at as at from membership_reevaluations
+        where finished_at is null and evaluated_at < $1 and started_at < now() - make_interval(secs => $2) order by evaluated_at`,
+      [new Date(due), LEASE_MS / 1000],
+    );
+    for (const { at } of abandoned.rows) {
+      if (stopping) return undefined;
+      await runSlot(at.getTime());
+    }
+    return runSlot(due);
   }
 
   function look(): void {

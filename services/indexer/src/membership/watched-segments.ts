@@ -15,35 +15,59 @@ export interface SavedSegmentRow {
 export interface WatchedSegment {
   id: string;
   tree: Condition;
-  /** Document fields the tree reads; `deleted` is read by every segment and is not listed. */
-  reads: ReadonlySet<keyof ContactDocument>;
+  /**
+   * What can move a contact across it, as change keys (changeKeys in membership-transitions.ts): a
+   * tag by id (`tag:<id>`), a label key (`label:<key>`), a subscription category, a custom field
+   * by key, or a whole field by name (`email_status`, `created_at`, `engagement`, ...). The
+   * contact's deletion moves every segment and is not listed.
+   */
+  keys: readonly string[];
   /** Whether membership can change with no write (relative dates, engagement windows): the daily re-evaluation covers these. */
   timeDependent: boolean;
 }
 
+/** A workspace's watched segments, indexed by the change keys that can move them. */
+export interface WorkspaceWatch {
+  /** New for every reading of the segments: a state kept for an older generation may lack a field the new one reads. */
+  generation: number;
+  segments: readonly WatchedSegment[];
+  byKey: ReadonlyMap<string, readonly WatchedSegment[]>;
+  /** The document fields some segment reads, plus what the tracker needs: what to read and keep of a contact. */
+  fields: readonly (keyof ContactDocument)[];
+}
+
+let generations = 0;
+
 /** A chain longer than this is refused by the api when saved; here it only guards the recursion. */
 const MAX_EXPANSION_DEPTH = 64;
 
-function leafReads(c: LeafCondition): (keyof ContactDocument)[] {
+/** The change keys of a leaf, and the document field each key lives in. */
+function leafKeys(c: LeafCondition): [key: string, field: keyof ContactDocument][] {
   switch (c.kind) {
     case 'tag':
-      return ['tag_ids'];
+      return c.tags.map((id) => [`tag:${id}`, 'tag_ids']);
     case 'label':
-      return ['labels', 'label_keys'];
+      return [
+        [`label:${c.key}`, 'labels'],
+        [`label:${c.key}`, 'label_keys'],
+      ];
+    case 'subscription':
+      return c.categories.map((category) => [`subscription:${category}`, 'subscription_categories']);
+    case 'custom':
+      return [[`custom:${c.key}`, 'custom_fields']];
     case 'text':
     case 'number':
     case 'date':
-      return [c.field];
+      return [[c.field, c.field]];
     case 'status':
-      return [`${c.channel}_status`];
+      return [[`${c.channel}_status`, `${c.channel}_status`]];
     case 'sendable':
-      return [`${c.channel}_status`, c.channel];
-    case 'custom':
-      return ['custom_fields'];
+      return [
+        [`${c.channel}_status`, `${c.channel}_status`],
+        [c.channel, c.channel],
+      ];
     case 'engagement':
-      return ['engagement'];
-    case 'subscription':
-      return ['subscription_categories'];
+      return [['engagement', 'engagement']];
     case 'segment':
       throw new Error('saved segment references must be expanded first');
     default:
@@ -63,7 +87,7 @@ function leaves(tree: Condition, visit: (leaf: LeafCondition) => void): void {
  * The workspace's segments with references inlined. A segment that refers to a broken or missing
  * one (or, against what the api allows, to a cycle) is left out: the api would refuse to count it.
  */
-export function watchedSegments(rows: readonly SavedSegmentRow[]): WatchedSegment[] {
+export function watchedSegments(rows: readonly SavedSegmentRow[]): WorkspaceWatch {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const expand = (node: Condition, path: string[]): Condition | undefined => {
     if (node.kind === 'and' || node.kind === 'or') {
@@ -84,25 +108,25 @@ export function watchedSegments(rows: readonly SavedSegmentRow[]): WatchedSegmen
     if (!target || target.broken || path.includes(target.id) || path.length > MAX_EXPANSION_DEPTH) return undefined;
     return expand(target.condition, [...path, target.id]);
   };
-  const watched: WatchedSegment[] = [];
+  const segments: WatchedSegment[] = [];
+  const byKey = new Map<string, WatchedSegment[]>();
+  const fields = new Set<keyof ContactDocument>(['workspace_id', 'contact_id', 'version', 'deleted']);
   for (const row of rows) {
     if (row.broken) continue;
     const tree = expand(row.condition, [row.id]);
     if (!tree) continue;
-    const reads = new Set<keyof ContactDocument>();
+    const keys = new Set<string>();
     let timeDependent = false;
     leaves(tree, (leaf) => {
-      leafReads(leaf).forEach((f) => reads.add(f));
+      for (const [key, field] of leafKeys(leaf)) {
+        keys.add(key);
+        fields.add(field);
+      }
       timeDependent ||= leafIsTimeDependent(leaf);
     });
-    watched.push({ id: row.id, tree, reads, timeDependent });
+    const segment: WatchedSegment = { id: row.id, tree, keys: [...keys], timeDependent };
+    segments.push(segment);
+    for (const key of keys) byKey.set(key, [...(byKey.get(key) ?? []), segment]);
   }
-  return watched;
-}
-
-/** Every field some watched segment reads, plus what the tracker itself needs: what to fetch of a document. */
-export function fieldsToFetch(segments: readonly WatchedSegment[]): string[] {
-  const fields = new Set<string>(['workspace_id', 'contact_id', 'version', 'deleted']);
-  for (const s of segments) s.reads.forEach((f) => fields.add(f));
-  return [...fields];
+  return { generation: ++generations, segments, byKey, fields: [...fields] };
 }
