@@ -16,19 +16,23 @@ create table webhooks (
   status text not null default 'active' check (status in ('active', 'paused')),
   paused_reason text,
   paused_at timestamptz,
-  -- Failed attempts in a row, whatever the delivery: WEBHOOK_PAUSE_AFTER_FAILURES of them pause it.
+  -- Failed attempts in a row, whatever the delivery, and when the first of them was recorded: a
+  -- streak of WEBHOOK_PAUSE_AFTER_FAILURES failures lasting WEBHOOK_PAUSE_AFTER_MS pauses it.
   consecutive_failures int not null default 0,
+  failing_since timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
 create index webhooks_by_workspace on webhooks (workspace_id, created_at desc, id desc);
 
 -- One row per event per webhook, made by the fan-out consumer; the unique key drops an event
--- replayed or published twice. `payload` is the JSON body sent.
+-- replayed or published twice. `payload` is the JSON body sent (a tag event's holds the contact's
+-- snapshot: erasing the contact deletes its deliveries, found by `contact_id`).
 create table webhook_deliveries (
   id uuid primary key default gen_random_uuid(),
   webhook_id uuid not null references webhooks (id) on delete cascade,
   workspace_id uuid not null,
+  contact_id uuid,
   event_type text not null,
   event_key text not null,
   payload jsonb not null,
@@ -45,12 +49,16 @@ create table webhook_deliveries (
   created_at timestamptz not null default now(),
   unique (webhook_id, event_key)
 );
--- The sender's claim: due pending deliveries in order.
-create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending';
+-- The sender's claim, per webhook: its oldest due pending deliveries (one index descent per webhook).
+create index webhook_deliveries_due on webhook_deliveries (webhook_id, next_attempt_at) where status = 'pending';
+-- The claim's count of a webhook's attempts in flight (leased): a handful of rows, whatever the backlog.
+create index webhook_deliveries_leased on webhook_deliveries (webhook_id, next_attempt_at) where status = 'pending' and lease_id is not null;
 -- The delivery log, newest first.
 create index webhook_deliveries_log on webhook_deliveries (webhook_id, created_at desc, id desc);
 -- Housekeeping deletes by age.
 create index webhook_deliveries_by_age on webhook_deliveries (created_at);
+-- Erasure deletes a contact's deliveries.
+create index webhook_deliveries_by_contact on webhook_deliveries (workspace_id, contact_id) where contact_id is not null;
 
 -- Down Migration
 drop table webhook_deliveries;

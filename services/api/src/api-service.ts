@@ -218,7 +218,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     analytics: createAnalyticsService({ search, freshness, counter, log: log.child({ component: 'analytics' }) }),
     consistency: createConsistencyService(search),
     exports: createExportsService({ pool, es, alias, log }),
-    webhooks: createWebhooksService({ pool }),
+    webhooks: createWebhooksService({ pool, allowLoopback: config.webhooks.allowLoopback }),
   };
 
   const app = createApp({

@@ -32,6 +32,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ INDEXER_HOST: '10.0.0.5' }).api.host).toBe('127.0.0.1');
   });
 
+  test('webhooks may reach loopback in development and test, not in production, unless WEBHOOK_ALLOW_LOOPBACK says', () => {
+    expect(loadConfig({}).webhooks.allowLoopback).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).webhooks.allowLoopback).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).webhooks.allowLoopback).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', WEBHOOK_ALLOW_LOOPBACK: 'on' }).webhooks.allowLoopback).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test', WEBHOOK_ALLOW_LOOPBACK: 'off' }).webhooks.allowLoopback).toBe(false);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_LOOPBACK: 'yes' })).toThrow(/WEBHOOK_ALLOW_LOOPBACK.*must be on or off/);
+    expect(loadConfig({}).webhooks.pauseAfterMs).toBe(600000);
+  });
+
   test('lists of brokers are split', () => {
     expect(loadConfig({ KAFKA_BROKERS: 'a:1,b:2' }).kafka.brokers).toEqual(['a:1', 'b:2']);
   });

@@ -129,6 +129,12 @@ export const EnvSchema = z
     WEBHOOK_RETRY_MAX_MS: positiveInt.max(86400000, 'must be at most 86400000 (a day)').default(3600000),
     WEBHOOK_MAX_ATTEMPTS: positiveInt.max(100, 'must be at most 100').default(15),
     WEBHOOK_PAUSE_AFTER_FAILURES: positiveInt.max(1000, 'must be at most 1000').default(10),
+    // ...and the least time that streak must have lasted (one bad minute does not pause a webhook).
+    WEBHOOK_PAUSE_AFTER_MS: z.coerce.number().int().min(0).max(86400000, 'must be at most 86400000 (a day)').default(600000),
+    // Webhooks may reach loopback addresses (127.0.0.0/8, ::1, localhost): a receiver on the same
+    // machine. Unset: on in development and test, off in production, where a tenant's URL must not
+    // reach the api's own host (private, link-local and the like are refused whatever this says).
+    WEBHOOK_ALLOW_LOOPBACK: z.enum(['on', 'off'], 'must be on or off').optional(),
     WEBHOOK_CONCURRENCY: positiveInt.max(200, 'must be at most 200').default(8),
     WEBHOOK_POLL_INTERVAL_MS: positiveInt.max(60000, 'must be at most 60000').default(1000),
     WEBHOOK_DELIVERY_RETENTION_HOURS: positiveInt.max(8760, 'must be at most 8760 (a year)').default(168),
@@ -232,6 +238,9 @@ export interface WebhookSettings {
   retryMaxMs: number;
   maxAttempts: number;
   pauseAfterFailures: number;
+  pauseAfterMs: number;
+  /** Whether URLs and connections may go to loopback addresses. */
+  allowLoopback: boolean;
   concurrency: number;
   pollIntervalMs: number;
   retentionHours: number;
@@ -346,6 +355,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
       maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
       pauseAfterFailures: e.WEBHOOK_PAUSE_AFTER_FAILURES,
+      pauseAfterMs: e.WEBHOOK_PAUSE_AFTER_MS,
+      allowLoopback: (e.WEBHOOK_ALLOW_LOOPBACK ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       concurrency: e.WEBHOOK_CONCURRENCY,
       pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
       retentionHours: e.WEBHOOK_DELIVERY_RETENTION_HOURS,

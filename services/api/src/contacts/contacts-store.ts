@@ -15,6 +15,7 @@ import type { Pool } from 'pg';
 import { ConflictError, ValidationError } from '../errors/app-error';
 import type { ContactFields } from './contact-schemas';
 import { keepErasedContactSuppressions, keepSuppressionsOf } from '../suppressions/suppression-sync';
+import { deleteContactDeliveries } from '../webhooks/webhook-deliveries-store';
 
 export const SNAPSHOT_SELECT = `
   select c.id, c.workspace_id, ${CONTACT_FIELD_NAMES.map((name) => `c.${CONTACT_FIELDS[name].column}`).join(', ')},
@@ -259,6 +260,8 @@ export async function restoreContact(client: Queryable, workspaceId: string, id:
 export async function eraseContact(client: Queryable, workspaceId: string, id: string): Promise<number | undefined> {
   // Before the row goes: its suppressions stay, as hashes only (nothing else of it may stay).
   await keepErasedContactSuppressions(client, workspaceId, id);
+  // Webhook deliveries about it, sent or waiting: a tag event's body holds its snapshot.
+  await deleteContactDeliveries(client, workspaceId, id);
   const { rows } = await client.query(
     `with gone as (delete from contacts where workspace_id = $1 and id = $2 returning workspace_id, id, version + 1 as version)
      insert into erased_contacts (workspace_id, contact_id, version) select workspace_id, id, version from gone returning version`,

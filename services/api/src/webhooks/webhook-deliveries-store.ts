@@ -16,35 +16,56 @@ export interface QueuedEvent {
   key: string;
   /** The segment of a membership event (webhooks restricted to segments match on it); null otherwise. */
   segmentId: string | null;
+  /** The contact the event is about: its erasure deletes the delivery. */
+  contactId: string | null;
+  /** The body holds the contact's data (a tag event's snapshot), so none is made once the contact is erased. */
+  personal: boolean;
   occurredAt: string;
   payload: unknown;
 }
+
+/** Events older than the retention less this are not queued: a clock a little ahead must not slip one past it. */
+const CLOCK_SKEW_MARGIN_MINUTES = 5;
 
 /**
  * One delivery per event and matching webhook of the event's workspace, registered before the
  * event occurred (a webhook does not receive the history it was created after, which a new
  * consumer group reads from the beginning of the topic). The unique (webhook, event key) makes
- * a replayed or duplicated event a no-op. Returns how many deliveries were made.
+ * a replayed or duplicated event a no-op, as long as its delivery is kept: an event older than
+ * the retention (`retentionHours`), whose delivery housekeeping may have deleted, makes none, so
+ * a replay (offsets reset or expired) never delivers it again as new. An event carrying the data
+ * of a contact erased meanwhile makes none either. Returns how many deliveries were made.
  */
-export async function queueDeliveries(client: Queryable, events: QueuedEvent[]): Promise<number> {
+export async function queueDeliveries(client: Queryable, events: QueuedEvent[], retentionHours: number): Promise<number> {
   if (events.length === 0) return 0;
   const rows = events.map((e) => ({
     workspace_id: e.workspaceId,
     type: e.type,
     key: e.key,
     segment_id: e.segmentId,
+    contact_id: e.contactId,
+    personal: e.personal,
     occurred_at: e.occurredAt,
     payload: e.payload,
   }));
   const { rowCount } = await client.query(
-    `insert into webhook_deliveries (webhook_id, workspace_id, event_type, event_key, payload, next_attempt_at)
-     select w.id, w.workspace_id, e.type, e.key, e.payload, case when w.status = 'paused' then '${WAITING}'::timestamptz else now() end
-       from jsonb_to_recordset($1::jsonb) as e(workspace_id uuid, type text, key text, segment_id uuid, occurred_at timestamptz, payload jsonb)
+    `insert into webhook_deliveries (webhook_id, workspace_id, contact_id, event_type, event_key, payload, next_attempt_at)
+     select w.id, w.workspace_id, e.contact_id, e.type, e.key, e.payload, case when w.status = 'paused' then '${WAITING}'::timestamptz else now() end
+       from jsonb_to_recordset($1::jsonb)
+            as e(workspace_id uuid, type text, key text, segment_id uuid, contact_id uuid, personal boolean, occurred_at timestamptz, payload jsonb)
        join webhooks w on w.workspace_id = e.workspace_id and e.type = any (w.event_types) and w.created_at <= e.occurred_at
         and (e.segment_id is null or w.segment_ids is null or e.segment_id = any (w.segment_ids))
+      where e.occurred_at >= now() - make_interval(hours => $2) + make_interval(mins => ${CLOCK_SKEW_MARGIN_MINUTES})
+        and not (e.personal and exists (select 1 from erased_contacts x where x.workspace_id = e.workspace_id and x.contact_id = e.contact_id))
      on conflict (webhook_id, event_key) do nothing`,
-    [JSON.stringify(rows)],
+    [JSON.stringify(rows), retentionHours],
   );
+  return rowCount ?? 0;
+}
+
+/** Deletes every delivery about a contact, sent or not (erasure: their bodies may hold its data); returns how many. */
+export async function deleteContactDeliveries(client: Queryable, workspaceId: string, contactId: string): Promise<number> {
+  const { rowCount } = await client.query('delete from webhook_deliveries where workspace_id = $1 and contact_id = $2', [workspaceId, contactId]);
   return rowCount ?? 0;
 }
 
@@ -64,24 +85,45 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Claims up to `limit` due deliveries of active webhooks: each is leased for `leaseMs` (its next
- * attempt moves to then), so another sender skips it, and a sender that dies leaves it due again.
- * The attempt is counted at the claim, so an attempt whose outcome was never recorded still shows.
+ * Claims up to `limit` due deliveries of active webhooks, fairly: each webhook's oldest due
+ * deliveries, at most `perWebhook` of its attempts in flight (leased) at once, and every webhook
+ * its first before any its second, so one webhook's backlog (or its slow receiver) cannot starve
+ * the others. Each is leased for `leaseMs` (its next attempt moves to then), so another sender
+ * skips it, and a sender that dies leaves it due again. The attempt is counted at the claim, so an
+ * attempt whose outcome was never recorded still shows. One index descent per active webhook
+ * (webhook_deliveries_due, _leased). Senders claiming at the same instant each see the other's
+ * leases only once committed, so across processes a webhook may briefly have a few more in flight.
  */
-export async function claimDueDeliveries(client: Queryable, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+export async function claimDueDeliveries(client: Queryable, limit: number, leaseMs: number, perWebhook: number): Promise<ClaimedDelivery[]> {
   const leaseId = randomUUID();
   const { rows } = await client.query(
-    `with due as (
-       select d.id from webhook_deliveries d join webhooks w on w.id = d.webhook_id
-        where d.status = 'pending' and d.next_attempt_at <= now() and w.status = 'active'
-        order by d.next_attempt_at limit $1
-        for update of d skip locked)
+    `with room as (
+       select w.id as webhook_id,
+              $4::int - (select count(*) from webhook_deliveries f
+                          where f.webhook_id = w.id and f.status = 'pending' and f.lease_id is not null and f.next_attempt_at > now())::int as free
+         from webhooks w
+         -- A lateral with a limit, not exists: the planner would make that a scan of every due row.
+         cross join lateral (
+           select 1 from webhook_deliveries d where d.webhook_id = w.id and d.status = 'pending' and d.next_attempt_at <= now() limit 1) has_due
+        where w.status = 'active'),
+     due as (
+       select r.webhook_id, d.id, d.next_attempt_at
+         from room r
+         cross join lateral (
+           select d.id, d.next_attempt_at from webhook_deliveries d
+            where d.webhook_id = r.webhook_id and d.status = 'pending' and d.next_attempt_at <= now()
+            order by d.next_attempt_at limit greatest(r.free, 0)
+            for update skip locked) d
+        where r.free > 0),
+     picked as (
+       select id from (select id, next_attempt_at, row_number() over (partition by webhook_id order by next_attempt_at) as turn from due) t
+        order by turn, next_attempt_at limit $1)
      update webhook_deliveries d
         set lease_id = $2, attempts = d.attempts + 1, last_attempt_at = now(), next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
-       from due, webhooks w
-      where d.id = due.id and w.id = d.webhook_id
+       from picked, webhooks w
+      where d.id = picked.id and w.id = d.webhook_id
      returning d.id, d.webhook_id, d.workspace_id, w.url, w.secret, d.event_type, d.event_key, d.payload, d.attempts`,
-    [limit, leaseId, leaseMs],
+    [limit, leaseId, leaseMs, perWebhook],
   );
   return rows.map((r) => ({
     id: r.id,
@@ -107,21 +149,39 @@ export interface RecordedAttempt {
   paused: boolean;
 }
 
+/** What pauses a webhook: this many failed attempts in a row, the first of them at least `afterMs` ago. */
+export interface PausePolicy {
+  afterFailures: number;
+  afterMs: number;
+}
+
+/**
+ * Whether a failure streak pauses its webhook: long enough in attempts and in time, so a burst of
+ * fast failures (a receiver restarting for a minute, a backlog tried at full speed) does not.
+ */
+export function streakPauses(streak: { failures: number; sinceMs: number }, nowMs: number, policy: PausePolicy): boolean {
+  return streak.failures >= policy.afterFailures && nowMs - streak.sinceMs >= policy.afterMs;
+}
+
 /**
  * Records an attempt's outcome on the delivery (only under the lease that claimed it: a late
  * answer after the lease ran out and another sender took it over changes nothing) and on its
- * webhook: a success clears the failures in a row, a failure adds one and pauses the webhook at
- * `pauseAfter`. Run in a transaction. The webhook row is locked first, the order pause and resume
- * take too (webhook, then its deliveries), so the two never deadlock.
+ * webhook: a success ends the failure streak, a failure adds one (the first notes when the streak
+ * began) and pauses the webhook when `streakPauses`. Run in a transaction. The webhook row is
+ * locked first, the order pause and resume take too (webhook, then its deliveries), so the two
+ * never deadlock.
  */
 export async function recordAttempt(
   client: Queryable,
   delivery: ClaimedDelivery,
   outcome: AttemptOutcome,
-  policy: { retryInMs: number; maxAttempts: number; pauseAfter: number },
+  policy: { retryInMs: number; maxAttempts: number; pause: PausePolicy },
 ): Promise<RecordedAttempt> {
   // "no key update": the fan-out's inserts hold key-share locks on the webhook, which this must not wait for.
-  const { rows: webhooks } = await client.query('select status, consecutive_failures from webhooks where id = $1 for no key update', [delivery.webhookId]);
+  const { rows: webhooks } = await client.query(
+    'select status, consecutive_failures, coalesce(failing_since, now()) as failing_since, now() as now from webhooks where id = $1 for no key update',
+    [delivery.webhookId],
+  );
   const webhook = webhooks[0];
   if (!webhook) return { delivery: 'stale', paused: false }; // deleted meanwhile, with its deliveries
   if (outcome.ok) {
@@ -131,12 +191,13 @@ export async function recordAttempt(
       [delivery.id, delivery.leaseId, outcome.status],
     );
     if (rowCount !== 1) return { delivery: 'stale', paused: false };
-    if (webhook.consecutive_failures !== 0) await client.query('update webhooks set consecutive_failures = 0 where id = $1', [delivery.webhookId]);
+    if (webhook.consecutive_failures !== 0)
+      await client.query('update webhooks set consecutive_failures = 0, failing_since = null where id = $1', [delivery.webhookId]);
     return { delivery: 'delivered', paused: false };
   }
   const giveUp = delivery.attempts >= policy.maxAttempts;
-  const failures = webhook.consecutive_failures + 1;
-  const pauseNow = webhook.status === 'active' && failures >= policy.pauseAfter;
+  const streak = { failures: webhook.consecutive_failures + 1, sinceMs: (webhook.failing_since as Date).getTime() };
+  const pauseNow = webhook.status === 'active' && streakPauses(streak, (webhook.now as Date).getTime(), policy.pause);
   const waits = pauseNow || webhook.status === 'paused';
   const { rowCount } = await client.query(
     `update webhook_deliveries
@@ -146,16 +207,18 @@ export async function recordAttempt(
     [delivery.id, delivery.leaseId, giveUp ? 'failed' : 'pending', outcome.status, outcome.error.slice(0, 1000), waits, policy.retryInMs],
   );
   if (rowCount !== 1) return { delivery: 'stale', paused: false };
+  const since = webhook.failing_since as Date;
   if (pauseNow) {
+    const reason = `${streak.failures} failed attempts in a row since ${since.toISOString()}; the last: ${outcome.error.slice(0, 300)}`;
     await client.query(
-      `update webhooks set consecutive_failures = $2, status = 'paused', paused_reason = $3, paused_at = now(), updated_at = now() where id = $1`,
-      [delivery.webhookId, failures, `${failures} failed attempts in a row; the last: ${outcome.error.slice(0, 300)}`],
+      `update webhooks set consecutive_failures = $2, failing_since = $3, status = 'paused', paused_reason = $4, paused_at = now(), updated_at = now() where id = $1`,
+      [delivery.webhookId, streak.failures, since, reason],
     );
     await client.query(`update webhook_deliveries set next_attempt_at = '${WAITING}' where webhook_id = $1 and status = 'pending' and lease_id is null`, [
       delivery.webhookId,
     ]);
   } else {
-    await client.query('update webhooks set consecutive_failures = $2 where id = $1', [delivery.webhookId, failures]);
+    await client.query('update webhooks set consecutive_failures = $2, failing_since = $3 where id = $1', [delivery.webhookId, streak.failures, since]);
   }
   return { delivery: giveUp ? 'failed' : 'retry', paused: pauseNow };
 }

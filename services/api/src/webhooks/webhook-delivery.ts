@@ -35,6 +35,7 @@ export async function startWebhookDelivery(deps: { config: Config; pool: Pool; l
     {
       pool,
       log,
+      retentionHours: settings.retentionHours,
       onQueued: (deliveries) => {
         metrics.queued.inc(deliveries);
         if (deliveries > 0) sender.wake();

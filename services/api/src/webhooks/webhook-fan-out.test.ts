@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { BatchHandlerContext, IncomingMessage, Pool } from '@segmenter/shared';
-import { createFanOutHandler } from './webhook-fan-out';
+import { createFanOutHandler, fanOutRetryDelayMs } from './webhook-fan-out';
 
 const workspaceId = randomUUID();
 const message = (offset: number, value: unknown): IncomingMessage => ({
@@ -44,6 +44,7 @@ function harness(failures = 0, running = true) {
   const deps = {
     pool,
     log: pino({ level: 'silent' }),
+    retentionHours: 168,
     onQueued: (n: number) => (counts.queued += n),
     onInvalid: () => (counts.invalid += 1),
   };
@@ -69,6 +70,10 @@ describe('the fan-out batch handler', () => {
     await createFanOutHandler('segment-events', deps)([message(1, membership('a'))], ctx);
     expect(steps).toEqual(['insert a', 'mark 1']);
   }, 10_000);
+
+  test('the wait between retries doubles from 250 ms and never exceeds 5 s (the member heartbeats after each)', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 50].map(fanOutRetryDelayMs)).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000, 5000]);
+  });
 
   test('a failed write while stopping marks nothing: the batch is replayed by the next owner', async () => {
     const { steps, ctx, deps } = harness(1, false);

@@ -29,7 +29,8 @@ export function webhookEventOf(source: WebhookEventSource, value: Buffer | null)
   if (source === 'segment-events') {
     const e = parseMembershipEvent(value);
     const event = { key: e.eventKey, type: e.type, workspaceId: e.workspaceId, occurredAt: e.occurredAt };
-    return { ...event, segmentId: e.segmentId, payload: deliveryBody(event, e) };
+    // Ids only: no data of the contact, so it is delivered even after an erasure (the exits it causes).
+    return { ...event, segmentId: e.segmentId, contactId: e.contactId, personal: false, payload: deliveryBody(event, e) };
   }
   // Most contact events are not for webhooks: look at the type before validating a whole snapshot.
   const type = value === null ? undefined : (JSON.parse(value.toString()) as { type?: unknown }).type;
@@ -38,12 +39,23 @@ export function webhookEventOf(source: WebhookEventSource, value: Buffer | null)
   if (e.type !== 'contact.tags_added' && e.type !== 'contact.tags_removed') return undefined;
   // The outbox id is unique per event and the same on every replay.
   const event = { key: e.eventId, type: e.type, workspaceId: e.workspaceId, occurredAt: e.occurredAt };
-  return { ...event, segmentId: null, payload: deliveryBody(event, e) };
+  return { ...event, segmentId: null, contactId: e.contactId, personal: true, payload: deliveryBody(event, e) };
 }
+
+/**
+ * The wait before the `failures`-th retry of a batch's write: doubling from 250 ms, never more
+ * than 5 s, so the member heartbeats (after each wait) well inside its session.
+ */
+export function fanOutRetryDelayMs(failures: number): number {
+  return Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** Math.min(failures, 10));
+}
+const MAX_RETRY_DELAY_MS = 5_000;
 
 export interface FanOutDependencies {
   pool: Pool;
   log: Logger;
+  /** WEBHOOK_DELIVERY_RETENTION_HOURS: older events make no delivery (queueDeliveries). */
+  retentionHours: number;
   /** Told how many deliveries a batch made (the sender looks for due ones at once). */
   onQueued(deliveries: number, events: number): void;
   onInvalid(): void;
@@ -68,13 +80,13 @@ export function createFanOutHandler(source: WebhookEventSource, deps: FanOutDepe
     let queued = 0;
     for (let failures = 0; events.length > 0; failures++) {
       try {
-        queued = await queueDeliveries(pool, events);
+        queued = await queueDeliveries(pool, events, deps.retentionHours);
         break;
       } catch (err) {
         // Not processed: if this member stops now, the batch is replayed by whoever gets the partition.
         if (!ctx.isRunning()) throw err;
         log.warn({ err, failures }, 'queueing webhook deliveries failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 250 * 2 ** failures)));
+        await new Promise((resolve) => setTimeout(resolve, fanOutRetryDelayMs(failures)));
         await ctx.heartbeat();
       }
     }

@@ -16,6 +16,8 @@ export const Webhook = answer({
   pausedReason: z.string().nullable(),
   pausedAt: timestamp.nullable(),
   consecutiveFailures: z.number().int(),
+  /** When the current streak of failed attempts began (null without one): a streak pauses the webhook once long enough in attempts and in time. */
+  failingSince: timestamp.nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });

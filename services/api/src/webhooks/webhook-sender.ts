@@ -1,11 +1,15 @@
 // Sends due webhook deliveries: claims them in Postgres (FOR UPDATE SKIP LOCKED, leased, so
-// several api processes share the work and a dead one's claims come back), POSTs each, and
-// records the outcome: delivered, due again after a backoff, failed after the last attempt, and
-// the webhook paused after too many failures in a row. Up to `concurrency` attempts in flight.
+// several api processes share the work and a dead one's claims come back; fairly, so one
+// webhook's backlog does not hold up the others), POSTs each, and records the outcome: delivered,
+// due again after a backoff, failed after the last attempt, and the webhook paused after a long
+// enough failure streak. Up to `concurrency` attempts in flight, `perWebhook` of one webhook.
 import { createBackgroundLoop, inTransaction, type Logger, type Pool } from '@segmenter/shared';
 import { retryDelayMs } from './webhook-backoff';
 import { claimDueDeliveries, ClaimedDelivery, recordAttempt, RecordedAttempt } from './webhook-deliveries-store';
-import { postWebhook } from './webhook-post';
+import { createWebhookPoster } from './webhook-post';
+
+/** Attempts of one webhook in flight at once: a slow receiver ties up this many of the sender's slots, no more. */
+export const IN_FLIGHT_PER_WEBHOOK = 2;
 
 export interface WebhookSenderSettings {
   timeoutMs: number;
@@ -13,6 +17,8 @@ export interface WebhookSenderSettings {
   retryMaxMs: number;
   maxAttempts: number;
   pauseAfterFailures: number;
+  pauseAfterMs: number;
+  allowLoopback: boolean;
   concurrency: number;
   pollIntervalMs: number;
 }
@@ -35,25 +41,23 @@ export function createWebhookSender(deps: {
   // The lease outlives the attempt's timeout with room for recording it; past it the delivery is due again.
   const leaseMs = settings.timeoutMs + 30_000;
   const inFlight = new Set<Promise<void>>();
+  const poster = createWebhookPoster({ timeoutMs: settings.timeoutMs, allowLoopback: settings.allowLoopback });
 
   async function attempt(delivery: ClaimedDelivery): Promise<void> {
-    const outcome = await postWebhook(
-      {
-        url: delivery.url,
-        secret: delivery.secret,
-        body: JSON.stringify(delivery.payload),
-        eventType: delivery.eventType,
-        eventKey: delivery.eventKey,
-        deliveryId: delivery.id,
-        webhookId: delivery.webhookId,
-        attempt: delivery.attempts,
-      },
-      settings.timeoutMs,
-    );
+    const outcome = await poster.post({
+      url: delivery.url,
+      secret: delivery.secret,
+      body: JSON.stringify(delivery.payload),
+      eventType: delivery.eventType,
+      eventKey: delivery.eventKey,
+      deliveryId: delivery.id,
+      webhookId: delivery.webhookId,
+      attempt: delivery.attempts,
+    });
     const policy = {
       retryInMs: retryDelayMs(delivery.attempts, { baseMs: settings.retryBaseMs, maxMs: settings.retryMaxMs }),
       maxAttempts: settings.maxAttempts,
-      pauseAfter: settings.pauseAfterFailures,
+      pause: { afterFailures: settings.pauseAfterFailures, afterMs: settings.pauseAfterMs },
     };
     const recorded = await inTransaction(pool, (client) => recordAttempt(client, delivery, outcome, policy));
     deps.onRecorded?.(recorded);
@@ -75,7 +79,7 @@ export function createWebhookSender(deps: {
     const free = settings.concurrency - inFlight.size;
     if (free <= 0) return settings.pollIntervalMs; // woken when a slot frees
     try {
-      const claimed = await claimDueDeliveries(pool, free, leaseMs);
+      const claimed = await claimDueDeliveries(pool, free, leaseMs, IN_FLIGHT_PER_WEBHOOK);
       for (const delivery of claimed) launch(delivery);
       return claimed.length === free ? 0 : settings.pollIntervalMs;
     } catch (err) {
@@ -90,6 +94,7 @@ export function createWebhookSender(deps: {
     async stop() {
       await loop.stop();
       await Promise.all(inFlight);
+      poster.close();
     },
   };
 }

@@ -1,6 +1,10 @@
 // The rule a webhook URL must follow: https, except on the loopback interface (127.0.0.0/8, ::1,
-// localhost) where plain http is allowed for local receivers and tests. Pure, so it is tested alone.
+// localhost) where plain http is allowed for local receivers and tests; never an IP literal of an
+// internal range. Pure, so it is tested alone. Whether loopback is allowed at all is the
+// deployment's choice (WEBHOOK_ALLOW_LOOPBACK, loopbackUrlProblem); names are checked again on the
+// address connected to (webhook-address.ts), since a name can resolve anywhere.
 import { isIP } from 'node:net';
+import { addressProblem, isLoopbackAddress } from './webhook-address';
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
@@ -18,22 +22,32 @@ export function webhookUrlProblem(value: string): string | undefined {
   // Credentials in a URL end up in logs and in every list answer: receivers authenticate by the signature.
   if (url.username !== '' || url.password !== '') return 'must not contain a user name or password (verify the signature instead)';
   if (url.hash !== '') return 'must not contain a fragment (#...)';
+  const literal = bare(url.hostname);
+  const internal = isIP(literal) ? addressProblem(literal, true) : undefined;
+  if (internal) return `must not be an internal address: ${internal}`;
   return undefined;
 }
 
-/** 127.0.0.0/8, ::1 (and its IPv4-mapped forms) or the name localhost; `hostname` as URL gives it (IPv6 in brackets). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname
+/** The rule a loopback URL breaks where loopback is not allowed; undefined otherwise. `value` already passed webhookUrlProblem. */
+export function loopbackUrlProblem(value: string, allowLoopback: boolean): string | undefined {
+  if (allowLoopback || !isLoopbackHost(new URL(value).hostname)) return undefined;
+  return 'must not be a loopback host (127.0.0.0/8, ::1, localhost): WEBHOOK_ALLOW_LOOPBACK is off';
+}
+
+/** The host as URL gives it, without IPv6 brackets or a trailing dot, in lower case. */
+function bare(hostname: string): string {
+  return hostname
     .toLowerCase()
     .replace(/^\[|\]$/g, '')
     .replace(/\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) {
-    if (host === '::1') return true;
-    // The WHATWG URL parser prints ::ffff:127.0.0.1 as ::ffff:7f00:1.
-    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
-    return mapped !== null && parseInt(mapped[1]!, 16) >> 8 === 127;
-  }
-  return false;
+}
+
+/**
+ * 127.0.0.0/8, ::1 (and its IPv4-mapped forms) or the name localhost; `hostname` as URL gives it
+ * (IPv6 in brackets). Only `localhost` itself: `*.localhost` is a name like any other, whatever a
+ * resolver makes of it, and its address is checked when connecting.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = bare(hostname);
+  return host === 'localhost' || isLoopbackAddress(host);
 }

@@ -6,6 +6,7 @@ import type { ListQuery } from '../http/list-page';
 import { listDeliveries } from './webhook-deliveries-store';
 import { CreateWebhookRequest, DeliveryListQuery, MAX_WEBHOOKS_PER_WORKSPACE, UpdateWebhookRequest } from './webhook-schemas';
 import { generateWebhookSecret } from './webhook-signature';
+import { loopbackUrlProblem } from './webhook-url';
 import {
   deleteWebhook,
   findWebhook,
@@ -25,9 +26,15 @@ function publicWebhook(webhook: WebhookRecord) {
   return shown;
 }
 
-export function createWebhooksService(deps: { pool: Pool; maxWebhooks?: number }) {
+export function createWebhooksService(deps: { pool: Pool; maxWebhooks?: number; /** WEBHOOK_ALLOW_LOOPBACK */ allowLoopback: boolean }) {
   const { pool } = deps;
   const maxWebhooks = deps.maxWebhooks ?? MAX_WEBHOOKS_PER_WORKSPACE;
+
+  /** Refuses a loopback URL where loopback is not allowed (the request schema checked the rest). */
+  function checkUrl(url: string | undefined) {
+    const problem = url === undefined ? undefined : loopbackUrlProblem(url, deps.allowLoopback);
+    if (problem) throw new ValidationError([{ field: 'body.url', rule: problem }]);
+  }
 
   /** Refuses segment ids that are not saved segments of the workspace, naming each by its index. */
   async function checkSegments(client: Queryable, workspaceId: string, segmentIds: string[] | null | undefined) {
@@ -47,6 +54,7 @@ export function createWebhooksService(deps: { pool: Pool; maxWebhooks?: number }
 
   return {
     async create(workspaceId: string, request: CreateWebhookRequest) {
+      checkUrl(request.url);
       await checkSegments(pool, workspaceId, request.segmentIds);
       const secret = generateWebhookSecret();
       const webhook = await inTransaction(pool, (client) =>
@@ -68,6 +76,7 @@ export function createWebhooksService(deps: { pool: Pool; maxWebhooks?: number }
     get: async (workspaceId: string, id: string) => publicWebhook(await existing(workspaceId, id)),
 
     async update(workspaceId: string, id: string, request: UpdateWebhookRequest) {
+      checkUrl(request.url);
       await checkSegments(pool, workspaceId, request.segmentIds);
       const updated = await inTransaction(pool, async (client) => {
         const { status, ...changes } = request;

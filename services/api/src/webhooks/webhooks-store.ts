@@ -18,11 +18,13 @@ export interface WebhookRecord {
   pausedReason: string | null;
   pausedAt: string | null;
   consecutiveFailures: number;
+  /** When the current failure streak began; null without one. */
+  failingSince: string | null;
   createdAt: string;
   updatedAt: string;
 }
 
-const COLUMNS = `id, workspace_id, url, description, event_types, segment_ids, status, paused_reason, paused_at, consecutive_failures, created_at, updated_at`;
+const COLUMNS = `id, workspace_id, url, description, event_types, segment_ids, status, paused_reason, paused_at, consecutive_failures, failing_since, created_at, updated_at`;
 
 /** Deliveries of a paused webhook wait at infinity, out of the sender's due index, until it is resumed. */
 export const WAITING = 'infinity';
@@ -39,6 +41,7 @@ function toWebhook(r: any): WebhookRecord {
     pausedReason: r.paused_reason,
     pausedAt: r.paused_at?.toISOString() ?? null,
     consecutiveFailures: r.consecutive_failures,
+    failingSince: r.failing_since?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
@@ -132,7 +135,7 @@ export async function pauseWebhook(client: Queryable, workspaceId: string, id: s
 /** Resumes a webhook: its failure count starts again and its waiting deliveries are due now. Run in a transaction. */
 export async function resumeWebhook(client: Queryable, workspaceId: string, id: string): Promise<WebhookRecord | undefined> {
   const { rows } = await client.query(
-    `update webhooks set status = 'active', paused_reason = null, paused_at = null, consecutive_failures = 0, updated_at = now()
+    `update webhooks set status = 'active', paused_reason = null, paused_at = null, consecutive_failures = 0, failing_since = null, updated_at = now()
       where workspace_id = $1 and id = $2 and status = 'paused' returning id`,
     [workspaceId, id],
   );

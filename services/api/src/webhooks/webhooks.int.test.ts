@@ -2,21 +2,36 @@
 // segment events published on the segment-events topic and tag events made through the API,
 // signed with the webhook's secret; failures are retried with backoff, pause the webhook after
 // the configured failures in a row, and resume delivers; a duplicated event is delivered once;
-// bad registrations are 4xx naming the field; one workspace never sees or gets another's.
+// bad registrations are 4xx naming the field; one workspace never sees or gets another's; one
+// webhook's backlog does not hold up another's; erasing a contact deletes its deliveries; an event
+// older than the retention makes no delivery. (Loopback refused: webhooks-address.int.test.ts.)
 import { randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEventPublisher, EventPublisher, MembershipEvent, membershipEventKey } from '@segmenter/shared';
 import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
 import { eventually } from '../../../../test/support/test-environment';
+import { queueDeliveries } from './webhook-deliveries-store';
 import { webhookSignatureMatches } from './webhook-signature';
+
+/** A failure streak pauses a webhook once it has 3 failures and lasted this long. */
+const PAUSE_AFTER_MS = 800;
 
 const t = useApiHarness({
   relay: true,
   webhooks: true,
   configure: (config) => ({
     ...config,
-    webhooks: { ...config.webhooks, retryBaseMs: 100, retryMaxMs: 300, pauseAfterFailures: 3, maxAttempts: 10, pollIntervalMs: 50, timeoutMs: 3000 },
+    webhooks: {
+      ...config.webhooks,
+      retryBaseMs: 100,
+      retryMaxMs: 300,
+      pauseAfterFailures: 3,
+      pauseAfterMs: PAUSE_AFTER_MS,
+      maxAttempts: 10,
+      pollIntervalMs: 50,
+      timeoutMs: 3000,
+    },
   }),
 });
 
@@ -29,6 +44,10 @@ interface Received {
 /** A receiver on 127.0.0.1: records every request per path and answers what `answer` says for that path. */
 const received: Received[] = [];
 const answers = new Map<string, (nth: number) => number>();
+/** Paths whose answers wait this long; the most requests each had open at once. */
+const delays = new Map<string, number>();
+const open = new Map<string, number>();
+const mostOpen = new Map<string, number>();
 let receiver: Server;
 let receiverUrl: string;
 let publisher: EventPublisher;
@@ -41,8 +60,16 @@ beforeAll(async () => {
       const path = req.url ?? '/';
       received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString() });
       const nth = received.filter((r) => r.path === path).length;
-      res.statusCode = (answers.get(path) ?? (() => 200))(nth);
-      res.end('thanks');
+      open.set(path, (open.get(path) ?? 0) + 1);
+      mostOpen.set(path, Math.max(mostOpen.get(path) ?? 0, open.get(path)!));
+      setTimeout(
+        () => {
+          open.set(path, open.get(path)! - 1);
+          res.statusCode = (answers.get(path) ?? (() => 200))(nth);
+          res.end('thanks');
+        },
+        delays.get(path) ?? 0,
+      );
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -160,7 +187,7 @@ test('a receiver that fails the first attempts gets the delivery retried, and th
   expect(at('/flaky').map((r) => r.headers['x-segmenter-attempt'])).toEqual(['1', '2', '3']);
   // The same delivery each time, with the same body.
   expect(new Set(at('/flaky').map((r) => r.body)).size).toBe(1);
-  expect((await call('GET', `/v1/webhooks/${hook.id}`)).body).toMatchObject({ status: 'active', consecutiveFailures: 0 });
+  expect((await call('GET', `/v1/webhooks/${hook.id}`)).body).toMatchObject({ status: 'active', consecutiveFailures: 0, failingSince: null });
 });
 
 test('a receiver that always fails gets the webhook paused after the configured failures in a row; resume delivers', async () => {
@@ -168,12 +195,21 @@ test('a receiver that always fails gets the webhook paused after the configured 
   answers.set('/down', () => (up ? 200 : 500));
   const hook = await register('/down', ['segment.entered']);
   await publishMembership(membershipEvent(t.ws.id));
+  // Three failures come within a few hundred ms: not enough on their own, the streak must also last PAUSE_AFTER_MS.
+  const failing = await eventually(
+    async () => (await call('GET', `/v1/webhooks/${hook.id}`)).body,
+    (w) => w.consecutiveFailures >= 3 || w.status === 'paused',
+  );
+  expect(failing.failingSince).not.toBeNull();
   const paused = await eventually(
     async () => (await call('GET', `/v1/webhooks/${hook.id}`)).body,
     (w) => w.status === 'paused',
   );
-  expect(paused.consecutiveFailures).toBe(3);
-  expect(paused.pausedReason).toBe('3 failed attempts in a row; the last: HTTP 500');
+  const failures = paused.consecutiveFailures as number;
+  expect(failures).toBeGreaterThanOrEqual(3);
+  expect(Date.parse(paused.pausedAt) - Date.parse(paused.failingSince)).toBeGreaterThanOrEqual(PAUSE_AFTER_MS);
+  expect(paused.failingSince).toBe(failing.failingSince); // the streak's start, kept
+  expect(paused.pausedReason).toBe(`${failures} failed attempts in a row since ${paused.failingSince}; the last: HTTP 500`);
   // Events that arrive while paused wait with the rest.
   await publishMembership(membershipEvent(t.ws.id));
   const waiting = await eventually(
@@ -181,18 +217,18 @@ test('a receiver that always fails gets the webhook paused after the configured 
     (items) => items.length === 2,
   );
   expect(waiting.every((d) => d.status === 'pending' && d.nextAttemptAt === null)).toBe(true);
-  expect(waiting.find((d) => d.attempts === 3)).toMatchObject({ lastResponseStatus: 500, lastError: 'HTTP 500' });
+  expect(waiting.find((d) => d.attempts === failures)).toMatchObject({ lastResponseStatus: 500, lastError: 'HTTP 500' });
   await new Promise((resolve) => setTimeout(resolve, 500));
-  expect(at('/down')).toHaveLength(3); // nothing is tried while paused
+  expect(at('/down')).toHaveLength(failures); // nothing is tried while paused
 
   up = true;
   const resumed = await call('PATCH', `/v1/webhooks/${hook.id}`, { status: 'active' });
-  expect(resumed.body).toMatchObject({ status: 'active', pausedReason: null, consecutiveFailures: 0 });
+  expect(resumed.body).toMatchObject({ status: 'active', pausedReason: null, consecutiveFailures: 0, failingSince: null });
   const done = await eventually(
     () => deliveries(hook.id),
     (items) => items.every((d) => d.status === 'delivered'),
   );
-  expect(done.map((d) => d.attempts).sort()).toEqual([1, 4]);
+  expect(done.map((d) => d.attempts).sort((a, b) => a - b)).toEqual([1, failures + 1]);
 
   // Paused by request: deliveries wait too, and resume sends them.
   await call('PATCH', `/v1/webhooks/${hook.id}`, { status: 'paused' });
@@ -202,7 +238,7 @@ test('a receiver that always fails gets the webhook paused after the configured 
     () => deliveries(hook.id),
     (items) => items.length === 3,
   );
-  expect(at('/down')).toHaveLength(5);
+  expect(at('/down')).toHaveLength(failures + 2);
   await call('PATCH', `/v1/webhooks/${hook.id}`, { status: 'active' });
   await eventually(
     () => deliveries(hook.id),
@@ -335,4 +371,132 @@ test('housekeeping deletes deliveries made longer ago than the retention, whatev
   await t.h.env.pool.query(`update webhook_deliveries set created_at = now() - interval '169 hours' where id = $1`, [older.id]);
   await t.h.api.housekeeping.runOnce();
   expect((await deliveries(hook.id)).map((d) => d.id)).toEqual([newer.id]);
+});
+
+test("one webhook's backlog does not hold up another's, and a slow receiver gets at most 2 attempts at once", async () => {
+  delays.set('/backlog', 500);
+  const busy = await register('/backlog', ['segment.entered']);
+  const quiet = await register('/quiet', ['segment.entered']);
+  // Only the busy one takes the backlog's events: it is restricted to their segment.
+  expect((await call('POST', '/v1/tags', { name: 'Backlog Source' })).status).toBe(201);
+  const segment = (await call('POST', '/v1/segments', { name: 'Backlog', text: 'tag:"Backlog Source"' })).body.id as string;
+  expect((await call('PATCH', `/v1/webhooks/${busy.id}`, { segmentIds: [segment] })).status).toBe(200);
+  expect((await call('PATCH', `/v1/webhooks/${quiet.id}`, { events: ['segment.exited'] })).status).toBe(200);
+  await publishMembership(...Array.from({ length: 40 }, () => membershipEvent(t.ws.id, { segmentId: segment })));
+  await eventually(
+    () => deliveries(busy.id),
+    (items) => items.length === 40,
+  );
+  // Queued behind 40 older deliveries, each taking 500 ms: oldest first, it would wait until 32 or more had been sent.
+  await publishMembership(membershipEvent(t.ws.id, { type: 'segment.exited' }));
+  await eventually(
+    async () => at('/quiet').length,
+    (n) => n === 1,
+  );
+  expect(at('/backlog').length).toBeLessThan(20);
+  await eventually(
+    async () => at('/backlog').length,
+    (n) => n === 40,
+    30_000,
+  );
+  expect(mostOpen.get('/backlog')).toBe(2);
+});
+
+test('failed connections show a coarse reason in the log, never the error text', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((resolve) => closed.close(resolve));
+  const res = await call('POST', '/v1/webhooks', { url: `http://127.0.0.1:${port}/gone`, events: ['segment.entered'] });
+  expect(res.status).toBe(201);
+  await publishMembership(membershipEvent(t.ws.id));
+  const [delivery] = await eventually(
+    () => deliveries(res.body.id),
+    (items) => items[0]?.attempts >= 1 && items[0].lastError !== null,
+  );
+  expect(delivery).toMatchObject({ status: 'pending', lastResponseStatus: null, lastError: 'connection refused' });
+  await call('DELETE', `/v1/webhooks/${res.body.id}`);
+});
+
+test('erasing a contact deletes its webhook deliveries, sent and waiting; a later event with its data makes none', async () => {
+  const hook = await register('/erased', ['contact.tags_added']);
+  const contact = (await call('POST', '/v1/contacts', { email: 'erase-me@example.com', firstName: 'Erasable' })).body.id as string;
+  const keeper = (await call('POST', '/v1/contacts', { email: 'keep-me@example.com' })).body.id as string;
+  expect((await call('POST', `/v1/contacts/${contact}/tags/add`, { tags: ['Before'], createMissing: true })).status).toBe(200);
+  expect((await call('POST', `/v1/contacts/${keeper}/tags/add`, { tags: ['Before'] })).status).toBe(200);
+  await eventually(
+    () => deliveries(hook.id),
+    (items) => items.length === 2 && items.every((d) => d.status === 'delivered'),
+  );
+  // One more, waiting on the paused webhook.
+  await call('PATCH', `/v1/webhooks/${hook.id}`, { status: 'paused' });
+  expect((await call('POST', `/v1/contacts/${contact}/tags/add`, { tags: ['While paused'], createMissing: true })).status).toBe(200);
+  await eventually(
+    () => deliveries(hook.id),
+    (items) => items.length === 3,
+  );
+  // Of this webhook, or of any (others of the workspace take tag events too).
+  const stored = async (id: string, webhookId: string | null = hook.id) =>
+    (
+      await t.h.env.pool.query(
+        'select count(*)::int as n from webhook_deliveries where workspace_id = $1 and contact_id = $2 and ($3::uuid is null or webhook_id = $3)',
+        [t.ws.id, id, webhookId],
+      )
+    ).rows[0].n;
+  expect(await stored(contact)).toBe(2);
+
+  expect((await call('DELETE', `/v1/contacts/${contact}/erase`)).status).toBe(204);
+  expect(await stored(contact, null)).toBe(0);
+  const left = await deliveries(hook.id);
+  expect(left).toHaveLength(1);
+  const { rows } = await t.h.env.pool.query(`select count(*)::int as n from webhook_deliveries where workspace_id = $1 and payload::text like '%erase-me%'`, [
+    t.ws.id,
+  ]);
+  expect(rows[0].n).toBe(0);
+  expect(await stored(keeper)).toBe(1);
+
+  // A tag event of the contact still on its way (fanned out after the erasure) makes no delivery; ids-only events do.
+  const queue = (personal: boolean) =>
+    queueDeliveries(
+      t.h.env.pool,
+      [
+        {
+          workspaceId: t.ws.id,
+          type: personal ? 'contact.tags_added' : 'segment.entered',
+          key: randomUUID(),
+          segmentId: null,
+          contactId: contact,
+          personal,
+          occurredAt: new Date().toISOString(),
+          payload: { data: personal ? 'erase-me@example.com' : 'ids only' },
+        },
+      ],
+      168,
+    );
+  await queue(true);
+  expect(await stored(contact, null)).toBe(0);
+  await call('PATCH', `/v1/webhooks/${hook.id}`, { events: ['contact.tags_added', 'segment.entered'] });
+  await queue(false);
+  expect(await stored(contact)).toBe(1);
+});
+
+test('an event older than the delivery retention, replayed from the topic, makes no delivery', async () => {
+  const hook = await register('/replayed', ['segment.entered']);
+  // Registered long ago, so only the retention stands between an old event and a new delivery.
+  await t.h.env.pool.query(`update webhooks set created_at = now() - interval '400 hours' where id = $1`, [hook.id]);
+  const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
+  const expired = membershipEvent(t.ws.id, { occurredAt: hoursAgo(169) });
+  const kept = membershipEvent(t.ws.id, { occurredAt: hoursAgo(100) });
+  await publishMembership(expired, kept);
+  await eventually(
+    () => deliveries(hook.id),
+    (items) => items.length === 1 && items[0].status === 'delivered',
+  );
+  await publishMembership(membershipEvent(t.ws.id)); // a later marker: the first two were fanned out before it
+  const items = await eventually(
+    () => deliveries(hook.id),
+    (list) => list.length === 2,
+  );
+  expect(items.map((d) => d.eventKey)).not.toContain(expired.eventKey);
+  expect(items.map((d) => d.eventKey)).toContain(kept.eventKey);
 });
