@@ -197,7 +197,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     tags: createTagsService({ pool, jobs, preview: previewer.preview }),
     customFields: createCustomFieldsService({ pool, jobs, preview: previewer.preview }),
     labels: createLabelsService({ pool }),
-    labelHygiene: createLabelHygieneService({ pool, jobs, preview: previewer.preview }),
+    labelHygiene: createLabelHygieneService({ pool, es, alias, jobs, preview: previewer.preview }),
     dependencies: createDependenciesService({ pool }),
     duplicates: createDuplicatesService({ pool }),
     workspaces: createWorkspacesService({ pool }),

@@ -1,7 +1,8 @@
 // SQL for the label hygiene jobs (label-hygiene.ts): which contacts still carry a label key (or
 // some of its values), and the set-wise rewrites of one chunk. Each rewrite returns what it
-// changed, so only changed contacts get a version bump and events.
-import type { Queryable } from '@segmenter/shared';
+// changed, so only changed contacts get a version bump and events. And the conditional rewrite
+// that narrows a segment widened for the job (label-segment-widening.ts) back to its final form.
+import type { Condition, Queryable } from '@segmenter/shared';
 
 /** Contacts carrying label `key` (with one of `values`, when given); deleted ones only when `withDeleted`. */
 export async function countContactsWithLabel(
@@ -67,4 +68,25 @@ export async function mergeLabelValuesOn(client: Queryable, workspaceId: string,
     [workspaceId, contactIds, key, from, to],
   );
   return rows.map((r) => r.contact_id as string).sort();
+}
+
+/**
+ * Gives saved segment `id` condition `next` if it still holds `expected` (compared as jsonb, so
+ * key order does not matter); false when it was edited or deleted meanwhile.
+ */
+export async function replaceConditionIfUnchanged(client: Queryable, workspaceId: string, id: string, expected: Condition, next: Condition): Promise<boolean> {
+  const { rowCount } = await client.query(
+    'update segments set condition = $4, updated_at = now() where workspace_id = $1 and id = $2 and condition = $3::jsonb',
+    [workspaceId, id, JSON.stringify(expected), JSON.stringify(next)],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Of `contactIds`, those that carry label `key` (with one of `values`, when given) in Postgres now. */
+export async function contactsCarryingLabel(client: Queryable, workspaceId: string, contactIds: string[], key: string, values: readonly string[] | null) {
+  const { rows } = await client.query(
+    `select contact_id from contact_labels where workspace_id = $1 and contact_id = any($2::uuid[]) and key = $3 and ($4::text[] is null or value = any($4::text[]))`,
+    [workspaceId, contactIds, key, values],
+  );
+  return new Set(rows.map((r) => r.contact_id as string));
 }
