@@ -63,7 +63,9 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
 
   /**
    * A dry run of a delete or rename: the start rehearsed (rolled back) for its refusal, the saved
-   * segments using the field with their counts, and the contacts holding it.
+   * segments using the field with their counts, and the contacts holding it. `build` is the start
+   * without its count of contacts: that scan of the workspace is made once, after the rehearsal,
+   * holding no lock (the real start holds the segments lock while it counts).
    */
   async function preview(
     workspaceId: string,
@@ -85,7 +87,7 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
   }
 
   /** Checks a delete and queues its job, in the caller's transaction. */
-  async function startDeletionIn(client: PoolClient, workspaceId: string, key: string, options: { force: boolean }): Promise<Job> {
+  async function startDeletionIn(client: PoolClient, workspaceId: string, key: string, options: { force: boolean }, counted = true): Promise<Job> {
     await lockSegments(client, workspaceId);
     await lockDefinition(client, workspaceId, key);
     await guardSegmentsUsing(client, workspaceId, usesField(key), {
@@ -96,11 +98,14 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
       missing: { kind: 'customField', key },
     });
     await client.query(`update custom_field_definitions set pending_change = 'delete' where workspace_id = $1 and key = $2`, [workspaceId, key]);
-    return insertJob(client, workspaceId, CUSTOM_FIELD_DELETE_JOB, { key }, await contactCount(client, workspaceId, key));
+    return insertJob(client, workspaceId, CUSTOM_FIELD_DELETE_JOB, { key }, counted ? await contactCount(client, workspaceId, key) : null);
   }
 
-  /** Checks a rename, defines the new key, rewrites the segments and queues the job, in the caller's transaction. */
-  async function startRenameIn(client: PoolClient, workspaceId: string, key: string, to: string): Promise<Job> {
+  /**
+   * Checks a rename, defines the new key, rewrites the segments and queues the job, in the caller's
+   * transaction; with `counted` false (a dry run) the job's total is left unknown.
+   */
+  async function startRenameIn(client: PoolClient, workspaceId: string, key: string, to: string, counted = true): Promise<Job> {
     await lockSegments(client, workspaceId);
     await lockDefinition(client, workspaceId, key);
     if (to === key) throw new ConflictError(`Custom field ${key} already has that key`, [{ field: 'body.key', rule: 'must differ from the current key' }]);
@@ -119,7 +124,7 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
       workspaceId,
       CUSTOM_FIELD_RENAME_JOB,
       { key, to, segmentsRewritten: users.map((s) => s.name) },
-      await contactCount(client, workspaceId, key),
+      counted ? await contactCount(client, workspaceId, key) : null,
     );
   }
 
@@ -180,7 +185,7 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
     },
     /** DELETE with dryRun: what the delete would do, nothing changed. */
     previewDeleteDefinition: (workspaceId: string, key: string, options: { force: boolean }) =>
-      preview(workspaceId, key, 'customField.delete', (client) => startDeletionIn(client, workspaceId, key, options)),
+      preview(workspaceId, key, 'customField.delete', (client) => startDeletionIn(client, workspaceId, key, options, false)),
 
     /**
      * Starts renaming `key` to `to`: the new definition exists at once (same type), saved
@@ -192,7 +197,7 @@ export function createCustomFieldsService(deps: { pool: Pool; jobs?: Pick<JobRun
     },
     /** PATCH with dryRun: what the rename would do, nothing changed. */
     previewRenameDefinition: (workspaceId: string, key: string, to: string) =>
-      preview(workspaceId, key, 'customField.rename', (client) => startRenameIn(client, workspaceId, key, to)),
+      preview(workspaceId, key, 'customField.rename', (client) => startRenameIn(client, workspaceId, key, to, false)),
 
     deleteChunk: (client: PoolClient, job: Job) => rewriteChunk(client, job, 'custom_fields - $3::text'),
     // A value written under the new key since the rename began is newer: it wins over the moved one.

@@ -241,8 +241,11 @@ export function createLabelHygieneService(deps: {
     return null;
   }
 
-  /** Checks, lists the segments using the old key or values, and queues the job, in the caller's transaction. */
-  async function startIn(client: PoolClient, workspaceId: string, change: LabelHygieneChange) {
+  /**
+   * The checks of a start, in the caller's transaction; its lock is held to the end of it. A dry
+   * run rehearses only these (it looks for the 409) and counts once, outside, holding no lock.
+   */
+  async function checkStartIn(client: PoolClient, workspaceId: string, change: LabelHygieneChange) {
     if (change.kind === 'rename' && change.to === change.key) throw new ValidationError([{ field: 'body.to', rule: 'must differ from the key renamed' }]);
     // One start at a time per workspace: two starts on one key cannot both pass the check below.
     await lockForTransaction(client, `label-hygiene:${workspaceId}`);
@@ -252,6 +255,11 @@ export function createLabelHygieneService(deps: {
       throw new ConflictError(`Label key ${JSON.stringify(change.key)} is being changed by job ${running}; wait for it to end`, [
         { field: 'params.key', rule: `is changed by a label job still running (${running}); wait for it to end` },
       ]);
+  }
+
+  /** Checks, lists the segments using the old key or values, and queues the job, in the caller's transaction. */
+  async function startIn(client: PoolClient, workspaceId: string, change: LabelHygieneChange) {
+    await checkStartIn(client, workspaceId, change);
     const segments = await affectedSegments(client, workspaceId, usesOf(change), effectOf(change));
     const contactsAffected = await countContactsWithLabel(client, workspaceId, change.key, valuesOf(change), true);
     const { kind, ...params } = change;
@@ -325,7 +333,7 @@ export function createLabelHygieneService(deps: {
   /** Starts the job, or with dryRun answers what it would do (change-preview.ts) and starts nothing. */
   async function startOrPreview(workspaceId: string, change: LabelHygieneChange, dryRun: boolean) {
     if (dryRun) {
-      const refusal = await refusalOf(pool, (client) => startIn(client, workspaceId, change));
+      const refusal = await refusalOf(pool, (client) => checkStartIn(client, workspaceId, change));
       const { kind, ...subject } = change;
       return {
         preview: await deps.preview(workspaceId, {
