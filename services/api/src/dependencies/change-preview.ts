@@ -55,7 +55,13 @@ export async function affectedSegments(db: Queryable, workspaceId: string, uses:
 export function createChangePreviewer(deps: { pool: Pool; counter: SegmentCounter }) {
   const { pool, counter } = deps;
 
-  /** Counts up to MAX_COUNTS_PER_REQUEST segments in one search (direct ones first); the rest answer count: null. */
+  /**
+   * Counts up to MAX_COUNTS_PER_REQUEST segments in one search (direct ones first); the rest answer
+   * count: null. The counts only inform the preview: when the counter refuses the whole search (too
+   * costly, the key's search budget spent, the index timed out), every counted segment answers that
+   * problem as its countProblem, named by its own place (`segments.<i>`, as the answer lists them;
+   * the request has no `queries`), and the preview is answered all the same.
+   */
   async function countsOf(workspaceId: string, segments: readonly { id: string }[]): Promise<(SegmentCount | QueryProblem | null)[]> {
     const counted = segments.slice(0, MAX_COUNTS_PER_REQUEST);
     if (counted.length === 0) return [];
@@ -64,7 +70,14 @@ export function createChangePreviewer(deps: { pool: Pool; counter: SegmentCounte
       createResolutionContext(workspaceId, pool),
       counted.map((s, i) => ({ query: { segmentId: s.id }, at: fieldOf(i) })),
     );
-    const results: (SegmentCount | QueryProblem | null)[] = await counter.count(workspaceId, trees, fieldOf);
+    let results: (SegmentCount | QueryProblem | null)[];
+    try {
+      results = await counter.count(workspaceId, trees, fieldOf);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const problem = problemOf(err);
+      results = counted.map((_, i) => ({ ...problem, errors: problem.errors.map((e) => ({ ...e, field: fieldOf(i) })) }));
+    }
     return [...results, ...segments.slice(counted.length).map(() => null)];
   }
 

@@ -224,6 +224,13 @@ describe('dry runs change nothing and answer the segments touched with their cou
     expect([change.body.refusal, change.body.segments.map((x: { effect: string }) => x.effect)]).toEqual([null, ['follows_change', 'follows_change']]);
     const rename = await call('PATCH', `/v1/segments/${s['VIPs']!.id}?dryRun=true`, { name: 'From FB' });
     expect(rename.body.refusal).toMatchObject({ status: 409, errors: [{ field: 'body.name', rule: 'must be unique in the workspace' }] });
+    const effects = (res: { body: { segments: { effect: string }[] } }) => res.body.segments.map((x) => x.effect);
+    expect(effects(rename)).toEqual(['unchanged', 'unchanged']);
+    // A refused update still says what its condition would do to the segments using this one.
+    const refusedChange = await call('PATCH', `/v1/segments/${s['VIPs']!.id}?dryRun=true`, { name: 'From FB', text: 'tag:VIP AND custom:plan = pro' });
+    expect([refusedChange.body.refusal?.status, effects(refusedChange)]).toEqual([409, ['follows_change', 'follows_change']]);
+    const refusedSame = await call('PATCH', `/v1/segments/${s['VIPs']!.id}?dryRun=true`, { name: 'From FB', text: 'tag:VIP' });
+    expect([refusedSame.body.refusal?.status, effects(refusedSame)]).toEqual([409, ['unchanged', 'unchanged']]);
     expect(await stateOf(ws.id)).toEqual(before);
     // Invalid requests are refused as without dryRun.
     const invalid = await call('PATCH', `/v1/segments/${s['VIPs']!.id}?dryRun=true`, { text: 'tag:Nope' });
@@ -245,5 +252,26 @@ describe('dry runs change nothing and answer the segments touched with their cou
       const res = await h.request(method, path, { key: other.key, body });
       expect([method, path, res.status]).toEqual([method, path, 404]);
     }
+  });
+});
+
+describe('when the counts cannot be made', () => {
+  let limited: ApiHarness;
+  afterAll(async () => limited?.stop());
+
+  test('a dry run answers all the same: each counted segment has count null and the problem named by its own place', async () => {
+    // A PREFIX count costs 6 points: more than the whole budget of 5, so the counter refuses the search.
+    limited = await startApiHarness({ configure: (c) => ({ ...c, limits: { ...c.limits, searchCost: { ...c.limits.searchCost, points: 5 } } }) });
+    const mine = await limited.createWorkspace();
+    const ask = (method: string, path: string, body?: unknown) => limited.request(method, path, { key: mine.key, body });
+    expect((await ask('POST', '/v1/segments', { name: 'F-ish', text: 'label:source PREFIX F' })).status).toBe(201);
+    expect((await ask('POST', '/v1/segments', { name: 'FB', text: 'label:source = FB' })).status).toBe(201);
+    const dry = await ask('POST', '/v1/labels/source/merge-values?dryRun=true', { from: ['FB'], to: 'facebook' });
+    expect(dry.status).toBe(200);
+    expect(dry.body.segments.map((x: any) => [x.name, x.count, x.countProblem?.status, x.countProblem?.errors.map((e: any) => e.field)])).toEqual([
+      ['F-ish', null, 400, ['segments.0']],
+      ['FB', null, 400, ['segments.1']],
+    ]);
+    expect(dry.body.segments[0].countProblem.errors[0].rule).toMatch(/search points/);
   });
 });

@@ -235,7 +235,7 @@ export function createSegmentsService(deps: SegmentsServiceDependencies) {
     /** PATCH with dryRun: the segments that refer to this one, with their counts; nothing changed. */
     previewUpdate(workspaceId: string, id: string, body: UpdateSegmentRequest) {
       const rehearse = () => this.update(workspaceId, id, body, { dryRun: true });
-      return previewSegmentChange(previewer.preview, workspaceId, id, 'segment.update', rehearse, () => findSegment(pool, workspaceId, id));
+      return previewSegmentChange(previewer.preview, workspaceId, id, 'segment.update', rehearse, () => findSegment(pool, workspaceId, id), { body, db: pool });
     },
 
     /** DELETE with dryRun: the segments that refer to this one (which refuse the delete), with their counts; nothing changed. */
