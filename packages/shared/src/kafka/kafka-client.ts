@@ -237,8 +237,13 @@ export async function createEventConsumer(
   /** Called when the consumer crashed and kafkajs will not restart it: the process must not live on as a zombie. */
   onFatal: (err: unknown) => void,
 ): Promise<EventConsumer> {
+  let closed = false;
   const consumer: Consumer = kafkaFor(settings, log).consumer({
     groupId: settings.groupId,
+    // kafkajs restarts a crashed consumer on a timer. A crash racing close() (its handler
+    // disconnects, then schedules the restart) would start it again after we closed it, and it
+    // would keep restarting for the life of the process: a closed consumer is never restarted.
+    retry: { restartOnFailure: async () => !closed },
     maxBytes: settings.maxBytes,
     maxWaitTimeInMs: settings.maxWaitMs,
     allowAutoTopicCreation: false,
@@ -263,7 +268,7 @@ export async function createEventConsumer(
   consumer.on(consumer.events.CRASH, (event) => {
     isConnected = false;
     assignment = undefined;
-    if (!event.payload.restart) onFatal(event.payload.error);
+    if (!event.payload.restart && !closed) onFatal(event.payload.error);
   });
   await consumer.connect();
   await consumer.subscribe({ topic: settings.topic, fromBeginning: settings.fromBeginning ?? true });
@@ -294,7 +299,10 @@ export async function createEventConsumer(
         },
       });
     },
-    close: () => consumer.disconnect(),
+    close: () => {
+      closed = true;
+      return consumer.disconnect();
+    },
     connected: () => isConnected,
     assignment: () => assignment,
   };
