@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { BatchHandlerContext, IncomingMessage, Pool } from '@segmenter/shared';
-import { createFanOutHandler, fanOutRetryDelayMs } from './webhook-fan-out';
+import { createFanOutHandler, fanOutRetryDelayMs, webhookEventOf } from './webhook-fan-out';
 
 const workspaceId = randomUUID();
 const message = (offset: number, value: unknown): IncomingMessage => ({
@@ -80,4 +80,12 @@ describe('the fan-out batch handler', () => {
     await expect(createFanOutHandler('segment-events', deps)([message(1, membership('a'))], ctx)).rejects.toThrow('postgres down');
     expect(steps).toEqual([]);
   });
+});
+
+test('a contact event whose event-type header is not a webhook type is skipped without reading its body', () => {
+  const notJson = Buffer.from('{ this is not parsed');
+  expect(webhookEventOf('contact-events', notJson, { 'event-type': 'contact.upserted' })).toBeUndefined();
+  // Without the header the body is read, and a broken one is refused.
+  expect(() => webhookEventOf('contact-events', notJson)).toThrow();
+  expect(() => webhookEventOf('contact-events', notJson, { 'event-type': 'contact.tags_added' })).toThrow();
 });
