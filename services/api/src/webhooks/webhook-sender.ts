@@ -3,7 +3,7 @@
 // webhook's backlog does not hold up the others), POSTs each, and records the outcome: delivered,
 // due again after a backoff, failed after the last attempt, and the webhook paused after a long
 // enough failure streak. Up to `concurrency` attempts in flight, `perWebhook` of one webhook.
-import { createBackgroundLoop, inTransaction, type Logger, type Pool } from '@segmenter/shared';
+import { createBackgroundLoop, inTransaction, type Logger, type Pool, type WebhookSettings } from '@segmenter/shared';
 import { retryDelayMs } from './webhook-backoff';
 import { claimDueDeliveries, ClaimedDelivery, recordAttempt, RecordedAttempt } from './webhook-deliveries-store';
 import { createWebhookPoster } from './webhook-post';
@@ -11,17 +11,8 @@ import { createWebhookPoster } from './webhook-post';
 /** Attempts of one webhook in flight at once: a slow receiver ties up this many of the sender's slots, no more. */
 export const IN_FLIGHT_PER_WEBHOOK = 2;
 
-export interface WebhookSenderSettings {
-  timeoutMs: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  maxAttempts: number;
-  pauseAfterFailures: number;
-  pauseAfterMs: number;
-  allowLoopback: boolean;
-  concurrency: number;
-  pollIntervalMs: number;
-}
+/** What the sender reads of the webhook settings (config.ts): all but the fan-out's. */
+export type WebhookSenderSettings = Omit<WebhookSettings, 'consumerGroup' | 'retentionHours'>;
 
 export interface WebhookSender {
   start(): void;
