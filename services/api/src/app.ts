@@ -7,6 +7,7 @@ import type { AnalyticsService } from './analytics/analytics-service';
 import { consistencyRoutes } from './consistency/consistency-routes';
 import type { ConsistencyService } from './consistency/consistency-service';
 import { consistencyTokens } from './consistency/write-tracking';
+import { consoleRoutes } from './console/console-routes';
 import { countsRoutes } from './counts/counts-routes';
 import type { CountsService } from './counts/counts-service';
 import { contactSegmentsRoutes, segmentsRoutes } from './segments/segments-routes';
@@ -87,6 +88,8 @@ export interface AppDependencies {
   metrics: { registry: Registry; api: ApiMetrics; endpoint?: MetricsEndpointSettings };
   /** Per-key rate and search cost, failed authentications per IP (config: RequestLimits). */
   limits: Omit<RequestLimits, 'search'>;
+  /** The web console's build (services/console/dist); where the api's own sources or build find it when absent. */
+  consoleDir?: string;
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -107,6 +110,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/v1', requestLimits(deps.limits));
   app.use('/v1', consistencyTokens(pool, deps.log));
   app.use(openApiRoutes());
+  // The console's page signs in by itself (it asks for an API key): no key to serve its files.
+  app.use('/console', consoleRoutes(deps.consoleDir));
   app.use('/v1/admin', workspacesRoutes(services.workspaces, deps.operatorKey));
   app.use('/v1/admin/search-index', searchIndexRoutes(services.searchIndex, deps.operatorKey));
   app.use('/v1/contacts', contactTagsRoutes(services.tags, pool));

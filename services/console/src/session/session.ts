@@ -1,0 +1,28 @@
+// The signed-in API key, kept in sessionStorage only: it is gone when the browser session ends,
+// and never written to localStorage or a cookie.
+import { useSyncExternalStore } from 'react';
+
+const KEY = 'segmenter.console.apiKey';
+const listeners = new Set<() => void>();
+
+export function sessionKey(): string | null {
+  return window.sessionStorage.getItem(KEY);
+}
+
+export function signIn(apiKey: string): void {
+  window.sessionStorage.setItem(KEY, apiKey);
+  listeners.forEach((notify) => notify());
+}
+
+export function signOut(): void {
+  window.sessionStorage.removeItem(KEY);
+  listeners.forEach((notify) => notify());
+}
+
+/** The current key; the component re-renders on sign-in and sign-out. */
+export function useSessionKey(): string | null {
+  return useSyncExternalStore((notify) => {
+    listeners.add(notify);
+    return () => listeners.delete(notify);
+  }, sessionKey);
+}
