@@ -1,9 +1,10 @@
 # One image for both services (and the migration step); docker-compose.yml picks the command.
 # Stages: `manifests` holds the package.json files and the lock; `build` installs every dependency
-# and compiles the workspaces with tsc; `production-dependencies` installs production dependencies
-# only; the final stage holds those, the compiled dist/ folders, the migrations and the CLI's bin
-# (the same tree that `./dev build --production DIR` stages and .ci/run tests end to end), owned
-# by root and run as the unprivileged `node` user, so the process cannot rewrite its own code.
+# and compiles the workspaces (tsc; Vite bundles the console); `production-dependencies` installs
+# production dependencies only; the final stage holds those, the compiled dist/ folders, the
+# migrations and the CLI's bin (the same tree that `./dev build --production DIR` stages and
+# .ci/run tests end to end), owned by root and run as the unprivileged `node` user, so the process
+# cannot rewrite its own code.
 # Not built on the development machine (no Docker engine there): kept correct by review and by
 # test/docker-compose.test.ts.
 
@@ -23,11 +24,12 @@ COPY packages/cli/package.json packages/cli/
 COPY packages/cli/bin packages/cli/bin
 COPY services/api/package.json services/api/
 COPY services/indexer/package.json services/indexer/
+COPY services/console/package.json services/console/
 
 FROM manifests AS build
-# Compiling needs neither install scripts nor optional packages (the launcher's embedded Postgres,
-# the test transpiler's native binaries).
-RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
+# Compiling needs no install scripts. It does need optional packages: the console's bundler (Vite:
+# Rollup and esbuild) runs native binaries that npm installs as optional, per platform, packages.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY packages packages
 COPY services services
@@ -47,6 +49,8 @@ COPY --from=build /app/packages/shared/dist packages/shared/dist
 COPY --from=build /app/packages/cli/dist packages/cli/dist
 COPY --from=build /app/services/api/dist services/api/dist
 COPY --from=build /app/services/indexer/dist services/indexer/dist
+# The web console's static files, which the api serves at /console.
+COPY --from=build /app/services/console/dist services/console/dist
 USER node
 EXPOSE 8080 8081
 CMD ["node", "services/api/dist/main.js"]

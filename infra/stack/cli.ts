@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureConsoleBuilt } from '../../services/console/scripts/ensure-console-built';
 import { loadDemoData } from './demo-data';
 import { runMigrations } from './migrations';
 import { runningPid, stopProcess } from './processes';
@@ -32,6 +33,8 @@ async function up(s: StackSettings, flags: Set<string>): Promise<void> {
   await runMigrations(stack.databaseUrl);
   console.log('[stack] migrations    applied');
   if (flags.has('--infra-only')) return;
+  // The api serves the console's build: a fresh clone, or changed console sources, builds it first.
+  ensureConsoleBuilt((line) => console.log(line));
   const apiPort = process.env.API_PORT ?? '8080';
   const indexerPort = process.env.INDEXER_HTTP_PORT ?? '8081';
   const operatorKey = localOperatorKey(s);
@@ -53,7 +56,8 @@ async function up(s: StackSettings, flags: Set<string>): Promise<void> {
     const demo = await loadDemoData(apiUrl, operatorKey);
     console.log(`[demo]  workspace ${demo.workspaceId} with 300 contacts; API key: ${demo.apiKey}`);
   }
-  console.log(`\nSegmenter API: ${apiUrl}   (operator key in ${path.join(s.cacheDir, 'operator-key')}; logs in ${s.logDir})`);
+  console.log(`\nConsole: ${apiUrl}/console   (sign in with an API key${flags.has('--demo') ? ', such as the demo key above' : ''})`);
+  console.log(`Segmenter API: ${apiUrl}   (operator key in ${path.join(s.cacheDir, 'operator-key')}; logs in ${s.logDir})`);
   console.log(`Database: ${redact(stack.databaseUrl)}   Stop everything with: ./dev down`);
 }
 
