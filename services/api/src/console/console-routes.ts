@@ -50,8 +50,11 @@ export function consoleRoutes(dir: string = DEFAULT_CONSOLE_DIR): Router {
   // A missing asset is a 404, not index.html: a stale page asking for an old bundle must not get HTML for JS.
   router.use('/assets', (req, _res, next) => next(new NotFoundError(`The console asset ${req.path}`)));
   router.use(express.static(dir, { index: false, maxAge: 0 }));
+  // Any other GET is a route of the console's own: index.html. A middleware, not a `/{*path}` route,
+  // so the request metrics do not label each client path (a contact id in it) as a route pattern.
   // Checked per request, so a console built while the api runs is served without a restart.
-  router.get('/{*path}', (_req, res, next) => {
+  router.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     if (!existsSync(indexFile)) return next(new ConsoleNotBuiltError(dir));
     res.set('Cache-Control', 'no-cache');
     res.sendFile(indexFile);
