@@ -60,32 +60,30 @@ export function ContactsListPage() {
   const [paging, setPaging] = useState<{ viewKey: string; cursors: (string | undefined)[] }>({ viewKey, cursors: [undefined] });
   const cursors = paging.viewKey === viewKey ? paging.cursors : [undefined];
   const setCursors = (next: (string | undefined)[]) => setPaging({ viewKey, cursors: next });
-  const [page, setPage] = useState<ContactsPage | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [loading, setLoading] = useState(true);
   const [message, setMessage] = useState('');
+  const [actionProblem, setActionProblem] = useState<Problem | null>(null);
   const [reloads, setReloads] = useState(0);
   const [search, setSearch] = useState(view.q ?? '');
   const cursor = cursors[cursors.length - 1];
+  // What is on screen is the answer to one request; loading is "the request asked for is not the
+  // one answered", known in the same render as the change (no stale "loaded" frame in between).
+  const requestKey = JSON.stringify([viewKey, cursor ?? null, reloads]);
+  const [result, setResult] = useState<{ key: string; page?: ContactsPage; problem?: Problem } | null>(null);
+  const loading = result?.key !== requestKey;
+  const page = result?.page;
+  const problem = actionProblem ?? result?.problem ?? null;
 
   useEffect(() => setSearch(view.q ?? ''), [view.q]);
 
   useEffect(() => {
     const controller = new AbortController();
-    setLoading(true);
     fetchContactsPage(view, cursor, controller.signal)
-      .then((p) => {
-        setPage(p);
-        setProblem(null);
-      })
+      .then((answer) => setResult({ key: requestKey, page: answer }))
       .catch((err: unknown) => {
-        if (!controller.signal.aborted) setProblem(problemOf(err));
-      })
-      .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
+        if (!controller.signal.aborted) setResult({ key: requestKey, problem: problemOf(err) });
       });
     return () => controller.abort();
-  }, [viewKey, cursor, reloads]);
+  }, [requestKey]);
 
   function update(changes: Record<string, string | undefined>) {
     const next = new URLSearchParams(params);
@@ -94,6 +92,7 @@ export function ContactsListPage() {
       else next.delete(name);
     }
     setMessage('');
+    setActionProblem(null);
     setParams(next);
   }
 
@@ -106,10 +105,10 @@ export function ContactsListPage() {
     try {
       await restoreContact(contact.id);
       setMessage(`Restored ${contact.email ?? contact.phone ?? contact.id}.`);
-      setProblem(null);
+      setActionProblem(null);
       setReloads((n) => n + 1);
     } catch (err) {
-      setProblem(problemOf(err));
+      setActionProblem(problemOf(err));
     }
   }
 
