@@ -192,6 +192,8 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   const freshness = createMirrorFreshness({ pool, indexer: { consumerGroup: config.indexer.consumerGroup, topic: config.kafka.topics.contactEvents } });
   // Dry runs of deletes, renames and label jobs count the segments they touch through the same counter.
   const previewer = createChangePreviewer({ pool, counter });
+  // Filled once the webhook delivery has started (after the app is built).
+  const webhookSubscriptions: { changed?: () => void } = {};
   const services: AppServices = {
     contacts: createContactsService({ pool }),
     tags: createTagsService({ pool, jobs, preview: previewer.preview }),
@@ -218,7 +220,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
     analytics: createAnalyticsService({ search, freshness, counter, log: log.child({ component: 'analytics' }) }),
     consistency: createConsistencyService(search),
     exports: createExportsService({ pool, es, alias, log }),
-    webhooks: createWebhooksService({ pool, allowLoopback: config.webhooks.allowLoopback }),
+    webhooks: createWebhooksService({ pool, allowLoopback: config.webhooks.allowLoopback, onChanged: () => webhookSubscriptions.changed?.() }),
   };
 
   const app = createApp({
@@ -259,6 +261,7 @@ export async function startApiService(config: Config, log: Logger, options: ApiS
   });
   if (options.segmentHistory !== false) segmentHistory.start();
   const webhookDelivery = options.webhooks !== false ? await startWebhookDelivery({ config, pool, log, registry }) : undefined;
+  webhookSubscriptions.changed = webhookDelivery?.subscriptionsChanged;
 
   const stopSteps: StopStep[] = [
     { name: 'http', stop: () => closeHttpServer(server) },

@@ -137,6 +137,9 @@ export const EnvSchema = z
     WEBHOOK_ALLOW_LOOPBACK: z.enum(['on', 'off'], 'must be on or off').optional(),
     WEBHOOK_CONCURRENCY: positiveInt.max(200, 'must be at most 200').default(8),
     WEBHOOK_POLL_INTERVAL_MS: positiveInt.max(60000, 'must be at most 60000').default(1000),
+    // How often an api process looks at which event sources webhooks subscribe to (it consumes a
+    // source's topic only while one does; a webhook created through this process is seen at once).
+    WEBHOOK_SUBSCRIPTION_CHECK_MS: positiveInt.max(60000, 'must be at most 60000').default(5000),
     WEBHOOK_DELIVERY_RETENTION_HOURS: positiveInt.max(8760, 'must be at most 8760 (a year)').default(168),
     // Limits of a request's cost (docs/operations.md, Limits). Each api process counts on its own,
     // in memory: with N processes a key may make N times these. The defaults are generous: a client
@@ -243,6 +246,8 @@ export interface WebhookSettings {
   allowLoopback: boolean;
   concurrency: number;
   pollIntervalMs: number;
+  /** How often the fan-out looks at which sources webhooks subscribe to. */
+  subscriptionCheckMs: number;
   retentionHours: number;
 }
 
@@ -359,6 +364,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowLoopback: (e.WEBHOOK_ALLOW_LOOPBACK ?? (e.NODE_ENV === 'production' ? 'off' : 'on')) === 'on',
       concurrency: e.WEBHOOK_CONCURRENCY,
       pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      subscriptionCheckMs: e.WEBHOOK_SUBSCRIPTION_CHECK_MS,
       retentionHours: e.WEBHOOK_DELIVERY_RETENTION_HOURS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -8,6 +8,8 @@ import { createWebhookSender, WebhookSender } from './webhook-sender';
 
 export interface RunningWebhookDelivery {
   sender: WebhookSender;
+  /** Webhooks were created, changed or deleted: consume the sources they subscribe to now, not at the next look. */
+  subscriptionsChanged(): void;
   stopSteps: StopStep[];
 }
 
@@ -30,6 +32,7 @@ export async function startWebhookDelivery(deps: { config: Config; pool: Pool; l
       brokers: config.kafka.brokers,
       clientId: `${config.kafka.clientId}-api-webhooks`,
       groupPrefix: settings.consumerGroup,
+      checkIntervalMs: settings.subscriptionCheckMs,
       topics: { 'segment-events': config.kafka.topics.segmentEvents, 'contact-events': config.kafka.topics.contactEvents },
     },
     {
@@ -52,6 +55,7 @@ export async function startWebhookDelivery(deps: { config: Config; pool: Pool; l
   sender.start();
   return {
     sender,
+    subscriptionsChanged: () => fanOut.refresh(),
     stopSteps: [
       { name: 'webhook-fan-out', stop: () => fanOut.close() },
       { name: 'webhook-sender', stop: () => sender.stop() },

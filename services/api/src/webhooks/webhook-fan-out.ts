@@ -13,7 +13,7 @@ import {
   Pool,
   type BatchHandlerContext,
 } from '@segmenter/shared';
-import { isWebhookEventType, WebhookEventSource } from './webhook-event-types';
+import { isWebhookEventType, WEBHOOK_EVENT_SOURCES, WebhookEventSource } from './webhook-event-types';
 import { QueuedEvent, queueDeliveries } from './webhook-deliveries-store';
 
 /** The body a webhook receives: the event's key as `id`, its type, workspace and time, and the event itself. */
@@ -100,38 +100,95 @@ export function createFanOutHandler(source: WebhookEventSource, deps: FanOutDepe
 }
 
 export interface WebhookFanOut {
+  /** Looks at once for what the webhooks subscribe to (a webhook was created, changed or deleted here). */
+  refresh(): void;
   close(): Promise<void>;
 }
 
-/** Starts one consumer per source topic. */
+/** The sources some webhook of any workspace subscribes to: only these are consumed. */
+export async function subscribedSources(pool: Pool): Promise<Set<WebhookEventSource>> {
+  const { rows } = await pool.query<{ type: string }>('select distinct unnest(event_types) as type from webhooks');
+  return new Set(rows.flatMap((r) => (isWebhookEventType(r.type) ? [WEBHOOK_EVENT_SOURCES[r.type]] : [])));
+}
+
+/**
+ * Runs one consumer per source topic, and only while some webhook subscribes to an event of that
+ * source (looked at every `checkIntervalMs`, and at once on refresh()). The contact-events topic
+ * carries every write of every contact (an import's million snapshots): consuming it in the api
+ * process for tag webhooks nobody registered cost imports a third of their speed (docs/performance.md).
+ * A consumer started again resumes at its group's committed offset, so the events a new webhook
+ * should see (those after its creation) are read however late it starts; the events in between,
+ * older than every webhook, make no delivery (queueDeliveries).
+ */
 export async function startWebhookFanOut(
-  settings: KafkaSettings & { groupPrefix: string; topics: Record<WebhookEventSource, string> },
+  settings: KafkaSettings & { groupPrefix: string; topics: Record<WebhookEventSource, string>; checkIntervalMs: number },
   deps: FanOutDependencies,
   onFatal: (err: unknown) => void,
 ): Promise<WebhookFanOut> {
-  const consumers: EventConsumer[] = [];
-  try {
-    for (const source of Object.keys(settings.topics) as WebhookEventSource[]) {
-      const consumer = await createEventConsumer(
-        {
-          brokers: settings.brokers,
-          clientId: settings.clientId,
-          groupId: `${settings.groupPrefix}.${source}`,
-          topic: settings.topics[source],
-          // A new group reads the topic's history; deliveries are made only for webhooks older than the event.
-          fromBeginning: true,
-          maxBytes: 5 * 1024 * 1024,
-          maxWaitMs: 500,
-        },
-        deps.log,
-        onFatal,
-      );
-      consumers.push(consumer);
+  const running = new Map<WebhookEventSource, EventConsumer>();
+  let closed = false;
+
+  async function start(source: WebhookEventSource): Promise<void> {
+    const consumer = await createEventConsumer(
+      {
+        brokers: settings.brokers,
+        clientId: settings.clientId,
+        groupId: `${settings.groupPrefix}.${source}`,
+        topic: settings.topics[source],
+        // A new group reads the topic's history; deliveries are made only for webhooks older than the event.
+        fromBeginning: true,
+        maxBytes: 5 * 1024 * 1024,
+        maxWaitMs: 500,
+      },
+      deps.log,
+      onFatal,
+    );
+    try {
       await consumer.run(createFanOutHandler(source, deps));
+    } catch (err) {
+      await consumer.close().catch(() => undefined);
+      throw err;
     }
-  } catch (err) {
-    await Promise.all(consumers.map((c) => c.close().catch(() => undefined)));
-    throw err;
+    running.set(source, consumer);
+    deps.log.info({ source }, 'webhook fan-out consuming: a webhook subscribes to its events');
   }
-  return { close: async () => void (await Promise.all(consumers.map((c) => c.close()))) };
+
+  async function stop(source: WebhookEventSource): Promise<void> {
+    const consumer = running.get(source);
+    running.delete(source);
+    await consumer?.close();
+    deps.log.info({ source }, 'webhook fan-out stopped: no webhook subscribes to its events');
+  }
+
+  async function reconcile(): Promise<void> {
+    if (closed) return;
+    const wanted = await subscribedSources(deps.pool);
+    for (const source of Object.keys(settings.topics) as WebhookEventSource[]) {
+      if (closed) return;
+      if (wanted.has(source) && !running.has(source)) await start(source);
+      else if (!wanted.has(source) && running.has(source)) await stop(source);
+    }
+  }
+
+  // One reconcile at a time, in order: a refresh during a start waits for it.
+  let chain: Promise<void> = Promise.resolve();
+  const refresh = () => {
+    chain = chain.then(reconcile).catch((err: unknown) => deps.log.warn({ err }, 'webhook fan-out: looking at the subscriptions failed; trying again'));
+    return chain;
+  };
+  await reconcile().catch(async (err: unknown) => {
+    await Promise.all([...running.values()].map((c) => c.close().catch(() => undefined)));
+    throw err;
+  });
+  const timer = setInterval(() => void refresh(), settings.checkIntervalMs);
+  timer.unref();
+  return {
+    refresh: () => void refresh(),
+    close: async () => {
+      closed = true;
+      clearInterval(timer);
+      await chain;
+      await Promise.all([...running.keys()].map((source) => stop(source)));
+    },
+  };
 }

@@ -12,7 +12,7 @@ import { createWebhookPoster } from './webhook-post';
 export const IN_FLIGHT_PER_WEBHOOK = 2;
 
 /** What the sender reads of the webhook settings (config.ts): all but the fan-out's. */
-export type WebhookSenderSettings = Omit<WebhookSettings, 'consumerGroup' | 'retentionHours'>;
+export type WebhookSenderSettings = Omit<WebhookSettings, 'consumerGroup' | 'retentionHours' | 'subscriptionCheckMs'>;
 
 export interface WebhookSender {
   start(): void;

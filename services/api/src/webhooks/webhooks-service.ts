@@ -26,8 +26,16 @@ function publicWebhook(webhook: WebhookRecord) {
   return shown;
 }
 
-export function createWebhooksService(deps: { pool: Pool; maxWebhooks?: number; /** WEBHOOK_ALLOW_LOOPBACK */ allowLoopback: boolean }) {
+export function createWebhooksService(deps: {
+  pool: Pool;
+  maxWebhooks?: number;
+  /** WEBHOOK_ALLOW_LOOPBACK */
+  allowLoopback: boolean;
+  /** Told after a webhook is created, changed or deleted: this process's fan-out looks at the subscriptions at once. */
+  onChanged?: () => void;
+}) {
   const { pool } = deps;
+  const changed = () => deps.onChanged?.();
   const maxWebhooks = deps.maxWebhooks ?? MAX_WEBHOOKS_PER_WORKSPACE;
 
   /** Refuses a loopback URL where loopback is not allowed (the request schema checked the rest). */
@@ -65,6 +73,7 @@ export function createWebhooksService(deps: { pool: Pool; maxWebhooks?: number; 
           maxWebhooks,
         ),
       );
+      changed();
       return { ...publicWebhook(webhook), secret };
     },
 
@@ -86,11 +95,13 @@ export function createWebhooksService(deps: { pool: Pool; maxWebhooks?: number; 
         if (status === 'active') webhook = await resumeWebhook(client, workspaceId, id);
         return webhook!;
       });
+      changed();
       return publicWebhook(updated);
     },
 
     async delete(workspaceId: string, id: string): Promise<void> {
       if (!(await deleteWebhook(pool, workspaceId, id))) throw new NotFoundError(`Webhook ${id}`);
+      changed();
     },
 
     async rotateSecret(workspaceId: string, id: string) {

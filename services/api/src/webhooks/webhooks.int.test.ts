@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createEventPublisher, EventPublisher, MembershipEvent, membershipEventKey } from '@segmenter/shared';
+import { Kafka, logLevel } from 'kafkajs';
 import { useApiHarness, Workspace } from '../../../../test/support/api-harness';
 import { eventually } from '../../../../test/support/test-environment';
 import { queueDeliveries } from './webhook-deliveries-store';
@@ -118,6 +119,64 @@ function expectSigned(request: Received, secret: string) {
   expect(Math.abs(timestamp - Date.now() / 1000)).toBeLessThan(60);
   expect(webhookSignatureMatches(secret, timestamp, request.body, String(request.headers['x-segmenter-signature']))).toBe(true);
 }
+
+/** The members of the fan-out's consumer group of a source topic (none: that topic is not being read). */
+async function fanOutMembers(source: 'segment-events' | 'contact-events'): Promise<number> {
+  const admin = new Kafka({ brokers: t.h.env.config.kafka.brokers, clientId: 'webhooks-test-admin', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([`${t.h.env.config.webhooks.consumerGroup}.${source}`]);
+    return groups[0]?.members.length ?? 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+// First in the file: until then the workspace has no webhook.
+test('a source topic is read only while some webhook subscribes to its events; the first tag webhook still gets the tags added after it', async () => {
+  // Without webhooks, nothing is read: an import's contact events cost this process nothing.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect([await fanOutMembers('segment-events'), await fanOutMembers('contact-events')]).toEqual([0, 0]);
+
+  const segmentsOnly = await register('/first-segments', ['segment.exited']);
+  await eventually(
+    () => fanOutMembers('segment-events'),
+    (n) => n === 1,
+    20_000,
+  );
+  expect(await fanOutMembers('contact-events')).toBe(0);
+
+  // Registered in SQL's sight only when the API answers; the tag added right after is not lost
+  // while the contact-events consumer joins: it resumes where its group stopped (here: the start).
+  const tags = await register('/first-tags', ['contact.tags_added']);
+  const contact = (await call('POST', '/v1/contacts', { email: 'first-tags@example.com' })).body.id as string;
+  expect((await call('POST', `/v1/contacts/${contact}/tags/add`, { tags: ['First'], createMissing: true })).status).toBe(200);
+  await eventually(
+    () => fanOutMembers('contact-events'),
+    (n) => n === 1,
+    20_000,
+  );
+  await eventually(
+    async () => at('/first-tags').map((r) => JSON.parse(r.body) as { type: string; data: { contactId: string } }),
+    (bodies) => bodies.some((b) => b.type === 'contact.tags_added' && b.data.contactId === contact),
+    30_000,
+  );
+
+  // The last webhook of a source deleted: its topic is no longer read.
+  expect((await call('DELETE', `/v1/webhooks/${tags.id}`)).status).toBe(204);
+  await eventually(
+    () => fanOutMembers('contact-events'),
+    (n) => n === 0,
+    20_000,
+  );
+  expect(await fanOutMembers('segment-events')).toBe(1);
+  expect((await call('DELETE', `/v1/webhooks/${segmentsOnly.id}`)).status).toBe(204);
+  await eventually(
+    () => fanOutMembers('segment-events'),
+    (n) => n === 0,
+    20_000,
+  );
+});
 
 test('a segment event from the topic and a tag added through the API reach the receiver, signed with the secret', async () => {
   const hook = await register('/both', ['segment.entered', 'contact.tags_added']);
