@@ -1,7 +1,7 @@
 // Segment membership events for a batch of change events, published BEFORE the batch is written
 // to the index. A contact's state before the batch is the one this tracker saw last, when it is
 // the version just before the batch's (a version names one state; versions usually grow by one per
-// change); otherwise the indexed document, read once the previous batch is written (a real-time
+// change); none when the batch creates it; otherwise the indexed document, read once the previous batch is written (a real-time
 // multi-get: after a start, a rebalance, a version gap such as a duplicates merge, or a contact
 // not seen lately). Every state is judged at the membership clock (membership-clock.ts). The order matters: published first, a crash before
 // the write replays the batch against the same documents and publishes the same transitions again
@@ -119,13 +119,15 @@ export function createMembershipTracker(options: MembershipTrackerOptions) {
   /** Computes and publishes the batch's transitions; resolves once Kafka has acknowledged them all. */
   return async function publishTransitions(events: readonly ChangeEvent[], batch: TrackedBatchContext = {}): Promise<TrackedBatch> {
     const operationOf = batch.operationOf ?? indexOperationOf;
-    const stepsOf = new Map<string, { workspaceId: string; contactId: string; steps: ContactStep[] }>();
+    const stepsOf = new Map<string, { workspaceId: string; contactId: string; steps: ContactStep[]; createdAt?: number }>();
     for (const event of events) {
       const operation = operationOf(event);
       if (!operation) continue;
       const key = `${operation.workspaceId}/${operation.contactId}`;
       const entry = stepsOf.get(key) ?? { workspaceId: operation.workspaceId, contactId: operation.contactId, steps: [] };
       entry.steps.push({ document: operation.document, occurredAt: event.occurredAt });
+      // The version a contact was created at: no state came before it.
+      if (event.type === 'contact.upserted' && event.created) entry.createdAt = operation.version;
       stepsOf.set(key, entry);
     }
     if (stepsOf.size === 0) return { contacts: 0, transitions: 0, readFromIndex: 0 };
@@ -138,8 +140,14 @@ export function createMembershipTracker(options: MembershipTrackerOptions) {
     const before = new Map<string, ContactDocument | undefined>();
     const unknown: typeof contacts = [];
     for (const contact of contacts) {
-      const seen = recent.get(contact.contactId);
       const first = Math.min(...contact.steps.map((s) => s.document.version));
+      // Created in this batch: nothing to read (an import into a workspace with segments would
+      // otherwise read every new contact from the index, after waiting for the slice before).
+      if (contact.createdAt === first) {
+        before.set(contact.contactId, undefined);
+        continue;
+      }
+      const seen = recent.get(contact.contactId);
       if (seen && seen.generation === watched.get(contact.workspaceId)!.generation && seen.document.version >= first - 1)
         before.set(contact.contactId, seen.document);
       else unknown.push(contact);
