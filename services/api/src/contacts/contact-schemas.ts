@@ -206,7 +206,14 @@ const pageQuery = {
   q: z.string().trim().min(1, 'must not be empty').max(254, 'must be at most 254 characters').optional(),
 };
 
-export const ListContactsQuery = z.strictObject({ ...pageQuery, sort: z.enum(LIST_SORTS).default('created') });
+// The channel status filters take the statuses' own vocabulary (contact-domain.ts), so a status
+// added there is filterable here without a second list.
+export const ListContactsQuery = z.strictObject({
+  ...pageQuery,
+  sort: z.enum(LIST_SORTS).default('created'),
+  emailStatus: EmailStatus.optional(),
+  phoneStatus: PhoneStatus.optional(),
+});
 export type ListContactsQuery = z.infer<typeof ListContactsQuery>;
 export const ListDeletedQuery = z.strictObject({ ...pageQuery, sort: z.enum(DELETED_SORTS).default('deleted') });
 export type ListDeletedQuery = z.infer<typeof ListDeletedQuery>;

@@ -2352,6 +2352,8 @@ export interface operations {
         cursor?: string;
         q?: string;
         sort?: 'created' | 'updated' | 'email_rating';
+        emailStatus?: 'active' | 'unsubscribed' | 'spam_report' | 'blacklisted' | 'unconfirmed';
+        phoneStatus?: 'active' | 'opted_out' | 'blacklisted';
       };
       header?: never;
       path?: never;

@@ -1,5 +1,5 @@
 // The Contacts screen: the live contacts or the Deleted tab, searched, sorted, filtered by channel
-// status and paged by cursor (next and previous), one page in memory at a time. The view lives in
+// status (all three combined by the API) and paged by cursor (next and previous), one page in memory at a time. The view lives in
 // the URL, so a reload or a shared link shows the same page of the same view.
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
@@ -14,7 +14,6 @@ import {
   EMAIL_STATUSES,
   type EmailStatus,
   fetchContactsPage,
-  filtersByStatus,
   PHONE_STATUSES,
   type PhoneStatus,
   restoreContact,
@@ -112,7 +111,6 @@ export function ContactsListPage() {
     }
   }
 
-  const byStatus = filtersByStatus(view);
   const sorts = view.tab === 'deleted' ? DELETED_SORTS : LIVE_SORTS;
   const pageNumber = cursors.length;
   const rows = page?.rows ?? [];
@@ -140,10 +138,8 @@ export function ContactsListPage() {
 
       <form className="toolbar" role="search" onSubmit={submitSearch}>
         <label htmlFor="contact-search">Search by email, phone, name or id</label>
-        <input id="contact-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} disabled={byStatus} />
-        <button type="submit" disabled={byStatus}>
-          Search
-        </button>
+        <input id="contact-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <button type="submit">Search</button>
         {view.q && (
           <button type="button" onClick={() => update({ q: undefined })}>
             Clear search
@@ -153,7 +149,7 @@ export function ContactsListPage() {
 
       <div className="toolbar">
         <label htmlFor="contact-sort">Sort by</label>
-        <select id="contact-sort" value={view.sort} disabled={byStatus} onChange={(e) => update({ sort: e.target.value })}>
+        <select id="contact-sort" value={view.sort} onChange={(e) => update({ sort: e.target.value })}>
           {sorts.map((s) => (
             <option key={s.value} value={s.value}>
               {s.label}
@@ -161,7 +157,7 @@ export function ContactsListPage() {
           ))}
         </select>
         <label htmlFor="contact-order">Order</label>
-        <select id="contact-order" value={view.order} disabled={byStatus} onChange={(e) => update({ order: e.target.value === 'asc' ? 'asc' : undefined })}>
+        <select id="contact-order" value={view.order} onChange={(e) => update({ order: e.target.value === 'asc' ? 'asc' : undefined })}>
           <option value="desc">Newest or highest first</option>
           <option value="asc">Oldest or lowest first</option>
         </select>
@@ -196,11 +192,6 @@ export function ContactsListPage() {
           ))}
         </select>
       </div>
-      {byStatus && (
-        <p className="note">
-          Filtered by channel status: contacts come from the search index in id order; search and sorting apply to the unfiltered list only.
-        </p>
-      )}
 
       <ProblemView problem={problem} />
       <p role="status" className="status-line">
