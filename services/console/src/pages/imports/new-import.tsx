@@ -69,8 +69,14 @@ export function NewImport() {
   async function draftFor(chosen: File, options: ImportOptions, previous: Draft | null): Promise<Draft> {
     if (previous && previous.record.status === 'awaiting_file') await cancelImport(previous.record.id).catch(() => undefined);
     const record = await createImport(options);
-    const preview = await previewImport(record.id, chosen);
-    return { record, optionsKey: JSON.stringify(options), preview };
+    try {
+      const preview = await previewImport(record.id, chosen);
+      return { record, optionsKey: JSON.stringify(options), preview };
+    } catch (err) {
+      // A file the preview refuses (empty, not UTF-8) leaves no import waiting for it.
+      await cancelImport(record.id).catch(() => undefined);
+      throw err;
+    }
   }
 
   async function choose(chosen: File | undefined) {
