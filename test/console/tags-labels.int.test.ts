@@ -9,6 +9,8 @@ import { axeViolations, launchBrowser, type PageErrors, screenshot, signedInPage
 const ctx = useApiHarness({ relay: true, indexer: true, jobRunner: true });
 let browser: Browser;
 const contactIds: string[] = [];
+/** A job's end is waited for longer than a page's element: the job runner shares two cores with the whole stack. */
+const JOB_TIMEOUT_MS = 60_000;
 
 /** Labels of the seeded contacts: tier gold x3, silver x2, Silver x1; source web x2 (keys sort: source, tier). */
 const SEEDED_LABELS: Record<string, string>[] = [
@@ -162,7 +164,7 @@ describe('Tags', () => {
     await screenshot(page, 'tags-delete-preview');
     await dialog.getByRole('button', { name: 'Delete tag' }).click();
 
-    await dialog.locator('[data-job-status="succeeded"]').waitFor();
+    await dialog.locator('[data-job-status="succeeded"]').waitFor({ timeout: JOB_TIMEOUT_MS });
     expect(await dialog.locator('.job-progress-text').textContent()).toBe('3 of 3 processed: done');
     const bar = dialog.getByRole('progressbar');
     expect(await bar.evaluate((el: any) => [el.value, el.max])).toEqual([3, 3]);
@@ -262,7 +264,7 @@ describe('Labels', () => {
     const dialog = page.getByRole('dialog', { name: 'Merge “Silver”, “silver” into “silver” (key “tier”)' });
     await dialog.getByText('1 contacts would be rewritten, as a job.').waitFor();
     await dialog.getByRole('button', { name: 'Merge values' }).click();
-    await dialog.locator('[data-job-status="succeeded"]').waitFor();
+    await dialog.locator('[data-job-status="succeeded"]').waitFor({ timeout: JOB_TIMEOUT_MS });
     expect(await dialog.locator('.job-progress-text').textContent()).toBe('1 of 1 processed: done');
     await screenshot(page, 'labels-merge-done');
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -294,7 +296,7 @@ describe('Labels', () => {
     dialog = page.getByRole('dialog', { name: 'Rename label key “source” to “origin”' });
     await dialog.getByText('2 contacts would be rewritten, as a job.').waitFor();
     await dialog.getByRole('button', { name: 'Rename key' }).click();
-    await dialog.locator('[data-job-status="succeeded"]').waitFor();
+    await dialog.locator('[data-job-status="succeeded"]').waitFor({ timeout: JOB_TIMEOUT_MS });
     expect(await dialog.locator('.job-progress-text').textContent()).toBe('2 of 2 processed: done');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('heading', { name: 'Label “origin”' }).waitFor();

@@ -8,7 +8,7 @@ import { usePageTitle } from '../../components/use-page-title';
 import type { Job } from '../tags/tags-source';
 import { LabelChangeDialog } from './label-change-dialog';
 import { fetchLabelKeys, fetchLabelValues, type LabelChange } from './labels-source';
-import { useCursorPages } from './use-cursor-pages';
+import { type CursorPage, useCursorPages } from '../tags/use-cursor-pages';
 import '../tags/tags.css';
 
 const PAGE_SIZES = [25, 50, 100];
@@ -28,7 +28,15 @@ function usePageSize(): [number, (n: string) => void] {
   return [PAGE_SIZES.includes(asked) ? asked : 50, (n) => setParams(n === '50' ? {} : { limit: n })];
 }
 
-function PagingControls({ limit, setLimit, list }: { limit: number; setLimit: (n: string) => void; list: ReturnType<typeof useCursorPages<unknown>> }) {
+function PagingControls({
+  limit,
+  setLimit,
+  list,
+}: {
+  limit: number;
+  setLimit: (n: string) => void;
+  list: ReturnType<typeof useCursorPages<CursorPage<unknown>>>;
+}) {
   return (
     <nav className="pager" aria-label="Pages">
       <button type="button" disabled={list.loading || !list.hasPrevious} onClick={list.previous}>
@@ -142,7 +150,7 @@ function LabelValuesPage() {
         <table aria-busy={list.loading} aria-label={`Values of ${key}`}>
           <thead>
             <tr>
-              <th scope="col">
+              <th scope="col" className="select-column">
                 <span className="visually-hidden">Select</span>
               </th>
               <th scope="col">Value</th>

@@ -5,26 +5,23 @@ import { api } from '../../api/client';
 import type { paths } from '../../api/api-types';
 import { unwrap } from '../../api/problem';
 import type { ChangePreview, Job } from '../tags/tags-source';
+import type { CursorPage } from '../tags/use-cursor-pages';
 
 type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
 export type LabelKeyRow = Json<paths['/v1/labels']['get']['responses'][200]>['items'][number];
 export type LabelValueRow = Json<paths['/v1/labels/{key}/values']['get']['responses'][200]>['items'][number];
-export interface LabelPage<T> {
-  rows: T[];
-  nextCursor: string | null;
-}
 
 /** A label hygiene job: a key renamed, or values of a key merged into one. */
 export type LabelChange =
   { kind: 'rename'; key: string; to: string; updateSegments: boolean } | { kind: 'merge'; key: string; from: string[]; to: string; updateSegments: boolean };
 
-export async function fetchLabelKeys(limit: number, cursor: string | undefined, signal: AbortSignal): Promise<LabelPage<LabelKeyRow>> {
+export async function fetchLabelKeys(limit: number, cursor: string | undefined, signal: AbortSignal): Promise<CursorPage<LabelKeyRow>> {
   const page = await unwrap(api.GET('/v1/labels', { params: { query: { limit, cursor } }, signal }));
   return { rows: page.items, nextCursor: page.nextCursor };
 }
 
-export async function fetchLabelValues(key: string, limit: number, cursor: string | undefined, signal: AbortSignal): Promise<LabelPage<LabelValueRow>> {
+export async function fetchLabelValues(key: string, limit: number, cursor: string | undefined, signal: AbortSignal): Promise<CursorPage<LabelValueRow>> {
   const page = await unwrap(api.GET('/v1/labels/{key}/values', { params: { path: { key }, query: { limit, cursor } }, signal }));
   return { rows: page.items, nextCursor: page.nextCursor };
 }

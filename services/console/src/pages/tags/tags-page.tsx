@@ -1,13 +1,14 @@
 // The Tags screen: tags by name with their contact counts, paged by the API's cursor (one page in
 // memory), found by name, created, renamed, protected or unprotected, and deleted as a job after
 // its dry run. It owns every route under /console/tags/.
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Route, Routes, useSearchParams } from 'react-router';
 import { type Problem, problemOf } from '../../api/problem';
 import { ProblemView } from '../../components/problem-view';
 import { usePageTitle } from '../../components/use-page-title';
 import { TagDeleteDialog } from './tag-delete-dialog';
 import { createTag, fetchTagsPage, findTagsPage, type TagRow, type TagsPage, updateTag } from './tags-source';
+import { useCursorPages } from './use-cursor-pages';
 import './tags.css';
 
 const PAGE_SIZES = [25, 50, 100];
@@ -70,14 +71,10 @@ function TagsListPage() {
   const q = params.get('q') ?? '';
   const limitParam = Number(params.get('limit'));
   const limit = PAGE_SIZES.includes(limitParam) ? limitParam : 50;
-  const viewKey = JSON.stringify([q, limit]);
-  const [paging, setPaging] = useState<{ viewKey: string; cursors: (string | undefined)[] }>({ viewKey, cursors: [undefined] });
-  const cursors = paging.viewKey === viewKey ? paging.cursors : [undefined];
-  const cursor = cursors[cursors.length - 1];
-  const [reloads, setReloads] = useState(0);
-  const requestKey = JSON.stringify([viewKey, cursor ?? null, reloads]);
-  const [result, setResult] = useState<{ key: string; page?: TagsPage; problem?: Problem } | null>(null);
-  const loading = result?.key !== requestKey;
+  const list = useCursorPages<TagsPage>(JSON.stringify([q, limit]), (cursor, signal) =>
+    q ? findTagsPage(q, limit, cursor, signal) : fetchTagsPage(limit, cursor, signal),
+  );
+  const { loading, rows, page, pageNumber } = list;
   const [search, setSearch] = useState(q);
   const [message, setMessage] = useState('');
   const [actionProblem, setActionProblem] = useState<Problem | null>(null);
@@ -85,19 +82,7 @@ function TagsListPage() {
   const [deleting, setDeleting] = useState<TagRow | null>(null);
 
   useEffect(() => setSearch(q), [q]);
-  useEffect(() => {
-    const controller = new AbortController();
-    (q ? findTagsPage(q, limit, cursor, controller.signal) : fetchTagsPage(limit, cursor, controller.signal))
-      .then((page) => setResult({ key: requestKey, page }))
-      .catch((err: unknown) => {
-        if (!controller.signal.aborted) setResult({ key: requestKey, problem: problemOf(err) });
-      });
-    return () => controller.abort();
-  }, [requestKey]);
-
-  const page = result?.page;
-  const rows = useMemo(() => page?.rows ?? [], [page]);
-  const reload = () => setReloads((n) => n + 1);
+  const reload = list.reload;
 
   function update(changes: Record<string, string | undefined>) {
     const next = new URLSearchParams(params);
@@ -129,7 +114,6 @@ function TagsListPage() {
     if (await act(`Renamed “${tag.name}” to “${name}”.`, () => updateTag(tag.id, { name }))) setRenaming(null);
   }
 
-  const pageNumber = cursors.length;
   const status = loading
     ? 'Loading…'
     : rows.length === 0
@@ -180,7 +164,7 @@ function TagsListPage() {
       )}
 
       <div className="tags-problem">
-        <ProblemView problem={actionProblem ?? result?.problem} />
+        <ProblemView problem={actionProblem ?? list.problem} />
       </div>
       <p role="status" className="status-line">
         {message ? `${message} ` : ''}
@@ -252,14 +236,10 @@ function TagsListPage() {
       </div>
 
       <nav className="pager" aria-label="Pages">
-        <button type="button" disabled={loading || cursors.length <= 1} onClick={() => setPaging({ viewKey, cursors: cursors.slice(0, -1) })}>
+        <button type="button" disabled={loading || !list.hasPrevious} onClick={list.previous}>
           Previous page
         </button>
-        <button
-          type="button"
-          disabled={loading || !page?.nextCursor}
-          onClick={() => page?.nextCursor && setPaging({ viewKey, cursors: [...cursors, page.nextCursor] })}
-        >
+        <button type="button" disabled={loading || !list.nextCursor} onClick={list.next}>
           Next page
         </button>
       </nav>

@@ -4,6 +4,7 @@
 import { api } from '../../api/client';
 import type { paths } from '../../api/api-types';
 import { unwrap } from '../../api/problem';
+import type { CursorPage } from './use-cursor-pages';
 
 type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
@@ -13,10 +14,8 @@ export type Tag = Json<paths['/v1/tags/{id}']['get']['responses'][200]>;
 export type ChangePreview = Json<paths['/v1/tags/{id}']['delete']['responses'][200]>;
 export type Job = Json<paths['/v1/jobs/{id}']['get']['responses'][200]>;
 
-export interface TagsPage {
-  rows: TagRow[];
-  /** The API's cursor after the last tag read (found or not), or null at the end. */
-  nextCursor: string | null;
+/** nextCursor: the API's cursor after the last tag read (found or not), or null at the end. */
+export interface TagsPage extends CursorPage<TagRow> {
   /** Tags read to find these (a find reads more than it shows). */
   scanned: number;
 }

@@ -1,6 +1,6 @@
 // One page of a cursor-paged list at a time: Next pushes the API's cursor, Previous pops it, and a
-// new view (another key, page size) starts at its first page. Loading is "the page asked for is not
-// the one answered", known in the same render as the change.
+// new view (another search, key or page size) starts at its first page. Loading is "the page asked
+// for is not the one answered", known in the same render as the change. The Tags and Labels screens use it.
 import { useEffect, useState } from 'react';
 import { type Problem, problemOf } from '../../api/problem';
 
@@ -9,13 +9,13 @@ export interface CursorPage<T> {
   nextCursor: string | null;
 }
 
-export function useCursorPages<T>(viewKey: string, fetchPage: (cursor: string | undefined, signal: AbortSignal) => Promise<CursorPage<T>>) {
+export function useCursorPages<P extends CursorPage<unknown>>(viewKey: string, fetchPage: (cursor: string | undefined, signal: AbortSignal) => Promise<P>) {
   const [paging, setPaging] = useState<{ viewKey: string; cursors: (string | undefined)[] }>({ viewKey, cursors: [undefined] });
   const cursors = paging.viewKey === viewKey ? paging.cursors : [undefined];
   const cursor = cursors[cursors.length - 1];
   const [reloads, setReloads] = useState(0);
   const requestKey = JSON.stringify([viewKey, cursor ?? null, reloads]);
-  const [result, setResult] = useState<{ key: string; page?: CursorPage<T>; problem?: Problem } | null>(null);
+  const [result, setResult] = useState<{ key: string; page?: P; problem?: Problem } | null>(null);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -31,7 +31,10 @@ export function useCursorPages<T>(viewKey: string, fetchPage: (cursor: string | 
   const page = result?.key === requestKey ? result.page : undefined;
   return {
     loading: result?.key !== requestKey,
-    rows: page?.rows ?? result?.page?.rows ?? [],
+    /** The page answered for this request (undefined while loading). */
+    page,
+    /** The rows on screen: the last page answered, kept while the next one loads (the table says it is busy). */
+    rows: (page?.rows ?? result?.page?.rows ?? []) as P['rows'],
     nextCursor: page?.nextCursor ?? null,
     problem: result?.problem ?? null,
     pageNumber: cursors.length,
