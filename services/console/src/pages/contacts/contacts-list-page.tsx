@@ -1,11 +1,13 @@
 // The Contacts screen: the live contacts or the Deleted tab, searched, sorted, filtered by channel
 // status (all three combined by the API) and paged by cursor (next and previous), one page in memory at a time. The view lives in
 // the URL, so a reload or a shared link shows the same page of the same view.
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type Problem, problemOf } from '../../api/problem';
 import { ProblemView } from '../../components/problem-view';
 import { usePageTitle } from '../../components/use-page-title';
+import { BulkActionDialog } from './bulk-action-dialog';
+import { segmentTextOf } from './bulk-source';
 import {
   type ContactRow,
   type ContactsPage,
@@ -18,6 +20,7 @@ import {
   type PhoneStatus,
   restoreContact,
 } from './contacts-source';
+import './contacts-pages.css';
 
 const PAGE_SIZES = [10, 25, 50, 100];
 const LIVE_SORTS = [
@@ -46,6 +49,8 @@ function viewOf(params: URLSearchParams): ContactsView {
   };
 }
 
+/** A contact as a person reads it in a label: its email, else its phone, else its id. */
+const handleOf = (c: ContactRow) => c.email ?? c.phone ?? c.id;
 const formatTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '');
 const nameOf = (c: ContactRow) => [c.firstName, c.lastName].filter(Boolean).join(' ') || '(no name)';
 
@@ -71,6 +76,12 @@ export function ContactsListPage() {
   const loading = result?.key !== requestKey;
   const page = result?.page;
   const problem = actionProblem ?? result?.problem ?? null;
+
+  // The selected rows of this view, kept across its pages (a new view starts with none).
+  const [selection, setSelection] = useState<{ viewKey: string; ids: Set<string> }>({ viewKey, ids: new Set() });
+  const selected = selection.viewKey === viewKey ? selection.ids : new Set<string>();
+  const [bulkOpen, setBulkOpen] = useState(false);
+  const selectAll = useRef<HTMLInputElement>(null);
 
   useEffect(() => setSearch(view.q ?? ''), [view.q]);
 
@@ -103,7 +114,7 @@ export function ContactsListPage() {
   async function restore(contact: ContactRow) {
     try {
       await restoreContact(contact.id);
-      setMessage(`Restored ${contact.email ?? contact.phone ?? contact.id}.`);
+      setMessage(`Restored ${handleOf(contact)}.`);
       setActionProblem(null);
       setReloads((n) => n + 1);
     } catch (err) {
@@ -112,9 +123,30 @@ export function ContactsListPage() {
   }
 
   const sorts = view.tab === 'deleted' ? DELETED_SORTS : LIVE_SORTS;
+  const live = view.tab === 'live';
   const pageNumber = cursors.length;
   const rows = page?.rows ?? [];
   const first = (pageNumber - 1) * view.limit + 1;
+  const selectedOnPage = rows.filter((c) => selected.has(c.id)).length;
+  const allOnPage = rows.length > 0 && selectedOnPage === rows.length;
+
+  useEffect(() => {
+    if (selectAll.current) selectAll.current.indeterminate = selectedOnPage > 0 && !allOnPage;
+  });
+
+  function toggle(ids: string[], on: boolean) {
+    const next = new Set(selected);
+    for (const id of ids) {
+      if (on) next.add(id);
+      else next.delete(id);
+    }
+    setSelection({ viewKey, ids: next });
+  }
+
+  function closeBulk(ranSomething: boolean) {
+    setBulkOpen(false);
+    if (ranSomething) setReloads((n) => n + 1);
+  }
 
   return (
     <section className="contacts">
@@ -193,6 +225,20 @@ export function ContactsListPage() {
         </select>
       </div>
 
+      {live && (
+        <div className="selection-bar" role="group" aria-label="Selection">
+          <span>
+            {selected.size} selected{selected.size > selectedOnPage ? ` (${selected.size - selectedOnPage} on other pages)` : ''}
+          </span>
+          <button type="button" disabled={selected.size === 0} onClick={() => setSelection({ viewKey, ids: new Set() })}>
+            Clear selection
+          </button>
+          <button type="button" onClick={() => setBulkOpen(true)}>
+            Bulk action…
+          </button>
+        </div>
+      )}
+
       <ProblemView problem={problem} />
       <p role="status" className="status-line">
         {message ||
@@ -207,7 +253,28 @@ export function ContactsListPage() {
         <table aria-busy={loading} aria-label={view.tab === 'deleted' ? 'Deleted contacts' : 'Contacts'}>
           <thead>
             <tr>
-              <th scope="col">Name</th>
+              <th scope="col">
+                {live ? (
+                  <span className="select-cell">
+                    <input
+                      ref={selectAll}
+                      type="checkbox"
+                      aria-label="Select all on this page"
+                      checked={allOnPage}
+                      disabled={rows.length === 0}
+                      onChange={(e) =>
+                        toggle(
+                          rows.map((c) => c.id),
+                          e.target.checked,
+                        )
+                      }
+                    />
+                    Name
+                  </span>
+                ) : (
+                  'Name'
+                )}
+              </th>
               <th scope="col">Email</th>
               <th scope="col">Phone</th>
               <th scope="col">Email status</th>
@@ -230,7 +297,22 @@ export function ContactsListPage() {
           <tbody>
             {rows.map((c) => (
               <tr key={c.id} data-contact-id={c.id}>
-                <td>{view.tab === 'deleted' ? nameOf(c) : <Link to={`/contacts/${c.id}`}>{nameOf(c)}</Link>}</td>
+                <td>
+                  {view.tab === 'deleted' ? (
+                    nameOf(c)
+                  ) : (
+                    // The checkbox sits in the name cell, so the columns keep their places.
+                    <span className="select-cell">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${handleOf(c)}`}
+                        checked={selected.has(c.id)}
+                        onChange={(e) => toggle([c.id], e.target.checked)}
+                      />
+                      <Link to={`/contacts/${c.id}`}>{nameOf(c)}</Link>
+                    </span>
+                  )}
+                </td>
                 <td>{c.email}</td>
                 <td>{c.phone}</td>
                 <td>{c.emailStatus}</td>
@@ -242,7 +324,7 @@ export function ContactsListPage() {
                     <td>{formatTime(c.deletedAt)}</td>
                     <td>{c.deletedReason ?? ''}</td>
                     <td>
-                      <button type="button" onClick={() => void restore(c)} aria-label={`Restore ${c.email ?? c.phone ?? c.id}`}>
+                      <button type="button" onClick={() => void restore(c)} aria-label={`Restore ${handleOf(c)}`}>
                         Restore
                       </button>
                     </td>
@@ -255,6 +337,8 @@ export function ContactsListPage() {
           </tbody>
         </table>
       </div>
+
+      <BulkActionDialog open={bulkOpen} selectedIds={[...selected]} defaultText={segmentTextOf(view)} onClose={closeBulk} />
 
       <nav className="pager" aria-label="Pages">
         <button type="button" disabled={loading || cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
