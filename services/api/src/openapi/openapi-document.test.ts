@@ -33,7 +33,12 @@ test('request bodies come from the validating schemas: limits and enums show', (
     ['cursor', false],
     ['q', false],
     ['sort', false],
+    ['emailStatus', false],
+    ['phoneStatus', false],
   ]);
+  // The status filters list the statuses' own vocabulary.
+  const emailStatus = (list.parameters as { name: string; schema: unknown }[]).find((p) => p.name === 'emailStatus')!;
+  expect(JSON.stringify(emailStatus.schema)).toContain('spam_report');
 });
 
 test('create and batch endpoints document Idempotency-Key', () => {
