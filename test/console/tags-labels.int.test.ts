@@ -200,6 +200,23 @@ describe('Tags', () => {
     await page.context().close();
   });
 
+  test('keyboard alone: a protected tag created with Tab, Space and Enter', async () => {
+    const { page, errors } = await open('/tags');
+    await statusLine(page, /Page 1: tags 1–/);
+    await page.getByLabel('New tag name').focus();
+    await page.keyboard.type('Keyboard made');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    expect(await page.getByLabel('Protected').isChecked()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Create tag');
+    await page.keyboard.press('Enter');
+    await statusLine(page, 'Created “Keyboard made”.');
+    expect(await tagByName('Keyboard made')).toMatchObject({ protected: true, contactCount: 0 });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   test('the tags screen has no serious or critical axe-core violation, nor its delete dialog', async () => {
     const { page } = await open('/tags');
     await statusLine(page, /Page 1: tags 1–/);
