@@ -32,7 +32,7 @@ import { forgetSuggestions, suggestLabelKeys, suggestLabelValues, suggestTagName
 import './contacts-pages.css';
 
 const formatTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
-export const contactName = (c: Pick<Contact, 'firstName' | 'lastName' | 'email' | 'phone' | 'id'>) =>
+const contactName = (c: Pick<Contact, 'firstName' | 'lastName' | 'email' | 'phone' | 'id'>) =>
   [c.firstName, c.lastName].filter(Boolean).join(' ') || c.email || c.phone || c.id;
 
 interface Related {

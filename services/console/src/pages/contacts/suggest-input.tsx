@@ -1,7 +1,7 @@
 // A text input with suggestions from the API, as an ARIA combobox: typing lists matches, Arrow
 // Down/Up move through them, Enter picks the one highlighted (a second Enter submits the form),
 // Escape closes the list. A field error from the API is shown under it and marks it invalid.
-import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, useId, useRef, useState } from 'react';
 
 interface SuggestInputProps {
   id: string;
@@ -34,13 +34,10 @@ export function SuggestInput({ id, label, value, onChange, suggest, error, disab
     setOpen(shown.length > 0);
   }
 
-  useEffect(() => {
-    if (!open) setActive(-1);
-  }, [open]);
-
   function pick(option: string) {
     onChange(option);
     setOpen(false);
+    setActive(-1);
     asked.current++;
   }
 
@@ -59,6 +56,7 @@ export function SuggestInput({ id, label, value, onChange, suggest, error, disab
     } else if (event.key === 'Escape' && open) {
       event.preventDefault();
       setOpen(false);
+      setActive(-1);
     }
   }
 
