@@ -59,6 +59,12 @@ async function open(path: string): Promise<{ page: Page; errors: PageErrors }> {
   return opened;
 }
 
+/** CodeMirror takes Enter as a pick only 75 ms after its list opens (interactionDelay, so a fast typist's Enter is not taken as one): a person's pace. */
+async function pick(page: Page): Promise<void> {
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Enter');
+}
+
 const editor = (page: Page) => page.locator('.segment-editor .cm-content');
 /** The editor's text, line by line as CodeMirror draws it (the editor lives in a shadow root, which Playwright's selectors pierce). */
 const editorText = (page: Page) =>
@@ -143,22 +149,23 @@ test('completion offers a seeded tag name and a label value, picked with the key
   const options = page.locator('.cm-tooltip-autocomplete li');
   await options.filter({ hasText: 'Hot Lead' }).waitFor();
   expect(await page.locator('.cm-tooltip-autocomplete li[aria-selected="true"]').textContent()).toContain('Hot Lead');
-  await page.keyboard.press('Enter');
+  await pick(page);
   expect(await editorText(page)).toBe('tag:"Hot Lead"');
 
   await page.keyboard.type(' AND label:ti');
   await options.filter({ hasText: /^tier/ }).waitFor();
-  await page.keyboard.press('Enter');
+  await pick(page);
   await page.keyboard.type(' = ');
   await page.keyboard.press('Control+Space');
   await options.filter({ hasText: 'silver' }).waitFor();
   expect((await options.allTextContents()).map((o) => o.replace(/value of tier$/, '')).sort()).toEqual([...TIERS].sort());
-  // Down the list to silver, then Enter.
+  // Down the list to silver (arrows too wait for the interaction delay), then Enter.
+  await page.waitForTimeout(150);
   for (let i = 0; i < 3; i++) {
     if ((await page.locator('.cm-tooltip-autocomplete li[aria-selected="true"]').textContent())?.startsWith('silver')) break;
     await page.keyboard.press('ArrowDown');
   }
-  await page.keyboard.press('Enter');
+  await pick(page);
   expect(await editorText(page)).toBe('tag:"Hot Lead" AND label:tier = silver');
   await countShown(page, await apiCount('tag:"Hot Lead" AND label:tier = silver'));
   expect(errors).toEqual([]);
@@ -188,9 +195,11 @@ test('the form and the text stay in sync both ways, and a form change is counted
 
   // A condition added and negated in the form.
   await page.getByRole('button', { name: 'Add condition to this group' }).click();
-  await rows.nth(2).getByLabel('Condition').selectOption('sendable');
+  await rows.nth(2).getByLabel('Condition', { exact: true }).selectOption('sendable');
   await rows.nth(2).getByLabel('NOT').check();
   expect(await editorText(page)).toBe('tag:"Hot Lead" OR label:tier = bronze OR NOT sendable:email');
+  await page.getByRole('button', { name: 'Remove condition 3' }).click();
+  expect(await editorText(page)).toBe('tag:"Hot Lead" OR label:tier = bronze');
 
   // Text -> form: typed text that parses redraws the form.
   await clearEditor(page);
@@ -277,6 +286,31 @@ test('a segment is saved, listed with its count, opened, and deleted after its d
   await page.getByRole('status').filter({ hasText: 'Deleted Gold and silver, emailable.' }).waitFor();
   await row.waitFor({ state: 'detached' });
   expect((await h.request('GET', `/v1/segments/${id}`, { key: ws.key })).status).toBe(404);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
+test('deleting a segment another one uses shows the user and the refusal from its dry run, and deletes nothing', async () => {
+  const { h, ws } = ctx;
+  const used = await h.request('POST', '/v1/segments', { key: ws.key, body: { name: 'Aa gold tier', text: 'label:tier = gold' } });
+  expect(used.status).toBe(201);
+  const user = await h.request('POST', '/v1/segments', { key: ws.key, body: { name: 'Ab gold and hot', text: `segment:${used.body.id} AND tag:"Hot Lead"` } });
+  expect(user.status).toBe(201);
+  const userCount = await apiCount(`segment:${used.body.id} AND tag:"Hot Lead"`);
+
+  const { page, errors } = await open('/segments');
+  await page.locator('table[aria-busy="false"]').waitFor();
+  await page.getByRole('button', { name: 'Delete Aa gold tier' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('delete-dependents').waitFor();
+  expect(await dialog.getByTestId('delete-dependents').locator('li').allTextContents()).toEqual([`Ab gold and hot (direct): ${userCount} contacts`]);
+  expect(await dialog.getByRole('alert').textContent()).toContain('Conflict');
+  expect(await dialog.getByRole('button', { name: 'Delete' }).isDisabled()).toBe(true);
+  // Escape closes the dialog and gives the focus back to the button that opened it.
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label'))).toBe('Delete Aa gold tier');
+  expect((await h.request('GET', `/v1/segments/${used.body.id}`, { key: ws.key })).status).toBe(200);
   expect(errors).toEqual([]);
   await page.context().close();
 });

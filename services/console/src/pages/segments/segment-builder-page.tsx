@@ -5,13 +5,13 @@
 import type { Diagnostic } from '@codemirror/lint';
 import type { Text } from '@codemirror/state';
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useLocation, useNavigate, useParams } from 'react-router';
 import { type Problem, ProblemError, problemOf } from '../../api/problem';
 import { ProblemView } from '../../components/problem-view';
 import { usePageTitle } from '../../components/use-page-title';
 import type { CompletionNames } from './segment-completions';
 import { diagnosticsOf, problemMessages } from './segment-diagnostics';
-import { SegmentEditor } from './segment-editor';
+import { type Replacement, SegmentEditor } from './segment-editor';
 import { SegmentForm } from './segment-form';
 import { type Condition, parseSegmentText, printSegment } from './segment-language';
 import {
@@ -68,9 +68,12 @@ export function SegmentBuilderPage() {
   // value not filled in yet, is kept as the person built it while its text is printed).
   const [tree, setTree] = useState<Condition | null>(null);
   const [textError, setTextError] = useState(false);
+  const [replacement, setReplacement] = useState<Replacement | null>(null);
   const [analysis, setAnalysis] = useState<Analysis | null>(null);
   const [saveProblem, setSaveProblem] = useState<Problem | null>(null);
-  const [message, setMessage] = useState('');
+  // A new segment, once saved, is opened at its own address (a new page): what it said comes along.
+  const location = useLocation();
+  const [message, setMessage] = useState(() => (location.state as { saved?: string } | null)?.saved ?? '');
   const [loaded, setLoaded] = useState(!id);
   const vocabularyRef = useRef<Vocabulary | null>(null);
   vocabularyRef.current = vocabulary;
@@ -162,7 +165,9 @@ export function SegmentBuilderPage() {
   function changeFromForm(next: Condition | null) {
     setTree(next);
     setTextError(false);
-    setText(next ? printSegment(next) : '');
+    const printed = next ? printSegment(next) : '';
+    setText(printed);
+    setReplacement((r) => ({ text: printed, seq: (r?.seq ?? 0) + 1 }));
   }
 
   async function save(event: FormEvent) {
@@ -172,8 +177,9 @@ export function SegmentBuilderPage() {
     try {
       const saved = id ? await updateSegment(id, name, text) : await createSegment(name, text);
       const warnings = saved.warnings.map((w) => w.rule).join('; ');
-      setMessage(`Saved ${saved.name}.${warnings ? ` Note: ${warnings}` : ''}`);
-      if (!id) void navigate(`/segments/${saved.id}`, { replace: true, state: { saved: saved.name } });
+      const said = `Saved ${saved.name}.${warnings ? ` Note: ${warnings}` : ''}`;
+      setMessage(said);
+      if (!id) void navigate(`/segments/${saved.id}`, { replace: true, state: { saved: said } });
     } catch (err) {
       setSaveProblem(problemOf(err));
     }
@@ -210,7 +216,14 @@ export function SegmentBuilderPage() {
             The segment language (docs/segment-language.md). Ctrl-Space lists what can come next; errors are underlined where they are.
           </p>
           {loaded && (
-            <SegmentEditor text={text} onChange={(typed) => readText(typed, vocabularyRef.current)} analyse={analyse} names={names} label="Segment text" />
+            <SegmentEditor
+              initialText={text}
+              replacement={replacement}
+              onChange={(typed) => readText(typed, vocabularyRef.current)}
+              analyse={analyse}
+              names={names}
+              label="Segment text"
+            />
           )}
           <ul id="segment-text-errors" className="segment-errors" data-testid="segment-errors" aria-live="polite">
             {messages.map((m, i) => (

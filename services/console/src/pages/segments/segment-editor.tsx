@@ -1,7 +1,8 @@
 // The segment language editor (CodeMirror 6): errors the API answers underlined at their line and
 // column (a lint source, run 300 ms after typing stops, its request cancelled by the next), and
-// completion of the language's words and the workspace's names. The text is owned by the parent:
-// a change from outside (the form) replaces the document without being reported back.
+// completion of the language's words and the workspace's names. Typing is reported to the parent;
+// the parent replaces the text (from the form) by handing a numbered replacement, never by echoing
+// the text back: an echo rendered late would overwrite what was typed since.
 // The editor lives in a shadow root: CodeMirror then styles it with constructed style sheets, which
 // the console's 'self'-only Content-Security-Policy allows (in the document it would write <style>
 // elements, which the policy refuses); its look is therefore set by its theme below, not by our CSS.
@@ -19,8 +20,16 @@ const fromOutside = Annotation.define<boolean>();
 /** How long typing must pause before the text is checked and counted. */
 export const ANALYSE_DELAY_MS = 300;
 
-export interface SegmentEditorProps {
+/** A text to put in the editor in place of what it holds; a new `seq` for each replacement. */
+export interface Replacement {
   text: string;
+  seq: number;
+}
+
+export interface SegmentEditorProps {
+  /** The text when the editor is made. */
+  initialText: string;
+  replacement: Replacement | null;
   onChange: (text: string) => void;
   /** Checks (and counts) the text; the diagnostics to show. `signal` is aborted when a newer text is checked. */
   analyse: (text: string, signal: AbortSignal, doc: EditorState['doc']) => Promise<Diagnostic[]>;
@@ -48,7 +57,7 @@ const consoleTheme = EditorView.theme({
   '.cm-diagnostic-error': { borderLeftColor: '#a4161a' },
 });
 
-export function SegmentEditor({ text, onChange, analyse, names, label }: SegmentEditorProps) {
+export function SegmentEditor({ initialText, replacement, onChange, analyse, names, label }: SegmentEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   // The latest callbacks, read by the extensions made once.
@@ -73,7 +82,7 @@ export function SegmentEditor({ text, onChange, analyse, names, label }: Segment
       root: shadow,
       parent: shadow,
       state: EditorState.create({
-        doc: text,
+        doc: initialText,
         extensions: [
           history(),
           drawSelection(),
@@ -97,15 +106,16 @@ export function SegmentEditor({ text, onChange, analyse, names, label }: Segment
       editor.destroy();
       view.current = null;
     };
-    // The editor is made once; `text` changes are dispatched below.
+    // The editor is made once; replacements are dispatched below.
   }, []);
 
   useEffect(() => {
     const editor = view.current;
-    if (!editor || editor.state.doc.toString() === text) return;
+    if (!editor || !replacement || editor.state.doc.toString() === replacement.text) return;
     closeCompletion(editor);
-    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text }, annotations: fromOutside.of(true) });
-  }, [text]);
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: replacement.text }, annotations: fromOutside.of(true) });
+    // Only a new replacement is dispatched; its text alone never changes.
+  }, [replacement?.seq]);
 
   return <div className="segment-editor" ref={host} data-testid="segment-editor" />;
 }

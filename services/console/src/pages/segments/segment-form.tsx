@@ -90,7 +90,7 @@ function NodeEditor(props: NodeProps) {
       <div className="condition-row negated-group">
         <NotToggle negated onToggle={() => set(negate(node))} />
         <Counts explain={props.explain} step={props.step} />
-        {props.onRemove && <RemoveButton onRemove={props.onRemove} />}
+        {props.onRemove && <RemoveButton onRemove={props.onRemove} path={path} />}
         <GroupEditor {...props} node={inner} path={[...path, 0]} set={(next) => set(next ? { kind: 'not', condition: next } : null)} explain={innerExplain} />
       </div>
     );
@@ -100,7 +100,7 @@ function NodeEditor(props: NodeProps) {
       <NotToggle negated={negated} onToggle={() => set(negate(node))} />
       <LeafEditor leaf={inner as LeafCondition} names={props.names} onChange={(leaf) => set(negated ? { kind: 'not', condition: leaf } : leaf)} />
       <Counts explain={props.explain} step={props.step} />
-      {props.onRemove && <RemoveButton onRemove={props.onRemove} />}
+      {props.onRemove && <RemoveButton onRemove={props.onRemove} path={path} />}
     </div>
   );
 }
@@ -160,9 +160,10 @@ function NotToggle({ negated, onToggle }: { negated: boolean; onToggle: () => vo
   );
 }
 
-function RemoveButton({ onRemove }: { onRemove: () => void }) {
+/** Named by the condition's place (`Remove condition 2`, `Remove condition 2.1` inside a group), so each Remove says which. */
+function RemoveButton({ onRemove, path }: { onRemove: () => void; path: Path }) {
   return (
-    <button type="button" className="remove" onClick={onRemove}>
+    <button type="button" className="remove" onClick={onRemove} aria-label={`Remove condition ${path.map((i) => i + 1).join('.')}`}>
       Remove
     </button>
   );
