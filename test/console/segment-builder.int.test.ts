@@ -115,6 +115,34 @@ test('typed character by character, the count follows the text, as POST /v1/segm
   await page.context().close();
 });
 
+test('a count still running when the text changes is cancelled, and its answer never shown', async () => {
+  const { page, errors } = await open('/segments/new');
+  // The count of the first text is held back 2 s on its way to the api (the api and the index answer it for real).
+  const held = 'tag:VIP';
+  await page.route('**/v1/segments/count', async (route) => {
+    if (route.request().postDataJSON()?.queries?.[0]?.text === held) await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await route.continue().catch(() => undefined);
+  });
+  const aborted: string[] = [];
+  page.on('requestfailed', (request) => {
+    if (request.url().endsWith('/v1/segments/count')) aborted.push(`${request.postDataJSON()?.queries?.[0]?.text}: ${request.failure()?.errorText}`);
+  });
+  await editor(page).click();
+  await page.keyboard.type(held);
+  await page.keyboard.press('Escape');
+  await page.waitForRequest((request) => request.url().endsWith('/v1/segments/count') && request.postDataJSON()?.queries?.[0]?.text === held);
+  await page.keyboard.type(' AND label:tier = gold');
+  const final = await apiCountAnswer('tag:VIP AND label:tier = gold');
+  expect([final.total, await apiCount(held)]).toEqual([1, 3]);
+  await countShown(page, final.total);
+  // Past the held answer's time: the count shown is still the final text's.
+  await page.waitForTimeout(2_500);
+  expect(await page.getByTestId('segment-total').textContent()).toBe(String(final.total));
+  expect(aborted).toEqual([`${held}: net::ERR_ABORTED`]);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});
+
 test('a syntax error is underlined at the line and column the API answers, with its message', async () => {
   const { page, errors } = await open('/segments/new');
   await editor(page).click();

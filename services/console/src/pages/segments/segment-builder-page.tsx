@@ -86,7 +86,11 @@ export function SegmentBuilderPage() {
     return () => controller.abort();
   }, []);
 
+  // The text last set, ahead of renders: the vocabulary's arrival reads it again, and may run
+  // before the render of a text just loaded (a rendered value would be the one before it).
+  const latestText = useRef('');
   const readText = useCallback((next: string, vocab: Vocabulary | null) => {
+    latestText.current = next;
     setText(next);
     if (!next.trim()) {
       setTree(null);
@@ -117,8 +121,8 @@ export function SegmentBuilderPage() {
 
   // Custom fields are known once the vocabulary is read: the text is read again with them.
   useEffect(() => {
-    if (vocabulary) readText(text, vocabulary);
-    // Only when the vocabulary arrives; typing reads the text itself.
+    if (vocabulary) readText(latestText.current, vocabulary);
+    // Only when the vocabulary arrives; typing and loading read the text themselves.
   }, [vocabulary]);
 
   const names = useCallback(
@@ -166,6 +170,7 @@ export function SegmentBuilderPage() {
     setTree(next);
     setTextError(false);
     const printed = next ? printSegment(next) : '';
+    latestText.current = printed;
     setText(printed);
     setReplacement((r) => ({ text: printed, seq: (r?.seq ?? 0) + 1 }));
   }
