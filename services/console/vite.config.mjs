@@ -9,7 +9,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Not published: the api would serve them to anyone with a year's cache; `npm run console:dev` has its own.
+    sourcemap: false,
     target: 'es2022',
     rollupOptions: {
       // react-router marks its modules "use client" for server components; a client bundle ignores it.

@@ -133,6 +133,7 @@ test('a segment text the API refuses is shown at its field, and no job starts', 
   const problem = dialog.getByRole('alert');
   await problem.waitFor();
   const fields = await problem.locator('li code').allTextContents();
+  expect(fields.length).toBeGreaterThan(0);
   expect(fields.every((f) => f.startsWith('body.query'))).toBe(true);
   expect(await dialog.getByLabel('Segment text', { exact: true }).getAttribute('aria-invalid')).toBe('true');
   expect((await ctx.h.request('GET', '/v1/jobs', { key: ctx.ws.key })).body.items).toHaveLength(jobsBefore);

@@ -153,3 +153,36 @@ test('a label value the API refuses is shown at its field, and nothing changes',
   expect(errors).toEqual([]);
   await page.context().close();
 });
+
+test("suggestions read with one workspace's key are forgotten at sign-out: the next key never sees its names", async () => {
+  const other = await ctx.h.createWorkspace('suggestions elsewhere');
+  const theirs = await ctx.h.request('POST', '/v1/contacts', { key: other.key, body: { email: 'linus@elsewhere.example.com', firstName: 'Linus' } });
+  expect(theirs.status).toBe(201);
+  expect(
+    (await ctx.h.request('POST', `/v1/contacts/${theirs.body.id}/tags/add`, { key: other.key, body: { tags: ['vinyl'], createMissing: true } })).status,
+  ).toBe(200);
+
+  // Workspace A's suggestions are read (and kept) in this page...
+  const { page, errors } = await open(`/contacts/${ada.id}`);
+  const suggestions = async () => {
+    const input = page.getByRole('combobox', { name: 'Add a tag' });
+    await input.click();
+    await input.pressSequentially('vin');
+    await page.getByRole('listbox').waitFor();
+    return page.getByRole('option').allTextContents();
+  };
+  expect(await suggestions()).toEqual(['vintage']);
+
+  // ...then the other workspace's key signs in, in the same page (no reload: the same modules).
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('API key').fill(other.key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Sign-in returns to where the session was (A's contact, unknown to this key); the list is one click away.
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'Contacts' }).click();
+  await page.getByRole('link', { name: /Linus/ }).click();
+  await page.waitForURL(new RegExp(`/console/contacts/${theirs.body.id}$`));
+  expect(await suggestions()).toEqual(['vinyl']);
+  expect(errors).toEqual([]);
+  await page.context().close();
+});

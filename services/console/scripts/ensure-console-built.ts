@@ -6,7 +6,8 @@ import { join } from 'node:path';
 
 const CONSOLE = join(__dirname, '..');
 const BUILT = join(CONSOLE, 'dist', 'index.html');
-const SOURCES = ['src', 'index.html', 'vite.config.mjs', 'package.json'];
+// The shared package's sources are bundled too (the segment parser and printer), and the lock decides every bundled version.
+const SOURCES = ['src', 'index.html', 'vite.config.mjs', 'package.json', '../../packages/shared/src', '../../package-lock.json'];
 
 function newestChange(path: string): number {
   if (!existsSync(path)) return 0;

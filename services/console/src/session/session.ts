@@ -5,6 +5,15 @@ import { useSyncExternalStore } from 'react';
 const KEY = 'segmenter.console.apiKey';
 const listeners = new Set<() => void>();
 
+/**
+ * Called on every sign-in and sign-out. Whatever a module keeps from the API (suggestion lists)
+ * belongs to the workspace of the key it was read with: it forgets it here, so a key of another
+ * workspace signed in in the same tab never sees the first one's names.
+ */
+export function onSessionChange(forget: () => void): void {
+  listeners.add(forget);
+}
+
 export function sessionKey(): string | null {
   return window.sessionStorage.getItem(KEY);
 }

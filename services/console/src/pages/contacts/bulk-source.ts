@@ -115,8 +115,17 @@ async function createTag(name: string): Promise<string> {
 
 /** Reads the job every POLL_MS until it ends, reporting each read; the caller's signal stops the reading (not the job). */
 async function followJob(jobId: string, onProgress: (p: BulkProgress) => void, signal: AbortSignal): Promise<BulkProgress> {
-  for (;;) {
-    const job = await unwrap(api.GET('/v1/jobs/{id}', { params: { path: { id: jobId } }, signal }));
+  for (let failures = 0; ;) {
+    let job;
+    try {
+      job = await unwrap(api.GET('/v1/jobs/{id}', { params: { path: { id: jobId } }, signal }));
+      failures = 0;
+    } catch (err) {
+      // The job runs on whatever one read met (a 429, a network blip): read again, later each time; a few in a row end the watch.
+      if (signal.aborted || ++failures > 5) throw err;
+      await sleepUnlessAborted(Math.min(10_000, POLL_MS * 2 ** failures), signal);
+      continue;
+    }
     const result = (job.result ?? {}) as { changed?: number; skipped?: number };
     const progress: BulkProgress = {
       state: job.status === 'succeeded' || job.status === 'failed' ? job.status : 'running',
@@ -129,14 +138,23 @@ async function followJob(jobId: string, onProgress: (p: BulkProgress) => void, s
     };
     onProgress(progress);
     if (progress.state !== 'running') return progress;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, POLL_MS);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new DOMException('stopped', 'AbortError'));
-      });
-    });
+    await sleepUnlessAborted(POLL_MS, signal);
   }
+}
+
+/** Waits `ms`; rejects at once when the signal aborts (the listener removed either way). */
+function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer);
+      reject(new DOMException('stopped', 'AbortError'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', stop, { once: true });
+  });
 }
 
 function assertNever(x: never): never {

@@ -1,6 +1,6 @@
 // The Contacts screen: the live contacts or the Deleted tab, searched, sorted, filtered by channel
-// status (all three combined by the API) and paged by cursor (next and previous), one page in memory at a time. The view lives in
-// the URL, so a reload or a shared link shows the same page of the same view.
+// status (all three combined by the API) and paged by cursor (next and previous), one page in memory at a time. The view (tab,
+// search, sort, filters, page size) lives in the URL, so a reload or a shared link shows the same view, from its first page.
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { type Problem, problemOf } from '../../api/problem';

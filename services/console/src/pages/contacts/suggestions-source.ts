@@ -4,6 +4,7 @@
 // filtered here; a workspace with more shows the first SUGGESTION_PAGE only, never loads them all.
 import { api } from '../../api/client';
 import { unwrap } from '../../api/problem';
+import { onSessionChange } from '../../session/session';
 
 /** Entries read per list: a page of the API's keyset list, enough for the tags of a workspace most often. */
 export const SUGGESTION_PAGE = 200;
@@ -29,6 +30,8 @@ function once(key: string, read: () => Promise<string[]>): Promise<string[]> {
 export function forgetSuggestions(): void {
   cache.clear();
 }
+// The lists are the signed-in workspace's: another key starts from nothing.
+onSessionChange(forgetSuggestions);
 
 /** The names starting with what was typed first, then those containing it, case-insensitively. */
 export function matching(names: readonly string[], typed: string): string[] {

@@ -4,6 +4,7 @@
 import { api } from '../../api/client';
 import type { components, paths } from '../../api/api-types';
 import { unwrap } from '../../api/problem';
+import { onSessionChange } from '../../session/session';
 
 type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
 
@@ -111,6 +112,8 @@ export async function fetchVocabulary(signal: AbortSignal): Promise<Vocabulary> 
 }
 
 const labelValuesCache = new Map<string, Promise<string[]>>();
+// The values are the signed-in workspace's: another key starts from nothing.
+onSessionChange(() => labelValuesCache.clear());
 
 /** A label key's values (the first page, most used first as the API orders them), read once per key. */
 export function fetchLabelValues(key: string): Promise<string[]> {

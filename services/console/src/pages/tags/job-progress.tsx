@@ -21,15 +21,22 @@ export function useJob(started: Job | null, onEnd?: (job: Job) => void): { job: 
     setProblem(null);
     const controller = new AbortController();
     let timer: number | undefined;
+    let failures = 0;
     const poll = async () => {
       try {
         const read = await fetchJob(started.id, controller.signal);
         if (controller.signal.aborted) return;
+        failures = 0;
+        setProblem(null);
         setJob(read);
         if (jobEnded(read)) onEnd?.(read);
         else timer = window.setTimeout(() => void poll(), POLL_MS);
       } catch (err) {
-        if (!controller.signal.aborted) setProblem(problemOf(err));
+        if (controller.signal.aborted) return;
+        // The job runs on whatever a read met (a 429, a network blip): shown, and read again, later each time.
+        setProblem(problemOf(err));
+        failures += 1;
+        timer = window.setTimeout(() => void poll(), Math.min(10_000, POLL_MS * 2 ** failures));
       }
     };
     void poll();
