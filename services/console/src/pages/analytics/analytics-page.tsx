@@ -109,24 +109,12 @@ function ChannelsChart({ data }: { data: ChannelsAnswer }) {
                 </ResponsiveContainer>
               }
               table={
-                <table aria-label={`${c.label} contacts by status`} data-chart={`channel-${c.channel}`}>
-                  <thead>
-                    <tr>
-                      <th scope="col">Status</th>
-                      <th scope="col" className="number">
-                        Contacts
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((r) => (
-                      <tr key={r.status}>
-                        <th scope="row">{r.status}</th>
-                        <td className="number">{r.contacts}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <ContactsTable
+                  label={`${c.label} contacts by status`}
+                  chart={`channel-${c.channel}`}
+                  heading="Status"
+                  rows={rows.map((r) => [r.status, r.contacts])}
+                />
               }
             />
           );
@@ -166,26 +154,7 @@ function TopTagsChart({ answer, rows }: { answer: TagCountsAnswer; rows: { name:
           </BarChart>
         </ResponsiveContainer>
       }
-      table={
-        <table aria-label="Top tags by contacts" data-chart="top-tags">
-          <thead>
-            <tr>
-              <th scope="col">Tag</th>
-              <th scope="col" className="number">
-                Contacts
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.name}>
-                <th scope="row">{r.name}</th>
-                <td className="number">{r.contacts}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      }
+      table={<ContactsTable label="Top tags by contacts" chart="top-tags" heading="Tag" rows={rows.map((r) => [r.name, r.contacts])} />}
     />
   );
 }
@@ -254,27 +223,39 @@ function CreatedChart({ data }: { data: ContactsCreatedAnswer }) {
           <summary>
             The numbers: {data.total.toLocaleString()} contacts in {rows.length} {data.interval}s
           </summary>
-          <table aria-label={`Contacts created per ${data.interval}`} data-chart="contacts-created">
-            <thead>
-              <tr>
-                <th scope="col">{data.interval === 'day' ? 'Date' : `${data.interval[0]!.toUpperCase()}${data.interval.slice(1)} from`}</th>
-                <th scope="col" className="number">
-                  Contacts
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.date}>
-                  <th scope="row">{r.date}</th>
-                  <td className="number">{r.contacts}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ContactsTable
+            label={`Contacts created per ${data.interval}`}
+            chart="contacts-created"
+            heading={data.interval === 'day' ? 'Date' : `${data.interval[0]!.toUpperCase()}${data.interval.slice(1)} from`}
+            rows={rows.map((r) => [r.date, r.contacts])}
+          />
         </details>
       }
     />
+  );
+}
+
+/** A chart's numbers: one row per bar, its name and its contacts (the accessible alternative to the chart). */
+function ContactsTable({ label, chart, heading, rows }: { label: string; chart: string; heading: string; rows: [name: string, contacts: number][] }) {
+  return (
+    <table aria-label={label} data-chart={chart}>
+      <thead>
+        <tr>
+          <th scope="col">{heading}</th>
+          <th scope="col" className="number">
+            Contacts
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map(([name, contacts]) => (
+          <tr key={name}>
+            <th scope="row">{name}</th>
+            <td className="number">{contacts}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
